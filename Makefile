@@ -1,0 +1,59 @@
+# REE Grade: `make demo` and `make test` are the whole set-up (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := test
+
+PLUGIN_NAME := ree_grade
+VENV := $(CURDIR)/.venv
+PY := $(VENV)/bin/python
+PROFILE := $(CURDIR)/.qgis-profile
+PLUGINS_DIR := $(CURDIR)/.qgis-plugins
+QGIS_PROCESS := /usr/bin/qgis_process.bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Everything that runs QGIS headless: offscreen Qt, an isolated profile, this
+# checkout as the plugin, and the venv first on PATH so QGIS's embedded Python
+# finds the pip packages.
+QGIS_ENV := QT_QPA_PLATFORM=offscreen QGIS_CUSTOM_CONFIG_PATH=$(PROFILE) \
+	QGIS_PLUGINPATH=$(PLUGINS_DIR) PATH=$(VENV)/bin:$$PATH VIRTUAL_ENV=$(VENV) \
+	OMP_NUM_THREADS=2 PYTHONDONTWRITEBYTECODE=1
+
+.PHONY: setup qgis venv profile test demo bench package clean
+
+setup: qgis venv profile
+
+qgis:
+	@if [ ! -x $(QGIS_PROCESS) ]; then \
+	  echo "Installing QGIS from Debian"; \
+	  $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y qgis python3-qgis qgis-providers xvfb; \
+	fi
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt scripts/system_constraints.sh scripts/pytest_qgis_pin.sh | qgis
+	[ -x $(PY) ] || /usr/bin/python3 -m venv --system-site-packages $(VENV)
+	scripts/system_constraints.sh > $(VENV)/system-constraints.txt
+	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt "$$(scripts/pytest_qgis_pin.sh)" \
+	  -c constraints.txt -c $(VENV)/system-constraints.txt
+	touch $@
+
+profile: $(PROFILE)/.enabled
+
+$(PROFILE)/.enabled: metadata.txt | venv
+	mkdir -p $(PLUGINS_DIR) $(PROFILE)
+	ln -sfn $(CURDIR) $(PLUGINS_DIR)/$(PLUGIN_NAME)
+	$(QGIS_ENV) $(QGIS_PROCESS) plugins enable $(PLUGIN_NAME) > /dev/null
+	touch $@
+
+test: setup
+	$(QGIS_ENV) $(PY) -m pytest tests
+
+demo: setup
+	$(QGIS_ENV) QGIS_PROCESS=$(QGIS_PROCESS) PY=$(PY) scripts/demo.sh demo_output
+
+bench: setup
+	$(QGIS_ENV) $(PY) bench/run_all.py
+
+package:
+	$(PY) scripts/package.py dist/$(PLUGIN_NAME).zip || /usr/bin/python3 scripts/package.py dist/$(PLUGIN_NAME).zip
+
+clean:
+	rm -rf $(VENV) $(PROFILE) $(PLUGINS_DIR) demo_output dist

@@ -1,0 +1,148 @@
+"""Layers in, arrays out, and back: the only place that walks QGIS features.
+
+Errors name the layer, the field and the 1-based feature row, and everything is
+read and checked before any sink is created, so a bad input leaves no output."""
+import math
+
+import numpy as np
+from qgis.core import (
+    QgsFeature,
+    QgsFeatureRequest,
+    QgsFeatureSink,
+    QgsField,
+    QgsFields,
+    QgsGeometry,
+    QgsPoint,
+    QgsProcessingException,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QVariant
+
+from ..algorithms.common import check_cancelled, parse_numeric
+
+
+def layer_label(source):
+    name = source.sourceName() if hasattr(source, "sourceName") else ""
+    return name or "input layer"
+
+
+def plain_value(value):
+    """Python value of an attribute, with QGIS NULL as None."""
+    if value is None:
+        return None
+    if isinstance(value, QVariant):
+        return None if value.isNull() else value.value()
+    return value
+
+
+def field_names(source):
+    return [field.name() for field in source.fields()]
+
+
+def require_fields(source, names, label=None):
+    """Raise naming the layer and the missing field, listing what it has."""
+    available = field_names(source)
+    for name in names:
+        if name not in available:
+            raise QgsProcessingException(
+                f"{label or layer_label(source)}: field '{name}' not found; it has {', '.join(available) or 'no fields'}"
+            )
+
+
+def require_features(source, label=None):
+    if source is None:
+        raise QgsProcessingException("an input layer could not be loaded")
+    if source.featureCount() == 0:
+        raise QgsProcessingException(f"{label or layer_label(source)}: the layer is empty")
+
+
+def read_columns(source, names, feedback=None, label=None):
+    """{field: list of raw values} in feature order, plus the features' geometries
+    (None for tables) and ids."""
+    require_fields(source, names, label)
+    indices = [source.fields().lookupField(name) for name in names]
+    columns = {name: [] for name in names}
+    geometries, fids = [], []
+    total = max(source.featureCount(), 1)
+    for count, feature in enumerate(source.getFeatures(QgsFeatureRequest())):
+        if feedback is not None and count % 1000 == 0:
+            check_cancelled(feedback.isCanceled)
+        attributes = feature.attributes()
+        for name, index in zip(names, indices):
+            columns[name].append(plain_value(attributes[index]))
+        geometries.append(feature.geometry() if feature.hasGeometry() else None)
+        fids.append(feature.id())
+        if feedback is not None and count % 1000 == 0:
+            feedback.setProgress(10.0 * count / total)
+    return columns, geometries, fids
+
+
+def read_numeric(source, names, negative_is_below_detection=False, below_detection="half", feedback=None, label=None):
+    """{field: NumericColumn}; text that is not a number raises naming layer,
+    field and row."""
+    label = label or layer_label(source)
+    columns, _, _ = read_columns(source, names, feedback, label)
+    return {
+        name: parse_numeric(values, label, name, negative_is_below_detection, below_detection)
+        for name, values in columns.items()
+    }
+
+
+def point_xyz(geometries, label):
+    """(n, 3) coordinates of point geometries; z is NaN for 2D points."""
+    xyz = np.full((len(geometries), 3), np.nan)
+    for row, geometry in enumerate(geometries):
+        if geometry is None or geometry.isNull() or geometry.isEmpty():
+            raise QgsProcessingException(f"{label}: feature at row {row + 1} has no geometry")
+        if QgsWkbTypes.geometryType(geometry.wkbType()) != QgsWkbTypes.PointGeometry:
+            raise QgsProcessingException(f"{label}: feature at row {row + 1} is not a point")
+        point = next(iter(geometry.vertices()))
+        xyz[row, 0] = point.x()
+        xyz[row, 1] = point.y()
+        if QgsWkbTypes.hasZ(geometry.wkbType()) and not math.isnan(point.z()):
+            xyz[row, 2] = point.z()
+    return xyz
+
+
+def qgs_fields(spec):
+    """QgsFields from [(name, kind)] with kind 'double', 'int' or 'string'."""
+    types = {"double": QVariant.Double, "int": QVariant.Int, "string": QVariant.String}
+    fields = QgsFields()
+    for name, kind in spec:
+        fields.append(QgsField(name, types[kind]))
+    return fields
+
+
+def to_attribute(value):
+    """numpy scalar -> Python value QGIS accepts; NaN -> NULL."""
+    if value is None:
+        return None
+    if isinstance(value, (np.floating, float)):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value
+
+
+def point_geometry(x, y, z=None):
+    if z is None or math.isnan(float(z)):
+        return QgsGeometry(QgsPoint(float(x), float(y)))
+    return QgsGeometry(QgsPoint(float(x), float(y), float(z)))
+
+
+def write_rows(sink, fields, rows, geometries, feedback=None):
+    """Write attribute rows (and geometries, or None) to a sink created with
+    `fields`, honouring cancel."""
+    total = max(len(rows), 1)
+    for count, (row, geometry) in enumerate(zip(rows, geometries)):
+        if feedback is not None and count % 1000 == 0:
+            check_cancelled(feedback.isCanceled)
+            feedback.setProgress(90.0 + 10.0 * count / total)
+        feature = QgsFeature(fields)
+        feature.setAttributes([to_attribute(value) for value in row])
+        if geometry is not None:
+            feature.setGeometry(geometry)
+        if not sink.addFeature(feature, QgsFeatureSink.FastInsert):
+            raise QgsProcessingException(f"could not write feature {count + 1} to the output")
