@@ -1,0 +1,47 @@
+"""Multi-band GeoTIFF output with named bands, written to a temporary file and
+moved into place only when complete, and raster templates as cell centres."""
+import os
+import tempfile
+
+import numpy as np
+
+
+def template_grid(path):
+    """(profile, x, y) of a raster template: its rasterio profile and the
+    coordinates of every cell centre, row-major, as 1-D arrays."""
+    import rasterio
+    from rasterio.transform import xy
+
+    with rasterio.open(path) as src:
+        profile = src.profile.copy()
+        rows, cols = np.mgrid[0 : src.height, 0 : src.width]
+        x, y = xy(src.transform, rows.ravel(), cols.ravel(), offset="center")
+    return profile, np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+
+
+def write_bands(path, bands, band_names, transform, crs, nodata=-9999.0, dtype="float32"):
+    """Write `bands` (n_bands, rows, cols), NaN as `nodata`, each band described
+    by its name, atomically."""
+    import rasterio
+
+    bands = np.asarray(bands, dtype=float)
+    if bands.ndim != 3 or bands.shape[0] != len(band_names):
+        raise ValueError(f"{path}: {len(band_names)} band names for an array of shape {bands.shape}")
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp_", suffix=".tif")
+    os.close(handle)
+    try:
+        with rasterio.open(
+            tmp, "w", driver="GTiff", width=bands.shape[2], height=bands.shape[1], count=bands.shape[0],
+            dtype=dtype, crs=crs, transform=transform, nodata=nodata, compress="deflate", tiled=True,
+        ) as dst:
+            for index, (band, name) in enumerate(zip(bands, band_names), start=1):
+                dst.write(np.where(np.isfinite(band), band, nodata).astype(dtype), index)
+                dst.set_band_description(index, name)
+        os.replace(tmp, path)
+    except BaseException:
+        for leftover in (tmp, tmp + ".aux.xml"):
+            if os.path.exists(leftover):
+                os.remove(leftover)
+        raise
