@@ -53,7 +53,7 @@ bench: setup
 	$(QGIS_ENV) $(PY) bench/run_all.py
 
 package:
-	$(PY) scripts/package.py dist/$(PLUGIN_NAME).zip || /usr/bin/python3 scripts/package.py dist/$(PLUGIN_NAME).zip
+	/usr/bin/python3 scripts/package.py dist/$(PLUGIN_NAME).zip
 
 clean:
 	rm -rf $(VENV) $(PROFILE) $(PLUGINS_DIR) demo_output dist

@@ -146,3 +146,35 @@ def write_rows(sink, fields, rows, geometries, feedback=None):
             feature.setGeometry(geometry)
         if not sink.addFeature(feature, QgsFeatureSink.FastInsert):
             raise QgsProcessingException(f"could not write feature {count + 1} to the output")
+
+
+def write_appended(algorithm, parameters, context, output_name, source, columns, feedback=None):
+    """Copy every feature of `source` to the sink `output_name`, adding
+    `columns` ({name: (kind, values in feature order)}); an input field of the
+    same name is replaced, so re-running a stage does not duplicate fields.
+    Call it only once everything is computed: it creates the output."""
+    kept = [i for i, field in enumerate(source.fields()) if field.name() not in columns]
+    fields = QgsFields()
+    for index in kept:
+        fields.append(source.fields().at(index))
+    for field in qgs_fields([(name, kind) for name, (kind, _) in columns.items()]):
+        fields.append(field)
+    sink, destination = algorithm.parameterAsSink(
+        parameters, output_name, context, fields, source.wkbType(), source.sourceCrs()
+    )
+    if sink is None:
+        raise QgsProcessingException(algorithm.invalidSinkError(parameters, output_name))
+    values = [np.asarray(column) if not isinstance(column, list) else column for _, column in columns.values()]
+    total = max(source.featureCount(), 1)
+    for row, feature in enumerate(source.getFeatures()):
+        if feedback is not None and row % 1000 == 0:
+            check_cancelled(feedback.isCanceled)
+            feedback.setProgress(90.0 + 10.0 * row / total)
+        attributes = feature.attributes()
+        out = QgsFeature(fields)
+        out.setAttributes([attributes[i] for i in kept] + [to_attribute(column[row]) for column in values])
+        if feature.hasGeometry():
+            out.setGeometry(feature.geometry())
+        if not sink.addFeature(out, QgsFeatureSink.FastInsert):
+            raise QgsProcessingException(f"could not write feature {row + 1} to {output_name}")
+    return destination

@@ -22,29 +22,26 @@ def test_every_algorithm_is_complete(provider):
         assert algorithm.createInstance().name() == algorithm.name()
 
 
-def test_plugin_imports_without_heavy_packages():
-    """Loading the provider must not import torch, transformers, sklearn, pykrige or gpytorch."""
+def test_plugin_loads_provider_without_heavy_packages():
+    """classFactory -> initProcessing registers the provider with every algorithm
+    and imports none of torch, transformers, sklearn, pykrige, gpytorch or
+    rasterio; unload removes it. In a fresh interpreter so nothing is preloaded."""
     code = (
         "import sys; sys.path.insert(0, %r)\n"
         "from qgis.core import QgsApplication\n"
         "app = QgsApplication([], False); app.initQgis()\n"
-        "from ree_grade.processing_provider.provider import REEGradeProvider\n"
-        "p = REEGradeProvider(); QgsApplication.processingRegistry().addProvider(p)\n"
+        "import ree_grade\n"
+        "plugin = ree_grade.classFactory(None); plugin.initProcessing()\n"
+        "registry = QgsApplication.processingRegistry()\n"
+        "n = len(registry.providerById('reegrade').algorithms())\n"
         "heavy = [m for m in ('torch', 'transformers', 'sklearn', 'pykrige', 'gpytorch', 'rasterio') if m in sys.modules]\n"
-        "print('HEAVY', heavy, len(p.algorithms()))\n"
+        "plugin.unload()\n"
+        "print('RESULT', n, registry.providerById('reegrade') is None, heavy)\n"
     ) % str(PLUGINS_DIR)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
-    line = [l for l in out.stdout.splitlines() if l.startswith("HEAVY")]
+    line = [l for l in out.stdout.splitlines() if l.startswith("RESULT")]
     assert line, out.stderr[-2000:]
-    assert line[0].startswith("HEAVY []"), line[0]
-
-
-def test_plugin_class_factory(qgis_iface):
-    import ree_grade
-
-    plugin = ree_grade.classFactory(qgis_iface)
-    plugin.initProcessing()
-    try:
-        assert plugin.provider is not None and plugin.provider.id() == "reegrade"
-    finally:
-        plugin.unload()
+    _, n_algorithms, removed, heavy = line[0].split(" ", 3)
+    assert int(n_algorithms) > 0
+    assert removed == "True"
+    assert heavy == "[]", f"heavy packages imported at load: {heavy}"

@@ -1,0 +1,137 @@
+"""reegrade:hyperscore — the method's value score from P(grade > cut-off)."""
+import numpy as np
+from qgis.core import (
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterNumber,
+)
+
+from ..algorithms import hyperscore as hs
+from .base import REEGradeAlgorithm
+from .layer_io import layer_label, read_numeric, require_features, write_appended
+
+SOURCES = ("probability", "normal", "lognormal")
+
+
+class HyperScoreAlgorithm(REEGradeAlgorithm):
+    NAME = "hyperscore"
+    DISPLAY_NAME = "HyperScore"
+    GROUP = "validation"
+    HELP = (
+        "Scores each target by the probability V that its grade exceeds a cut-off: "
+        "HyperScore = 100 x [1 + sigmoid(beta ln V + gamma)^kappa], beta = 5, gamma = -ln 2, kappa = 2 by default.\n\n"
+        "Range: for V in [0, 1], ln V <= 0, so the sigmoid term lies between 0 and sigmoid(gamma). With the "
+        "defaults sigmoid(-ln 2) = 1/3, so HyperScore runs only from 100 (V = 0) to 111.1 (V = 1); it never "
+        "goes below 100. The output therefore also carries hyperscore_norm, the same score mapped linearly "
+        "onto 0-100 over the range the parameters allow, and hyperscore_v, the V used.\n\n"
+        "Parameters: V SOURCE is a probability field (BNN or MIK p_gt_<cut-off>) or, for Ordinary Kriging, "
+        "a mean field and a spread field (standard deviation, or kriging variance when SPREAD IS VARIANCE) "
+        "read as a normal or moment-matched lognormal distribution, with CUTOFF. BETA, GAMMA and KAPPA are "
+        "the formula's constants (beta and kappa must be positive).\n\n"
+        "Output: the input features with hyperscore, hyperscore_norm and hyperscore_v; targets without a "
+        "value get NULL. Probabilities outside [0, 1] are an error naming the row."
+    )
+
+    INPUT = "INPUT"
+    SOURCE = "SOURCE"
+    PROBABILITY_FIELD = "PROBABILITY_FIELD"
+    MEAN_FIELD = "MEAN_FIELD"
+    SPREAD_FIELD = "SPREAD_FIELD"
+    SPREAD_IS_VARIANCE = "SPREAD_IS_VARIANCE"
+    CUTOFF = "CUTOFF"
+    BETA = "BETA"
+    GAMMA = "GAMMA"
+    KAPPA = "KAPPA"
+    OUTPUT = "OUTPUT"
+
+    def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
+        self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Estimated targets")))
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.SOURCE,
+                self.tr("V source"),
+                options=[
+                    self.tr("Probability field"),
+                    self.tr("Mean and spread, normal"),
+                    self.tr("Mean and spread, lognormal"),
+                ],
+                defaultValue=0,
+            )
+        )
+        numeric = QgsProcessingParameterField.Numeric
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.PROBABILITY_FIELD, self.tr("Probability field"), parentLayerParameterName=self.INPUT,
+                type=numeric, optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.MEAN_FIELD, self.tr("Mean (estimate) field"), parentLayerParameterName=self.INPUT,
+                type=numeric, optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.SPREAD_FIELD, self.tr("Spread field (sd or variance)"), parentLayerParameterName=self.INPUT,
+                type=numeric, optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.SPREAD_IS_VARIANCE, self.tr("Spread is"), options=[self.tr("Standard deviation"), self.tr("Variance")],
+                defaultValue=1,
+            )
+        )
+        double = QgsProcessingParameterNumber.Double
+        self.addParameter(QgsProcessingParameterNumber(self.CUTOFF, self.tr("Cut-off grade"), double, 1.5))
+        self.addParameter(QgsProcessingParameterNumber(self.BETA, self.tr("beta"), double, hs.DEFAULT_BETA))
+        self.addParameter(QgsProcessingParameterNumber(self.GAMMA, self.tr("gamma"), double, float(hs.DEFAULT_GAMMA)))
+        self.addParameter(QgsProcessingParameterNumber(self.KAPPA, self.tr("kappa"), double, hs.DEFAULT_KAPPA))
+        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("HyperScore")))
+
+    def process(self, parameters, context, feedback):
+        source = self.parameterAsSource(parameters, self.INPUT, context)
+        require_features(source)
+        label = layer_label(source)
+        beta = self.parameterAsDouble(parameters, self.BETA, context)
+        gamma = self.parameterAsDouble(parameters, self.GAMMA, context)
+        kappa = self.parameterAsDouble(parameters, self.KAPPA, context)
+        v = self._probability(parameters, context, source, label)
+        score = hs.hyperscore(v, beta, gamma, kappa, label=f"{label}: V")
+        low, high = hs.score_range(beta, gamma, kappa)
+        feedback.pushInfo(self.tr("HyperScore range for these parameters: {0:.3f} to {1:.3f}").format(low, high))
+        missing = int(np.isnan(score).sum())
+        if missing:
+            feedback.pushWarning(self.tr("{0} targets have no V and get NULL").format(missing))
+        columns = {
+            "hyperscore": ("double", score),
+            "hyperscore_norm": ("double", hs.normalised_score(score, beta, gamma, kappa)),
+            "hyperscore_v": ("double", v),
+        }
+        return {self.OUTPUT: write_appended(self, parameters, context, self.OUTPUT, source, columns, feedback)}
+
+    def _probability(self, parameters, context, source, label):
+        mode = SOURCES[self.parameterAsEnum(parameters, self.SOURCE, context)]
+        if mode == "probability":
+            field = self._field(parameters, self.PROBABILITY_FIELD, context, "a probability field")
+            return read_numeric(source, [field], label=label)[field].values
+        mean_field = self._field(parameters, self.MEAN_FIELD, context, "a mean field")
+        spread_field = self._field(parameters, self.SPREAD_FIELD, context, "a spread field")
+        columns = read_numeric(source, [mean_field, spread_field], label=label)
+        spread = columns[spread_field].values
+        if self.parameterAsEnum(parameters, self.SPREAD_IS_VARIANCE, context) == 1:
+            negative = np.flatnonzero(spread < 0)
+            if negative.size:
+                raise ValueError(f"{label}: field '{spread_field}', row {negative[0] + 1}: negative variance")
+            spread = np.sqrt(spread)
+        cutoff = self.parameterAsDouble(parameters, self.CUTOFF, context)
+        return hs.exceedance_probability(columns[mean_field].values, spread, cutoff, mode)
+
+    def _field(self, parameters, name, context, what):
+        field = self.parameterAsString(parameters, name, context)
+        if not field:
+            raise ValueError(self.tr("This V source needs {0}").format(what))
+        return field

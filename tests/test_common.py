@@ -1,0 +1,73 @@
+"""Lab-table parsing and model files, the pieces every stage relies on."""
+import json
+
+import numpy as np
+import pytest
+
+from ree_grade.algorithms.common import Cancelled, check_cancelled, parse_numeric
+from ree_grade.algorithms.modelfile import ModelFileError, load_model, save_model
+
+
+def test_below_detection_both_notations_and_policies():
+    raw = ["1.5", "<0.5", -0.5, "", None, "NA", 3, "1,250"]
+    half = parse_numeric(raw, "assays", "La", negative_is_below_detection=True)
+    np.testing.assert_allclose(half.values, [1.5, 0.25, 0.25, np.nan, np.nan, np.nan, 3.0, 1250.0])
+    assert half.n_below_detection == 2 and half.n_missing == 3
+    zero = parse_numeric(raw, "assays", "La", negative_is_below_detection=True, below_detection="zero")
+    assert zero.values[1] == 0.0 and zero.values[2] == 0.0
+    missing = parse_numeric(raw, "assays", "La", negative_is_below_detection=True, below_detection="missing")
+    assert np.isnan(missing.values[1]) and missing.detection_limit[1] == 0.5
+
+
+def test_negative_values_kept_where_they_are_real():
+    parsed = parse_numeric(["-60", "-45.5"], "survey", "dip")
+    np.testing.assert_allclose(parsed.values, [-60.0, -45.5])
+    assert parsed.n_below_detection == 0
+
+
+def test_text_in_numeric_column_names_table_column_and_row():
+    with pytest.raises(ValueError, match=r"assays: column 'Ce', row 3: 'abc' is not a number"):
+        parse_numeric(["1", "2", "abc"], "assays", "Ce")
+
+
+def test_cancel():
+    check_cancelled(None)
+    check_cancelled(lambda: False)
+    with pytest.raises(Cancelled):
+        check_cancelled(lambda: True)
+
+
+def test_model_file_round_trip_and_every_check(tmp_path):
+    path = str(tmp_path / "t.json")
+    arrays = {"lambdas": np.array([0.1, -0.3]), "shifts": np.array([0.0, 1.0])}
+    save_model(path, "boxcox", 1, ["La", "Ce"], {"shift": "auto"}, arrays, {"n": 10, "seed": 3})
+    header, loaded = load_model(path, "boxcox", 1, ["La", "Ce"])
+    np.testing.assert_array_equal(loaded["lambdas"], arrays["lambdas"])
+    assert header["metadata"]["n"] == 10 and header["plugin_version"] != "unknown"
+
+    with pytest.raises(ModelFileError, match="kind is 'boxcox', expected 'pcafusion'"):
+        load_model(path, "pcafusion", 1)
+    with pytest.raises(ModelFileError, match="format_version 1 is not supported"):
+        load_model(path, "boxcox", 2)
+    with pytest.raises(ModelFileError, match=r"missing \['Ce'\]"):
+        load_model(path, "boxcox", 1, ["La", "Nd"])
+
+    edited = dict(arrays, lambdas=np.array([0.1, -0.31]))
+    np.savez(str(tmp_path / "t.npz"), **edited)
+    with pytest.raises(ModelFileError, match="checksum mismatch"):
+        load_model(path, "boxcox", 1)
+
+    data = (tmp_path / "t.npz").read_bytes()
+    (tmp_path / "t.npz").write_bytes(data[: len(data) // 2])
+    with pytest.raises(ModelFileError, match="corrupted or truncated"):
+        load_model(path, "boxcox", 1)
+
+    (tmp_path / "t.json").write_text("{not json")
+    with pytest.raises(ModelFileError, match="not a valid JSON"):
+        load_model(path, "boxcox", 1)
+
+
+def test_model_file_refuses_object_arrays(tmp_path):
+    with pytest.raises(ValueError, match="without pickle"):
+        save_model(str(tmp_path / "m.json"), "x", 1, [], {}, {"bad": np.array([{"a": 1}], dtype=object)})
+    assert not (tmp_path / "m.json").exists()
