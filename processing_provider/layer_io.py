@@ -178,3 +178,38 @@ def write_appended(algorithm, parameters, context, output_name, source, columns,
         if not sink.addFeature(out, QgsFeatureSink.FastInsert):
             raise QgsProcessingException(f"could not write feature {row + 1} to {output_name}")
     return destination
+
+
+def require_crs(crs, label):
+    if crs is None or not crs.isValid():
+        raise QgsProcessingException(f"{label}: the layer has no coordinate reference system; set one first")
+
+
+def xyz_in_crs(xyz, from_crs, to_crs, context, feedback, label):
+    """Reproject (n, 3) coordinates when two layers disagree on CRS, with a notice;
+    a layer without CRS is an error, since a silent mismatch misplaces every point."""
+    from qgis.core import QgsCoordinateTransform, QgsPointXY
+
+    require_crs(from_crs, label)
+    require_crs(to_crs, "reference layer")
+    if from_crs == to_crs:
+        return xyz
+    if feedback is not None:
+        feedback.pushInfo(f"{label}: reprojected from {from_crs.authid()} to {to_crs.authid()}")
+    transform = QgsCoordinateTransform(from_crs, to_crs, context.transformContext())
+    out = np.array(xyz, dtype=float)
+    for row in range(len(out)):
+        point = transform.transform(QgsPointXY(out[row, 0], out[row, 1]))
+        out[row, 0], out[row, 1] = point.x(), point.y()
+    return out
+
+
+def read_points_with_fields(source, names, label=None, feedback=None, **numeric_options):
+    """(xyz, {field: values}) of a point layer, numeric fields parsed and checked."""
+    label = label or layer_label(source)
+    require_features(source, label)
+    columns, geometries, _ = read_columns(source, names, feedback, label)
+    values = {
+        name: parse_numeric(column, label, name, **numeric_options).values for name, column in columns.items()
+    }
+    return point_xyz(geometries, label), values

@@ -1,0 +1,164 @@
+"""reegrade:gp — Gaussian-process baseline (GPyTorch)."""
+import numpy as np
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterDestination,
+    QgsProcessingParameterRasterLayer,
+    QgsProcessingParameterString,
+)
+
+from ..algorithms.predictive import cutoff_field, parse_cutoffs
+from .base import REEGradeAlgorithm, require
+from .layer_io import layer_label, read_points_with_fields, write_appended, xyz_in_crs
+
+
+class GaussianProcessAlgorithm(REEGradeAlgorithm):
+    NAME = "gp"
+    DISPLAY_NAME = "Gaussian process (baseline)"
+    GROUP = "estimation"
+    HELP = (
+        "Fits a Gaussian process to a grade field of the samples and predicts it at target points or on a "
+        "raster template: Matern 5/2 kernel with one length scale per axis on standardised coordinates "
+        "(learned anisotropy), plus optional covariate fields as further dimensions; the noise term plays "
+        "the nugget. Up to EXACT LIMIT samples the exact GP is fitted; above it a variational sparse GP with "
+        "N INDUCING inducing points, trained on minibatches.\n\n"
+        "With LOG TRANSFORM (default) the grade is modelled on log scale and the outputs are those of a "
+        "lognormal: mean = exp(mu + s^2/2), sd, P10/P50/P90 and P(grade > cut-off) for each of CUTOFFS.\n\n"
+        "Outputs: target points with gp_mean, gp_sd, gp_p10, gp_p50, gp_p90 and gp_p_gt_<cut-off> (the "
+        "decimal point written as _), and/or a multi-band GeoTIFF on the template with bands mean, sd, p10, "
+        "p50, p90, p_gt_<cut-off>. Covariates need target points carrying the same fields.\n\n"
+        "Reference: Gardner et al. (2018), GPyTorch: Blackbox matrix-matrix Gaussian process inference with "
+        "GPU acceleration, NeurIPS; Hensman et al. (2013), Gaussian processes for big data, UAI."
+    )
+
+    INPUT = "INPUT"
+    TARGET = "TARGET"
+    COVARIATES = "COVARIATES"
+    LOG_TRANSFORM = "LOG_TRANSFORM"
+    TARGETS = "TARGETS"
+    TEMPLATE = "TEMPLATE"
+    EXACT_LIMIT = "EXACT_LIMIT"
+    N_INDUCING = "N_INDUCING"
+    ITERATIONS = "ITERATIONS"
+    SEED = "SEED"
+    CUTOFFS = "CUTOFFS"
+    OUTPUT = "OUTPUT"
+    OUTPUT_RASTER = "OUTPUT_RASTER"
+
+    def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
+        self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Samples")))
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.TARGET, self.tr("Grade field"), parentLayerParameterName=self.INPUT,
+                type=QgsProcessingParameterField.Numeric,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.COVARIATES, self.tr("Covariate fields"), parentLayerParameterName=self.INPUT,
+                type=QgsProcessingParameterField.Numeric, allowMultiple=True, optional=True,
+            )
+        )
+        self.addParameter(QgsProcessingParameterBoolean(self.LOG_TRANSFORM, self.tr("Model log-grade"), True))
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(self.TARGETS, self.tr("Target points"), optional=True)
+        )
+        self.addParameter(QgsProcessingParameterRasterLayer(self.TEMPLATE, self.tr("Raster template"), optional=True))
+        integer = QgsProcessingParameterNumber.Integer
+        self.addParameter(QgsProcessingParameterNumber(self.EXACT_LIMIT, self.tr("Exact GP up to n samples"), integer, 2000, minValue=10))
+        self.addParameter(QgsProcessingParameterNumber(self.N_INDUCING, self.tr("Inducing points (sparse GP)"), integer, 512, minValue=8))
+        self.addParameter(QgsProcessingParameterNumber(self.ITERATIONS, self.tr("Optimiser iterations"), integer, 150, minValue=1))
+        self.addParameter(QgsProcessingParameterNumber(self.SEED, self.tr("Random seed"), integer, 42))
+        self.addParameter(QgsProcessingParameterString(self.CUTOFFS, self.tr("Cut-offs (comma separated)"), "1.5", optional=True))
+        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("GP estimates (points)"), optional=True, createByDefault=False))
+        self.addParameter(QgsProcessingParameterRasterDestination(self.OUTPUT_RASTER, self.tr("GP estimates (raster)"), optional=True, createByDefault=False))
+
+    def process(self, parameters, context, feedback):
+        require("gpytorch")
+        from ..algorithms.gp import GPRegressor
+        from ..algorithms.raster_io import template_grid, write_bands
+
+        samples = self.parameterAsSource(parameters, self.INPUT, context)
+        target = self.parameterAsString(parameters, self.TARGET, context)
+        covariates = self.parameterAsFields(parameters, self.COVARIATES, context)
+        cutoffs = parse_cutoffs(self.parameterAsString(parameters, self.CUTOFFS, context))
+        targets = self.parameterAsSource(parameters, self.TARGETS, context)
+        template = self.parameterAsRasterLayer(parameters, self.TEMPLATE, context)
+        if targets is None and template is None:
+            raise QgsProcessingException(self.tr("Give target points or a raster template to predict on"))
+        if template is not None and covariates:
+            raise QgsProcessingException(
+                self.tr("Covariates need target points carrying them; a raster template has none")
+            )
+        raster_path = self.parameterAsOutputLayer(parameters, self.OUTPUT_RASTER, context) if template else None
+
+        log_transform = self.parameterAsBool(parameters, self.LOG_TRANSFORM, context)
+        xyz, y, x_cov = self._samples(samples, target, covariates, log_transform, feedback)
+        model = GPRegressor(
+            log_transform=log_transform,
+            exact_limit=self.parameterAsInt(parameters, self.EXACT_LIMIT, context),
+            n_inducing=self.parameterAsInt(parameters, self.N_INDUCING, context),
+            iterations=self.parameterAsInt(parameters, self.ITERATIONS, context),
+            seed=self.parameterAsInt(parameters, self.SEED, context),
+        )
+        progress, should_stop = self.progress_callbacks(feedback, 0, 70)
+        model.fit(xyz, y, x_cov, progress, should_stop)
+        feedback.pushInfo(
+            self.tr("{0} GP on {1} samples; length scales {2}").format(
+                "Exact" if model.exact_ else "Sparse", len(y), np.array2string(model.length_scales_, precision=1)
+            )
+        )
+        results = {}
+        if targets is not None:
+            label = layer_label(targets)
+            t_xyz, t_values = read_points_with_fields(targets, covariates, label, feedback)
+            t_xyz = xyz_in_crs(t_xyz, targets.sourceCrs(), samples.sourceCrs(), context, feedback, label)
+            t_cov = np.column_stack([t_values[f] for f in covariates]) if covariates else None
+            summary = model.predict(t_xyz, t_cov, cutoffs)
+            columns = {self._field(name): ("double", values) for name, values in summary.items()}
+            results[self.OUTPUT] = write_appended(self, parameters, context, self.OUTPUT, targets, columns, feedback)
+        if template is not None:
+            profile, gx, gy = template_grid(template.source())
+            coords = np.column_stack([gx, gy, np.full(len(gx), np.nan)])
+            summary = model.predict(coords, None, cutoffs)
+            bands = np.stack([v.reshape(profile["height"], profile["width"]) for v in summary.values()])
+            self.remove_on_failure(raster_path)
+            write_bands(raster_path, bands, list(summary), profile["transform"], profile["crs"])
+            results[self.OUTPUT_RASTER] = raster_path
+        return results
+
+    @staticmethod
+    def _field(summary_name):
+        if summary_name.startswith("p_gt_"):
+            return cutoff_field("gp", float(summary_name[len("p_gt_"):]))
+        return f"gp_{summary_name}"
+
+    def _samples(self, samples, target, covariates, log_transform, feedback):
+        label = layer_label(samples)
+        xyz, values = read_points_with_fields(samples, [target] + list(covariates), label, feedback)
+        y = values[target]
+        keep = np.isfinite(y)
+        if log_transform and np.any(keep & (y <= 0)):
+            row = int(np.flatnonzero(keep & (y <= 0))[0])
+            raise QgsProcessingException(
+                self.tr("{0}: field '{1}', row {2}: grade {3} is not positive; the log transform needs positive "
+                        "grades (apply a below-detection policy, or untick log-grade)").format(label, target, row + 1, y[row])
+            )
+        if not keep.all():
+            feedback.pushWarning(self.tr("{0}: {1} samples without '{2}' are left out").format(label, int((~keep).sum()), target))
+        x_cov = None
+        if covariates:
+            x_cov = np.column_stack([values[f] for f in covariates])
+            for column, name in enumerate(covariates):
+                missing = np.flatnonzero(keep & ~np.isfinite(x_cov[:, column]))
+                if missing.size:
+                    raise QgsProcessingException(
+                        self.tr("{0}: field '{1}', row {2}: covariate is missing; impute it first (reegrade:knnimpute)").format(label, name, missing[0] + 1)
+                    )
+            x_cov = x_cov[keep]
+        return xyz[keep], y[keep], x_cov

@@ -1,0 +1,119 @@
+"""Gaussian-process baseline: anisotropy, calibration, sparse path, determinism, algorithm."""
+import numpy as np
+import pytest
+
+from ree_grade.algorithms.gp import GPRegressor
+
+
+def _field(n, seed=0):
+    rng = np.random.default_rng(seed)
+    xy = rng.uniform(0, 1000, (n, 2))
+    # Fast along x, slow along y: an anisotropic field the length scales must show.
+    log_grade = np.sin(xy[:, 0] / 80.0) + 0.5 * np.cos(xy[:, 1] / 400.0) + 0.05 * rng.normal(size=n)
+    coords = np.column_stack([xy, np.full(n, np.nan)])
+    return coords, np.exp(log_grade)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    coords, grade = _field(260)
+    return GPRegressor(iterations=80, seed=1).fit(coords[:200], grade[:200]), coords[200:], grade[200:]
+
+
+def test_exact_gp_predicts_and_learns_anisotropy(fitted):
+    model, coords, grade = fitted
+    assert model.exact_
+    summary = model.predict(coords, cutoffs=[1.5])
+    rmse = np.sqrt(np.mean((summary["mean"] - grade) ** 2))
+    assert rmse < 0.5 * grade.std(), rmse
+    length_x, length_y = model.length_scales_
+    assert length_x < length_y, model.length_scales_
+    assert np.all(summary["p10"] < summary["p50"]) and np.all(summary["p50"] < summary["p90"])
+    # Lognormal: the mean lies above the median.
+    assert np.all(summary["mean"] > summary["p50"])
+    inside = np.mean((grade >= summary["p10"]) & (grade <= summary["p90"]))
+    assert 0.6 <= inside <= 0.98, inside
+
+
+def test_same_seed_same_prediction(fitted):
+    model, coords, _ = fitted
+    coords_all, grade_all = _field(260)
+    again = GPRegressor(iterations=80, seed=1).fit(coords_all[:200], grade_all[:200])
+    np.testing.assert_array_equal(model.predict(coords)["mean"], again.predict(coords)["mean"])
+
+
+def test_sparse_gp_above_the_exact_limit():
+    coords, grade = _field(600, seed=3)
+    model = GPRegressor(exact_limit=100, n_inducing=64, iterations=40, batch_size=256, seed=0)
+    model.fit(coords[:500], grade[:500])
+    assert not model.exact_
+    mean = model.predict(coords[500:])["mean"]
+    assert np.sqrt(np.mean((mean - grade[500:]) ** 2)) < 0.6 * grade[500:].std()
+
+
+def test_bad_input():
+    coords, grade = _field(30)
+    grade[4] = 0.0
+    with pytest.raises(ValueError, match="row 5: grade 0.0 is not positive"):
+        GPRegressor(iterations=2).fit(coords, grade)
+    with pytest.raises(ValueError, match="at least 10 samples"):
+        GPRegressor(iterations=2).fit(coords[:5], np.ones(5))
+    with pytest.raises(ValueError, match="constant"):
+        GPRegressor(iterations=2).fit(coords, np.ones(30))
+
+
+def _points(name, coords, values=None, field="grade"):
+    from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer
+
+    uri = "Point?crs=EPSG:32648" + (f"&field={field}:double" if values is not None else "&field=id:integer")
+    layer = QgsVectorLayer(uri, name, "memory")
+    features = []
+    for i, (x, y, _) in enumerate(coords):
+        feature = QgsFeature(layer.fields())
+        feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(x + 500000, y + 3000000)))
+        feature.setAttributes([None if values is None or values[i] is None else float(values[i])] if values is not None else [i])
+        features.append(feature)
+    layer.dataProvider().addFeatures(features)
+    return layer
+
+
+def test_algorithm_points_and_raster(run_algorithm, tmp_path):
+    import rasterio
+    from qgis.core import QgsVectorLayer
+    from rasterio.transform import from_origin
+
+    coords, grade = _field(80)
+    samples = _points("samples", coords[:60], list(grade[:60]) + [])
+    targets = _points("targets", coords[60:])
+    template = str(tmp_path / "template.tif")
+    with rasterio.open(template, "w", driver="GTiff", width=5, height=4, count=1, dtype="float32",
+                       crs="EPSG:32648", transform=from_origin(500000, 3001000, 200, 250)) as dst:
+        dst.write(np.zeros((1, 4, 5), dtype="float32"))
+    result = run_algorithm("gp", {
+        "INPUT": samples, "TARGET": "grade", "TARGETS": targets, "TEMPLATE": template, "ITERATIONS": 20,
+        "CUTOFFS": "1.5, 2", "OUTPUT": str(tmp_path / "gp.gpkg"), "OUTPUT_RASTER": str(tmp_path / "gp.tif"),
+    })
+    out = QgsVectorLayer(result["OUTPUT"], "gp", "ogr")
+    names = out.fields().names()
+    for field in ("gp_mean", "gp_sd", "gp_p10", "gp_p50", "gp_p90", "gp_p_gt_1_5", "gp_p_gt_2"):
+        assert field in names
+    assert out.featureCount() == 20
+    with rasterio.open(result["OUTPUT_RASTER"]) as src:
+        assert src.descriptions == ("mean", "sd", "p10", "p50", "p90", "p_gt_1.5", "p_gt_2")
+        p_gt = src.read(6)
+        assert np.all((p_gt >= 0) & (p_gt <= 1))
+
+
+def test_algorithm_rejects_non_positive_grade(run_algorithm, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    coords, grade = _field(20)
+    values = list(grade)
+    values[2] = -0.5
+    samples = _points("assays", coords, values)
+    out = tmp_path / "gp.gpkg"
+    with pytest.raises(QgsProcessingException, match=r"assays: field 'grade', row 3: grade -0.5 is not positive"):
+        run_algorithm("gp", {"INPUT": samples, "TARGET": "grade", "TARGETS": samples, "OUTPUT": str(out)})
+    assert not out.exists()
+    with pytest.raises(QgsProcessingException, match="target points or a raster template"):
+        run_algorithm("gp", {"INPUT": samples, "TARGET": "grade", "OUTPUT": str(out)})
