@@ -91,3 +91,78 @@ def _mixture_quantiles(mu, sigma, w, quantiles, iterations=60):
             hi = np.where(below, hi, mid)
         result.append(0.5 * (lo + hi))
     return result
+
+
+class GaussianPredictive:
+    """N(mean, sd^2) per target: an estimator of grade itself (OK)."""
+
+    def __init__(self, mean, sd):
+        self.mean = np.asarray(mean, float)
+        self.sd = np.maximum(np.asarray(sd, float), 1e-12)
+
+    def quantile(self, level):
+        return self.mean + ndtri(level) * self.sd
+
+    def cdf(self, value):
+        return ndtr((np.asarray(value, float) - self.mean) / self.sd)
+
+    def logpdf(self, value):
+        z = (np.asarray(value, float) - self.mean) / self.sd
+        return -0.5 * z**2 - np.log(self.sd) - 0.5 * np.log(2 * np.pi)
+
+
+class LogNormalMixturePredictive:
+    """Grade whose log is a mixture over axis 0 of N(mu, sigma^2) (BNN posterior
+    samples, ensemble members, or one component for a log-scale GP)."""
+
+    def __init__(self, mu, sigma):
+        self.mu = np.atleast_2d(np.asarray(mu, float))
+        self.sigma = np.atleast_2d(np.asarray(sigma, float))
+        self.mean = np.mean(np.exp(self.mu + self.sigma**2 / 2.0), axis=0)
+
+    def quantile(self, level):
+        w = np.full((self.mu.shape[0], 1), 1.0 / self.mu.shape[0])
+        return np.exp(_mixture_quantiles(self.mu, self.sigma, w, [level])[0])
+
+    def cdf(self, value):
+        value = np.asarray(value, float)
+        with np.errstate(divide="ignore"):
+            log_value = np.log(np.maximum(value, 0.0))
+        return np.mean(ndtr((log_value - self.mu) / self.sigma), axis=0)
+
+    def logpdf(self, value):
+        value = np.asarray(value, float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_value = np.log(value)
+            z = (log_value - self.mu) / self.sigma
+            component = -0.5 * z**2 - np.log(self.sigma) - 0.5 * np.log(2 * np.pi) - log_value
+        peak = np.max(component, axis=0)
+        return peak + np.log(np.mean(np.exp(component - peak), axis=0))
+
+
+class PiecewiseCdfPredictive:
+    """A ccdf given at per-target support points with linear interpolation
+    between them (MIK's ccdf after its tails are resolved onto a grid):
+    `values` (n, K) increasing and `probabilities` (n, K) from 0 to 1."""
+
+    def __init__(self, values, probabilities, mean):
+        self.values = np.asarray(values, float)
+        self.probabilities = np.asarray(probabilities, float)
+        self.mean = np.asarray(mean, float)
+
+    def quantile(self, level):
+        return np.array([np.interp(level, p, v) for v, p in zip(self.values, self.probabilities)])
+
+    def cdf(self, value):
+        value = np.broadcast_to(np.asarray(value, float), (len(self.values),))
+        return np.array([np.interp(x, v, p, left=0.0, right=1.0) for x, v, p in zip(value, self.values, self.probabilities)])
+
+    def logpdf(self, value):
+        value = np.broadcast_to(np.asarray(value, float), (len(self.values),))
+        out = np.empty(len(self.values))
+        for row, (x, v, p) in enumerate(zip(value, self.values, self.probabilities)):
+            k = np.clip(np.searchsorted(v, x, side="right") - 1, 0, len(v) - 2)
+            width = v[k + 1] - v[k]
+            density = (p[k + 1] - p[k]) / width if width > 0 and v[0] <= x <= v[-1] else 0.0
+            out[row] = np.log(density) if density > 0 else -np.inf
+        return out
