@@ -34,7 +34,7 @@ class IndicatorCcdf:
     def __init__(self, thresholds, cdf, zmin, zmax, lower="linear", lower_omega=1.0,
                  middle="linear", middle_omega=1.0, upper="hyperbolic", upper_omega=1.5):
         self.thresholds = np.asarray(thresholds, dtype=float)
-        self.cdf = np.atleast_2d(np.asarray(cdf, dtype=float))
+        self.threshold_cdf = np.atleast_2d(np.asarray(cdf, dtype=float))
         if not zmin <= self.thresholds[0] or not self.thresholds[-1] <= zmax:
             raise ValueError(f"thresholds must lie within [zmin, zmax] = [{zmin}, {zmax}]")
         if np.any(np.diff(self.thresholds) <= 0):
@@ -45,9 +45,9 @@ class IndicatorCcdf:
             if model not in TAIL_MODELS or (model == "hyperbolic" and name != "upper"):
                 raise ValueError(f"{name} class model {model!r} is not available")
         self.zmin, self.zmax = float(zmin), float(zmax)
-        n = self.cdf.shape[0]
+        n = self.threshold_cdf.shape[0]
         self.bounds = np.concatenate([[self.zmin], self.thresholds, [self.zmax]])
-        self.levels = np.column_stack([np.zeros(n), self.cdf, np.ones(n)])
+        self.levels = np.column_stack([np.zeros(n), self.threshold_cdf, np.ones(n)])
         k = len(self.thresholds)
         self.models = [lower] + [middle] * (k - 1) + [upper]
         self.omegas = [lower_omega] + [middle_omega] * (k - 1) + [upper_omega]
@@ -61,7 +61,7 @@ class IndicatorCcdf:
         return np.maximum(self._moment(2) - self.mean**2, 0.0)
 
     def _moment(self, order):
-        total = np.zeros(self.cdf.shape[0])
+        total = np.zeros(self.threshold_cdf.shape[0])
         for c, (model, omega) in enumerate(zip(self.models, self.omegas)):
             a, b = self.bounds[c], self.bounds[c + 1]
             mass = self.levels[:, c + 1] - self.levels[:, c]
@@ -82,7 +82,7 @@ class IndicatorCcdf:
 
     def quantile(self, p):
         """The p-quantile per target."""
-        p = np.broadcast_to(np.asarray(p, dtype=float), (self.cdf.shape[0],))
+        p = np.broadcast_to(np.asarray(p, dtype=float), (self.threshold_cdf.shape[0],))
         out = np.where(p <= 0.0, self.zmin, self.zmax)
         for c, (model, omega) in enumerate(zip(self.models, self.omegas)):
             a, b = self.bounds[c], self.bounds[c + 1]
@@ -98,9 +98,9 @@ class IndicatorCcdf:
                 out[here] = a + (b - a) * (u if model == "linear" else u ** (1.0 / omega))
         return out
 
-    def cdf_at(self, z):
+    def cdf(self, z):
         """F(z) per target."""
-        z = np.broadcast_to(np.asarray(z, dtype=float), (self.cdf.shape[0],))
+        z = np.broadcast_to(np.asarray(z, dtype=float), (self.threshold_cdf.shape[0],))
         out = np.where(z < self.zmin, 0.0, 1.0)
         for c, (model, omega) in enumerate(zip(self.models, self.omegas)):
             a, b = self.bounds[c], self.bounds[c + 1]
@@ -117,7 +117,7 @@ class IndicatorCcdf:
 
     def logpdf(self, z):
         """Log density per target (-inf outside [zmin, zmax) or in an empty class)."""
-        z = np.broadcast_to(np.asarray(z, dtype=float), (self.cdf.shape[0],))
+        z = np.broadcast_to(np.asarray(z, dtype=float), (self.threshold_cdf.shape[0],))
         density = np.zeros(len(z))
         for c, (model, omega) in enumerate(zip(self.models, self.omegas)):
             a, b = self.bounds[c], self.bounds[c + 1]
@@ -136,7 +136,7 @@ class IndicatorCcdf:
             return np.log(density)
 
     def exceedance(self, cutoff):
-        return 1.0 - self.cdf_at(cutoff)
+        return 1.0 - self.cdf(cutoff)
 
 
 def _class_moment(order, model, omega, a, b):
