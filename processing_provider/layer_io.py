@@ -213,3 +213,20 @@ def read_points_with_fields(source, names, label=None, feedback=None, **numeric_
         name: parse_numeric(column, label, name, **numeric_options).values for name, column in columns.items()
     }
     return point_xyz(geometries, label), values
+
+
+def save_layer_metadata(layer, metadata):
+    """Attach metadata to an output layer so it travels with the file (GeoPackage
+    stores it in gpkg_metadata); a memory layer keeps it for the session."""
+    from qgis.core import QgsDataProvider, QgsProviderRegistry
+
+    layer.setMetadata(metadata)
+    if layer.providerType() != "ogr":
+        return
+    registry = QgsProviderRegistry.instance()
+    parts = registry.decodeUri("ogr", layer.source())
+    if not parts.get("layerName"):
+        sublayers = layer.dataProvider().subLayers()
+        if sublayers:
+            parts["layerName"] = sublayers[0].split(QgsDataProvider.SUBLAYER_SEPARATOR)[1]
+    registry.saveLayerMetadata("ogr", registry.encodeUri("ogr", parts), metadata)

@@ -51,3 +51,40 @@ def test_classification_rule():
     assert "Measured: sd/mean <= 0.1 and spacing <= 50" in rule.describe()
     with pytest.raises(ValueError, match="Measured <= Indicated"):
         ClassificationRule(measured_rel_sd=0.5, indicated_rel_sd=0.3)
+
+
+def _layer(name, rows, fields):
+    from qgis.core import QgsFeature, QgsGeometry, QgsPoint, QgsVectorLayer
+
+    spec = "&".join(f"field={f}" for f in fields)
+    layer = QgsVectorLayer(f"PointZ?crs=EPSG:32648&{spec}", name, "memory")
+    features = []
+    for x, y, z, *attributes in rows:
+        feature = QgsFeature(layer.fields())
+        feature.setGeometry(QgsGeometry(QgsPoint(x, y, z)))
+        feature.setAttributes(attributes)
+        features.append(feature)
+    layer.dataProvider().addFeatures(features)
+    return layer
+
+
+def test_classify_algorithm_writes_classes_and_rule(run_algorithm, tmp_path):
+    from qgis.core import QgsVectorLayer
+
+    samples = _layer("samples", [(0, 0, 0, "A"), (30, 0, 0, "B"), (0, 30, 0, "C"), (30, 30, 0, "D")], ["hole_id:string"])
+    blocks = _layer(
+        "blocks",
+        [(15, 15, 0, 2.0, 0.1), (15, 15, 0, 2.0, 0.5), (400, 400, 0, 2.0, 0.1), (15, 15, 0, 2.0, 1.0)],
+        ["mean:double", "sd:double"],
+    )
+    out = str(tmp_path / "classes.gpkg")
+    result = run_algorithm("classify", {
+        "INPUT": blocks, "MEAN_FIELD": "mean", "SPREAD_FIELD": "sd", "SAMPLES": samples, "HOLE_FIELD": "hole_id",
+        "MEASURED_REL_SD": 0.1, "INDICATED_REL_SD": 0.3, "MEASURED_SPACING": 25, "INDICATED_SPACING": 50,
+        "INFERRED_SPACING": 100, "OUTPUT": out,
+    })
+    layer = QgsVectorLayer(result["OUTPUT"], "classes", "ogr")
+    assert [f["res_class"] for f in layer.getFeatures()] == ["Measured", "Indicated", "Unclassified", "Inferred"]
+    assert [f["res_spacing"] for f in layer.getFeatures()][0] == pytest.approx(15 * np.sqrt(2))
+    layer.loadDefaultMetadata()
+    assert "Measured: sd/mean <= 0.1 and spacing <= 25" in layer.metadata().abstract()
