@@ -1,0 +1,71 @@
+"""Menu, toolbar and settings page, against a recording stand-in for QGIS's iface
+(the real desktop is exercised by the screenshot test)."""
+import pytest
+
+
+class RecordingIface:
+    def __init__(self):
+        from qgis.PyQt.QtWidgets import QWidget
+
+        self.window = QWidget()
+        self.menu, self.toolbar, self.factories, self.opened = [], [], [], []
+
+    def mainWindow(self):  # noqa: N802 (QGIS API name)
+        return self.window
+
+    def addPluginToMenu(self, name, action):  # noqa: N802
+        self.menu.append((name, action))
+
+    def removePluginMenu(self, name, action):  # noqa: N802
+        self.menu.remove((name, action))
+
+    def addToolBarIcon(self, action):  # noqa: N802
+        self.toolbar.append(action)
+
+    def removeToolBarIcon(self, action):  # noqa: N802
+        if action in self.toolbar:
+            self.toolbar.remove(action)
+
+    def registerOptionsWidgetFactory(self, factory):  # noqa: N802
+        self.factories.append(factory)
+
+    def unregisterOptionsWidgetFactory(self, factory):  # noqa: N802
+        self.factories.remove(factory)
+
+    def showOptionsDialog(self, parent, currentPage=""):  # noqa: N802
+        self.opened.append(currentPage)
+
+
+def test_menu_toolbar_and_settings_page_come_and_go(qgis_app):
+    from ree_grade.plugin import REEGradePlugin
+
+    iface = RecordingIface()
+    plugin = REEGradePlugin(iface)
+    plugin.initGui()
+    try:
+        texts = [action.text() for _, action in iface.menu]
+        assert texts == ["Open REE grade workflow model", "Documentation", "Settings…"]
+        assert [a.text() for a in iface.toolbar] == ["Open REE grade workflow model"]
+        assert len(iface.factories) == 1 and iface.factories[0].title() == "REE Grade"
+        iface.menu[2][1].trigger()
+        assert iface.opened == ["REE Grade"]
+    finally:
+        plugin.unload()
+    assert iface.menu == [] and iface.toolbar == [] and iface.factories == []
+
+
+def test_settings_page_saves_validated_defaults(qgis_app):
+    from ree_grade.processing_provider import settings
+    from ree_grade.ui.settings_page import REEGradeOptionsPage
+
+    page = REEGradeOptionsPage()
+    page.cutoffs.setText("3, 0.5,1.5")
+    page.seed.setValue(7)
+    page.apply()
+    assert settings.default_cutoffs() == "0.5, 1.5, 3"
+    assert settings.default_seed() == 7
+    page.cutoffs.setText("1, lots")
+    page.apply()
+    assert "'lots' is not a number" in page.message.text()
+    assert settings.default_cutoffs() == "0.5, 1.5, 3"
+    settings.save_defaults(settings.FACTORY_CUTOFFS, settings.FACTORY_SEED)

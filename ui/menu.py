@@ -1,0 +1,68 @@
+"""Plugin menu and toolbar: open the workflow model, the documentation and the
+settings page."""
+import os
+
+from qgis.PyQt.QtCore import QCoreApplication, QUrl
+from qgis.PyQt.QtGui import QDesktopServices, QIcon
+from qgis.PyQt.QtWidgets import QAction
+
+PLUGIN_DIR = os.path.dirname(os.path.dirname(__file__))
+WORKFLOW_MODEL = os.path.join(PLUGIN_DIR, "models", "ree_grade_workflow.model3")
+DOCUMENTATION = os.path.join(PLUGIN_DIR, "README.md")
+MENU = "&REE Grade"
+
+
+def tr(text):
+    return QCoreApplication.translate("REEGradeMenu", text)
+
+
+class REEGradeMenu:
+    def __init__(self, iface):
+        self.iface = iface
+        self.actions = []
+        self.options_factory = None
+
+    def init(self):
+        from .settings_page import REEGradeOptionsFactory
+
+        icon = QIcon(os.path.join(PLUGIN_DIR, "icon.svg"))
+        workflow = self._action(icon, tr("Open REE grade workflow model"), self.open_workflow)
+        self.iface.addToolBarIcon(workflow)
+        self._action(QIcon(), tr("Documentation"), self.open_documentation)
+        self._action(QIcon(), tr("Settings…"), self.open_settings)
+        self.options_factory = REEGradeOptionsFactory(os.path.join(PLUGIN_DIR, "icon.svg"))
+        self.iface.registerOptionsWidgetFactory(self.options_factory)
+
+    def _action(self, icon, text, slot):
+        action = QAction(icon, text, self.iface.mainWindow())
+        action.triggered.connect(slot)
+        self.iface.addPluginToMenu(MENU, action)
+        self.actions.append(action)
+        return action
+
+    def unload(self):
+        for action in self.actions:
+            self.iface.removePluginMenu(MENU, action)
+            self.iface.removeToolBarIcon(action)
+        self.actions = []
+        if self.options_factory is not None:
+            self.iface.unregisterOptionsWidgetFactory(self.options_factory)
+            self.options_factory = None
+
+    def open_workflow(self):
+        """The workflow in the graphical modeler, where a user can run or adapt it."""
+        from processing.modeler.ModelerDialog import ModelerDialog
+        from qgis.core import QgsProcessingModelAlgorithm
+
+        model = QgsProcessingModelAlgorithm()
+        if not model.fromFile(WORKFLOW_MODEL):
+            self.iface.messageBar().pushWarning("REE Grade", tr("Could not read {0}").format(WORKFLOW_MODEL))
+            return
+        dialog = ModelerDialog.create(model)
+        dialog.show()
+
+    def open_documentation(self):
+        QDesktopServices.openUrl(QUrl.fromLocalFile(DOCUMENTATION))
+
+    def open_settings(self):
+        self.iface.showOptionsDialog(self.iface.mainWindow(), currentPage="REE Grade")

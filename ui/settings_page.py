@@ -1,0 +1,48 @@
+"""The plugin's page in Settings > Options: default cut-offs and seed."""
+from qgis.gui import QgsOptionsPageWidget, QgsOptionsWidgetFactory
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import QFormLayout, QLabel, QLineEdit, QSpinBox
+
+from ..algorithms.predictive import parse_cutoffs
+from ..processing_provider.settings import default_cutoffs, default_seed, save_defaults
+
+
+def tr(text):
+    return QCoreApplication.translate("REEGradeSettings", text)
+
+
+class REEGradeOptionsPage(QgsOptionsPageWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QFormLayout(self)
+        self.cutoffs = QLineEdit(default_cutoffs())
+        self.cutoffs.setToolTip(tr("Grades (e.g. TREO %) at which P(grade > cut-off) is reported"))
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setValue(default_seed())
+        self.message = QLabel()
+        layout.addRow(tr("Default cut-offs"), self.cutoffs)
+        layout.addRow(tr("Default random seed"), self.seed)
+        layout.addRow(self.message)
+
+    def apply(self):
+        try:
+            cutoffs = ", ".join(f"{c:g}" for c in parse_cutoffs(self.cutoffs.text()))
+        except ValueError as error:
+            self.message.setText(str(error))
+            return
+        save_defaults(cutoffs, self.seed.value())
+
+
+class REEGradeOptionsFactory(QgsOptionsWidgetFactory):
+    def __init__(self, icon_path):
+        super().__init__()
+        self.setTitle(tr("REE Grade"))
+        self._icon = QIcon(icon_path)
+
+    def icon(self):
+        return self._icon
+
+    def createWidget(self, parent):  # noqa: N802 (QGIS API name)
+        return REEGradeOptionsPage(parent)
