@@ -100,3 +100,14 @@ def _looks_like_thousands(text):
 
 def _bad_cell(table, column, row, raw):
     return f"{table}: column '{column}', row {row + 1}: {raw!r} is not a number"
+
+
+def as_columns(X, fields, table="input"):
+    """X as a float (rows, fields) array, one column per named field; a 1D array
+    is one column. A shape that does not match the fields is an error naming them."""
+    X = np.asarray(X, dtype=float)
+    if X.ndim == 1:
+        X = X[:, None]
+    if X.ndim != 2 or X.shape[1] != len(fields):
+        raise ValueError(f"{table}: expected {len(fields)} column(s) ({', '.join(fields)}), got shape {X.shape}")
+    return X

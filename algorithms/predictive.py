@@ -24,6 +24,14 @@ def cutoff_field(prefix, cutoff):
     return f"{prefix}_{cutoff_name(cutoff).replace('.', '_').replace('-', 'm')}"
 
 
+def summary_field(prefix, summary_name):
+    """Field name of a summary entry: `bnn`, `mean` -> `bnn_mean`; `bnn`,
+    `p_gt_1.5` -> `bnn_p_gt_1_5` (see `cutoff_field`)."""
+    if summary_name.startswith("p_gt_"):
+        return cutoff_field(prefix, float(summary_name[len("p_gt_"):]))
+    return f"{prefix}_{summary_name}"
+
+
 def parse_cutoffs(text):
     """'0.5, 1.5,3' -> [0.5, 1.5, 3.0]; positive, sorted, unique."""
     values = []

@@ -45,3 +45,16 @@ def write_bands(path, bands, band_names, transform, crs, nodata=-9999.0, dtype="
             if os.path.exists(leftover):
                 os.remove(leftover)
         raise
+
+
+def read_bands(path):
+    """(profile, bands, names) of a multi-band raster: bands (n_bands, rows,
+    cols) as floats with nodata cells NaN, names the band descriptions (None
+    where a band has none)."""
+    import rasterio
+
+    with rasterio.open(path) as src:
+        profile = src.profile.copy()
+        bands = src.read(masked=True).astype(float).filled(np.nan)
+        names = list(src.descriptions)
+    return profile, bands, names

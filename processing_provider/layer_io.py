@@ -230,3 +230,32 @@ def save_layer_metadata(layer, metadata):
         if sublayers:
             parts["layerName"] = sublayers[0].split(QgsDataProvider.SUBLAYER_SEPARATOR)[1]
     registry.saveLayerMetadata("ogr", registry.encodeUri("ogr", parts), metadata)
+
+
+def read_shapely(source, names, target_crs, context, feedback=None, label=None):
+    """(shapely geometries, {field: raw values}) of a polygon or line layer, in
+    `target_crs`: a layer in another CRS is reprojected with a notice and one
+    without a CRS is an error. A feature without geometry is None."""
+    import shapely
+    from qgis.core import QgsCoordinateTransform
+
+    label = label or layer_label(source)
+    require_features(source, label)
+    require_crs(source.sourceCrs(), label)
+    require_crs(target_crs, "reference layer")
+    columns, geometries, _ = read_columns(source, names, feedback, label)
+    transform = None
+    if source.sourceCrs() != target_crs:
+        if feedback is not None:
+            feedback.pushInfo(f"{label}: reprojected from {source.sourceCrs().authid()} to {target_crs.authid()}")
+        transform = QgsCoordinateTransform(source.sourceCrs(), target_crs, context.transformContext())
+    shapes = []
+    for geometry in geometries:
+        if geometry is None or geometry.isNull() or geometry.isEmpty():
+            shapes.append(None)
+            continue
+        geometry = QgsGeometry(geometry)
+        if transform is not None:
+            geometry.transform(transform)
+        shapes.append(shapely.from_wkb(bytes(geometry.asWkb())))
+    return shapes, columns

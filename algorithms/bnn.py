@@ -1,0 +1,502 @@
+"""Bayesian neural network (and deep ensemble) for log-grade from fused features.
+
+Implementation: plain PyTorch, not Pyro. The model is a small MLP whose
+mean-field Gaussian layers take a few dozen lines; plain torch adds no
+dependency beyond torch itself, keeps every random draw on a local
+`torch.Generator` (bit-identical reruns with one seed), lets prediction sample
+all posterior weight sets at once as batched matrix products, and leaves the
+saved file a plain set of named tensors (safetensors) with no pickled Pyro
+param store.
+
+Model: y = log(grade), standardised; inputs standardised with the training
+means and sds (stored). Hidden layers of ReLU units (default 64, 64, 64) and a
+heteroscedastic Gaussian head (mu, sigma = softplus + floor): the grade is
+lognormal given the weights, the method's assumption.
+
+- method "bnn": every weight and bias has a Gaussian prior N(0, prior_sd^2) and
+  a mean-field Gaussian posterior (mu, sigma = softplus(rho)), trained by
+  variational inference with Adam on the negative ELBO per sample:
+  mean NLL + kl_weight * KL(q || prior) / n_train. Training uses the local
+  reparameterisation trick (pre-activations sampled from their exact Gaussian,
+  lower-variance gradients); prediction samples `n_samples` whole weight sets,
+  so a target's predictive is a mixture over those sets.
+- method "ensemble": `n_members` deterministic copies of the same
+  heteroscedastic MLP from different seeds (Lakshminarayanan et al., 2017),
+  trained side by side as one batched network; the predictive is the mixture
+  over members.
+
+Early stopping watches the validation NLL on holes held out whole
+(`grouped_split.group_holdout`), never random rows, since neighbouring
+intervals of a hole leak. Optional recalibration fits one factor k on those
+held-out holes that stretches each target's log-space mixture about its mean
+(mu_s -> m + k (mu_s - m), sigma_s -> k sigma_s) so that central intervals
+cover their nominal share, and is stored in the model. The holes that decide
+the stopping epoch also fit k; that reuse costs a little optimism but no
+training data.
+
+Summaries (mean = average of exp(mu_s + sigma_s^2 / 2), sd, P10/P50/P90,
+P(grade > c)) come from `predictive.lognormal_mixture_summary`.
+"""
+import contextlib
+import datetime as _dt
+
+import numpy as np
+import torch
+
+from .common import as_columns, check_cancelled, report_progress
+from .grouped_split import group_holdout, group_labels
+from .predictive import LogNormalMixturePredictive, lognormal_mixture_summary
+from .validation import NOMINAL_LEVELS
+
+METHODS = ("bnn", "ensemble")
+MIN_SAMPLES = 20
+MIN_GROUPS = 3
+RHO_INIT = -5.0  # softplus(-5) = 0.0067: start near the deterministic net, let the ELBO widen it
+SCALE_GRID = np.exp(np.linspace(np.log(0.2), np.log(5.0), 241))
+PREDICT_BATCH = 4096
+MIN_STEPS_PER_EPOCH = 10
+SUMMARY_CHUNK = 16384
+
+
+@contextlib.contextmanager
+def deterministic_torch():
+    """Deterministic kernels for the duration, restoring the caller's setting."""
+    previous = torch.are_deterministic_algorithms_enabled()
+    torch.use_deterministic_algorithms(True)
+    try:
+        yield
+    finally:
+        torch.use_deterministic_algorithms(previous)
+
+
+def parse_hidden(text):
+    """'64,64,64' -> (64, 64, 64)."""
+    try:
+        sizes = tuple(int(token) for token in str(text).replace(";", ",").split(",") if token.strip())
+    except ValueError:
+        raise ValueError(f"hidden layers: {text!r} is not a comma-separated list of integers") from None
+    if not sizes or min(sizes) < 1:
+        raise ValueError(f"hidden layers: {text!r} needs at least one layer of at least one unit")
+    return sizes
+
+
+class BNNRegressor:
+    """scikit-learn style: `fit(X, grade, groups)`, `predict(X, cutoffs)`,
+    `predictive(X)`; `save(path)` / `load_bnn(path)` (bnn_modelfile.py)."""
+
+    def __init__(self, method="bnn", hidden=(64, 64, 64), epochs=400, learning_rate=0.005, batch_size=512,
+                 prior_sd=1.0, kl_weight=1.0, n_members=5, validation_fraction=0.2, patience=40,
+                 recalibrate=True, sigma_floor=0.01, n_samples=32, seed=0):
+        self.method = method
+        self.hidden = tuple(int(h) for h in hidden)
+        self.epochs = int(epochs)
+        self.learning_rate = float(learning_rate)
+        self.batch_size = int(batch_size)
+        self.prior_sd = float(prior_sd)
+        self.kl_weight = float(kl_weight)
+        self.n_members = int(n_members)
+        self.validation_fraction = float(validation_fraction)
+        self.patience = int(patience)
+        self.recalibrate = bool(recalibrate)
+        self.sigma_floor = float(sigma_floor)
+        self.n_samples = int(n_samples)
+        self.seed = int(seed)
+
+    # ---- fitting -------------------------------------------------------------------------
+    def fit(self, X, grade, groups, feature_names=None, label="samples", target_name="grade",
+            group_name="group", progress=None, should_stop=None):
+        self._check_params()
+        names = list(feature_names) if feature_names is not None else [f"x{i + 1}" for i in range(np.shape(X)[1])]
+        X = as_columns(X, names, label)
+        y = check_grades(grade, label, target_name)
+        if len(y) != len(X) or len(groups) != len(X):
+            raise ValueError(f"{label}: {len(X)} feature rows, {len(y)} grades and {len(groups)} groups differ")
+        check_finite(X, names, label)
+        if len(y) < MIN_SAMPLES:
+            raise ValueError(f"{label}: a neural network needs at least {MIN_SAMPLES} samples, got {len(y)}")
+        hole_labels, _ = group_labels(groups, label, group_name)
+        if len(hole_labels) < MIN_GROUPS:
+            raise ValueError(
+                f"{label}: field '{group_name}' has {len(hole_labels)} hole(s); early stopping on held-out holes "
+                f"needs at least {MIN_GROUPS}"
+            )
+        self.feature_names_ = names
+        self.x_mean_ = X.mean(axis=0)
+        sd = X.std(axis=0)
+        self.x_sd_ = np.where(sd > 0, sd, 1.0)
+        z = np.log(y)
+        self.y_mean_, self.y_sd_ = float(z.mean()), float(z.std())
+        if not self.y_sd_ > 0:
+            raise ValueError(f"{label}: field '{target_name}' is constant; there is nothing to learn")
+        train, valid = group_holdout(groups, self.validation_fraction, self.seed)
+        xs = torch.as_tensor((X - self.x_mean_) / self.x_sd_, dtype=torch.float32)
+        ys = torch.as_tensor((z - self.y_mean_) / self.y_sd_, dtype=torch.float32)
+        with deterministic_torch():
+            net = _make_network(self.method, X.shape[1], self.hidden, self.n_members, self.prior_sd, self.seed)
+            history = _train(net, xs[train], ys[train], xs[valid], ys[valid], self, progress, should_stop)
+            self.tensors_ = {name: t.detach().clone() for name, t in net.named_tensors().items()}
+            self.scale_ = 1.0
+            mu, sigma = self._predict_standardised(xs[valid], self.n_samples, self.seed)
+            valid_z = ys[valid].double().numpy()
+            self.validation_ = {"before": coverage_error(mu, sigma, valid_z), "nll_before": mixture_nll(mu, sigma, valid_z)}
+            if self.recalibrate:
+                self.scale_ = fit_spread_scale(mu, sigma, valid_z)
+            self.validation_.update(
+                after=coverage_error(*_stretch(mu, sigma, self.scale_), valid_z),
+                nll_after=mixture_nll(*_stretch(mu, sigma, self.scale_), valid_z),
+            )
+        self.metadata_ = {
+            "n_samples": int(len(y)), "n_holes": int(len(hole_labels)), "n_train": int(len(train)),
+            "n_validation": int(len(valid)), "seed": self.seed, "epochs_run": history["epochs_run"],
+            "best_epochs": history["best_epochs"], "validation_nll": history["best_loss"],
+            "spread_scale": self.scale_, "coverage_error_before": self.validation_["before"],
+            "coverage_error_after": self.validation_["after"],
+            "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        }
+        return self
+
+    def _check_params(self):
+        if self.method not in METHODS:
+            raise ValueError(f"method must be one of {', '.join(METHODS)}, got {self.method!r}")
+        for name in ("epochs", "batch_size", "n_members", "n_samples", "patience"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
+        for name in ("learning_rate", "prior_sd", "sigma_floor"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
+        if self.kl_weight < 0:
+            raise ValueError(f"the KL weight must not be negative, got {self.kl_weight}")
+        if not self.hidden or min(self.hidden) < 1:
+            raise ValueError(f"hidden layers must be positive sizes, got {self.hidden}")
+
+    # ---- prediction ----------------------------------------------------------------------
+    def predict_log(self, X, n_samples=None, seed=None, label="targets", row_offset=0):
+        """(mu, sigma) of log-grade, each (n_components, n_targets): the
+        posterior weight samples (bnn) or members (ensemble), recalibrated."""
+        X = as_columns(X, self.feature_names_, label)
+        check_finite(X, self.feature_names_, label, row_offset)
+        xs = torch.as_tensor((X - self.x_mean_) / self.x_sd_, dtype=torch.float32)
+        n_samples = self.n_samples if n_samples is None else int(n_samples)
+        seed = self.seed if seed is None else int(seed)
+        with deterministic_torch():
+            mu, sigma = self._predict_standardised(xs, n_samples, seed)
+        mu, sigma = _stretch(mu, sigma, self.scale_)
+        return mu * self.y_sd_ + self.y_mean_, sigma * self.y_sd_
+
+    def predictive(self, X, n_samples=None, seed=None, label="targets"):
+        """A `LogNormalMixturePredictive` of grade for `validation.sample_scores`."""
+        return LogNormalMixturePredictive(*self.predict_log(X, n_samples, seed, label))
+
+    def predict(self, X, cutoffs=(), n_samples=None, seed=None, label="targets", progress=None, should_stop=None):
+        """{"mean", "sd", "p10", "p50", "p90", "p_gt_<c>"...} of grade per
+        target, in chunks (bounded memory, progress and cancel); every chunk
+        uses the same posterior draws, so chunking does not change a value."""
+        X = as_columns(X, self.feature_names_, label)
+        parts = []
+        for start in range(0, len(X), SUMMARY_CHUNK):
+            check_cancelled(should_stop)
+            mu, sigma = self.predict_log(X[start:start + SUMMARY_CHUNK], n_samples, seed, label, row_offset=start)
+            parts.append(lognormal_mixture_summary(mu, sigma, cutoffs))
+            report_progress(progress, min(start + SUMMARY_CHUNK, len(X)) / max(len(X), 1))
+        if not parts:
+            return lognormal_mixture_summary(np.zeros((1, 0)), np.ones((1, 0)), cutoffs)
+        return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+
+    def _predict_standardised(self, xs, n_samples, seed):
+        """float64 (mu, sigma) in standardised log units, (components, n)."""
+        weights, biases = self.component_weights(n_samples, seed)
+        mus, sigmas = [], []
+        with torch.no_grad():
+            for start in range(0, len(xs), PREDICT_BATCH):
+                out = stacked_forward(xs[start:start + PREDICT_BATCH], weights, biases)
+                mus.append(out[..., 0].double())
+                sigmas.append(_spread(out[..., 1], self.sigma_floor).double())
+        return torch.cat(mus, dim=1).numpy(), torch.cat(sigmas, dim=1).numpy()
+
+    def component_weights(self, n_samples, seed):
+        """Per-layer weights (K, in, out) and biases (K, 1, out): K posterior
+        draws from a generator seeded with `seed` (bnn) or the K members."""
+        if self.method == "ensemble":
+            return _layer_tensors(self.tensors_, "weight"), _layer_tensors(self.tensors_, "bias")
+        generator = torch.Generator().manual_seed(seed)
+        drawn = {}
+        for kind in ("weight", "bias"):
+            drawn[kind] = []
+            for mu, rho in zip(_layer_tensors(self.tensors_, kind + "_mu"), _layer_tensors(self.tensors_, kind + "_rho")):
+                noise = torch.randn((n_samples,) + tuple(mu.shape[1:]), generator=generator, dtype=mu.dtype)
+                drawn[kind].append(mu + torch.nn.functional.softplus(rho) * noise)
+        return drawn["weight"], drawn["bias"]
+
+    def check_features(self, available, label="prediction layer"):
+        """Raise naming every model feature the prediction data lacks."""
+        missing = [name for name in self.feature_names_ if name not in set(available)]
+        if missing:
+            raise ValueError(
+                f"{label}: feature field(s) {', '.join(repr(m) for m in missing)} of the model are missing; "
+                f"the model was trained on {', '.join(self.feature_names_)}"
+            )
+
+    def save(self, json_path):
+        from .bnn_modelfile import save_bnn
+
+        return save_bnn(self, json_path)
+
+
+def load_bnn(json_path, fields=None):
+    from .bnn_modelfile import load_bnn as _load
+
+    return _load(json_path, fields)
+
+
+# ---- input checks --------------------------------------------------------------------------
+def check_grades(grade, label="samples", target_name="grade"):
+    """Grades as floats; a missing or non-positive grade (which the log
+    transform cannot take) is an error naming the field and row."""
+    y = np.asarray(grade, dtype=float).ravel()
+    bad = np.flatnonzero(~np.isfinite(y))
+    if bad.size:
+        raise ValueError(f"{label}: field '{target_name}', row {bad[0] + 1}: grade is missing or not a number")
+    bad = np.flatnonzero(y <= 0)
+    if bad.size:
+        raise ValueError(
+            f"{label}: field '{target_name}', row {bad[0] + 1}: grade {y[bad[0]]:g} is not positive, which the "
+            f"log transform needs (set a below-detection policy that gives half the limit)"
+        )
+    return y
+
+
+def check_finite(X, names, label, row_offset=0):
+    bad = np.argwhere(~np.isfinite(X))
+    if bad.size:
+        row, column = bad[0]
+        raise ValueError(
+            f"{label}: field '{names[column]}', row {row + row_offset + 1}: feature is missing or not finite (impute it first)"
+        )
+
+
+# ---- networks ------------------------------------------------------------------------------
+def _layer_sizes(n_inputs, hidden):
+    sizes = [n_inputs] + list(hidden) + [2]
+    return list(zip(sizes[:-1], sizes[1:]))
+
+
+def _layer_tensors(tensors, suffix):
+    """[tensors['layer0.<suffix>'], tensors['layer1.<suffix>'], ...]."""
+    out = []
+    while f"layer{len(out)}.{suffix}" in tensors:
+        out.append(tensors[f"layer{len(out)}.{suffix}"])
+    return out
+
+
+def tensor_shapes(method, n_inputs, hidden, n_members):
+    """Name -> shape of every tensor a model of this architecture holds."""
+    suffixes = ("weight", "bias") if method == "ensemble" else ("weight_mu", "weight_rho", "bias_mu", "bias_rho")
+    k = n_members if method == "ensemble" else 1
+    shapes = {}
+    for index, (n_in, n_out) in enumerate(_layer_sizes(n_inputs, hidden)):
+        for suffix in suffixes:
+            shapes[f"layer{index}.{suffix}"] = (k, n_in, n_out) if suffix.startswith("weight") else (k, 1, n_out)
+    return shapes
+
+
+def _make_network(method, n_inputs, hidden, n_members, prior_sd, seed):
+
+    generator = torch.Generator().manual_seed(seed)
+    k = n_members if method == "ensemble" else 1
+    layers = _layer_sizes(n_inputs, hidden)
+    weights = [torch.randn((k, a, b), generator=generator) * np.sqrt(2.0 / a) for a, b in layers]
+    biases = [torch.zeros((k, 1, b)) for _, b in layers]
+    if method == "ensemble":
+        return _EnsembleNet(weights, biases)
+    return _BayesNet(weights, biases, prior_sd, generator)
+
+
+def stacked_forward(x, weights, biases):
+    """Forward pass of K networks at once: x (n, d) -> (K, n, 2). The first
+    layer is one matrix product against the K weight matrices side by side
+    (x is shared), the others are batched products."""
+    k, d, h = weights[0].shape
+    first = (x @ weights[0].transpose(0, 1).reshape(d, k * h)).reshape(len(x), k, h).transpose(0, 1)
+    a = (first + biases[0]).relu()
+    for index in range(1, len(weights)):
+        a = torch.baddbmm(biases[index], a, weights[index])
+        if index < len(weights) - 1:
+            a = a.relu()
+    return a
+
+
+def _spread(raw, floor):
+    return torch.nn.functional.softplus(raw) + floor
+
+
+def _gaussian_nll(out, y, floor):
+    """Mean NLL per sample of N(mu, sigma^2) per network, (K,) for out (K, n, 2)."""
+    sigma = _spread(out[..., 1], floor)
+    return (torch.log(sigma) + 0.5 * ((y - out[..., 0]) / sigma) ** 2).mean(dim=-1) + 0.5 * np.log(2 * np.pi)
+
+
+class _EnsembleNet(torch.nn.Module):
+    """K deterministic heteroscedastic MLPs as one module of stacked tensors."""
+
+    def __init__(self, weights, biases):
+        super().__init__()
+        self.n_layers = len(weights)
+        for index, (w, b) in enumerate(zip(weights, biases)):
+            self.register_parameter(f"layer{index}_weight", torch.nn.Parameter(w))
+            self.register_parameter(f"layer{index}_bias", torch.nn.Parameter(b))
+
+    def layers(self):
+        return [(getattr(self, f"layer{i}_weight"), getattr(self, f"layer{i}_bias")) for i in range(self.n_layers)]
+
+    def forward(self, x):
+        """x (K, n, d) -> (K, n, 2); each member sees its own batch."""
+        a = x
+        for index, (w, b) in enumerate(self.layers()):
+            a = torch.baddbmm(b, a, w)
+            if index < self.n_layers - 1:
+                a = a.relu()
+        return a
+
+    def evaluate(self, x):
+        weights, biases = zip(*self.layers())
+        return stacked_forward(x, list(weights), list(biases))
+
+    def kl(self):
+        return torch.zeros(())
+
+    def named_tensors(self):
+        return {f"layer{i}.{k}": t for i, (w, b) in enumerate(self.layers()) for k, t in (("weight", w), ("bias", b))}
+
+
+class _BayesNet(torch.nn.Module):
+    """Mean-field Gaussian posterior over every weight and bias."""
+
+    def __init__(self, weights, biases, prior_sd, generator):
+        super().__init__()
+        self.prior_sd = prior_sd
+        self.generator = generator
+        self.n_layers = len(weights)
+        for index, (w, b) in enumerate(zip(weights, biases)):
+            for name, value in (("weight", w), ("bias", b)):
+                self.register_parameter(f"layer{index}_{name}_mu", torch.nn.Parameter(value))
+                self.register_parameter(f"layer{index}_{name}_rho", torch.nn.Parameter(torch.full_like(value, RHO_INIT)))
+
+    def _get(self, index, name):
+        return getattr(self, f"layer{index}_{name}")
+
+    def forward(self, x):
+        """Local reparameterisation: x (1, n, d) -> (1, n, 2), each
+        pre-activation drawn from its Gaussian given the layer's input."""
+        a = x
+        for index in range(self.n_layers):
+            w_sd = torch.nn.functional.softplus(self._get(index, "weight_rho"))
+            b_sd = torch.nn.functional.softplus(self._get(index, "bias_rho"))
+            mean = torch.baddbmm(self._get(index, "bias_mu"), a, self._get(index, "weight_mu"))
+            var = torch.baddbmm(b_sd**2, a**2, w_sd**2)
+            a = mean + var.sqrt() * torch.randn(mean.shape, generator=self.generator)
+            if index < self.n_layers - 1:
+                a = a.relu()
+        return a
+
+    def evaluate(self, x):
+        """The network at the posterior means: early stopping's yardstick."""
+        weights = [self._get(i, "weight_mu") for i in range(self.n_layers)]
+        biases = [self._get(i, "bias_mu") for i in range(self.n_layers)]
+        return stacked_forward(x, weights, biases)
+
+    def kl(self):
+        """KL(q || N(0, prior_sd^2)) summed over every weight and bias."""
+        total = torch.zeros(())
+        for index in range(self.n_layers):
+            for name in ("weight", "bias"):
+                mu = self._get(index, f"{name}_mu")
+                sd = torch.nn.functional.softplus(self._get(index, f"{name}_rho"))
+                ratio = sd / self.prior_sd
+                total = total + (-torch.log(ratio) + (ratio**2 + (mu / self.prior_sd) ** 2) / 2 - 0.5).sum()
+        return total
+
+    def named_tensors(self):
+        return {f"layer{i}.{name}": self._get(i, name) for i in range(self.n_layers)
+                for name in ("weight_mu", "weight_rho", "bias_mu", "bias_rho")}
+
+
+# ---- training ------------------------------------------------------------------------------
+def _train(net, x_train, y_train, x_valid, y_valid, config, progress, should_stop):
+    """Adam on mean NLL (+ KL / n for the BNN) in minibatches, one independent
+    shuffle per member; each member keeps its parameters from its best
+    validation epoch and the run ends once every member has gone `patience`
+    epochs without improving."""
+
+    k = config.n_members if config.method == "ensemble" else 1
+    generator = torch.Generator().manual_seed(config.seed + 1)
+    optimiser = torch.optim.Adam(net.parameters(), lr=config.learning_rate)
+    n = len(x_train)
+    # Small data sets still get about ten steps per epoch, or early stopping
+    # would judge a network after a handful of updates.
+    batch = max(1, min(config.batch_size, n // MIN_STEPS_PER_EPOCH))
+    best_loss = np.full(k, np.inf)
+    best_epoch = np.zeros(k, dtype=int)
+    best = {name: t.detach().clone() for name, t in net.named_tensors().items()}
+    epoch = 0
+    for epoch in range(1, config.epochs + 1):
+        check_cancelled(should_stop)
+        order = torch.stack([torch.randperm(n, generator=generator) for _ in range(k)])
+        net.train()
+        for start in range(0, n - batch + 1, batch):
+            index = order[:, start:start + batch]
+            optimiser.zero_grad()
+            out = net(x_train[index])
+            loss = _gaussian_nll(out, y_train[index], config.sigma_floor).sum() + config.kl_weight * net.kl() / n
+            loss.backward()
+            optimiser.step()
+        with torch.no_grad():
+            valid_loss = _gaussian_nll(net.evaluate(x_valid), y_valid, config.sigma_floor).double().numpy()
+        improved = valid_loss < best_loss - 1e-4
+        for member in np.flatnonzero(improved):
+            for name, t in net.named_tensors().items():
+                best[name][member] = t.detach()[member]
+        best_loss = np.where(improved, valid_loss, best_loss)
+        best_epoch[improved] = epoch
+        report_progress(progress, epoch / config.epochs)
+        if np.all(epoch - best_epoch >= config.patience):
+            break
+    with torch.no_grad():
+        for name, t in net.named_tensors().items():
+            t.copy_(best[name])
+    return {"epochs_run": int(epoch), "best_epochs": best_epoch.tolist(), "best_loss": best_loss.tolist()}
+
+
+# ---- spread recalibration ------------------------------------------------------------------
+def _stretch(mu, sigma, scale):
+    """Each target's mixture stretched about its mean by `scale`."""
+    centre = mu.mean(axis=0, keepdims=True)
+    return centre + scale * (mu - centre), scale * sigma
+
+
+def _pit(mu, sigma, z):
+    """Mixture CDF at the observed value, per target."""
+    from scipy.special import ndtr
+
+    return np.mean(ndtr((z[None, :] - mu) / sigma), axis=0)
+
+
+def coverage_error(mu, sigma, z, levels=NOMINAL_LEVELS):
+    """Mean |empirical - nominal| coverage of the central intervals at `levels`
+    (a value inside the central level-interval has |PIT - 0.5| <= level / 2)."""
+    distance = np.abs(_pit(mu, sigma, z) - 0.5)
+    return float(np.mean([abs(np.mean(distance <= level / 2.0) - level) for level in levels]))
+
+
+def mixture_nll(mu, sigma, z):
+    """Mean negative log density of z under the per-target Gaussian mixture."""
+    from scipy.special import logsumexp
+
+    log_density = -0.5 * ((z[None, :] - mu) / sigma) ** 2 - np.log(sigma) - 0.5 * np.log(2 * np.pi)
+    return float(-np.mean(logsumexp(log_density, axis=0) - np.log(mu.shape[0])))
+
+
+def fit_spread_scale(mu, sigma, z):
+    """The stretch on `SCALE_GRID` with the smallest coverage error; held-out
+    NLL breaks ties, since coverage is a step function of the scale."""
+    scores = [(coverage_error(*_stretch(mu, sigma, s), z), mixture_nll(*_stretch(mu, sigma, s), z), s) for s in SCALE_GRID]
+    return float(min(scores)[2])

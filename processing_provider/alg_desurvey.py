@@ -1,0 +1,260 @@
+"""reegrade:desurvey — collar, survey and interval tables to a PointZ layer of
+interval midpoints (minimum curvature)."""
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingParameterCrs,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterString,
+    QgsWkbTypes,
+)
+
+from ..algorithms import drillholes as dh
+from ..algorithms.common import BELOW_DETECTION_POLICIES
+from .base import REEGradeAlgorithm
+from .layer_io import (
+    field_names,
+    layer_label,
+    point_geometry,
+    point_xyz,
+    qgs_fields,
+    read_columns,
+    require_features,
+    write_rows,
+)
+
+LISTED_WARNINGS = 20
+
+
+class DesurveyAlgorithm(REEGradeAlgorithm):
+    NAME = "desurvey"
+    DISPLAY_NAME = "Desurvey drillholes"
+    GROUP = "preparation"
+    HELP = (
+        "Turns collar, downhole survey and interval (assay) tables into a PointZ layer with one point at the "
+        "midpoint of every interval, in the collar CRS, carrying hole_id, from_m, to_m, every interval column "
+        "and the hole's azimuth and dip at the midpoint (dip in degrees, negative downwards).\n\n"
+        "Collars: a point layer (x, y from the geometry; z from the elevation field if named or found, else "
+        "the geometry's z) or a plain table with x, y, z columns, whose CRS must then be given in COLLAR CRS. "
+        "Optional collar azimuth/dip orient holes that have no survey rows (otherwise they are vertical), and "
+        "an optional total-depth field is checked against the intervals. Column parameters left empty are "
+        "found by name, ignoring case: hole id hole_id/holeid/BHID/hole/DHID, from from/depth_from/mfrom, to "
+        "to/depth_to/mto, survey depth depth/at/md, azimuth azimuth/azi/az/bearing, dip dip/inclination, x "
+        "x/easting, y y/northing, z z/elevation/rl, total depth max_depth/eoh/depth.\n\n"
+        "Path: minimum curvature between survey stations (circular arcs; dogleg beta, ratio factor "
+        "RF = 2/beta tan(beta/2)); a station at depth 0 takes the first station's direction; beyond the last "
+        "station the hole is extended along the last direction, with a warning per hole. Azimuths are "
+        "clockwise from the grid north of the collar CRS (correct magnetic readings first). DIP CONVENTION: "
+        "negative downwards (-90 = vertical down, the default) or positive downwards.\n\n"
+        "Interval columns: columns typed as numbers, and text columns whose filled cells are mostly numbers, "
+        "are read as numbers: '<0.5' and '-0.5' are below detection and become half the limit, zero or "
+        "missing (BELOW DETECTION); the MISSING CODES (-99, -999, -9999 by default) become missing; any other "
+        "text in such a column is an error naming table, column and row. Other columns are carried as text.\n\n"
+        "Checks (an error names table, column and row, and nothing is written): empty tables, hole ids "
+        "missing from the collar table, from >= to, negative depths, text in numeric columns, a collar table "
+        "without CRS or with a geographic CRS, two survey stations at one depth, a turn of more than 90 degrees "
+        "between stations. Exact duplicate interval rows are dropped with a notice. OVERLAPS: an error (the "
+        "default), both kept, or the later row dropped, each reported with hole and depths.\n\n"
+        "Reference: Sawaryn, S.J. & Thorogood, J.L. (2005), A compendium of directional calculations based on "
+        "the minimum curvature method, SPE Drilling & Completion 20(1)."
+    )
+
+    COLLARS = "COLLARS"
+    COLLAR_HOLE = "COLLAR_HOLE"
+    COLLAR_X = "COLLAR_X"
+    COLLAR_Y = "COLLAR_Y"
+    COLLAR_Z = "COLLAR_Z"
+    COLLAR_AZIMUTH = "COLLAR_AZIMUTH"
+    COLLAR_DIP = "COLLAR_DIP"
+    COLLAR_DEPTH = "COLLAR_DEPTH"
+    COLLAR_CRS = "COLLAR_CRS"
+    SURVEYS = "SURVEYS"
+    SURVEY_HOLE = "SURVEY_HOLE"
+    SURVEY_DEPTH = "SURVEY_DEPTH"
+    SURVEY_AZIMUTH = "SURVEY_AZIMUTH"
+    SURVEY_DIP = "SURVEY_DIP"
+    INTERVALS = "INTERVALS"
+    INTERVAL_HOLE = "INTERVAL_HOLE"
+    FROM = "FROM"
+    TO = "TO"
+    DIP_CONVENTION = "DIP_CONVENTION"
+    OVERLAPS = "OVERLAPS"
+    BELOW_DETECTION = "BELOW_DETECTION"
+    MISSING_CODES = "MISSING_CODES"
+    OUTPUT = "OUTPUT"
+
+    def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
+        vector = [QgsProcessing.TypeVector]
+        self.addParameter(QgsProcessingParameterFeatureSource(self.COLLARS, self.tr("Collars (points or table)"), vector))
+        for name, label in (
+            (self.COLLAR_HOLE, "Collar hole id field"), (self.COLLAR_X, "Collar x field (tables)"),
+            (self.COLLAR_Y, "Collar y field (tables)"), (self.COLLAR_Z, "Collar elevation field"),
+            (self.COLLAR_AZIMUTH, "Collar azimuth field"), (self.COLLAR_DIP, "Collar dip field"),
+            (self.COLLAR_DEPTH, "Collar total depth field"),
+        ):
+            self._field(name, label, self.COLLARS)
+        self.addParameter(QgsProcessingParameterCrs(self.COLLAR_CRS, self.tr("Collar CRS (for a table)"), optional=True))
+        self.addParameter(QgsProcessingParameterFeatureSource(self.SURVEYS, self.tr("Downhole surveys"), vector, optional=True))
+        for name, label in (
+            (self.SURVEY_HOLE, "Survey hole id field"), (self.SURVEY_DEPTH, "Survey depth field"),
+            (self.SURVEY_AZIMUTH, "Survey azimuth field"), (self.SURVEY_DIP, "Survey dip field"),
+        ):
+            self._field(name, label, self.SURVEYS)
+        self.addParameter(QgsProcessingParameterFeatureSource(self.INTERVALS, self.tr("Intervals (assays)"), vector))
+        for name, label in (
+            (self.INTERVAL_HOLE, "Interval hole id field"), (self.FROM, "From field"), (self.TO, "To field"),
+        ):
+            self._field(name, label, self.INTERVALS)
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.DIP_CONVENTION, self.tr("Dip convention"),
+                options=[self.tr("Negative downwards (-90 = down)"), self.tr("Positive downwards (90 = down)")],
+                defaultValue=0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.OVERLAPS, self.tr("Overlapping intervals"),
+                options=[self.tr("Error"), self.tr("Keep both"), self.tr("Drop the later row")], defaultValue=0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.BELOW_DETECTION, self.tr("Below detection becomes"),
+                options=[self.tr("Half the detection limit"), self.tr("Zero"), self.tr("Missing")], defaultValue=0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(self.MISSING_CODES, self.tr("Missing-value codes"), "-99, -999, -9999", optional=True)
+        )
+        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Desurveyed intervals"), QgsProcessing.TypeVectorPoint))
+
+    def _field(self, name, label, parent):
+        self.addParameter(QgsProcessingParameterField(name, self.tr(label), parentLayerParameterName=parent, optional=True))
+
+    def process(self, parameters, context, feedback):
+        convention = dh.DIP_CONVENTIONS[self.parameterAsEnum(parameters, self.DIP_CONVENTION, context)]
+        collars, crs = self._collars(parameters, context, feedback, convention)
+        surveys = self._surveys(parameters, context, feedback, collars, convention)
+        intervals = self._intervals(parameters, context, feedback, collars)
+        progress, should_stop = self.progress_callbacks(feedback, 30, 90)
+        located = dh.desurvey(collars, surveys, intervals, progress, should_stop)
+        for message in intervals["notices"]:
+            feedback.pushWarning(message)
+        for message in located["warnings"][:LISTED_WARNINGS]:
+            feedback.pushWarning(message)
+        if len(located["warnings"]) > LISTED_WARNINGS:
+            feedback.pushWarning(self.tr("... and {0} more depth warning(s)").format(len(located["warnings"]) - LISTED_WARNINGS))
+        upward = dh.upward_warning(collars, surveys, convention)
+        if upward:
+            feedback.pushWarning(upward)
+        for name, count in intervals["below_detection"].items():
+            feedback.pushInfo(self.tr("'{0}': {1} value(s) below detection").format(name, count))
+        unsurveyed = sum(1 for hole in set(intervals["hole"]) if hole not in surveys)
+        if unsurveyed:
+            feedback.pushInfo(self.tr("{0} hole(s) without survey rows follow the collar direction or are vertical").format(unsurveyed))
+        return {self.OUTPUT: self._write(parameters, context, feedback, intervals, located, crs)}
+
+    def _table(self, parameters, name, context, feedback, names=None):
+        source = self.parameterAsSource(parameters, name, context)
+        if source is None:
+            raise QgsProcessingException(self.tr("The {0} layer could not be loaded").format(name.lower()))
+        label = layer_label(source)
+        require_features(source, label)
+        columns, geometries, _ = read_columns(source, names or field_names(source), feedback, label)
+        return source, dh.Table(label, columns), geometries
+
+    def _resolve(self, parameters, context, source, label, specs):
+        """{key: column} for (key, parameter, candidates, what, required)."""
+        available = field_names(source)
+        return {
+            key: dh.resolve_column(available, self.parameterAsString(parameters, param, context), names, label, what, required)
+            for key, param, names, what, required in specs
+        }
+
+    def _collars(self, parameters, context, feedback, convention):
+        source, table, geometries = self._table(parameters, self.COLLARS, context, feedback)
+        is_points = QgsWkbTypes.geometryType(source.wkbType()) == QgsWkbTypes.PointGeometry
+        columns = self._resolve(parameters, context, source, table.label, [
+            ("hole", self.COLLAR_HOLE, dh.HOLE_NAMES, "hole id", True),
+            ("x", self.COLLAR_X, dh.X_NAMES, "x", not is_points),
+            ("y", self.COLLAR_Y, dh.Y_NAMES, "y", not is_points),
+            ("z", self.COLLAR_Z, dh.Z_NAMES, "elevation", False),
+            ("azimuth", self.COLLAR_AZIMUTH, dh.AZIMUTH_NAMES, "azimuth", False),
+            ("dip", self.COLLAR_DIP, dh.DIP_NAMES, "dip", False),
+            ("total_depth", self.COLLAR_DEPTH, dh.TOTAL_DEPTH_NAMES, "total depth", False),
+        ])
+        explicit_xy = self.parameterAsString(parameters, self.COLLAR_X, context)
+        geometry_xyz = point_xyz(geometries, table.label) if is_points and not explicit_xy else None
+        collars = dh.read_collars(table, columns, convention, geometry_xyz)
+        return collars, self._collar_crs(parameters, context, source, table.label, is_points and not explicit_xy)
+
+    def _collar_crs(self, parameters, context, source, label, from_geometry):
+        """Points placed by their geometry are in the layer's CRS; x/y columns
+        are in COLLAR CRS when it is given, else in the layer's."""
+        given = self.parameterAsCrs(parameters, self.COLLAR_CRS, context)
+        layer_crs = source.sourceCrs()
+        crs = layer_crs if (from_geometry and layer_crs.isValid()) or not given.isValid() else given
+        if not crs.isValid():
+            raise QgsProcessingException(
+                self.tr("{0}: the collar table has no coordinate reference system; set COLLAR CRS").format(label)
+            )
+        if crs.isGeographic():
+            raise QgsProcessingException(
+                self.tr("{0}: the collar CRS {1} is geographic (degrees); desurveying needs a projected CRS in metres")
+                .format(label, crs.authid())
+            )
+        return crs
+
+    def _surveys(self, parameters, context, feedback, collars, convention):
+        if self.parameterAsSource(parameters, self.SURVEYS, context) is None:
+            return {}
+        source, table, _ = self._table(parameters, self.SURVEYS, context, feedback)
+        columns = self._resolve(parameters, context, source, table.label, [
+            ("hole", self.SURVEY_HOLE, dh.HOLE_NAMES, "hole id", True),
+            ("depth", self.SURVEY_DEPTH, dh.SURVEY_DEPTH_NAMES, "depth", True),
+            ("azimuth", self.SURVEY_AZIMUTH, dh.AZIMUTH_NAMES, "azimuth", True),
+            ("dip", self.SURVEY_DIP, dh.DIP_NAMES, "dip", True),
+        ])
+        return dh.read_surveys(table, columns, collars, convention)
+
+    def _intervals(self, parameters, context, feedback, collars):
+        source = self.parameterAsSource(parameters, self.INTERVALS, context)
+        # A GeoPackage's feature id is not an interval attribute.
+        names = [name for name in field_names(source) if name.lower() != "fid"] if source is not None else None
+        source, table, _ = self._table(parameters, self.INTERVALS, context, feedback, names)
+        columns = self._resolve(parameters, context, source, table.label, [
+            ("hole", self.INTERVAL_HOLE, dh.HOLE_NAMES, "hole id", True),
+            ("from", self.FROM, dh.FROM_NAMES, "from depth", True),
+            ("to", self.TO, dh.TO_NAMES, "to depth", True),
+        ])
+        kinds = {field.name(): "double" for field in source.fields() if field.isNumeric()}
+        return dh.read_intervals(
+            table, columns, collars,
+            overlap_policy=dh.OVERLAP_POLICIES[self.parameterAsEnum(parameters, self.OVERLAPS, context)],
+            below_detection=BELOW_DETECTION_POLICIES[self.parameterAsEnum(parameters, self.BELOW_DETECTION, context)],
+            missing_codes=dh.parse_missing_codes(self.parameterAsString(parameters, self.MISSING_CODES, context)),
+            kinds=kinds,
+        )
+
+    def _write(self, parameters, context, feedback, intervals, located, crs):
+        attributes = intervals["attributes"]
+        spec = [("hole_id", "string"), ("from_m", "double"), ("to_m", "double")]
+        spec += [(name, kind) for name, (kind, _) in attributes.items()]
+        spec += [("azimuth", "double"), ("dip", "double")]
+        fields = qgs_fields(spec)
+        columns = [intervals["hole"], intervals["from"], intervals["to"]]
+        columns += [values for _, values in attributes.values()]
+        columns += [located["azimuth"], located["dip"]]
+        rows = list(zip(*columns))
+        xyz = located["xyz"]
+        geometries = [point_geometry(x, y, z) for x, y, z in xyz]
+        sink, destination = self.parameterAsSink(parameters, self.OUTPUT, context, fields, QgsWkbTypes.PointZ, crs)
+        if sink is None:
+            raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
+        write_rows(sink, fields, rows, geometries, feedback)
+        feedback.pushInfo(self.tr("{0} interval midpoints in {1} holes").format(len(rows), len(set(intervals["hole"]))))
+        return destination

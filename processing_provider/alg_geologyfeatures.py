@@ -1,0 +1,150 @@
+"""reegrade:geologyfeatures — the mapped unit (one-hot) and the distances to
+the nearest contact and fault at every point."""
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+)
+
+from ..algorithms.modelfile import arrays_path_for
+from .base import REEGradeAlgorithm, require
+from .layer_io import layer_label, point_xyz, read_columns, read_shapely, require_crs, require_features, write_appended
+
+
+class GeologyFeaturesAlgorithm(REEGradeAlgorithm):
+    NAME = "geologyfeatures"
+    DISPLAY_NAME = "Geology map features"
+    GROUP = "features"
+    HELP = (
+        "Adds geology-map covariates to points (samples or prediction targets, 2D or 3D): the mapped unit at "
+        "each point as one-hot fields, the distance to the nearest contact between different units and, "
+        "with a fault layer, the distance to the nearest fault.\n\n"
+        "Parameters: INPUT points; GEOLOGY polygons with UNIT FIELD (a unit code or name); FAULTS optional "
+        "lines; UNITS FILE optional unit list saved by an earlier run. Run the samples first with UNITS OUTPUT "
+        "set and give that file as UNITS FILE when processing targets, so both get identical fields. Without a "
+        "unit list the fields come from every unit of the polygon layer (not only those the points hit), "
+        "sorted, so samples and targets processed against the same map also match. GEOLOGY and FAULTS in "
+        "another CRS are reprojected to the points' CRS (with a notice); a layer without CRS is an error.\n\n"
+        "Outputs: the input features plus geo_unit (the unit value; NULL outside the map), one field "
+        "geo_<slug> per unit (1 inside it, 0 elsewhere), geo_dist_contact and geo_dist_fault (map units, "
+        "normally metres). The slug is the unit value in lower-case ASCII with other characters replaced by '_', "
+        "at most 40 characters; repeats get _2, _3 in sorted unit order; the mapping is written to the log and "
+        "to the units file. 3D points use their X and Y only. A point on a boundary between two units takes "
+        "the unit first in sorted order. Contacts are the boundaries between different units after dissolving "
+        "polygons of the same unit; the outline of the map is not a contact. Points outside every polygon get "
+        "all one-hot fields 0 and are counted in a notice; a point in a unit that a given unit list lacks is "
+        "an error naming the row.\n\n"
+        "Reference: Bonham-Carter, G.F. (1994) Geographic Information Systems for Geoscientists: Modelling "
+        "with GIS. Pergamon, Oxford (distance-to-feature and map-unit evidence layers)."
+    )
+
+    INPUT = "INPUT"
+    GEOLOGY = "GEOLOGY"
+    UNIT_FIELD = "UNIT_FIELD"
+    FAULTS = "FAULTS"
+    UNITS_FILE = "UNITS_FILE"
+    UNITS_OUT = "UNITS_OUT"
+    OUTPUT = "OUTPUT"
+
+    def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Points"), [QgsProcessing.TypeVectorPoint])
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.GEOLOGY, self.tr("Geology polygons"), [QgsProcessing.TypeVectorPolygon]
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(self.UNIT_FIELD, self.tr("Unit field"), parentLayerParameterName=self.GEOLOGY)
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.FAULTS, self.tr("Fault lines"), [QgsProcessing.TypeVectorLine], optional=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.UNITS_FILE, self.tr("Saved unit list (to match the samples' fields)"), extension="json",
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFileDestination(
+                self.UNITS_OUT, self.tr("Unit list"), self.tr("JSON files (*.json)"), optional=True
+            )
+        )
+        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Points with geology")))
+
+    def process(self, parameters, context, feedback):
+        require("shapely")
+        from ..algorithms import geology
+
+        source = self.parameterAsSource(parameters, self.INPUT, context)
+        label = layer_label(source)
+        require_features(source, label)
+        require_crs(source.sourceCrs(), label)
+        _, geometries, _ = read_columns(source, [], feedback, label)
+        xyz = point_xyz(geometries, label)
+        unit_field = self.parameterAsString(parameters, self.UNIT_FIELD, context)
+        geology_source = self.parameterAsSource(parameters, self.GEOLOGY, context)
+        polygons, columns = read_shapely(geology_source, [unit_field], source.sourceCrs(), context, feedback)
+        faults = self._faults(parameters, context, feedback, source.sourceCrs())
+        units = self._saved_units(parameters, context, unit_field, geology)
+        geo_map = geology.GeologyMap(polygons, columns[unit_field], faults, units, label=layer_label(geology_source))
+        progress, should_stop = self.progress_callbacks(feedback, 10.0, 90.0)
+        values = geo_map.features(xyz, label, progress, should_stop)
+        self._notices(geo_map, values, feedback)
+        results = {}
+        units_out = self.parameterAsFileOutput(parameters, self.UNITS_OUT, context)
+        if units_out:
+            self.remove_on_failure(units_out, arrays_path_for(units_out))
+            geology.save_units(units_out, geo_map.units, unit_field, {"map": layer_label(geology_source)})
+            results[self.UNITS_OUT] = units_out
+        columns_out = {geology.UNIT_FIELD: ("string", list(values[geology.UNIT_FIELD]))}
+        for name in geo_map.field_names()[1:]:
+            kind = "int" if name in geo_map.fields.values() else "double"
+            columns_out[name] = (kind, values[name])
+        results[self.OUTPUT] = write_appended(self, parameters, context, self.OUTPUT, source, columns_out, feedback)
+        return results
+
+    def _faults(self, parameters, context, feedback, crs):
+        source = self.parameterAsSource(parameters, self.FAULTS, context)
+        if source is None:
+            return None
+        lines, _ = read_shapely(source, [], crs, context, feedback)
+        return [line for line in lines if line is not None]
+
+    def _saved_units(self, parameters, context, unit_field, geology):
+        path = self.parameterAsFile(parameters, self.UNITS_FILE, context)
+        if not path:
+            return None
+        units, saved_field = geology.load_units(path)
+        if saved_field and saved_field != unit_field:
+            raise ValueError(
+                self.tr("{0}: the unit list was made from field '{1}', but UNIT_FIELD is '{2}'")
+                .format(path, saved_field, unit_field)
+            )
+        return units
+
+    def _notices(self, geo_map, values, feedback):
+        for unit in geo_map.units:
+            feedback.pushInfo(self.tr("unit {0!r} -> {1}").format(unit, geo_map.fields[unit]))
+        if values["n_outside"]:
+            feedback.pushWarning(
+                self.tr("{0} point(s) lie outside every geology polygon: geo_unit NULL, one-hot fields 0")
+                .format(values["n_outside"])
+            )
+        if values["n_without_unit"]:
+            feedback.pushWarning(
+                self.tr("{0} geology polygon(s) have no unit value and were ignored").format(values["n_without_unit"])
+            )
+        missing = sorted(set(geo_map.units) - set(geo_map.map_units))
+        if missing:
+            feedback.pushInfo(
+                self.tr("{0} unit(s) of the unit list are not on this map; their fields are 0: {1}")
+                .format(len(missing), ", ".join(missing))
+            )

@@ -1,0 +1,192 @@
+"""reegrade:knnimpute — missing values filled from the k nearest samples in a
+mixed spatial / feature-similarity distance, with a reusable reference."""
+import os
+
+import numpy as np
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsCsException,
+    QgsPointXY,
+    QgsProcessing,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterNumber,
+)
+
+from ..algorithms import imputation as imp
+from ..algorithms.common import parse_numeric
+from ..algorithms.modelfile import arrays_path_for
+from .base import REEGradeAlgorithm
+from .layer_io import layer_label, point_xyz, read_columns, require_features, write_appended
+
+
+class KNNImputeAlgorithm(REEGradeAlgorithm):
+    NAME = "knnimpute"
+    DISPLAY_NAME = "k-NN imputation (spatial and feature distance)"
+    GROUP = "preparation"
+    HELP = (
+        "Fills missing values of the selected fields from the K nearest samples that have the value, where "
+        "the distance mixes 3D position and similarity on the other fields:\n"
+        "D^2 = w (d_xyz / s)^2 + (1 - w) F^2, with w the SPATIAL WEIGHT (1: purely spatial, 0: purely by "
+        "similarity). F is the root-mean-square difference of the standardised fields observed in both samples "
+        "(F^2 = 2, the value for unrelated samples, when they share none). s is the SPATIAL SCALE in layer "
+        "units; 0 uses the total standard deviation of the coordinates, which puts both terms on the same "
+        "footing; a variogram range is a sensible alternative. The estimate is the inverse-distance (or plain) "
+        "mean of the K donors. Skewed grades are better imputed after the Box-Cox stage.\n\n"
+        "Text such as '<0.5' is not missing: it is read as half the detection limit. Points without z are "
+        "taken at z = 0 when the whole layer is 2D.\n\n"
+        "REFERENCE_OUT saves the samples as a reference (donors, standardisation, parameters, CRS); with "
+        "REFERENCE_IN the layer (e.g. the prediction targets) is imputed from that reference with its K, weight "
+        "and scale, and FIELDS may be left empty. A layer in another CRS than the reference is reprojected with "
+        "a notice; a layer or reference without a CRS, when the other has one, is an error.\n\n"
+        "Output: the input features with each selected field filled and a <field>_imputed flag (1 where the "
+        "value was imputed, 0 where it was observed).\n\n"
+        "Reference: Troyanskaya, O. et al. (2001) Missing value estimation methods for DNA microarrays. "
+        "Bioinformatics 17, 520-525 (k-NN imputation); scikit-learn's KNNImputer for the nan-aware distance."
+    )
+
+    INPUT = "INPUT"
+    FIELDS = "FIELDS"
+    K = "K"
+    SPATIAL_WEIGHT = "SPATIAL_WEIGHT"
+    SPATIAL_SCALE = "SPATIAL_SCALE"
+    WEIGHTING = "WEIGHTING"
+    REFERENCE_IN = "REFERENCE_IN"
+    REFERENCE_OUT = "REFERENCE_OUT"
+    OUTPUT = "OUTPUT"
+
+    def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Samples or targets"),
+                                                [QgsProcessing.TypeVectorPoint])
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.FIELDS, self.tr("Fields to impute"), parentLayerParameterName=self.INPUT,
+                allowMultiple=True, optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(self.K, self.tr("Number of donors (K)"),
+                                         QgsProcessingParameterNumber.Integer, 5, minValue=1)
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(self.SPATIAL_WEIGHT, self.tr("Spatial weight (0 = features only, 1 = "
+                                                                      "distance only)"),
+                                         QgsProcessingParameterNumber.Double, 0.5, minValue=0.0, maxValue=1.0)
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(self.SPATIAL_SCALE, self.tr("Spatial scale (0 = automatic)"),
+                                         QgsProcessingParameterNumber.Double, 0.0, minValue=0.0)
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(self.WEIGHTING, self.tr("Donor weighting"),
+                                       options=[self.tr("Inverse distance"), self.tr("Uniform")], defaultValue=0)
+        )
+        self.addParameter(
+            QgsProcessingParameterFile(self.REFERENCE_IN, self.tr("Saved reference (impute from it)"),
+                                       extension="json", optional=True)
+        )
+        self.addParameter(
+            QgsProcessingParameterFileDestination(
+                self.REFERENCE_OUT, self.tr("Save reference"), self.tr("JSON files (*.json)"), optional=True,
+                createByDefault=False,
+            )
+        )
+        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Imputed")))
+
+    def process(self, parameters, context, feedback):
+        source = self.parameterAsSource(parameters, self.INPUT, context)
+        require_features(source)
+        label = layer_label(source)
+        fields = self.parameterAsFields(parameters, self.FIELDS, context)
+        reference = self.parameterAsFile(parameters, self.REFERENCE_IN, context)
+        if reference:
+            model = imp.KNNImputer3D.load(reference, fields or None)
+            fields = model.fields_
+            feedback.pushInfo(
+                self.tr("Imputing from the reference {0}: K = {1}, spatial weight = {2:g}, spatial scale = {3:g}")
+                .format(reference, model.k, model.spatial_weight, model.scale_)
+            )
+        elif not fields:
+            raise ValueError(self.tr("Select at least one field to impute"))
+        else:
+            scale = self.parameterAsDouble(parameters, self.SPATIAL_SCALE, context)
+            model = imp.KNNImputer3D(
+                k=self.parameterAsInt(parameters, self.K, context),
+                spatial_weight=self.parameterAsDouble(parameters, self.SPATIAL_WEIGHT, context),
+                spatial_scale=scale if scale > 0 else None,
+                weights=imp.WEIGHTINGS[self.parameterAsEnum(parameters, self.WEIGHTING, context)],
+            )
+        raw, geometries, _ = read_columns(source, fields, feedback, label)
+        X = np.column_stack([parse_numeric(raw[field], label, field).values for field in fields])
+        xyz = point_xyz(geometries, label)
+        progress, should_stop = self.progress_callbacks(feedback, 10.0, 90.0)
+        if reference:
+            xyz = self._to_reference_crs(xyz, source.sourceCrs(), model.crs_, context, feedback, label)
+            filled, imputed = model.transform(X, xyz, label, progress, should_stop)
+        else:
+            if source.sourceCrs().isGeographic():
+                feedback.pushWarning(
+                    self.tr("{0} is in a geographic CRS: distances are taken in degrees, which stretch with "
+                            "latitude and do not match z in metres; reproject the samples to a projected CRS")
+                    .format(label)
+                )
+            filled, imputed = model.fit_transform(X, xyz, fields, label, progress, should_stop)
+        for j, field in enumerate(fields):
+            feedback.pushInfo(self.tr("{0}: {1} value(s) imputed").format(field, int(imputed[:, j].sum())))
+        results = {}
+        path_out = self.parameterAsFileOutput(parameters, self.REFERENCE_OUT, context)
+        if reference and path_out and os.path.abspath(path_out) == os.path.abspath(reference):
+            path_out = ""
+        if path_out:
+            self.remove_on_failure(path_out, arrays_path_for(path_out))
+            layer_crs = source.sourceCrs()
+            saved_crs = model.crs_ if reference else {"authid": layer_crs.authid(), "wkt": layer_crs.toWkt()}
+            model.save(path_out, crs=saved_crs, metadata={"fitted_on": label})
+            results[self.REFERENCE_OUT] = path_out
+        columns = {}
+        for j, field in enumerate(fields):
+            columns[field] = ("double", filled[:, j])
+            columns[field + imp.FLAG_SUFFIX] = ("int", imputed[:, j].astype(int))
+        results[self.OUTPUT] = write_appended(self, parameters, context, self.OUTPUT, source, columns, feedback)
+        return results
+
+    def _to_reference_crs(self, xyz, layer_crs, saved, context, feedback, label):
+        """The layer's x, y in the reference's CRS; z is kept (no vertical datum shift)."""
+        reference_crs = QgsCoordinateReferenceSystem(saved.get("authid") or "")
+        if not reference_crs.isValid() and saved.get("wkt"):
+            reference_crs = QgsCoordinateReferenceSystem.fromWkt(saved["wkt"])
+        if not reference_crs.isValid() and not layer_crs.isValid():
+            feedback.pushInfo(self.tr("Neither the layer nor the reference has a CRS; coordinates are used as they are"))
+            return xyz
+        if not layer_crs.isValid():
+            raise ValueError(
+                f"{label}: the layer has no CRS but the reference samples are in {reference_crs.authid() or 'a CRS'}; "
+                "set the layer's CRS first"
+            )
+        if not reference_crs.isValid():
+            raise ValueError(
+                f"{label}: the reference samples have no CRS but the layer is in {layer_crs.authid()}; "
+                "impute from a reference saved from a layer with a CRS"
+            )
+        if reference_crs == layer_crs:
+            return xyz
+        feedback.pushWarning(
+            self.tr("{0} is in {1}, the reference in {2}: coordinates reprojected for the distances")
+            .format(label, layer_crs.authid(), reference_crs.authid())
+        )
+        transform = QgsCoordinateTransform(layer_crs, reference_crs, context.transformContext())
+        out = xyz.copy()
+        for row in range(len(xyz)):
+            try:
+                point = transform.transform(QgsPointXY(xyz[row, 0], xyz[row, 1]))
+            except QgsCsException as error:
+                raise ValueError(f"{label}: row {row + 1} cannot be reprojected to the reference CRS ({error})") from None
+            out[row, 0], out[row, 1] = point.x(), point.y()
+        return out

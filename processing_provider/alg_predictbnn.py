@@ -1,0 +1,133 @@
+"""reegrade:predictbnn — grade distribution from a saved BNN / deep ensemble at
+points or on a covariate raster."""
+import numpy as np
+from qgis.core import (
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterDestination,
+    QgsProcessingParameterRasterLayer,
+    QgsProcessingParameterString,
+)
+
+from ..algorithms.predictive import parse_cutoffs, summary_field
+from .base import REEGradeAlgorithm, require
+from .layer_io import field_names, layer_label, read_numeric, require_features, write_appended
+from .settings import default_cutoffs, default_seed
+
+PREFIX = "bnn"
+
+
+class PredictBNNAlgorithm(REEGradeAlgorithm):
+    NAME = "predictbnn"
+    DISPLAY_NAME = "Predict with Bayesian neural network"
+    GROUP = "estimation"
+    HELP = (
+        "Predicts the grade distribution with a model saved by reegrade:trainbnn (BNN or deep ensemble), at "
+        "points (INPUT) and/or on the grid of a covariate raster (COVARIATE RASTER).\n\n"
+        "INPUT must carry every feature field of the model under the same name (e.g. the pc_ fields from "
+        "reegrade:pcafusion in APPLY mode); COVARIATE RASTER is a multi-band raster whose band descriptions "
+        "are the model's feature names (other bands are ignored; cells where a feature is nodata get nodata). "
+        "A missing field or band is an error naming it; so is a model file that was edited, truncated or is "
+        "of another kind.\n\n"
+        "Per target, the log-grade is a mixture of Gaussians over N SAMPLES posterior weight draws (bnn; drawn "
+        "from SEED) or over the members (ensemble), and the grade a mixture of lognormals: mean = average of "
+        "exp(mu + s^2/2) (not exp(mu)), sd from the mixture's moments, P10/P50/P90 its quantiles, and "
+        "P(grade > c) for each cut-off of CUTOFFS (comma separated, in the grade's unit).\n\n"
+        "Outputs: OUTPUT, the input points plus bnn_mean, bnn_sd, bnn_p10, bnn_p50, bnn_p90 and "
+        "bnn_p_gt_<c> per cut-off, the decimal point written as _ (1.5 -> bnn_p_gt_1_5); OUTPUT RASTER, a "
+        "multi-band GeoTIFF on the covariate raster's grid with bands described mean, sd, p10, p50, p90, "
+        "p_gt_<c> (p_gt_1.5).\n\n"
+        "Reference: Blundell et al. (2015) Weight uncertainty in neural networks, ICML; Lakshminarayanan, "
+        "Pritzel and Blundell (2017) Simple and scalable predictive uncertainty estimation using deep "
+        "ensembles, NeurIPS."
+    )
+
+    MODEL = "MODEL"
+    INPUT = "INPUT"
+    COVARIATE_RASTER = "COVARIATE_RASTER"
+    N_SAMPLES = "N_SAMPLES"
+    CUTOFFS = "CUTOFFS"
+    SEED = "SEED"
+    OUTPUT = "OUTPUT"
+    OUTPUT_RASTER = "OUTPUT_RASTER"
+
+    def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
+        self.addParameter(QgsProcessingParameterFile(self.MODEL, self.tr("Model file (trainbnn)"), extension="json"))
+        self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Target points"), optional=True))
+        self.addParameter(QgsProcessingParameterRasterLayer(
+            self.COVARIATE_RASTER, self.tr("Covariate raster (bands named as the features)"), optional=True))
+        integer = QgsProcessingParameterNumber.Integer
+        self.addParameter(QgsProcessingParameterNumber(
+            self.N_SAMPLES, self.tr("Posterior samples (bnn)"), integer, 32, minValue=1, maxValue=4096))
+        self.addParameter(QgsProcessingParameterString(
+            self.CUTOFFS, self.tr("Cut-offs (comma separated)"), default_cutoffs(), optional=True))
+        self.addParameter(QgsProcessingParameterNumber(self.SEED, self.tr("Random seed"), integer, default_seed()))
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.OUTPUT, self.tr("BNN estimates (points)"), optional=True, createByDefault=False))
+        self.addParameter(QgsProcessingParameterRasterDestination(
+            self.OUTPUT_RASTER, self.tr("BNN estimates (raster)"), optional=True, createByDefault=False))
+
+    def process(self, parameters, context, feedback):
+        require("torch")
+        require("safetensors")
+        from ..algorithms.bnn import load_bnn
+
+        points = self.parameterAsSource(parameters, self.INPUT, context)
+        raster = self.parameterAsRasterLayer(parameters, self.COVARIATE_RASTER, context)
+        if points is None and raster is None:
+            raise ValueError(self.tr("Give target points or a covariate raster to predict on"))
+        model = load_bnn(self.parameterAsFile(parameters, self.MODEL, context))
+        cutoffs = parse_cutoffs(self.parameterAsString(parameters, self.CUTOFFS, context))
+        options = dict(cutoffs=cutoffs, n_samples=self.parameterAsInt(parameters, self.N_SAMPLES, context),
+                       seed=self.parameterAsInt(parameters, self.SEED, context))
+        if model.method == "ensemble":
+            feedback.pushInfo(self.tr("Deep ensemble of {0} members: N SAMPLES does not apply").format(model.n_members))
+
+        point_summary = self._predict_points(model, points, options, feedback) if points is not None else None
+        raster_result = self._predict_raster(model, raster, options, feedback) if raster is not None else None
+
+        results = {}
+        if point_summary is not None:
+            columns = {summary_field(PREFIX, name): ("double", values) for name, values in point_summary.items()}
+            results[self.OUTPUT] = write_appended(self, parameters, context, self.OUTPUT, points, columns, feedback)
+        if raster_result is not None:
+            from ..algorithms.raster_io import write_bands
+
+            path = self.parameterAsOutputLayer(parameters, self.OUTPUT_RASTER, context)
+            profile, summary = raster_result
+            bands = np.stack([v.reshape(profile["height"], profile["width"]) for v in summary.values()])
+            self.remove_on_failure(path)
+            write_bands(path, bands, list(summary), profile["transform"], profile["crs"])
+            results[self.OUTPUT_RASTER] = path
+        return results
+
+    def _predict_points(self, model, points, options, feedback):
+        label = layer_label(points)
+        require_features(points, label)
+        model.check_features(field_names(points), label)
+        values = read_numeric(points, model.feature_names_, feedback=feedback, label=label)
+        X = np.column_stack([values[name].values for name in model.feature_names_])
+        progress, should_stop = self.progress_callbacks(feedback, 10, 50)
+        return model.predict(X, label=label, progress=progress, should_stop=should_stop, **options)
+
+    def _predict_raster(self, model, raster, options, feedback):
+        """(profile, summary over every cell); cells with a nodata feature are NaN."""
+        require("rasterio")
+        from ..algorithms.raster_io import read_bands
+
+        label = raster.name() or "covariate raster"
+        profile, bands, names = read_bands(raster.source())
+        model.check_features([n for n in names if n], f"{label} (band descriptions)")
+        X = np.column_stack([bands[names.index(name)].ravel() for name in model.feature_names_])
+        valid = np.all(np.isfinite(X), axis=1)
+        feedback.pushInfo(self.tr("{0}: {1} of {2} cells have every feature").format(label, int(valid.sum()), len(X)))
+        progress, should_stop = self.progress_callbacks(feedback, 50, 90)
+        inside = model.predict(X[valid], label=label, progress=progress, should_stop=should_stop, **options)
+        summary = {}
+        for name, values in inside.items():
+            full = np.full(len(X), np.nan)
+            full[valid] = values
+            summary[name] = full
+        return profile, summary

@@ -1,0 +1,273 @@
+"""BNN and deep ensemble: splits by hole, predictive summaries, learning,
+calibration, determinism, the model file and bad input (no QGIS)."""
+import json
+
+import numpy as np
+import pytest
+import torch
+from scipy import optimize, stats
+
+from ree_grade.algorithms import bnn
+from ree_grade.algorithms.bnn import BNNRegressor, load_bnn
+from ree_grade.algorithms.grouped_split import group_holdout, group_kfold, stratified_kfold
+from ree_grade.algorithms.modelfile import ModelFileError
+
+SMALL = dict(hidden=(32, 32), epochs=150, patience=25, learning_rate=0.01, n_members=3, n_samples=16)
+
+
+def drillholes(n_holes=60, per_hole=10, seed=0):
+    """Features shared along a hole plus per-interval variation, and a
+    heteroscedastic log-grade that depends on two of them."""
+    rng = np.random.default_rng(seed)
+    n = n_holes * per_hole
+    groups = np.repeat([f"DH{i:03d}" for i in range(n_holes)], per_hole)
+    X = 0.5 * np.repeat(rng.normal(size=(n_holes, 4)), per_hole, axis=0) + rng.normal(size=(n, 4))
+    noise_sd = 0.15 + 0.15 * np.abs(X[:, 2])
+    log_grade = 0.8 * np.sin(1.5 * X[:, 0]) + 0.6 * X[:, 1] + noise_sd * rng.normal(size=n)
+    return X, np.exp(log_grade), groups
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, grade, groups = drillholes()
+    train, test = group_holdout(groups, 0.3, seed=3)
+    return X, grade, groups, train, test
+
+
+@pytest.fixture(scope="module")
+def fitted(data):
+    X, grade, groups, train, _ = data
+    return {method: BNNRegressor(method=method, seed=7, **SMALL).fit(X[train], grade[train], groups[train],
+                                                                      feature_names=["a", "b", "c", "d"])
+            for method in ("bnn", "ensemble")}
+
+
+# ---- splits -----------------------------------------------------------------------------------
+def test_group_kfold_keeps_every_hole_on_one_side_and_balances():
+    groups = np.repeat([f"H{i}" for i in range(23)], np.arange(23) % 7 + 3)
+    folds = group_kfold(groups, n_folds=5, seed=1)
+    tested = np.concatenate([test for _, test in folds])
+    assert sorted(tested) == list(range(len(groups)))
+    sizes = [len(test) for _, test in folds]
+    assert max(sizes) - min(sizes) <= 9, sizes  # within the largest hole
+    for train, test in folds:
+        assert not set(groups[train]) & set(groups[test])
+        assert len(train) + len(test) == len(groups)
+    again = group_kfold(groups, n_folds=5, seed=1)
+    assert all(np.array_equal(a[1], b[1]) for a, b in zip(folds, again))
+    other = group_kfold(groups, n_folds=5, seed=2)
+    assert not all(np.array_equal(a[1], b[1]) for a, b in zip(folds, other))
+
+
+def test_group_holdout_fraction_and_errors():
+    groups = np.repeat(np.arange(40), 5)
+    train, held = group_holdout(groups, 0.25, seed=0)
+    assert len(held) == 50 and len(train) == 150
+    assert not set(groups[train]) & set(groups[held])
+    with pytest.raises(ValueError, match="at least 2 groups"):
+        group_holdout(np.zeros(10), 0.2)
+    with pytest.raises(ValueError, match="row 3: the group"):
+        group_holdout(["a", "b", None, "c"], 0.5)
+    with pytest.raises(ValueError, match="at least 4 groups"):
+        group_kfold(["a", "b", "c"], n_folds=4)
+
+
+def test_stratified_kfold_spreads_grades_over_folds():
+    y = np.random.default_rng(0).lognormal(size=203)
+    folds = stratified_kfold(y, n_folds=5, seed=0)
+    assert sorted(np.concatenate([t for _, t in folds])) == list(range(203))
+    medians = [np.median(y[test]) for _, test in folds]
+    assert np.ptp(medians) < 0.25 * np.median(y)
+    assert np.ptp([y[test].max() for _, test in folds]) >= 0  # each fold holds high grades too
+    assert all(np.max(y[test]) > np.quantile(y, 0.9) for _, test in folds)
+
+
+# ---- predictive summaries ---------------------------------------------------------------------
+def constant_model(mus, sigmas, y_mean=0.3, y_sd=0.5):
+    """An ensemble whose members output the constant log-grade mu_k with spread
+    sigma_k whatever the input: a model of known predictive distribution."""
+    model = BNNRegressor(method="ensemble", hidden=(2,), n_members=len(mus), sigma_floor=0.01)
+    k = len(mus)
+    raw = [np.log(np.expm1((s / y_sd) - 0.01)) for s in sigmas]  # inverse of softplus + floor
+    bias = np.array([[[(m - y_mean) / y_sd, r]] for m, r in zip(mus, raw)], dtype=np.float32)
+    model.tensors_ = {
+        "layer0.weight": torch.zeros((k, 1, 2)), "layer0.bias": torch.zeros((k, 1, 2)),
+        "layer1.weight": torch.zeros((k, 2, 2)), "layer1.bias": torch.from_numpy(bias),
+    }
+    model.feature_names_, model.x_mean_, model.x_sd_ = ["f"], np.zeros(1), np.ones(1)
+    model.y_mean_, model.y_sd_, model.scale_ = y_mean, y_sd, 1.0
+    return model
+
+
+def test_mean_is_exp_mu_plus_half_sigma_squared():
+    model = constant_model([0.4], [0.8])
+    summary = model.predict(np.zeros((3, 1)), cutoffs=[1.5])
+    lognormal = stats.lognorm(s=0.8, scale=np.exp(0.4))
+    np.testing.assert_allclose(summary["mean"], np.exp(0.4 + 0.32), rtol=1e-5)
+    assert not np.allclose(summary["mean"], np.exp(0.4), rtol=0.1)
+    np.testing.assert_allclose(summary["sd"], lognormal.std(), rtol=1e-5)
+    np.testing.assert_allclose(summary["p50"], lognormal.median(), rtol=1e-5)
+    np.testing.assert_allclose(summary["p_gt_1.5"], lognormal.sf(1.5), rtol=1e-5)
+
+
+def test_quantiles_and_exceedance_of_a_lognormal_mixture_match_scipy():
+    mus, sigmas = [-0.5, 0.2, 1.0], [0.3, 0.6, 0.4]
+    model = constant_model(mus, sigmas)
+    summary = model.predict(np.zeros((2, 1)), cutoffs=[0.5, 1.5, 3.0])
+    parts = [stats.lognorm(s=s, scale=np.exp(m)) for m, s in zip(mus, sigmas)]
+
+    def cdf(g):
+        return np.mean([p.cdf(g) for p in parts])
+
+    for level in (0.1, 0.5, 0.9):
+        expected = optimize.brentq(lambda g: cdf(g) - level, 1e-6, 100.0, xtol=1e-12)
+        np.testing.assert_allclose(summary[f"p{int(level * 100)}"], expected, rtol=1e-5)
+    for cutoff in (0.5, 1.5, 3.0):
+        np.testing.assert_allclose(summary[f"p_gt_{cutoff:g}"], 1 - cdf(cutoff), rtol=1e-5)
+    mean = np.mean([p.mean() for p in parts])
+    second = np.mean([p.var() + p.mean() ** 2 for p in parts])
+    np.testing.assert_allclose(summary["mean"], mean, rtol=1e-5)
+    np.testing.assert_allclose(summary["sd"], np.sqrt(second - mean**2), rtol=1e-5)
+
+
+def test_spread_recalibration_recovers_a_known_factor():
+    rng = np.random.default_rng(1)
+    n = 4000
+    mu = rng.normal(size=(8, n)) * 0.1
+    sigma = np.full((8, n), 0.5)
+    truth_spread = 2.0 * np.sqrt(0.5**2 + 0.1**2)  # the model is too narrow by a factor of 2
+    z = mu.mean(axis=0) + truth_spread * rng.normal(size=n)
+    scale = bnn.fit_spread_scale(mu, sigma, z)
+    assert 1.85 < scale < 2.15, scale
+    stretched = bnn._stretch(mu, sigma, scale)
+    assert bnn.coverage_error(*stretched, z) < 0.02 < bnn.coverage_error(mu, sigma, z)
+
+
+# ---- learning -----------------------------------------------------------------------------
+@pytest.mark.parametrize("method", ["bnn", "ensemble"])
+def test_learns_a_function_with_calibrated_intervals(fitted, data, method):
+    X, grade, _, train, test = data
+    model = fitted[method]
+    mu, _ = model.predict_log(X[test])
+    log_rmse = np.sqrt(np.mean((mu.mean(axis=0) - np.log(grade[test])) ** 2))
+    baseline = np.sqrt(np.mean((np.log(grade[train]).mean() - np.log(grade[test])) ** 2))
+    assert log_rmse < 0.6 * baseline, (log_rmse, baseline)
+    predictive = model.predictive(X[test])
+    inside = (grade[test] >= predictive.quantile(0.05)) & (grade[test] <= predictive.quantile(0.95))
+    assert 0.8 <= inside.mean() <= 0.98, inside.mean()
+    summary = model.predict(X[test], cutoffs=[1.0])
+    assert np.all(summary["p10"] <= summary["p50"]) and np.all(summary["p50"] <= summary["p90"])
+    assert np.all((summary["p_gt_1"] >= 0) & (summary["p_gt_1"] <= 1))
+    meta = model.metadata_
+    assert meta["n_holes"] == len(set(data[2][train])) and meta["n_train"] + meta["n_validation"] == len(train)
+    assert meta["epochs_run"] <= SMALL["epochs"]
+
+
+def test_ensemble_members_differ_and_bnn_samples_differ(fitted, data):
+    X = data[0][:50]
+    mu_e, _ = fitted["ensemble"].predict_log(X)
+    mu_b, _ = fitted["bnn"].predict_log(X, n_samples=8)
+    assert mu_e.shape == (3, 50) and mu_b.shape == (8, 50)
+    assert np.std(mu_e, axis=0).mean() > 1e-3 and np.std(mu_b, axis=0).mean() > 1e-3
+
+
+@pytest.mark.parametrize("method", ["bnn", "ensemble"])
+def test_same_seed_same_bits(data, method):
+    X, grade, groups, train, test = data
+    params = dict(SMALL, epochs=15, patience=50)
+    first = BNNRegressor(method=method, seed=11, **params).fit(X[train], grade[train], groups[train])
+    second = BNNRegressor(method=method, seed=11, **params).fit(X[train], grade[train], groups[train])
+    for name, tensor in first.tensors_.items():
+        assert torch.equal(tensor, second.tensors_[name]), name
+    a, b = first.predict(X[test], cutoffs=[1.0]), second.predict(X[test], cutoffs=[1.0])
+    for key in a:
+        np.testing.assert_array_equal(a[key], b[key])
+    other = BNNRegressor(method=method, seed=12, **params).fit(X[train], grade[train], groups[train])
+    assert not np.array_equal(other.predict(X[test])["mean"], a["mean"])
+
+
+# ---- model file -------------------------------------------------------------------------------
+@pytest.mark.parametrize("method", ["bnn", "ensemble"])
+def test_model_file_round_trip(fitted, data, tmp_path, method):
+    X, _, _, _, test = data
+    model = fitted[method]
+    path = tmp_path / "model.json"
+    header = model.save(str(path))
+    assert (tmp_path / "model.safetensors").is_file()
+    assert header["kind"] == "bnn" and header["params"]["method"] == method
+    assert header["fields"] == ["a", "b", "c", "d"]
+    assert header["metadata"]["seed"] == 7 and "validation_nll" in header["metadata"]
+    loaded = load_bnn(str(path), fields=["a", "b", "c", "d"])
+    assert loaded.scale_ == model.scale_
+    before, after = model.predict(X[test], cutoffs=[1.0]), loaded.predict(X[test], cutoffs=[1.0])
+    for key in before:
+        np.testing.assert_array_equal(before[key], after[key])
+
+
+def test_edited_truncated_or_foreign_model_files_are_rejected(fitted, tmp_path):
+    path = tmp_path / "m.json"
+    fitted["bnn"].save(str(path))
+    weights = tmp_path / "m.safetensors"
+    original_json, original_weights = path.read_text(), weights.read_bytes()
+
+    header = json.loads(original_json)
+    header["params"]["spread_scale"] *= 1.5
+    path.write_text(json.dumps(header))
+    with pytest.raises(ModelFileError, match="checksum mismatch"):
+        load_bnn(str(path))
+
+    path.write_text(original_json)
+    edited = bytearray(original_weights)
+    edited[-5] ^= 0xFF
+    weights.write_bytes(bytes(edited))
+    with pytest.raises(ModelFileError, match="checksum mismatch"):
+        load_bnn(str(path))
+
+    weights.write_bytes(original_weights[: len(original_weights) // 2])
+    with pytest.raises(ModelFileError, match="corrupted or truncated"):
+        load_bnn(str(path))
+
+    weights.write_bytes(original_weights)
+    path.write_text(original_json[: len(original_json) // 2])
+    with pytest.raises(ModelFileError, match="not a valid JSON"):
+        load_bnn(str(path))
+
+    header = json.loads(original_json)
+    header["kind"] = "pca"
+    path.write_text(json.dumps(header))
+    with pytest.raises(ModelFileError, match="kind is 'pca', expected 'bnn'"):
+        load_bnn(str(path))
+
+    path.write_text(original_json)
+    with pytest.raises(ModelFileError, match=r"fields do not match.*missing \['d'\]"):
+        load_bnn(str(path), fields=["a", "b", "c"])
+    weights.unlink()
+    with pytest.raises(ModelFileError, match="weights file 'm.safetensors' not found"):
+        load_bnn(str(path))
+
+
+# ---- bad input --------------------------------------------------------------------------------
+def test_bad_input_is_named(data, fitted):
+    X, grade, groups, _, _ = data
+    bad = grade.copy()
+    bad[2] = np.nan
+    with pytest.raises(ValueError, match="field 'TREO_pct', row 3: grade is missing"):
+        BNNRegressor().fit(X, bad, groups, target_name="TREO_pct")
+    bad[2] = 0.0
+    with pytest.raises(ValueError, match="row 3: grade 0 is not positive"):
+        BNNRegressor().fit(X, bad, groups)
+    bad_x = X.copy()
+    bad_x[4, 1] = np.inf
+    with pytest.raises(ValueError, match="field 'b', row 5: feature is missing"):
+        BNNRegressor().fit(bad_x, grade, groups, feature_names=["a", "b", "c", "d"])
+    with pytest.raises(ValueError, match="at least 20 samples, got 12"):
+        BNNRegressor().fit(X[:12], grade[:12], groups[:12])
+    with pytest.raises(ValueError, match="has 2 hole"):
+        BNNRegressor().fit(X[:20], grade[:20], groups[:20])
+    with pytest.raises(ValueError, match="method must be one of"):
+        BNNRegressor(method="mcdropout").fit(X, grade, groups)
+    with pytest.raises(ValueError, match=r"feature field\(s\) 'c', 'd' of the model are missing"):
+        fitted["bnn"].check_features(["a", "b", "x"])
+    with pytest.raises(ValueError, match="hidden layers"):
+        bnn.parse_hidden("64,x")
+    assert bnn.parse_hidden("64, 32,16") == (64, 32, 16)

@@ -1,0 +1,146 @@
+"""reegrade:trainbnn and reegrade:predictbnn through processing.run: points,
+a covariate raster, determinism of the saved model, and bad input."""
+import json
+
+import numpy as np
+import pytest
+
+FEATURES = ["pc_01", "pc_02", "pc_03"]
+TRAIN = {"HIDDEN": "16,16", "EPOCHS": 40, "PATIENCE": 20, "LEARNING_RATE": 0.01, "N_MEMBERS": 2, "SEED": 3}
+
+
+def sample_table(n_holes=30, per_hole=8, seed=0):
+    rng = np.random.default_rng(seed)
+    n = n_holes * per_hole
+    X = 0.5 * np.repeat(rng.normal(size=(n_holes, 3)), per_hole, axis=0) + rng.normal(size=(n, 3))
+    grade = np.exp(0.7 * X[:, 0] - 0.4 * X[:, 1] + 0.2 * rng.normal(size=n))
+    holes = np.repeat([f"DH{i:02d}" for i in range(n_holes)], per_hole)
+    xy = np.repeat(rng.uniform(0, 800, (n_holes, 2)), per_hole, axis=0)
+    return xy, X, grade, holes
+
+
+def point_layer(name, xy, X, grade=None, holes=None, feature_names=FEATURES):
+    from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer
+
+    uri = "Point?crs=EPSG:32648" + "".join(f"&field={f}:double" for f in feature_names)
+    if grade is not None:
+        uri += "&field=TREO_pct:double&field=hole_id:string"
+    layer = QgsVectorLayer(uri, name, "memory")
+    features = []
+    for i, (x, y) in enumerate(xy):
+        feature = QgsFeature(layer.fields())
+        feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(224000 + x, 3088000 + y)))
+        row = [float(v) for v in X[i]]
+        if grade is not None:
+            row += [float(grade[i]), str(holes[i])]
+        feature.setAttributes(row)
+        features.append(feature)
+    layer.dataProvider().addFeatures(features)
+    return layer
+
+
+@pytest.fixture(scope="module")
+def samples():
+    xy, X, grade, holes = sample_table()
+    return point_layer("samples", xy, X, grade, holes), X
+
+
+def train(run_algorithm, layer, path, **extra):
+    params = {"INPUT": layer, "FEATURES": FEATURES, "TARGET": "TREO_pct", "GROUP": "hole_id",
+              "MODEL_OUT": str(path), **TRAIN, **extra}
+    return run_algorithm("trainbnn", params)
+
+
+def covariate_raster(path, X, shape=(6, 5)):
+    from rasterio.transform import from_origin
+
+    from ree_grade.algorithms.raster_io import write_bands
+
+    rows, cols = shape
+    bands = np.stack([X[: rows * cols, j].reshape(rows, cols) for j in range(X.shape[1])])
+    bands = np.concatenate([bands, np.ones((1, rows, cols))])
+    bands[1, 0, 0] = np.nan  # a nodata cell in pc_02
+    # An extra band the model does not use, and the bands in another order than the model's features.
+    order = [1, 0, 2, 3]
+    write_bands(str(path), bands[order], [["pc_01", "pc_02", "pc_03", "elevation"][i] for i in order],
+                from_origin(224000, 3089000, 20, 20), "EPSG:32648")
+    return path
+
+
+@pytest.mark.parametrize("method", [0, 1])
+def test_train_then_predict_points_and_raster(run_algorithm, samples, tmp_path, method):
+    import rasterio
+    from qgis.core import QgsVectorLayer
+
+    layer, X = samples
+    model_path = tmp_path / "model.json"
+    result = train(run_algorithm, layer, model_path, METHOD=method)
+    assert result["MODEL_OUT"] == str(model_path)
+    assert (tmp_path / "model.safetensors").is_file()
+    header = json.loads(model_path.read_text())
+    assert header["fields"] == FEATURES and header["params"]["method"] == ["bnn", "ensemble"][method]
+    assert header["metadata"]["n_holes"] == 30 and result["SPREAD_SCALE"] > 0
+
+    targets = point_layer("targets", np.zeros((12, 2)), X[:12] * 0.9)
+    raster = covariate_raster(tmp_path / "covariates.tif", X)
+    out = run_algorithm("predictbnn", {
+        "MODEL": str(model_path), "INPUT": targets, "COVARIATE_RASTER": str(raster), "CUTOFFS": "0.5, 1.5",
+        "N_SAMPLES": 16, "SEED": 1, "OUTPUT": str(tmp_path / "est.gpkg"), "OUTPUT_RASTER": str(tmp_path / "est.tif"),
+    })
+    estimates = QgsVectorLayer(out["OUTPUT"], "est", "ogr")
+    names = [f.name() for f in estimates.fields()]
+    for name in ("bnn_mean", "bnn_sd", "bnn_p10", "bnn_p50", "bnn_p90", "bnn_p_gt_0_5", "bnn_p_gt_1_5"):
+        assert name in names
+    rows = [f for f in estimates.getFeatures()]
+    assert len(rows) == 12
+    for f in rows:
+        assert 0 < f["bnn_p10"] < f["bnn_p50"] < f["bnn_p90"] and f["bnn_sd"] > 0
+        assert 0 <= f["bnn_p_gt_1_5"] <= f["bnn_p_gt_0_5"] <= 1
+    with rasterio.open(out["OUTPUT_RASTER"]) as src:
+        assert list(src.descriptions) == ["mean", "sd", "p10", "p50", "p90", "p_gt_0.5", "p_gt_1.5"]
+        mean = src.read(1, masked=True)
+        assert mean.mask[0, 0] and not mean.mask[0, 1:].any()
+        assert np.all(mean[~mean.mask] > 0)
+
+
+def test_same_seed_same_model_file(run_algorithm, samples, tmp_path):
+    layer, _ = samples
+    train(run_algorithm, layer, tmp_path / "a.json")
+    train(run_algorithm, layer, tmp_path / "b.json")
+    assert (tmp_path / "a.safetensors").read_bytes() == (tmp_path / "b.safetensors").read_bytes()
+
+
+def test_bad_input_gives_clear_errors_and_no_output(run_algorithm, samples, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    layer, X = samples
+    xy, X, grade, holes = sample_table()
+    grade[4] = 0.0
+    bad = point_layer("bad samples", xy, X, grade, holes)
+    with pytest.raises(QgsProcessingException, match="bad samples: field 'TREO_pct', row 5: grade 0 is not positive"):
+        train(run_algorithm, bad, tmp_path / "bad.json")
+    assert not (tmp_path / "bad.json").exists()
+    grade[4] = np.nan
+    with pytest.raises(QgsProcessingException, match="row 5: grade is missing"):
+        train(run_algorithm, point_layer("nan samples", xy, X, grade, holes), tmp_path / "bad.json")
+    few = point_layer("few", xy[:10], X[:10], grade[10:20], holes[:10])
+    with pytest.raises(QgsProcessingException, match="at least 20 samples, got 10"):
+        train(run_algorithm, few, tmp_path / "few.json")
+
+    model_path = tmp_path / "model.json"
+    train(run_algorithm, layer, model_path)
+    lacking = point_layer("targets", np.zeros((5, 2)), X[:5, :2], feature_names=FEATURES[:2])
+    with pytest.raises(QgsProcessingException, match=r"targets: feature field\(s\) 'pc_03' of the model are missing"):
+        run_algorithm("predictbnn", {"MODEL": str(model_path), "INPUT": lacking, "OUTPUT": str(tmp_path / "o.gpkg")})
+    assert not (tmp_path / "o.gpkg").exists()
+
+    header = json.loads(model_path.read_text())
+    header["params"]["input_standardisation"]["mean"][0] += 0.1
+    model_path.write_text(json.dumps(header))
+    targets = point_layer("targets", np.zeros((5, 2)), X[:5])
+    with pytest.raises(QgsProcessingException, match="checksum mismatch"):
+        run_algorithm("predictbnn", {"MODEL": str(model_path), "INPUT": targets, "OUTPUT": str(tmp_path / "o.gpkg")})
+    weights = tmp_path / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[:100])
+    with pytest.raises(QgsProcessingException, match="corrupted or truncated"):
+        run_algorithm("predictbnn", {"MODEL": str(model_path), "INPUT": targets, "OUTPUT": str(tmp_path / "o.gpkg")})

@@ -1,0 +1,298 @@
+"""Box-Cox: maximum-likelihood lambdas as scipy's, exact round trips, saved
+parameter files that refuse edits and mismatches, and the Processing stage."""
+import csv
+import json
+
+import numpy as np
+import pytest
+from scipy import special, stats
+
+from ree_grade.algorithms.boxcox import BoxCox, auto_shift, fit_lambda
+from ree_grade.algorithms.modelfile import ModelFileError
+from test_imputation import DEPOSIT_FIELDS, _deposit_assays, _point_layer, _read
+
+JURA_METALS = ["Cd", "Co", "Cr", "Cu", "Ni", "Pb", "Zn"]
+
+
+def _distributions():
+    rng = np.random.default_rng(42)
+    return {
+        "lognormal": rng.lognormal(0.5, 1.0, 400),
+        "gamma": rng.gamma(2.0, 3.0, 300),
+        "uniform": rng.uniform(1.0, 10.0, 250),
+        "normal_far_from_zero": rng.normal(50.0, 5.0, 300),
+        "left_skewed": 10.0 - rng.lognormal(0.0, 0.5, 300),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_distributions()))
+def test_lambda_and_values_match_scipy(name):
+    x = _distributions()[name]
+    expected, expected_lambda = stats.boxcox(x)
+    model = BoxCox().fit(x, ["v"])
+    assert abs(model.lambdas_[0] - expected_lambda) < 1e-9
+    np.testing.assert_allclose(model.transform(x)[:, 0], expected, rtol=0, atol=1e-9)
+
+
+def test_lambda_maximises_the_profile_likelihood():
+    """Checked against the likelihood itself, not only against scipy's optimiser."""
+    x = _distributions()["lognormal"]
+    lam = fit_lambda(x)
+    best = stats.boxcox_llf(lam, x)
+    for step in (1e-3, 1e-2, 0.1):
+        assert best >= stats.boxcox_llf(lam - step, x) and best >= stats.boxcox_llf(lam + step, x)
+    grid = np.linspace(-2, 2, 401)
+    assert abs(grid[np.argmax([stats.boxcox_llf(g, x) for g in grid])] - lam) <= 0.01
+    # A lognormal sample is made normal by the log: lambda close to 0.
+    assert abs(lam) < 0.15
+
+
+def test_missing_values_are_skipped_and_stay_missing():
+    x = _distributions()["gamma"].copy()
+    x[[3, 50, 120]] = np.nan
+    model = BoxCox().fit(x, ["v"])
+    _, expected_lambda = stats.boxcox(x[np.isfinite(x)])
+    assert abs(model.lambdas_[0] - expected_lambda) < 1e-9 and model.n_[0] == len(x) - 3
+    y = model.transform(x)[:, 0]
+    assert np.isnan(y[[3, 50, 120]]).all() and np.isfinite(np.delete(y, [3, 50, 120])).all()
+
+
+def test_shift_for_zeros_matches_scipy_on_shifted_data():
+    x = _distributions()["lognormal"].copy()
+    x[:20] = 0.0
+    model = BoxCox(shift=0.5).fit(x, ["v"])
+    expected, expected_lambda = stats.boxcox(x + 0.5)
+    assert abs(model.lambdas_[0] - expected_lambda) < 1e-9
+    np.testing.assert_allclose(model.transform(x)[:, 0], expected, atol=1e-9)
+
+
+def test_automatic_shift_rule():
+    assert auto_shift(np.array([1.0, 2.0, np.nan])) == 0.0
+    assert auto_shift(np.array([0.0, 0.4, 2.0])) == pytest.approx(0.2)
+    assert auto_shift(np.array([-1.0, 0.4, 2.0])) == pytest.approx(1.2)
+    assert auto_shift(np.array([-1.0, 0.0])) is None
+    x = np.column_stack([[0.0, 0.4, 2.0, 3.0], [1.0, 2.0, 5.0, 9.0]])
+    model = BoxCox(shift="auto").fit(x, ["a", "b"])
+    np.testing.assert_allclose(model.shifts_, [0.2, 0.0])
+
+
+def test_round_trip_to_1e9():
+    rng = np.random.default_rng(7)
+    X = np.column_stack([rng.lognormal(2.0, 1.2, 500), rng.gamma(1.5, 2.0, 500), rng.uniform(0.0, 3.0, 500)])
+    model = BoxCox(shift={"a": 0.0, "b": 0.0, "c": 0.1}).fit(X, ["a", "b", "c"])
+    back = model.inverse_transform(model.transform(X))
+    np.testing.assert_allclose(back, X, rtol=1e-9, atol=1e-9)
+    assert model.out_of_domain_ == {"a": 0, "b": 0, "c": 0}
+
+
+def test_lambda_zero_is_the_log():
+    x = np.array([0.5, 1.0, 2.0, 10.0])
+    model = BoxCox(shift=1.0, lmbda=0.0).fit(x, ["v"])
+    np.testing.assert_allclose(model.transform(x)[:, 0], np.log(x + 1.0), atol=1e-15)
+    np.testing.assert_allclose(model.inverse_transform(np.log(x + 1.0))[:, 0], x, atol=1e-12)
+
+
+def test_inverse_outside_the_domain_is_missing_and_counted():
+    model = BoxCox(lmbda=0.5).fit(np.array([1.0, 2.0, 4.0]), ["v"])
+    back = model.inverse_transform(np.array([-3.0, -2.0, 0.0, 2.0]))[:, 0]
+    assert np.isnan(back[:2]).all()
+    np.testing.assert_allclose(back[2:], [1.0, 4.0])
+    assert model.out_of_domain_ == {"v": 2}
+
+
+def test_non_positive_without_shift_names_field_and_row():
+    X = np.column_stack([[1.0, 2.0, 3.0, 4.0], [2.0, 1.0, 0.0, 5.0]])
+    with pytest.raises(ValueError, match=r"assays: field 'Ce', row 3: value 0 plus shift 0 is not positive"):
+        BoxCox().fit(X, ["La", "Ce"], table="assays")
+
+
+def test_all_missing_and_constant_fields_are_errors():
+    with pytest.raises(ValueError, match=r"field 'La' has no values"):
+        BoxCox().fit(np.full(5, np.nan), ["La"], table="assays")
+    with pytest.raises(ValueError, match=r"field 'La' has 1 distinct value"):
+        BoxCox().fit(np.full(5, 2.0), ["La"], table="assays")
+
+
+def test_saved_file_round_trip(tmp_path):
+    X = np.column_stack([_distributions()["lognormal"][:250], _distributions()["uniform"]])
+    model = BoxCox(shift={"a": 0.0, "b": 0.25}).fit(X, ["a", "b"])
+    path = tmp_path / "bc.json"
+    model.save(str(path))
+    header = json.loads(path.read_text())
+    assert header["kind"] == "boxcox" and header["fields"] == ["a", "b"]
+    assert header["params"]["per_field"]["b"] == {
+        "lambda": float(model.lambdas_[1]), "shift": 0.25, "n": 250,
+    }
+    loaded = BoxCox.load(str(path), ["a", "b"])
+    np.testing.assert_array_equal(loaded.transform(X), model.transform(X))
+    np.testing.assert_allclose(loaded.inverse_transform(model.transform(X)), X, rtol=1e-9)
+
+
+def test_saved_file_with_other_fields_or_edits_is_refused(tmp_path):
+    X = _distributions()["gamma"][:, None]
+    path = tmp_path / "bc.json"
+    BoxCox().fit(X, ["La_ppm"]).save(str(path))
+    with pytest.raises(ModelFileError, match=r"fields do not match .*missing \['La_ppm'\]"):
+        BoxCox.load(str(path), ["Ce_ppm"])
+    with np.load(tmp_path / "bc.npz") as data:
+        arrays = {name: data[name] for name in data.files}
+    arrays["lambdas"] = arrays["lambdas"] + 0.1
+    np.savez(tmp_path / "bc.npz", **arrays)
+    with pytest.raises(ModelFileError, match="checksum mismatch"):
+        BoxCox.load(str(path))
+
+
+def test_hand_edited_lambda_in_json_is_refused(tmp_path):
+    path = tmp_path / "bc.json"
+    BoxCox().fit(_distributions()["gamma"], ["La_ppm"]).save(str(path))
+    header = json.loads(path.read_text())
+    header["params"]["per_field"]["La_ppm"]["lambda"] = 0.5
+    path.write_text(json.dumps(header))
+    with pytest.raises(ValueError, match=r"field 'La_ppm' in the JSON does not match"):
+        BoxCox.load(str(path))
+
+
+def _jura_metals(data_dir):
+    with open(data_dir / "jura" / "jura.pred.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return np.array([[float(row[m]) for m in JURA_METALS] for row in rows])
+
+
+def test_jura_metals_match_scipy_and_lose_their_skew(data_dir):
+    X = _jura_metals(data_dir)
+    model = BoxCox().fit(X, JURA_METALS, table="jura")
+    Y = model.transform(X)
+    for j, metal in enumerate(JURA_METALS):
+        expected, lam = stats.boxcox(X[:, j])
+        assert abs(model.lambdas_[j] - lam) < 1e-9, metal
+        np.testing.assert_allclose(Y[:, j], expected, atol=1e-9)
+        assert abs(stats.skew(Y[:, j])) <= abs(stats.skew(X[:, j])) + 1e-12, metal
+    # Cu and Pb are the strongly right-skewed Jura metals.
+    for metal in ("Cu", "Pb"):
+        j = JURA_METALS.index(metal)
+        assert stats.skew(X[:, j]) > 1.5 and abs(stats.skew(Y[:, j])) < 0.3
+    np.testing.assert_allclose(model.inverse_transform(Y), X, rtol=1e-9)
+
+
+@pytest.mark.slow
+def test_sample_deposit_assays_with_below_detection_values():
+    """Assays as a lab reports them: '<0.5' and '-0.5' read as half the limit, gaps skipped."""
+    X, _ = _deposit_assays()
+    assert np.isnan(X).any()
+    model = BoxCox(shift="auto").fit(X, DEPOSIT_FIELDS, table="assays")
+    Y = model.transform(X)
+    for j, field in enumerate(DEPOSIT_FIELDS):
+        observed = np.isfinite(X[:, j])
+        expected, lam = stats.boxcox(X[observed, j] + model.shifts_[j])
+        assert abs(model.lambdas_[j] - lam) < 1e-9, field
+        np.testing.assert_allclose(Y[observed, j], expected, atol=1e-9)
+        assert np.isnan(Y[~observed, j]).all()
+    np.testing.assert_allclose(model.inverse_transform(Y), X, rtol=1e-9, atol=1e-9)
+
+
+# --- through processing.run ---------------------------------------------------
+
+def _table_layer(columns, name="assays", kind="double"):
+    """Point layer with {field: values}, one point per row along a line."""
+    n = len(next(iter(columns.values())))
+    xy = np.column_stack([500000.0 + np.arange(n), np.full(n, 7000000.0)])
+    values = {f: [np.nan if v is None else v for v in column] for f, column in columns.items()}
+    return _point_layer(values, xy, crs="EPSG:32750", name=name, kind=kind)
+
+
+def _column(path, field):
+    return _read(path, [field])[field]
+
+
+def _jura_layer(data_dir):
+    X = _jura_metals(data_dir)
+    return _table_layer({m: X[:, j].tolist() for j, m in enumerate(JURA_METALS)}, "jura"), X
+
+
+def test_fit_apply_and_inverse_through_processing(run_algorithm, data_dir, tmp_path):
+    layer, X = _jura_layer(data_dir)
+    params_path = tmp_path / "bc.json"
+    out = run_algorithm("boxcox", {
+        "INPUT": layer, "FIELDS": ["Cu", "Pb"], "PARAMETERS_OUT": str(params_path),
+        "OUTPUT": str(tmp_path / "fit.gpkg"),
+    })
+    assert out["PARAMETERS_OUT"] == str(params_path) and (tmp_path / "bc.npz").exists()
+    for metal in ("Cu", "Pb"):
+        expected, lam = stats.boxcox(X[:, JURA_METALS.index(metal)])
+        np.testing.assert_allclose(_column(out["OUTPUT"], "bc_" + metal), expected, atol=1e-9)
+        assert json.loads(params_path.read_text())["params"]["per_field"][metal]["lambda"] == pytest.approx(lam, abs=1e-9)
+    lam_cu = BoxCox.load(str(params_path)).lambdas_[0]
+
+    targets = _table_layer({"Cu": [10.0, 50.0, None], "Pb": [20.0, 80.0, 300.0]}, "targets")
+    applied = run_algorithm("boxcox", {
+        "INPUT": targets, "PARAMETERS_IN": str(params_path), "PARAMETERS_OUT": str(tmp_path / "copy.json"),
+        "OUTPUT": str(tmp_path / "targets.gpkg"),
+    })
+    bc_cu = _column(applied["OUTPUT"], "bc_Cu")
+    np.testing.assert_allclose(bc_cu[:2], special.boxcox([10.0, 50.0], lam_cu), atol=1e-12)
+    assert np.isnan(bc_cu[2])
+    assert BoxCox.load(str(tmp_path / "copy.json")).header_["metadata"] == BoxCox.load(str(params_path)).header_["metadata"]
+
+    from qgis.core import QgsVectorLayer
+
+    back = run_algorithm("boxcox", {
+        "INPUT": QgsVectorLayer(out["OUTPUT"], "fit", "ogr"), "FIELDS": ["bc_Cu", "bc_Pb"],
+        "PARAMETERS_IN": str(params_path), "INVERSE": True, "OUTPUT": str(tmp_path / "back.gpkg"),
+    })
+    for metal in ("Cu", "Pb"):
+        np.testing.assert_allclose(_column(back["OUTPUT"], metal), X[:, JURA_METALS.index(metal)], rtol=1e-9)
+
+
+def test_automatic_shift_and_below_detection_text(run_algorithm, tmp_path):
+    values = ["0", "<0.5", "1.2", "3.5", "0.8", "7.1", "2.2"]
+    layer = _table_layer({"La_ppm": values}, "assays", kind="string")
+    out = run_algorithm("boxcox", {
+        "INPUT": layer, "FIELDS": ["La_ppm"], "AUTO_SHIFT": True, "PARAMETERS_OUT": str(tmp_path / "p.json"),
+        "OUTPUT": str(tmp_path / "o.gpkg"),
+    })
+    parsed = np.array([0.0, 0.25, 1.2, 3.5, 0.8, 7.1, 2.2])
+    model = BoxCox.load(str(tmp_path / "p.json"))
+    assert model.shifts_[0] == pytest.approx(0.125)
+    expected, _ = stats.boxcox(parsed + 0.125)
+    np.testing.assert_allclose(_column(out["OUTPUT"], "bc_La_ppm"), expected, atol=1e-9)
+
+
+@pytest.mark.parametrize(
+    "columns, kind, extra, message",
+    [
+        ({"Cu": [3.0, -1.0, 2.0, 5.0]}, "double", {}, r"assays: field 'Cu', row 2: value -1 plus shift 0 is not positive"),
+        ({"Cu": ["3", "2", "abc", "5"]}, "string", {}, r"assays: column 'Cu', row 3: 'abc' is not a number"),
+        ({"Cu": [None, None, None, None]}, "double", {}, r"field 'Cu' has no values"),
+        ({"Cu": [3.0, 1.0, 2.0, 5.0]}, "double", {"INVERSE": True}, r"INVERSE needs the parameter file"),
+    ],
+)
+def test_bad_input_is_a_clear_error_with_no_output(run_algorithm, tmp_path, columns, kind, extra, message):
+    from qgis.core import QgsProcessingException
+
+    params = {
+        "INPUT": _table_layer(columns, "assays", kind), "FIELDS": ["Cu"], "PARAMETERS_OUT": str(tmp_path / "p.json"),
+        "OUTPUT": str(tmp_path / "o.gpkg"),
+    }
+    params.update(extra)
+    with pytest.raises(QgsProcessingException, match=message):
+        run_algorithm("boxcox", params)
+    assert not (tmp_path / "o.gpkg").exists() and not (tmp_path / "p.json").exists()
+    assert not (tmp_path / "p.npz").exists()
+
+
+def test_parameter_file_for_other_fields_is_refused(run_algorithm, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    BoxCox().fit(_distributions()["gamma"], ["La_ppm"]).save(str(tmp_path / "la.json"))
+    layer = _table_layer({"Cu": [3.0, 1.0, 2.0, 5.0]})
+    with pytest.raises(QgsProcessingException, match=r"fields do not match the fitted ones \(missing \['La_ppm'\]"):
+        run_algorithm("boxcox", {
+            "INPUT": layer, "FIELDS": ["Cu"], "PARAMETERS_IN": str(tmp_path / "la.json"),
+            "OUTPUT": str(tmp_path / "o.gpkg"),
+        })
+    with pytest.raises(QgsProcessingException, match=r"field 'bc_La_ppm' not found"):
+        run_algorithm("boxcox", {
+            "INPUT": layer, "PARAMETERS_IN": str(tmp_path / "la.json"), "INVERSE": True,
+            "OUTPUT": str(tmp_path / "o.gpkg"),
+        })
+    assert not (tmp_path / "o.gpkg").exists()

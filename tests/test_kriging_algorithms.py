@@ -1,0 +1,185 @@
+"""reegrade:variogram and reegrade:ordinarykriging through processing.run."""
+import json
+
+import numpy as np
+import pytest
+
+from ree_grade.algorithms.kriging import OrdinaryKriging
+from ree_grade.algorithms.neighbourhood import SearchEllipse
+from ree_grade.algorithms.variogram import load_variogram
+
+CRS = "EPSG:32611"
+
+
+def point_layer(xyz, fields, rows, crs=CRS, name="samples"):
+    """Memory PointZ (or Point) layer; fields like 'V:double'."""
+    from qgis.core import QgsFeature, QgsGeometry, QgsPoint, QgsVectorLayer
+
+    kind = "PointZ" if xyz.shape[1] == 3 else "Point"
+    uri = f"{kind}?crs={crs}" + "".join(f"&field={f}" for f in fields)
+    layer = QgsVectorLayer(uri, name, "memory")
+    features = []
+    for point, row in zip(xyz, rows):
+        feature = QgsFeature(layer.fields())
+        feature.setGeometry(QgsGeometry(QgsPoint(*map(float, point))))
+        feature.setAttributes(list(row))
+        features.append(feature)
+    layer.dataProvider().addFeatures(features)
+    return layer
+
+
+@pytest.fixture(scope="module")
+def walker(data_dir):
+    table = np.loadtxt(data_dir / "walker_lake" / "pygslib_walker_sample.dat", skiprows=8)
+    return table[:, 1:3] + [300000.0, 4200000.0], table[:, 3]
+
+
+@pytest.fixture
+def walker_layer(walker):
+    xy, v = walker
+    return point_layer(xy, ["V:double", "hole:string"], [[float(a), f"H{i // 5}"] for i, a in enumerate(v)])
+
+
+@pytest.fixture
+def model_file(run_algorithm, walker_layer, tmp_path):
+    result = run_algorithm("variogram", {
+        "INPUT": walker_layer, "FIELD": "V", "DIMENSION": 0, "LAG": 10.0, "N_LAGS": 10,
+        "STRUCTURES": "spherical, spherical", "SEED": 1, "MODEL_OUT": str(tmp_path / "v.json"),
+        "PLOT": str(tmp_path / "v.html"),
+    })
+    return result
+
+
+def test_variogram_algorithm_writes_model_and_plot(model_file, tmp_path):
+    model, header = load_variogram(model_file["MODEL_OUT"])
+    assert header["kind"] == "variogram" and header["fields"] == ["V"]
+    assert header["metadata"]["n_samples"] == 470 and header["metadata"]["seed"] == 1
+    assert len(model.structures) == 2 and 0.5 * 89_900 < model.total_sill < 1.5 * 89_900
+    page = (tmp_path / "v.html").read_text()
+    assert "data:image/png;base64," in page and "Total sill" in page
+
+
+def test_variogram_algorithm_directions(run_algorithm, walker_layer, tmp_path):
+    result = run_algorithm("variogram", {
+        "INPUT": walker_layer, "FIELD": "V", "DIMENSION": 0, "LAG": 10.0, "N_LAGS": 10,
+        "DIRECTIONS": "axes", "AZIMUTH": 345.0, "STRUCTURES": "spherical", "MODEL_OUT": str(tmp_path / "d.json"),
+        "PLOT": str(tmp_path / "d.png"),
+    })
+    model, _ = load_variogram(result["MODEL_OUT"])
+    assert model.structures[0].angles == (345.0, 0.0, 0.0)
+    assert (tmp_path / "d.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_variogram_algorithm_bad_input(run_algorithm, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    layer = point_layer(np.random.default_rng(0).uniform(0, 100, (30, 2)), ["g:double"], [[2.0]] * 30)
+    out = tmp_path / "c.json"
+    with pytest.raises(QgsProcessingException, match="field 'g': every value equals 2; a constant variable"):
+        run_algorithm("variogram", {"INPUT": layer, "FIELD": "g", "LAG": 5.0, "MODEL_OUT": str(out)})
+    assert not out.exists()
+    varied = point_layer(np.random.default_rng(0).uniform(0, 100, (30, 2)), ["g:double"], [[float(i)] for i in range(30)])
+    with pytest.raises(QgsProcessingException, match="unknown variogram structure type 'cubic'"):
+        run_algorithm("variogram", {"INPUT": varied, "FIELD": "g", "LAG": 5.0, "STRUCTURES": "cubic", "MODEL_OUT": str(out)})
+    with pytest.raises(QgsProcessingException, match=r"directions \(azimuth/dip; azimuth/dip ...\): 'north' is not a list of numbers"):
+        run_algorithm("variogram", {"INPUT": varied, "FIELD": "g", "DIRECTIONS": "north", "MODEL_OUT": str(out)})
+
+
+def test_kriging_on_points_matches_the_science(run_algorithm, walker, walker_layer, model_file, tmp_path):
+    from qgis.core import QgsVectorLayer
+
+    targets_xy = np.random.default_rng(3).uniform(0, 260, (40, 2)) + [300000.0, 4200000.0]
+    targets = point_layer(targets_xy, ["name:string"], [[f"t{i}"] for i in range(40)], name="targets")
+    result = run_algorithm("ordinarykriging", {
+        "INPUT": walker_layer, "FIELD": "V", "HOLE_FIELD": "hole", "VARIOGRAM": model_file["MODEL_OUT"],
+        "TARGETS": targets, "SEARCH_MAJOR": 80.0, "MIN_SAMPLES": 4, "MAX_SAMPLES": 16, "MAX_PER_HOLE": 3,
+        "OUTPUT": str(tmp_path / "ok.gpkg"),
+    })
+    layer = QgsVectorLayer(result["OUTPUT"], "ok", "ogr")
+    features = list(layer.getFeatures())
+    assert [f["name"] for f in features] == [f"t{i}" for i in range(40)]
+    xy, v = walker
+    model, _ = load_variogram(model_file["MODEL_OUT"])
+    expected = OrdinaryKriging(model, SearchEllipse(80.0), 4, 16, 3).fit(
+        xy, v, holes=[f"H{i // 5}" for i in range(len(v))]).predict(targets_xy)
+    got = np.array([[f["ok_estimate"], f["ok_variance"], f["ok_slope"], f["ok_n"]] for f in features], dtype=float)
+    np.testing.assert_allclose(got[:, 0], expected["estimate"], rtol=1e-9)
+    np.testing.assert_allclose(got[:, 1], expected["variance"], rtol=1e-9)
+    np.testing.assert_allclose(got[:, 2], expected["slope"], rtol=1e-9)
+    np.testing.assert_array_equal(got[:, 3], expected["n_used"])
+
+
+def test_kriging_on_raster_template_with_blocks(run_algorithm, walker_layer, model_file, tmp_path):
+    import rasterio
+    from rasterio.transform import from_origin
+
+    template = tmp_path / "template.tif"
+    with rasterio.open(template, "w", driver="GTiff", width=26, height=30, count=1, dtype="float32", crs=CRS,
+                       transform=from_origin(300000.0, 4200300.0, 10.0, 10.0)) as dst:
+        dst.write(np.zeros((1, 30, 26), dtype="float32"))
+    out = tmp_path / "ok.tif"
+    run_algorithm("ordinarykriging", {
+        "INPUT": walker_layer, "FIELD": "V", "VARIOGRAM": model_file["MODEL_OUT"], "TEMPLATE": str(template),
+        "MAX_SAMPLES": 16, "BLOCK_SIZE": "10, 10", "DISCRETISATION": "3, 3, 1", "OUTPUT_RASTER": str(out),
+    })
+    with rasterio.open(out) as src:
+        assert src.descriptions == ("estimate", "variance", "slope_of_regression", "n_samples")
+        bands = src.read(masked=True)
+    assert bands.shape == (4, 30, 26) and not np.ma.is_masked(bands[0])
+    assert 0 < bands[0].mean() < 1000 and np.all(bands[1] > 0) and np.all(bands[3] == 16)
+    # A block right beside a sample can regress slightly above 1; on average the
+    # slope sits below 1 (conditional bias of a smoothed estimate).
+    assert np.all((bands[2] > 0.5) & (bands[2] < 1.1)) and bands[2].mean() < 1.0
+
+
+def test_kriging_reprojects_targets_and_rejects_missing_crs(run_algorithm, walker_layer, model_file, tmp_path):
+    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject, QgsPointXY
+    from qgis.core import QgsProcessingException, QgsProcessingFeedback, QgsVectorLayer
+
+    transform = QgsCoordinateTransform(QgsCoordinateReferenceSystem(CRS), QgsCoordinateReferenceSystem("EPSG:4326"),
+                                       QgsProject.instance())
+    lonlat = transform.transform(QgsPointXY(300100.0, 4200100.0))
+    targets = point_layer(np.array([[lonlat.x(), lonlat.y()]]), ["id:integer"], [[1]], crs="EPSG:4326")
+    messages = []
+
+    class Feedback(QgsProcessingFeedback):
+        def pushInfo(self, info):  # noqa: N802 (QGIS API name)
+            messages.append(info)
+
+    params = {"INPUT": walker_layer, "FIELD": "V", "VARIOGRAM": model_file["MODEL_OUT"], "TARGETS": targets,
+              "MAX_SAMPLES": 16, "OUTPUT": str(tmp_path / "r.gpkg")}
+    result = run_algorithm("ordinarykriging", params, Feedback())
+    assert any("reprojected from EPSG:4326 to EPSG:32611" in m for m in messages)
+    reprojected = next(QgsVectorLayer(result["OUTPUT"], "r", "ogr").getFeatures())
+    same = point_layer(np.array([[300100.0, 4200100.0]]), ["id:integer"], [[1]])
+    direct = run_algorithm("ordinarykriging", dict(params, TARGETS=same, OUTPUT=str(tmp_path / "s.gpkg")))
+    assert reprojected["ok_estimate"] == pytest.approx(
+        next(QgsVectorLayer(direct["OUTPUT"], "s", "ogr").getFeatures())["ok_estimate"], rel=1e-6)
+    no_crs = point_layer(np.array([[300100.0, 4200100.0]]), ["id:integer"], [[1]])
+    no_crs.setCrs(QgsCoordinateReferenceSystem())
+    with pytest.raises(QgsProcessingException, match="the layer has no coordinate reference system"):
+        run_algorithm("ordinarykriging", dict(params, TARGETS=no_crs, OUTPUT=str(tmp_path / "n.gpkg")))
+    assert not (tmp_path / "n.gpkg").exists()
+
+
+def test_kriging_bad_input(run_algorithm, walker_layer, model_file, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    targets = point_layer(np.array([[300100.0, 4200100.0]]), ["id:integer"], [[1]])
+    base = {"INPUT": walker_layer, "FIELD": "V", "VARIOGRAM": model_file["MODEL_OUT"], "OUTPUT": str(tmp_path / "b.gpkg")}
+    with pytest.raises(QgsProcessingException, match="Give target points or a raster template"):
+        run_algorithm("ordinarykriging", base)
+    with pytest.raises(QgsProcessingException, match="A maximum per hole needs the hole id field"):
+        run_algorithm("ordinarykriging", dict(base, TARGETS=targets, MAX_PER_HOLE=2))
+    with pytest.raises(QgsProcessingException, match="fewer than the minimum of 500"):
+        run_algorithm("ordinarykriging", dict(base, TARGETS=targets, MIN_SAMPLES=500, MAX_SAMPLES=600))
+    with pytest.raises(QgsProcessingException, match="block size: 'ten' is not a list of numbers"):
+        run_algorithm("ordinarykriging", dict(base, TARGETS=targets, BLOCK_SIZE="ten"))
+    with open(model_file["MODEL_OUT"], encoding="utf-8") as handle:
+        header = json.load(handle)
+    header["kind"] = "boxcox"
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text(json.dumps(header))
+    with pytest.raises(QgsProcessingException, match="kind is 'boxcox', expected 'variogram'"):
+        run_algorithm("ordinarykriging", dict(base, TARGETS=targets, VARIOGRAM=str(wrong)))
+    assert not (tmp_path / "b.gpkg").exists()

