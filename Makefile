@@ -16,7 +16,7 @@ QGIS_ENV := QT_QPA_PLATFORM=offscreen QGIS_CUSTOM_CONFIG_PATH=$(PROFILE) \
 	QGIS_PLUGINPATH=$(PLUGINS_DIR) PATH=$(VENV)/bin:$$PATH VIRTUAL_ENV=$(VENV) \
 	OMP_NUM_THREADS=2 PYTHONDONTWRITEBYTECODE=1
 
-.PHONY: setup qgis venv profile test demo bench package clean
+.PHONY: setup qgis venv profile test demo bench package screenshot translations clean
 
 setup: qgis venv profile
 
@@ -51,6 +51,11 @@ demo: setup
 
 bench: setup
 	$(QGIS_ENV) $(PY) bench/run_all.py
+
+screenshot: setup
+	mkdir -p docs
+	tests/screenshot/run_capture.sh $(CURDIR)/docs/screenshot
+	rm -f docs/screenshot.json
 
 package:
 	/usr/bin/python3 scripts/package.py dist/$(PLUGIN_NAME).zip
