@@ -70,7 +70,8 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
         return self.tr(self.DISPLAY_NAME)
 
     def group(self):
-        return self.tr(GROUPS[self.GROUP])
+        # One shared context, so each group is translated once for all algorithms.
+        return QCoreApplication.translate("REEGradeAlgorithm", GROUPS[self.GROUP])
 
     def groupId(self):  # noqa: N802 (QGIS API name)
         return self.GROUP
