@@ -81,7 +81,8 @@ class OrdinaryKriging:
         values = np.asarray(values, dtype=float)
         if len(values) != len(xyz):
             raise ValueError(f"{label}: {len(xyz)} coordinates for {len(values)} values")
-        keep = np.isfinite(values) & np.all(np.isfinite(xyz), axis=1)
+        # Several value columns (indicators of MIK thresholds) share one system.
+        keep = np.all(np.isfinite(values.reshape(len(values), -1)), axis=1) & np.all(np.isfinite(xyz), axis=1)
         codes = None
         if holes is not None:
             codes = np.unique(np.asarray(holes).astype(str), return_inverse=True)[1]
@@ -96,7 +97,7 @@ class OrdinaryKriging:
         xyz, values, codes, self.n_merged_ = merge_duplicates(xyz, values, codes)
         self.xyz_ = xyz
         self.values_ = values
-        self.constant_ = bool(np.ptp(values) == 0)
+        self.constant_ = bool(np.all(np.ptp(values, axis=0) == 0))
         self.neighbourhood_ = Neighbourhood(xyz, self.search, self.max_samples, self.max_per_hole, codes)
         self._groups = _structure_groups(self.model)
         return self
@@ -113,7 +114,8 @@ class OrdinaryKriging:
         else:
             cbar_vv = self.model.total_sill
         m = len(targets)
-        out = {name: np.full(m, np.nan) for name in ("estimate", "variance", "slope", "lagrange")}
+        out = {name: np.full(m, np.nan) for name in ("variance", "slope", "lagrange")}
+        out["estimate"] = np.full((m,) + self.values_.shape[1:], np.nan)
         out["n_used"] = np.zeros(m, dtype=np.int64)
         finite = np.flatnonzero(np.all(np.isfinite(targets), axis=1))
         finite = finite[_spatial_order(targets[finite])]
@@ -126,7 +128,7 @@ class OrdinaryKriging:
                     for name, values in result.items():
                         out[name][rows] = values
                 report_progress(progress, (start + len(wave)) / max(len(chunks), 1))
-        out["n_unestimated"] = int(np.isnan(out["estimate"]).sum())
+        out["n_unestimated"] = int(np.isnan(out["variance"]).sum())
         return out
 
     def _solve(self, targets, offsets, cbar_vv):
@@ -149,7 +151,7 @@ class OrdinaryKriging:
             solution = np.linalg.solve(lhs[inverse], rhs[:, :, None])[:, :, 0]
         weights, mu = solution[:, :k], solution[:, k]
         lambda_c = np.einsum("ij,ij->i", weights, rhs[:, :k])
-        estimate = np.einsum("ij,ij->i", weights, self.values_[idx])
+        estimate = np.einsum("ij,ij...->i...", weights, self.values_[idx])
         variance = np.maximum(cbar_vv - lambda_c - mu, 0.0)
         slope = lambda_c / (lambda_c - mu)
         for array in (estimate, variance, slope, mu):

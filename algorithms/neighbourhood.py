@@ -44,7 +44,11 @@ def merge_duplicates(xyz, values, holes=None):
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
     group = rank[group]
-    merged_values = np.bincount(group, weights=values) / np.bincount(group)
+    counts = np.bincount(group)
+    columns = values.reshape(n, -1)
+    merged_values = np.column_stack([np.bincount(group, weights=c) / counts for c in columns.T]).reshape(
+        (len(counts),) + values.shape[1:]
+    )
     keep = np.sort(first)
     merged_holes = None if holes is None else holes[keep]
     return xyz[keep], merged_values, merged_holes, n - len(keep)

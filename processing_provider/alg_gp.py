@@ -12,7 +12,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..algorithms.predictive import cutoff_field, parse_cutoffs
+from ..algorithms.predictive import parse_cutoffs, summary_field
 from .base import REEGradeAlgorithm, require
 from .layer_io import layer_label, read_points_with_fields, write_appended, xyz_in_crs
 
@@ -120,7 +120,7 @@ class GaussianProcessAlgorithm(REEGradeAlgorithm):
             t_xyz = xyz_in_crs(t_xyz, targets.sourceCrs(), samples.sourceCrs(), context, feedback, label)
             t_cov = np.column_stack([t_values[f] for f in covariates]) if covariates else None
             summary = model.predict(t_xyz, t_cov, cutoffs)
-            columns = {self._field(name): ("double", values) for name, values in summary.items()}
+            columns = {summary_field("gp", name): ("double", values) for name, values in summary.items()}
             results[self.OUTPUT] = write_appended(self, parameters, context, self.OUTPUT, targets, columns, feedback)
         if template is not None:
             profile, gx, gy = template_grid(template.source())
@@ -131,12 +131,6 @@ class GaussianProcessAlgorithm(REEGradeAlgorithm):
             write_bands(raster_path, bands, list(summary), profile["transform"], profile["crs"])
             results[self.OUTPUT_RASTER] = raster_path
         return results
-
-    @staticmethod
-    def _field(summary_name):
-        if summary_name.startswith("p_gt_"):
-            return cutoff_field("gp", float(summary_name[len("p_gt_"):]))
-        return f"gp_{summary_name}"
 
     def _samples(self, samples, target, covariates, log_transform, feedback):
         label = layer_label(samples)

@@ -68,7 +68,6 @@ class OrdinaryKrigingAlgorithm(REEGradeAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
         double = QgsProcessingParameterNumber.Double
-        integer = QgsProcessingParameterNumber.Integer
         self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Samples (points)")))
         self.addParameter(
             QgsProcessingParameterField(
@@ -89,6 +88,19 @@ class OrdinaryKrigingAlgorithm(REEGradeAlgorithm):
             QgsProcessingParameterNumber(self.TEMPLATE_ELEVATION, self.tr("Template elevation (3D kriging)"), double,
                                          optional=True)
         )
+        self._add_neighbourhood_parameters()
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Kriged points"), optional=True, createByDefault=False)
+        )
+        self.addParameter(
+            QgsProcessingParameterRasterDestination(self.OUTPUT_RASTER, self.tr("Kriged raster"), optional=True,
+                                                    createByDefault=False)
+        )
+
+    def _add_neighbourhood_parameters(self):
+        """Search, sample counts and support, shared with indicator kriging."""
+        double = QgsProcessingParameterNumber.Double
+        integer = QgsProcessingParameterNumber.Integer
         for name, label in ((self.SEARCH_MAJOR, "Search radius, major (0 = unlimited)"),
                             (self.SEARCH_SEMI, "Search radius, semi-major"), (self.SEARCH_MINOR, "Search radius, minor")):
             self.addParameter(QgsProcessingParameterNumber(name, self.tr(label), double, 0.0, minValue=0.0))
@@ -106,17 +118,10 @@ class OrdinaryKrigingAlgorithm(REEGradeAlgorithm):
         self.addParameter(
             QgsProcessingParameterString(self.DISCRETISATION, self.tr("Block discretisation 'nx, ny, nz'"), "4, 4, 2")
         )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Kriged points"), optional=True, createByDefault=False)
-        )
-        self.addParameter(
-            QgsProcessingParameterRasterDestination(self.OUTPUT_RASTER, self.tr("Kriged raster"), optional=True,
-                                                    createByDefault=False)
-        )
 
     def process(self, parameters, context, feedback):
         from ..algorithms.kriging import OrdinaryKriging
-        from ..algorithms.variogram import load_variogram, parse_numbers
+        from ..algorithms.variogram import load_variogram
 
         samples = self.parameterAsSource(parameters, self.INPUT, context)
         field = self.parameterAsString(parameters, self.FIELD, context)
@@ -130,13 +135,7 @@ class OrdinaryKrigingAlgorithm(REEGradeAlgorithm):
                 self.tr("The variogram was fitted on '{0}', not on '{1}'").format(header["fields"][0], field)
             )
         feedback.pushInfo(self.tr("Variogram: {0}").format(model.describe()))
-        block = parse_numbers(self.parameterAsString(parameters, self.BLOCK_SIZE, context), "block size") or None
-        if block is not None and len(block) not in (2, 3):
-            raise ValueError(self.tr("block size: give 'dx, dy' or 'dx, dy, dz'"))
-        discretisation = [int(n) for n in parse_numbers(
-            self.parameterAsString(parameters, self.DISCRETISATION, context), "block discretisation", 3)]
-        if block is not None and len(block) == 2:
-            block, discretisation = block + [0.0], discretisation[:2] + [1]
+        block, discretisation = self._support(parameters, context)
         label = layer_label(samples)
         xyz, values = read_points_with_fields(samples, [field], label, feedback)
         holes = self._holes(parameters, context, samples, label)
@@ -213,6 +212,19 @@ class OrdinaryKrigingAlgorithm(REEGradeAlgorithm):
         s_xyz[:, 2] = 0.0
         t_xyz[:, 2] = 0.0
         return s_xyz, t_xyz
+
+    def _support(self, parameters, context):
+        """(block size or None for point support, discretisation points per axis)."""
+        from ..algorithms.variogram import parse_numbers
+
+        block = parse_numbers(self.parameterAsString(parameters, self.BLOCK_SIZE, context), "block size") or None
+        if block is not None and len(block) not in (2, 3):
+            raise ValueError(self.tr("block size: give 'dx, dy' or 'dx, dy, dz'"))
+        discretisation = [int(n) for n in parse_numbers(
+            self.parameterAsString(parameters, self.DISCRETISATION, context), "block discretisation", 3)]
+        if block is not None and len(block) == 2:
+            block, discretisation = block + [0.0], discretisation[:2] + [1]
+        return block, discretisation
 
     def _search(self, parameters, context):
         from ..algorithms.neighbourhood import SearchEllipse

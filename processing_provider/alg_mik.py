@@ -1,0 +1,187 @@
+"""reegrade:mik — Multiple Indicator Kriging (GSLIB ik3d + postik)."""
+import numpy as np
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterDestination,
+    QgsProcessingParameterRasterLayer,
+    QgsProcessingParameterString,
+)
+
+from ..algorithms.predictive import cutoff_name, parse_cutoffs, summary_field
+from .alg_ordinarykriging import OrdinaryKrigingAlgorithm
+from .base import require
+from .layer_io import layer_label, read_points_with_fields, write_appended, xyz_in_crs
+from .settings import default_cutoffs, default_seed
+
+CLASS_MODELS = ("linear", "power")
+UPPER_MODELS = ("linear", "power", "hyperbolic")
+
+
+class MultipleIndicatorKrigingAlgorithm(OrdinaryKrigingAlgorithm):
+    NAME = "mik"
+    DISPLAY_NAME = "Multiple indicator kriging"
+    GROUP = "estimation"
+    HELP = (
+        "Multiple Indicator Kriging as GSLIB's ik3d and postik define it: the grade's conditional distribution "
+        "at each target, from ordinary kriging of indicators i_k = 1 if grade <= z_k.\n\n"
+        "Thresholds: THRESHOLDS if given, else the nine deciles of the declustered global distribution (cell "
+        "declustering, the cell size that minimises the declustered mean) plus TAIL CUT-OFFS for the upper "
+        "tail; each must lie strictly inside the data range. MODE: median IK (one indicator variogram, at the "
+        "median, and one set of kriging weights for all thresholds: fast) or full MIK (one variogram and one "
+        "kriging per threshold). Variograms are fitted automatically (nugget + spherical, omnidirectional) "
+        "unless VARIOGRAM gives one model (median IK). The search neighbourhood (radii, angles, min/max "
+        "samples, max per hole, block size) is that of ordinary kriging and is shared by all thresholds.\n\n"
+        "Order relations are corrected as ik3d does: clip to [0, 1], an upward and a downward pass, and their "
+        "average; the number and size of corrections are logged. The ccdf is interpolated with a LOWER TAIL "
+        "from ZMIN and MIDDLE classes that are linear or power (OMEGA), and an UPPER TAIL that is linear, "
+        "power or hyperbolic (OMEGA > 1) truncated at ZMAX (default: the data maximum).\n\n"
+        "Outputs: target points with mik_mean (E-type), mik_variance (conditional variance), mik_p10, "
+        "mik_p50, mik_p90, mik_p_gt_<cut-off> (decimal point as _) and mik_n; and/or a GeoTIFF on the "
+        "template with bands mean, variance, p10, p50, p90, p_gt_<cut-off>, n_samples.\n\n"
+        "Reference: Deutsch & Journel (1998), GSLIB: Geostatistical Software Library, 2nd ed., ik3d and "
+        "postik; Journel (1983), Nonparametric estimation of spatial distributions, Math. Geol. 15."
+    )
+
+    MODE = "MODE"
+    THRESHOLDS = "THRESHOLDS"
+    TAIL_CUTOFFS = "TAIL_CUTOFFS"
+    ZMIN = "ZMIN"
+    ZMAX = "ZMAX"
+    LOWER_TAIL = "LOWER_TAIL"
+    LOWER_OMEGA = "LOWER_OMEGA"
+    MIDDLE = "MIDDLE"
+    MIDDLE_OMEGA = "MIDDLE_OMEGA"
+    UPPER_TAIL = "UPPER_TAIL"
+    UPPER_OMEGA = "UPPER_OMEGA"
+    CUTOFFS = "CUTOFFS"
+    SEED = "SEED"
+
+    def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
+        double = QgsProcessingParameterNumber.Double
+        self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Samples (points)")))
+        self.addParameter(QgsProcessingParameterField(self.FIELD, self.tr("Grade field"), parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric))
+        self.addParameter(QgsProcessingParameterField(self.HOLE_FIELD, self.tr("Hole id field (for max per hole)"), parentLayerParameterName=self.INPUT, optional=True))
+        self.addParameter(QgsProcessingParameterEnum(self.MODE, self.tr("Mode"), options=[self.tr("Median indicator kriging"), self.tr("Full MIK (variogram per threshold)")], defaultValue=0))
+        self.addParameter(QgsProcessingParameterString(self.THRESHOLDS, self.tr("Thresholds (empty = declustered deciles)"), "", optional=True))
+        self.addParameter(QgsProcessingParameterString(self.TAIL_CUTOFFS, self.tr("Upper-tail cut-offs added to the deciles"), "", optional=True))
+        self.addParameter(QgsProcessingParameterFile(self.VARIOGRAM, self.tr("Indicator variogram (median IK, optional)"), extension="json", optional=True))
+        self.addParameter(QgsProcessingParameterFeatureSource(self.TARGETS, self.tr("Target points"), optional=True))
+        self.addParameter(QgsProcessingParameterRasterLayer(self.TEMPLATE, self.tr("Raster template"), optional=True))
+        self.addParameter(QgsProcessingParameterNumber(self.TEMPLATE_ELEVATION, self.tr("Template elevation (3D kriging)"), double, optional=True))
+        self._add_neighbourhood_parameters()
+        self.addParameter(QgsProcessingParameterNumber(self.ZMIN, self.tr("Minimum grade zmin"), double, 0.0))
+        self.addParameter(QgsProcessingParameterNumber(self.ZMAX, self.tr("Maximum grade zmax (empty = data maximum)"), double, optional=True))
+        self.addParameter(QgsProcessingParameterEnum(self.LOWER_TAIL, self.tr("Lower tail"), options=list(CLASS_MODELS), defaultValue=0))
+        self.addParameter(QgsProcessingParameterNumber(self.LOWER_OMEGA, self.tr("Lower tail omega"), double, 1.0, minValue=0.01))
+        self.addParameter(QgsProcessingParameterEnum(self.MIDDLE, self.tr("Middle classes"), options=list(CLASS_MODELS), defaultValue=0))
+        self.addParameter(QgsProcessingParameterNumber(self.MIDDLE_OMEGA, self.tr("Middle classes omega"), double, 1.0, minValue=0.01))
+        self.addParameter(QgsProcessingParameterEnum(self.UPPER_TAIL, self.tr("Upper tail"), options=list(UPPER_MODELS), defaultValue=2))
+        self.addParameter(QgsProcessingParameterNumber(self.UPPER_OMEGA, self.tr("Upper tail omega"), double, 1.5, minValue=0.01))
+        self.addParameter(QgsProcessingParameterString(self.CUTOFFS, self.tr("Cut-offs for P(grade > cut-off)"), default_cutoffs(), optional=True))
+        self.addParameter(QgsProcessingParameterNumber(self.SEED, self.tr("Random seed (variogram fits)"), QgsProcessingParameterNumber.Integer, default_seed()))
+        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("MIK points"), optional=True, createByDefault=False))
+        self.addParameter(QgsProcessingParameterRasterDestination(self.OUTPUT_RASTER, self.tr("MIK raster"), optional=True, createByDefault=False))
+
+    def process(self, parameters, context, feedback):
+        from ..algorithms.mik import MultipleIndicatorKriging
+
+        samples = self.parameterAsSource(parameters, self.INPUT, context)
+        field = self.parameterAsString(parameters, self.FIELD, context)
+        targets = self.parameterAsSource(parameters, self.TARGETS, context)
+        template = self.parameterAsRasterLayer(parameters, self.TEMPLATE, context)
+        if targets is None and template is None:
+            raise QgsProcessingException(self.tr("Give target points or a raster template to estimate on"))
+        cutoffs = parse_cutoffs(self.parameterAsString(parameters, self.CUTOFFS, context))
+        label = layer_label(samples)
+        xyz, values = read_points_with_fields(samples, [field], label, feedback)
+        holes = self._holes(parameters, context, samples, label)
+        mik = self._estimator(parameters, context, MultipleIndicatorKriging)
+        block, discretisation = self._support(parameters, context)
+        results = {}
+        if targets is not None:
+            t_label = layer_label(targets)
+            t_xyz, _ = read_points_with_fields(targets, [], t_label, feedback)
+            t_xyz = xyz_in_crs(t_xyz, targets.sourceCrs(), samples.sourceCrs(), context, feedback, t_label)
+            s_xyz, t_xyz = self._dimension(xyz, t_xyz, label, feedback)
+            summary = self._estimate(mik, s_xyz, values[field], holes, t_xyz, block, cutoffs, label, feedback, 0, 45)
+            columns = {("mik_n" if name == "n_samples" else summary_field("mik", name)):
+                       ("int" if name == "n_samples" else "double", array) for name, array in summary.items()}
+            results[self.OUTPUT] = write_appended(self, parameters, context, self.OUTPUT, targets, columns, feedback)
+        if template is not None:
+            require("rasterio")
+            from ..algorithms.raster_io import template_grid, write_bands
+
+            path = self.parameterAsOutputLayer(parameters, self.OUTPUT_RASTER, context)
+            s_xyz = xyz_in_crs(xyz, samples.sourceCrs(), template.crs(), context, feedback, label)
+            profile, gx, gy = template_grid(template.source())
+            elevation = parameters.get(self.TEMPLATE_ELEVATION)
+            gz = np.full(len(gx), self.parameterAsDouble(parameters, self.TEMPLATE_ELEVATION, context)
+                         if elevation not in (None, "") else np.nan)
+            s_xyz, t_xyz = self._dimension(s_xyz, np.column_stack([gx, gy, gz]), label, feedback)
+            summary = self._estimate(mik, s_xyz, values[field], holes, t_xyz, block, cutoffs, label, feedback, 50, 95)
+            shape = (profile["height"], profile["width"])
+            self.remove_on_failure(path)
+            write_bands(path, np.stack([a.astype(float).reshape(shape) for a in summary.values()]), list(summary),
+                        profile["transform"], profile["crs"])
+            results[self.OUTPUT_RASTER] = path
+        return results
+
+    def _estimator(self, parameters, context, estimator_class):
+        from ..algorithms.variogram import load_variogram, parse_numbers
+
+        variogram_file = self.parameterAsFile(parameters, self.VARIOGRAM, context)
+        median_ik = self.parameterAsEnum(parameters, self.MODE, context) == 0
+        if variogram_file and not median_ik:
+            raise QgsProcessingException(self.tr("A single variogram file serves median IK only; full MIK fits one per threshold"))
+        zmax = parameters.get(self.ZMAX)
+        return estimator_class(
+            thresholds=parse_numbers(self.parameterAsString(parameters, self.THRESHOLDS, context), "thresholds") or None,
+            tail_cutoffs=parse_numbers(self.parameterAsString(parameters, self.TAIL_CUTOFFS, context), "tail cut-offs"),
+            median_ik=median_ik,
+            variograms=[load_variogram(variogram_file)[0]] if variogram_file else None,
+            search=self._search(parameters, context),
+            min_samples=self.parameterAsInt(parameters, self.MIN_SAMPLES, context),
+            max_samples=self.parameterAsInt(parameters, self.MAX_SAMPLES, context),
+            max_per_hole=self._max_per_hole(parameters, context),
+            zmin=self.parameterAsDouble(parameters, self.ZMIN, context),
+            zmax=self.parameterAsDouble(parameters, self.ZMAX, context) if zmax not in (None, "") else None,
+            lower=CLASS_MODELS[self.parameterAsEnum(parameters, self.LOWER_TAIL, context)],
+            lower_omega=self.parameterAsDouble(parameters, self.LOWER_OMEGA, context),
+            middle=CLASS_MODELS[self.parameterAsEnum(parameters, self.MIDDLE, context)],
+            middle_omega=self.parameterAsDouble(parameters, self.MIDDLE_OMEGA, context),
+            upper=UPPER_MODELS[self.parameterAsEnum(parameters, self.UPPER_TAIL, context)],
+            upper_omega=self.parameterAsDouble(parameters, self.UPPER_OMEGA, context),
+            seed=self.parameterAsInt(parameters, self.SEED, context),
+        )
+
+    def _estimate(self, mik, xyz, values, holes, targets, block, cutoffs, label, feedback, start, end):
+        """{band name: array over all targets}, NaN where not estimated."""
+        mik.fit(xyz, values, holes, label=label, log=feedback.pushInfo)
+        progress, should_stop = self.progress_callbacks(feedback, start, end)
+        ccdf, diagnostics = mik.predict(targets, block, progress, should_stop)
+        estimated = diagnostics["estimated"]
+        feedback.pushInfo(
+            self.tr("Order relations: {0} targets corrected, {1} threshold values changed, largest change {2:.4f}").format(
+                diagnostics["n_targets_corrected"], diagnostics["n_thresholds_corrected"], diagnostics["largest_correction"])
+        )
+        if not estimated.all():
+            feedback.pushWarning(self.tr("{0} of {1} targets have too few samples in the search and are left empty").format(
+                int((~estimated).sum()), len(estimated)))
+        per_target = {"mean": ccdf.mean, "variance": ccdf.variance}
+        for q in (0.1, 0.5, 0.9):
+            per_target[f"p{round(q * 100)}"] = ccdf.quantile(q)
+        for cutoff in cutoffs:
+            per_target[cutoff_name(cutoff)] = ccdf.exceedance(cutoff)
+        summary = {}
+        for name, array in per_target.items():
+            full = np.full(len(estimated), np.nan)
+            full[estimated] = array
+            summary[name] = full
+        summary["n_samples"] = diagnostics["n_used"]
+        return summary

@@ -1,0 +1,111 @@
+"""Multiple indicator kriging: thresholds, shared neighbourhood, hand-worked ccdf,
+order relations, and the algorithm."""
+import numpy as np
+import pytest
+
+from ree_grade.algorithms.kriging import OrdinaryKriging
+from ree_grade.algorithms.mik import MultipleIndicatorKriging
+from ree_grade.algorithms.variogram import Structure, VariogramModel
+
+
+def _field(n, seed=0):
+    rng = np.random.default_rng(seed)
+    xy = rng.uniform(0, 1000, (n, 2))
+    grade = np.exp(np.sin(xy[:, 0] / 150) + 0.5 * np.cos(xy[:, 1] / 300) + 0.3 * rng.normal(size=n))
+    return np.column_stack([xy, np.zeros(n)]), grade
+
+
+SPHERICAL = VariogramModel(0.02, [Structure("spherical", 0.2, (400.0, 400.0, 400.0))])
+
+
+def test_three_equidistant_samples_by_hand():
+    # A target at the centre of an equilateral triangle of samples gets weights
+    # 1/3 each, so each indicator estimate is the share of samples below z_k.
+    angles = np.radians([90.0, 210.0, 330.0])
+    xyz = np.column_stack([100 * np.cos(angles), 100 * np.sin(angles), np.zeros(3)])
+    grades = np.array([1.0, 2.0, 4.0])
+    mik = MultipleIndicatorKriging(thresholds=[1.5, 3.0], variograms=[SPHERICAL], min_samples=1, max_samples=3,
+                                   zmin=0.0, zmax=6.0, upper="linear")
+    # Copies of the triangle far away reach the 10 samples indicator kriging
+    # asks for without entering the target's 3-sample neighbourhood.
+    far = np.vstack([xyz + [5000.0 * (k + 1), 0, 0] for k in range(4)])
+    mik.fit(np.vstack([xyz, far]), np.concatenate([grades, np.tile(grades, 4)]))
+    ccdf, diagnostics = mik.predict(np.zeros((1, 3)))
+    np.testing.assert_allclose(ccdf.threshold_cdf[0], [1 / 3, 2 / 3], atol=1e-12)
+    # classes [0,1.5] [1.5,3] [3,6] with 1/3 each, linear: midpoints 0.75, 2.25, 4.5
+    assert ccdf.mean[0] == pytest.approx((0.75 + 2.25 + 4.5) / 3)
+    assert diagnostics["n_used"][0] == 3
+
+
+def test_median_ik_equals_ok_of_each_indicator():
+    xyz, grade = _field(300)
+    mik = MultipleIndicatorKriging(variograms=[SPHERICAL], max_samples=16, min_samples=4, upper="linear")
+    mik.fit(xyz[:250], grade[:250])
+    ccdf, diagnostics = mik.predict(xyz[250:])
+    assert diagnostics["estimated"].all()
+    raw = []
+    for threshold in mik.thresholds_:
+        ok = OrdinaryKriging(SPHERICAL, None, 4, 16).fit(xyz[:250], (grade[:250] <= threshold).astype(float))
+        raw.append(ok.predict(xyz[250:])["estimate"])
+    raw = np.column_stack(raw)
+    from ree_grade.algorithms.ccdf import correct_order_relations
+
+    np.testing.assert_allclose(ccdf.threshold_cdf, correct_order_relations(raw)[0], atol=1e-10)
+
+
+def test_thresholds_are_declustered_deciles_plus_tail_cutoffs():
+    xyz, grade = _field(400)
+    mik = MultipleIndicatorKriging(tail_cutoffs=[3.0], variograms=[SPHERICAL]).fit(xyz, grade)
+    assert len(mik.thresholds_) == 10 and 3.0 in mik.thresholds_
+    np.testing.assert_allclose(mik.global_cdf_[[0, 4]], [0.1, 0.5], atol=0.02)
+    with pytest.raises(ValueError, match="threshold 500 is outside the data range"):
+        MultipleIndicatorKriging(thresholds=[1.0, 500.0], variograms=[SPHERICAL]).fit(xyz, grade)
+
+
+def test_full_mik_is_a_valid_and_useful_ccdf():
+    xyz, grade = _field(500, seed=2)
+    mik = MultipleIndicatorKriging(median_ik=False, tail_cutoffs=[2.0], max_samples=24).fit(xyz[:400], grade[:400])
+    assert len(mik.krigers_) == len(mik.thresholds_)
+    ccdf, diagnostics = mik.predict(xyz[400:])
+    assert np.all(np.diff(ccdf.threshold_cdf, axis=1) >= 0)
+    assert diagnostics["n_targets_corrected"] > 0 and 0 < diagnostics["largest_correction"] < 0.5
+    rmse = np.sqrt(np.mean((ccdf.mean - grade[400:]) ** 2))
+    assert rmse < 0.8 * grade[400:].std()
+    inside = np.mean((grade[400:] >= ccdf.quantile(0.1)) & (grade[400:] <= ccdf.quantile(0.9)))
+    assert 0.65 < inside < 0.95
+    p = ccdf.exceedance(2.0)
+    assert np.all((p >= 0) & (p <= 1))
+
+
+def _points(name, xyz, grade=None):
+    from qgis.core import QgsFeature, QgsGeometry, QgsPoint, QgsVectorLayer
+
+    layer = QgsVectorLayer("PointZ?crs=EPSG:32648&field=grade:double", name, "memory")
+    features = []
+    for row, (x, y, z) in enumerate(xyz):
+        feature = QgsFeature(layer.fields())
+        feature.setGeometry(QgsGeometry(QgsPoint(x + 500000, y + 3000000, z)))
+        feature.setAttributes([None if grade is None else float(grade[row])])
+        features.append(feature)
+    layer.dataProvider().addFeatures(features)
+    return layer
+
+
+def test_algorithm_on_points(run_algorithm, tmp_path):
+    from qgis.core import QgsProcessingException, QgsVectorLayer
+
+    xyz, grade = _field(200)
+    samples, targets = _points("samples", xyz[:150], grade[:150]), _points("targets", xyz[150:])
+    result = run_algorithm("mik", {
+        "INPUT": samples, "FIELD": "grade", "TARGETS": targets, "CUTOFFS": "1.5", "TAIL_CUTOFFS": "2.5",
+        "MAX_SAMPLES": 16, "OUTPUT": str(tmp_path / "mik.gpkg"),
+    })
+    layer = QgsVectorLayer(result["OUTPUT"], "mik", "ogr")
+    for name in ("mik_mean", "mik_variance", "mik_p10", "mik_p50", "mik_p90", "mik_p_gt_1_5", "mik_n"):
+        assert name in layer.fields().names()
+    means = np.array([f["mik_mean"] for f in layer.getFeatures()])
+    assert np.corrcoef(means, grade[150:])[0, 1] > 0.5
+    with pytest.raises(QgsProcessingException, match="threshold 99 is outside the data range"):
+        run_algorithm("mik", {"INPUT": samples, "FIELD": "grade", "TARGETS": targets, "THRESHOLDS": "1, 99",
+                              "OUTPUT": str(tmp_path / "bad.gpkg")})
+    assert not (tmp_path / "bad.gpkg").exists()
