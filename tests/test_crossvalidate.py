@@ -1,0 +1,104 @@
+"""Cross-validation: folds by hole, every method scored on the same folds, the
+table and the report."""
+import numpy as np
+import pytest
+
+from ree_grade.algorithms.crossval import run_cross_validation
+from ree_grade.algorithms.cv_methods import CVData, build_methods
+from ree_grade.algorithms.grouped_split import group_kfold
+from ree_grade.algorithms.predictive import GaussianPredictive
+
+
+def _drilled_field(n_holes=24, per_hole=8, seed=0):
+    """Vertical holes on a lognormal field; a covariate carries part of the signal."""
+    rng = np.random.default_rng(seed)
+    collars = rng.uniform(0, 600, (n_holes, 2))
+    xyz = np.vstack([np.column_stack([np.full(per_hole, x), np.full(per_hole, y), -np.arange(per_hole) * 5.0])
+                     for x, y in collars])
+    holes = np.repeat([f"H{i:02d}" for i in range(n_holes)], per_hole)
+    covariate = np.sin(xyz[:, 0] / 90.0) + rng.normal(0, 0.1, len(xyz))
+    grade = np.exp(0.8 * covariate + 0.3 * np.cos(xyz[:, 1] / 200.0) + 0.2 * rng.normal(size=len(xyz)))
+    return xyz, grade, covariate[:, None], holes
+
+
+def test_loop_scores_every_sample_once_per_method():
+    xyz, grade, covariate, holes = _drilled_field()
+    folds = group_kfold(holes, 4, seed=1)
+    calls = []
+
+    def mean_of_training(train, test):
+        calls.append((len(train), len(test)))
+        return GaussianPredictive(np.full(len(test), grade[train].mean()), np.full(len(test), grade[train].std()))
+
+    rows, pooled = run_cross_validation({"mean": mean_of_training}, grade, folds, cutoffs=[1.0])
+    assert len(calls) == 4 and sum(t for _, t in calls) == len(grade)
+    assert sorted(pooled["mean"]["index"].astype(int)) == list(range(len(grade)))
+    assert [r["fold"] for r in rows] == ["1", "2", "3", "4", "all"]
+    assert rows[-1]["n"] == len(grade) and "brier_1" in rows[-1]
+
+
+def test_methods_on_the_same_folds_and_covariates_help():
+    xyz, grade, covariate, holes = _drilled_field()
+    data = CVData(xyz, grade, covariate, holes, ["cov"])
+    methods = build_methods(["ok", "mik", "gp", "bnn"], data,
+                            {"seed": 0, "cutoffs": [1.5], "bnn_epochs": 60, "gp_iterations": 60, "max_samples": 16})
+    rows, pooled = run_cross_validation(methods, grade, group_kfold(holes, 4, seed=0), [1.5])
+    pooled_rows = {r["method"]: r for r in rows if r["fold"] == "all"}
+    assert set(pooled_rows) == {"ok", "mik", "gp", "bnn"}
+    for name, row in pooled_rows.items():
+        assert np.isfinite([row["rmse"], row["crps"], row["nll"], row["coverage90"]]).all(), name
+        assert row["rmse"] < grade.std() * 1.2, name
+    # The covariate carries most of the signal, which only GP and BNN see.
+    assert pooled_rows["gp"]["rmse"] < pooled_rows["ok"]["rmse"]
+    with pytest.raises(ValueError, match="unknown method"):
+        build_methods(["nn"], data, {})
+
+
+def _layer(xyz, grade, covariate, holes):
+    from qgis.core import QgsFeature, QgsGeometry, QgsPoint, QgsVectorLayer
+
+    layer = QgsVectorLayer("PointZ?crs=EPSG:32648&field=hole_id:string&field=TREO_pct:double&field=cov:double",
+                           "composites", "memory")
+    features = []
+    for row in range(len(grade)):
+        feature = QgsFeature(layer.fields())
+        feature.setGeometry(QgsGeometry(QgsPoint(*(xyz[row] + [500000, 3000000, 1000]))))
+        feature.setAttributes([str(holes[row]), None if np.isnan(grade[row]) else float(grade[row]), float(covariate[row, 0])])
+        features.append(feature)
+    layer.dataProvider().addFeatures(features)
+    return layer
+
+
+def test_algorithm_writes_table_and_report(run_algorithm, tmp_path):
+    from qgis.core import QgsVectorLayer
+
+    xyz, grade, covariate, holes = _drilled_field(n_holes=15, per_hole=6)
+    grade[3] = np.nan
+    layer = _layer(xyz, grade, covariate, holes)
+    result = run_algorithm("crossvalidate", {
+        "INPUT": layer, "TARGET": "TREO_pct", "COVARIATES": ["cov"], "GROUP": "hole_id", "METHODS": [2, 3],
+        "FOLDS": 3, "CUTOFFS": "1.5", "OUTPUT": str(tmp_path / "cv.csv"), "REPORT": str(tmp_path / "cv.html"),
+    })
+    table = QgsVectorLayer(result["OUTPUT"], "cv", "ogr")
+    rows = [(f["method"], f["fold"]) for f in table.getFeatures()]
+    assert rows == [("ok", "1"), ("ok", "2"), ("ok", "3"), ("ok", "all"), ("mik", "1"), ("mik", "2"), ("mik", "3"), ("mik", "all")]
+    assert "brier_1.5" in table.fields().names()
+    report = (tmp_path / "cv.html").read_text()
+    for part in ("Observed vs predicted", "Calibration", "Swath", "89 samples in 15 holes", "data:image/png;base64"):
+        assert part in report
+
+
+def test_algorithm_rejects_bad_input(run_algorithm, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    xyz, grade, covariate, holes = _drilled_field(n_holes=6, per_hole=4)
+    grade[5] = -0.5
+    layer = _layer(xyz, grade, covariate, holes)
+    out = tmp_path / "cv.csv"
+    with pytest.raises(QgsProcessingException, match=r"composites: field 'TREO_pct', row 6: grade -0.5 is not positive"):
+        run_algorithm("crossvalidate", {"INPUT": layer, "TARGET": "TREO_pct", "GROUP": "hole_id", "METHODS": [0],
+                                        "OUTPUT": str(out)})
+    with pytest.raises(QgsProcessingException, match="10 folds need at least 10 groups"):
+        run_algorithm("crossvalidate", {"INPUT": layer, "TARGET": "TREO_pct", "GROUP": "hole_id", "METHODS": [2],
+                                        "FOLDS": 10, "OUTPUT": str(out)})
+    assert not out.exists()
