@@ -10,7 +10,7 @@ import numpy as np
 from .validation import calibration_curve
 
 
-def _figure_html(figure, alt):
+def figure_html(figure, alt):
     import matplotlib.pyplot as plt
 
     buffer = io.BytesIO()
@@ -19,7 +19,7 @@ def _figure_html(figure, alt):
     return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}"/>'
 
 
-def _pyplot():
+def pyplot():
     import matplotlib
 
     matplotlib.use("Agg")
@@ -29,7 +29,7 @@ def _pyplot():
 
 
 def scatter_plots(pooled, target):
-    plt = _pyplot()
+    plt = pyplot()
     methods = list(pooled)
     figure, axes = plt.subplots(1, len(methods), figsize=(3.6 * len(methods), 3.6), squeeze=False)
     for axis, name in zip(axes[0], methods):
@@ -41,11 +41,11 @@ def scatter_plots(pooled, target):
         axis.set_title(name)
         axis.set_xlabel(f"observed {target}")
         axis.set_ylabel("predicted mean")
-    return _figure_html(figure, "observed vs predicted")
+    return figure_html(figure, "observed vs predicted")
 
 
 def calibration_plot(pooled):
-    plt = _pyplot()
+    plt = pyplot()
     figure, axis = plt.subplots(figsize=(4.2, 4.2))
     axis.plot([0, 1], [0, 1], "k--", linewidth=1, label="ideal")
     for name, scores in pooled.items():
@@ -54,13 +54,13 @@ def calibration_plot(pooled):
     axis.set_xlabel("nominal central-interval probability")
     axis.set_ylabel("share of held-out samples inside")
     axis.legend()
-    return _figure_html(figure, "calibration")
+    return figure_html(figure, "calibration")
 
 
 def swath_plots(pooled, xyz, target, n_bins=12):
     """Mean observed and mean predicted per slice along each axis, the check a
     resource estimator makes for conditional bias across the deposit."""
-    plt = _pyplot()
+    plt = pyplot()
     axes_present = [a for a in range(3) if np.isfinite(xyz[:, a]).any()]
     figure, axes = plt.subplots(1, len(axes_present), figsize=(4.2 * len(axes_present), 3.4), squeeze=False)
     any_scores = next(iter(pooled.values()))
@@ -77,7 +77,7 @@ def swath_plots(pooled, xyz, target, n_bins=12):
         axis.set_xlabel("XYZ"[a])
         axis.set_ylabel(f"mean {target}")
     axes[0][0].legend(fontsize=7)
-    return _figure_html(figure, "swath plots")
+    return figure_html(figure, "swath plots")
 
 
 def _bin_means(values, which, n):

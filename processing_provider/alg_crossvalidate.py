@@ -1,8 +1,6 @@
 """reegrade:crossvalidate — every method on the same folds, grouped by hole."""
 import numpy as np
 from qgis.core import (
-    QgsFeature,
-    QgsFeatureSink,
     QgsProcessingException,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
@@ -11,13 +9,12 @@ from qgis.core import (
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
-    QgsWkbTypes,
 )
 
 from ..algorithms.cv_methods import METHODS
 from ..algorithms.predictive import parse_cutoffs
 from .base import REEGradeAlgorithm, require
-from .layer_io import layer_label, qgs_fields, read_columns, read_points_with_fields, to_attribute
+from .layer_io import layer_label, read_columns, read_points_with_fields, write_table
 from .settings import default_cutoffs, default_seed
 
 SCHEMES = ("grouped", "stratified")
@@ -82,7 +79,7 @@ class CrossValidateAlgorithm(REEGradeAlgorithm):
 
     def process(self, parameters, context, feedback):
         from ..algorithms.crossval import metric_names, run_cross_validation
-        from ..algorithms.cv_methods import CVData, build_methods
+        from ..algorithms.cv_methods import build_methods
         from ..algorithms.grouped_split import group_kfold, stratified_kfold
 
         methods = [METHODS[i] for i in self.parameterAsEnums(parameters, self.METHODS, context)]
@@ -160,12 +157,5 @@ class CrossValidateAlgorithm(REEGradeAlgorithm):
 
     def _write_table(self, parameters, context, rows, columns):
         spec = [("method", "string"), ("fold", "string")] + [(c, "int" if c == "n" else "double") for c in columns]
-        fields = qgs_fields(spec)
-        sink, destination = self.parameterAsSink(parameters, self.OUTPUT, context, fields, QgsWkbTypes.NoGeometry)
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
-        for row in rows:
-            feature = QgsFeature(fields)
-            feature.setAttributes([row["method"], row["fold"]] + [to_attribute(row[c]) for c in columns])
-            sink.addFeature(feature, QgsFeatureSink.FastInsert)
-        return destination
+        values = [[row["method"], row["fold"]] + [row[c] for c in columns] for row in rows]
+        return write_table(self, parameters, context, self.OUTPUT, spec, values)

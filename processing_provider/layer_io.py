@@ -259,3 +259,17 @@ def read_shapely(source, names, target_crs, context, feedback=None, label=None):
             geometry.transform(transform)
         shapes.append(shapely.from_wkb(bytes(geometry.asWkb())))
     return shapes, columns
+
+
+def write_table(algorithm, parameters, context, output_name, spec, rows):
+    """A table without geometry (CSV, GeoPackage, ...) from `spec`
+    [(name, kind)] and rows of values in that order."""
+    fields = qgs_fields(spec)
+    sink, destination = algorithm.parameterAsSink(parameters, output_name, context, fields, QgsWkbTypes.NoGeometry)
+    if sink is None:
+        raise QgsProcessingException(algorithm.invalidSinkError(parameters, output_name))
+    for row in rows:
+        feature = QgsFeature(fields)
+        feature.setAttributes([to_attribute(value) for value in row])
+        sink.addFeature(feature, QgsFeatureSink.FastInsert)
+    return destination

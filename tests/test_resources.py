@@ -88,3 +88,47 @@ def test_classify_algorithm_writes_classes_and_rule(run_algorithm, tmp_path):
     assert [f["res_spacing"] for f in layer.getFeatures()][0] == pytest.approx(15 * np.sqrt(2))
     layer.loadDefaultMetadata()
     assert "Measured: sd/mean <= 0.1 and spacing <= 25" in layer.metadata().abstract()
+
+
+def test_gradetonnage_algorithm_fields_and_bands(run_algorithm, tmp_path):
+    from qgis.core import QgsVectorLayer
+
+    blocks = _layer(
+        "blocks",
+        [(0, 0, 0, 10.0, 10.0, 5.0, 0.5, 0.7), (10, 0, 0, 10.0, 10.0, 5.0, 2.0, 1.5), (20, 0, 0, 10.0, 10.0, 5.0, 3.0, 2.5)],
+        ["dx:double", "dy:double", "dz:double", "bnn_mean:double", "ok_estimate:double"],
+    )
+    result = run_algorithm("gradetonnage", {
+        "INPUT": blocks, "GRADE_FIELDS": ["bnn_mean", "ok_estimate"], "DENSITY": 2.5, "CUTOFF_START": 0.0,
+        "CUTOFF_STOP": 2.0, "CUTOFF_STEP": 1.0, "OUTPUT": str(tmp_path / "gt.csv"), "PLOT": str(tmp_path / "gt.html"),
+    })
+    rows = {(f["estimator"], float(f["cutoff"])): f for f in QgsVectorLayer(result["OUTPUT"], "gt", "ogr").getFeatures()}
+    # 500 m3 x 2.5 t/m3 = 1250 t per block; at cut-off 1, bnn_mean keeps 2 blocks of grade 2 and 3 %.
+    assert float(rows[("bnn_mean", 1.0)]["tonnage_t"]) == pytest.approx(2500)
+    assert float(rows[("bnn_mean", 1.0)]["grade"]) == pytest.approx(2.5)
+    assert float(rows[("bnn_mean", 1.0)]["metal_t"]) == pytest.approx(2500 * 2.5 / 100)
+    assert float(rows[("ok_estimate", 2.0)]["tonnage_t"]) == pytest.approx(1250)
+    assert "data:image/png;base64" in (tmp_path / "gt.html").read_text()
+
+
+def test_gradetonnage_bands_from_bnn_posterior(run_algorithm, tmp_path):
+    from qgis.core import QgsVectorLayer
+
+    from ree_grade.algorithms.bnn import BNNRegressor
+
+    rng = np.random.default_rng(0)
+    feature = rng.normal(size=300)
+    grade = np.exp(0.5 + 0.6 * feature + 0.2 * rng.normal(size=300))
+    holes = np.repeat([f"H{i}" for i in range(30)], 10)
+    model = BNNRegressor(hidden=(16, 16), epochs=40, seed=1).fit(feature[:, None], grade, holes, ["pc_01"])
+    model.save(str(tmp_path / "bnn.json"))
+    blocks = _layer("blocks", [(i * 10.0, 0, 0, float(f)) for i, f in enumerate(np.linspace(-2, 2, 40))], ["pc_01:double"])
+    result = run_algorithm("gradetonnage", {
+        "INPUT": blocks, "MODEL": str(tmp_path / "bnn.json"), "N_REALISATIONS": 16, "BLOCK_VOLUME": 1000.0,
+        "CUTOFF_START": 0.5, "CUTOFF_STOP": 3.0, "CUTOFF_STEP": 0.5, "OUTPUT": str(tmp_path / "gt.csv"),
+    })
+    rows = list(QgsVectorLayer(result["OUTPUT"], "gt", "ogr").getFeatures())
+    assert {f["estimator"] for f in rows} == {"bnn posterior"}
+    for f in rows:
+        assert float(f["tonnage_p10"]) <= float(f["tonnage_p50"]) <= float(f["tonnage_p90"])
+    assert any(float(f["tonnage_p90"]) > float(f["tonnage_p10"]) for f in rows), "the posterior gives no spread"

@@ -1,0 +1,159 @@
+"""reegrade:gradetonnage — tonnage and grade above cut-offs, with BNN posterior bands."""
+import numpy as np
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterNumber,
+)
+
+from ..algorithms.gradetonnage import METAL_FACTORS, block_tonnage, cutoff_series, grade_tonnage, grade_tonnage_bands
+from .base import REEGradeAlgorithm, require
+from .layer_io import field_names, layer_label, read_numeric, require_features, write_table
+from .settings import default_seed
+
+UNITS = tuple(METAL_FACTORS)
+BAND_COLUMNS = tuple(f"{q}_p{p}" for q in ("tonnage", "grade", "metal") for p in (10, 50, 90))
+
+
+class GradeTonnageAlgorithm(REEGradeAlgorithm):
+    NAME = "gradetonnage"
+    DISPLAY_NAME = "Grade-tonnage curves"
+    GROUP = "estimation"
+    HELP = (
+        "Tonnage, mean grade and contained metal above a series of cut-offs for a block model, one curve per "
+        "estimate field (e.g. bnn_mean, ok_estimate, mik_mean), with uncertainty bands from the BNN posterior.\n\n"
+        "Block tonnage = volume x density. Volume: VOLUME FIELD (reegrade:targets writes 'volume'), else "
+        "the product of the dx, dy, dz fields, else BLOCK VOLUME. Density: DENSITY FIELD, else DENSITY "
+        "(t/m3). Cut-offs: CUTOFF START to CUTOFF STOP by CUTOFF STEP, in the grade's unit; GRADE UNIT "
+        "turns tonnes x grade into tonnes of metal (oxide for TREO_pct).\n\n"
+        "Bands: with a BNN MODEL (from reegrade:trainbnn) the blocks' features are run through N "
+        "REALISATIONS posterior weight draws (or the ensemble's members); each draw is a coherent grade map "
+        "(the expected grade exp(mu + s^2/2) under that draw), so the P10/P50/P90 of the curves across draws "
+        "bound the whole curve, which per-block P10/P90 maps cannot (a map of every block's P90 is not a "
+        "possible deposit). The bands are the model's uncertainty, not the small-scale variability within "
+        "blocks.\n\n"
+        "Outputs: OUTPUT, a table with estimator, cutoff, tonnage_t, grade, metal_t and, for the BNN, "
+        "tonnage/grade/metal P10/P50/P90; PLOT, an HTML page with the curves.\n\n"
+        "Reference: Rossi & Deutsch (2014), Mineral Resource Estimation, Springer, ch. 7 (grade-tonnage "
+        "curves); Sinclair & Blackwell (2002), Applied Mineral Inventory Estimation."
+    )
+
+    INPUT = "INPUT"
+    GRADE_FIELDS = "GRADE_FIELDS"
+    GRADE_UNIT = "GRADE_UNIT"
+    VOLUME_FIELD = "VOLUME_FIELD"
+    BLOCK_VOLUME = "BLOCK_VOLUME"
+    DENSITY_FIELD = "DENSITY_FIELD"
+    DENSITY = "DENSITY"
+    CUTOFF_START = "CUTOFF_START"
+    CUTOFF_STOP = "CUTOFF_STOP"
+    CUTOFF_STEP = "CUTOFF_STEP"
+    MODEL = "MODEL"
+    N_REALISATIONS = "N_REALISATIONS"
+    SEED = "SEED"
+    OUTPUT = "OUTPUT"
+    PLOT = "PLOT"
+
+    def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
+        double = QgsProcessingParameterNumber.Double
+        numeric = QgsProcessingParameterField.Numeric
+        self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Block model")))
+        self.addParameter(QgsProcessingParameterField(self.GRADE_FIELDS, self.tr("Grade estimate fields"), parentLayerParameterName=self.INPUT, type=numeric, allowMultiple=True, optional=True))
+        self.addParameter(QgsProcessingParameterEnum(self.GRADE_UNIT, self.tr("Grade unit"), options=list(UNITS), defaultValue=0))
+        self.addParameter(QgsProcessingParameterField(self.VOLUME_FIELD, self.tr("Block volume field"), parentLayerParameterName=self.INPUT, type=numeric, optional=True))
+        self.addParameter(QgsProcessingParameterNumber(self.BLOCK_VOLUME, self.tr("Block volume (m3) when no field"), double, 1000.0, minValue=0.0))
+        self.addParameter(QgsProcessingParameterField(self.DENSITY_FIELD, self.tr("Density field (t/m3)"), parentLayerParameterName=self.INPUT, type=numeric, optional=True))
+        self.addParameter(QgsProcessingParameterNumber(self.DENSITY, self.tr("Density (t/m3) when no field"), double, 2.8, minValue=0.0))
+        self.addParameter(QgsProcessingParameterNumber(self.CUTOFF_START, self.tr("First cut-off"), double, 0.0, minValue=0.0))
+        self.addParameter(QgsProcessingParameterNumber(self.CUTOFF_STOP, self.tr("Last cut-off"), double, 5.0, minValue=0.0))
+        self.addParameter(QgsProcessingParameterNumber(self.CUTOFF_STEP, self.tr("Cut-off step"), double, 0.25, minValue=0.0))
+        self.addParameter(QgsProcessingParameterFile(self.MODEL, self.tr("BNN model for uncertainty bands"), extension="json", optional=True))
+        self.addParameter(QgsProcessingParameterNumber(self.N_REALISATIONS, self.tr("Posterior realisations"), QgsProcessingParameterNumber.Integer, 32, minValue=2))
+        self.addParameter(QgsProcessingParameterNumber(self.SEED, self.tr("Random seed"), QgsProcessingParameterNumber.Integer, default_seed()))
+        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Grade-tonnage table"), type=5))
+        self.addParameter(QgsProcessingParameterFileDestination(self.PLOT, self.tr("Grade-tonnage plot"), self.tr("HTML files (*.html)"), optional=True))
+
+    def process(self, parameters, context, feedback):
+        blocks = self.parameterAsSource(parameters, self.INPUT, context)
+        label = layer_label(blocks)
+        require_features(blocks, label)
+        grade_fields = self.parameterAsFields(parameters, self.GRADE_FIELDS, context)
+        model_path = self.parameterAsFile(parameters, self.MODEL, context)
+        if not grade_fields and not model_path:
+            raise QgsProcessingException(self.tr("Choose at least one grade field or a BNN model"))
+        cutoffs = cutoff_series(*(self.parameterAsDouble(parameters, name, context)
+                                  for name in (self.CUTOFF_START, self.CUTOFF_STOP, self.CUTOFF_STEP)))
+        tonnage = self._tonnage(parameters, context, blocks, label)
+        unit = UNITS[self.parameterAsEnum(parameters, self.GRADE_UNIT, context)]
+        curves = {}
+        if grade_fields:
+            grades = read_numeric(blocks, grade_fields, feedback=feedback, label=label)
+            for name in grade_fields:
+                curves[name] = grade_tonnage(grades[name].values, tonnage, cutoffs)
+        if model_path:
+            curves["bnn posterior"] = self._posterior_curves(parameters, context, blocks, label, model_path, tonnage, cutoffs, feedback)
+        for curve in curves.values():
+            curve["metal"] = curve["metal"] * METAL_FACTORS[unit]
+            for p in (10, 50, 90):
+                if f"metal_p{p}" in curve:
+                    curve[f"metal_p{p}"] = curve[f"metal_p{p}"] * METAL_FACTORS[unit]
+        results = {self.OUTPUT: self._write_table(parameters, context, curves)}
+        plot = self.parameterAsFileOutput(parameters, self.PLOT, context)
+        if plot:
+            from ..algorithms.gradetonnage import write_curve_report
+
+            self.remove_on_failure(plot)
+            notes = [f"{label}: {len(tonnage)} blocks, {tonnage.sum():.4g} t in all; grade unit {unit}."]
+            write_curve_report(plot, curves, unit, notes)
+            results[self.PLOT] = plot
+        return results
+
+    def _tonnage(self, parameters, context, blocks, label):
+        names = field_names(blocks)
+        volume_field = self.parameterAsString(parameters, self.VOLUME_FIELD, context)
+        if not volume_field and "volume" in names:
+            volume_field = "volume"
+        if volume_field:
+            volume = read_numeric(blocks, [volume_field], label=label)[volume_field].values
+        elif all(axis in names for axis in ("dx", "dy", "dz")):
+            sizes = read_numeric(blocks, ["dx", "dy", "dz"], label=label)
+            volume = sizes["dx"].values * sizes["dy"].values * sizes["dz"].values
+        else:
+            volume = np.full(blocks.featureCount(), self.parameterAsDouble(parameters, self.BLOCK_VOLUME, context))
+        density_field = self.parameterAsString(parameters, self.DENSITY_FIELD, context)
+        density = (read_numeric(blocks, [density_field], label=label)[density_field].values if density_field
+                   else self.parameterAsDouble(parameters, self.DENSITY, context))
+        try:
+            return block_tonnage(volume, density)
+        except ValueError as error:
+            raise QgsProcessingException(f"{label}: {error}") from None
+
+    def _posterior_curves(self, parameters, context, blocks, label, model_path, tonnage, cutoffs, feedback):
+        require("torch")
+        from ..algorithms.bnn import load_bnn
+
+        model = load_bnn(model_path)
+        model.check_features(field_names(blocks), label)
+        features = read_numeric(blocks, model.feature_names_, feedback=feedback, label=label)
+        X = np.column_stack([features[name].values for name in model.feature_names_])
+        mu, sigma = model.predict_log(X, self.parameterAsInt(parameters, self.N_REALISATIONS, context),
+                                      self.parameterAsInt(parameters, self.SEED, context), label)
+        realisations = np.exp(mu + sigma**2 / 2.0)
+        bands = grade_tonnage_bands(realisations, tonnage, cutoffs)
+        mean_curve = grade_tonnage(realisations.mean(axis=0), tonnage, cutoffs)
+        return {**mean_curve, **{k: v for k, v in bands.items() if k != "cutoff"}}
+
+    def _write_table(self, parameters, context, curves):
+        spec = [("estimator", "string"), ("cutoff", "double"), ("tonnage_t", "double"), ("grade", "double"),
+                ("metal_t", "double")] + [(c, "double") for c in BAND_COLUMNS]
+        rows = [
+            [name, curve["cutoff"][i], curve["tonnage"][i], curve["grade"][i], curve["metal"][i]]
+            + [curve[c][i] if c in curve else None for c in BAND_COLUMNS]
+            for name, curve in curves.items() for i in range(len(curve["cutoff"]))
+        ]
+        return write_table(self, parameters, context, self.OUTPUT, spec, rows)
