@@ -83,7 +83,7 @@ def _indicator_kriging(_, data, settings):
         xyz = data.flat_xyz
         mik = MultipleIndicatorKriging(tail_cutoffs=_inside(settings.get("cutoffs", ()), data.grade[train]),
                                        max_samples=settings.get("max_samples", 32), min_samples=1,
-                                       zmax=float(np.max(data.grade[train])) * 1.5, seed=settings.get("seed", 0))
+                                       seed=settings.get("seed", 0))
         mik.fit(xyz[train], data.grade[train], label="training fold")
         ccdf, _ = mik.predict(xyz[test])
         return ccdf
