@@ -52,6 +52,10 @@ demo: setup
 bench: setup
 	$(QGIS_ENV) $(PY) bench/run_all.py
 
+translations: setup
+	$(QGIS_ENV) $(PY) scripts/i18n.py update
+	$(PY) scripts/i18n.py compile
+
 screenshot: setup
 	mkdir -p docs
 	tests/screenshot/run_capture.sh $(CURDIR)/docs/screenshot
