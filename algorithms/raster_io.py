@@ -2,6 +2,7 @@
 moved into place only when complete, and raster templates as cell centres."""
 import os
 import tempfile
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -22,29 +23,15 @@ def template_grid(path):
 def write_bands(path, bands, band_names, transform, crs, nodata=-9999.0, dtype="float32"):
     """Write `bands` (n_bands, rows, cols), NaN as `nodata`, each band described
     by its name, atomically."""
-    import rasterio
-
     bands = np.asarray(bands, dtype=float)
     if bands.ndim != 3 or bands.shape[0] != len(band_names):
         raise ValueError(f"{path}: {len(band_names)} band names for an array of shape {bands.shape}")
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp_", suffix=".tif")
-    os.close(handle)
-    try:
-        with rasterio.open(
-            tmp, "w", driver="GTiff", width=bands.shape[2], height=bands.shape[1], count=bands.shape[0],
-            dtype=dtype, crs=crs, transform=transform, nodata=nodata, compress="deflate", tiled=True,
-        ) as dst:
-            for index, (band, name) in enumerate(zip(bands, band_names), start=1):
-                dst.write(np.where(np.isfinite(band), band, nodata).astype(dtype), index)
-                dst.set_band_description(index, name)
-        os.replace(tmp, path)
-    except BaseException:
-        for leftover in (tmp, tmp + ".aux.xml"):
-            if os.path.exists(leftover):
-                os.remove(leftover)
-        raise
+    profile = dict(width=bands.shape[2], height=bands.shape[1], count=bands.shape[0], dtype=dtype, crs=crs,
+                   transform=transform, nodata=nodata, compress="deflate", tiled=True)
+    with atomic_geotiff(path, **profile) as dst:
+        for index, (band, name) in enumerate(zip(bands, band_names), start=1):
+            dst.write(np.where(np.isfinite(band), band, nodata).astype(dtype), index)
+            dst.set_band_description(index, name)
 
 
 def read_bands(path):
@@ -58,3 +45,23 @@ def read_bands(path):
         bands = src.read(masked=True).astype(float).filled(np.nan)
         names = list(src.descriptions)
     return profile, bands, names
+
+
+@contextmanager
+def atomic_geotiff(path, **profile):
+    """An open rasterio GeoTIFF writer on a temporary file beside `path`, moved
+    onto `path` only when the block exits normally; removed otherwise."""
+    import rasterio
+
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp_", suffix=".tif")
+    os.close(handle)
+    try:
+        with rasterio.open(tmp, "w", driver="GTiff", **profile) as dst:
+            yield dst
+        os.replace(tmp, path)
+    finally:
+        for leftover in (tmp, tmp + ".aux.xml"):
+            if os.path.exists(leftover):
+                os.remove(leftover)
