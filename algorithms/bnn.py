@@ -10,8 +10,13 @@ param store.
 
 Model: y = log(grade), standardised; inputs standardised with the training
 means and sds (stored). Hidden layers of ReLU units (default 64, 64, 64) and a
-heteroscedastic Gaussian head (mu, sigma = softplus + floor): the grade is
-lognormal given the weights, the method's assumption.
+heteroscedastic Gaussian head (mu, sigma): the grade is lognormal given the
+weights, the method's assumption. sigma lies between `sigma_floor` and
+`sigma_max` (a sigmoid; default at most the sd of the training log-grades, no
+prediction being vaguer than the data's own spread), and predicted means stay
+within the training log-grade range widened by half an sd: a ReLU network
+extrapolates linearly, and exp(mu + sigma^2 / 2) would turn that into absurd
+grades far from the data.
 
 - method "bnn": every weight and bias has a Gaussian prior N(0, prior_sd^2) and
   a mean-field Gaussian posterior (mu, sigma = softplus(rho)), trained by
@@ -56,17 +61,27 @@ SCALE_GRID = np.exp(np.linspace(np.log(0.2), np.log(5.0), 241))
 PREDICT_BATCH = 4096
 MIN_STEPS_PER_EPOCH = 10
 SUMMARY_CHUNK = 16384
+# Predicted log-grade means are kept within the training range widened by this
+# many sds of log-grade (a factor e^(sd/2) either way): a network is no guide
+# further out, and the back-transform would amplify its guess exponentially.
+EXTRAPOLATION_MARGIN = 0.5
 
 
 @contextlib.contextmanager
-def deterministic_torch():
-    """Deterministic kernels for the duration, restoring the caller's setting."""
-    previous = torch.are_deterministic_algorithms_enabled()
+def deterministic_torch(n_threads=1):
+    """Deterministic kernels on `n_threads` threads for the duration, restoring
+    the caller's settings. One thread by default: the layers are small, so
+    OpenMP synchronisation costs more than it saves (ten times more on a busy
+    machine), and a fixed thread count keeps the summation order, hence the
+    bits, independent of the caller's setting."""
+    previous = torch.are_deterministic_algorithms_enabled(), torch.get_num_threads()
     torch.use_deterministic_algorithms(True)
+    torch.set_num_threads(int(n_threads))
     try:
         yield
     finally:
-        torch.use_deterministic_algorithms(previous)
+        torch.use_deterministic_algorithms(previous[0])
+        torch.set_num_threads(previous[1])
 
 
 def parse_hidden(text):
@@ -86,7 +101,7 @@ class BNNRegressor:
 
     def __init__(self, method="bnn", hidden=(64, 64, 64), epochs=400, learning_rate=0.005, batch_size=512,
                  prior_sd=1.0, kl_weight=1.0, n_members=5, validation_fraction=0.2, patience=40,
-                 recalibrate=True, sigma_floor=0.01, n_samples=32, seed=0):
+                 recalibrate=True, sigma_floor=0.01, sigma_max=1.0, n_samples=32, seed=0, n_threads=1):
         self.method = method
         self.hidden = tuple(int(h) for h in hidden)
         self.epochs = int(epochs)
@@ -99,8 +114,10 @@ class BNNRegressor:
         self.patience = int(patience)
         self.recalibrate = bool(recalibrate)
         self.sigma_floor = float(sigma_floor)
+        self.sigma_max = float(sigma_max)
         self.n_samples = int(n_samples)
         self.seed = int(seed)
+        self.n_threads = int(n_threads)
 
     # ---- fitting -------------------------------------------------------------------------
     def fit(self, X, grade, groups, feature_names=None, label="samples", target_name="grade",
@@ -131,7 +148,8 @@ class BNNRegressor:
         train, valid = group_holdout(groups, self.validation_fraction, self.seed)
         xs = torch.as_tensor((X - self.x_mean_) / self.x_sd_, dtype=torch.float32)
         ys = torch.as_tensor((z - self.y_mean_) / self.y_sd_, dtype=torch.float32)
-        with deterministic_torch():
+        self.mu_bounds_ = (float(ys.min()) - EXTRAPOLATION_MARGIN, float(ys.max()) + EXTRAPOLATION_MARGIN)
+        with deterministic_torch(self.n_threads):
             net = _make_network(self.method, X.shape[1], self.hidden, self.n_members, self.prior_sd, self.seed)
             history = _train(net, xs[train], ys[train], xs[valid], ys[valid], self, progress, should_stop)
             self.tensors_ = {name: t.detach().clone() for name, t in net.named_tensors().items()}
@@ -164,6 +182,8 @@ class BNNRegressor:
         for name in ("learning_rate", "prior_sd", "sigma_floor"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
+        if not self.sigma_max > self.sigma_floor:
+            raise ValueError(f"sigma_max ({self.sigma_max}) must exceed sigma_floor ({self.sigma_floor})")
         if self.kl_weight < 0:
             raise ValueError(f"the KL weight must not be negative, got {self.kl_weight}")
         if not self.hidden or min(self.hidden) < 1:
@@ -178,7 +198,7 @@ class BNNRegressor:
         xs = torch.as_tensor((X - self.x_mean_) / self.x_sd_, dtype=torch.float32)
         n_samples = self.n_samples if n_samples is None else int(n_samples)
         seed = self.seed if seed is None else int(seed)
-        with deterministic_torch():
+        with deterministic_torch(self.n_threads):
             mu, sigma = self._predict_standardised(xs, n_samples, seed)
         mu, sigma = _stretch(mu, sigma, self.scale_)
         return mu * self.y_sd_ + self.y_mean_, sigma * self.y_sd_
@@ -209,8 +229,8 @@ class BNNRegressor:
         with torch.no_grad():
             for start in range(0, len(xs), PREDICT_BATCH):
                 out = stacked_forward(xs[start:start + PREDICT_BATCH], weights, biases)
-                mus.append(out[..., 0].double())
-                sigmas.append(_spread(out[..., 1], self.sigma_floor).double())
+                mus.append(out[..., 0].double().clamp(*self.mu_bounds_))
+                sigmas.append(_spread(out[..., 1], self.sigma_floor, self.sigma_max).double())
         return torch.cat(mus, dim=1).numpy(), torch.cat(sigmas, dim=1).numpy()
 
     def component_weights(self, n_samples, seed):
@@ -325,13 +345,16 @@ def stacked_forward(x, weights, biases):
     return a
 
 
-def _spread(raw, floor):
-    return torch.nn.functional.softplus(raw) + floor
+def _spread(raw, floor, ceiling):
+    """Aleatoric sd between `floor` and `ceiling` (standardised units): a
+    ReLU network extrapolates linearly, and an unbounded log-scale sd would
+    turn exp(mu + sigma^2 / 2) into an overflow far from the data."""
+    return floor + (ceiling - floor) * torch.sigmoid(raw)
 
 
-def _gaussian_nll(out, y, floor):
+def _gaussian_nll(out, y, floor, ceiling):
     """Mean NLL per sample of N(mu, sigma^2) per network, (K,) for out (K, n, 2)."""
-    sigma = _spread(out[..., 1], floor)
+    sigma = _spread(out[..., 1], floor, ceiling)
     return (torch.log(sigma) + 0.5 * ((y - out[..., 0]) / sigma) ** 2).mean(dim=-1) + 0.5 * np.log(2 * np.pi)
 
 
@@ -446,11 +469,11 @@ def _train(net, x_train, y_train, x_valid, y_valid, config, progress, should_sto
             index = order[:, start:start + batch]
             optimiser.zero_grad()
             out = net(x_train[index])
-            loss = _gaussian_nll(out, y_train[index], config.sigma_floor).sum() + config.kl_weight * net.kl() / n
+            loss = _gaussian_nll(out, y_train[index], config.sigma_floor, config.sigma_max).sum() + config.kl_weight * net.kl() / n
             loss.backward()
             optimiser.step()
         with torch.no_grad():
-            valid_loss = _gaussian_nll(net.evaluate(x_valid), y_valid, config.sigma_floor).double().numpy()
+            valid_loss = _gaussian_nll(net.evaluate(x_valid), y_valid, config.sigma_floor, config.sigma_max).double().numpy()
         improved = valid_loss < best_loss - 1e-4
         for member in np.flatnonzero(improved):
             for name, t in net.named_tensors().items():

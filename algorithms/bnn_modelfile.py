@@ -29,7 +29,7 @@ KIND = "bnn"
 FORMAT_VERSION = 1
 WEIGHTS_EXTENSION = ".safetensors"
 PARAM_KEYS = (
-    "method", "hidden", "n_members", "prior_sd", "kl_weight", "sigma_floor", "n_samples", "learning_rate",
+    "method", "hidden", "n_members", "prior_sd", "kl_weight", "sigma_floor", "sigma_max", "n_samples", "learning_rate",
     "epochs", "batch_size", "patience", "validation_fraction", "recalibrate", "seed", "input_standardisation",
     "target_transform", "spread_scale",
 )
@@ -39,11 +39,13 @@ def _params(model):
     return {
         "method": model.method, "hidden": list(model.hidden), "n_members": model.n_members,
         "prior_sd": model.prior_sd, "kl_weight": model.kl_weight, "sigma_floor": model.sigma_floor,
+        "sigma_max": model.sigma_max,
         "n_samples": model.n_samples, "learning_rate": model.learning_rate, "epochs": model.epochs,
         "batch_size": model.batch_size, "patience": model.patience,
         "validation_fraction": model.validation_fraction, "recalibrate": model.recalibrate, "seed": model.seed,
         "input_standardisation": {"mean": [float(v) for v in model.x_mean_], "sd": [float(v) for v in model.x_sd_]},
-        "target_transform": {"name": "log", "then_mean": model.y_mean_, "then_sd": model.y_sd_},
+        "target_transform": {"name": "log", "then_mean": model.y_mean_, "then_sd": model.y_sd_,
+                             "then_bounds": list(model.mu_bounds_)},
         "spread_scale": model.scale_,
     }
 
@@ -97,8 +99,12 @@ def _check_params(json_path, header):
     for key in ("mean", "sd"):
         if len(params["input_standardisation"].get(key, [])) != n_fields:
             raise ModelFileError(f"{json_path}: input standardisation '{key}' does not have one value per field")
-    if params["target_transform"].get("name") != "log":
-        raise ModelFileError(f"{json_path}: target transform {params['target_transform'].get('name')!r} is not 'log'")
+    transform = params["target_transform"]
+    if transform.get("name") != "log":
+        raise ModelFileError(f"{json_path}: target transform {transform.get('name')!r} is not 'log'")
+    missing = [key for key in ("then_mean", "then_sd", "then_bounds") if key not in transform]
+    if missing:
+        raise ModelFileError(f"{json_path}: target transform lacks {', '.join(missing)}")
 
 
 def _read_weights(json_path, header):
@@ -123,7 +129,7 @@ def _model_from(json_path, header, arrays):
 
     params = header["params"]
     model = BNNRegressor(**{key: params[key] for key in (
-        "method", "hidden", "n_members", "prior_sd", "kl_weight", "sigma_floor", "n_samples", "learning_rate",
+        "method", "hidden", "n_members", "prior_sd", "kl_weight", "sigma_floor", "sigma_max", "n_samples", "learning_rate",
         "epochs", "batch_size", "patience", "validation_fraction", "recalibrate", "seed")})
     expected = tensor_shapes(model.method, len(header["fields"]), model.hidden, model.n_members)
     found = {name: tuple(array.shape) for name, array in arrays.items()}
@@ -134,6 +140,7 @@ def _model_from(json_path, header, arrays):
     model.x_sd_ = np.asarray(params["input_standardisation"]["sd"], dtype=float)
     model.y_mean_ = float(params["target_transform"]["then_mean"])
     model.y_sd_ = float(params["target_transform"]["then_sd"])
+    model.mu_bounds_ = tuple(float(v) for v in params["target_transform"]["then_bounds"])
     model.scale_ = float(params["spread_scale"])
     model.tensors_ = {name: torch.from_numpy(np.array(array)) for name, array in arrays.items()}
     model.metadata_ = header.get("metadata", {})

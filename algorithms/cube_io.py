@@ -13,14 +13,13 @@ ENVI `data ignore value`, and NaN.
 """
 import os
 import re
-import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 
 from .common import check_cancelled, report_progress
 from .hyperspectral import FeatureSet, check_wavelengths, load_band_table, to_nanometres
+from .raster_io import atomic_geotiff
 
 OUTPUT_NODATA = -9999.0
 DEFAULT_MEMORY_MB = 64
@@ -117,7 +116,8 @@ def wavelengths_from_metadata(src, header):
     candidates = [("ENVI header", header)]
     for namespace in ("ENVI", None):
         tags = src.tags(ns=namespace) if namespace else src.tags()
-        candidates.append((f"{namespace or 'dataset'} metadata", {k.lower().replace("_", " "): v for k, v in tags.items()}))
+        keys = {k.lower().replace("_", " "): v for k, v in tags.items()}
+        candidates.append((f"{namespace or 'dataset'} metadata", keys))
     for source, tags in candidates:
         if tags and "wavelength" in tags:
             values = parse_number_list(tags["wavelength"], source)
@@ -156,11 +156,12 @@ def describe_cube(path, wavelengths=None):
     with src:
         if src.count < 2:
             raise ValueError(f"{path}: has {src.count} band; a reflectance cube needs many bands")
-        header_path = envi_header_path(path)
+        header_path = envi_header_path(path) if src.driver == "ENVI" else None
         header = read_envi_header(header_path) if header_path else {}
-        if wavelengths is not None and not (isinstance(wavelengths, str) and not wavelengths.strip()):
-            values = wavelengths if not isinstance(wavelengths, str) else parse_number_list(wavelengths, "WAVELENGTHS")
-            found, source = to_nanometres(values, None, "WAVELENGTHS"), "WAVELENGTHS parameter"
+        if isinstance(wavelengths, str):
+            wavelengths = parse_number_list(wavelengths, "WAVELENGTHS") if wavelengths.strip() else None
+        if wavelengths is not None:
+            found, source = to_nanometres(wavelengths, None, "WAVELENGTHS"), "WAVELENGTHS parameter"
         else:
             found, source = wavelengths_from_metadata(src, header)
         if found is None:
@@ -198,26 +199,6 @@ def read_window(src, bands, window, info):
     return data
 
 
-@contextmanager
-def atomic_geotiff(path, **profile):
-    """An open rasterio GeoTIFF writer on a temporary file beside `path`, moved
-    onto `path` only when the block exits normally; removed otherwise."""
-    import rasterio
-
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp_", suffix=".tif")
-    os.close(handle)
-    try:
-        with rasterio.open(tmp, "w", driver="GTiff", **profile) as dst:
-            yield dst
-        os.replace(tmp, path)
-    finally:
-        for leftover in (tmp, tmp + ".aux.xml"):
-            if os.path.exists(leftover):
-                os.remove(leftover)
-
-
 def write_feature_raster(path, out_path, wavelengths=None, band_table=None, memory_mb=DEFAULT_MEMORY_MB,
                          progress=None, should_stop=None, warn=None):
     """Compute the band table's features of the cube at `path` into a float32
@@ -243,8 +224,8 @@ def write_feature_raster(path, out_path, wavelengths=None, band_table=None, memo
         rows = rows_per_window(features.bands.size + len(features.names), info.width, memory_mb, block_rows)
         starts = range(0, info.height, rows)
         profile = dict(width=info.width, height=info.height, count=len(features.names), dtype="float32",
-                       crs=info.crs, transform=info.transform, nodata=OUTPUT_NODATA, compress="deflate",
-                       zlevel=1, blockysize=min(16, info.height), BIGTIFF="IF_SAFER")
+                       crs=info.crs, transform=info.transform, nodata=OUTPUT_NODATA,
+                       blockysize=min(16, info.height), BIGTIFF="IF_SAFER")
         with atomic_geotiff(out_path, **profile) as dst:
             _describe_output(dst, features, info)
             for done, row0 in enumerate(starts, start=1):
@@ -313,6 +294,7 @@ def sample_raster(path, x, y, method="nearest", progress=None, should_stop=None)
         col, row = inverse * (x, y)
         col, row = np.asarray(col, dtype=float), np.asarray(row, dtype=float)
         inside = (col >= 0) & (col < src.width) & (row >= 0) & (row < src.height) & np.isfinite(col + row)
+        col, row = np.where(inside, col, 0.0), np.where(inside, row, 0.0)
         values = np.full((x.size, src.count), np.nan)
         scales, offsets = np.array(src.scales), np.array(src.offsets)
         block_h, block_w = src.block_shapes[0]

@@ -55,9 +55,9 @@ class Table:
         if self.n_rows == 0:
             raise ValueError(f"{label}: the table is empty")
 
-    def required_numbers(self, column, what, missing_codes=()):
+    def required_numbers(self, column, what):
         """Floats of a column that must be filled in every row (depths, dips)."""
-        values = parse_distinct(blank_missing_codes(self.columns[column], missing_codes), self.label, column).values
+        values = parse_distinct(self.columns[column], self.label, column).values
         missing = np.flatnonzero(np.isnan(values))
         if missing.size:
             raise ValueError(f"{self.label}: column '{column}', row {missing[0] + 1}: {what} is missing")
@@ -249,7 +249,7 @@ def read_collars(table, columns, convention="negative_down", geometry_xyz=None):
     for row, hole in enumerate(holes):
         if hole in collars:
             raise ValueError(f"{table.label}: column '{columns['hole']}', row {row + 1}: hole '{hole}' is listed twice")
-        collars[hole] = {"xyz": xyz[row], "tangent": tangents[row], "total_depth": total_depth[row], "row": row}
+        collars[hole] = {"xyz": xyz[row], "tangent": tangents[row], "total_depth": total_depth[row]}
     return collars
 
 
@@ -361,10 +361,10 @@ def read_intervals(table, columns, collars, overlap_policy="error", below_detect
     _check_known(holes, collars, label, columns["hole"])
     start = table.required_numbers(columns["from"], "the from depth")
     end = table.required_numbers(columns["to"], "the to depth")
-    _check_depth_order(label, start, end)
+    _check_depth_order(label, start, end, (columns["from"], columns["to"]))
     names = [name for name in table.columns if name not in (columns["hole"], columns["from"], columns["to"])]
     _check_name_clashes(label, names)
-    attributes, below = _attributes(table, names, kinds or {}, below_detection, missing_codes)
+    attributes, below = read_attributes(table, names, kinds, below_detection, missing_codes)
     notices = []
     keep = _drop_exact_duplicates(table, holes, notices)
     keep = _resolve_overlaps(label, holes, start, end, keep, overlap_policy, notices)
@@ -392,16 +392,16 @@ def _first_row(holes):
     return first
 
 
-def _check_depth_order(label, start, end):
+def _check_depth_order(label, start, end, columns=("from", "to")):
     negative = np.flatnonzero(start < 0)
     if negative.size:
         row = negative[0]
-        raise ValueError(f"{label}: row {row + 1}: from depth {start[row]:g} is negative")
+        raise ValueError(f"{label}: column '{columns[0]}', row {row + 1}: negative depth {start[row]:g}")
     reversed_rows = np.flatnonzero(start >= end)
     if reversed_rows.size:
         row = reversed_rows[0]
         raise ValueError(
-            f"{label}: row {row + 1}: from {start[row]:g} is not less than to {end[row]:g} "
+            f"{label}: row {row + 1}: {columns[0]} {start[row]:g} is not less than {columns[1]} {end[row]:g} "
             f"({reversed_rows.size} such row(s) in all)"
         )
 
@@ -413,7 +413,10 @@ def _check_name_clashes(label, names):
             raise ValueError(f"{label}: column '{name}' has the name of an output field; rename it")
 
 
-def _attributes(table, names, kinds, below_detection, missing_codes):
+def read_attributes(table, names, kinds=None, below_detection="half", missing_codes=DEFAULT_MISSING_CODES):
+    """({name: ("double", floats) or ("string", texts)}, {name: count below
+    detection}) for columns of `table`; see `read_intervals` for the rule."""
+    kinds = kinds or {}
     attributes, below = {}, {}
     for name in names:
         raw = blank_missing_codes(table.columns[name], missing_codes)
@@ -640,33 +643,35 @@ def composite_intervals(start, end, length, residual="discard", threshold=0.5):
 
 
 def composite(table, holes, start, end, numeric, text=None, domain=None, length=2.0, residual="discard",
-              threshold=0.5, min_coverage=0.5, progress=None, should_stop=None):
+              threshold=0.5, min_coverage=0.5, progress=None, should_stop=None, depth_columns=("from", "to")):
     """Length-weighted composites within each hole (and domain run).
 
     `numeric` {name: floats} is averaged with weights = overlap length where the
     value is present, so a missing value lowers that field's support, never
     its grade; `text` {name: texts} takes the value covering most length.
     Composites covering less than `min_coverage` of their length with samples
-    are dropped. Returns {"hole", "from", "to", "length", "coverage", "domain",
+    are dropped; `depth_columns` names the from/to columns in messages. Returns {"hole", "from", "to", "length", "coverage", "domain",
     "numeric", "text", "dropped"}."""
     text = text or {}
     start, end = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
-    _check_depth_order(table, start, end)
+    _check_depth_order(table, start, end, depth_columns)
     out = {"hole": [], "from": [], "to": [], "coverage": [], "domain": [],
-           "numeric": {name: [] for name in numeric}, "text": {name: [] for name in text}, "dropped": 0}
+           "numeric": [], "text": {name: [] for name in text}, "dropped": 0}
+    names = list(numeric)
+    values = np.column_stack([np.asarray(numeric[name], dtype=float) for name in names]) if names else np.empty((len(start), 0))
     groups = _rows_by_hole(holes)
     for count, (hole, rows) in enumerate(groups.items()):
         check_cancelled(should_stop)
         rows = rows[np.lexsort((end[rows], start[rows]))]
         _check_no_overlap(table, hole, rows, start, end)
         for run in _domain_runs(rows, domain):
-            _composite_run(out, hole, run, start, end, numeric, text, domain, length, residual, threshold,
+            _composite_run(out, hole, run, start, end, values, text, domain, length, residual, threshold,
                            min_coverage)
         report_progress(progress, (count + 1) / len(groups))
     result = {key: np.array(out[key]) for key in ("from", "to", "coverage")}
     result["length"] = result["to"] - result["from"]
     result.update(hole=out["hole"], domain=out["domain"], text=out["text"], dropped=out["dropped"],
-                  numeric={name: np.array(values, dtype=float) for name, values in out["numeric"].items()})
+                  numeric=dict(zip(names, np.vstack(out["numeric"] or [np.empty((0, len(names)))]).T)))
     return result
 
 
@@ -688,7 +693,7 @@ def _domain_runs(rows, domain):
     return np.split(rows, breaks)
 
 
-def _composite_run(out, hole, rows, start, end, numeric, text, domain, length, residual, threshold, min_coverage):
+def _composite_run(out, hole, rows, start, end, values, text, domain, length, residual, threshold, min_coverage):
     c_from, c_to = composite_intervals(start[rows[0]], end[rows[-1]], length, residual, threshold)
     overlap = np.clip(np.minimum(c_to[:, None], end[rows][None, :]) - np.maximum(c_from[:, None], start[rows][None, :]),
                       0.0, None)
@@ -702,13 +707,13 @@ def _composite_run(out, hole, rows, start, end, numeric, text, domain, length, r
     out["coverage"].extend(coverage[keep])
     code = None if domain is None else domain[rows[0]]
     out["domain"].extend([code] * int(keep.sum()))
-    for name, values in numeric.items():
-        out["numeric"][name].extend(_weighted_means(overlap, np.asarray(values, dtype=float)[rows]))
+    out["numeric"].append(_weighted_means(overlap, values[rows]))
     for name, values in text.items():
         out["text"][name].extend(_dominant(overlap, [values[row] for row in rows]))
 
 
 def _weighted_means(overlap, values):
+    """(composites, fields) means; each field weighted by the overlaps where it has a value."""
     present = ~np.isnan(values)
     weights = overlap @ present.astype(float)
     sums = overlap @ np.where(present, values, 0.0)

@@ -155,7 +155,6 @@ class GeologyMap:
     def __init__(self, polygons, units, faults=None, units_list=None, label="geology"):
         import shapely
 
-        self.label = label
         geometries, texts, self.n_without_unit = _valid_polygons(polygons, units, label)
         if len(geometries) == 0:
             raise ValueError(f"{label}: no polygon has a unit value")

@@ -160,13 +160,18 @@ class FeatureSet:
         whose rows are the cube's bands `self.bands`; NaN where a pixel has no
         data in a band the feature reads."""
         reflectance = np.asarray(reflectance)
+        if not np.issubdtype(reflectance.dtype, np.floating):
+            reflectance = reflectance.astype(np.float32)
         if reflectance.shape[0] != self.bands.size:
-            raise ValueError(f"expected {self.bands.size} bands (the ones the features read), got {reflectance.shape[0]}")
+            raise ValueError(
+                f"expected {self.bands.size} bands (the ones the features read), got {reflectance.shape[0]}"
+            )
         rows = np.searchsorted(self.bands, np.arange(self.wavelengths.size))
         out = np.empty((len(self.names), reflectance.shape[1]), dtype=np.float32)
         depths = []
         for k, (row, picked) in enumerate(self.features):
-            left, right, window = (reflectance[rows[p]].astype(float) for p in picked)
+            # Each window is a run of adjacent bands, so a slice (a view, no copy) selects it.
+            left, right, window = (reflectance[rows[p[0]] : rows[p[-1]] + 1] for p in picked)
             depth, centre, area = band_feature(left, right, window, *(self.wavelengths[p] for p in picked))
             out[3 * k : 3 * k + 3] = depth, centre, area
             if row["group"] == REE_GROUP:
@@ -189,25 +194,61 @@ def _coverage_problem(row, picked):
 # --- the measurement -----------------------------------------------------------
 def band_feature(left, right, window, left_nm, right_nm, window_nm):
     """(depth, centre, area) per pixel: reflectance `left`, `right`, `window`
-    are (bands, pixels) for the bands at `left_nm`, `right_nm`, `window_nm`."""
-    valid = np.isfinite(left).all(0) & np.isfinite(right).all(0) & np.isfinite(window).all(0)
+    are (bands, pixels) for the bands at `left_nm`, `right_nm`, `window_nm`.
+    Arithmetic stays in the input's float type; a cube window is float32, so
+    this is written to make as few (bands, pixels) temporaries as possible."""
+    dtype = window.dtype
     cols = np.arange(window.shape[1])
-    il = np.argmax(np.where(np.isfinite(left), left, -np.inf), axis=0)
-    ir = np.argmax(np.where(np.isfinite(right), right, -np.inf), axis=0)
-    r_left, r_right = left[il, cols], right[ir, cols]
+    # A NaN anywhere makes its pixel's sum NaN: cheaper than a boolean mask per band.
+    valid = np.isfinite(left.sum(0)) & np.isfinite(right.sum(0)) & np.isfinite(window.sum(0))
+    il, r_left = _extreme(left, np.max)
+    ir, r_right = _extreme(right, np.max)
     w_left, w_right = left_nm[il], right_nm[ir]
-    slope = (r_right - r_left) / (w_right - w_left)
-    continuum = r_left + slope * (window_nm[:, None] - w_left)
-    valid &= (continuum > 0).all(0)
+    slope = ((r_right - r_left) / (w_right - w_left)).astype(dtype)
+    intercept = (r_left - slope * w_left).astype(dtype)
+    ends = np.array([window_nm[0], window_nm[-1]])
+    valid &= (np.multiply.outer(ends, slope) + intercept > 0).all(0)
+    removed = np.multiply.outer(window_nm.astype(dtype), slope)
+    removed += intercept
     with np.errstate(divide="ignore", invalid="ignore"):
-        removed = np.where(valid, window / np.where(continuum > 0, continuum, 1.0), 1.0)
-    k = np.argmin(removed, axis=0)
-    depth = np.maximum(1.0 - removed[k, cols], 0.0)
-    centre = _parabola_vertex(removed, window_nm, k, cols)
-    absorbed = np.maximum(1.0 - removed, 0.0)
-    area = (0.5 * (absorbed[1:] + absorbed[:-1]) * np.diff(window_nm)[:, None]).sum(axis=0)
-    centre = np.where(depth > 0, centre, np.nan)
+        np.divide(window, removed, out=removed)
+    k, lowest = _extreme(removed, np.min)
+    depth = np.maximum(1.0 - lowest.astype(float), 0.0)
+    centre = np.where(depth > 0, _parabola_vertex(removed, window_nm, k, cols), np.nan)
+    np.subtract(1.0, removed, out=removed)
+    np.maximum(removed, 0.0, out=removed)
+    area = _weighted_sum(removed, _trapezoid_weights(window_nm).astype(dtype))
     return tuple(np.where(valid, m, np.nan) for m in (depth, centre, area))
+
+
+def _extreme(values, reduce):
+    """(first index, value) of the extreme along axis 0 (`reduce`: np.max or
+    np.min). numpy's argmax across the rows of a C-ordered (bands, pixels)
+    array is slow; max is fast, and one comparison per band finds where it is."""
+    best = reduce(values, axis=0)
+    index = np.zeros(values.shape[1], dtype=np.intp)
+    for band in range(values.shape[0] - 1, -1, -1):
+        index[values[band] == best] = band
+    return index, best
+
+
+def _weighted_sum(values, weights):
+    """weights @ values, band by band: a BLAS product may round differently
+    with the number of pixels, and a pixel's features must not depend on the
+    window it was computed in."""
+    total = np.zeros(values.shape[1], dtype=values.dtype)
+    for band, weight in enumerate(weights):
+        total += weight * values[band]
+    return total
+
+
+def _trapezoid_weights(x):
+    """w with w @ y = the trapezoid integral of y over x."""
+    gaps = np.diff(x)
+    weights = np.zeros(x.size)
+    weights[:-1] += 0.5 * gaps
+    weights[1:] += 0.5 * gaps
+    return weights
 
 
 def _parabola_vertex(y, x, k, cols):
@@ -216,7 +257,7 @@ def _parabola_vertex(y, x, k, cols):
     n = x.size
     inner = np.clip(k, 1, n - 2)
     x0, x1, x2 = x[inner - 1], x[inner], x[inner + 1]
-    y0, y1, y2 = y[inner - 1, cols], y[inner, cols], y[inner + 1, cols]
+    y0, y1, y2 = (y[i, cols].astype(float) for i in (inner - 1, inner, inner + 1))
     numerator = (x1 - x0) ** 2 * (y1 - y2) - (x1 - x2) ** 2 * (y1 - y0)
     denominator = (x1 - x0) * (y1 - y2) - (x1 - x2) * (y1 - y0)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -231,7 +272,8 @@ def spectrum_features(wavelengths, reflectance, table=None):
     wavelengths = np.asarray(wavelengths, dtype=float)
     reflectance = np.asarray(reflectance, dtype=float)
     keep = np.isfinite(wavelengths) & np.isfinite(reflectance)
-    wavelengths, reflectance = wavelengths[keep], reflectance[keep]
+    wavelengths = check_wavelengths(wavelengths[keep], int(keep.sum()), "spectrum")
+    reflectance = reflectance[keep]
     features = FeatureSet(wavelengths, load_band_table() if table is None else table)
     values = features.compute(reflectance[features.bands][:, None])[:, 0]
     return dict(zip(features.names, (float(v) for v in values)))

@@ -24,6 +24,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+from scipy.spatial import cKDTree
 from scipy.spatial.distance import cdist
 
 from .common import as_columns, check_cancelled, report_progress
@@ -37,6 +38,8 @@ _UNRELATED_SQ = 2.0
 _CHUNK_CELLS = 2_000_000
 # Each worker holds a few (chunk x donors) float64 matrices, about 100 MB.
 _MAX_WORKERS = 8
+# Neighbours fetched beyond k so that ties at the k-th are seen and broken by index.
+_TIE_MARGIN = 8
 
 
 def complete_z(xyz, table="input"):
@@ -125,10 +128,12 @@ class KNNImputer3D:
             )
         missing = ~np.isfinite(X)
         filled = X.copy()
+        donor_sets = [np.flatnonzero(np.isfinite(self.donors_[:, j])) for j in range(len(self.fields_))]
         rows = np.flatnonzero(missing.any(axis=1))
+        if float(self.spatial_weight) > 0:
+            rows = self._impute_blank_rows(filled, xyz, missing, rows, donor_sets)
         chunk = max(1, _CHUNK_CELLS // max(len(self.donors_), 1))
         blocks = [rows[start:start + chunk] for start in range(0, len(rows), chunk)]
-        donor_sets = [np.flatnonzero(np.isfinite(self.donors_[:, j])) for j in range(len(self.fields_))]
         donor_terms = self._donor_terms()
 
         def impute(block):
@@ -143,6 +148,32 @@ class KNNImputer3D:
                 filled[block] = values
                 report_progress(progress, (done + 1) / len(blocks))
         return filled, missing
+
+    def _impute_blank_rows(self, filled, xyz, missing, rows, donor_sets):
+        """Fill the rows that have none of the fields (prediction targets often
+        have none) by a k-d tree, and return the rows still to do.
+
+        With nothing in common, F^2 = 2 for every donor, so D grows with the
+        spatial distance alone and the k nearest donors in space are the k
+        nearest in D. A few extra neighbours are fetched so that ties are broken
+        by donor index as in the full search; a row whose k-th and last fetched
+        distances are equal (a tie reaching past them) is left to the full search."""
+        blank = rows[missing[rows].all(axis=1)]
+        if blank.size == 0:
+            return rows
+        k, w = int(self.k), float(self.spatial_weight)
+        unresolved = np.zeros(len(filled), dtype=bool)
+        for j, donors in enumerate(donor_sets):
+            fetch = min(len(donors), k + _TIE_MARGIN)
+            distance, index = cKDTree(self.donor_xyz_[donors]).query(xyz[blank], fetch)
+            distance, index = distance.reshape(len(blank), fetch), index.reshape(len(blank), fetch)
+            if fetch < len(donors):
+                unresolved[blank[distance[:, k - 1] >= distance[:, -1]]] = True
+            order = np.lexsort((index, distance), axis=-1)[:, :k]
+            nearest = np.take_along_axis(index, order, 1)
+            sq = w * (np.take_along_axis(distance, order, 1) / self.scale_) ** 2 + (1.0 - w) * _UNRELATED_SQ
+            filled[blank, j] = self._weighted_mean(sq, self.donors_[donors[nearest], j])
+        return np.union1d(rows[~np.isin(rows, blank)], np.flatnonzero(unresolved))
 
     def _impute_block(self, X, xyz, missing, donor_sets, donor_terms):
         """Filled copy of a block of target rows."""
@@ -185,12 +216,15 @@ class KNNImputer3D:
 
     def _estimate(self, sq, values):
         """Weighted mean of the k nearest donors' values, one per row of `sq`."""
-        k = int(self.k)
-        nearest = _k_smallest(sq, k)
-        donor_values = values[nearest]
+        nearest = _k_smallest(sq, int(self.k))
+        return self._weighted_mean(np.take_along_axis(sq, nearest, axis=1), values[nearest])
+
+    def _weighted_mean(self, sq, donor_values):
+        """Mean of each row's donor values, inverse-distance weighted unless
+        uniform; donors at distance 0 take all the weight."""
         if self.weights == "uniform":
             return donor_values.mean(axis=1)
-        distance = np.sqrt(np.take_along_axis(sq, nearest, axis=1))
+        distance = np.sqrt(sq)
         exact = distance == 0
         with np.errstate(divide="ignore"):
             weight = np.where(exact.any(axis=1, keepdims=True), exact.astype(float), 1.0 / distance)

@@ -33,6 +33,9 @@ from .neighbourhood import COINCIDENT_DISTANCE, Neighbourhood, merge_duplicates
 from .variogram import as_xyz, unit_correlation
 
 
+UNSTABLE_WEIGHT_SUM = 10.0
+
+
 def discretisation_offsets(block_size, discretisation):
     """(nd, 3) offsets of a regular nx x ny x nz grid of points inside a block,
     relative to its centre."""
@@ -57,7 +60,7 @@ class OrdinaryKriging:
     when `predict` gets a block size."""
 
     def __init__(self, model, search=None, min_samples=1, max_samples=32, max_per_hole=None,
-                 block_discretisation=(4, 4, 2), chunk_size=512, n_jobs=1):
+                 block_discretisation=(4, 4, 2), chunk_size=1024, n_jobs=1):
         if int(min_samples) < 1 or int(max_samples) < int(min_samples):
             raise ValueError(
                 f"need 1 <= minimum samples <= maximum samples, got {min_samples} and {max_samples}"
@@ -104,8 +107,10 @@ class OrdinaryKriging:
 
     def predict(self, targets, block_size=None, progress=None, should_stop=None):
         """dict of arrays: estimate, variance, slope (of regression), n_used,
-        lagrange; NaN where a target has fewer than min_samples samples in its
-        search (or a missing coordinate). `n_unestimated` counts those."""
+        lagrange, unstable; NaN where a target has fewer than min_samples samples
+        in its search (or a missing coordinate). `n_unestimated` counts those;
+        `n_unstable` counts targets whose weights sum in absolute value above
+        UNSTABLE_WEIGHT_SUM, the mark of a nearly singular system."""
         targets = as_xyz(targets)
         offsets = None
         if block_size is not None and self.block_discretisation is not None:
@@ -117,6 +122,7 @@ class OrdinaryKriging:
         out = {name: np.full(m, np.nan) for name in ("variance", "slope", "lagrange")}
         out["estimate"] = np.full((m,) + self.values_.shape[1:], np.nan)
         out["n_used"] = np.zeros(m, dtype=np.int64)
+        out["unstable"] = np.zeros(m, dtype=bool)
         finite = np.flatnonzero(np.all(np.isfinite(targets), axis=1))
         finite = finite[_spatial_order(targets[finite])]
         chunks = [finite[s : s + self.chunk_size] for s in range(0, len(finite), self.chunk_size)]
@@ -129,6 +135,7 @@ class OrdinaryKriging:
                         out[name][rows] = values
                 report_progress(progress, (start + len(wave)) / max(len(chunks), 1))
         out["n_unestimated"] = int(np.isnan(out["variance"]).sum())
+        out["n_unstable"] = int(out["unstable"].sum())
         return out
 
     def _solve(self, targets, offsets, cbar_vv):
@@ -145,10 +152,7 @@ class OrdinaryKriging:
         lhs = self._left_hand_sides(idx[first], valid[first], solvable[first])
         rel = [self.xyz_[:, axis][idx] - targets[:, axis, None] for axis in range(3)]
         rhs = self._right_hand_sides(rel, offsets, valid)
-        if 2 * len(first) <= m:
-            solution = np.matmul(np.linalg.inv(lhs)[inverse], rhs[:, :, None])[:, :, 0]
-        else:
-            solution = np.linalg.solve(lhs[inverse], rhs[:, :, None])[:, :, 0]
+        solution = _solve_shared(lhs, inverse, rhs)
         weights, mu = solution[:, :k], solution[:, k]
         lambda_c = np.einsum("ij,ij->i", weights, rhs[:, :k])
         estimate = np.einsum("ij,ij...->i...", weights, self.values_[idx])
@@ -156,7 +160,11 @@ class OrdinaryKriging:
         slope = lambda_c / (lambda_c - mu)
         for array in (estimate, variance, slope, mu):
             array[~solvable] = np.nan
-        return {"estimate": estimate, "variance": variance, "slope": slope, "lagrange": mu, "n_used": n_used}
+        # Weights summing in absolute value far above 1 come from a nearly
+        # singular system (a Gaussian model without nugget, clustered samples).
+        unstable = solvable & (np.abs(weights).sum(axis=1) > UNSTABLE_WEIGHT_SUM)
+        return {"estimate": estimate, "variance": variance, "slope": slope, "lagrange": mu, "n_used": n_used,
+                "unstable": unstable}
 
     def _left_hand_sides(self, idx, valid, solvable):
         """(u, k+1, k+1) ordinary kriging matrices of u neighbour sets, built in
@@ -195,6 +203,43 @@ class OrdinaryKriging:
         rhs[:, :k] *= valid
         rhs[:, k] = 1.0
         return rhs
+
+
+def _solve_shared(lhs, inverse, rhs):
+    """Solve lhs[inverse[i]] x_i = rhs[i] for every target i. The targets of a
+    matrix shared by at least three of them are solved together, as columns of
+    one multi-column LU solve (one factorisation, same accuracy as solving each
+    alone); the others one system per target."""
+    counts = np.bincount(inverse, minlength=len(lhs))
+    shared = counts[inverse] >= 3
+    solution = np.empty_like(rhs)
+    try:
+        if shared.any():
+            solution[shared] = _solve_grouped(lhs, inverse[shared], rhs[shared])
+        alone = ~shared
+        if alone.any():
+            solution[alone] = np.linalg.solve(lhs[inverse[alone]], rhs[alone][:, :, None])[:, :, 0]
+    except np.linalg.LinAlgError:
+        raise ValueError(
+            "a kriging matrix is singular: samples almost on top of each other under a Gaussian variogram without "
+            "nugget make their rows equal; add a small nugget or composite the samples"
+        ) from None
+    return solution
+
+
+def _solve_grouped(lhs, inverse, rhs):
+    """Right-hand sides sharing a matrix become its columns (padded with zeros
+    to the largest group)."""
+    sets, group = np.unique(inverse, return_inverse=True)
+    counts = np.bincount(group)
+    order = np.argsort(group, kind="stable")
+    position = np.arange(len(group)) - (np.cumsum(counts) - counts)[group[order]]
+    columns = np.zeros((len(sets), rhs.shape[1], int(counts.max())))
+    columns[group[order], :, position] = rhs[order]
+    solved = np.linalg.solve(lhs[sets], columns)
+    solution = np.empty_like(rhs)
+    solution[order] = solved[group[order], :, position]
+    return solution
 
 
 def _spatial_order(points, bits=10):

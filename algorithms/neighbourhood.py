@@ -68,7 +68,7 @@ class Neighbourhood:
             raise ValueError("a maximum per hole needs the hole of every sample")
         self.holes = holes
         self.n = len(xyz)
-        self.tree = cKDTree(self._space(xyz))
+        self.tree = cKDTree(self._space(xyz), leafsize=32)
 
     def _space(self, xyz):
         return xyz if self.search is None else self.search.transform(xyz)

@@ -8,7 +8,7 @@ API (names are stable; other stages rely on them)
 ``generate_deposit(preset="small", seed=0, progress=None, should_stop=None) -> Deposit``
     `preset` is one of PRESETS: ``small`` (tests, seconds), ``demo`` (about 200
     holes, bundled in sample_data/demo), ``large`` (benchmarks: > 20,000 2 m
-    composites, a 1000 x 1000-pixel, 607-band cube). Same preset and seed give
+    composites, a 1000 x 1000-pixel, 609-band cube). Same preset and seed give
     identical output.
 ``write_deposit(deposit, folder, progress=None, should_stop=None) -> dict``
     writes the files below (each atomically) and returns {name: path}.
@@ -34,7 +34,7 @@ A `Deposit` is a dataclass that also reads like a dict (``deposit["assays"]``):
 - ``cube``: a `synthetic_spectra.Cube`: ``reflectance`` (bands, rows, cols)
   float32, ``wavelengths_nm``, ``fwhm_nm``, ``transform`` (rasterio Affine),
   ``crs``; ``rows(r0, r1)``/``blocks()`` give it piecewise (use these for
-  ``large``, whose float32 cube is 2.4 GB).
+  ``large``, whose float32 cube is 2.4 GB = 2.27 GiB).
 - ``truth``: dict with
   ``blocks`` {x, y, z, TREO_pct, lithology}: block centroids below the
   topography and the block's true mean grade; ``block_grid`` {origin (x, y, z
@@ -44,8 +44,9 @@ A `Deposit` is a dataclass that also reads like a dict (``deposit["assays"]``):
   grade of every assay row (same order; flag "duplicate"/"overlap"/""), i.e.
   before analytical error and lab artefacts, joinable on hole_id/from/to;
   ``logs`` {hole_id, from, to, logger, lithology, bastnaesite_pct, fluorite_pct,
-  barite_pct, fluoritisation, baritisation, fenitisation, weathering (0 none,
-  1 weak, 2 moderate, 3 strong), pervasive, main_alteration}, one row per log row;
+  barite_pct, fluoritisation, baritisation, fenitisation, weathering (classes
+  0-3, synthetic_logs.INTENSITY_NAMES: none, weak, moderate, strong), pervasive,
+  main_alteration}, one row per log row (logger: synthetic_logs.LOGGERS);
   ``surface`` {TREO_pct, lithology (rows, cols) at the cube's pixels,
   abundances (endmember -> (rows, cols))}.
 
@@ -58,6 +59,7 @@ logs.csv, geology.gpkg (layers lithology, faults), cube.tif (int16 x 10000,
 scale 0.0001; float32 for large), cube_envi.img/.hdr, truth_blocks.csv,
 truth_blocks.npz, truth_samples.csv, truth_logs.csv, README.md.
 """
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -79,7 +81,7 @@ PRESETS = {
     "demo": dict(size=(2000.0, 1500.0), strike_length=1600.0, holes=200, depth=(100.0, 300.0), pixel=15.0,
                  block=(25.0, 25.0, 10.0), block_depth=350.0, discretisation=(2, 2, 1), map_cell=5.0,
                  sensor="aviris", cube_dtype="int16"),
-    "large": dict(size=(5000.0, 5000.0), strike_length=4400.0, holes=900, depth=(150.0, 400.0), pixel=5.0,
+    "large": dict(size=(5000.0, 5000.0), strike_length=4400.0, holes=500, depth=(150.0, 400.0), pixel=5.0,
                   block=(25.0, 25.0, 10.0), block_depth=400.0, discretisation=(2, 2, 1), map_cell=10.0,
                   sensor="hires3nm", cube_dtype="float32"),
 }
@@ -108,6 +110,9 @@ class Deposit:
 
     def __getitem__(self, key):
         return getattr(self, key)
+
+    def __contains__(self, key):
+        return key in self.__dataclass_fields__
 
     def keys(self):
         return self.__dataclass_fields__.keys()
@@ -142,9 +147,12 @@ def generate_deposit(preset="small", seed=0, progress=None, should_stop=None):
 
 
 def _extent(params):
-    width, height = params["size"]
-    x0 = np.floor((CENTRE[0] - width / 2) / params["pixel"]) * params["pixel"]
-    y0 = np.floor((CENTRE[1] - height / 2) / params["pixel"]) * params["pixel"]
+    """Map extent whose sides are whole multiples of the pixel, map cell and
+    block sizes, so the cube, the map grid and the block model share edges."""
+    step = math.lcm(*(int(round(v)) for v in (params["pixel"], params["map_cell"], *params["block"][:2])))
+    width, height = (math.ceil(v / step) * step for v in params["size"])
+    x0 = math.floor((CENTRE[0] - width / 2) / step) * step
+    y0 = math.floor((CENTRE[1] - height / 2) / step) * step
     return (float(x0), float(y0), float(x0 + width), float(y0 + height))
 
 
@@ -172,7 +180,7 @@ def _drill(rng_holes, rng_samples, rng_logs, model, extent, params, should_stop)
     overburden = np.round(rng_holes.uniform(0.0, 6.0, len(ids)) / STEP_M) * STEP_M
     samples = _samples(rng_samples, model, ids, paths, steps, step_props, overburden, plan["length"])
     check_cancelled(should_stop)
-    log_rows, log_truth = _logs(rng_logs, ids, steps, step_props, overburden)
+    log_rows, log_truth = _logs(rng_logs, ids, steps, step_props, overburden, plan["length"])
     return {"collars": collars, "surveys": {k: (v if k == "hole_id" else np.array(v)) for k, v in surveys.items()},
             "assays": samples["assays"], "truth_samples": samples["truth"], "logs": log_rows,
             "truth_logs": log_truth}
@@ -244,7 +252,7 @@ def _with_duplicates(rng, n):
     return order, is_duplicate
 
 
-def _logs(rng, ids, steps, step_props, overburden):
+def _logs(rng, ids, steps, step_props, overburden, lengths):
     rows = {"hole_id": [], "from": [], "to": [], "description": []}
     truth_rows = []
     loggers = rng.choice(logs_mod.LOGGERS, size=len(ids))
@@ -259,8 +267,10 @@ def _logs(rng, ids, steps, step_props, overburden):
         fluor_class = logs_mod.intensity_class(props["fluoritisation"])
         for a, b in logs_mod.log_segments(lith, fluor_class, STEP_M):
             top = float(depth[a])
-            bottom = float(depth[b]) if b < len(depth) else float(depth[-1])
-            if bottom - top < 0.05:
+            bottom = float(depth[b]) if b < len(depth) else float(lengths[i])
+            if bottom - top < 0.05 and truth_rows and truth_rows[-1]["hole_id"] == hole:
+                # A sliver at the end of the hole joins the interval above.
+                rows["to"][-1] = truth_rows[-1]["to"] = round(bottom, 2)
                 continue
             truth = logs_mod.interval_truth(lith, props, minerals, a, b)
             rows["hole_id"].append(hole)

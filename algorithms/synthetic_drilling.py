@@ -6,7 +6,7 @@ import numpy as np
 from .drillholes import HolePath, direction_vectors
 from .oxides import ELEMENTS as REE
 from .oxides import FACTORS as OXIDE_FACTORS
-from .synthetic_geology import NUGGET_SIGMA, STRIKE_DEG, UNITS
+from .synthetic_geology import NUGGET_SIGMA, STRIKE_DEG
 
 ASSAY_ELEMENTS = REE + ("Sr", "Ba", "F")
 # Oxide fractions of TREO: bastnaesite ore (Maoniuping-like, steep LREE) and
@@ -198,8 +198,4 @@ def _round_ppm(value):
     if value >= 10:
         return f"{value:.1f}"
     return f"{value:.2f}"
-
-
-def lithology_name(code):
-    return UNITS[code][0]
 

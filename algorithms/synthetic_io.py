@@ -230,15 +230,17 @@ def write_cube_envi(img_path, hdr_path, cube, progress=None, should_stop=None):
     bands, rows, cols = cube.shape
     tmp = _temporary(img_path)
     try:
+        # Seek-and-write per band rather than a memmap, whose dirty pages would
+        # hold the whole 1.2 GB large cube in memory.
         with open(tmp, "r+b") as handle:
             handle.truncate(bands * rows * cols * 2)
-        image = np.memmap(tmp, dtype="<i2", mode="r+", shape=(bands, rows, cols))
-        for r0, r1, block in cube.blocks():
-            check_cancelled(should_stop)
-            image[:, r0:r1, :] = to_int16(block)
-            report_progress(progress, r1 / rows)
-        image.flush()
-        del image
+            for r0, r1, block in cube.blocks():
+                check_cancelled(should_stop)
+                data = to_int16(block).astype("<i2")
+                for band in range(bands):
+                    handle.seek((band * rows + r0) * cols * 2)
+                    handle.write(data[band].tobytes())
+                report_progress(progress, r1 / rows)
         _write_bytes(hdr_path, envi_header(cube).encode("ascii"))
         _publish(tmp, img_path)
     except BaseException:

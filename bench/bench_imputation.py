@@ -14,6 +14,7 @@ RMSE per metal, in ppm and in units of the metal's standard deviation. Then the
 time to impute 20,000 samples x 20 fields (10 % missing), ours and scikit-learn
 side by side."""
 import csv
+import os
 import sys
 import time
 
@@ -151,6 +152,7 @@ def main():
     sklearn = standardised["scikit-learn KNNImputer(k=5), raw metals"].mean()
     sklearn_xy = standardised["scikit-learn KNNImputer(k=5), standardised metals + x, y"].mean()
     ours_s, sklearn_s = timing()
+    load = os.getloadavg()[0]
     chosen = {}
     for setting in CHOSEN:
         chosen[setting] = chosen.get(setting, 0) + 1
@@ -172,7 +174,9 @@ def main():
         f"Speed, 20,000 samples x 20 fields, 10 % missing, k = 5: ours {ours_s:.1f} s (exact: every target "
         f"against every donor), scikit-learn KNNImputer {sklearn_s:.1f} s, measured side by side in one run "
         "(alternated, best of two each). Ours runs its blocks of targets on a thread per core (up to 8); "
-        "KNNImputer has no such option, though both use multi-threaded BLAS for the distance products."
+        "KNNImputer has no such option, though both use multi-threaded BLAS for the distance products. "
+        f"Load average during the timing: {load:.1f} on {os.cpu_count()} cores, so absolute times on a shared "
+        "machine are inflated; the ratio is the figure to read."
     )
     targets = [
         {"target": "knnimpute RMSE below the column mean (Jura, 20 % hidden, mean sd units)",

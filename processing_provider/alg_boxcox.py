@@ -33,12 +33,14 @@ class BoxCoxAlgorithm(REEGradeAlgorithm):
         "scipy.stats.boxcox; missing values are skipped and stay NULL. Values must be positive after the shift: "
         "SHIFT is added to every selected field; with AUTOMATIC SHIFT, a field whose minimum is zero or negative "
         "is shifted so that its minimum becomes half its smallest positive value (fields that are already "
-        "positive are not shifted). Text such as '<0.5' is read as half the detection limit; other text is an "
-        "error naming the row.\n\n"
+        "positive are not shifted). Text such as '<0.5' is read as half the detection limit, and so is -0.5 "
+        "when NEGATIVE BELOW DETECTION is set (the assay convention); other text is an error naming the row.\n\n"
         "Apply (PARAMETERS_IN given): the saved lambdas and shifts are used; FIELDS may be left empty (the "
         "file's fields are used) and must otherwise be exactly the file's fields. With INVERSE, the layer's "
         "bc_<field> fields are back-transformed into <field>; values with lambda * y + 1 <= 0 have no original "
-        "value and become NULL, with a warning counting them.\n\n"
+        "value and become NULL, with a warning counting them. Back-transforming an estimate made in Box-Cox "
+        "units (a kriged or predicted mean) gives about the median of the grade, not its mean; quantiles "
+        "(P10/P50/P90) and simulated values back-transform exactly.\n\n"
         "Outputs: the input features plus bc_<field> for each field (or <field> when inverse), and the "
         "parameter file (JSON with the lambdas, shifts and sample counts, and an .npz beside it).\n\n"
         "Reference: Box, G.E.P. and Cox, D.R. (1964) An analysis of transformations. Journal of the Royal "
@@ -47,6 +49,7 @@ class BoxCoxAlgorithm(REEGradeAlgorithm):
 
     INPUT = "INPUT"
     FIELDS = "FIELDS"
+    NEGATIVE_BELOW_DETECTION = "NEGATIVE_BELOW_DETECTION"
     SHIFT = "SHIFT"
     AUTO_SHIFT = "AUTO_SHIFT"
     PARAMETERS_IN = "PARAMETERS_IN"
@@ -70,6 +73,12 @@ class BoxCoxAlgorithm(REEGradeAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterBoolean(self.AUTO_SHIFT, self.tr("Automatic shift for fields with zeros"), False)
+        )
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                self.NEGATIVE_BELOW_DETECTION,
+                self.tr("Negative numbers are below-detection results (-0.5 means <0.5)"), False,
+            )
         )
         self.addParameter(
             QgsProcessingParameterFile(
@@ -108,7 +117,8 @@ class BoxCoxAlgorithm(REEGradeAlgorithm):
         if inverse:
             columns = self._inverse(model, source, label, feedback)
         else:
-            columns = self._forward(model, model.fields_ if path_in else fields, source, label, feedback)
+            negative = self.parameterAsBool(parameters, self.NEGATIVE_BELOW_DETECTION, context)
+            columns = self._forward(model, model.fields_ if path_in else fields, source, label, negative, feedback)
         results = {}
         path_out = self.parameterAsFileOutput(parameters, self.PARAMETERS_OUT, context)
         if path_out:
@@ -122,9 +132,9 @@ class BoxCoxAlgorithm(REEGradeAlgorithm):
         """In inverse mode the user may pick the bc_ fields themselves."""
         return field[len(bc.PREFIX):] if inverse and field.startswith(bc.PREFIX) else field
 
-    def _forward(self, model, fields, source, label, feedback):
+    def _forward(self, model, fields, source, label, negative, feedback):
         """Fits `model` first unless it was loaded from a file."""
-        parsed = read_numeric(source, fields, feedback=feedback, label=label)
+        parsed = read_numeric(source, fields, negative_is_below_detection=negative, feedback=feedback, label=label)
         X = np.column_stack([parsed[field].values for field in fields])
         if not hasattr(model, "lambdas_"):
             model.fit(X, fields, table=label)

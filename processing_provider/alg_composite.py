@@ -10,11 +10,12 @@ from qgis.core import (
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
     QgsWkbTypes,
 )
 
 from ..algorithms import drillholes as dh
-from ..algorithms.common import parse_numeric
+from ..algorithms.common import BELOW_DETECTION_POLICIES, parse_numeric
 from .base import REEGradeAlgorithm
 from .layer_io import (
     field_names,
@@ -42,9 +43,12 @@ class CompositeAlgorithm(REEGradeAlgorithm):
         "Input: the desurveyed points of reegrade:desurvey (the usual chain: desurvey, composite, treo) or a "
         "plain interval table, with hole id, from and to fields (found by name when left empty: hole_id/"
         "holeid/BHID/hole, from_m/from/depth_from, to_m/to/depth_to). Samples must not overlap.\n\n"
-        "Grades: each numeric FIELD (all numeric fields when none is chosen) is averaged with weights equal to "
-        "the overlap length of the samples where that field has a value: a missing assay lowers the field's "
-        "support, it is never counted as zero. Text fields get the value covering most of the composite.\n\n"
+        "Grades: each chosen FIELD (when none is chosen: every field typed as numbers, or whose filled cells are "
+        "mostly numbers, as in a lab CSV) is averaged with weights equal to the overlap length of the samples "
+        "where that field has a value: a missing assay lowers the field's support, it is never counted as "
+        "zero. Values still written '<0.5' or '-0.5' are resolved by BELOW DETECTION (half the limit, zero or "
+        "missing) and MISSING CODES become missing, as in reegrade:desurvey. Other text fields get the value "
+        "covering most of the composite.\n\n"
         "RESIDUAL: the end piece of a run shorter than LENGTH is kept as a short composite; discarded when "
         "shorter than RESIDUAL THRESHOLD % of LENGTH (kept otherwise); merged into the previous composite when "
         "shorter than the threshold (kept otherwise); or every run is divided into equal composites of the "
@@ -69,6 +73,8 @@ class CompositeAlgorithm(REEGradeAlgorithm):
     RESIDUAL = "RESIDUAL"
     RESIDUAL_THRESHOLD = "RESIDUAL_THRESHOLD"
     MIN_COVERAGE = "MIN_COVERAGE"
+    BELOW_DETECTION = "BELOW_DETECTION"
+    MISSING_CODES = "MISSING_CODES"
     OUTPUT = "OUTPUT"
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
@@ -78,7 +84,7 @@ class CompositeAlgorithm(REEGradeAlgorithm):
         self.addParameter(
             QgsProcessingParameterField(
                 self.FIELDS, self.tr("Fields to composite (all numeric when empty)"), parentLayerParameterName=self.INPUT,
-                type=QgsProcessingParameterField.Numeric, allowMultiple=True, optional=True,
+                allowMultiple=True, optional=True,
             )
         )
         double = QgsProcessingParameterNumber.Double
@@ -94,6 +100,13 @@ class CompositeAlgorithm(REEGradeAlgorithm):
         )
         self.addParameter(QgsProcessingParameterNumber(self.RESIDUAL_THRESHOLD, self.tr("Residual threshold (% of length)"), double, 50.0, minValue=0.0, maxValue=100.0))
         self.addParameter(QgsProcessingParameterNumber(self.MIN_COVERAGE, self.tr("Minimum coverage (%)"), double, 50.0, minValue=0.0, maxValue=100.0))
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.BELOW_DETECTION, self.tr("Below detection becomes"),
+                options=[self.tr("Half the detection limit"), self.tr("Zero"), self.tr("Missing")], defaultValue=0,
+            )
+        )
+        self.addParameter(QgsProcessingParameterString(self.MISSING_CODES, self.tr("Missing-value codes"), "-99, -999, -9999", optional=True))
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Composites")))
 
     def process(self, parameters, context, feedback):
@@ -104,14 +117,12 @@ class CompositeAlgorithm(REEGradeAlgorithm):
         require_features(source, label)
         available = field_names(source)
         names = self._names(parameters, context, source, label)
-        numeric_names, text_names = self._value_fields(parameters, context, source, names)
         columns, geometries, _ = read_columns(source, available, feedback, label)
         table = dh.Table(label, columns)
         holes = table.hole_ids(names["hole"])
         start = table.required_numbers(names["from"], "the from depth")
         end = table.required_numbers(names["to"], "the to depth")
-        numeric = {name: parse_numeric(columns[name], label, name).values for name in numeric_names}
-        text = {name: [None if v is None else str(v) for v in columns[name]] for name in text_names}
+        numeric, text = self._values(parameters, context, source, table, names)
         domain = columns[names["domain"]] if names["domain"] else None
         progress, should_stop = self.progress_callbacks(feedback, 10, 70)
         result = dh.composite(
@@ -120,7 +131,7 @@ class CompositeAlgorithm(REEGradeAlgorithm):
             residual=dh.RESIDUAL_RULES[self.parameterAsEnum(parameters, self.RESIDUAL, context)],
             threshold=self.parameterAsDouble(parameters, self.RESIDUAL_THRESHOLD, context) / 100.0,
             min_coverage=self.parameterAsDouble(parameters, self.MIN_COVERAGE, context) / 100.0,
-            progress=progress, should_stop=should_stop,
+            progress=progress, should_stop=should_stop, depth_columns=(names["from"], names["to"]),
         )
         if not result["hole"]:
             raise QgsProcessingException(self.tr("{0}: no composite reaches the minimum coverage").format(label))
@@ -139,14 +150,23 @@ class CompositeAlgorithm(REEGradeAlgorithm):
         names["domain"] = self.parameterAsString(parameters, self.DOMAIN, context) or None
         return names
 
-    def _value_fields(self, parameters, context, source, names):
-        """(numeric fields to average, text fields to carry by dominance)."""
+    def _values(self, parameters, context, source, table, names):
+        """({field: floats} to average, {field: texts} to carry by dominance):
+        the chosen fields must be numbers; otherwise every field that reads
+        as numbers (typed so, or mostly numbers) is averaged."""
         reserved = {name for name in names.values() if name} | set(GENERATED)
+        candidates = [f.name() for f in source.fields() if f.name() not in reserved and f.name().lower() not in reserved]
         chosen = self.parameterAsFields(parameters, self.FIELDS, context)
-        fields = [f for f in source.fields() if f.name() not in reserved and f.name().lower() not in reserved]
-        numeric = chosen or [f.name() for f in fields if f.isNumeric()]
-        text = [f.name() for f in fields if not f.isNumeric() and f.name() not in numeric]
-        return [name for name in numeric if name not in reserved], text
+        typed = {f.name(): "double" for f in source.fields() if f.isNumeric() or f.name() in chosen}
+        attributes, _ = dh.read_attributes(
+            table, candidates, typed,
+            below_detection=BELOW_DETECTION_POLICIES[self.parameterAsEnum(parameters, self.BELOW_DETECTION, context)],
+            missing_codes=dh.parse_missing_codes(self.parameterAsString(parameters, self.MISSING_CODES, context)),
+        )
+        numeric = {name: values for name, (kind, values) in attributes.items()
+                   if kind == "double" and (not chosen or name in chosen)}
+        text = {name: values for name, (kind, values) in attributes.items() if kind == "string"}
+        return numeric, text
 
     def _locate(self, source, columns, geometries, holes, start, end, result, feedback):
         label = layer_label(source)

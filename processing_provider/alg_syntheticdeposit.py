@@ -3,7 +3,6 @@ import os
 
 from qgis.core import (
     QgsProcessingOutputFile,
-    QgsProcessingOutputFolder,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterNumber,
@@ -35,8 +34,9 @@ class SyntheticDepositAlgorithm(REEGradeAlgorithm):
         "Maoniuping and Dalucao, Sichuan) in EPSG:32648, with the exact truth, to learn, test and benchmark the "
         "workflow.\n\n"
         "Parameters: PRESET small (about 16 holes, seconds), demo (about 200 holes, the bundled sample data) or "
-        "large (about 900 holes, over 20,000 composites, a 1000 x 1000-pixel 607-band float32 cube of 2.4 GB plus "
-        "a 1.2 GB ENVI copy; minutes and about 4 GB of disk); SEED: the same seed gives identical files.\n\n"
+        "large (500 holes, about 90,000 assay rows or 65,000 2 m composites, a 1000 x 1000-pixel 609-band "
+        "float32 cube of 2.4 GB plus a 1.2 GB ENVI copy; minutes and about 4 GB of disk); SEED: the same seed "
+        "gives identical files.\n\n"
         "Outputs in OUTPUT FOLDER: collars.csv, surveys.csv (dip negative down), assays.csv (La..Lu, Y, Sr, Ba, F "
         "ppm as a lab reports them: '<0.5' and '-0.5' below detection, empty cells missing, duplicate and "
         "overlapping intervals), logs.csv (free-text core logs), geology.gpkg (layers lithology and faults), "

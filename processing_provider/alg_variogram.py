@@ -10,7 +10,7 @@ from qgis.core import (
 )
 
 from ..algorithms.modelfile import arrays_path_for
-from .base import REEGradeAlgorithm
+from .base import REEGradeAlgorithm, require
 from .layer_io import layer_label, read_points_with_fields
 
 NUGGET_MODES = ("fit", "fixed")
@@ -150,6 +150,8 @@ class VariogramAlgorithm(REEGradeAlgorithm):
         weighting = vg.WEIGHTINGS[self.parameterAsEnum(parameters, self.WEIGHTING, context)]
         fit = vg.fit_variogram(experimental, structures, nugget, angles, weighting, seed=seed)
         feedback.setProgress(80)
+        for warning in fit.warnings:
+            feedback.pushWarning(warning)
         feedback.pushInfo(self.tr("Fitted model: {0}").format(fit.model.describe()))
         feedback.pushInfo(
             self.tr("Total sill {0:.6g} against a sample variance of {1:.6g}; {2} of {3} starts converged").format(
@@ -163,6 +165,7 @@ class VariogramAlgorithm(REEGradeAlgorithm):
         vg.save_variogram(model_path, fit.model, field, experimental, metadata)
         results = {self.MODEL_OUT: model_path}
         if plot_path:
+            require("matplotlib")
             vg.write_plot(plot_path, fit.model, experimental, f"Variogram of {field} ({label})", fit)
             results[self.PLOT] = plot_path
         return results

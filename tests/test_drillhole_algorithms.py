@@ -102,6 +102,24 @@ def test_desurvey_point_collars_and_positive_dips(run_algorithm, tables, tmp_pat
     assert station["dip"] == pytest.approx(-60.0)
 
 
+def test_desurvey_pointz_collars_take_z_from_the_geometry(run_algorithm, tables, tmp_path):
+    from qgis.core import QgsFeature, QgsGeometry, QgsPoint
+
+    layer = QgsVectorLayer("PointZ?crs=EPSG:32648&field=BHID:string", "collar points", "memory")
+    features = []
+    for hole, x in (("DH001", 500000.0), ("DH002", 500100.0), ("DH003", 500200.0)):
+        feature = QgsFeature(layer.fields())
+        feature.setGeometry(QgsGeometry(QgsPoint(x, 3000000.0, 1200.0)))
+        feature.setAttributes([hole])
+        features.append(feature)
+    layer.dataProvider().addFeatures(features)
+    params = _desurvey_params(tables, tmp_path / "z.gpkg", COLLARS=layer, COLLAR_CRS="EPSG:4326")
+    out_layer, out = _features(run_algorithm("desurvey", params)["OUTPUT"])
+    assert out_layer.crs().authid() == "EPSG:32648", "point collars keep their own CRS"
+    first = next(f for f in out if f["hole_id"] == "DH001" and f["from_m"] == 0.0)
+    np.testing.assert_allclose(_xyz(first), [500000.0, 3000000.0, 1199.0])
+
+
 def test_desurvey_upward_holes_are_flagged(run_algorithm, tables, tmp_path):
     _rewrite(tables / "surveys.csv", lambda rows: [rows[0]] + [r[:3] + ["60"] for r in rows[1:]])
     feedback = Messages()
@@ -119,7 +137,7 @@ BAD_INPUTS = [
     ("interval_unknown_hole", lambda t: _append_row(t / "assays.csv", ["DH7"] + ["1"] * 17 + ["x"]),
      r"assays: column 'hole_id', row 10: hole 'DH7' is not in the collar table"),
     ("from_not_below_to", lambda t: _append_row(t / "assays.csv", ["DH003", "12", "11"] + ["1"] * 15 + ["x"]),
-     r"assays: row 10: from 12 is not less than to 11"),
+     r"assays: row 10: from 12 is not less than to 11 \(1 such row\(s\) in all\)"),
     ("overlap", lambda t: _append_row(t / "assays.csv", ["DH003", "9", "11"] + ["1"] * 15 + ["x"]),
      r"assays: 1 overlapping pair\(s\) of intervals: hole 'DH003' rows 9 \(3-10 m\) and 10 \(9-11 m\)"),
     ("text_in_numbers", lambda t: _rewrite(t / "assays.csv", lambda rows: rows[:3] + [rows[3][:4] + ["n.a.x"] + rows[3][5:]] + rows[4:]),
@@ -201,6 +219,17 @@ def test_composite_by_domain_and_fields(run_algorithm, tables, tmp_path):
     assert dh1 == [(0.0, 4.0, "carbonatite"), (4.0, 6.0, "syenite")]
 
 
+def test_composite_on_a_plain_interval_table(run_algorithm, tables, tmp_path):
+    result = run_algorithm("composite", {"INPUT": str(tables / "assays.csv"), "LENGTH": 4.0, "BELOW_DETECTION": 1,
+                                         "OUTPUT": str(tmp_path / "table.gpkg")})
+    layer, features = _features(result["OUTPUT"])
+    assert not layer.isSpatial()
+    first = next(f for f in features if f["hole_id"] == "DH001" and f["from_m"] == 0.0)
+    # Lab text columns read as numbers; Tm '<0.5' becomes zero with that policy: (1.5 x 2 + 0) / 4.
+    assert first["La"] == pytest.approx(750.0) and first["Tm"] == pytest.approx(0.75)
+    assert first["lith"] == "carbonatite" and "azimuth" not in [f.name() for f in layer.fields()]
+
+
 def test_composite_rejects_overlaps_and_writes_nothing(run_algorithm, tables, tmp_path):
     _append_row(tables / "assays.csv", ["DH003", "9", "11"] + ["1"] * 15 + ["x"])
     points = run_algorithm("desurvey", _desurvey_params(tables, tmp_path / "p.gpkg", OVERLAPS=1))["OUTPUT"]
@@ -249,11 +278,44 @@ def test_treo_text_in_element_column(run_algorithm, tables, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def deposit_files(tmp_path_factory):
-    from ree_grade.algorithms.synthetic import generate_deposit, write_deposit
+def deposit(tmp_path_factory):
+    from ree_grade.algorithms.synthetic import generate_deposit
 
-    folder = tmp_path_factory.mktemp("deposit")
-    return write_deposit(generate_deposit("small", seed=0), folder)
+    return generate_deposit("small", seed=0)
+
+
+@pytest.fixture(scope="module")
+def deposit_files(deposit, tmp_path_factory):
+    from ree_grade.algorithms.synthetic import write_deposit
+
+    return write_deposit(deposit, tmp_path_factory.mktemp("deposit"))
+
+
+def _true_positions(deposit, hole, depths, step=0.05):
+    """Positions along a hole by integrating its tangent numerically (0.05 m
+    trapezoid steps), the tangent turning uniformly between survey stations
+    on a great circle: the definition of the minimum-curvature path, computed
+    without the closed form under test. Straight beyond the last station."""
+    collars, surveys = deposit["collars"], deposit["surveys"]
+    i = collars["hole_id"].index(hole)
+    rows = [k for k, h in enumerate(surveys["hole_id"]) if h == hole]
+    md = np.array([surveys["depth"][k] for k in rows] or [0.0])
+    az = np.radians([surveys["azimuth"][k] for k in rows] or [0.0])
+    dip = np.radians([surveys["dip"][k] for k in rows] or [-90.0])
+    stations = np.column_stack([np.cos(dip) * np.sin(az), np.cos(dip) * np.cos(az), np.sin(dip)])
+    s = np.arange(0.0, max(max(depths), md[-1]) + 2 * step, step)
+    k = np.clip(np.searchsorted(md, s, side="right") - 1, 0, len(md) - 1)
+    nxt = np.minimum(k + 1, len(md) - 1)
+    f = np.where(nxt > k, (s - md[k]) / np.where(nxt > k, md[nxt] - md[k], 1.0), 0.0)
+    f = np.clip(f, 0.0, 1.0)
+    beta = np.arccos(np.clip(np.sum(stations[k] * stations[nxt], axis=1), -1, 1))
+    sin_beta = np.where(beta > 1e-12, np.sin(beta), 1.0)
+    a = np.where(beta > 1e-12, np.sin((1 - f) * beta) / sin_beta, 1 - f)
+    b = np.where(beta > 1e-12, np.sin(f * beta) / sin_beta, f)
+    tangent = a[:, None] * stations[k] + b[:, None] * stations[nxt]
+    path = np.vstack([np.zeros(3), np.cumsum(0.5 * step * (tangent[1:] + tangent[:-1]), axis=0)])
+    collar = np.array([collars["x"][i], collars["y"][i], collars["z"][i]])
+    return collar + np.column_stack([np.interp(depths, s, path[:, axis]) for axis in range(3)])
 
 
 def _truth(paths):
@@ -262,7 +324,7 @@ def _truth(paths):
     return {(r["hole_id"], round(float(r["from"]), 2), round(float(r["to"]), 2)): r for r in rows if not r["flag"]}
 
 
-def test_chain_on_the_synthetic_deposit(run_algorithm, deposit_files, tmp_path):
+def test_chain_on_the_synthetic_deposit(run_algorithm, deposit, deposit_files, tmp_path):
     params = {"COLLARS": deposit_files["collars.csv"], "COLLAR_CRS": "EPSG:32648",
               "SURVEYS": deposit_files["surveys.csv"], "INTERVALS": deposit_files["assays.csv"]}
     with pytest.raises(QgsProcessingException, match=r"overlapping pair\(s\) of intervals: hole 'ZK"):
@@ -275,7 +337,11 @@ def test_chain_on_the_synthetic_deposit(run_algorithm, deposit_files, tmp_path):
                if (f["hole_id"], round(f["from_m"], 2), round(f["to_m"], 2)) in truth]
     assert len(matched) >= 0.95 * len(truth)
     offsets = np.array([_xyz(f) - [float(t["x"]), float(t["y"]), float(t["z"])] for f, t in matched])
-    assert np.abs(offsets).max() < 0.01, "midpoints differ from the generator's own minimum-curvature paths"
+    assert np.abs(offsets).max() < 0.01, "midpoints differ from the generator's sample positions"
+    for hole in sorted({f["hole_id"] for f in features})[1::3]:
+        mine = [f for f in features if f["hole_id"] == hole]
+        truth_xyz = _true_positions(deposit, hole, [0.5 * (f["from_m"] + f["to_m"]) for f in mine])
+        np.testing.assert_allclose([_xyz(f) for f in mine], truth_xyz, atol=0.01)
 
     graded = run_algorithm("treo", {"INPUT": points, "OUTPUT": str(tmp_path / "graded.gpkg")})["OUTPUT"]
     sample_treo = {(f["hole_id"], round(f["from_m"], 2)): _value(f, "TREO_pct") for f in _features(graded)[1]}
@@ -289,6 +355,11 @@ def test_chain_on_the_synthetic_deposit(run_algorithm, deposit_files, tmp_path):
     final = run_algorithm("treo", {"INPUT": composites["OUTPUT"], "OUTPUT": str(tmp_path / "final.gpkg")})["OUTPUT"]
     layer, features = _features(final)
     assert layer.crs().authid() == "EPSG:32648" and 500 < len(features) < 1200
+    for hole in sorted({f["hole_id"] for f in features})[::3]:
+        mine = [f for f in features if f["hole_id"] == hole]
+        truth_xyz = _true_positions(deposit, hole, [0.5 * (f["from_m"] + f["to_m"]) for f in mine])
+        # Composite midpoints sit on the hole path, not just near the samples.
+        np.testing.assert_allclose([_xyz(f) for f in mine], truth_xyz, atol=0.01)
     treo = np.array([_value(f, "TREO_pct") or np.nan for f in features])
     assert np.isfinite(treo).mean() > 0.9, "compositing should fill most single missing assays"
     errors = [abs(value / _true_composite(truth, f) - 1) for f, value in zip(features, treo) if np.isfinite(value)]

@@ -174,10 +174,26 @@ def test_interval_errors_name_table_column_and_row():
         dh.read_intervals(_interval_table(**{"from": [0, 4, 0]}), INTERVAL_COLUMNS, collars)
     with pytest.raises(ValueError, match=r"assays: column 'La', row 2: 'abc' is not a number"):
         dh.read_intervals(_interval_table(La=["1000", "abc", "5"]), INTERVAL_COLUMNS, collars)
+    with pytest.raises(ValueError, match=r"assays: column 'from', row 3: negative depth -1"):
+        dh.read_intervals(_interval_table(**{"from": [0, 2, -1]}), INTERVAL_COLUMNS, collars)
     with pytest.raises(ValueError, match=r"assays: column 'to', row 1: the to depth is missing"):
         dh.read_intervals(_interval_table(to=["", 4, 3]), INTERVAL_COLUMNS, collars)
     with pytest.raises(ValueError, match=r"column 'dip' has the name of an output field"):
         dh.read_intervals(_interval_table(dip=[1, 2, 3]), INTERVAL_COLUMNS, collars)
+
+
+def test_parse_distinct_is_parse_numeric():
+    from ree_grade.algorithms.common import parse_numeric
+
+    values = ["1", "<0.5", "1", None, 2.0, "-0.5", "<0.5", 2, ""]
+    fast = dh.parse_distinct(values, "t", "c", negative_is_below_detection=True)
+    slow = parse_numeric(values, "t", "c", negative_is_below_detection=True)
+    np.testing.assert_array_equal(fast.values, slow.values)
+    np.testing.assert_array_equal(fast.below_detection, slow.below_detection)
+    with pytest.raises(ValueError, match=r"t: column 'c', row 3: 'x' is not a number"):
+        dh.parse_distinct(["1", "2", "x", "x"], "t", "c")
+    with pytest.raises(ValueError, match=r"row 2: True is not a number"):
+        dh.parse_distinct([1, True], "t", "c")
 
 
 def test_overlap_policies_and_exact_duplicates():

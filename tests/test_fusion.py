@@ -285,8 +285,9 @@ def test_pipeline_on_the_sample_deposit(run_algorithm, tmp_path):
     fit = run_algorithm("pcafusion", {"INPUT": s["OUTPUT"], "FIELDS": covariates, "N_COMPONENTS": 0,
                                       "VARIANCE": 0.9, "RFF_FEATURES": 16, "LENGTH_SCALE": 200.0, "SEED": 1,
                                       "TRANSFORM_OUT": transform, "OUTPUT": str(tmp_path / "sp.gpkg")})
+    # The fit's own selection is accepted in APPLY, constant fields it left out included.
     applied = run_algorithm("pcafusion", {"INPUT": t["OUTPUT"], "MODE": 1, "TRANSFORM_IN": transform,
-                                          "OUTPUT": str(tmp_path / "tp.gpkg")})
+                                          "FIELDS": covariates, "OUTPUT": str(tmp_path / "tp.gpkg")})
     model = fusion.PCAFusion.load(transform)
     k = fit["COMPONENTS"]
     assert 1 <= k <= len(model.column_names_) and np.cumsum(model.explained_variance_ratio_)[-1] >= 0.9

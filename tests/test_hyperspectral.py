@@ -267,6 +267,28 @@ def read_features(path):
     return bands, names
 
 
+def test_wavelengths_from_band_metadata(tmp_path):
+    import rasterio
+
+    cube = np.full((4, 3, 3), 0.4, np.float32)
+    wavelengths = [0.5, 0.6, 0.7, 0.8]
+    path = write_geotiff(tmp_path / "tags.tif", cube, wavelengths, describe=False)
+    with rasterio.open(path, "r+") as dst:
+        for band, w in enumerate(wavelengths, start=1):
+            dst.update_tags(band, WAVELENGTH=str(w), wavelength_units="micrometers")
+    info = cube_io.describe_cube(path)
+    assert info.wavelength_source == "band metadata" and info.wavelengths.tolist() == [500, 600, 700, 800]
+    path = write_geotiff(tmp_path / "imagery.tif", cube, wavelengths, describe=False)
+    with rasterio.open(path, "r+") as dst:
+        for band, w in enumerate(wavelengths, start=1):
+            dst.update_tags(band, ns="IMAGERY", CENTRAL_WAVELENGTH_UM=str(w))
+    assert cube_io.describe_cube(path).wavelengths.tolist() == [500, 600, 700, 800]
+    override = cube_io.describe_cube(path, "400, 450, 500, 550")
+    assert override.wavelength_source == "WAVELENGTHS parameter" and override.wavelengths[0] == 400
+    with pytest.raises(ValueError, match=r"\(WAVELENGTHS parameter\): 3 wavelengths for a cube of 4 bands"):
+        cube_io.describe_cube(path, "400, 450, 500")
+
+
 def test_streamed_features_equal_the_per_spectrum_function(tmp_path, data_dir):
     cube, wavelengths, _ = mixture_cube(data_dir)
     path = write_geotiff(tmp_path / "cube.tif", cube, wavelengths)
@@ -319,6 +341,26 @@ def test_envi_int16_in_micrometres_matches_the_float_geotiff(tmp_path, data_dir)
     assert np.array_equal(np.isnan(a), np.isnan(b))
     depth = slice(0, 12, 3)
     assert np.nanmax(np.abs(a[depth] - b[depth])) < 2e-3
+
+
+def test_gdal_scale_and_offset_are_applied(tmp_path, data_dir):
+    import rasterio
+
+    cube, wavelengths, _ = mixture_cube(data_dir)
+    stored = np.where(np.isfinite(cube), np.rint((cube - 0.05) * 20000), -32768).astype(np.int16)
+    path = write_geotiff(tmp_path / "int16.tif", stored, wavelengths, nodata=-32768)
+    with rasterio.open(path, "r+") as dst:
+        dst.scales = [1 / 20000] * stored.shape[0]
+        dst.offsets = [0.05] * stored.shape[0]
+    info = cube_io.describe_cube(path)
+    assert (info.scale, info.offset) == (pytest.approx(5e-5), pytest.approx(0.05))
+    cube_io.write_feature_raster(path, str(tmp_path / "int16_f.tif"))
+    cube_io.write_feature_raster(write_geotiff(tmp_path / "f32.tif", cube, wavelengths), str(tmp_path / "f32_f.tif"))
+    a, names = read_features(tmp_path / "int16_f.tif")
+    b, _ = read_features(tmp_path / "f32_f.tif")
+    depth = names.index("hs_nd800_depth")
+    assert np.nanmax(np.abs(a[depth] - b[depth])) < 1e-3
+    assert np.array_equal(np.isnan(a[depth]), np.isnan(b[depth])) and np.isnan(a[depth]).sum() == 2
 
 
 def test_cancel_mid_run_leaves_no_file(tmp_path, data_dir):
@@ -383,16 +425,19 @@ def test_algorithm_writes_named_bands(run_algorithm, tmp_path, data_dir):
     assert bands[names.index("hs_nd800_depth"), 5, 5] == pytest.approx(expected["hs_nd800_depth"], rel=1e-5)
 
 
+def test_algorithm_reads_envi_with_its_header(run_algorithm, tmp_path, data_dir):
+    cube, wavelengths, _ = mixture_cube(data_dir)
+    envi = write_envi_int16(tmp_path, cube, wavelengths)
+    result = run_algorithm("hyperspectralfeatures", {"INPUT": envi, "OUTPUT": str(tmp_path / "features.tif")})
+    bands, names = read_features(result["OUTPUT"])
+    assert len(names) == 22 and names[-1] == "hs_ree_index"
+    expected = spectrum_features(wavelengths, np.rint(cube[:, 7, 9] * 10000) / 10000)
+    assert bands[names.index("hs_nd740_depth"), 7, 9] == pytest.approx(expected["hs_nd740_depth"], rel=1e-4)
+    assert np.isnan(bands[:, 3, 5]).all()
+
+
 def test_algorithm_band_table_and_missing_window_warning(run_algorithm, tmp_path, data_dir):
     from qgis.core import QgsProcessingFeedback
-
-    class Recorder(QgsProcessingFeedback):
-        def __init__(self):
-            super().__init__()
-            self.warnings = []
-
-        def pushWarning(self, text):  # noqa: N802 (QGIS API name)
-            self.warnings.append(text)
 
     cube, wavelengths, _ = mixture_cube(data_dir)
     vnir = wavelengths < 1100
@@ -400,12 +445,12 @@ def test_algorithm_band_table_and_missing_window_warning(run_algorithm, tmp_path
     table = tmp_path / "bands.csv"
     table.write_text("name,group,left_min,left_max,right_min,right_max,window_min,window_max\n"
                      "nd800,REE,762,782,822,845,783,818\ncarb2330,carbonate,2240,2290,2375,2410,2295,2370\n")
-    feedback = Recorder()
+    feedback = QgsProcessingFeedback()
     result = run_algorithm("hyperspectralfeatures", {"INPUT": path, "BAND_TABLE": str(table),
                                                       "OUTPUT": str(tmp_path / "f.tif")}, feedback)
     _, names = read_features(result["OUTPUT"])
     assert names == ["hs_nd800_depth", "hs_nd800_centre", "hs_nd800_area", "hs_ree_index"]
-    assert any("carb2330 left out" in w for w in feedback.warnings)
+    assert "feature carb2330 left out: the sensor (409-1098 nm) does not cover it" in feedback.textLog()
 
 
 def _single_band(tmp_path):

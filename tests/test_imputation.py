@@ -217,11 +217,16 @@ DEPOSIT_FIELDS = ["La", "Ce", "Nd", "Eu", "Tb", "Y", "Sr", "Ba"]
 
 
 @functools.lru_cache(maxsize=1)
-def _deposit_assays():
-    """(parsed assays of DEPOSIT_FIELDS, xyz) of the small sample deposit, made once per session."""
+def _deposit():
+    """The small sample deposit, made once per session."""
     from ree_grade.algorithms.synthetic import generate_deposit
 
-    deposit = generate_deposit("small", seed=0)
+    return generate_deposit("small", seed=0)
+
+
+def _deposit_assays():
+    """(parsed assays of DEPOSIT_FIELDS, xyz of each assay interval)."""
+    deposit = _deposit()
     X = np.column_stack([
         parse_numeric(deposit["assays"][f], "assays", f, negative_is_below_detection=True).values
         for f in DEPOSIT_FIELDS
@@ -318,7 +323,9 @@ def test_jura_through_processing_with_reference(run_algorithm, data_dir, tmp_pat
 
 def _utm_samples():
     rng = np.random.default_rng(11)
-    xyz = np.column_stack([rng.uniform(224000, 225000, 60), rng.uniform(3088000, 3089000, 60), rng.uniform(1000, 1200, 60)])
+    xyz = np.column_stack([
+        rng.uniform(224000, 225000, 60), rng.uniform(3088000, 3089000, 60), rng.uniform(1000, 1200, 60)
+    ])
     la = 1000 + 0.5 * (xyz[:, 0] - 224000) + rng.normal(0, 20, 60)
     ce = 2 * la + rng.normal(0, 30, 60)
     return xyz, la, ce
@@ -349,6 +356,27 @@ def test_targets_in_another_crs_are_reprojected(run_algorithm, tmp_path):
     np.testing.assert_allclose(got["La"], expected[:, 0], rtol=1e-9)
     np.testing.assert_allclose(got["Ce"], expected[:, 1], rtol=1e-9)
     assert got["Ce_imputed"].tolist() == [0.0, 1.0]
+
+
+@pytest.mark.slow
+def test_sample_deposit_lab_text_through_processing(run_algorithm, tmp_path):
+    """Lab cells as text ('', '-0.5' below detection) on a PointZ layer of the sample deposit."""
+    deposit = _deposit()
+    _, xyz = _deposit_assays()
+    fields = ["La", "Tb", "Y"]
+    layer = _point_layer({f: list(deposit["assays"][f]) for f in fields}, xyz, crs=deposit["crs"], kind="string")
+    out = run_algorithm("knnimpute", {
+        "INPUT": layer, "FIELDS": fields, "K": 5, "NEGATIVE_BELOW_DETECTION": True, "OUTPUT": str(tmp_path / "o.gpkg"),
+    })
+    got = _read(out["OUTPUT"], fields + [f + "_imputed" for f in fields])
+    for field in fields:
+        parsed = parse_numeric(deposit["assays"][field], "samples", field, negative_is_below_detection=True)
+        assert np.isfinite(got[field]).all()
+        np.testing.assert_array_equal(got[field + "_imputed"], np.isnan(parsed.values).astype(float))
+        kept = ~np.isnan(parsed.values)
+        np.testing.assert_array_equal(got[field][kept], parsed.values[kept])
+    below = np.array(deposit["assays"]["Tb"]) == "-0.5"
+    assert below.any() and (got["Tb"][below] == 0.25).all() and (got["Tb_imputed"][below] == 0).all()
 
 
 def test_below_detection_text_is_a_value_not_a_gap(run_algorithm, tmp_path):

@@ -242,3 +242,13 @@ def test_sample_deposit_logs_against_truth():
                             assays["hole_id"], assays["from"], assays["to"])
     assert np.mean(joined["log_lith"] == np.asarray(deposit["truth"]["samples"]["lithology"], dtype=object)) >= 0.97
     assert np.mean(joined["log_cover"]) >= 0.99
+
+
+def test_memory_cache_is_bounded(monkeypatch):
+    from ree_grade.algorithms import text_embedding
+
+    monkeypatch.setattr(text_embedding, "MAX_CACHED", 2)
+    embedder = fresh_embedder()
+    vectors = embedder.embed(["grey clay", "white sand", "red gravel"])
+    assert vectors.shape == (3, text_embedding.DIMENSION)
+    assert len(embedder.cache) == 2 and text_hash("red gravel") in embedder.cache

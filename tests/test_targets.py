@@ -195,3 +195,18 @@ def test_algorithm_rebuilds_the_sample_deposit_block_model(run_algorithm, tmp_pa
     made = {(round(r["xc"], 6), round(r["yc"], 6), round(r["zc"], 6)) for r in rows}
     expected = {(round(x, 6), round(y, 6), round(z, 6)) for x, y, z in zip(truth["x"], truth["y"], truth["z"])}
     assert len(rows) == len(truth["x"]) and made == expected
+
+
+def test_algorithm_samples_a_dem_in_another_crs(run_algorithm, tmp_path):
+    # UTM 48S is UTM 48N with 10,000 km more false northing: the same surface.
+    values, transform = _plane_dem()
+    north = _write_dem(str(tmp_path / "n.tif"), values, transform)
+    south = _write_dem(str(tmp_path / "s.tif"), values, from_origin(0.0, 100.0 + 1e7, 10.0, 10.0), "EPSG:32748")
+    counts = []
+    for dem in (north, south):
+        result = run_algorithm("targets", {
+            "MODE": 1, "EXTENT": f"0,100,0,100 [{CRS}]", "ZMIN": 900, "ZMAX": 1200, "DX": 10, "DY": 10, "DZ": 20,
+            "TOPOGRAPHY": dem, "TOPO_SAMPLING": 1, "OUTPUT": str(tmp_path / f"{len(counts)}.gpkg"),
+        })
+        counts.append(sorted(r["block_id"] for r in _features(result["OUTPUT"])[1]))
+    assert counts[0] == counts[1] and len(counts[0]) > 100

@@ -183,3 +183,11 @@ def test_plot_png_and_html(tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     text = page.read_text()
     assert "data:image/png;base64," in text and "azimuth 90, dip 0" in text and "spherical" in text
+
+
+def test_range_at_the_fit_limit_is_reported():
+    """A linear drift has no sill: the fitted range runs to its limit, and the fit says so."""
+    x = np.linspace(0, 100, 200)
+    exp = vg.experimental_variogram(np.column_stack([x, np.zeros(200)]), x * 0.1, 5.0, 10)
+    fit = vg.fit_variogram(exp, ["spherical"], nugget=0.0)
+    assert fit.warnings and "major range reached the fit's limit" in fit.warnings[0]
