@@ -9,6 +9,7 @@ from qgis.core import QgsProcessingAlgorithm, QgsProcessingException
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..algorithms.common import Cancelled
+from .styles import style_outputs_on_load
 
 GROUPS = {
     "preparation": "Data preparation",
@@ -92,7 +93,9 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
         self._cleanup_paths = []
         try:
-            return self.process(parameters, context, feedback)
+            results = self.process(parameters, context, feedback)
+            style_outputs_on_load(results, context)
+            return results
         except Cancelled:
             self._remove_partial_outputs()
             raise QgsProcessingException(self.tr("Cancelled by the user; no output was written.")) from None
