@@ -17,8 +17,13 @@ range as `s` instead reads as "one range away counts like an unrelated sample".
 
 The estimate is the inverse-distance weighted (or plain) mean of the k donors'
 values; donors at distance 0 take all the weight. Exact: every donor is
-compared with every target, in chunks of target rows, with the squared distances
-built from matrix products as scikit-learn's `nan_euclidean_distances` does.
+compared with every target, in blocks of target rows (a thread per core), with
+the squared distances built from matrix products as scikit-learn's
+`nan_euclidean_distances` does. Targets with none of the fields (prediction
+targets usually) are ranked by space alone, so those go through a k-d tree.
+A spatial k-d tree cannot prune the general case: close samples still differ
+by the nugget, so the feature term keeps the k-th distance large compared with
+the spatial term of any donor within a useful radius.
 """
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -131,7 +136,7 @@ class KNNImputer3D:
         donor_sets = [np.flatnonzero(np.isfinite(self.donors_[:, j])) for j in range(len(self.fields_))]
         rows = np.flatnonzero(missing.any(axis=1))
         if float(self.spatial_weight) > 0:
-            rows = self._impute_blank_rows(filled, xyz, missing, rows, donor_sets)
+            rows = self._impute_blank_rows(filled, xyz, missing, rows, donor_sets, should_stop)
         chunk = max(1, _CHUNK_CELLS // max(len(self.donors_), 1))
         blocks = [rows[start:start + chunk] for start in range(0, len(rows), chunk)]
         donor_terms = self._donor_terms()
@@ -149,7 +154,7 @@ class KNNImputer3D:
                 report_progress(progress, (done + 1) / len(blocks))
         return filled, missing
 
-    def _impute_blank_rows(self, filled, xyz, missing, rows, donor_sets):
+    def _impute_blank_rows(self, filled, xyz, missing, rows, donor_sets, should_stop=None):
         """Fill the rows that have none of the fields (prediction targets often
         have none) by a k-d tree, and return the rows still to do.
 
@@ -164,6 +169,7 @@ class KNNImputer3D:
         k, w = int(self.k), float(self.spatial_weight)
         unresolved = np.zeros(len(filled), dtype=bool)
         for j, donors in enumerate(donor_sets):
+            check_cancelled(should_stop)
             fetch = min(len(donors), k + _TIE_MARGIN)
             distance, index = cKDTree(self.donor_xyz_[donors]).query(xyz[blank], fetch)
             distance, index = distance.reshape(len(blank), fetch), index.reshape(len(blank), fetch)

@@ -6,10 +6,13 @@ and benchmark the plugin.
 API (names are stable; other stages rely on them)
 -----------------------------------------------
 ``generate_deposit(preset="small", seed=0, progress=None, should_stop=None) -> Deposit``
-    `preset` is one of PRESETS: ``small`` (tests, seconds), ``demo`` (about 200
-    holes, bundled in sample_data/demo), ``large`` (benchmarks: > 20,000 2 m
-    composites, a 1000 x 1000-pixel, 609-band cube). Same preset and seed give
-    identical output.
+    `preset` is one of PRESETS: ``small`` (tests: 16 holes, about 1,300 assay
+    rows, an 80 x 120-pixel cube, about a second), ``demo`` (200 holes, about
+    27,000 assay rows, a 100 x 135-pixel cube; bundled in sample_data/demo),
+    ``large`` (benchmarks: 500 holes, about 87,000 assay rows or 67,000 2 m
+    composites, a 1000 x 1000-pixel, 609-band float32 cube; about a minute of
+    CPU and under 1 GB of memory to generate and write). Same preset and seed
+    give identical output.
 ``write_deposit(deposit, folder, progress=None, should_stop=None) -> dict``
     writes the files below (each atomically) and returns {name: path}.
 
@@ -24,13 +27,14 @@ A `Deposit` is a dataclass that also reads like a dict (``deposit["assays"]``):
 - ``assays``: {hole_id, from, to, La, Ce, Pr, Nd, Sm, Eu, Gd, Tb, Dy, Ho, Er,
   Tm, Yb, Lu, Y, Sr, Ba, F}; element cells are strings as a lab CSV has them
   (ppm): numbers, "<0.5" or "-0.5" below detection (the notation alternates
-  between lab batches of 20-80 consecutive samples), "" missing (about 5 %); a few exact duplicate rows and a few
-  intervals overlapping the one above.
+  between lab batches of 20-80 consecutive samples), "" missing (about 5 %);
+  a few exact duplicate rows and a few intervals overlapping the one above.
 - ``logs``: {hole_id, from, to, description}: free text by four loggers.
 - ``geology``: list of (unit code, shapely Polygon) covering the map extent;
   ``units``: the stable list of (code, description) (synthetic_geology.UNITS:
   carbonatite, breccia, syenite, fenite, granite, dyke).
-- ``faults``: list of shapely LineString; ``fault_names`` beside them.
+- ``faults``: list of shapely LineString; ``fault_names`` and ``fault_dips``
+  ((dip, dip direction) in degrees) beside them.
 - ``cube``: a `synthetic_spectra.Cube`: ``reflectance`` (bands, rows, cols)
   float32, ``wavelengths_nm``, ``fwhm_nm``, ``transform`` (rasterio Affine),
   ``crs``; ``rows(r0, r1)``/``blocks()`` give it piecewise (use these for
@@ -47,8 +51,8 @@ A `Deposit` is a dataclass that also reads like a dict (``deposit["assays"]``):
   barite_pct, fluoritisation, baritisation, fenitisation, weathering (classes
   0-3, synthetic_logs.INTENSITY_NAMES: none, weak, moderate, strong), pervasive,
   main_alteration}, one row per log row (logger: synthetic_logs.LOGGERS);
-  ``surface`` {TREO_pct, lithology (rows, cols) at the cube's pixels,
-  abundances (endmember -> (rows, cols))}.
+  ``surface`` {TREO_pct, lithology (index into UNITS) as (rows, cols) arrays
+  at the cube's pixels, abundances (endmember -> (rows, cols) area fraction)}.
 
 Grades are TREO % (oxides, with the factors of `oxides`); the grade
 model is described in synthetic_geology; the cube mixes USGS splib07 spectra
@@ -104,6 +108,7 @@ class Deposit:
     units: tuple
     faults: list
     fault_names: list
+    fault_dips: list
     cube: Cube
     truth: dict
     params: dict = field(default_factory=dict)
@@ -133,7 +138,7 @@ def generate_deposit(preset="small", seed=0, progress=None, should_stop=None):
     report_progress(progress, 0.35)
     check_cancelled(should_stop)
     geology = map_geology(model, extent, params["map_cell"])
-    faults, fault_names = _faults(model, extent)
+    faults, fault_names, fault_dips = _faults(model, extent)
     report_progress(progress, 0.45)
     cube, surface = _cube(rngs[4], model, extent, params, int(seed))
     report_progress(progress, 0.6)
@@ -143,7 +148,8 @@ def generate_deposit(preset="small", seed=0, progress=None, should_stop=None):
     truth = {"blocks": blocks, "block_grid": grid, "samples": drilling["truth_samples"],
              "logs": drilling["truth_logs"], "surface": surface}
     return Deposit(CRS, preset, int(seed), extent, drilling["collars"], drilling["surveys"], drilling["assays"],
-                   drilling["logs"], geology, UNITS, faults, fault_names, cube, truth, dict(params))
+                   drilling["logs"], geology, UNITS, faults, fault_names, fault_dips, cube, truth,
+                   dict(params))
 
 
 def _extent(params):
@@ -311,14 +317,15 @@ def _faults(model, extent):
     from shapely.geometry import LineString, box
 
     frame = box(*extent)
-    lines, names = [], []
-    for name, vertices in model.fault_traces(extent):
+    lines, names, dips = [], [], []
+    for name, vertices, dip, dip_direction in model.fault_traces(extent):
         clipped = LineString(vertices).intersection(frame)
         if clipped.is_empty or clipped.geom_type != "LineString":
             continue
         lines.append(clipped)
         names.append(name)
-    return lines, names
+        dips.append((dip, dip_direction))
+    return lines, names, dips
 
 
 # --- hyperspectral cube --------------------------------------------------------

@@ -10,8 +10,10 @@ baritisation, fenitisation, weathering, iron oxides) and the TREO grade.
 
 Grade (TREO %, oxide) = exp(L) where
     L = mu[lithology] + 0.8 * core * shoots + 0.45 * fluoritisation
-        + 0.25 * baritisation + sigma[lithology] * G
-with `core` a Gaussian of the distance to the carbonatite dyke zone (45 m),
+        + 0.25 * baritisation + sigma[lithology] * G   (capped at ln 25 %)
+with mu = ln of 1.1, 0.9, 0.28, 0.10, 0.035, 0.02 % (carbonatite, breccia,
+syenite, fenite, granite, dyke; the dyke is post-mineral and gets no uplift),
+`core` a Gaussian of the distance to the carbonatite dyke zone (45 m),
 `shoots` plunging ore shoots along strike, and G a seeded Gaussian random
 field (Matern 3/2 by random Fourier features, anisotropic: 180 m along strike,
 120 m down dip, 35 m across). A sample adds a nugget exp(e - s^2/2), e ~ N(0,
@@ -241,8 +243,9 @@ class DepositModel:
 
     # --- map --------------------------------------------------------------
     def fault_traces(self, extent, step=10.0):
-        """(name, (n, 2) vertices) of the surface traces of the main fault and
-        the cross faults, long enough to cross `extent` (xmin, ymin, xmax, ymax)."""
+        """(name, (n, 2) vertices, dip, dip direction) of the surface traces of
+        the main fault and the (vertical) cross faults, long enough to cross
+        `extent` (xmin, ymin, xmax, ymax); angles in degrees."""
         xmin, ymin, xmax, ymax = extent
         span = 2.0 * np.hypot(xmax - xmin, ymax - ymin)
         t = np.arange(-span / 2, span / 2 + step, step)
@@ -252,9 +255,10 @@ class DepositModel:
             z = self.topography(xy[:, 0], xy[:, 1])
             _, _, d = self._frame(np.column_stack([xy, z]))
             s = s - d / (self.n_h[:2] @ self.normal[:2])
-        traces = [("main fault", xy)]
+        traces = [("main fault", xy, FAULT_DIP_DEG, DIP_DIRECTION_DEG % 360.0)]
         points, azimuths = self.cross_faults
         for index, (point, azimuth) in enumerate(zip(points, azimuths), start=1):
             direction = unit_vector(azimuth)[:2]
-            traces.append((f"cross fault {index}", point[None, :] + t[:, None] * direction[None, :]))
+            line = point[None, :] + t[:, None] * direction[None, :]
+            traces.append((f"cross fault {index}", line, 90.0, round(float(azimuth + 90.0) % 360.0, 1)))
         return traces

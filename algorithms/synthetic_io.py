@@ -44,7 +44,9 @@ def write_all(deposit, folder, progress=None, should_stop=None):
         write_csv(paths[name], table, columns)
     report_progress(progress, 0.1)
     write_truth_npz(paths["truth_blocks.npz"], deposit.truth)
-    write_geopackage(paths["geology.gpkg"], deposit.geology, deposit.faults, deposit.fault_names, deposit.crs)
+    faults = [({"name": name, "dip": dip, "dip_dir": direction}, line)
+              for name, (dip, direction), line in zip(deposit.fault_names, deposit.fault_dips, deposit.faults)]
+    write_geopackage(paths["geology.gpkg"], deposit.geology, faults, deposit.crs)
     report_progress(progress, 0.15)
     dtype = deposit.params.get("cube_dtype", "int16")
     write_cube_geotiff(paths["cube.tif"], deposit.cube, dtype, _sub(progress, 0.15, 0.6), should_stop)
@@ -124,13 +126,17 @@ def _remove(*paths):
                 os.remove(candidate)
 
 
-def write_geopackage(path, geology, faults, fault_names, crs):
-    """Layers `lithology` (polygons: unit, description) and `faults` (lines:
-    name), written with OGR."""
-    from osgeo import ogr, osr
+def write_geopackage(path, geology, faults, crs):
+    """Layers `lithology` (polygons: unit, description) from (unit, Polygon)
+    pairs and `faults` (lines: name, dip, dip_dir) from (attributes,
+    LineString) pairs, written with OGR."""
+    from osgeo import gdal, ogr, osr
 
     tmp = _temporary(path)
     os.remove(tmp)
+    # A fixed timestamp keeps the file byte-identical for the same deposit.
+    previous = gdal.GetConfigOption("OGR_CURRENT_DATE")
+    gdal.SetConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z")
     try:
         driver = ogr.GetDriverByName("GPKG")
         dataset = driver.CreateDataSource(tmp)
@@ -143,12 +149,16 @@ def write_geopackage(path, geology, faults, fault_names, crs):
         _add_features(lith, [({"unit": unit, "description": descriptions[unit]}, poly) for unit, poly in geology])
         lines = dataset.CreateLayer("faults", srs, ogr.wkbLineString)
         lines.CreateField(ogr.FieldDefn("name", ogr.OFTString))
-        _add_features(lines, [({"name": name}, line) for name, line in zip(fault_names, faults)])
+        lines.CreateField(ogr.FieldDefn("dip", ogr.OFTReal))
+        lines.CreateField(ogr.FieldDefn("dip_dir", ogr.OFTReal))
+        _add_features(lines, faults)
         dataset = None
         _publish(tmp, path)
     except BaseException:
         _remove(tmp)
         raise
+    finally:
+        gdal.SetConfigOption("OGR_CURRENT_DATE", previous)
 
 
 def _add_features(layer, rows):
@@ -297,7 +307,7 @@ CRS: {deposit.crs} (WGS 84 / UTM zone 48N), metres. Extent: {json.dumps(deposit.
 | surveys.csv | hole_id, depth (m along hole), azimuth (deg from grid north), dip (deg, negative down). Vertical holes have no rows. |
 | assays.csv | hole_id, from, to (m), {', '.join(ASSAY_ELEMENTS)} in ppm as the lab reports them: below detection as `<DL` or `-DL` (by lab batch), empty = not analysed / missing (~5 %), a few exact duplicate rows and intervals overlapping the one above. Detection limits (ppm): {limits}. |
 | logs.csv | hole_id, from, to, description: free-text core logs by four loggers (lithology, alteration and intensity, mineral percentages, abbreviations and spelling variants) |
-| geology.gpkg | layer `lithology` (polygons: unit, description; units {', '.join(c for c, _ in UNITS)}) covering the extent; layer `faults` (lines: name) |
+| geology.gpkg | layer `lithology` (polygons: unit, description; units {', '.join(c for c, _ in UNITS)}) covering the extent; layer `faults` (lines: name, dip and dip_dir in degrees) |
 | cube.tif | reflectance, {bands} bands x {rows} rows x {cols} cols, {'int16 = reflectance x 10000 (band scale 0.0001)' if dtype == 'int16' else 'float32 reflectance'}, {tif_size / 2**20:.0f} MiB of pixel data. Band descriptions name the wavelength; band metadata `wavelength`, `fwhm` (nm) and IMAGERY `CENTRAL_WAVELENGTH_UM`, `FWHM_UM`; dataset metadata `wavelength`, `fwhm` lists (ENVI style). |
 | cube_envi.img/.hdr | the same cube as ENVI BSQ int16 (reflectance scale factor 10000, data ignore value {NODATA_INT16}), header with wavelength/fwhm in nm |
 | truth_samples.csv | the true TREO_pct of every assay row (same order), its midpoint x, y, z, lithology and d_fault (signed distance to the main fault plane, m); flag = duplicate / overlap / empty |

@@ -170,8 +170,8 @@ spherical structures in {three['t_fit']:.1f} s: {three['model']}{fit_note}. 2 th
 Every block of the first run used {three['mean_n']:.0f} samples. Block kriging variance is
 {three['block_variance_ratio']:.2f} x the point kriging variance on average. Agreement with PyKrige's
 `OrdinaryKriging3D` (moving window) to 1e-8 relative is a test (`tests/test_kriging.py`, 50 samples):
-its constructor's leave-one-out statistics make large n impractical. MIK against OK is not measured here
-(no MIK yet).
+its constructor's leave-one-out statistics make large n impractical. MIK against OK is measured by
+`bench/bench_mik.py`.
 
 The machine's 2 cores were shared with other engineers' work during the run (1-minute load average
 {load:.1f} at the start), so wall-clock times are inflated by waiting for a core; CPU time is what each

@@ -11,15 +11,9 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
-PLUGINS_DIR = REPO / ".qgis-plugins"
+sys.path.insert(0, str(REPO))
 
-
-def _import_plugin():
-    link = PLUGINS_DIR / "ree_grade"
-    if not link.exists():
-        PLUGINS_DIR.mkdir(exist_ok=True)
-        link.symlink_to(REPO, target_is_directory=True)
-    sys.path.insert(0, str(PLUGINS_DIR))
+from bench.common import import_plugin  # noqa: E402 (needs the repository on the path)
 
 
 def write_resampled_spectra(path):
@@ -39,7 +33,7 @@ def write_resampled_spectra(path):
 
 
 def main():
-    _import_plugin()
+    import_plugin()
     from ree_grade.algorithms.synthetic import DEMO_SEED, generate_deposit, write_deposit
 
     write_resampled_spectra(REPO / "sample_data" / "spectra" / "resampled_aviris.csv")

@@ -137,6 +137,26 @@ def test_saved_reference_imputes_targets_as_the_fitted_model(tmp_path):
         KNNImputer3D.load(str(path))
 
 
+@pytest.mark.parametrize("w, weights", [(0.3, "distance"), (1.0, "uniform")])
+def test_blank_targets_by_kd_tree_equal_the_full_search(monkeypatch, w, weights):
+    """Targets with none of the fields take the k-d tree path; it must choose
+    the same donors, ties (a regular grid, a duplicated sample) included."""
+    rng = np.random.default_rng(0)
+    grid = np.array([[x, y, 0.0] for x in range(12) for y in range(12)], dtype=float)
+    xyz = np.vstack([grid, rng.uniform(0, 11, (300, 3))])
+    X = rng.normal(size=(len(xyz), 3))
+    X[rng.random(X.shape) < 0.2] = np.nan
+    xyz[200], X[200] = xyz[150], X[150]
+    targets = np.full((400, 3), np.nan)
+    targets[:40, 0] = 0.5
+    target_xyz = np.vstack([grid[:100] + [0.5, 0.5, 0.0], xyz[150:151], rng.uniform(0, 11, (299, 3))])
+    model = KNNImputer3D(4, w, weights=weights).fit(X, xyz, list("abc"))
+    fast, _ = model.transform(targets, target_xyz)
+    monkeypatch.setattr(KNNImputer3D, "_impute_blank_rows", lambda self, filled, xyz, missing, rows, sets, stop: rows)
+    full, _ = model.transform(targets, target_xyz)
+    np.testing.assert_allclose(fast, full, rtol=1e-12, atol=1e-12)
+
+
 def test_targets_without_any_value_take_their_spatial_neighbours():
     X = np.array([[1.0], [2.0], [3.0]])
     xyz = np.array([[0.0, 0, 0], [10.0, 0, 0], [20.0, 0, 0]])

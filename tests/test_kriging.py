@@ -280,3 +280,15 @@ def test_nearly_singular_systems_are_flagged():
     nugget = VariogramModel(0.01, [Structure("gaussian", 1.0, 100.0)])
     out = OrdinaryKriging(nugget, max_samples=30).fit(xy, values).predict(targets)
     assert out["n_unstable"] == 0 and np.all(np.abs(out["estimate"]) < 3)
+
+
+def test_cancel_stops_prediction():
+    from ree_grade.algorithms.common import Cancelled
+
+    xy, values = random_2d(100)
+    ok = OrdinaryKriging(spherical(), max_samples=8, chunk_size=50).fit(xy, values)
+    fractions = []
+    ok.predict(np.random.default_rng(1).uniform(0, 100, (500, 2)), progress=fractions.append)
+    assert fractions[-1] == 1.0 and fractions == sorted(fractions)
+    with pytest.raises(Cancelled):
+        ok.predict(np.zeros((500, 2)), should_stop=lambda: True)

@@ -183,3 +183,39 @@ def test_kriging_bad_input(run_algorithm, walker_layer, model_file, tmp_path):
     with pytest.raises(QgsProcessingException, match="kind is 'boxcox', expected 'variogram'"):
         run_algorithm("ordinarykriging", dict(base, TARGETS=targets, VARIOGRAM=str(wrong)))
     assert not (tmp_path / "b.gpkg").exists()
+
+
+def test_kriging_3d_blocks_from_pointz_layers(run_algorithm, tmp_path):
+    """3D block kriging through Processing on the small sample deposit: PointZ
+    samples and block centroids, fixed-nugget variogram along the axes."""
+    from qgis.core import NULL, QgsVectorLayer
+
+    from ree_grade.algorithms.synthetic import generate_deposit
+
+    deposit = generate_deposit("small", seed=0)
+    s, b = deposit.truth["samples"], deposit.truth["blocks"]
+    xyz = np.column_stack([s["x"], s["y"], s["z"]])
+    samples = point_layer(xyz, ["TREO_pct:double", "hole_id:string"],
+                          [[float(g), h] for g, h in zip(s["TREO_pct"], s["hole_id"])], crs=deposit.crs)
+    variogram = run_algorithm("variogram", {
+        "INPUT": samples, "FIELD": "TREO_pct", "DIMENSION": 1, "LAG": 10.0, "N_LAGS": 12, "DIRECTIONS": "axes",
+        "ANGLE_TOLERANCE": 30.0, "NUGGET": 1, "NUGGET_VALUE": 0.2, "MODEL_OUT": str(tmp_path / "v3.json"),
+    })
+    model, header = load_variogram(variogram["MODEL_OUT"])
+    assert model.nugget == 0.2 and header["metadata"]["dimensions"] == 3
+    centroids = np.column_stack([b["x"], b["y"], b["z"]])[::150][:300]
+    blocks = point_layer(centroids, ["block:integer"], [[i] for i in range(len(centroids))], crs=deposit.crs)
+    result = run_algorithm("ordinarykriging", {
+        "INPUT": samples, "FIELD": "TREO_pct", "HOLE_FIELD": "hole_id", "VARIOGRAM": variogram["MODEL_OUT"],
+        "TARGETS": blocks, "SEARCH_MAJOR": 200.0, "SEARCH_SEMI": 200.0, "SEARCH_MINOR": 80.0, "MIN_SAMPLES": 4,
+        "MAX_SAMPLES": 20, "MAX_PER_HOLE": 5, "BLOCK_SIZE": "25, 25, 10", "DISCRETISATION": "2, 2, 2",
+        "OUTPUT": str(tmp_path / "blocks.gpkg"),
+    })
+    features = QgsVectorLayer(result["OUTPUT"], "b", "ogr").getFeatures()
+    got = np.array([[np.nan if f.attribute("ok_estimate") in (None, NULL) else f["ok_estimate"], f["ok_n"]]
+                    for f in features], dtype=float)
+    expected = OrdinaryKriging(model, SearchEllipse((200.0, 200.0, 80.0)), 4, 20, 5, (2, 2, 2)).fit(
+        xyz, np.asarray(s["TREO_pct"], float), holes=s["hole_id"]).predict(centroids, block_size=(25.0, 25.0, 10.0))
+    np.testing.assert_allclose(got[:, 0], expected["estimate"], rtol=1e-9)
+    np.testing.assert_array_equal(got[:, 1], expected["n_used"])
+    assert np.isfinite(got[:, 0]).sum() > 50

@@ -279,6 +279,8 @@ def test_geopackage_has_lithology_and_fault_layers(written):
     fields = [lith.GetLayerDefn().GetFieldDefn(i).GetName() for i in range(lith.GetLayerDefn().GetFieldCount())]
     assert fields == ["unit", "description"]
     assert {f.GetField("unit") for f in lith} <= set(UNIT_CODES) and faults.GetFeatureCount() >= 2
+    main = next(iter(faults))
+    assert main.GetField("name") == "main fault" and main.GetField("dip") == 75.0
 
 
 def test_geotiff_carries_wavelengths_and_scale(deposit, written):
