@@ -115,15 +115,10 @@ class MultipleIndicatorKrigingAlgorithm(OrdinaryKrigingAlgorithm):
             results[self.OUTPUT] = write_appended(self, parameters, context, self.OUTPUT, targets, columns, feedback)
         if template is not None:
             require("rasterio")
-            from ..algorithms.raster_io import template_grid, write_bands
+            from ..algorithms.raster_io import write_bands
 
             path = self.parameterAsOutputLayer(parameters, self.OUTPUT_RASTER, context)
-            s_xyz = xyz_in_crs(xyz, samples.sourceCrs(), template.crs(), context, feedback, label)
-            profile, gx, gy = template_grid(template.source())
-            elevation = parameters.get(self.TEMPLATE_ELEVATION)
-            gz = np.full(len(gx), self.parameterAsDouble(parameters, self.TEMPLATE_ELEVATION, context)
-                         if elevation not in (None, "") else np.nan)
-            s_xyz, t_xyz = self._dimension(s_xyz, np.column_stack([gx, gy, gz]), label, feedback)
+            profile, s_xyz, t_xyz = self._template_targets(parameters, context, feedback, xyz, samples, template, label)
             summary = self._estimate(mik, s_xyz, values[field], holes, t_xyz, block, cutoffs, label, feedback, 50, 95)
             shape = (profile["height"], profile["width"])
             self.remove_on_failure(path)

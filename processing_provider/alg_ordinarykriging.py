@@ -164,21 +164,29 @@ class OrdinaryKrigingAlgorithm(REEGradeAlgorithm):
 
     def _raster(self, parameters, context, feedback, kriging, xyz, values, holes, template, samples, block, label):
         require("rasterio")
-        from ..algorithms.raster_io import template_grid, write_bands
+        from ..algorithms.raster_io import write_bands
 
         path = self.parameterAsOutputLayer(parameters, self.OUTPUT_RASTER, context)
-        s_xyz = xyz_in_crs(xyz, samples.sourceCrs(), template.crs(), context, feedback, label)
-        profile, gx, gy = template_grid(template.source())
-        elevation = parameters.get(self.TEMPLATE_ELEVATION)
-        gz = np.full(len(gx), self.parameterAsDouble(parameters, self.TEMPLATE_ELEVATION, context)
-                     if elevation not in (None, "") else np.nan)
-        s_xyz, t_xyz = self._dimension(s_xyz, np.column_stack([gx, gy, gz]), label, feedback)
+        profile, s_xyz, t_xyz = self._template_targets(parameters, context, feedback, xyz, samples, template, label)
         out = self._krige(kriging, s_xyz, values, holes, t_xyz, block, label, feedback, 50, 95)
         shape = (profile["height"], profile["width"])
         bands = np.stack([out[name].astype(float).reshape(shape) for name in ("estimate", "variance", "slope", "n_used")])
         self.remove_on_failure(path)
         write_bands(path, bands, list(BANDS), profile["transform"], profile["crs"])
         return path
+
+    def _template_targets(self, parameters, context, feedback, xyz, samples, template, label):
+        """(template profile, sample xyz, cell-centre xyz) in the template's CRS,
+        at TEMPLATE ELEVATION when given (3D), else flat."""
+        from ..algorithms.raster_io import template_grid
+
+        s_xyz = xyz_in_crs(xyz, samples.sourceCrs(), template.crs(), context, feedback, label)
+        profile, gx, gy = template_grid(template.source())
+        elevation = parameters.get(self.TEMPLATE_ELEVATION)
+        gz = np.full(len(gx), self.parameterAsDouble(parameters, self.TEMPLATE_ELEVATION, context)
+                     if elevation not in (None, "") else np.nan)
+        s_xyz, t_xyz = self._dimension(s_xyz, np.column_stack([gx, gy, gz]), label, feedback)
+        return profile, s_xyz, t_xyz
 
     def _krige(self, kriging, xyz, values, holes, targets, block, label, feedback, start, end):
         kriging.fit(xyz, values, holes, label=label)
