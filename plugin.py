@@ -35,7 +35,10 @@ class REEGradePlugin:
     def initProcessing(self):  # noqa: N802 (QGIS API name)
         if self.provider is None:
             self.provider = REEGradeProvider()
-            QgsApplication.processingRegistry().addProvider(self.provider)
+            # A second copy of the plugin (or a provider a test registered) owns
+            # the id already; QGIS then deletes ours, so drop the reference.
+            if not QgsApplication.processingRegistry().addProvider(self.provider):
+                self.provider = None
 
     def initGui(self):  # noqa: N802 (QGIS API name)
         self.initProcessing()
