@@ -25,6 +25,24 @@ def _link_plugin():
 _link_plugin()
 
 
+def pytest_sessionfinish(session, exitstatus):
+    session.config._ree_exit_status = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    """Leave without the interpreter's final clean-up. When an algorithm raises,
+    QGIS's binding keeps a reference to the Python traceback, whose frames reach
+    back into the test and keep its layers alive; finalising those after QGIS
+    has shut down segfaults, turning a green run into exit code 139. Everything
+    is reported by now, so exiting directly loses nothing."""
+    status = getattr(config, "_ree_exit_status", None)
+    if status is not None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+
+
 @pytest.fixture(scope="session")
 def data_dir():
     return DATA
