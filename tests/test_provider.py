@@ -56,5 +56,5 @@ def test_readme_lists_every_algorithm(provider):
     from conftest import REPO
 
     readme = (REPO / "README.md").read_text()
-    missing = [a.name() for a in provider.algorithms() if f"`reegrade:{a.name()}`" not in readme]
+    missing = [a.name() for a in provider.algorithms() if f"reegrade:{a.name()}" not in readme]
     assert not missing, f"README.md lacks {missing}; run scripts/readme_algorithms.py"
