@@ -47,7 +47,7 @@ test: setup
 	$(QGIS_ENV) $(PY) -m pytest tests
 
 demo: setup
-	$(QGIS_ENV) QGIS_PROCESS=$(QGIS_PROCESS) PY=$(PY) scripts/demo.sh demo_output
+	$(QGIS_ENV) $(PY) scripts/demo.py demo_output
 
 bench: setup
 	$(QGIS_ENV) $(PY) bench/run_all.py

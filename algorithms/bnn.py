@@ -13,10 +13,12 @@ means and sds (stored). Hidden layers of ReLU units (default 64, 64, 64) and a
 heteroscedastic Gaussian head (mu, sigma): the grade is lognormal given the
 weights, the method's assumption. sigma lies between `sigma_floor` and
 `sigma_max` (a sigmoid; default at most the sd of the training log-grades, no
-prediction being vaguer than the data's own spread), and predicted means stay
-within the training log-grade range widened by half an sd: a ReLU network
-extrapolates linearly, and exp(mu + sigma^2 / 2) would turn that into absurd
-grades far from the data.
+prediction being vaguer than the data's own spread). A ReLU network
+extrapolates linearly and exp(mu + sigma^2 / 2) would turn that into absurd
+grades far from the data, so at prediction each feature is clipped to its
+training range (the network holds its value at the edge of the data) and the
+predicted means stay within the training log-grade range widened by half an sd
+(before the recalibration stretch, which may widen both by its factor).
 
 - method "bnn": every weight and bias has a Gaussian prior N(0, prior_sd^2) and
   a mean-field Gaussian posterior (mu, sigma = softplus(rho)), trained by
@@ -30,7 +32,8 @@ grades far from the data.
   trained side by side as one batched network; the predictive is the mixture
   over members.
 
-Early stopping watches the validation NLL on holes held out whole
+Early stopping watches the validation NLL (of the network at the posterior
+means, for the BNN) on holes held out whole
 (`grouped_split.group_holdout`), never random rows, since neighbouring
 intervals of a hole leak. Optional recalibration fits one factor k on those
 held-out holes that stretches each target's log-space mixture about its mean
@@ -141,6 +144,7 @@ class BNNRegressor:
         self.x_mean_ = X.mean(axis=0)
         sd = X.std(axis=0)
         self.x_sd_ = np.where(sd > 0, sd, 1.0)
+        self.x_bounds_ = (X.min(axis=0), X.max(axis=0))
         z = np.log(y)
         self.y_mean_, self.y_sd_ = float(z.mean()), float(z.std())
         if not self.y_sd_ > 0:
@@ -167,7 +171,7 @@ class BNNRegressor:
     def _calibrate(self, x_valid, z_valid):
         """Fit the spread factor on the held-out holes (1 without
         RECALIBRATE) and record their coverage error and NLL before and after."""
-        mu, sigma = self._predict_standardised(x_valid, self.n_samples, self.seed)
+        mu, sigma = self._components(torch.split(x_valid, PREDICT_BATCH), self.n_samples, self.seed)
         self.scale_ = fit_spread_scale(mu, sigma, z_valid) if self.recalibrate else 1.0
         stretched = _stretch(mu, sigma, self.scale_)
         self.validation_ = {
@@ -197,11 +201,12 @@ class BNNRegressor:
         posterior weight samples (bnn) or members (ensemble), recalibrated."""
         X = as_columns(X, self.feature_names_, label)
         check_finite(X, self.feature_names_, label, row_offset)
-        xs = torch.as_tensor((X - self.x_mean_) / self.x_sd_, dtype=torch.float32)
         n_samples = self.n_samples if n_samples is None else int(n_samples)
         seed = self.seed if seed is None else int(seed)
+        # Standardised batch by batch, so the float copies stay in cache.
+        batches = (self._standardised(X[start:start + PREDICT_BATCH]) for start in range(0, len(X), PREDICT_BATCH))
         with deterministic_torch(self.n_threads):
-            mu, sigma = self._predict_standardised(xs, n_samples, seed)
+            mu, sigma = self._components(batches, n_samples, seed)
         mu, sigma = _stretch(mu, sigma, self.scale_)
         return mu * self.y_sd_ + self.y_mean_, sigma * self.y_sd_
 
@@ -224,13 +229,19 @@ class BNNRegressor:
             return lognormal_mixture_summary(np.zeros((1, 0)), np.ones((1, 0)), cutoffs)
         return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
 
-    def _predict_standardised(self, xs, n_samples, seed):
-        """float64 (mu, sigma) in standardised log units, (components, n)."""
+    def _standardised(self, X):
+        """float32 tensor of X clipped to the training range and standardised."""
+        return torch.from_numpy(((np.clip(X, *self.x_bounds_) - self.x_mean_) / self.x_sd_).astype(np.float32))
+
+    def _components(self, batches, n_samples, seed):
+        """float64 (mu, sigma) in standardised log units, (components, n), of
+        the standardised input batches, all with the same weight draws."""
         weights, biases = self.component_weights(n_samples, seed)
-        mus, sigmas = [], []
+        empty = torch.zeros((weights[0].shape[0], 0), dtype=torch.float64)
+        mus, sigmas = [empty], [empty]
         with torch.no_grad():
-            for start in range(0, len(xs), PREDICT_BATCH):
-                out = stacked_forward(xs[start:start + PREDICT_BATCH], weights, biases)
+            for xs in batches:
+                out = stacked_forward(xs, weights, biases)
                 mus.append(out[..., 0].double().clamp(*self.mu_bounds_))
                 sigmas.append(_spread(out[..., 1], self.sigma_floor, self.sigma_max).double())
         return torch.cat(mus, dim=1).numpy(), torch.cat(sigmas, dim=1).numpy()

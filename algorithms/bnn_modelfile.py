@@ -43,7 +43,9 @@ def _params(model):
         "n_samples": model.n_samples, "learning_rate": model.learning_rate, "epochs": model.epochs,
         "batch_size": model.batch_size, "patience": model.patience,
         "validation_fraction": model.validation_fraction, "recalibrate": model.recalibrate, "seed": model.seed,
-        "input_standardisation": {"mean": [float(v) for v in model.x_mean_], "sd": [float(v) for v in model.x_sd_]},
+        "input_standardisation": {"mean": [float(v) for v in model.x_mean_], "sd": [float(v) for v in model.x_sd_],
+                                  "min": [float(v) for v in model.x_bounds_[0]],
+                                  "max": [float(v) for v in model.x_bounds_[1]]},
         "target_transform": {"name": "log", "then_mean": model.y_mean_, "then_sd": model.y_sd_,
                              "then_bounds": list(model.mu_bounds_)},
         "spread_scale": model.scale_,
@@ -96,7 +98,7 @@ def _check_params(json_path, header):
     if params["method"] not in METHODS:
         raise ModelFileError(f"{json_path}: method {params['method']!r} is not one of {', '.join(METHODS)}")
     n_fields = len(header["fields"])
-    for key in ("mean", "sd"):
+    for key in ("mean", "sd", "min", "max"):
         if len(params["input_standardisation"].get(key, [])) != n_fields:
             raise ModelFileError(f"{json_path}: input standardisation '{key}' does not have one value per field")
     transform = params["target_transform"]
@@ -138,6 +140,7 @@ def _model_from(json_path, header, arrays):
     model.feature_names_ = list(header["fields"])
     model.x_mean_ = np.asarray(params["input_standardisation"]["mean"], dtype=float)
     model.x_sd_ = np.asarray(params["input_standardisation"]["sd"], dtype=float)
+    model.x_bounds_ = tuple(np.asarray(params["input_standardisation"][k], dtype=float) for k in ("min", "max"))
     model.y_mean_ = float(params["target_transform"]["then_mean"])
     model.y_sd_ = float(params["target_transform"]["then_sd"])
     model.mu_bounds_ = tuple(float(v) for v in params["target_transform"]["then_bounds"])

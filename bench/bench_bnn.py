@@ -5,12 +5,14 @@ Acceptance (`demo` sample deposit, 5 folds by hole, the same folds for every
 method): the 90% prediction intervals should cover 85-95% of held-out samples,
 and the RMSE of the mean grade should be at least 15% below OK's.
 
-Covariates are what a user has per sample: the desurveyed sample coordinates and
+Covariates are what a user has per sample, through the plugin's own pipeline:
 the drill-log text parsed by the rules of `logtext` (lithology shares,
 alteration intensities, logged mineral percentages), joined onto the assay
-intervals by hole and depth. Grades are TREO % computed from the lab's element
-assays (below-detection as half the limit); rows the preparation stages would
-drop (exact duplicates, overlaps, missing elements) are left out.
+intervals by hole and depth, and fused with a random-Fourier embedding of the
+sample coordinates by `fusion.PCAFusion` (as reegrade:pcafusion), fitted on
+each fold's training samples only. Grades are TREO % computed from the lab's
+element assays (below-detection as half the limit); rows the preparation stages
+would drop (exact duplicates, overlaps, missing elements) are left out.
 
 OK: kriging of TREO % itself (the geologist's usual practice), a nugget plus two
 spherical structures fitted on each fold's training samples to an
@@ -37,6 +39,7 @@ import_plugin()
 
 from ree_grade.algorithms.bnn import BNNRegressor, stacked_forward  # noqa: E402
 from ree_grade.algorithms.common import parse_numeric  # noqa: E402
+from ree_grade.algorithms.fusion import PCAFusion  # noqa: E402
 from ree_grade.algorithms.grouped_split import group_kfold  # noqa: E402
 from ree_grade.algorithms.interval_join import join_intervals  # noqa: E402
 from ree_grade.algorithms.kriging import OrdinaryKriging  # noqa: E402
@@ -50,10 +53,13 @@ from ree_grade.algorithms.variogram import experimental_variogram, fit_variogram
 N_FOLDS = 5
 SEED = 0
 CUTOFFS = (0.5, 1.5)
+# pcafusion settings: 50 random Fourier features of X, Y, Z at a 200 m length
+# scale (a few drill-line spacings) and components up to 99% of the variance.
+FUSION = dict(variance_threshold=0.99, rff_features=50, length_scale=200.0, seed=SEED, drop_constant=True)
 
 
 def deposit_table(preset):
-    """(xyz, grade, holes, X, feature names) of the sample deposit's assays."""
+    """(xyz, grade, holes, log features, their names) of the sample deposit's assays."""
     deposit = generate_deposit(preset, seed=SEED)
     assays, truth = deposit.assays, deposit.truth["samples"]
     elements = {e: parse_numeric(assays[e], "assays", e, negative_is_below_detection=True).values for e in ELEMENTS}
@@ -67,10 +73,10 @@ def deposit_table(preset):
                             assays["hole_id"], assays["from"], assays["to"])
     log_names = [n for n in numeric if np.nanstd(joined[n][keep]) > 0]
     xyz = np.column_stack([truth["x"], truth["y"], truth["z"]]).astype(float)
-    X = np.column_stack([xyz] + [np.nan_to_num(joined[n], nan=0.0) for n in log_names])
-    names = ["x", "y", "z"] + log_names
+    # An interval no log row covers has logged nothing: 0 % of each mineral and class.
+    X = np.column_stack([np.nan_to_num(joined[n], nan=0.0) for n in log_names])
     holes = np.asarray(assays["hole_id"])
-    return xyz[keep], grade[keep], holes[keep], X[keep], names
+    return xyz[keep], grade[keep], holes[keep], X[keep], log_names
 
 
 def ordinary_kriging(xyz, grade, holes, train, test):
@@ -87,15 +93,20 @@ def cross_validation(preset):
     rows = []
     for fold, (train, test) in enumerate(folds, start=1):
         predictives = {"OK": ordinary_kriging(xyz, grade, holes, train, test)}
+        fusion = PCAFusion(**FUSION)
+        train_pc = fusion.fit_transform(X[train], names, xyz=xyz[train])
+        kept = [names.index(field) for field in fusion.fields_]  # a field constant in training is dropped
+        test_pc = fusion.transform(X[test][:, kept], xyz=xyz[test])
+        n_components = train_pc.shape[1]
         for method in ("bnn", "ensemble"):
             start = time.perf_counter()
-            model = BNNRegressor(method=method, seed=SEED).fit(X[train], grade[train], holes[train], names)
-            predictives[method] = model.predictive(X[test])
+            model = BNNRegressor(method=method, seed=SEED).fit(train_pc, grade[train], holes[train])
+            predictives[method] = model.predictive(test_pc)
             print(f"fold {fold} {method}: {time.perf_counter() - start:.0f} s, stopped at {model.metadata_['epochs_run']}"
                   f", spread factor {model.scale_:.2f}", flush=True)
         for method, predictive in predictives.items():
             figures = summarise(sample_scores(predictive, grade[test], CUTOFFS), CUTOFFS)
-            rows.append({"fold": fold, "method": method, **figures})
+            rows.append({"fold": fold, "method": method, "components": n_components, **figures})
             print(f"fold {fold} {method}: RMSE {figures['rmse']:.4f}, coverage90 {figures['coverage90']:.3f}", flush=True)
     return rows, {"n": len(grade), "holes": len(set(holes)), "features": names}
 
@@ -123,41 +134,51 @@ def forward_flops(n_targets, n_samples, sizes):
     return 2.0 * n_targets * n_samples * sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
 
 
-def speed(n, d, n_predict, n_threads):
-    import torch
-
-    from ree_grade.algorithms.bnn import deterministic_torch
-
+def speed(n, d, n_predict, threads):
+    """Training times (one thread, the default) and prediction figures on each
+    thread count of `threads`."""
     X, grade, groups = speed_case(n, d)
     figures = {}
     for method in ("bnn", "ensemble"):
         start = time.perf_counter()
-        model = BNNRegressor(method=method, seed=SEED, n_threads=n_threads).fit(X, grade, groups)
+        model = BNNRegressor(method=method, seed=SEED).fit(X, grade, groups)
         figures[f"train_{method}_s"] = time.perf_counter() - start
         figures[f"epochs_{method}"] = model.metadata_["epochs_run"]
+    bnn = BNNRegressor(method="bnn", seed=SEED, epochs=2).fit(X, grade, groups)
     targets = np.tile(X, (int(np.ceil(n_predict / n)), 1))[:n_predict]
-    bnn = BNNRegressor(method="bnn", seed=SEED, n_threads=n_threads, epochs=2).fit(X, grade, groups)
+    figures["prediction"] = {n_threads: prediction_speed(bnn, targets, n_threads) for n_threads in threads}
+    return figures
+
+
+def prediction_speed(bnn, targets, n_threads):
+    import torch
+
+    from ree_grade.algorithms.bnn import deterministic_torch
+
+    bnn.n_threads = n_threads
+    out = {}
     start = time.perf_counter()
     bnn.predict_log(targets, n_samples=32)
-    figures["log_targets_per_s"] = n_predict / (time.perf_counter() - start)
+    out["log_targets_per_s"] = len(targets) / (time.perf_counter() - start)
     start = time.perf_counter()
     bnn.predict(targets, cutoffs=CUTOFFS, n_samples=32)
-    figures["summary_targets_per_s"] = n_predict / (time.perf_counter() - start)
-
-    sizes = [d] + list(bnn.hidden) + [2]
-    xs = torch.randn(4096, d)
+    out["summary_targets_per_s"] = len(targets) / (time.perf_counter() - start)
+    sizes = [targets.shape[1]] + list(bnn.hidden) + [2]
+    xs = torch.randn(4096, targets.shape[1])
     weights, biases = bnn.component_weights(32, SEED)
+    flops = forward_flops(len(xs), 32, sizes)
+    # The reference: a square matrix product of the same FLOP count, which
+    # runs near the machine's peak (a thin one of that count is memory-bound).
+    side = int(round((flops / 2.0) ** (1.0 / 3.0)))
+    a, b = torch.randn(side, side), torch.randn(side, side)
     with deterministic_torch(n_threads), torch.no_grad():
         forward_s = _best_time(lambda: stacked_forward(xs, weights, biases))
-        flops = forward_flops(len(xs), 32, sizes)
-        # A plain matrix product of the same FLOP count: (4096 x d) @ (d x m).
-        m = int(round(flops / (2.0 * len(xs) * d)))
-        b = torch.randn(d, m)
-        mm_s = _best_time(lambda: torch.mm(xs, b))
-    figures["forward_gflops"] = flops / forward_s / 1e9
-    figures["mm_gflops"] = 2.0 * len(xs) * d * m / mm_s / 1e9
-    figures["flop_ratio"] = figures["forward_gflops"] / figures["mm_gflops"]
-    return figures
+        mm_s = _best_time(lambda: torch.mm(a, b))
+    out["forward_gflops"] = flops / forward_s / 1e9
+    out["mm_gflops"] = 2.0 * side**3 / mm_s / 1e9
+    out["flop_ratio"] = out["forward_gflops"] / out["mm_gflops"]
+    out["mm_side"] = side
+    return out
 
 
 def _best_time(function, repeats=7):
@@ -176,10 +197,15 @@ def report(rows, info, speeds, preset):
         f"{N_FOLDS}-fold cross-validation grouped by hole (`grouped_split.group_kfold`, seed {SEED}); the same "
         "folds for OK, the BNN and the deep ensemble (5 members), all in default configuration.",
         "",
-        f"BNN covariates ({len(info['features'])}): sample x, y, z and the drill-log text parsed by "
-        "`logtext` rules (lithology shares, alteration intensities, logged mineral %), joined to the assay "
-        "intervals by depth — what a user has, not the deposit's true covariates. OK kriges TREO % with a "
-        "two-structure spherical variogram fitted per fold (omnidirectional, 10 m lags), 32 samples, max 8 per hole.",
+        f"BNN covariates: {len(info['features'])} numeric fields from the drill-log text parsed by `logtext` "
+        "rules (lithology shares, alteration intensities, logged mineral %; "
+        f"{', '.join(info['features'])}), joined to the assay intervals by depth, and 50 random Fourier "
+        "features of the sample coordinates (200 m length scale), fused by `fusion.PCAFusion` into the "
+        "components explaining 99% of their variance (components per fold: "
+        f"{', '.join(str(r['components']) for r in rows if r['method'] == 'bnn')}), fitted on each fold's "
+        "training samples: what a user has through pcafusion, not the deposit's true covariates. OK kriges "
+        "TREO % with a two-structure spherical variogram fitted per fold (omnidirectional, 10 m lags), "
+        "32 samples, max 8 per hole.",
         "",
         "| fold | method | n | RMSE (TREO %) | RMSE vs OK | 90% PI coverage | 90% PI width | CRPS |",
         "|---|---|---|---|---|---|---|---|",
@@ -196,15 +222,21 @@ def report(rows, info, speeds, preset):
                      f"{pooled(rows, method, 'crps'):.4f} |")
     lines += [
         "",
-        f"Speed ({speeds['case']}, {speeds['threads']} thread(s) for torch, default configuration): training "
-        f"the BNN {speeds['train_bnn_s']:.1f} s ({speeds['epochs_bnn']} epochs, early stopping), the "
-        f"5-member ensemble {speeds['train_ensemble_s']:.1f} s ({speeds['epochs_ensemble']} epochs). "
-        f"Prediction with 32 posterior samples: {speeds['log_targets_per_s']:,.0f} targets/s for the network "
-        f"(mixture components of log-grade), {speeds['summary_targets_per_s']:,.0f} targets/s including the "
-        "summaries (mean, sd, P10/P50/P90 by bisection on the mixture CDF, two exceedance probabilities). "
-        f"Forward pass {speeds['forward_gflops']:.1f} GFLOP/s against {speeds['mm_gflops']:.1f} GFLOP/s for a "
-        f"plain torch.mm of the same FLOP count in the same run: ratio {speeds['flop_ratio']:.2f}.",
+        f"Speed ({speeds['case']}, default configuration, torch on one thread as BNNRegressor's default): "
+        f"training the BNN {speeds['train_bnn_s']:.1f} s ({speeds['epochs_bnn']} epochs, early stopping), the "
+        f"5-member ensemble {speeds['train_ensemble_s']:.1f} s ({speeds['epochs_ensemble']} epochs).",
+        "",
+        f"Prediction with 32 posterior samples ({speeds['n_predict']:,} targets; network = the mixture components of log-grade; "
+        "with summaries = plus mean, sd, P10/P50/P90 by bisection on the mixture CDF and two exceedance "
+        "probabilities; FLOP rate of the forward pass on 4,096 targets against a square torch.mm of the same "
+        "FLOP count, same run):",
+        "",
+        "| torch threads | network targets/s | with summaries targets/s | forward GFLOP/s | torch.mm GFLOP/s | ratio |",
+        "|---|---|---|---|---|---|",
     ]
+    for n_threads, p in speeds["prediction"].items():
+        lines.append(f"| {n_threads} | {p['log_targets_per_s']:,.0f} | {p['summary_targets_per_s']:,.0f} | "
+                     f"{p['forward_gflops']:.1f} | {p['mm_gflops']:.1f} ({p['mm_side']}^3) | {p['flop_ratio']:.2f} |")
     return "\n".join(lines)
 
 
@@ -220,24 +252,26 @@ def targets_for(rows, speeds):
                     "reached": f"{100 * reduction:.1f}%", "met": bool(reduction >= 0.15)})
     out.append({"target": "BNN training, 20,000 x 100, default config", "goal": "<= 120 s",
                 "reached": f"{speeds['train_bnn_s']:.1f} s", "met": bool(speeds["train_bnn_s"] <= 120)})
+    best = max(speeds["prediction"].values(), key=lambda p: p["log_targets_per_s"])
     out.append({"target": "BNN prediction, 32 posterior samples (network)", "goal": ">= 50,000 targets/s",
-                "reached": f"{speeds['log_targets_per_s']:,.0f}/s", "met": bool(speeds["log_targets_per_s"] >= 50000)})
+                "reached": f"{best['log_targets_per_s']:,.0f}/s", "met": bool(best["log_targets_per_s"] >= 50000)})
+    best = max(speeds["prediction"].values(), key=lambda p: p["summary_targets_per_s"])
     out.append({"target": "BNN prediction, 32 samples, with summaries", "goal": ">= 50,000 targets/s",
-                "reached": f"{speeds['summary_targets_per_s']:,.0f}/s",
-                "met": bool(speeds["summary_targets_per_s"] >= 50000)})
+                "reached": f"{best['summary_targets_per_s']:,.0f}/s",
+                "met": bool(best["summary_targets_per_s"] >= 50000)})
     return out
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--threads", type=int, default=2)
+
     args = parser.parse_args()
     preset = "small" if args.quick else "demo"
     n, d, n_predict = (4000, 100, 20000) if args.quick else (20000, 100, 200000)
     rows, info = cross_validation(preset)
-    speeds = speed(n, d, n_predict, args.threads)
-    speeds.update(case=f"synthetic {n:,} x {d}", threads=args.threads)
+    speeds = speed(n, d, n_predict, threads=(1, 2))
+    speeds.update(case=f"synthetic {n:,} x {d}", n_predict=n_predict)
     markdown = report(rows, info, speeds, preset)
     if args.quick:
         print(markdown)

@@ -5,1342 +5,1342 @@
     <name>REEGradeProvider</name>
     <message>
       <source>REE Grade Estimation</source>
-      <translation type="unfinished" />
+      <translation>Estimación de leyes de tierras raras</translation>
     </message>
   </context>
   <context>
     <name>REEGradeAlgorithm</name>
     <message>
       <source>Data preparation</source>
-      <translation type="unfinished" />
+      <translation>Preparación de datos</translation>
     </message>
     <message>
       <source>Features</source>
-      <translation type="unfinished" />
+      <translation>Atributos</translation>
     </message>
     <message>
       <source>Estimation</source>
-      <translation type="unfinished" />
+      <translation>Estimación</translation>
     </message>
     <message>
       <source>Validation</source>
-      <translation type="unfinished" />
+      <translation>Validación</translation>
     </message>
   </context>
   <context>
     <name>BoxCoxAlgorithm</name>
     <message>
       <source>Box-Cox transform</source>
-      <translation type="unfinished" />
+      <translation>Transformación de Box-Cox</translation>
     </message>
     <message>
       <source>Input layer</source>
-      <translation type="unfinished" />
+      <translation>Capa de entrada</translation>
     </message>
     <message>
       <source>Fields to transform</source>
-      <translation type="unfinished" />
+      <translation>Campos a transformar</translation>
     </message>
     <message>
       <source>Shift added before the transform</source>
-      <translation type="unfinished" />
+      <translation>Desplazamiento sumado antes de la transformación</translation>
     </message>
     <message>
       <source>Automatic shift for fields with zeros</source>
-      <translation type="unfinished" />
+      <translation>Desplazamiento automático para campos con ceros</translation>
     </message>
     <message>
       <source>Negative numbers are below-detection results (-0.5 means &lt;0.5)</source>
-      <translation type="unfinished" />
+      <translation>Los números negativos son resultados bajo el límite de detección (-0.5 significa &lt;0.5)</translation>
     </message>
     <message>
       <source>Saved parameter file (apply instead of fitting)</source>
-      <translation type="unfinished" />
+      <translation>Archivo de parámetros guardado (aplicar en lugar de ajustar)</translation>
     </message>
     <message>
       <source>Inverse (back-transform bc_ fields)</source>
-      <translation type="unfinished" />
+      <translation>Inversa (retransformar los campos bc_)</translation>
     </message>
     <message>
       <source>Parameter file</source>
-      <translation type="unfinished" />
+      <translation>Archivo de parámetros</translation>
     </message>
     <message>
       <source>Transformed</source>
-      <translation type="unfinished" />
+      <translation>Transformado</translation>
     </message>
   </context>
   <context>
     <name>ClassifyAlgorithm</name>
     <message>
       <source>Classify resources (Measured / Indicated / Inferred)</source>
-      <translation type="unfinished" />
+      <translation>Clasificar recursos (medidos / indicados / inferidos)</translation>
     </message>
     <message>
       <source>Estimated blocks</source>
-      <translation type="unfinished" />
+      <translation>Bloques estimados</translation>
     </message>
     <message>
       <source>Estimate (mean) field</source>
-      <translation type="unfinished" />
+      <translation>Campo de la estimación (media)</translation>
     </message>
     <message>
       <source>Uncertainty field</source>
-      <translation type="unfinished" />
+      <translation>Campo de incertidumbre</translation>
     </message>
     <message>
       <source>Uncertainty field is</source>
-      <translation type="unfinished" />
+      <translation>El campo de incertidumbre es</translation>
     </message>
     <message>
       <source>Drillhole samples</source>
-      <translation type="unfinished" />
+      <translation>Muestras de sondajes</translation>
     </message>
     <message>
       <source>Hole id field</source>
-      <translation type="unfinished" />
+      <translation>Campo de ID del sondaje</translation>
     </message>
     <message>
       <source>Distinct drillholes for spacing</source>
-      <translation type="unfinished" />
+      <translation>Sondajes distintos para el espaciamiento</translation>
     </message>
     <message>
       <source>Measured: maximum sd / mean</source>
-      <translation type="unfinished" />
+      <translation>Medido: máximo de desv. est. / media</translation>
     </message>
     <message>
       <source>Indicated: maximum sd / mean</source>
-      <translation type="unfinished" />
+      <translation>Indicado: máximo de desv. est. / media</translation>
     </message>
     <message>
       <source>Measured: maximum spacing</source>
-      <translation type="unfinished" />
+      <translation>Medido: espaciamiento máximo</translation>
     </message>
     <message>
       <source>Indicated: maximum spacing</source>
-      <translation type="unfinished" />
+      <translation>Indicado: espaciamiento máximo</translation>
     </message>
     <message>
       <source>Inferred: maximum spacing</source>
-      <translation type="unfinished" />
+      <translation>Inferido: espaciamiento máximo</translation>
     </message>
     <message>
       <source>Classified blocks</source>
-      <translation type="unfinished" />
+      <translation>Bloques clasificados</translation>
     </message>
   </context>
   <context>
     <name>CompositeAlgorithm</name>
     <message>
       <source>Composite drillhole samples</source>
-      <translation type="unfinished" />
+      <translation>Compositar muestras de sondajes</translation>
     </message>
     <message>
       <source>Samples (desurveyed points or intervals)</source>
-      <translation type="unfinished" />
+      <translation>Muestras (puntos o intervalos con trayectoria calculada)</translation>
     </message>
     <message>
       <source>Hole id field</source>
-      <translation type="unfinished" />
+      <translation>Campo de ID del sondaje</translation>
     </message>
     <message>
       <source>From field</source>
-      <translation type="unfinished" />
+      <translation>Campo Desde</translation>
     </message>
     <message>
       <source>To field</source>
-      <translation type="unfinished" />
+      <translation>Campo Hasta</translation>
     </message>
     <message>
       <source>Domain field</source>
-      <translation type="unfinished" />
+      <translation>Campo de dominio de estimación</translation>
     </message>
     <message>
       <source>Fields to composite (all numeric when empty)</source>
-      <translation type="unfinished" />
+      <translation>Campos a compositar (todos los numéricos si está vacío)</translation>
     </message>
     <message>
       <source>Composite length (m)</source>
-      <translation type="unfinished" />
+      <translation>Longitud del compósito (m)</translation>
     </message>
     <message>
       <source>Residual end piece</source>
-      <translation type="unfinished" />
+      <translation>Tramo residual final</translation>
     </message>
     <message>
       <source>Residual threshold (% of length)</source>
-      <translation type="unfinished" />
+      <translation>Umbral del tramo residual (% de la longitud)</translation>
     </message>
     <message>
       <source>Minimum coverage (%)</source>
-      <translation type="unfinished" />
+      <translation>Cobertura mínima (%)</translation>
     </message>
     <message>
       <source>Below detection becomes</source>
-      <translation type="unfinished" />
+      <translation>Los valores bajo el límite de detección pasan a</translation>
     </message>
     <message>
       <source>Missing-value codes</source>
-      <translation type="unfinished" />
+      <translation>Códigos de valor faltante</translation>
     </message>
     <message>
       <source>Composites</source>
-      <translation type="unfinished" />
+      <translation>Compósitos</translation>
     </message>
   </context>
   <context>
     <name>CrossValidateAlgorithm</name>
     <message>
       <source>Cross-validate estimators</source>
-      <translation type="unfinished" />
+      <translation>Validación cruzada de estimadores</translation>
     </message>
     <message>
       <source>Samples (points)</source>
-      <translation type="unfinished" />
+      <translation>Muestras (puntos)</translation>
     </message>
     <message>
       <source>Grade field</source>
-      <translation type="unfinished" />
+      <translation>Campo de ley</translation>
     </message>
     <message>
       <source>Covariate fields</source>
-      <translation type="unfinished" />
+      <translation>Campos de covariables</translation>
     </message>
     <message>
       <source>Hole id field</source>
-      <translation type="unfinished" />
+      <translation>Campo de ID del sondaje</translation>
     </message>
     <message>
       <source>Methods</source>
-      <translation type="unfinished" />
+      <translation>Métodos</translation>
     </message>
     <message>
       <source>Folds</source>
-      <translation type="unfinished" />
+      <translation>Particiones (folds)</translation>
     </message>
     <message>
       <source>Scheme</source>
-      <translation type="unfinished" />
+      <translation>Esquema de partición</translation>
     </message>
     <message>
       <source>Cut-offs (comma separated)</source>
-      <translation type="unfinished" />
+      <translation>Leyes de corte (separadas por comas)</translation>
     </message>
     <message>
       <source>Random seed</source>
-      <translation type="unfinished" />
+      <translation>Semilla aleatoria</translation>
     </message>
     <message>
       <source>BNN / ensemble maximum epochs</source>
-      <translation type="unfinished" />
+      <translation>Épocas máximas de BNN / ensamble</translation>
     </message>
     <message>
       <source>Ensemble members</source>
-      <translation type="unfinished" />
+      <translation>Miembros del ensamble</translation>
     </message>
     <message>
       <source>Kriging maximum samples</source>
-      <translation type="unfinished" />
+      <translation>Máximo de muestras para kriging</translation>
     </message>
     <message>
       <source>GP optimiser iterations</source>
-      <translation type="unfinished" />
+      <translation>Iteraciones del optimizador del proceso gaussiano (GP)</translation>
     </message>
     <message>
       <source>Cross-validation table</source>
-      <translation type="unfinished" />
+      <translation>Tabla de validación cruzada</translation>
     </message>
     <message>
       <source>Cross-validation report</source>
-      <translation type="unfinished" />
+      <translation>Informe de validación cruzada</translation>
     </message>
   </context>
   <context>
     <name>DesurveyAlgorithm</name>
     <message>
       <source>Desurvey drillholes</source>
-      <translation type="unfinished" />
+      <translation>Calcular trayectoria de sondajes (desurvey)</translation>
     </message>
     <message>
       <source>Collars (points or table)</source>
-      <translation type="unfinished" />
+      <translation>Collares (puntos o tabla)</translation>
     </message>
     <message>
       <source>Collar hole id field</source>
-      <translation type="unfinished" />
+      <translation>Campo de ID del sondaje en collares</translation>
     </message>
     <message>
       <source>Collar x field (tables)</source>
-      <translation type="unfinished" />
+      <translation>Campo X del collar (tablas)</translation>
     </message>
     <message>
       <source>Collar y field (tables)</source>
-      <translation type="unfinished" />
+      <translation>Campo Y del collar (tablas)</translation>
     </message>
     <message>
       <source>Collar elevation field</source>
-      <translation type="unfinished" />
+      <translation>Campo de cota del collar</translation>
     </message>
     <message>
       <source>Collar azimuth field</source>
-      <translation type="unfinished" />
+      <translation>Campo de azimut del collar</translation>
     </message>
     <message>
       <source>Collar dip field</source>
-      <translation type="unfinished" />
+      <translation>Campo de inclinación del collar</translation>
     </message>
     <message>
       <source>Collar total depth field</source>
-      <translation type="unfinished" />
+      <translation>Campo de profundidad total del collar</translation>
     </message>
     <message>
       <source>Collar CRS (for a table)</source>
-      <translation type="unfinished" />
+      <translation>SRC de los collares (para una tabla)</translation>
     </message>
     <message>
       <source>Downhole surveys</source>
-      <translation type="unfinished" />
+      <translation>Mediciones de desviación de sondajes (survey)</translation>
     </message>
     <message>
       <source>Survey hole id field</source>
-      <translation type="unfinished" />
+      <translation>Campo de ID del sondaje en la desviación</translation>
     </message>
     <message>
       <source>Survey depth field</source>
-      <translation type="unfinished" />
+      <translation>Campo de profundidad de la desviación</translation>
     </message>
     <message>
       <source>Survey azimuth field</source>
-      <translation type="unfinished" />
+      <translation>Campo de azimut de la desviación</translation>
     </message>
     <message>
       <source>Survey dip field</source>
-      <translation type="unfinished" />
+      <translation>Campo de inclinación de la desviación</translation>
     </message>
     <message>
       <source>Intervals (assays)</source>
-      <translation type="unfinished" />
+      <translation>Intervalos (ensayos)</translation>
     </message>
     <message>
       <source>Interval hole id field</source>
-      <translation type="unfinished" />
+      <translation>Campo de ID del sondaje en los intervalos</translation>
     </message>
     <message>
       <source>From field</source>
-      <translation type="unfinished" />
+      <translation>Campo Desde</translation>
     </message>
     <message>
       <source>To field</source>
-      <translation type="unfinished" />
+      <translation>Campo Hasta</translation>
     </message>
     <message>
       <source>Dip convention</source>
-      <translation type="unfinished" />
+      <translation>Convención de inclinación</translation>
     </message>
     <message>
       <source>Overlapping intervals</source>
-      <translation type="unfinished" />
+      <translation>Intervalos superpuestos</translation>
     </message>
     <message>
       <source>Below detection becomes</source>
-      <translation type="unfinished" />
+      <translation>Los valores bajo el límite de detección pasan a</translation>
     </message>
     <message>
       <source>Missing-value codes</source>
-      <translation type="unfinished" />
+      <translation>Códigos de valor faltante</translation>
     </message>
     <message>
       <source>Desurveyed intervals</source>
-      <translation type="unfinished" />
+      <translation>Intervalos con trayectoria calculada</translation>
     </message>
   </context>
   <context>
     <name>GeologyFeaturesAlgorithm</name>
     <message>
       <source>Geology map features</source>
-      <translation type="unfinished" />
+      <translation>Atributos del mapa geológico</translation>
     </message>
     <message>
       <source>Points</source>
-      <translation type="unfinished" />
+      <translation>Puntos</translation>
     </message>
     <message>
       <source>Geology polygons</source>
-      <translation type="unfinished" />
+      <translation>Polígonos geológicos</translation>
     </message>
     <message>
       <source>Unit field</source>
-      <translation type="unfinished" />
+      <translation>Campo de unidad geológica</translation>
     </message>
     <message>
       <source>Fault lines</source>
-      <translation type="unfinished" />
+      <translation>Líneas de falla</translation>
     </message>
     <message>
       <source>Saved unit list (to match the samples' fields)</source>
-      <translation type="unfinished" />
+      <translation>Lista de unidades guardada (para coincidir con los campos de las muestras)</translation>
     </message>
     <message>
       <source>Unit list</source>
-      <translation type="unfinished" />
+      <translation>Lista de unidades</translation>
     </message>
     <message>
       <source>Points with geology</source>
-      <translation type="unfinished" />
+      <translation>Puntos con geología</translation>
     </message>
   </context>
   <context>
     <name>GaussianProcessAlgorithm</name>
     <message>
       <source>Gaussian process (baseline)</source>
-      <translation type="unfinished" />
+      <translation>Proceso gaussiano (referencia)</translation>
     </message>
     <message>
       <source>Samples</source>
-      <translation type="unfinished" />
+      <translation>Muestras</translation>
     </message>
     <message>
       <source>Grade field</source>
-      <translation type="unfinished" />
+      <translation>Campo de ley</translation>
     </message>
     <message>
       <source>Covariate fields</source>
-      <translation type="unfinished" />
+      <translation>Campos de covariables</translation>
     </message>
     <message>
       <source>Model log-grade</source>
-      <translation type="unfinished" />
+      <translation>Modelar el logaritmo de la ley</translation>
     </message>
     <message>
       <source>Target points</source>
-      <translation type="unfinished" />
+      <translation>Puntos a estimar</translation>
     </message>
     <message>
       <source>Raster template</source>
-      <translation type="unfinished" />
+      <translation>Ráster de plantilla</translation>
     </message>
     <message>
       <source>Exact GP up to n samples</source>
-      <translation type="unfinished" />
+      <translation>GP exacto hasta n muestras</translation>
     </message>
     <message>
       <source>Inducing points (sparse GP)</source>
-      <translation type="unfinished" />
+      <translation>Puntos inductores (GP disperso)</translation>
     </message>
     <message>
       <source>Optimiser iterations</source>
-      <translation type="unfinished" />
+      <translation>Iteraciones del optimizador</translation>
     </message>
     <message>
       <source>Random seed</source>
-      <translation type="unfinished" />
+      <translation>Semilla aleatoria</translation>
     </message>
     <message>
       <source>Cut-offs (comma separated)</source>
-      <translation type="unfinished" />
+      <translation>Leyes de corte (separadas por comas)</translation>
     </message>
     <message>
       <source>GP estimates (points)</source>
-      <translation type="unfinished" />
+      <translation>Estimaciones GP (puntos)</translation>
     </message>
     <message>
       <source>GP estimates (raster)</source>
-      <translation type="unfinished" />
+      <translation>Estimaciones GP (ráster)</translation>
     </message>
   </context>
   <context>
     <name>GradeTonnageAlgorithm</name>
     <message>
       <source>Grade-tonnage curves</source>
-      <translation type="unfinished" />
+      <translation>Curvas tonelaje-ley</translation>
     </message>
     <message>
       <source>Block model</source>
-      <translation type="unfinished" />
+      <translation>Modelo de bloques</translation>
     </message>
     <message>
       <source>Grade estimate fields</source>
-      <translation type="unfinished" />
+      <translation>Campos de ley estimada</translation>
     </message>
     <message>
       <source>Grade unit</source>
-      <translation type="unfinished" />
+      <translation>Unidad de ley</translation>
     </message>
     <message>
       <source>Block volume field</source>
-      <translation type="unfinished" />
+      <translation>Campo de volumen del bloque</translation>
     </message>
     <message>
       <source>Block volume (m3) when no field</source>
-      <translation type="unfinished" />
+      <translation>Volumen del bloque (m3) si no hay campo</translation>
     </message>
     <message>
       <source>Density field (t/m3)</source>
-      <translation type="unfinished" />
+      <translation>Campo de densidad (t/m3)</translation>
     </message>
     <message>
       <source>Density (t/m3) when no field</source>
-      <translation type="unfinished" />
+      <translation>Densidad (t/m3) si no hay campo</translation>
     </message>
     <message>
       <source>First cut-off</source>
-      <translation type="unfinished" />
+      <translation>Primera ley de corte</translation>
     </message>
     <message>
       <source>Last cut-off</source>
-      <translation type="unfinished" />
+      <translation>Última ley de corte</translation>
     </message>
     <message>
       <source>Cut-off step</source>
-      <translation type="unfinished" />
+      <translation>Incremento de la ley de corte</translation>
     </message>
     <message>
       <source>BNN model for uncertainty bands</source>
-      <translation type="unfinished" />
+      <translation>Modelo BNN para las bandas de incertidumbre</translation>
     </message>
     <message>
       <source>Posterior realisations</source>
-      <translation type="unfinished" />
+      <translation>Realizaciones a posteriori</translation>
     </message>
     <message>
       <source>Random seed</source>
-      <translation type="unfinished" />
+      <translation>Semilla aleatoria</translation>
     </message>
     <message>
       <source>Grade-tonnage table</source>
-      <translation type="unfinished" />
+      <translation>Tabla tonelaje-ley</translation>
     </message>
     <message>
       <source>Grade-tonnage plot</source>
-      <translation type="unfinished" />
+      <translation>Gráfico tonelaje-ley</translation>
     </message>
   </context>
   <context>
     <name>HyperScoreAlgorithm</name>
     <message>
       <source>HyperScore</source>
-      <translation type="unfinished" />
+      <translation>HyperScore</translation>
     </message>
     <message>
       <source>Estimated targets</source>
-      <translation type="unfinished" />
+      <translation>Objetivos estimados</translation>
     </message>
     <message>
       <source>V source</source>
-      <translation type="unfinished" />
+      <translation>Origen de V</translation>
     </message>
     <message>
       <source>Probability field</source>
-      <translation type="unfinished" />
+      <translation>Campo de probabilidad</translation>
     </message>
     <message>
       <source>Mean (estimate) field</source>
-      <translation type="unfinished" />
+      <translation>Campo de la media (estimación)</translation>
     </message>
     <message>
       <source>Spread field (sd or variance)</source>
-      <translation type="unfinished" />
+      <translation>Campo de dispersión (desv. est. o varianza)</translation>
     </message>
     <message>
       <source>Spread is</source>
-      <translation type="unfinished" />
+      <translation>La dispersión es</translation>
     </message>
     <message>
       <source>Cut-off grade</source>
-      <translation type="unfinished" />
+      <translation>Ley de corte</translation>
     </message>
     <message>
       <source>beta</source>
-      <translation type="unfinished" />
+      <translation>beta</translation>
     </message>
     <message>
       <source>gamma</source>
-      <translation type="unfinished" />
+      <translation>gamma</translation>
     </message>
     <message>
       <source>kappa</source>
-      <translation type="unfinished" />
+      <translation>kappa</translation>
     </message>
   </context>
   <context>
     <name>HyperspectralFeaturesAlgorithm</name>
     <message>
       <source>Hyperspectral absorption features</source>
-      <translation type="unfinished" />
+      <translation>Rasgos de absorción hiperespectrales</translation>
     </message>
     <message>
       <source>Reflectance cube</source>
-      <translation type="unfinished" />
+      <translation>Cubo de reflectancia</translation>
     </message>
     <message>
       <source>Band wavelengths (comma list or text file; empty: from the file)</source>
-      <translation type="unfinished" />
+      <translation>Longitudes de onda de las bandas (lista separada por comas o archivo de texto; vacío: del archivo)</translation>
     </message>
     <message>
       <source>Band table (JSON or CSV; empty: the bundled one)</source>
-      <translation type="unfinished" />
+      <translation>Tabla de bandas (JSON o CSV; vacío: la incluida)</translation>
     </message>
     <message>
       <source>Memory budget per window (MB)</source>
-      <translation type="unfinished" />
+      <translation>Memoria asignada por ventana (MB)</translation>
     </message>
     <message>
       <source>Absorption features</source>
-      <translation type="unfinished" />
+      <translation>Rasgos de absorción</translation>
     </message>
   </context>
   <context>
     <name>KNNImputeAlgorithm</name>
     <message>
       <source>k-NN imputation (spatial and feature distance)</source>
-      <translation type="unfinished" />
+      <translation>Imputación k-NN (distancia espacial y de atributos)</translation>
     </message>
     <message>
       <source>Samples or targets</source>
-      <translation type="unfinished" />
+      <translation>Muestras u objetivos de predicción</translation>
     </message>
     <message>
       <source>Fields to impute</source>
-      <translation type="unfinished" />
+      <translation>Campos a imputar</translation>
     </message>
     <message>
       <source>Negative numbers are below-detection results (-0.5 means &lt;0.5)</source>
-      <translation type="unfinished" />
+      <translation>Los números negativos son resultados bajo el límite de detección (-0.5 significa &lt;0.5)</translation>
     </message>
     <message>
       <source>Number of donors (K)</source>
-      <translation type="unfinished" />
+      <translation>Número de donantes (K)</translation>
     </message>
     <message>
       <source>Spatial weight (0 = features only, 1 = distance only)</source>
-      <translation type="unfinished" />
+      <translation>Peso espacial (0 = solo atributos, 1 = solo distancia)</translation>
     </message>
     <message>
       <source>Spatial scale (0 = automatic)</source>
-      <translation type="unfinished" />
+      <translation>Escala espacial (0 = automática)</translation>
     </message>
     <message>
       <source>Donor weighting</source>
-      <translation type="unfinished" />
+      <translation>Ponderación de los donantes</translation>
     </message>
     <message>
       <source>Saved reference (impute from it)</source>
-      <translation type="unfinished" />
+      <translation>Referencia guardada (imputar a partir de ella)</translation>
     </message>
     <message>
       <source>Save reference</source>
-      <translation type="unfinished" />
+      <translation>Guardar referencia</translation>
     </message>
     <message>
       <source>Imputed</source>
-      <translation type="unfinished" />
+      <translation>Imputado</translation>
     </message>
   </context>
   <context>
     <name>MultipleIndicatorKrigingAlgorithm</name>
     <message>
       <source>Multiple indicator kriging</source>
-      <translation type="unfinished" />
+      <translation>Kriging de indicadores múltiples</translation>
     </message>
     <message>
       <source>Samples (points)</source>
-      <translation type="unfinished" />
+      <translation>Muestras (puntos)</translation>
     </message>
     <message>
       <source>Grade field</source>
-      <translation type="unfinished" />
+      <translation>Campo de ley</translation>
     </message>
     <message>
       <source>Hole id field (for max per hole)</source>
-      <translation type="unfinished" />
+      <translation>Campo de ID del sondaje (para el máximo por sondaje)</translation>
     </message>
     <message>
       <source>Mode</source>
-      <translation type="unfinished" />
+      <translation>Modo</translation>
     </message>
     <message>
       <source>Thresholds (empty = declustered deciles)</source>
-      <translation type="unfinished" />
+      <translation>Umbrales (vacío = deciles desagrupados)</translation>
     </message>
     <message>
       <source>Upper-tail cut-offs added to the deciles</source>
-      <translation type="unfinished" />
+      <translation>Leyes de corte de la cola superior añadidas a los deciles</translation>
     </message>
     <message>
       <source>Indicator variogram (median IK, optional)</source>
-      <translation type="unfinished" />
+      <translation>Variograma de indicadores (IK de la mediana, opcional)</translation>
     </message>
     <message>
       <source>Target points</source>
-      <translation type="unfinished" />
+      <translation>Puntos a estimar</translation>
     </message>
     <message>
       <source>Raster template</source>
-      <translation type="unfinished" />
+      <translation>Ráster de plantilla</translation>
     </message>
     <message>
       <source>Template elevation (3D kriging)</source>
-      <translation type="unfinished" />
+      <translation>Cota de la plantilla (kriging 3D)</translation>
     </message>
     <message>
       <source>Search radius, major (0 = unlimited)</source>
-      <translation type="unfinished" />
+      <translation>Radio de búsqueda, eje mayor (0 = ilimitado)</translation>
     </message>
     <message>
       <source>Search radius, semi-major</source>
-      <translation type="unfinished" />
+      <translation>Radio de búsqueda, eje semimayor</translation>
     </message>
     <message>
       <source>Search radius, minor</source>
-      <translation type="unfinished" />
+      <translation>Radio de búsqueda, eje menor</translation>
     </message>
     <message>
       <source>Search azimuth</source>
-      <translation type="unfinished" />
+      <translation>Azimut de búsqueda</translation>
     </message>
     <message>
       <source>Search dip (positive up)</source>
-      <translation type="unfinished" />
+      <translation>Inclinación de búsqueda (positiva hacia arriba)</translation>
     </message>
     <message>
       <source>Search rake</source>
-      <translation type="unfinished" />
+      <translation>Cabeceo (rake) de búsqueda</translation>
     </message>
     <message>
       <source>Minimum samples</source>
-      <translation type="unfinished" />
+      <translation>Mínimo de muestras</translation>
     </message>
     <message>
       <source>Maximum samples</source>
-      <translation type="unfinished" />
+      <translation>Máximo de muestras</translation>
     </message>
     <message>
       <source>Maximum samples per hole (0 = no cap)</source>
-      <translation type="unfinished" />
+      <translation>Máximo de muestras por sondaje (0 = sin límite)</translation>
     </message>
     <message>
       <source>Block size 'dx, dy, dz' (empty = point)</source>
-      <translation type="unfinished" />
+      <translation>Tamaño de bloque 'dx, dy, dz' (vacío = puntual)</translation>
     </message>
     <message>
       <source>Block discretisation 'nx, ny, nz'</source>
-      <translation type="unfinished" />
+      <translation>Discretización del bloque 'nx, ny, nz'</translation>
     </message>
     <message>
       <source>Minimum grade zmin</source>
-      <translation type="unfinished" />
+      <translation>Ley mínima zmin</translation>
     </message>
     <message>
       <source>Maximum grade zmax (empty = data maximum)</source>
-      <translation type="unfinished" />
+      <translation>Ley máxima zmax (vacío = máximo de los datos)</translation>
     </message>
     <message>
       <source>Lower tail</source>
-      <translation type="unfinished" />
+      <translation>Cola inferior</translation>
     </message>
     <message>
       <source>Lower tail omega</source>
-      <translation type="unfinished" />
+      <translation>Omega de la cola inferior</translation>
     </message>
     <message>
       <source>Middle classes</source>
-      <translation type="unfinished" />
+      <translation>Clases intermedias</translation>
     </message>
     <message>
       <source>Middle classes omega</source>
-      <translation type="unfinished" />
+      <translation>Omega de las clases intermedias</translation>
     </message>
     <message>
       <source>Upper tail</source>
-      <translation type="unfinished" />
+      <translation>Cola superior</translation>
     </message>
     <message>
       <source>Upper tail omega</source>
-      <translation type="unfinished" />
+      <translation>Omega de la cola superior</translation>
     </message>
     <message>
       <source>Cut-offs for P(grade &gt; cut-off)</source>
-      <translation type="unfinished" />
+      <translation>Leyes de corte para P(ley &gt; ley de corte)</translation>
     </message>
     <message>
       <source>Random seed (variogram fits)</source>
-      <translation type="unfinished" />
+      <translation>Semilla aleatoria (ajustes de variograma)</translation>
     </message>
     <message>
       <source>MIK points</source>
-      <translation type="unfinished" />
+      <translation>Puntos MIK</translation>
     </message>
     <message>
       <source>MIK raster</source>
-      <translation type="unfinished" />
+      <translation>Ráster MIK</translation>
     </message>
   </context>
   <context>
     <name>OrdinaryKrigingAlgorithm</name>
     <message>
       <source>Ordinary kriging</source>
-      <translation type="unfinished" />
+      <translation>Kriging ordinario</translation>
     </message>
     <message>
       <source>Samples (points)</source>
-      <translation type="unfinished" />
+      <translation>Muestras (puntos)</translation>
     </message>
     <message>
       <source>Grade field</source>
-      <translation type="unfinished" />
+      <translation>Campo de ley</translation>
     </message>
     <message>
       <source>Hole id field (for max per hole)</source>
-      <translation type="unfinished" />
+      <translation>Campo de ID del sondaje (para el máximo por sondaje)</translation>
     </message>
     <message>
       <source>Variogram model</source>
-      <translation type="unfinished" />
+      <translation>Modelo de variograma</translation>
     </message>
     <message>
       <source>Target points</source>
-      <translation type="unfinished" />
+      <translation>Puntos a estimar</translation>
     </message>
     <message>
       <source>Raster template</source>
-      <translation type="unfinished" />
+      <translation>Ráster de plantilla</translation>
     </message>
     <message>
       <source>Template elevation (3D kriging)</source>
-      <translation type="unfinished" />
+      <translation>Cota de la plantilla (kriging 3D)</translation>
     </message>
     <message>
       <source>Search radius, major (0 = unlimited)</source>
-      <translation type="unfinished" />
+      <translation>Radio de búsqueda, eje mayor (0 = ilimitado)</translation>
     </message>
     <message>
       <source>Search radius, semi-major</source>
-      <translation type="unfinished" />
+      <translation>Radio de búsqueda, eje semimayor</translation>
     </message>
     <message>
       <source>Search radius, minor</source>
-      <translation type="unfinished" />
+      <translation>Radio de búsqueda, eje menor</translation>
     </message>
     <message>
       <source>Search azimuth</source>
-      <translation type="unfinished" />
+      <translation>Azimut de búsqueda</translation>
     </message>
     <message>
       <source>Search dip (positive up)</source>
-      <translation type="unfinished" />
+      <translation>Inclinación de búsqueda (positiva hacia arriba)</translation>
     </message>
     <message>
       <source>Search rake</source>
-      <translation type="unfinished" />
+      <translation>Cabeceo (rake) de búsqueda</translation>
     </message>
     <message>
       <source>Minimum samples</source>
-      <translation type="unfinished" />
+      <translation>Mínimo de muestras</translation>
     </message>
     <message>
       <source>Maximum samples</source>
-      <translation type="unfinished" />
+      <translation>Máximo de muestras</translation>
     </message>
     <message>
       <source>Maximum samples per hole (0 = no cap)</source>
-      <translation type="unfinished" />
+      <translation>Máximo de muestras por sondaje (0 = sin límite)</translation>
     </message>
     <message>
       <source>Block size 'dx, dy, dz' (empty = point)</source>
-      <translation type="unfinished" />
+      <translation>Tamaño de bloque 'dx, dy, dz' (vacío = puntual)</translation>
     </message>
     <message>
       <source>Block discretisation 'nx, ny, nz'</source>
-      <translation type="unfinished" />
+      <translation>Discretización del bloque 'nx, ny, nz'</translation>
     </message>
     <message>
       <source>Kriged points</source>
-      <translation type="unfinished" />
+      <translation>Puntos krigeados</translation>
     </message>
     <message>
       <source>Kriged raster</source>
-      <translation type="unfinished" />
+      <translation>Ráster krigeado</translation>
     </message>
   </context>
   <context>
     <name>ParseLogsAlgorithm</name>
     <message>
       <source>Parse log descriptions</source>
-      <translation type="unfinished" />
+      <translation>Interpretar descripciones del logueo</translation>
     </message>
     <message>
       <source>Log intervals</source>
-      <translation type="unfinished" />
+      <translation>Intervalos de logueo</translation>
     </message>
     <message>
       <source>Description field</source>
-      <translation type="unfinished" />
+      <translation>Campo de descripción</translation>
     </message>
     <message>
       <source>Hole field</source>
-      <translation type="unfinished" />
+      <translation>Campo de sondaje</translation>
     </message>
     <message>
       <source>From (depth) field</source>
-      <translation type="unfinished" />
+      <translation>Campo Desde (profundidad)</translation>
     </message>
     <message>
       <source>To (depth) field</source>
-      <translation type="unfinished" />
+      <translation>Campo Hasta (profundidad)</translation>
     </message>
     <message>
       <source>Vocabulary file extending the default</source>
-      <translation type="unfinished" />
+      <translation>Archivo de vocabulario que amplía el predeterminado</translation>
     </message>
     <message>
       <source>Use the transformer</source>
-      <translation type="unfinished" />
+      <translation>Usar el modelo transformer</translation>
     </message>
     <message>
       <source>Transformer cosine similarity threshold</source>
-      <translation type="unfinished" />
+      <translation>Umbral de similitud coseno del transformer</translation>
     </message>
     <message>
       <source>Embedding cache folder</source>
-      <translation type="unfinished" />
+      <translation>Carpeta de caché de embeddings</translation>
     </message>
     <message>
       <source>Samples to join onto (optional)</source>
-      <translation type="unfinished" />
+      <translation>Muestras a las que unir el logueo (opcional)</translation>
     </message>
     <message>
       <source>Sample hole field</source>
-      <translation type="unfinished" />
+      <translation>Campo de sondaje de las muestras</translation>
     </message>
     <message>
       <source>Sample from field</source>
-      <translation type="unfinished" />
+      <translation>Campo Desde de las muestras</translation>
     </message>
     <message>
       <source>Sample to field</source>
-      <translation type="unfinished" />
+      <translation>Campo Hasta de las muestras</translation>
     </message>
     <message>
       <source>Parsed logs</source>
-      <translation type="unfinished" />
+      <translation>Logueo interpretado</translation>
     </message>
   </context>
   <context>
     <name>PCAFusionAlgorithm</name>
     <message>
       <source>PCA fusion of covariates</source>
-      <translation type="unfinished" />
+      <translation>Fusión de covariables por PCA</translation>
     </message>
     <message>
       <source>Samples or targets</source>
-      <translation type="unfinished" />
+      <translation>Muestras u objetivos de predicción</translation>
     </message>
     <message>
       <source>Covariate fields (FIT)</source>
-      <translation type="unfinished" />
+      <translation>Campos de covariables (AJUSTAR)</translation>
     </message>
     <message>
       <source>Mode</source>
-      <translation type="unfinished" />
+      <translation>Modo</translation>
     </message>
     <message>
       <source>Number of components (0: by variance threshold)</source>
-      <translation type="unfinished" />
+      <translation>Número de componentes (0: según el umbral de varianza)</translation>
     </message>
     <message>
       <source>Explained-variance threshold</source>
-      <translation type="unfinished" />
+      <translation>Umbral de varianza explicada</translation>
     </message>
     <message>
       <source>Random Fourier features of X, Y, Z</source>
-      <translation type="unfinished" />
+      <translation>Atributos aleatorios de Fourier de X, Y, Z</translation>
     </message>
     <message>
       <source>Embedding length scale (map units)</source>
-      <translation type="unfinished" />
+      <translation>Escala de longitud del embedding (unidades del mapa)</translation>
     </message>
     <message>
       <source>Random seed</source>
-      <translation type="unfinished" />
+      <translation>Semilla aleatoria</translation>
     </message>
     <message>
       <source>Fill missing values with the mean</source>
-      <translation type="unfinished" />
+      <translation>Rellenar los valores faltantes con la media</translation>
     </message>
     <message>
       <source>Leave out constant fields (with a warning)</source>
-      <translation type="unfinished" />
+      <translation>Excluir campos constantes (con una advertencia)</translation>
     </message>
     <message>
       <source>Saved transform (APPLY)</source>
-      <translation type="unfinished" />
+      <translation>Transformación guardada (APLICAR)</translation>
     </message>
     <message>
       <source>Transform file (FIT)</source>
-      <translation type="unfinished" />
+      <translation>Archivo de transformación (AJUSTAR)</translation>
     </message>
     <message>
       <source>With components</source>
-      <translation type="unfinished" />
+      <translation>Con componentes</translation>
     </message>
   </context>
   <context>
     <name>PredictBNNAlgorithm</name>
     <message>
       <source>Predict with Bayesian neural network</source>
-      <translation type="unfinished" />
+      <translation>Predecir con red neuronal bayesiana</translation>
     </message>
     <message>
       <source>Model file (trainbnn)</source>
-      <translation type="unfinished" />
+      <translation>Archivo de modelo (trainbnn)</translation>
     </message>
     <message>
       <source>Target points</source>
-      <translation type="unfinished" />
+      <translation>Puntos a estimar</translation>
     </message>
     <message>
       <source>Covariate raster (bands named as the features)</source>
-      <translation type="unfinished" />
+      <translation>Ráster de covariables (bandas con el nombre de los atributos)</translation>
     </message>
     <message>
       <source>Posterior samples (bnn)</source>
-      <translation type="unfinished" />
+      <translation>Muestras a posteriori (bnn)</translation>
     </message>
     <message>
       <source>Cut-offs (comma separated)</source>
-      <translation type="unfinished" />
+      <translation>Leyes de corte (separadas por comas)</translation>
     </message>
     <message>
       <source>Random seed</source>
-      <translation type="unfinished" />
+      <translation>Semilla aleatoria</translation>
     </message>
     <message>
       <source>BNN estimates (points)</source>
-      <translation type="unfinished" />
+      <translation>Estimaciones BNN (puntos)</translation>
     </message>
     <message>
       <source>BNN estimates (raster)</source>
-      <translation type="unfinished" />
+      <translation>Estimaciones BNN (ráster)</translation>
     </message>
   </context>
   <context>
     <name>SampleFeaturesAlgorithm</name>
     <message>
       <source>Sample raster features at points</source>
-      <translation type="unfinished" />
+      <translation>Extraer valores ráster en puntos</translation>
     </message>
     <message>
       <source>Points</source>
-      <translation type="unfinished" />
+      <translation>Puntos</translation>
     </message>
     <message>
       <source>Raster</source>
-      <translation type="unfinished" />
+      <translation>Ráster</translation>
     </message>
     <message>
       <source>Sampling</source>
-      <translation type="unfinished" />
+      <translation>Método de muestreo</translation>
     </message>
     <message>
       <source>Field name prefix</source>
-      <translation type="unfinished" />
+      <translation>Prefijo del nombre de campo</translation>
     </message>
     <message>
       <source>Points with raster values</source>
-      <translation type="unfinished" />
+      <translation>Puntos con valores ráster</translation>
     </message>
   </context>
   <context>
     <name>SyntheticDepositAlgorithm</name>
     <message>
       <source>Generate synthetic REE deposit</source>
-      <translation type="unfinished" />
+      <translation>Generar yacimiento sintético de tierras raras</translation>
     </message>
     <message>
       <source>Preset</source>
-      <translation type="unfinished" />
+      <translation>Configuración predefinida</translation>
     </message>
     <message>
       <source>Seed</source>
-      <translation type="unfinished" />
+      <translation>Semilla</translation>
     </message>
     <message>
       <source>Output folder</source>
-      <translation type="unfinished" />
+      <translation>Carpeta de salida</translation>
     </message>
   </context>
   <context>
     <name>TargetsAlgorithm</name>
     <message>
       <source>Prediction targets (grid or block model)</source>
-      <translation type="unfinished" />
+      <translation>Objetivos de predicción (grilla o modelo de bloques)</translation>
     </message>
     <message>
       <source>Targets</source>
-      <translation type="unfinished" />
+      <translation>Objetivos de predicción</translation>
     </message>
     <message>
       <source>Raster template (2D)</source>
-      <translation type="unfinished" />
+      <translation>Ráster de plantilla (2D)</translation>
     </message>
     <message>
       <source>Extent</source>
-      <translation type="unfinished" />
+      <translation>Extensión</translation>
     </message>
     <message>
       <source>Cell / block size X</source>
-      <translation type="unfinished" />
+      <translation>Tamaño de celda / bloque X</translation>
     </message>
     <message>
       <source>Cell / block size Y</source>
-      <translation type="unfinished" />
+      <translation>Tamaño de celda / bloque Y</translation>
     </message>
     <message>
       <source>Block size Z</source>
-      <translation type="unfinished" />
+      <translation>Tamaño de bloque Z</translation>
     </message>
     <message>
       <source>Z minimum (3D)</source>
-      <translation type="unfinished" />
+      <translation>Z mínima (3D)</translation>
     </message>
     <message>
       <source>Z maximum (3D)</source>
-      <translation type="unfinished" />
+      <translation>Z máxima (3D)</translation>
     </message>
     <message>
       <source>Clip polygons</source>
-      <translation type="unfinished" />
+      <translation>Polígonos de recorte</translation>
     </message>
     <message>
       <source>Topography (DEM, 3D)</source>
-      <translation type="unfinished" />
+      <translation>Topografía (MDE, 3D)</translation>
     </message>
     <message>
       <source>Topography sampling</source>
-      <translation type="unfinished" />
+      <translation>Muestreo de la topografía</translation>
     </message>
   </context>
   <context>
     <name>TrainBNNAlgorithm</name>
     <message>
       <source>Train Bayesian neural network</source>
-      <translation type="unfinished" />
+      <translation>Entrenar red neuronal bayesiana</translation>
     </message>
     <message>
       <source>Samples</source>
-      <translation type="unfinished" />
+      <translation>Muestras</translation>
     </message>
     <message>
       <source>Feature fields</source>
-      <translation type="unfinished" />
+      <translation>Campos de atributos</translation>
     </message>
     <message>
       <source>Grade field (e.g. TREO_pct)</source>
-      <translation type="unfinished" />
+      <translation>Campo de ley (p. ej. TREO_pct)</translation>
     </message>
     <message>
       <source>Hole field (validation split by hole)</source>
-      <translation type="unfinished" />
+      <translation>Campo de sondaje (validación separada por sondaje)</translation>
     </message>
     <message>
       <source>Method</source>
-      <translation type="unfinished" />
+      <translation>Método</translation>
     </message>
     <message>
       <source>Hidden layer sizes</source>
-      <translation type="unfinished" />
+      <translation>Tamaños de las capas ocultas</translation>
     </message>
     <message>
       <source>Maximum epochs</source>
-      <translation type="unfinished" />
+      <translation>Épocas máximas</translation>
     </message>
     <message>
       <source>Early-stopping patience (epochs)</source>
-      <translation type="unfinished" />
+      <translation>Paciencia de la detención temprana (épocas)</translation>
     </message>
     <message>
       <source>Learning rate (Adam)</source>
-      <translation type="unfinished" />
+      <translation>Tasa de aprendizaje (Adam)</translation>
     </message>
     <message>
       <source>Prior sd of weights (bnn)</source>
-      <translation type="unfinished" />
+      <translation>Desv. est. a priori de los pesos (bnn)</translation>
     </message>
     <message>
       <source>KL weight (bnn)</source>
-      <translation type="unfinished" />
+      <translation>Peso KL (bnn)</translation>
     </message>
     <message>
       <source>Members (ensemble)</source>
-      <translation type="unfinished" />
+      <translation>Miembros (ensamble)</translation>
     </message>
     <message>
       <source>Validation fraction (whole holes)</source>
-      <translation type="unfinished" />
+      <translation>Fracción de validación (sondajes completos)</translation>
     </message>
     <message>
       <source>Recalibrate the spread on the held-out holes</source>
-      <translation type="unfinished" />
+      <translation>Recalibrar la dispersión con los sondajes reservados</translation>
     </message>
     <message>
       <source>Random seed</source>
-      <translation type="unfinished" />
+      <translation>Semilla aleatoria</translation>
     </message>
     <message>
       <source>Model file</source>
-      <translation type="unfinished" />
+      <translation>Archivo de modelo</translation>
     </message>
   </context>
   <context>
     <name>TreoAlgorithm</name>
     <message>
       <source>REE oxides and TREO</source>
-      <translation type="unfinished" />
+      <translation>Óxidos de tierras raras y TREO</translation>
     </message>
     <message>
       <source>Samples with element assays</source>
-      <translation type="unfinished" />
+      <translation>Muestras con ensayos por elemento</translation>
     </message>
     <message>
       <source>Field map (El=field; ...)</source>
-      <translation type="unfinished" />
+      <translation>Correspondencia de campos (Elemento=campo; ...)</translation>
     </message>
     <message>
       <source>Element units</source>
-      <translation type="unfinished" />
+      <translation>Unidades de los elementos</translation>
     </message>
     <message>
       <source>Below detection becomes</source>
-      <translation type="unfinished" />
+      <translation>Los valores bajo el límite de detección pasan a</translation>
     </message>
     <message>
       <source>Missing-value codes</source>
-      <translation type="unfinished" />
+      <translation>Códigos de valor faltante</translation>
     </message>
     <message>
       <source>Light/heavy split</source>
-      <translation type="unfinished" />
+      <translation>División entre ligeras y pesadas</translation>
     </message>
     <message>
       <source>Allow partial sums (adds TREO_n)</source>
-      <translation type="unfinished" />
+      <translation>Permitir sumas parciales (añade TREO_n)</translation>
     </message>
     <message>
       <source>Samples with oxides and TREO</source>
-      <translation type="unfinished" />
+      <translation>Muestras con óxidos y TREO</translation>
     </message>
   </context>
   <context>
     <name>VariogramAlgorithm</name>
     <message>
       <source>Variogram (experimental and fitted model)</source>
-      <translation type="unfinished" />
+      <translation>Variograma (experimental y modelo ajustado)</translation>
     </message>
     <message>
       <source>Samples (points)</source>
-      <translation type="unfinished" />
+      <translation>Muestras (puntos)</translation>
     </message>
     <message>
       <source>Grade field</source>
-      <translation type="unfinished" />
+      <translation>Campo de ley</translation>
     </message>
     <message>
       <source>Dimension</source>
-      <translation type="unfinished" />
+      <translation>Dimensión</translation>
     </message>
     <message>
       <source>Lag (0 = automatic)</source>
-      <translation type="unfinished" />
+      <translation>Paso (0 = automático)</translation>
     </message>
     <message>
       <source>Number of lags</source>
-      <translation type="unfinished" />
+      <translation>Número de pasos</translation>
     </message>
     <message>
       <source>Lag tolerance (0 = half the lag)</source>
-      <translation type="unfinished" />
+      <translation>Tolerancia del paso (0 = la mitad del paso)</translation>
     </message>
     <message>
       <source>Directions (empty, 'axes' or 'azimuth/dip; ...')</source>
-      <translation type="unfinished" />
+      <translation>Direcciones (vacío, 'axes' o 'azimut/inclinación; ...')</translation>
     </message>
     <message>
       <source>Angular tolerance (degrees)</source>
-      <translation type="unfinished" />
+      <translation>Tolerancia angular (grados)</translation>
     </message>
     <message>
       <source>Bandwidth (0 = none)</source>
-      <translation type="unfinished" />
+      <translation>Ancho de banda (0 = ninguno)</translation>
     </message>
     <message>
       <source>Ellipsoid azimuth</source>
-      <translation type="unfinished" />
+      <translation>Azimut del elipsoide</translation>
     </message>
     <message>
       <source>Ellipsoid dip (positive up)</source>
-      <translation type="unfinished" />
+      <translation>Inclinación del elipsoide (positiva hacia arriba)</translation>
     </message>
     <message>
       <source>Ellipsoid rake</source>
-      <translation type="unfinished" />
+      <translation>Cabeceo (rake) del elipsoide</translation>
     </message>
     <message>
       <source>Structures (comma separated)</source>
-      <translation type="unfinished" />
+      <translation>Estructuras anidadas (separadas por comas)</translation>
     </message>
     <message>
       <source>Nugget</source>
-      <translation type="unfinished" />
+      <translation>Efecto pepita</translation>
     </message>
     <message>
       <source>Fixed nugget value</source>
-      <translation type="unfinished" />
+      <translation>Valor fijo del efecto pepita</translation>
     </message>
     <message>
       <source>Weighting</source>
-      <translation type="unfinished" />
+      <translation>Ponderación</translation>
     </message>
     <message>
       <source>Random seed</source>
-      <translation type="unfinished" />
+      <translation>Semilla aleatoria</translation>
     </message>
     <message>
       <source>Variogram model</source>
-      <translation type="unfinished" />
+      <translation>Modelo de variograma</translation>
     </message>
     <message>
       <source>Variogram plot</source>
-      <translation type="unfinished" />
+      <translation>Gráfico del variograma</translation>
     </message>
   </context>
   <context>
     <name>REEGradeMenu</name>
     <message>
       <source>Open REE grade workflow model</source>
-      <translation type="unfinished" />
+      <translation>Abrir el modelo de flujo de trabajo de leyes de tierras raras</translation>
     </message>
     <message>
       <source>Documentation</source>
-      <translation type="unfinished" />
+      <translation>Documentación</translation>
     </message>
     <message>
       <source>Settings…</source>
-      <translation type="unfinished" />
+      <translation>Configuración…</translation>
     </message>
   </context>
   <context>
     <name>REEGradeSettings</name>
     <message>
       <source>REE Grade</source>
-      <translation type="unfinished" />
+      <translation>REE Grade (leyes de tierras raras)</translation>
     </message>
     <message>
       <source>Default cut-offs</source>
-      <translation type="unfinished" />
+      <translation>Leyes de corte predeterminadas</translation>
     </message>
     <message>
       <source>Default random seed</source>
-      <translation type="unfinished" />
+      <translation>Semilla aleatoria predeterminada</translation>
     </message>
   </context>
 </TS>

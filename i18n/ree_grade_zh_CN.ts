@@ -5,1342 +5,1342 @@
     <name>REEGradeProvider</name>
     <message>
       <source>REE Grade Estimation</source>
-      <translation type="unfinished" />
+      <translation>稀土品位估算</translation>
     </message>
   </context>
   <context>
     <name>REEGradeAlgorithm</name>
     <message>
       <source>Data preparation</source>
-      <translation type="unfinished" />
+      <translation>数据准备</translation>
     </message>
     <message>
       <source>Features</source>
-      <translation type="unfinished" />
+      <translation>特征</translation>
     </message>
     <message>
       <source>Estimation</source>
-      <translation type="unfinished" />
+      <translation>估值</translation>
     </message>
     <message>
       <source>Validation</source>
-      <translation type="unfinished" />
+      <translation>验证</translation>
     </message>
   </context>
   <context>
     <name>BoxCoxAlgorithm</name>
     <message>
       <source>Box-Cox transform</source>
-      <translation type="unfinished" />
+      <translation>Box-Cox 变换</translation>
     </message>
     <message>
       <source>Input layer</source>
-      <translation type="unfinished" />
+      <translation>输入图层</translation>
     </message>
     <message>
       <source>Fields to transform</source>
-      <translation type="unfinished" />
+      <translation>待变换字段</translation>
     </message>
     <message>
       <source>Shift added before the transform</source>
-      <translation type="unfinished" />
+      <translation>变换前加入的平移量</translation>
     </message>
     <message>
       <source>Automatic shift for fields with zeros</source>
-      <translation type="unfinished" />
+      <translation>对含零值的字段自动平移</translation>
     </message>
     <message>
       <source>Negative numbers are below-detection results (-0.5 means &lt;0.5)</source>
-      <translation type="unfinished" />
+      <translation>负数表示低于检出限的结果（-0.5 表示 &lt;0.5）</translation>
     </message>
     <message>
       <source>Saved parameter file (apply instead of fitting)</source>
-      <translation type="unfinished" />
+      <translation>已保存的参数文件（直接应用，不重新拟合）</translation>
     </message>
     <message>
       <source>Inverse (back-transform bc_ fields)</source>
-      <translation type="unfinished" />
+      <translation>逆变换（将 bc_ 字段反变换）</translation>
     </message>
     <message>
       <source>Parameter file</source>
-      <translation type="unfinished" />
+      <translation>参数文件</translation>
     </message>
     <message>
       <source>Transformed</source>
-      <translation type="unfinished" />
+      <translation>变换结果</translation>
     </message>
   </context>
   <context>
     <name>ClassifyAlgorithm</name>
     <message>
       <source>Classify resources (Measured / Indicated / Inferred)</source>
-      <translation type="unfinished" />
+      <translation>资源量分类（探明 / 控制 / 推断）</translation>
     </message>
     <message>
       <source>Estimated blocks</source>
-      <translation type="unfinished" />
+      <translation>已估值块体</translation>
     </message>
     <message>
       <source>Estimate (mean) field</source>
-      <translation type="unfinished" />
+      <translation>估值（均值）字段</translation>
     </message>
     <message>
       <source>Uncertainty field</source>
-      <translation type="unfinished" />
+      <translation>不确定性字段</translation>
     </message>
     <message>
       <source>Uncertainty field is</source>
-      <translation type="unfinished" />
+      <translation>不确定性字段类型</translation>
     </message>
     <message>
       <source>Drillhole samples</source>
-      <translation type="unfinished" />
+      <translation>钻孔样品</translation>
     </message>
     <message>
       <source>Hole id field</source>
-      <translation type="unfinished" />
+      <translation>钻孔编号字段</translation>
     </message>
     <message>
       <source>Distinct drillholes for spacing</source>
-      <translation type="unfinished" />
+      <translation>计算工程间距所用的不同钻孔数</translation>
     </message>
     <message>
       <source>Measured: maximum sd / mean</source>
-      <translation type="unfinished" />
+      <translation>探明：标准差/均值（变异系数）上限</translation>
     </message>
     <message>
       <source>Indicated: maximum sd / mean</source>
-      <translation type="unfinished" />
+      <translation>控制：标准差/均值（变异系数）上限</translation>
     </message>
     <message>
       <source>Measured: maximum spacing</source>
-      <translation type="unfinished" />
+      <translation>探明：最大工程间距</translation>
     </message>
     <message>
       <source>Indicated: maximum spacing</source>
-      <translation type="unfinished" />
+      <translation>控制：最大工程间距</translation>
     </message>
     <message>
       <source>Inferred: maximum spacing</source>
-      <translation type="unfinished" />
+      <translation>推断：最大工程间距</translation>
     </message>
     <message>
       <source>Classified blocks</source>
-      <translation type="unfinished" />
+      <translation>已分类块体</translation>
     </message>
   </context>
   <context>
     <name>CompositeAlgorithm</name>
     <message>
       <source>Composite drillhole samples</source>
-      <translation type="unfinished" />
+      <translation>钻孔样品组合</translation>
     </message>
     <message>
       <source>Samples (desurveyed points or intervals)</source>
-      <translation type="unfinished" />
+      <translation>样品（经轨迹计算的点或样段）</translation>
     </message>
     <message>
       <source>Hole id field</source>
-      <translation type="unfinished" />
+      <translation>钻孔编号字段</translation>
     </message>
     <message>
       <source>From field</source>
-      <translation type="unfinished" />
+      <translation>起始深度字段</translation>
     </message>
     <message>
       <source>To field</source>
-      <translation type="unfinished" />
+      <translation>终止深度字段</translation>
     </message>
     <message>
       <source>Domain field</source>
-      <translation type="unfinished" />
+      <translation>估值域字段</translation>
     </message>
     <message>
       <source>Fields to composite (all numeric when empty)</source>
-      <translation type="unfinished" />
+      <translation>参与组合的字段（为空时取全部数值字段）</translation>
     </message>
     <message>
       <source>Composite length (m)</source>
-      <translation type="unfinished" />
+      <translation>组合样长度（m）</translation>
     </message>
     <message>
       <source>Residual end piece</source>
-      <translation type="unfinished" />
+      <translation>末端剩余段</translation>
     </message>
     <message>
       <source>Residual threshold (% of length)</source>
-      <translation type="unfinished" />
+      <translation>剩余段阈值（占组合样长度的 %）</translation>
     </message>
     <message>
       <source>Minimum coverage (%)</source>
-      <translation type="unfinished" />
+      <translation>最小覆盖率（%）</translation>
     </message>
     <message>
       <source>Below detection becomes</source>
-      <translation type="unfinished" />
+      <translation>低于检出限的值处理为</translation>
     </message>
     <message>
       <source>Missing-value codes</source>
-      <translation type="unfinished" />
+      <translation>缺失值代码</translation>
     </message>
     <message>
       <source>Composites</source>
-      <translation type="unfinished" />
+      <translation>组合样</translation>
     </message>
   </context>
   <context>
     <name>CrossValidateAlgorithm</name>
     <message>
       <source>Cross-validate estimators</source>
-      <translation type="unfinished" />
+      <translation>估值方法交叉验证</translation>
     </message>
     <message>
       <source>Samples (points)</source>
-      <translation type="unfinished" />
+      <translation>样品（点）</translation>
     </message>
     <message>
       <source>Grade field</source>
-      <translation type="unfinished" />
+      <translation>品位字段</translation>
     </message>
     <message>
       <source>Covariate fields</source>
-      <translation type="unfinished" />
+      <translation>协变量字段</translation>
     </message>
     <message>
       <source>Hole id field</source>
-      <translation type="unfinished" />
+      <translation>钻孔编号字段</translation>
     </message>
     <message>
       <source>Methods</source>
-      <translation type="unfinished" />
+      <translation>方法</translation>
     </message>
     <message>
       <source>Folds</source>
-      <translation type="unfinished" />
+      <translation>折数</translation>
     </message>
     <message>
       <source>Scheme</source>
-      <translation type="unfinished" />
+      <translation>划分方案</translation>
     </message>
     <message>
       <source>Cut-offs (comma separated)</source>
-      <translation type="unfinished" />
+      <translation>边界品位（逗号分隔）</translation>
     </message>
     <message>
       <source>Random seed</source>
-      <translation type="unfinished" />
+      <translation>随机种子</translation>
     </message>
     <message>
       <source>BNN / ensemble maximum epochs</source>
-      <translation type="unfinished" />
+      <translation>BNN / 集成模型最大训练轮数</translation>
     </message>
     <message>
       <source>Ensemble members</source>
-      <translation type="unfinished" />
+      <translation>集成成员数</translation>
     </message>
     <message>
       <source>Kriging maximum samples</source>
-      <translation type="unfinished" />
+      <translation>克里金最多样品数</translation>
     </message>
     <message>
       <source>GP optimiser iterations</source>
-      <translation type="unfinished" />
+      <translation>高斯过程（GP）优化迭代次数</translation>
     </message>
     <message>
       <source>Cross-validation table</source>
-      <translation type="unfinished" />
+      <translation>交叉验证表</translation>
     </message>
     <message>
       <source>Cross-validation report</source>
-      <translation type="unfinished" />
+      <translation>交叉验证报告</translation>
     </message>
   </context>
   <context>
     <name>DesurveyAlgorithm</name>
     <message>
       <source>Desurvey drillholes</source>
-      <translation type="unfinished" />
+      <translation>钻孔轨迹计算（测斜解算）</translation>
     </message>
     <message>
       <source>Collars (points or table)</source>
-      <translation type="unfinished" />
+      <translation>孔口（点或表）</translation>
     </message>
     <message>
       <source>Collar hole id field</source>
-      <translation type="unfinished" />
+      <translation>孔口表钻孔编号字段</translation>
     </message>
     <message>
       <source>Collar x field (tables)</source>
-      <translation type="unfinished" />
+      <translation>孔口 X 坐标字段（表）</translation>
     </message>
     <message>
       <source>Collar y field (tables)</source>
-      <translation type="unfinished" />
+      <translation>孔口 Y 坐标字段（表）</translation>
     </message>
     <message>
       <source>Collar elevation field</source>
-      <translation type="unfinished" />
+      <translation>孔口高程字段</translation>
     </message>
     <message>
       <source>Collar azimuth field</source>
-      <translation type="unfinished" />
+      <translation>孔口方位角字段</translation>
     </message>
     <message>
       <source>Collar dip field</source>
-      <translation type="unfinished" />
+      <translation>孔口倾角字段</translation>
     </message>
     <message>
       <source>Collar total depth field</source>
-      <translation type="unfinished" />
+      <translation>孔口表终孔深度字段</translation>
     </message>
     <message>
       <source>Collar CRS (for a table)</source>
-      <translation type="unfinished" />
+      <translation>孔口坐标参考系（用于表）</translation>
     </message>
     <message>
       <source>Downhole surveys</source>
-      <translation type="unfinished" />
+      <translation>钻孔测斜数据</translation>
     </message>
     <message>
       <source>Survey hole id field</source>
-      <translation type="unfinished" />
+      <translation>测斜表钻孔编号字段</translation>
     </message>
     <message>
       <source>Survey depth field</source>
-      <translation type="unfinished" />
+      <translation>测斜深度字段</translation>
     </message>
     <message>
       <source>Survey azimuth field</source>
-      <translation type="unfinished" />
+      <translation>测斜方位角字段</translation>
     </message>
     <message>
       <source>Survey dip field</source>
-      <translation type="unfinished" />
+      <translation>测斜倾角字段</translation>
     </message>
     <message>
       <source>Intervals (assays)</source>
-      <translation type="unfinished" />
+      <translation>样段（化验）</translation>
     </message>
     <message>
       <source>Interval hole id field</source>
-      <translation type="unfinished" />
+      <translation>样段表钻孔编号字段</translation>
     </message>
     <message>
       <source>From field</source>
-      <translation type="unfinished" />
+      <translation>起始深度字段</translation>
     </message>
     <message>
       <source>To field</source>
-      <translation type="unfinished" />
+      <translation>终止深度字段</translation>
     </message>
     <message>
       <source>Dip convention</source>
-      <translation type="unfinished" />
+      <translation>倾角约定</translation>
     </message>
     <message>
       <source>Overlapping intervals</source>
-      <translation type="unfinished" />
+      <translation>重叠样段</translation>
     </message>
     <message>
       <source>Below detection becomes</source>
-      <translation type="unfinished" />
+      <translation>低于检出限的值处理为</translation>
     </message>
     <message>
       <source>Missing-value codes</source>
-      <translation type="unfinished" />
+      <translation>缺失值代码</translation>
     </message>
     <message>
       <source>Desurveyed intervals</source>
-      <translation type="unfinished" />
+      <translation>经轨迹计算的样段</translation>
     </message>
   </context>
   <context>
     <name>GeologyFeaturesAlgorithm</name>
     <message>
       <source>Geology map features</source>
-      <translation type="unfinished" />
+      <translation>地质图特征</translation>
     </message>
     <message>
       <source>Points</source>
-      <translation type="unfinished" />
+      <translation>点</translation>
     </message>
     <message>
       <source>Geology polygons</source>
-      <translation type="unfinished" />
+      <translation>地质单元多边形</translation>
     </message>
     <message>
       <source>Unit field</source>
-      <translation type="unfinished" />
+      <translation>地质单元字段</translation>
     </message>
     <message>
       <source>Fault lines</source>
-      <translation type="unfinished" />
+      <translation>断层线</translation>
     </message>
     <message>
       <source>Saved unit list (to match the samples' fields)</source>
-      <translation type="unfinished" />
+      <translation>已保存的地质单元列表（与样品字段对应）</translation>
     </message>
     <message>
       <source>Unit list</source>
-      <translation type="unfinished" />
+      <translation>地质单元列表</translation>
     </message>
     <message>
       <source>Points with geology</source>
-      <translation type="unfinished" />
+      <translation>带地质属性的点</translation>
     </message>
   </context>
   <context>
     <name>GaussianProcessAlgorithm</name>
     <message>
       <source>Gaussian process (baseline)</source>
-      <translation type="unfinished" />
+      <translation>高斯过程（基准方法）</translation>
     </message>
     <message>
       <source>Samples</source>
-      <translation type="unfinished" />
+      <translation>样品</translation>
     </message>
     <message>
       <source>Grade field</source>
-      <translation type="unfinished" />
+      <translation>品位字段</translation>
     </message>
     <message>
       <source>Covariate fields</source>
-      <translation type="unfinished" />
+      <translation>协变量字段</translation>
     </message>
     <message>
       <source>Model log-grade</source>
-      <translation type="unfinished" />
+      <translation>对数品位建模</translation>
     </message>
     <message>
       <source>Target points</source>
-      <translation type="unfinished" />
+      <translation>目标点</translation>
     </message>
     <message>
       <source>Raster template</source>
-      <translation type="unfinished" />
+      <translation>栅格模板</translation>
     </message>
     <message>
       <source>Exact GP up to n samples</source>
-      <translation type="unfinished" />
+      <translation>样品数不超过 n 时使用精确 GP</translation>
     </message>
     <message>
       <source>Inducing points (sparse GP)</source>
-      <translation type="unfinished" />
+      <translation>诱导点数（稀疏 GP）</translation>
     </message>
     <message>
       <source>Optimiser iterations</source>
-      <translation type="unfinished" />
+      <translation>优化迭代次数</translation>
     </message>
     <message>
       <source>Random seed</source>
-      <translation type="unfinished" />
+      <translation>随机种子</translation>
     </message>
     <message>
       <source>Cut-offs (comma separated)</source>
-      <translation type="unfinished" />
+      <translation>边界品位（逗号分隔）</translation>
     </message>
     <message>
       <source>GP estimates (points)</source>
-      <translation type="unfinished" />
+      <translation>GP 估值（点）</translation>
     </message>
     <message>
       <source>GP estimates (raster)</source>
-      <translation type="unfinished" />
+      <translation>GP 估值（栅格）</translation>
     </message>
   </context>
   <context>
     <name>GradeTonnageAlgorithm</name>
     <message>
       <source>Grade-tonnage curves</source>
-      <translation type="unfinished" />
+      <translation>品位-吨位曲线</translation>
     </message>
     <message>
       <source>Block model</source>
-      <translation type="unfinished" />
+      <translation>块体模型</translation>
     </message>
     <message>
       <source>Grade estimate fields</source>
-      <translation type="unfinished" />
+      <translation>品位估值字段</translation>
     </message>
     <message>
       <source>Grade unit</source>
-      <translation type="unfinished" />
+      <translation>品位单位</translation>
     </message>
     <message>
       <source>Block volume field</source>
-      <translation type="unfinished" />
+      <translation>块体体积字段</translation>
     </message>
     <message>
       <source>Block volume (m3) when no field</source>
-      <translation type="unfinished" />
+      <translation>无字段时的块体体积（m3）</translation>
     </message>
     <message>
       <source>Density field (t/m3)</source>
-      <translation type="unfinished" />
+      <translation>体重（密度）字段（t/m3）</translation>
     </message>
     <message>
       <source>Density (t/m3) when no field</source>
-      <translation type="unfinished" />
+      <translation>无字段时的体重（密度，t/m3）</translation>
     </message>
     <message>
       <source>First cut-off</source>
-      <translation type="unfinished" />
+      <translation>起始边界品位</translation>
     </message>
     <message>
       <source>Last cut-off</source>
-      <translation type="unfinished" />
+      <translation>终止边界品位</translation>
     </message>
     <message>
       <source>Cut-off step</source>
-      <translation type="unfinished" />
+      <translation>边界品位步长</translation>
     </message>
     <message>
       <source>BNN model for uncertainty bands</source>
-      <translation type="unfinished" />
+      <translation>用于不确定性区间的 BNN 模型</translation>
     </message>
     <message>
       <source>Posterior realisations</source>
-      <translation type="unfinished" />
+      <translation>后验实现数</translation>
     </message>
     <message>
       <source>Random seed</source>
-      <translation type="unfinished" />
+      <translation>随机种子</translation>
     </message>
     <message>
       <source>Grade-tonnage table</source>
-      <translation type="unfinished" />
+      <translation>品位-吨位表</translation>
     </message>
     <message>
       <source>Grade-tonnage plot</source>
-      <translation type="unfinished" />
+      <translation>品位-吨位图</translation>
     </message>
   </context>
   <context>
     <name>HyperScoreAlgorithm</name>
     <message>
       <source>HyperScore</source>
-      <translation type="unfinished" />
+      <translation>HyperScore</translation>
     </message>
     <message>
       <source>Estimated targets</source>
-      <translation type="unfinished" />
+      <translation>已估值目标</translation>
     </message>
     <message>
       <source>V source</source>
-      <translation type="unfinished" />
+      <translation>V 值来源</translation>
     </message>
     <message>
       <source>Probability field</source>
-      <translation type="unfinished" />
+      <translation>概率字段</translation>
     </message>
     <message>
       <source>Mean (estimate) field</source>
-      <translation type="unfinished" />
+      <translation>均值（估值）字段</translation>
     </message>
     <message>
       <source>Spread field (sd or variance)</source>
-      <translation type="unfinished" />
+      <translation>离散度字段（标准差或方差）</translation>
     </message>
     <message>
       <source>Spread is</source>
-      <translation type="unfinished" />
+      <translation>离散度类型</translation>
     </message>
     <message>
       <source>Cut-off grade</source>
-      <translation type="unfinished" />
+      <translation>边界品位</translation>
     </message>
     <message>
       <source>beta</source>
-      <translation type="unfinished" />
+      <translation>beta</translation>
     </message>
     <message>
       <source>gamma</source>
-      <translation type="unfinished" />
+      <translation>gamma</translation>
     </message>
     <message>
       <source>kappa</source>
-      <translation type="unfinished" />
+      <translation>kappa</translation>
     </message>
   </context>
   <context>
     <name>HyperspectralFeaturesAlgorithm</name>
     <message>
       <source>Hyperspectral absorption features</source>
-      <translation type="unfinished" />
+      <translation>高光谱吸收特征</translation>
     </message>
     <message>
       <source>Reflectance cube</source>
-      <translation type="unfinished" />
+      <translation>反射率数据立方体</translation>
     </message>
     <message>
       <source>Band wavelengths (comma list or text file; empty: from the file)</source>
-      <translation type="unfinished" />
+      <translation>波段波长（逗号分隔列表或文本文件；为空时从数据文件读取）</translation>
     </message>
     <message>
       <source>Band table (JSON or CSV; empty: the bundled one)</source>
-      <translation type="unfinished" />
+      <translation>波段表（JSON 或 CSV；为空时使用内置表）</translation>
     </message>
     <message>
       <source>Memory budget per window (MB)</source>
-      <translation type="unfinished" />
+      <translation>每个窗口的内存预算（MB）</translation>
     </message>
     <message>
       <source>Absorption features</source>
-      <translation type="unfinished" />
+      <translation>吸收特征</translation>
     </message>
   </context>
   <context>
     <name>KNNImputeAlgorithm</name>
     <message>
       <source>k-NN imputation (spatial and feature distance)</source>
-      <translation type="unfinished" />
+      <translation>k 近邻插补（空间距离与特征距离）</translation>
     </message>
     <message>
       <source>Samples or targets</source>
-      <translation type="unfinished" />
+      <translation>样品或目标</translation>
     </message>
     <message>
       <source>Fields to impute</source>
-      <translation type="unfinished" />
+      <translation>待插补字段</translation>
     </message>
     <message>
       <source>Negative numbers are below-detection results (-0.5 means &lt;0.5)</source>
-      <translation type="unfinished" />
+      <translation>负数表示低于检出限的结果（-0.5 表示 &lt;0.5）</translation>
     </message>
     <message>
       <source>Number of donors (K)</source>
-      <translation type="unfinished" />
+      <translation>供体数（K）</translation>
     </message>
     <message>
       <source>Spatial weight (0 = features only, 1 = distance only)</source>
-      <translation type="unfinished" />
+      <translation>空间权重（0 = 仅特征，1 = 仅距离）</translation>
     </message>
     <message>
       <source>Spatial scale (0 = automatic)</source>
-      <translation type="unfinished" />
+      <translation>空间尺度（0 = 自动）</translation>
     </message>
     <message>
       <source>Donor weighting</source>
-      <translation type="unfinished" />
+      <translation>供体加权方式</translation>
     </message>
     <message>
       <source>Saved reference (impute from it)</source>
-      <translation type="unfinished" />
+      <translation>已保存的参考数据（据此插补）</translation>
     </message>
     <message>
       <source>Save reference</source>
-      <translation type="unfinished" />
+      <translation>保存参考数据</translation>
     </message>
     <message>
       <source>Imputed</source>
-      <translation type="unfinished" />
+      <translation>插补结果</translation>
     </message>
   </context>
   <context>
     <name>MultipleIndicatorKrigingAlgorithm</name>
     <message>
       <source>Multiple indicator kriging</source>
-      <translation type="unfinished" />
+      <translation>多元指示克里金</translation>
     </message>
     <message>
       <source>Samples (points)</source>
-      <translation type="unfinished" />
+      <translation>样品（点）</translation>
     </message>
     <message>
       <source>Grade field</source>
-      <translation type="unfinished" />
+      <translation>品位字段</translation>
     </message>
     <message>
       <source>Hole id field (for max per hole)</source>
-      <translation type="unfinished" />
+      <translation>钻孔编号字段（用于每孔样品数上限）</translation>
     </message>
     <message>
       <source>Mode</source>
-      <translation type="unfinished" />
+      <translation>模式</translation>
     </message>
     <message>
       <source>Thresholds (empty = declustered deciles)</source>
-      <translation type="unfinished" />
+      <translation>指示阈值（为空 = 解丛聚后的十分位数）</translation>
     </message>
     <message>
       <source>Upper-tail cut-offs added to the deciles</source>
-      <translation type="unfinished" />
+      <translation>在十分位数之外增加的高品位尾部阈值</translation>
     </message>
     <message>
       <source>Indicator variogram (median IK, optional)</source>
-      <translation type="unfinished" />
+      <translation>指示变差函数（中位数指示克里金，可选）</translation>
     </message>
     <message>
       <source>Target points</source>
-      <translation type="unfinished" />
+      <translation>目标点</translation>
     </message>
     <message>
       <source>Raster template</source>
-      <translation type="unfinished" />
+      <translation>栅格模板</translation>
     </message>
     <message>
       <source>Template elevation (3D kriging)</source>
-      <translation type="unfinished" />
+      <translation>模板高程（三维克里金）</translation>
     </message>
     <message>
       <source>Search radius, major (0 = unlimited)</source>
-      <translation type="unfinished" />
+      <translation>搜索半径，主轴（0 = 不限）</translation>
     </message>
     <message>
       <source>Search radius, semi-major</source>
-      <translation type="unfinished" />
+      <translation>搜索半径，次轴</translation>
     </message>
     <message>
       <source>Search radius, minor</source>
-      <translation type="unfinished" />
+      <translation>搜索半径，短轴</translation>
     </message>
     <message>
       <source>Search azimuth</source>
-      <translation type="unfinished" />
+      <translation>搜索方位角</translation>
     </message>
     <message>
       <source>Search dip (positive up)</source>
-      <translation type="unfinished" />
+      <translation>搜索倾角（向上为正）</translation>
     </message>
     <message>
       <source>Search rake</source>
-      <translation type="unfinished" />
+      <translation>搜索侧伏角</translation>
     </message>
     <message>
       <source>Minimum samples</source>
-      <translation type="unfinished" />
+      <translation>最少样品数</translation>
     </message>
     <message>
       <source>Maximum samples</source>
-      <translation type="unfinished" />
+      <translation>最多样品数</translation>
     </message>
     <message>
       <source>Maximum samples per hole (0 = no cap)</source>
-      <translation type="unfinished" />
+      <translation>每孔最多样品数（0 = 不限）</translation>
     </message>
     <message>
       <source>Block size 'dx, dy, dz' (empty = point)</source>
-      <translation type="unfinished" />
+      <translation>块体尺寸 'dx, dy, dz'（为空 = 点估值）</translation>
     </message>
     <message>
       <source>Block discretisation 'nx, ny, nz'</source>
-      <translation type="unfinished" />
+      <translation>块体离散化 'nx, ny, nz'</translation>
     </message>
     <message>
       <source>Minimum grade zmin</source>
-      <translation type="unfinished" />
+      <translation>最低品位 zmin</translation>
     </message>
     <message>
       <source>Maximum grade zmax (empty = data maximum)</source>
-      <translation type="unfinished" />
+      <translation>最高品位 zmax（为空 = 数据最大值）</translation>
     </message>
     <message>
       <source>Lower tail</source>
-      <translation type="unfinished" />
+      <translation>下尾外推</translation>
     </message>
     <message>
       <source>Lower tail omega</source>
-      <translation type="unfinished" />
+      <translation>下尾 omega</translation>
     </message>
     <message>
       <source>Middle classes</source>
-      <translation type="unfinished" />
+      <translation>中间类别插值</translation>
     </message>
     <message>
       <source>Middle classes omega</source>
-      <translation type="unfinished" />
+      <translation>中间类别 omega</translation>
     </message>
     <message>
       <source>Upper tail</source>
-      <translation type="unfinished" />
+      <translation>上尾外推</translation>
     </message>
     <message>
       <source>Upper tail omega</source>
-      <translation type="unfinished" />
+      <translation>上尾 omega</translation>
     </message>
     <message>
       <source>Cut-offs for P(grade &gt; cut-off)</source>
-      <translation type="unfinished" />
+      <translation>计算 P(品位 &gt; 边界品位) 所用的边界品位</translation>
     </message>
     <message>
       <source>Random seed (variogram fits)</source>
-      <translation type="unfinished" />
+      <translation>随机种子（变差函数拟合）</translation>
     </message>
     <message>
       <source>MIK points</source>
-      <translation type="unfinished" />
+      <translation>MIK 估值点</translation>
     </message>
     <message>
       <source>MIK raster</source>
-      <translation type="unfinished" />
+      <translation>MIK 栅格</translation>
     </message>
   </context>
   <context>
     <name>OrdinaryKrigingAlgorithm</name>
     <message>
       <source>Ordinary kriging</source>
-      <translation type="unfinished" />
+      <translation>普通克里金</translation>
     </message>
     <message>
       <source>Samples (points)</source>
-      <translation type="unfinished" />
+      <translation>样品（点）</translation>
     </message>
     <message>
       <source>Grade field</source>
-      <translation type="unfinished" />
+      <translation>品位字段</translation>
     </message>
     <message>
       <source>Hole id field (for max per hole)</source>
-      <translation type="unfinished" />
+      <translation>钻孔编号字段（用于每孔样品数上限）</translation>
     </message>
     <message>
       <source>Variogram model</source>
-      <translation type="unfinished" />
+      <translation>变差函数模型</translation>
     </message>
     <message>
       <source>Target points</source>
-      <translation type="unfinished" />
+      <translation>目标点</translation>
     </message>
     <message>
       <source>Raster template</source>
-      <translation type="unfinished" />
+      <translation>栅格模板</translation>
     </message>
     <message>
       <source>Template elevation (3D kriging)</source>
-      <translation type="unfinished" />
+      <translation>模板高程（三维克里金）</translation>
     </message>
     <message>
       <source>Search radius, major (0 = unlimited)</source>
-      <translation type="unfinished" />
+      <translation>搜索半径，主轴（0 = 不限）</translation>
     </message>
     <message>
       <source>Search radius, semi-major</source>
-      <translation type="unfinished" />
+      <translation>搜索半径，次轴</translation>
     </message>
     <message>
       <source>Search radius, minor</source>
-      <translation type="unfinished" />
+      <translation>搜索半径，短轴</translation>
     </message>
     <message>
       <source>Search azimuth</source>
-      <translation type="unfinished" />
+      <translation>搜索方位角</translation>
     </message>
     <message>
       <source>Search dip (positive up)</source>
-      <translation type="unfinished" />
+      <translation>搜索倾角（向上为正）</translation>
     </message>
     <message>
       <source>Search rake</source>
-      <translation type="unfinished" />
+      <translation>搜索侧伏角</translation>
     </message>
     <message>
       <source>Minimum samples</source>
-      <translation type="unfinished" />
+      <translation>最少样品数</translation>
     </message>
     <message>
       <source>Maximum samples</source>
-      <translation type="unfinished" />
+      <translation>最多样品数</translation>
     </message>
     <message>
       <source>Maximum samples per hole (0 = no cap)</source>
-      <translation type="unfinished" />
+      <translation>每孔最多样品数（0 = 不限）</translation>
     </message>
     <message>
       <source>Block size 'dx, dy, dz' (empty = point)</source>
-      <translation type="unfinished" />
+      <translation>块体尺寸 'dx, dy, dz'（为空 = 点估值）</translation>
     </message>
     <message>
       <source>Block discretisation 'nx, ny, nz'</source>
-      <translation type="unfinished" />
+      <translation>块体离散化 'nx, ny, nz'</translation>
     </message>
     <message>
       <source>Kriged points</source>
-      <translation type="unfinished" />
+      <translation>克里金估值点</translation>
     </message>
     <message>
       <source>Kriged raster</source>
-      <translation type="unfinished" />
+      <translation>克里金估值栅格</translation>
     </message>
   </context>
   <context>
     <name>ParseLogsAlgorithm</name>
     <message>
       <source>Parse log descriptions</source>
-      <translation type="unfinished" />
+      <translation>解析地质编录描述</translation>
     </message>
     <message>
       <source>Log intervals</source>
-      <translation type="unfinished" />
+      <translation>编录区间</translation>
     </message>
     <message>
       <source>Description field</source>
-      <translation type="unfinished" />
+      <translation>描述字段</translation>
     </message>
     <message>
       <source>Hole field</source>
-      <translation type="unfinished" />
+      <translation>钻孔字段</translation>
     </message>
     <message>
       <source>From (depth) field</source>
-      <translation type="unfinished" />
+      <translation>起始深度字段（From）</translation>
     </message>
     <message>
       <source>To (depth) field</source>
-      <translation type="unfinished" />
+      <translation>终止深度字段（To）</translation>
     </message>
     <message>
       <source>Vocabulary file extending the default</source>
-      <translation type="unfinished" />
+      <translation>扩展默认词表的词汇文件</translation>
     </message>
     <message>
       <source>Use the transformer</source>
-      <translation type="unfinished" />
+      <translation>使用 Transformer 模型</translation>
     </message>
     <message>
       <source>Transformer cosine similarity threshold</source>
-      <translation type="unfinished" />
+      <translation>Transformer 余弦相似度阈值</translation>
     </message>
     <message>
       <source>Embedding cache folder</source>
-      <translation type="unfinished" />
+      <translation>嵌入向量缓存文件夹</translation>
     </message>
     <message>
       <source>Samples to join onto (optional)</source>
-      <translation type="unfinished" />
+      <translation>要连接编录的样品（可选）</translation>
     </message>
     <message>
       <source>Sample hole field</source>
-      <translation type="unfinished" />
+      <translation>样品钻孔字段</translation>
     </message>
     <message>
       <source>Sample from field</source>
-      <translation type="unfinished" />
+      <translation>样品起始深度字段</translation>
     </message>
     <message>
       <source>Sample to field</source>
-      <translation type="unfinished" />
+      <translation>样品终止深度字段</translation>
     </message>
     <message>
       <source>Parsed logs</source>
-      <translation type="unfinished" />
+      <translation>解析后的编录</translation>
     </message>
   </context>
   <context>
     <name>PCAFusionAlgorithm</name>
     <message>
       <source>PCA fusion of covariates</source>
-      <translation type="unfinished" />
+      <translation>协变量 PCA 融合</translation>
     </message>
     <message>
       <source>Samples or targets</source>
-      <translation type="unfinished" />
+      <translation>样品或目标</translation>
     </message>
     <message>
       <source>Covariate fields (FIT)</source>
-      <translation type="unfinished" />
+      <translation>协变量字段（拟合）</translation>
     </message>
     <message>
       <source>Mode</source>
-      <translation type="unfinished" />
+      <translation>模式</translation>
     </message>
     <message>
       <source>Number of components (0: by variance threshold)</source>
-      <translation type="unfinished" />
+      <translation>主成分数（0：按方差阈值确定）</translation>
     </message>
     <message>
       <source>Explained-variance threshold</source>
-      <translation type="unfinished" />
+      <translation>累计解释方差阈值</translation>
     </message>
     <message>
       <source>Random Fourier features of X, Y, Z</source>
-      <translation type="unfinished" />
+      <translation>X、Y、Z 的随机傅里叶特征</translation>
     </message>
     <message>
       <source>Embedding length scale (map units)</source>
-      <translation type="unfinished" />
+      <translation>嵌入长度尺度（地图单位）</translation>
     </message>
     <message>
       <source>Random seed</source>
-      <translation type="unfinished" />
+      <translation>随机种子</translation>
     </message>
     <message>
       <source>Fill missing values with the mean</source>
-      <translation type="unfinished" />
+      <translation>用均值填充缺失值</translation>
     </message>
     <message>
       <source>Leave out constant fields (with a warning)</source>
-      <translation type="unfinished" />
+      <translation>剔除常量字段（并给出警告）</translation>
     </message>
     <message>
       <source>Saved transform (APPLY)</source>
-      <translation type="unfinished" />
+      <translation>已保存的变换（应用）</translation>
     </message>
     <message>
       <source>Transform file (FIT)</source>
-      <translation type="unfinished" />
+      <translation>变换文件（拟合）</translation>
     </message>
     <message>
       <source>With components</source>
-      <translation type="unfinished" />
+      <translation>含主成分的结果</translation>
     </message>
   </context>
   <context>
     <name>PredictBNNAlgorithm</name>
     <message>
       <source>Predict with Bayesian neural network</source>
-      <translation type="unfinished" />
+      <translation>贝叶斯神经网络预测</translation>
     </message>
     <message>
       <source>Model file (trainbnn)</source>
-      <translation type="unfinished" />
+      <translation>模型文件（trainbnn）</translation>
     </message>
     <message>
       <source>Target points</source>
-      <translation type="unfinished" />
+      <translation>目标点</translation>
     </message>
     <message>
       <source>Covariate raster (bands named as the features)</source>
-      <translation type="unfinished" />
+      <translation>协变量栅格（波段名与特征名一致）</translation>
     </message>
     <message>
       <source>Posterior samples (bnn)</source>
-      <translation type="unfinished" />
+      <translation>后验抽样次数（bnn）</translation>
     </message>
     <message>
       <source>Cut-offs (comma separated)</source>
-      <translation type="unfinished" />
+      <translation>边界品位（逗号分隔）</translation>
     </message>
     <message>
       <source>Random seed</source>
-      <translation type="unfinished" />
+      <translation>随机种子</translation>
     </message>
     <message>
       <source>BNN estimates (points)</source>
-      <translation type="unfinished" />
+      <translation>BNN 估值（点）</translation>
     </message>
     <message>
       <source>BNN estimates (raster)</source>
-      <translation type="unfinished" />
+      <translation>BNN 估值（栅格）</translation>
     </message>
   </context>
   <context>
     <name>SampleFeaturesAlgorithm</name>
     <message>
       <source>Sample raster features at points</source>
-      <translation type="unfinished" />
+      <translation>在点位提取栅格特征值</translation>
     </message>
     <message>
       <source>Points</source>
-      <translation type="unfinished" />
+      <translation>点</translation>
     </message>
     <message>
       <source>Raster</source>
-      <translation type="unfinished" />
+      <translation>栅格</translation>
     </message>
     <message>
       <source>Sampling</source>
-      <translation type="unfinished" />
+      <translation>采样方式</translation>
     </message>
     <message>
       <source>Field name prefix</source>
-      <translation type="unfinished" />
+      <translation>字段名前缀</translation>
     </message>
     <message>
       <source>Points with raster values</source>
-      <translation type="unfinished" />
+      <translation>带栅格值的点</translation>
     </message>
   </context>
   <context>
     <name>SyntheticDepositAlgorithm</name>
     <message>
       <source>Generate synthetic REE deposit</source>
-      <translation type="unfinished" />
+      <translation>生成合成稀土矿床</translation>
     </message>
     <message>
       <source>Preset</source>
-      <translation type="unfinished" />
+      <translation>预设规模</translation>
     </message>
     <message>
       <source>Seed</source>
-      <translation type="unfinished" />
+      <translation>随机种子</translation>
     </message>
     <message>
       <source>Output folder</source>
-      <translation type="unfinished" />
+      <translation>输出文件夹</translation>
     </message>
   </context>
   <context>
     <name>TargetsAlgorithm</name>
     <message>
       <source>Prediction targets (grid or block model)</source>
-      <translation type="unfinished" />
+      <translation>预测目标（网格或块体模型）</translation>
     </message>
     <message>
       <source>Targets</source>
-      <translation type="unfinished" />
+      <translation>目标</translation>
     </message>
     <message>
       <source>Raster template (2D)</source>
-      <translation type="unfinished" />
+      <translation>栅格模板（二维）</translation>
     </message>
     <message>
       <source>Extent</source>
-      <translation type="unfinished" />
+      <translation>范围</translation>
     </message>
     <message>
       <source>Cell / block size X</source>
-      <translation type="unfinished" />
+      <translation>网格单元 / 块体尺寸 X</translation>
     </message>
     <message>
       <source>Cell / block size Y</source>
-      <translation type="unfinished" />
+      <translation>网格单元 / 块体尺寸 Y</translation>
     </message>
     <message>
       <source>Block size Z</source>
-      <translation type="unfinished" />
+      <translation>块体尺寸 Z</translation>
     </message>
     <message>
       <source>Z minimum (3D)</source>
-      <translation type="unfinished" />
+      <translation>Z 最小值（三维）</translation>
     </message>
     <message>
       <source>Z maximum (3D)</source>
-      <translation type="unfinished" />
+      <translation>Z 最大值（三维）</translation>
     </message>
     <message>
       <source>Clip polygons</source>
-      <translation type="unfinished" />
+      <translation>裁剪多边形</translation>
     </message>
     <message>
       <source>Topography (DEM, 3D)</source>
-      <translation type="unfinished" />
+      <translation>地形（DEM，三维）</translation>
     </message>
     <message>
       <source>Topography sampling</source>
-      <translation type="unfinished" />
+      <translation>地形采样方式</translation>
     </message>
   </context>
   <context>
     <name>TrainBNNAlgorithm</name>
     <message>
       <source>Train Bayesian neural network</source>
-      <translation type="unfinished" />
+      <translation>训练贝叶斯神经网络</translation>
     </message>
     <message>
       <source>Samples</source>
-      <translation type="unfinished" />
+      <translation>样品</translation>
     </message>
     <message>
       <source>Feature fields</source>
-      <translation type="unfinished" />
+      <translation>特征字段</translation>
     </message>
     <message>
       <source>Grade field (e.g. TREO_pct)</source>
-      <translation type="unfinished" />
+      <translation>品位字段（如 TREO_pct）</translation>
     </message>
     <message>
       <source>Hole field (validation split by hole)</source>
-      <translation type="unfinished" />
+      <translation>钻孔字段（按钻孔划分验证集）</translation>
     </message>
     <message>
       <source>Method</source>
-      <translation type="unfinished" />
+      <translation>方法</translation>
     </message>
     <message>
       <source>Hidden layer sizes</source>
-      <translation type="unfinished" />
+      <translation>隐藏层大小</translation>
     </message>
     <message>
       <source>Maximum epochs</source>
-      <translation type="unfinished" />
+      <translation>最大训练轮数</translation>
     </message>
     <message>
       <source>Early-stopping patience (epochs)</source>
-      <translation type="unfinished" />
+      <translation>早停耐心值（轮数）</translation>
     </message>
     <message>
       <source>Learning rate (Adam)</source>
-      <translation type="unfinished" />
+      <translation>学习率（Adam）</translation>
     </message>
     <message>
       <source>Prior sd of weights (bnn)</source>
-      <translation type="unfinished" />
+      <translation>权重先验标准差（bnn）</translation>
     </message>
     <message>
       <source>KL weight (bnn)</source>
-      <translation type="unfinished" />
+      <translation>KL 权重（bnn）</translation>
     </message>
     <message>
       <source>Members (ensemble)</source>
-      <translation type="unfinished" />
+      <translation>成员数（集成）</translation>
     </message>
     <message>
       <source>Validation fraction (whole holes)</source>
-      <translation type="unfinished" />
+      <translation>验证集比例（按整孔划分）</translation>
     </message>
     <message>
       <source>Recalibrate the spread on the held-out holes</source>
-      <translation type="unfinished" />
+      <translation>在留出钻孔上重新校准离散度</translation>
     </message>
     <message>
       <source>Random seed</source>
-      <translation type="unfinished" />
+      <translation>随机种子</translation>
     </message>
     <message>
       <source>Model file</source>
-      <translation type="unfinished" />
+      <translation>模型文件</translation>
     </message>
   </context>
   <context>
     <name>TreoAlgorithm</name>
     <message>
       <source>REE oxides and TREO</source>
-      <translation type="unfinished" />
+      <translation>稀土氧化物与稀土氧化物总量（TREO）</translation>
     </message>
     <message>
       <source>Samples with element assays</source>
-      <translation type="unfinished" />
+      <translation>含元素化验结果的样品</translation>
     </message>
     <message>
       <source>Field map (El=field; ...)</source>
-      <translation type="unfinished" />
+      <translation>字段映射（元素=字段; ...）</translation>
     </message>
     <message>
       <source>Element units</source>
-      <translation type="unfinished" />
+      <translation>元素单位</translation>
     </message>
     <message>
       <source>Below detection becomes</source>
-      <translation type="unfinished" />
+      <translation>低于检出限的值处理为</translation>
     </message>
     <message>
       <source>Missing-value codes</source>
-      <translation type="unfinished" />
+      <translation>缺失值代码</translation>
     </message>
     <message>
       <source>Light/heavy split</source>
-      <translation type="unfinished" />
+      <translation>轻 / 重稀土划分</translation>
     </message>
     <message>
       <source>Allow partial sums (adds TREO_n)</source>
-      <translation type="unfinished" />
+      <translation>允许部分求和（增加 TREO_n 字段）</translation>
     </message>
     <message>
       <source>Samples with oxides and TREO</source>
-      <translation type="unfinished" />
+      <translation>含氧化物与 TREO 的样品</translation>
     </message>
   </context>
   <context>
     <name>VariogramAlgorithm</name>
     <message>
       <source>Variogram (experimental and fitted model)</source>
-      <translation type="unfinished" />
+      <translation>变差函数（实验变差函数与拟合模型）</translation>
     </message>
     <message>
       <source>Samples (points)</source>
-      <translation type="unfinished" />
+      <translation>样品（点）</translation>
     </message>
     <message>
       <source>Grade field</source>
-      <translation type="unfinished" />
+      <translation>品位字段</translation>
     </message>
     <message>
       <source>Dimension</source>
-      <translation type="unfinished" />
+      <translation>维数</translation>
     </message>
     <message>
       <source>Lag (0 = automatic)</source>
-      <translation type="unfinished" />
+      <translation>滞后距（0 = 自动）</translation>
     </message>
     <message>
       <source>Number of lags</source>
-      <translation type="unfinished" />
+      <translation>滞后数</translation>
     </message>
     <message>
       <source>Lag tolerance (0 = half the lag)</source>
-      <translation type="unfinished" />
+      <translation>滞后距容差（0 = 滞后距的一半）</translation>
     </message>
     <message>
       <source>Directions (empty, 'axes' or 'azimuth/dip; ...')</source>
-      <translation type="unfinished" />
+      <translation>方向（为空、'axes' 或 '方位角/倾角; ...'）</translation>
     </message>
     <message>
       <source>Angular tolerance (degrees)</source>
-      <translation type="unfinished" />
+      <translation>角度容差（度）</translation>
     </message>
     <message>
       <source>Bandwidth (0 = none)</source>
-      <translation type="unfinished" />
+      <translation>带宽（0 = 不限）</translation>
     </message>
     <message>
       <source>Ellipsoid azimuth</source>
-      <translation type="unfinished" />
+      <translation>椭球体方位角</translation>
     </message>
     <message>
       <source>Ellipsoid dip (positive up)</source>
-      <translation type="unfinished" />
+      <translation>椭球体倾角（向上为正）</translation>
     </message>
     <message>
       <source>Ellipsoid rake</source>
-      <translation type="unfinished" />
+      <translation>椭球体侧伏角</translation>
     </message>
     <message>
       <source>Structures (comma separated)</source>
-      <translation type="unfinished" />
+      <translation>套合结构（逗号分隔）</translation>
     </message>
     <message>
       <source>Nugget</source>
-      <translation type="unfinished" />
+      <translation>块金值</translation>
     </message>
     <message>
       <source>Fixed nugget value</source>
-      <translation type="unfinished" />
+      <translation>固定块金值</translation>
     </message>
     <message>
       <source>Weighting</source>
-      <translation type="unfinished" />
+      <translation>加权方式</translation>
     </message>
     <message>
       <source>Random seed</source>
-      <translation type="unfinished" />
+      <translation>随机种子</translation>
     </message>
     <message>
       <source>Variogram model</source>
-      <translation type="unfinished" />
+      <translation>变差函数模型</translation>
     </message>
     <message>
       <source>Variogram plot</source>
-      <translation type="unfinished" />
+      <translation>变差函数图</translation>
     </message>
   </context>
   <context>
     <name>REEGradeMenu</name>
     <message>
       <source>Open REE grade workflow model</source>
-      <translation type="unfinished" />
+      <translation>打开稀土品位估算工作流模型</translation>
     </message>
     <message>
       <source>Documentation</source>
-      <translation type="unfinished" />
+      <translation>文档</translation>
     </message>
     <message>
       <source>Settings…</source>
-      <translation type="unfinished" />
+      <translation>设置…</translation>
     </message>
   </context>
   <context>
     <name>REEGradeSettings</name>
     <message>
       <source>REE Grade</source>
-      <translation type="unfinished" />
+      <translation>稀土品位（REE Grade）</translation>
     </message>
     <message>
       <source>Default cut-offs</source>
-      <translation type="unfinished" />
+      <translation>默认边界品位</translation>
     </message>
     <message>
       <source>Default random seed</source>
-      <translation type="unfinished" />
+      <translation>默认随机种子</translation>
     </message>
   </context>
 </TS>

@@ -53,3 +53,13 @@ class REEGradeProvider(QgsProcessingProvider):
     def loadAlgorithms(self):  # noqa: N802 (QGIS API name)
         for cls in discover_algorithm_classes():
             self.addAlgorithm(cls())
+        # The bundled graphical-modeler workflow chains the stages above; it is
+        # shown with them so a user finds the whole chain in one provider.
+        from qgis.core import QgsProcessingModelAlgorithm
+
+        path = os.path.join(PLUGIN_DIR, "models", "ree_grade_workflow.model3")
+        model = QgsProcessingModelAlgorithm()
+        if model.fromFile(path):
+            self.addAlgorithm(model)
+        else:
+            QgsMessageLog.logMessage(f"REE Grade: could not read {path}", "REE Grade", Qgis.Warning)

@@ -96,6 +96,7 @@ def constant_model(mus, sigmas, y_mean=0.3, y_sd=0.5):
         "layer1.weight": torch.zeros((k, 2, 2)), "layer1.bias": torch.from_numpy(bias),
     }
     model.feature_names_, model.x_mean_, model.x_sd_ = ["f"], np.zeros(1), np.ones(1)
+    model.x_bounds_ = (np.full(1, -1.0), np.ones(1))
     model.y_mean_, model.y_sd_, model.scale_, model.mu_bounds_ = y_mean, y_sd, 1.0, (-10.0, 10.0)
     return model
 
@@ -172,6 +173,20 @@ def test_ensemble_members_differ_and_bnn_samples_differ(fitted, data):
     mu_b, _ = fitted["bnn"].predict_log(X, n_samples=8)
     assert mu_e.shape == (3, 50) and mu_b.shape == (8, 50)
     assert np.std(mu_e, axis=0).mean() > 1e-3 and np.std(mu_b, axis=0).mean() > 1e-3
+
+
+def test_far_targets_do_not_extrapolate(fitted, data):
+    X, grade, _, train, _ = data
+    model = fitted["bnn"]
+    far, edge = X[:5].copy(), X[:5].copy()
+    far[:, 1] = 1e6
+    edge[:, 1] = X[train, 1].max()
+    np.testing.assert_array_equal(model.predict(far)["mean"], model.predict(edge)["mean"])
+    mu, sigma = model.predict_log(far)
+    log_grade = np.log(grade[train])
+    stretch = max(model.scale_, 1.0)  # the recalibration stretches the bounded components about their mean
+    assert mu.max() <= log_grade.max() + stretch * 0.5 * log_grade.std() + 1e-6
+    assert sigma.max() <= model.scale_ * log_grade.std() + 1e-6
 
 
 @pytest.mark.parametrize("method", ["bnn", "ensemble"])

@@ -1,0 +1,322 @@
+"""Build `models/ree_grade_workflow.model3`, the graphical-modeler model that
+chains the REE Grade stages from the drillhole tables, geology, cube and logs to
+the BNN grade model, the OK/MIK baselines, grade-tonnage, classification and
+the cross-validation report. Run it with QGIS's Python (the venv):
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/build_model.py
+
+The workflow is declared once, in INPUTS and STEPS, as plain data; model
+outputs are named `<step>:<name>` (e.g. `hyperscore:blocks`), which is how
+`scripts/demo.py` and `processing.run` address them.
+"""
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+MODEL_PATH = REPO / "models" / "ree_grade_workflow.model3"
+MODEL_NAME = "ree_grade_workflow"
+MODEL_GROUP = "Workflow"
+
+# Feature fields fused by PCA: the spectral depths and areas (their band centres
+# are empty where a feature is absent), the geology one-hot units and distances.
+# Log text is carried on the samples but is not a block feature: blocks have no logs.
+HS_FEATURES = [f"hs_{band}_{measure}" for band in ("nd580", "nd740", "nd800", "nd870", "fe900", "aloh2200", "carb2330")
+               for measure in ("depth", "area")] + ["hs_ree_index"]
+GEO_UNITS = ("breccia", "carbonatite", "dyke", "fenite", "granite", "syenite")
+GEO_FEATURES = [f"geo_{unit}" for unit in GEO_UNITS] + ["geo_dist_contact", "geo_dist_fault"]
+N_COMPONENTS = 8
+PC_FIELDS = [f"pc_{i:02d}" for i in range(1, N_COMPONENTS + 1)]
+ESTIMATE_FIELDS = ["bnn_mean", "ok_estimate", "mik_mean"]
+
+
+class In:
+    """A model input, referred to by name in a step's parameters."""
+
+    def __init__(self, name):
+        self.name = name
+
+
+class Out:
+    """The output `output` of the earlier step `step`."""
+
+    def __init__(self, step, output="OUTPUT"):
+        self.step, self.output = step, output
+
+
+class Expr:
+    """A QGIS expression over the model inputs (`@cutoff`...), evaluated when the model runs."""
+
+    def __init__(self, expression):
+        self.expression = expression
+
+
+# to_real: a cut-off typed as "1.0" must name the field bnn_p_gt_1, as predictbnn does.
+CUTOFF_TEXT = "to_string(to_real(@cutoff))"
+BNN_P_FIELD = "'bnn_p_gt_' || replace(" + CUTOFF_TEXT + ", '.', '_')"
+BENCH_FILTER = "'abs(\"zc\" - ' || to_string(to_real(@bench_elevation)) || ') < \"dz\" / 2'"
+
+# (name, kind, description, default, optional). Kinds: table, polygons, lines,
+# raster, crs, extent, number, integer.
+INPUTS = [
+    ("collars", "table", "Collar table (hole_id, x, y, z, max_depth)", None, False),
+    ("surveys", "table", "Downhole survey table (hole_id, depth, azimuth, dip)", None, False),
+    ("assays", "table", "Assay table (hole_id, from, to, element ppm)", None, False),
+    ("logs", "table", "Log table (hole_id, from, to, description)", None, False),
+    ("geology", "polygons", "Geology polygons (field 'unit')", None, False),
+    ("faults", "lines", "Fault lines", None, True),
+    ("cube", "raster", "Hyperspectral reflectance cube", None, False),
+    ("crs", "crs", "CRS of the collar coordinates", "EPSG:32648", False),
+    ("extent", "extent", "Block model extent", None, False),
+    ("zmin", "number", "Block model bottom (m)", 1960.0, False),
+    ("zmax", "number", "Block model top (m)", 2470.0, False),
+    ("block_xy", "number", "Block size X and Y (m)", 50.0, False),
+    ("block_z", "number", "Block size Z (m)", 10.0, False),
+    ("composite_length", "number", "Composite length (m)", 10.0, False),
+    ("cutoff", "number", "Cut-off grade (TREO %)", 1.0, False),
+    ("bench_elevation", "number", "Elevation of the mapped bench (m)", 2205.0, False),
+    ("density", "number", "Dry bulk density (t/m3)", 2.8, False),
+    ("epochs", "integer", "BNN maximum epochs", 300, False),
+    ("cv_epochs", "integer", "BNN maximum epochs in cross-validation", 150, False),
+    ("seed", "integer", "Random seed", 0, False),
+]
+
+# (step id, algorithm, parameters, {output: (model output name, description)}).
+# A step may only use inputs and earlier steps. Outputs in the dict are model
+# outputs (files a user keeps); the others are temporary.
+STEPS = [
+    ("collar_points", "native:createpointslayerfromtable",
+     {"INPUT": In("collars"), "XFIELD": "x", "YFIELD": "y", "ZFIELD": "z", "TARGET_CRS": In("crs")}, {}),
+    ("topography", "gdal:gridlinear",
+     {"INPUT": Out("collar_points"), "Z_FIELD": "z", "RADIUS": -1.0, "NODATA": -9999.0, "DATA_TYPE": 5,
+      "EXTRA": "-outsize 200 150"},
+     {"OUTPUT": ("topography", "Topography from the collar elevations (TIN)")}),
+    ("desurvey", "reegrade:desurvey",
+     {"COLLARS": In("collars"), "COLLAR_CRS": In("crs"), "SURVEYS": In("surveys"), "INTERVALS": In("assays"),
+      "OVERLAPS": 2}, {}),
+    ("composite", "reegrade:composite",
+     {"INPUT": Out("desurvey"), "LENGTH": In("composite_length"), "RESIDUAL": 2, "RESIDUAL_THRESHOLD": 50.0,
+      "MIN_COVERAGE": 50.0}, {}),
+    ("treo", "reegrade:treo", {"INPUT": Out("composite")}, {}),
+    ("graded", "native:extractbyexpression",
+     {"INPUT": Out("treo"), "EXPRESSION": '"TREO_pct" IS NOT NULL AND "TREO_pct" > 0'}, {}),
+    ("parselogs", "reegrade:parselogs",
+     {"INPUT": In("logs"), "DESCRIPTION_FIELD": "description", "HOLE_FIELD": "hole_id", "FROM_FIELD": "from",
+      "TO_FIELD": "to", "USE_TRANSFORMER": False, "SAMPLES": Out("graded"), "SAMPLE_HOLE_FIELD": "hole_id",
+      "SAMPLE_FROM_FIELD": "from_m", "SAMPLE_TO_FIELD": "to_m"}, {}),
+    ("hyperspectral", "reegrade:hyperspectralfeatures", {"INPUT": In("cube")},
+     {"OUTPUT": ("features", "Hyperspectral absorption features")}),
+    ("samples_hs", "reegrade:samplefeatures",
+     {"INPUT": Out("parselogs"), "RASTER": Out("hyperspectral"), "METHOD": 1}, {}),
+    ("samples_geo", "reegrade:geologyfeatures",
+     {"INPUT": Out("samples_hs"), "GEOLOGY": In("geology"), "UNIT_FIELD": "unit", "FAULTS": In("faults")},
+     {"UNITS_OUT": ("units", "Geology unit list")}),
+    ("samples_impute", "reegrade:knnimpute",
+     {"INPUT": Out("samples_geo"), "FIELDS": HS_FEATURES, "K": 8, "SPATIAL_WEIGHT": 1.0},
+     {"REFERENCE_OUT": ("reference", "Imputation reference")}),
+    ("samples_pca", "reegrade:pcafusion",
+     {"INPUT": Out("samples_impute"), "FIELDS": HS_FEATURES + GEO_FEATURES, "MODE": 0,
+      "N_COMPONENTS": N_COMPONENTS, "RFF_FEATURES": 16, "LENGTH_SCALE": 300.0, "SEED": In("seed")},
+     {"OUTPUT": ("samples", "Samples (composites with TREO, logs and features)"),
+      "TRANSFORM_OUT": ("transform", "PCA transform")}),
+    ("targets", "reegrade:targets",
+     {"MODE": 1, "EXTENT": In("extent"), "ZMIN": In("zmin"), "ZMAX": In("zmax"), "DX": In("block_xy"),
+      "DY": In("block_xy"), "DZ": In("block_z"), "TOPOGRAPHY": Out("topography"), "TOPO_SAMPLING": 1}, {}),
+    ("blocks_hs", "reegrade:samplefeatures",
+     {"INPUT": Out("targets"), "RASTER": Out("hyperspectral"), "METHOD": 1}, {}),
+    ("blocks_geo", "reegrade:geologyfeatures",
+     {"INPUT": Out("blocks_hs"), "GEOLOGY": In("geology"), "UNIT_FIELD": "unit", "FAULTS": In("faults"),
+      "UNITS_FILE": Out("samples_geo", "UNITS_OUT")}, {}),
+    ("blocks_impute", "reegrade:knnimpute",
+     {"INPUT": Out("blocks_geo"), "REFERENCE_IN": Out("samples_impute", "REFERENCE_OUT")}, {}),
+    ("blocks_pca", "reegrade:pcafusion",
+     {"INPUT": Out("blocks_impute"), "MODE": 1, "TRANSFORM_IN": Out("samples_pca", "TRANSFORM_OUT")}, {}),
+    ("trainbnn", "reegrade:trainbnn",
+     {"INPUT": Out("samples_pca"), "FEATURES": PC_FIELDS, "TARGET": "TREO_pct", "GROUP": "hole_id",
+      "EPOCHS": In("epochs"), "RECALIBRATE": True, "SEED": In("seed")},
+     {"MODEL_OUT": ("model", "BNN model")}),
+    ("predictbnn", "reegrade:predictbnn",
+     {"MODEL": Out("trainbnn", "MODEL_OUT"), "INPUT": Out("blocks_pca"), "CUTOFFS": Expr(CUTOFF_TEXT),
+      "SEED": In("seed")}, {}),
+    ("variogram", "reegrade:variogram",
+     {"INPUT": Out("graded"), "FIELD": "TREO_pct", "DIMENSION": 1, "STRUCTURES": "spherical, spherical",
+      "SEED": In("seed")},
+     {"MODEL_OUT": ("model", "Variogram model"), "PLOT": ("plot", "Variogram plot")}),
+    ("ordinarykriging", "reegrade:ordinarykriging",
+     {"INPUT": Out("graded"), "FIELD": "TREO_pct", "HOLE_FIELD": "hole_id",
+      "VARIOGRAM": Out("variogram", "MODEL_OUT"), "TARGETS": Out("predictbnn"), "MIN_SAMPLES": 4,
+      "MAX_SAMPLES": 24, "MAX_PER_HOLE": 6}, {}),
+    ("mik", "reegrade:mik",
+     {"INPUT": Out("graded"), "FIELD": "TREO_pct", "HOLE_FIELD": "hole_id", "MODE": 0,
+      "TARGETS": Out("ordinarykriging"), "MIN_SAMPLES": 4, "MAX_SAMPLES": 24, "MAX_PER_HOLE": 6,
+      "CUTOFFS": Expr(CUTOFF_TEXT), "SEED": In("seed")}, {}),
+    ("classify", "reegrade:classify",
+     {"INPUT": Out("mik"), "MEAN_FIELD": "bnn_mean", "SPREAD_FIELD": "bnn_sd", "SPREAD_IS": 0,
+      "SAMPLES": Out("graded"), "HOLE_FIELD": "hole_id"}, {}),
+    ("hyperscore", "reegrade:hyperscore",
+     {"INPUT": Out("classify"), "SOURCE": 0, "PROBABILITY_FIELD": Expr(BNN_P_FIELD), "CUTOFF": In("cutoff")},
+     {"OUTPUT": ("blocks", "Block model (BNN, OK, MIK, class, HyperScore)")}),
+    ("gradetonnage", "reegrade:gradetonnage",
+     {"INPUT": Out("hyperscore"), "GRADE_FIELDS": ESTIMATE_FIELDS, "GRADE_UNIT": 0, "VOLUME_FIELD": "volume",
+      "DENSITY": In("density"), "CUTOFF_START": 0.0, "CUTOFF_STOP": 3.0, "CUTOFF_STEP": 0.1,
+      "MODEL": Out("trainbnn", "MODEL_OUT"), "N_REALISATIONS": 50, "SEED": In("seed")},
+     {"OUTPUT": ("table", "Grade-tonnage table"), "PLOT": ("plot", "Grade-tonnage plot")}),
+    ("crossvalidate", "reegrade:crossvalidate",
+     {"INPUT": Out("samples_pca"), "TARGET": "TREO_pct", "COVARIATES": PC_FIELDS, "GROUP": "hole_id",
+      "METHODS": [0, 2, 3], "FOLDS": 5, "SCHEME": 0, "CUTOFFS": Expr(CUTOFF_TEXT), "SEED": In("seed"),
+      "BNN_EPOCHS": In("cv_epochs"), "MAX_SAMPLES": 24},
+     {"OUTPUT": ("table", "Cross-validation table"), "REPORT": ("report", "Cross-validation report")}),
+    ("bench", "native:extractbyexpression", {"INPUT": Out("hyperscore"), "EXPRESSION": Expr(BENCH_FILTER)}, {}),
+]
+
+# One single-band map of the bench per field: the BNN grade, sd and P(>cut-off),
+# and the OK and MIK grades beside them.
+MAPS = [
+    ("map_bnn_mean", "bnn_mean", "BNN mean grade (bench)"),
+    ("map_bnn_sd", "bnn_sd", "BNN sd (bench)"),
+    ("map_bnn_p", Expr(BNN_P_FIELD), "BNN P(grade > cut-off) (bench)"),
+    ("map_ok", "ok_estimate", "OK estimate (bench)"),
+    ("map_mik", "mik_mean", "MIK E-type mean (bench)"),
+]
+STEPS += [
+    (step, "gdal:rasterize",
+     {"INPUT": Out("bench"), "FIELD": field, "UNITS": 1, "WIDTH": In("block_xy"), "HEIGHT": In("block_xy"),
+      "EXTENT": In("extent"), "NODATA": -9999.0, "DATA_TYPE": 5},
+     {"OUTPUT": ("map", description)})
+    for step, field, description in MAPS
+]
+
+
+def model_outputs():
+    """{"<step>:<name>": (description, algorithm output name)} of every model output."""
+    return {f"{step}:{name}": (description, output) for step, _, _, outputs in STEPS
+            for output, (name, description) in outputs.items()}
+
+
+def _parameter_definition(name, kind, description, default, optional):
+    from qgis.core import (
+        QgsProcessing,
+        QgsProcessingParameterCrs,
+        QgsProcessingParameterExtent,
+        QgsProcessingParameterFeatureSource,
+        QgsProcessingParameterNumber,
+        QgsProcessingParameterRasterLayer,
+    )
+
+    if kind in ("table", "polygons", "lines"):
+        types = {"table": QgsProcessing.TypeVector, "polygons": QgsProcessing.TypeVectorPolygon,
+                 "lines": QgsProcessing.TypeVectorLine}
+        return QgsProcessingParameterFeatureSource(name, description, [types[kind]], optional=optional)
+    if kind == "raster":
+        return QgsProcessingParameterRasterLayer(name, description, optional=optional)
+    if kind == "crs":
+        return QgsProcessingParameterCrs(name, description, default, optional=optional)
+    if kind == "extent":
+        return QgsProcessingParameterExtent(name, description, optional=optional)
+    number_type = QgsProcessingParameterNumber.Integer if kind == "integer" else QgsProcessingParameterNumber.Double
+    return QgsProcessingParameterNumber(name, description, number_type, default, optional)
+
+
+def _source(value):
+    from qgis.core import QgsProcessingModelChildParameterSource as Source
+
+    if isinstance(value, In):
+        return Source.fromModelParameter(value.name)
+    if isinstance(value, Out):
+        return Source.fromChildOutput(value.step, value.output)
+    if isinstance(value, Expr):
+        return Source.fromExpression(value.expression)
+    return Source.fromStaticValue(value)
+
+
+def _defaults(algorithm_id):
+    """The algorithm's default value of every input parameter, spelled out as the
+    modeler does, so the model validates and keeps working if a default changes."""
+    from qgis.core import QgsApplication
+
+    algorithm = QgsApplication.processingRegistry().algorithmById(algorithm_id)
+    if algorithm is None:
+        raise SystemExit(f"algorithm {algorithm_id} is not available; is the REE Grade provider loaded?")
+    return {d.name(): d.defaultValue() for d in algorithm.parameterDefinitions()
+            if not d.isDestination() and d.defaultValue() is not None}
+
+
+def build_model():
+    """The QgsProcessingModelAlgorithm of INPUTS and STEPS, laid out left to right."""
+    from qgis.core import (
+        QgsProcessingModelAlgorithm,
+        QgsProcessingModelChildAlgorithm,
+        QgsProcessingModelOutput,
+        QgsProcessingModelParameter,
+    )
+    from qgis.PyQt.QtCore import QPointF
+
+    model = QgsProcessingModelAlgorithm(MODEL_NAME, MODEL_GROUP)
+    model.setHelpContent({
+        "ALG_DESC": "The REE Grade workflow on one deposit: desurvey, composite and TREO; log text, hyperspectral "
+                    "and geology features on the samples and on a block model clipped to the topography; PCA "
+                    "fusion; a Bayesian neural network grade model with sd and P(grade > cut-off); ordinary "
+                    "kriging and multiple indicator kriging baselines; grade-tonnage, classification and "
+                    "HyperScore on the blocks; cross-validation grouped by hole; maps of one bench.",
+        "ALG_CREATOR": "REE Grade",
+    })
+    for index, (name, kind, description, default, optional) in enumerate(INPUTS):
+        component = QgsProcessingModelParameter(name)
+        component.setPosition(QPointF(120, 60 + 60 * index))
+        model.addModelParameter(_parameter_definition(name, kind, description, default, optional), component)
+    for index, (step, algorithm, parameters, outputs) in enumerate(STEPS):
+        child = QgsProcessingModelChildAlgorithm(algorithm)
+        child.setChildId(step)
+        child.setDescription(step)
+        child.setPosition(QPointF(420 + 260 * (index // 12), 60 + 90 * (index % 12)))
+        for parameter, value in {**_defaults(algorithm), **parameters}.items():
+            child.addParameterSources(parameter, [_source(value)])
+        outputs_of_child = {}
+        for output, (name, description) in outputs.items():
+            model_output = QgsProcessingModelOutput(name, description)
+            model_output.setChildId(step)
+            model_output.setChildOutputName(output)
+            outputs_of_child[name] = model_output
+        child.setModelOutputs(outputs_of_child)
+        model.addChildAlgorithm(child)
+    return model
+
+
+def main(path=MODEL_PATH):
+    from qgis.core import QgsApplication
+
+    app = QgsApplication([], False)
+    app.initQgis()
+    try:
+        _register_providers()
+        model = build_model()
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if not model.toFile(str(path)):
+            raise SystemExit(f"could not write {path}")
+        print(f"wrote {path} ({len(STEPS)} steps)")
+    finally:
+        app.exitQgis()
+
+
+_KEEP_ALIVE = []
+
+
+def _register_providers():
+    """The algorithms the model uses must be known to validate its outputs."""
+    from qgis.core import QgsApplication
+
+    sys.path.insert(0, "/usr/share/qgis/python/plugins")
+    from processing.core.Processing import Processing
+
+    Processing.initialize()
+    sys.path.insert(0, str(REPO / ".qgis-plugins"))
+    from ree_grade.processing_provider.provider import REEGradeProvider
+
+    registry = QgsApplication.processingRegistry()
+    if registry.providerById("reegrade") is None:
+        provider = REEGradeProvider()
+        registry.addProvider(provider)
+        _KEEP_ALIVE.append(provider)  # the registry does not own the Python object
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,192 @@
+"""The graphical-modeler workflow (models/ree_grade_workflow.model3): the file is
+the one scripts/build_model.py builds, it validates, the provider shows it, and it
+runs end to end on the `small` sample deposit; the demo report's truth
+comparison is checked on its own."""
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "scripts"))
+MODEL = REPO / "models" / "ree_grade_workflow.model3"
+REE_STAGES = {
+    "desurvey", "composite", "treo", "parselogs", "hyperspectralfeatures", "samplefeatures", "geologyfeatures",
+    "knnimpute", "pcafusion", "targets", "trainbnn", "predictbnn", "variogram", "ordinarykriging", "mik",
+    "classify", "hyperscore", "gradetonnage", "crossvalidate",
+}
+
+
+def _load_model():
+    from qgis.core import QgsProcessingModelAlgorithm
+
+    model = QgsProcessingModelAlgorithm()
+    assert model.fromFile(str(MODEL))
+    return model
+
+
+def test_model_chains_every_stage(provider):
+    model = _load_model()
+    algorithms = {child.algorithmId() for child in model.childAlgorithms().values()}
+    assert {f"reegrade:{stage}" for stage in REE_STAGES} <= algorithms
+    valid, errors = model.validate()
+    assert valid, errors
+    # The BNN is trained on the fused samples and predicts on the blocks that went
+    # through the same feature stages with the samples' saved transform.
+    assert {"samples_pca", "blocks_pca"} <= set(model.dependsOnChildAlgorithms("predictbnn"))
+    assert "predictbnn" in model.dependsOnChildAlgorithms("gradetonnage")
+
+
+def test_shipped_model_is_the_built_one(provider):
+    import build_model
+
+    built = build_model.build_model()
+    shipped = _load_model()
+    assert set(built.childAlgorithms()) == set(shipped.childAlgorithms())
+    for child_id, child in built.childAlgorithms().items():
+        other = shipped.childAlgorithm(child_id)
+        assert other.algorithmId() == child.algorithmId()
+        assert set(other.parameterSources()) == set(child.parameterSources()), child_id
+    assert sorted(p.name() for p in built.parameterDefinitions()) == sorted(p.name() for p in shipped.parameterDefinitions())
+
+
+def test_provider_shows_the_workflow(provider):
+    from qgis.core import QgsApplication
+
+    algorithm = QgsApplication.processingRegistry().algorithmById("reegrade:ree_grade_workflow")
+    assert algorithm is not None
+    assert algorithm.provider().id() == "reegrade"
+    assert "Bayesian neural network" in algorithm.shortHelpString()
+
+
+@pytest.fixture(scope="module")
+def small_deposit(tmp_path_factory):
+    from ree_grade.algorithms.synthetic import generate_deposit, write_deposit
+
+    folder = tmp_path_factory.mktemp("small_deposit")
+    deposit = generate_deposit("small", seed=0)
+    write_deposit(deposit, folder)
+    return folder, deposit
+
+
+def _small_parameters(folder, deposit, out):
+    import demo
+
+    grid = deposit["truth"]["block_grid"]
+    bottom = grid["origin"][2] - grid["size"][2] / 2.0
+    top = bottom + grid["size"][2] * grid["shape"][2]
+    sample_z = np.asarray(deposit["truth"]["samples"]["z"], dtype=float)
+    bench = bottom + 10.0 * np.floor((np.median(sample_z) - bottom) / 10.0) + 5.0
+    parameters = demo.demo_inputs(Path(folder))
+    parameters.update({
+        "zmin": float(bottom), "zmax": float(top), "block_xy": 50.0, "block_z": 10.0, "composite_length": 10.0, "cutoff": 0.5,
+        "bench_elevation": float(bench), "density": 2.8, "epochs": 30, "cv_epochs": 10, "seed": 0,
+    })
+    parameters.update({name: str(out / filename) for name, filename in demo.OUTPUT_FILES.items()})
+    return parameters
+
+
+def test_workflow_runs_on_the_small_deposit(run_algorithm, small_deposit, tmp_path):
+    from ree_grade.algorithms import demo_report
+    from ree_grade.algorithms.demo_report import read_gpkg_columns
+    from ree_grade.algorithms.raster_io import read_bands
+
+    folder, deposit = small_deposit
+    parameters = _small_parameters(folder, deposit, tmp_path)
+    results = run_algorithm("ree_grade_workflow", parameters)
+
+    blocks = read_gpkg_columns(results["hyperscore:blocks"],
+                               ["bnn_mean", "bnn_sd", "bnn_p_gt_0_5", "ok_estimate", "mik_mean", "res_class_code",
+                                "hyperscore_norm", "zc"])
+    assert len(blocks["bnn_mean"]) > 50
+    assert np.all(blocks["bnn_mean"] > 0) and np.all(blocks["bnn_sd"] > 0)
+    assert np.all((blocks["bnn_p_gt_0_5"] >= 0) & (blocks["bnn_p_gt_0_5"] <= 1))
+    assert np.isfinite(blocks["ok_estimate"]).mean() > 0.5 and np.isfinite(blocks["mik_mean"]).mean() > 0.5
+    assert set(np.unique(blocks["res_class_code"])) <= {1, 2, 3, 4}
+    for name in ("map_bnn_mean:map", "map_bnn_sd:map", "map_bnn_p:map"):
+        _, bands, _ = read_bands(results[name])
+        assert np.isfinite(bands).sum() > 10, name
+    cv_text = Path(results["crossvalidate:table"]).read_text()
+    assert all(method in cv_text for method in ("bnn", "ok", "mik"))
+
+    report = demo_report.write_demo_report(
+        tmp_path / "report.html", results, folder, {k: parameters[k] for k in (
+            "cutoff", "density", "bench_elevation", "composite_length", "block_xy", "block_z", "epochs", "cv_epochs",
+            "seed")})
+    text = Path(report).read_text()
+    for heading in ("true block grades", "Maps of the bench", "Variogram", "Cross-validation", "Grade-tonnage"):
+        assert heading in text
+    assert text.count("data:image/png;base64") >= 5
+
+
+def _ErrorLog():
+    from qgis.core import QgsProcessingFeedback
+
+    class ErrorLog(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.errors = []
+
+        def reportError(self, error, fatal=False):  # noqa: N802 (QGIS API name)
+            self.errors.append(error)
+            super().reportError(error, fatal)
+
+    return ErrorLog()
+
+
+def test_workflow_stops_on_a_bad_assay_table(run_algorithm, small_deposit, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    folder, deposit = small_deposit
+    bad = tmp_path / "assays.csv"
+    lines = (Path(folder) / "assays.csv").read_text().splitlines()
+    cells = lines[5].split(",")
+    cells[4] = "lost"
+    lines[5] = ",".join(cells)
+    bad.write_text("\n".join(lines) + "\n")
+    parameters = _small_parameters(folder, deposit, tmp_path)
+    parameters["assays"] = str(bad)
+    feedback = _ErrorLog()
+    with pytest.raises(QgsProcessingException, match="running desurvey"):
+        run_algorithm("ree_grade_workflow", parameters, feedback)
+    # The model names the failing step; the step's own message names the bad cell.
+    assert any("lost" in error and "row" in error for error in feedback.errors), feedback.errors
+    assert not (tmp_path / "block_model.gpkg").exists()
+
+
+def test_truth_of_blocks_averages_the_fine_blocks_inside():
+    from ree_grade.algorithms.demo_report import truth_of_blocks, truth_comparison
+
+    fine = np.array([(x, y, z) for z in (5.0,) for y in (12.5, 37.5, 62.5, 87.5) for x in (12.5, 37.5, 62.5, 87.5)])
+    grades = np.arange(16, dtype=float)
+    keep = np.ones(16, bool)
+    keep[15] = False  # the top-right fine block is above the topography
+    truth = {"x": fine[keep, 0], "y": fine[keep, 1], "z": fine[keep, 2], "TREO_pct": grades[keep],
+             "size": np.array([25.0, 25.0, 10.0])}
+    blocks = {"xc": np.array([25.0, 75.0, 25.0, 75.0]), "yc": np.array([25.0, 25.0, 75.0, 75.0]),
+              "zc": np.full(4, 5.0), "dx": np.full(4, 50.0), "dy": np.full(4, 50.0), "dz": np.full(4, 10.0)}
+    true_grade = truth_of_blocks(blocks, truth)
+    np.testing.assert_allclose(true_grade[:3], [np.mean([0, 1, 4, 5]), np.mean([2, 3, 6, 7]), np.mean([8, 9, 12, 13])])
+    assert np.isnan(true_grade[3])
+
+    blocks.update(volume=np.full(4, 25000.0), bnn_mean=true_grade + 1.0, ok_estimate=true_grade,
+                  mik_mean=np.array([np.nan, 1.0, 1.0, 1.0]))
+    rows, curves = truth_comparison(blocks, true_grade, cutoff=5.0, density=2.0)
+    by_method = {row["method"]: row for row in rows}
+    assert by_method["BNN"]["RMSE"] == pytest.approx(1.0) and by_method["BNN"]["bias"] == pytest.approx(1.0)
+    assert by_method["OK"]["RMSE"] == 0.0 and by_method["MIK"]["n"] == 2
+    assert curves["truth"]["tonnage"][0] == pytest.approx(3 * 25000.0 * 2.0)
+
+
+def test_truth_bench_places_the_fine_blocks_north_up():
+    from ree_grade.algorithms.demo_report import truth_bench
+
+    truth = {"x": np.array([12.5, 37.5, 12.5]), "y": np.array([12.5, 12.5, 37.5]), "z": np.array([5.0, 5.0, 15.0]),
+             "TREO_pct": np.array([1.0, 2.0, 9.0]), "size": np.array([25.0, 25.0, 10.0]),
+             "shape": np.array([2, 2, 2]), "origin": np.array([12.5, 12.5, 5.0])}
+    profile, bands, _ = truth_bench(truth, elevation=7.0)
+    # Row 0 is the north row: empty on this bench (the z = 15 block is on the next one).
+    assert np.isnan(bands[0, 0]).all()
+    np.testing.assert_array_equal(bands[0, 1], [1.0, 2.0])
+    assert profile["transform"].c == 0.0 and profile["transform"].f == 50.0
