@@ -84,20 +84,37 @@ def normal_summary(mean, sd, cutoffs=(), quantiles=QUANTILES):
     return out
 
 
-def _mixture_quantiles(mu, sigma, w, quantiles, iterations=60):
-    """Quantiles of a Gaussian mixture by vectorised bisection on its CDF
-    (60 halvings of the bracket reach float precision)."""
-    low = np.min(mu - 8.0 * sigma, axis=0)
-    high = np.max(mu + 8.0 * sigma, axis=0)
+def _mixture_quantiles(mu, sigma, w, quantiles, tolerance=1e-12, max_iterations=60):
+    """Quantiles of a Gaussian mixture: safeguarded Newton on its CDF, started
+    from the moment-matched normal and kept inside a bisection bracket, on the
+    targets not yet converged only; a few steps where bisection needs 60."""
+    mean = np.sum(w * mu, axis=0)
+    spread = np.sqrt(np.maximum(np.sum(w * (sigma**2 + mu**2), axis=0) - mean**2, 1e-300))
     result = []
     for q in quantiles:
-        lo, hi = low.copy(), high.copy()
-        for _ in range(iterations):
-            mid = 0.5 * (lo + hi)
-            below = np.sum(w * ndtr((mid - mu) / sigma), axis=0) < q
-            lo = np.where(below, mid, lo)
-            hi = np.where(below, hi, mid)
-        result.append(0.5 * (lo + hi))
+        x = mean + ndtri(q) * spread
+        low = np.min(mu - 8.0 * sigma, axis=0)
+        high = np.max(mu + 8.0 * sigma, axis=0)
+        x = np.clip(x, low, high)
+        active = np.arange(mu.shape[1])
+        for _ in range(max_iterations):
+            m, s = mu[:, active], sigma[:, active]
+            z = (x[active] - m) / s
+            excess = np.sum(w * ndtr(z), axis=0) - q
+            done = np.abs(excess) < tolerance
+            keep = ~done
+            active, z, excess, m, s = active[keep], z[:, keep], excess[keep], m[:, keep], s[:, keep]
+            if not active.size:
+                break
+            below = excess < 0
+            low[active] = np.where(below, x[active], low[active])
+            high[active] = np.where(below, high[active], x[active])
+            density = np.sum(w / s * np.exp(-0.5 * z * z), axis=0) / np.sqrt(2.0 * np.pi)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                newton = x[active] - excess / density
+            inside = np.isfinite(newton) & (newton > low[active]) & (newton < high[active])
+            x[active] = np.where(inside, newton, 0.5 * (low[active] + high[active]))
+        result.append(x)
     return result
 
 
