@@ -9,6 +9,7 @@ The workflow is declared once, in INPUTS and STEPS, as plain data; model
 outputs are named `<step>:<name>` (e.g. `hyperscore:blocks`), which is how
 `scripts/demo.py` and `processing.run` address them.
 """
+import os
 import sys
 from pathlib import Path
 
@@ -304,7 +305,7 @@ def _register_providers():
     """The algorithms the model uses must be known to validate its outputs."""
     from qgis.core import QgsApplication
 
-    sys.path.insert(0, "/usr/share/qgis/python/plugins")
+    sys.path.insert(0, os.path.join(QgsApplication.pkgDataPath(), "python", "plugins"))
     from processing.core.Processing import Processing
 
     Processing.initialize()
@@ -319,4 +320,7 @@ def _register_providers():
 
 
 if __name__ == "__main__":
+    # A fixed hash seed makes Qt write the XML attributes in one order, so an
+    # unchanged workflow rebuilds to the same file.
+    os.environ["QT_HASH_SEED"] = "0"
     main()
