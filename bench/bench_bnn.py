@@ -227,7 +227,7 @@ def report(rows, info, speeds, preset):
         f"5-member ensemble {speeds['train_ensemble_s']:.1f} s ({speeds['epochs_ensemble']} epochs).",
         "",
         f"Prediction with 32 posterior samples ({speeds['n_predict']:,} targets; network = the mixture components of log-grade; "
-        "with summaries = plus mean, sd, P10/P50/P90 by bisection on the mixture CDF and two exceedance "
+        "with summaries = plus mean, sd, P10/P50/P90 by safeguarded Newton on the mixture CDF and two exceedance "
         "probabilities; FLOP rate of the forward pass on 4,096 targets against a square torch.mm of the same "
         "FLOP count, same run):",
         "",
