@@ -68,18 +68,24 @@ def bench_2d():
     }
 
 
-def large_samples_and_blocks():
-    """2 m composites of the `large` deposit's true sample grades, and the
-    1,000,000 shallowest block centroids of its block grid (the same grid as
-    synthetic.block_model, without its slow true-grade averaging)."""
+def large_drilling():
+    """(preset parameters, extent, deposit model, true sample table) of the
+    `large` preset, seed 0, without the slow block truth and the 2.4 GB cube."""
     params = syn.PRESETS["large"]
     streams = np.random.SeedSequence([0, list(syn.PRESETS).index("large")]).spawn(6)
     rngs = [np.random.default_rng(s) for s in streams]
     extent = syn._extent(params)
     model = DepositModel(rngs[0], syn.CENTRE, params["strike_length"])
     drilling = syn._drill(rngs[1], rngs[2], rngs[3], model, extent, params, None)
-    truth = drilling["truth_samples"]
-    composites = composite_2m(truth)
+    return params, extent, model, drilling["truth_samples"]
+
+
+def large_samples_and_blocks():
+    """2 m composites of the `large` deposit's true sample grades, and the
+    1,000,000 shallowest block centroids of its block grid (the same grid as
+    synthetic.block_model, without its slow true-grade averaging)."""
+    params, extent, model, truth = large_drilling()
+    composites = composite_2m(truth)[:2]
     xmin, ymin, xmax, ymax = extent
     dx, dy, dz = params["block"]
     x = xmin + (np.arange(int(round((xmax - xmin) / dx))) + 0.5) * dx
@@ -98,15 +104,15 @@ def large_samples_and_blocks():
 
 
 def composite_2m(truth):
-    """Length-weighted 2 m composites per hole (position and grade)."""
+    """Length-weighted 2 m composites per hole: (xyz, grade, hole index)."""
     holes = np.unique(np.asarray(truth["hole_id"]), return_inverse=True)[1]
     start, end = np.asarray(truth["from"], float), np.asarray(truth["to"], float)
     length = end - start
     key = holes * 10_000 + np.floor((start + end) / 4.0).astype(np.int64)
-    _, group = np.unique(key, return_inverse=True)
+    _, first, group = np.unique(key, return_index=True, return_inverse=True)
     weight = np.bincount(group, weights=length)
     columns = [np.bincount(group, weights=np.asarray(truth[c], float) * length) / weight for c in ("x", "y", "z", "TREO_pct")]
-    return np.column_stack(columns[:3]), columns[3]
+    return np.column_stack(columns[:3]), columns[3], holes[first]
 
 
 def bench_3d():

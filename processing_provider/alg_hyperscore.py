@@ -31,7 +31,10 @@ class HyperScoreAlgorithm(REEGradeAlgorithm):
         "read as a normal or moment-matched lognormal distribution, with CUTOFF. BETA, GAMMA and KAPPA are "
         "the formula's constants (beta and kappa must be positive).\n\n"
         "Output: the input features with hyperscore, hyperscore_norm and hyperscore_v; targets without a "
-        "value get NULL. Probabilities outside [0, 1] are an error naming the row."
+        "value get NULL. Probabilities outside [0, 1] are an error naming the row.\n\n"
+        "Reference: the HyperScore transform of the REE Grade method description (a sigmoid of the log "
+        "probability, sharpened by kappa and offset by gamma); for exceedance probabilities from kriging, "
+        "Journel (1983), Math. Geol. 15, and Deutsch & Journel (1998), GSLIB, postik."
     )
 
     INPUT = "INPUT"
