@@ -1,9 +1,11 @@
-"""The demo's combined report: one self-contained HTML page gathering the
-workflow's outputs (variogram, cross-validation, grade-tonnage pages, bench maps)
-and scoring BNN, OK and MIK against the sample deposit's true block grades.
+"""The workflow's combined report (reegrade:report): one self-contained HTML page
+gathering the workflow's outputs (variogram, cross-validation and grade-tonnage
+pages, maps of grade and uncertainty) and, for a synthetic deposit whose true
+block grades are known, scoring BNN, OK and MIK against them.
 
-Plain Python + matplotlib: the block model is read from its GeoPackage with
-sqlite3 (attribute columns are plain SQLite columns), rasters with rasterio."""
+Plain Python + matplotlib: blocks come in as arrays, rasters are read with
+rasterio; `read_gpkg_columns` reads a block model GeoPackage with sqlite3 for
+scripts and tests."""
 import html
 import re
 import sqlite3
@@ -14,20 +16,8 @@ from .cv_report import figure_html, metrics_table, pyplot
 from .gradetonnage import curve_figure, grade_tonnage
 
 ESTIMATES = {"BNN": "bnn_mean", "OK": "ok_estimate", "MIK": "mik_mean"}
-MAPS = [("map_bnn_mean:map", "BNN mean TREO %"), ("map_bnn_sd:map", "BNN sd TREO %"),
-        ("map_bnn_p:map", "BNN P(TREO > cut-off)"), ("map_ok:map", "OK estimate TREO %"),
-        ("map_mik:map", "MIK E-type mean TREO %")]
-
-
-CHOICES = (
-    "Left out of the demo on purpose: the Gaussian-process baseline (reegrade:gp; minutes on two cores for "
-    "thousands of composites), and the Box-Cox stage: the BNN already models log-grade, and a kriged mean "
-    "back-transformed from Box-Cox units is about the median, not the mean, so OK and MIK work on TREO % as a "
-    "resource estimator's baseline would.",
-    "The BNN's features are the PCA components of the spectral depths and areas, the geology-map units and "
-    "distances, and random Fourier features of the coordinates. The parsed log text is joined onto the "
-    "samples but is not a block feature: blocks have no drill logs.",
-)
+BLOCK_COLUMNS = ("xc", "yc", "zc", "dx", "dy", "dz", "volume", *ESTIMATES.values())
+TRUTH_ARRAYS = ("x", "y", "z", "TREO_pct", "size", "shape", "origin")
 
 
 def read_gpkg_columns(path, columns):
@@ -113,11 +103,13 @@ def truth_bench(truth, elevation):
     return profile, grid[None], ["TREO_pct"]
 
 
-def maps_figure(outputs, truth_map=None):
+def maps_figure(maps, truth_map=None):
+    """Panels of single-band rasters, `maps` [(title, path)]; grade maps (titles
+    ending in 'TREO %') share one colour scale."""
     from .raster_io import read_bands
 
     plt = pyplot()
-    panels = [(read_bands(outputs[name]), title) for name, title in MAPS if outputs.get(name)]
+    panels = [(read_bands(path), title) for title, path in maps]
     if truth_map is not None:
         panels.append((truth_map, "True TREO % (25 m blocks)"))
     # The three grade maps share one colour scale so they compare at a glance;
@@ -155,45 +147,41 @@ def page_body(path):
     return re.sub(r"<(/?)h1>", r"<\1h3>", re.sub(r"<(/?)h2>", r"<\1h4>", body))
 
 
-def write_demo_report(path, outputs, deposit_dir, settings):
-    """Write the report from the model outputs ({"<step>:<name>": path}) and the
-    deposit's truth; return the report's path."""
+def check_truth(truth, source):
+    """The truth arrays of a synthetic deposit (truth_blocks.npz), checked."""
+    missing = [name for name in TRUTH_ARRAYS if name not in truth]
+    if missing:
+        raise ValueError(f"{source}: not a truth_blocks.npz of a sample deposit (lacks {', '.join(missing)})")
+    return truth
+
+
+def write_workflow_report(path, blocks=None, maps=(), pages=(), truth=None, cutoff=1.0, density=2.8,
+                          bench_elevation=None, notes=()):
+    """Write the report; `blocks` {column: array} of BLOCK_COLUMNS, `maps`
+    [(title, raster path)], `pages` [(title, html path)], `truth` the arrays of a
+    synthetic deposit's truth_blocks.npz (compared when blocks are given)."""
     from .modelfile import atomic_write_bytes
 
-    blocks = read_gpkg_columns(outputs["hyperscore:blocks"], ["xc", "yc", "zc", "dx", "dy", "dz", "volume",
-                                                               *ESTIMATES.values()])
-    truth = dict(np.load(f"{deposit_dir}/truth_blocks.npz", allow_pickle=False))
-    true_grade = truth_of_blocks(blocks, truth)
-    rows, curves = truth_comparison(blocks, true_grade, settings["cutoff"], settings["density"])
-    columns = ["n", "RMSE", "MAE", "bias", "corr", "ore_blocks_true", "ore_blocks_est", "misclassified"]
-    sections = [
-        "<h1>REE Grade demo: the sample deposit, end to end</h1>",
-        f"<p>{html.escape(_settings_note(settings, len(blocks['xc'])))}</p>",
-        *[f"<p>{html.escape(note)}</p>" for note in CHOICES],
-        "<h2>Estimates against the true block grades</h2>",
-        "<p>The sample deposit is synthetic, so the true mean grade of every block is known. Each estimated block "
-        "is compared with the mean of the true 25 x 25 x 10 m blocks inside it (blocks only partly below the "
-        f"topography are left out). Cut-off {settings['cutoff']:g} % TREO.</p>",
-        metrics_table(rows, columns),
-        figure_html(curve_figure(curves, "TREO %"), "grade-tonnage of the estimates and the truth on the same blocks"),
-        "<h2>Maps of the bench at {0:g} m</h2>".format(settings["bench_elevation"]),
-        figure_html(maps_figure(outputs, truth_bench(truth, settings["bench_elevation"])), "bench maps"),
-    ]
-    for name, title in (("variogram:plot", "Variogram"), ("crossvalidate:report", "Cross-validation (grouped by hole)"),
-                        ("gradetonnage:plot", "Grade-tonnage of the whole block model (BNN bands)")):
-        if outputs.get(name):
-            sections += [f"<h2>{html.escape(title)}</h2>", page_body(outputs[name])]
-    page = ("<html><head><meta charset='utf-8'><title>REE Grade demo</title><style>body{font-family:sans-serif;"
-            "margin:2em}table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:3px 6px;"
+    sections = ["<h1>REE Grade workflow report</h1>", *[f"<p>{html.escape(note)}</p>" for note in notes]]
+    if truth is not None and blocks is not None:
+        rows, curves = truth_comparison(blocks, truth_of_blocks(blocks, truth), cutoff, density)
+        columns = ["n", "RMSE", "MAE", "bias", "corr", "ore_blocks_true", "ore_blocks_est", "misclassified"]
+        sections += [
+            "<h2>Estimates against the true block grades</h2>",
+            "<p>The deposit is synthetic, so the true mean grade of every block is known. Each estimated block is "
+            "compared with the mean of the true blocks inside it (blocks only partly below the topography are left "
+            f"out). Cut-off {cutoff:g} % TREO.</p>",
+            metrics_table(rows, columns),
+            figure_html(curve_figure(curves, "TREO %"), "grade-tonnage of the estimates and the truth on the same blocks"),
+        ]
+    if maps:
+        truth_map = truth_bench(truth, bench_elevation) if truth is not None and bench_elevation is not None else None
+        heading = "Maps of grade and uncertainty" + (f" (bench at {bench_elevation:g} m)" if bench_elevation is not None else "")
+        sections += [f"<h2>{html.escape(heading)}</h2>", figure_html(maps_figure(maps, truth_map), "maps")]
+    for title, page in pages:
+        sections += [f"<h2>{html.escape(title)}</h2>", page_body(page)]
+    page = ("<html><head><meta charset='utf-8'><title>REE Grade workflow report</title><style>body{font-family:"
+            "sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:3px 6px;"
             "text-align:right}</style></head><body>" + "\n".join(sections) + "</body></html>")
     atomic_write_bytes(str(path), page.encode("utf-8"))
     return str(path)
-
-
-def _settings_note(settings, n_blocks):
-    return (f"Demo settings, chosen to run in about ten minutes on two CPU cores: {settings['composite_length']:g} m "
-            f"composites, {n_blocks} blocks of {settings['block_xy']:g} x {settings['block_xy']:g} x "
-            f"{settings['block_z']:g} m below a topography interpolated from the collars, a BNN of at most "
-            f"{settings['epochs']} epochs ({settings['cv_epochs']} in cross-validation), seed {settings['seed']}, "
-            f"density {settings['density']:g} t/m3. A real estimate would use smaller blocks, more epochs and a "
-            "surveyed topography.")

@@ -1,7 +1,7 @@
 """The graphical-modeler workflow (models/ree_grade_workflow.model3): the file is
 the one scripts/build_model.py builds, it validates, the provider shows it, and it
-runs end to end on the `small` sample deposit; the demo report's truth
-comparison is checked on its own."""
+runs end to end on the `small` sample deposit, ending in its report; the
+report's truth comparison is checked on its own."""
 import sys
 from pathlib import Path
 
@@ -14,7 +14,7 @@ MODEL = REPO / "models" / "ree_grade_workflow.model3"
 REE_STAGES = {
     "desurvey", "composite", "treo", "parselogs", "hyperspectralfeatures", "samplefeatures", "geologyfeatures",
     "knnimpute", "pcafusion", "targets", "trainbnn", "predictbnn", "variogram", "ordinarykriging", "mik",
-    "classify", "hyperscore", "gradetonnage", "crossvalidate",
+    "classify", "hyperscore", "gradetonnage", "crossvalidate", "report",
 }
 
 
@@ -88,7 +88,6 @@ def _small_parameters(folder, deposit, out):
 
 
 def test_workflow_runs_on_the_small_deposit(run_algorithm, small_deposit, tmp_path):
-    from ree_grade.algorithms import demo_report
     from ree_grade.algorithms.demo_report import read_gpkg_columns
     from ree_grade.algorithms.raster_io import read_bands
 
@@ -110,12 +109,9 @@ def test_workflow_runs_on_the_small_deposit(run_algorithm, small_deposit, tmp_pa
     cv_text = Path(results["crossvalidate:table"]).read_text()
     assert all(method in cv_text for method in ("bnn", "ok", "mik"))
 
-    report = demo_report.write_demo_report(
-        tmp_path / "report.html", results, folder, {k: parameters[k] for k in (
-            "cutoff", "density", "bench_elevation", "composite_length", "block_xy", "block_z", "epochs", "cv_epochs",
-            "seed")})
-    text = Path(report).read_text()
-    for heading in ("true block grades", "Maps of the bench", "Variogram", "Cross-validation", "Grade-tonnage"):
+    text = Path(results["report:report"]).read_text()
+    for heading in ("true block grades", "Maps of grade and uncertainty", "Variogram", "Cross-validation",
+                    "Grade-tonnage", "Left out of the workflow on purpose"):
         assert heading in text
     assert text.count("data:image/png;base64") >= 5
 
@@ -190,3 +186,23 @@ def test_truth_bench_places_the_fine_blocks_north_up():
     assert np.isnan(bands[0, 0]).all()
     np.testing.assert_array_equal(bands[0, 1], [1.0, 2.0])
     assert profile["transform"].c == 0.0 and profile["transform"].f == 50.0
+
+
+def test_report_algorithm_shows_what_it_is_given(run_algorithm, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    page = tmp_path / "cv.html"
+    page.write_text("<html><body><h1>Cross-validation</h1><p>pooled RMSE 1.2</p></body></html>")
+    out = tmp_path / "report.html"
+    result = run_algorithm("report", {"CV_REPORT": str(page), "NOTES": "first note\nsecond note", "OUTPUT": str(out)})
+    text = Path(result["OUTPUT"]).read_text()
+    assert "pooled RMSE 1.2" in text and "<h3>Cross-validation</h3>" in text
+    assert "<p>first note</p>" in text and "<p>second note</p>" in text
+    assert "true block grades" not in text
+
+    wrong = tmp_path / "other.npz"
+    np.savez(wrong, a=np.zeros(3))
+    bad = tmp_path / "bad.html"
+    with pytest.raises(QgsProcessingException, match="not a truth_blocks.npz of a sample deposit"):
+        run_algorithm("report", {"TRUTH": str(wrong), "OUTPUT": str(bad)})
+    assert not bad.exists()

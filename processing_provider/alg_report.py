@@ -1,0 +1,115 @@
+"""reegrade:report — one HTML report of a workflow run, shown in the results viewer."""
+import numpy as np
+from qgis.core import (
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterLayer,
+    QgsProcessingParameterString,
+)
+
+from .base import REEGradeAlgorithm, require
+from .layer_io import field_names, layer_label, read_numeric
+
+MAP_TITLES = {
+    "MAP_BNN_MEAN": "BNN mean TREO %", "MAP_BNN_SD": "BNN sd TREO %", "MAP_BNN_P": "BNN P(TREO > cut-off)",
+    "MAP_OK": "OK estimate TREO %", "MAP_MIK": "MIK E-type mean TREO %",
+}
+PAGE_TITLES = {
+    "VARIOGRAM_PLOT": "Variogram", "CV_REPORT": "Cross-validation (grouped by hole)",
+    "GT_PLOT": "Grade-tonnage of the block model (BNN bands)",
+}
+
+
+class WorkflowReportAlgorithm(REEGradeAlgorithm):
+    NAME = "report"
+    DISPLAY_NAME = "Workflow report"
+    GROUP = "validation"
+    HELP = (
+        "Gathers the outputs of a grade-estimation run into one self-contained HTML page, listed in the "
+        "Processing results viewer: maps of the BNN mean grade, sd and P(grade > cut-off) beside the OK and MIK "
+        "estimates (single-band rasters, e.g. one bench rasterised from the block model), and the pages written "
+        "by reegrade:variogram, reegrade:crossvalidate (scatter, calibration and swath plots) and "
+        "reegrade:gradetonnage (BNN vs OK vs MIK with posterior bands). Every input is optional; what is given "
+        "is shown.\n\n"
+        "TRUTH: for a synthetic deposit (reegrade:syntheticdeposit writes truth_blocks.npz) the BLOCKS' bnn_mean, "
+        "ok_estimate and mik_mean are scored against the true block grades (RMSE, MAE, bias, correlation, ore "
+        "blocks misclassified at CUTOFF, grade-tonnage of each against the truth, with DENSITY), and the true "
+        "grades of the bench at BENCH ELEVATION are mapped beside the estimates. NOTES: text shown under the "
+        "title.\n\n"
+        "Reference: Rossi & Deutsch (2014), Mineral Resource Estimation, Springer (validation of block models "
+        "by swath plots, grade-tonnage and cross-validation)."
+    )
+
+    BLOCKS = "BLOCKS"
+    TRUTH = "TRUTH"
+    CUTOFF = "CUTOFF"
+    DENSITY = "DENSITY"
+    BENCH_ELEVATION = "BENCH_ELEVATION"
+    NOTES = "NOTES"
+    OUTPUT = "OUTPUT"
+
+    def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
+        double = QgsProcessingParameterNumber.Double
+        self.addParameter(QgsProcessingParameterFeatureSource(self.BLOCKS, self.tr("Estimated blocks"), optional=True))
+        for name, title in MAP_TITLES.items():
+            self.addParameter(QgsProcessingParameterRasterLayer(name, self.tr("Map: {0}").format(title), optional=True))
+        for name, title in PAGE_TITLES.items():
+            self.addParameter(QgsProcessingParameterFile(name, self.tr("Page: {0}").format(title), extension="html", optional=True))
+        self.addParameter(QgsProcessingParameterFile(self.TRUTH, self.tr("True block grades (truth_blocks.npz)"), extension="npz", optional=True))
+        self.addParameter(QgsProcessingParameterNumber(self.CUTOFF, self.tr("Cut-off grade"), double, 1.0, minValue=0.0))
+        self.addParameter(QgsProcessingParameterNumber(self.DENSITY, self.tr("Density (t/m3)"), double, 2.8, minValue=0.0))
+        self.addParameter(QgsProcessingParameterNumber(self.BENCH_ELEVATION, self.tr("Bench elevation of the maps"), double, optional=True))
+        self.addParameter(QgsProcessingParameterString(self.NOTES, self.tr("Notes"), "", multiLine=True, optional=True))
+        self.addParameter(QgsProcessingParameterFileDestination(self.OUTPUT, self.tr("Workflow report"), self.tr("HTML files (*.html)")))
+
+    def process(self, parameters, context, feedback):
+        require("matplotlib")
+        from ..algorithms import demo_report
+
+        maps = [(title, self.parameterAsRasterLayer(parameters, name, context).source())
+                for name, title in MAP_TITLES.items() if self.parameterAsRasterLayer(parameters, name, context)]
+        pages = [(title, self.parameterAsFile(parameters, name, context))
+                 for name, title in PAGE_TITLES.items() if self.parameterAsFile(parameters, name, context)]
+        truth = self._truth(parameters, context)
+        blocks = self._blocks(parameters, context, feedback) if truth is not None else None
+        bench = parameters.get(self.BENCH_ELEVATION)
+        notes = [n for n in self.parameterAsString(parameters, self.NOTES, context).split("\n") if n.strip()]
+        path = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
+        self.remove_on_failure(path)
+        demo_report.write_workflow_report(
+            path, blocks, maps, pages, truth,
+            cutoff=self.parameterAsDouble(parameters, self.CUTOFF, context),
+            density=self.parameterAsDouble(parameters, self.DENSITY, context),
+            bench_elevation=self.parameterAsDouble(parameters, self.BENCH_ELEVATION, context) if bench not in (None, "") else None,
+            notes=notes,
+        )
+        feedback.pushInfo(self.tr("Report: {0}").format(path))
+        return {self.OUTPUT: path}
+
+    def _truth(self, parameters, context):
+        from ..algorithms.demo_report import check_truth
+
+        path = self.parameterAsFile(parameters, self.TRUTH, context)
+        if not path:
+            return None
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                truth = {name: data[name] for name in data.files}
+        except (OSError, ValueError) as error:
+            raise ValueError(f"{path}: cannot be read as an npz file ({error})") from None
+        return check_truth(truth, path)
+
+    def _blocks(self, parameters, context, feedback):
+        from ..algorithms.demo_report import BLOCK_COLUMNS
+
+        source = self.parameterAsSource(parameters, self.BLOCKS, context)
+        if source is None:
+            raise ValueError(self.tr("Comparing with the truth needs the estimated blocks"))
+        label = layer_label(source)
+        missing = [c for c in BLOCK_COLUMNS if c not in field_names(source)]
+        if missing:
+            raise ValueError(f"{label}: the truth comparison needs the fields {', '.join(missing)}")
+        columns = read_numeric(source, list(BLOCK_COLUMNS), feedback=feedback, label=label)
+        return {name: column.values for name, column in columns.items()}
