@@ -10,9 +10,14 @@ from .processing_provider.provider import REEGradeProvider
 PLUGIN_DIR = os.path.dirname(__file__)
 
 
+# QGIS's language list names Simplified Chinese after its own qgis_zh-Hans.qm.
+LOCALE_ALIASES = {"zh-Hans": "zh_CN", "zh_Hans": "zh_CN"}
+
+
 def install_translator():
     """The .qm of the user's QGIS locale (zh_CN, es), if there is one."""
     locale = str(QgsSettings().value("locale/userLocale", "") or "")
+    locale = LOCALE_ALIASES.get(locale, locale)
     for candidate in (locale, locale[:2]):
         path = os.path.join(PLUGIN_DIR, "i18n", f"ree_grade_{candidate}.qm")
         if candidate and os.path.exists(path):

@@ -1024,6 +1024,69 @@
     </message>
   </context>
   <context>
+    <name>WorkflowReportAlgorithm</name>
+    <message>
+      <source>Workflow report</source>
+      <translation>Informe del flujo de trabajo</translation>
+    </message>
+    <message>
+      <source>Estimated blocks</source>
+      <translation>Bloques estimados</translation>
+    </message>
+    <message>
+      <source>Map: BNN mean TREO %</source>
+      <translation>Mapa: media BNN de TREO %</translation>
+    </message>
+    <message>
+      <source>Map: BNN sd TREO %</source>
+      <translation>Mapa: desv. est. BNN de TREO %</translation>
+    </message>
+    <message>
+      <source>Map: BNN P(TREO &gt; cut-off)</source>
+      <translation>Mapa: P(TREO &gt; ley de corte) BNN</translation>
+    </message>
+    <message>
+      <source>Map: OK estimate TREO %</source>
+      <translation>Mapa: estimación por kriging ordinario de TREO %</translation>
+    </message>
+    <message>
+      <source>Map: MIK E-type mean TREO %</source>
+      <translation>Mapa: media E-type MIK de TREO %</translation>
+    </message>
+    <message>
+      <source>Page: Variogram</source>
+      <translation>Página: variograma</translation>
+    </message>
+    <message>
+      <source>Page: Cross-validation (grouped by hole)</source>
+      <translation>Página: validación cruzada (agrupada por sondaje)</translation>
+    </message>
+    <message>
+      <source>Page: Grade-tonnage of the block model (BNN bands)</source>
+      <translation>Página: tonelaje-ley del modelo de bloques (bandas BNN)</translation>
+    </message>
+    <message>
+      <source>True block grades (truth_blocks.npz)</source>
+      <translation>Leyes reales de los bloques (truth_blocks.npz)</translation>
+    </message>
+    <message>
+      <source>Cut-off grade</source>
+      <translation>Ley de corte</translation>
+    </message>
+    <message>
+      <source>Density (t/m3)</source>
+      <translation>Densidad (t/m3)</translation>
+    </message>
+    <message>
+      <source>Bench elevation of the maps</source>
+      <translation>Cota del banco de los mapas</translation>
+    </message>
+    <message>
+      <source>Notes</source>
+      <translation>Notas</translation>
+    </message>
+  </context>
+  <context>
     <name>SampleFeaturesAlgorithm</name>
     <message>
       <source>Sample raster features at points</source>

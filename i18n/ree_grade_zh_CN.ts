@@ -1024,6 +1024,69 @@
     </message>
   </context>
   <context>
+    <name>WorkflowReportAlgorithm</name>
+    <message>
+      <source>Workflow report</source>
+      <translation>工作流报告</translation>
+    </message>
+    <message>
+      <source>Estimated blocks</source>
+      <translation>已估值块体</translation>
+    </message>
+    <message>
+      <source>Map: BNN mean TREO %</source>
+      <translation>地图：BNN 均值 TREO %</translation>
+    </message>
+    <message>
+      <source>Map: BNN sd TREO %</source>
+      <translation>地图：BNN 标准差 TREO %</translation>
+    </message>
+    <message>
+      <source>Map: BNN P(TREO &gt; cut-off)</source>
+      <translation>地图：BNN P(TREO &gt; 边界品位)</translation>
+    </message>
+    <message>
+      <source>Map: OK estimate TREO %</source>
+      <translation>地图：普通克里金估值 TREO %</translation>
+    </message>
+    <message>
+      <source>Map: MIK E-type mean TREO %</source>
+      <translation>地图：MIK E-type 均值 TREO %</translation>
+    </message>
+    <message>
+      <source>Page: Variogram</source>
+      <translation>页面：变差函数</translation>
+    </message>
+    <message>
+      <source>Page: Cross-validation (grouped by hole)</source>
+      <translation>页面：交叉验证（按钻孔分组）</translation>
+    </message>
+    <message>
+      <source>Page: Grade-tonnage of the block model (BNN bands)</source>
+      <translation>页面：块体模型品位-吨位（BNN 不确定性区间）</translation>
+    </message>
+    <message>
+      <source>True block grades (truth_blocks.npz)</source>
+      <translation>块体真实品位（truth_blocks.npz）</translation>
+    </message>
+    <message>
+      <source>Cut-off grade</source>
+      <translation>边界品位</translation>
+    </message>
+    <message>
+      <source>Density (t/m3)</source>
+      <translation>体重（密度，t/m3）</translation>
+    </message>
+    <message>
+      <source>Bench elevation of the maps</source>
+      <translation>地图所在台阶标高</translation>
+    </message>
+    <message>
+      <source>Notes</source>
+      <translation>备注</translation>
+    </message>
+  </context>
+  <context>
     <name>SampleFeaturesAlgorithm</name>
     <message>
       <source>Sample raster features at points</source>

@@ -54,9 +54,9 @@ class WorkflowReportAlgorithm(REEGradeAlgorithm):
         double = QgsProcessingParameterNumber.Double
         self.addParameter(QgsProcessingParameterFeatureSource(self.BLOCKS, self.tr("Estimated blocks"), optional=True))
         for name, title in MAP_TITLES.items():
-            self.addParameter(QgsProcessingParameterRasterLayer(name, self.tr("Map: {0}").format(title), optional=True))
+            self.addParameter(QgsProcessingParameterRasterLayer(name, self.tr(f"Map: {title}"), optional=True))
         for name, title in PAGE_TITLES.items():
-            self.addParameter(QgsProcessingParameterFile(name, self.tr("Page: {0}").format(title), extension="html", optional=True))
+            self.addParameter(QgsProcessingParameterFile(name, self.tr(f"Page: {title}"), extension="html", optional=True))
         self.addParameter(QgsProcessingParameterFile(self.TRUTH, self.tr("True block grades (truth_blocks.npz)"), extension="npz", optional=True))
         self.addParameter(QgsProcessingParameterNumber(self.CUTOFF, self.tr("Cut-off grade"), double, 1.0, minValue=0.0))
         self.addParameter(QgsProcessingParameterNumber(self.DENSITY, self.tr("Density (t/m3)"), double, 2.8, minValue=0.0))
