@@ -111,8 +111,6 @@ class CompositeAlgorithm(REEGradeAlgorithm):
 
     def process(self, parameters, context, feedback):
         source = self.parameterAsSource(parameters, self.INPUT, context)
-        if source is None:
-            raise QgsProcessingException(self.tr("The input layer could not be loaded"))
         label = layer_label(source)
         require_features(source, label)
         available = field_names(source)

@@ -2,7 +2,6 @@
 import numpy as np
 from qgis.core import (
     QgsProcessing,
-    QgsProcessingException,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
@@ -75,8 +74,6 @@ class TreoAlgorithm(REEGradeAlgorithm):
 
     def process(self, parameters, context, feedback):
         source = self.parameterAsSource(parameters, self.INPUT, context)
-        if source is None:
-            raise QgsProcessingException(self.tr("The input layer could not be loaded"))
         label = layer_label(source)
         require_features(source, label)
         mapping = oxides.parse_mapping(self.parameterAsString(parameters, self.FIELD_MAP, context))
