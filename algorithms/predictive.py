@@ -163,31 +163,3 @@ class LogNormalMixturePredictive:
             component = -0.5 * z**2 - np.log(self.sigma) - 0.5 * np.log(2 * np.pi) - log_value
         peak = np.max(component, axis=0)
         return peak + np.log(np.mean(np.exp(component - peak), axis=0))
-
-
-class PiecewiseCdfPredictive:
-    """A ccdf given at per-target support points with linear interpolation
-    between them (MIK's ccdf after its tails are resolved onto a grid):
-    `values` (n, K) increasing and `probabilities` (n, K) from 0 to 1."""
-
-    def __init__(self, values, probabilities, mean):
-        self.values = np.asarray(values, float)
-        self.probabilities = np.asarray(probabilities, float)
-        self.mean = np.asarray(mean, float)
-
-    def quantile(self, level):
-        return np.array([np.interp(level, p, v) for v, p in zip(self.values, self.probabilities)])
-
-    def cdf(self, value):
-        value = np.broadcast_to(np.asarray(value, float), (len(self.values),))
-        return np.array([np.interp(x, v, p, left=0.0, right=1.0) for x, v, p in zip(value, self.values, self.probabilities)])
-
-    def logpdf(self, value):
-        value = np.broadcast_to(np.asarray(value, float), (len(self.values),))
-        out = np.empty(len(self.values))
-        for row, (x, v, p) in enumerate(zip(value, self.values, self.probabilities)):
-            k = np.clip(np.searchsorted(v, x, side="right") - 1, 0, len(v) - 2)
-            width = v[k + 1] - v[k]
-            density = (p[k + 1] - p[k]) / width if width > 0 and v[0] <= x <= v[-1] else 0.0
-            out[row] = np.log(density) if density > 0 else -np.inf
-        return out

@@ -6,7 +6,6 @@ from scipy.stats import lognorm, norm
 from ree_grade.algorithms.predictive import (
     GaussianPredictive,
     LogNormalMixturePredictive,
-    PiecewiseCdfPredictive,
     cutoff_field,
     lognormal_mixture_summary,
     parse_cutoffs,
@@ -63,14 +62,6 @@ def test_summary_back_transform_is_exp_mu_plus_half_sigma_squared():
     assert summary["sd"][0] == pytest.approx(distribution.std())
     assert summary["p10"][0] == pytest.approx(distribution.ppf(0.1), rel=1e-9)
     assert summary["p_gt_3"][0] == pytest.approx(distribution.sf(3.0))
-
-
-def test_piecewise_cdf():
-    predictive = PiecewiseCdfPredictive([[0.0, 1.0, 3.0]], [[0.0, 0.5, 1.0]], [1.25])
-    assert predictive.quantile(0.75)[0] == pytest.approx(2.0)
-    assert predictive.cdf(0.5)[0] == pytest.approx(0.25)
-    assert predictive.logpdf(2.0)[0] == pytest.approx(np.log(0.25))
-    assert predictive.logpdf(5.0)[0] == -np.inf
 
 
 def test_cutoff_names():
