@@ -16,7 +16,7 @@ from qgis.core import (
 from ..algorithms.predictive import cutoff_name, parse_cutoffs, summary_field
 from .alg_ordinarykriging import OrdinaryKrigingAlgorithm
 from .base import require
-from .layer_io import layer_label, read_points_with_fields, write_appended, xyz_in_crs
+from .layer_io import layer_label, read_points_with_fields, write_appended
 from .settings import default_cutoffs, default_seed
 
 CLASS_MODELS = ("linear", "power")
@@ -105,10 +105,7 @@ class MultipleIndicatorKrigingAlgorithm(OrdinaryKrigingAlgorithm):
         block, discretisation = self._support(parameters, context)
         results = {}
         if targets is not None:
-            t_label = layer_label(targets)
-            t_xyz, _ = read_points_with_fields(targets, [], t_label, feedback)
-            t_xyz = xyz_in_crs(t_xyz, targets.sourceCrs(), samples.sourceCrs(), context, feedback, t_label)
-            s_xyz, t_xyz = self._dimension(xyz, t_xyz, label, feedback)
+            s_xyz, t_xyz = self._point_targets(context, feedback, xyz, samples, targets, label)
             summary = self._estimate(mik, s_xyz, values[field], holes, t_xyz, block, cutoffs, label, feedback, 0, 45)
             columns = {("mik_n" if name == "n_samples" else summary_field("mik", name)):
                        ("int" if name == "n_samples" else "double", array) for name, array in summary.items()}

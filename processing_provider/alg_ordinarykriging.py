@@ -146,10 +146,7 @@ class OrdinaryKrigingAlgorithm(REEGradeAlgorithm):
         )
         results = {}
         if targets is not None:
-            t_label = layer_label(targets)
-            t_xyz, _ = read_points_with_fields(targets, [], t_label, feedback)
-            t_xyz = xyz_in_crs(t_xyz, targets.sourceCrs(), samples.sourceCrs(), context, feedback, t_label)
-            s_xyz, t_xyz = self._dimension(xyz, t_xyz, label, feedback)
+            s_xyz, t_xyz = self._point_targets(context, feedback, xyz, samples, targets, label)
             out = self._krige(kriging, s_xyz, values[field], holes, t_xyz, block, label, feedback, 0, 45)
             columns = {
                 "ok_estimate": ("double", out["estimate"]), "ok_variance": ("double", out["variance"]),
@@ -174,6 +171,13 @@ class OrdinaryKrigingAlgorithm(REEGradeAlgorithm):
         self.remove_on_failure(path)
         write_bands(path, bands, list(BANDS), profile["transform"], profile["crs"])
         return path
+
+    def _point_targets(self, context, feedback, xyz, samples, targets, label):
+        """(sample xyz, target xyz) in the samples' CRS, both 3D or both flat."""
+        t_label = layer_label(targets)
+        t_xyz, _ = read_points_with_fields(targets, [], t_label, feedback)
+        t_xyz = xyz_in_crs(t_xyz, targets.sourceCrs(), samples.sourceCrs(), context, feedback, t_label)
+        return self._dimension(xyz, t_xyz, label, feedback)
 
     def _template_targets(self, parameters, context, feedback, xyz, samples, template, label):
         """(template profile, sample xyz, cell-centre xyz) in the template's CRS,
