@@ -26,7 +26,7 @@ class MultipleIndicatorKriging:
     def __init__(self, thresholds=None, tail_cutoffs=(), median_ik=True, variograms=None, search=None,
                  min_samples=4, max_samples=32, max_per_hole=None, zmin=None, zmax=None,
                  lower="linear", lower_omega=1.0, middle="linear", middle_omega=1.0,
-                 upper="hyperbolic", upper_omega=1.5, decluster_cells=None, seed=0):
+                 upper="hyperbolic", upper_omega=1.5, decluster_cells=None, block_discretisation=(4, 4, 2), seed=0):
         self.thresholds = thresholds
         self.tail_cutoffs = tuple(tail_cutoffs)
         self.median_ik = median_ik
@@ -39,6 +39,7 @@ class MultipleIndicatorKriging:
         self.tails = dict(lower=lower, lower_omega=lower_omega, middle=middle, middle_omega=middle_omega,
                           upper=upper, upper_omega=upper_omega)
         self.decluster_cells = decluster_cells
+        self.block_discretisation = block_discretisation
         self.seed = seed
 
     def fit(self, xyz, values, holes=None, label="samples", log=None):
@@ -66,7 +67,8 @@ class MultipleIndicatorKriging:
         # the indicators go in as columns of one fit.
         columns = [indicators] if self.median_ik else [indicators[:, k] for k in range(indicators.shape[1])]
         self.krigers_ = [
-            OrdinaryKriging(model, self.search, self.min_samples, self.max_samples, self.max_per_hole)
+            OrdinaryKriging(model, self.search, self.min_samples, self.max_samples, self.max_per_hole,
+                            self.block_discretisation)
             .fit(xyz, column, holes, label=label)
             for model, column in zip(models, columns)
         ]

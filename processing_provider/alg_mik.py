@@ -89,8 +89,6 @@ class MultipleIndicatorKrigingAlgorithm(OrdinaryKrigingAlgorithm):
         self.addParameter(QgsProcessingParameterRasterDestination(self.OUTPUT_RASTER, self.tr("MIK raster"), optional=True, createByDefault=False))
 
     def process(self, parameters, context, feedback):
-        from ..algorithms.mik import MultipleIndicatorKriging
-
         samples = self.parameterAsSource(parameters, self.INPUT, context)
         field = self.parameterAsString(parameters, self.FIELD, context)
         targets = self.parameterAsSource(parameters, self.TARGETS, context)
@@ -101,8 +99,8 @@ class MultipleIndicatorKrigingAlgorithm(OrdinaryKrigingAlgorithm):
         label = layer_label(samples)
         xyz, values = read_points_with_fields(samples, [field], label, feedback)
         holes = self._holes(parameters, context, samples, label)
-        mik = self._estimator(parameters, context, MultipleIndicatorKriging)
         block, discretisation = self._support(parameters, context)
+        mik = self._estimator(parameters, context, discretisation)
         results = {}
         if targets is not None:
             s_xyz, t_xyz = self._point_targets(context, feedback, xyz, samples, targets, label)
@@ -124,7 +122,8 @@ class MultipleIndicatorKrigingAlgorithm(OrdinaryKrigingAlgorithm):
             results[self.OUTPUT_RASTER] = path
         return results
 
-    def _estimator(self, parameters, context, estimator_class):
+    def _estimator(self, parameters, context, discretisation):
+        from ..algorithms.mik import MultipleIndicatorKriging
         from ..algorithms.variogram import load_variogram, parse_numbers
 
         variogram_file = self.parameterAsFile(parameters, self.VARIOGRAM, context)
@@ -132,7 +131,7 @@ class MultipleIndicatorKrigingAlgorithm(OrdinaryKrigingAlgorithm):
         if variogram_file and not median_ik:
             raise QgsProcessingException(self.tr("A single variogram file serves median IK only; full MIK fits one per threshold"))
         zmax = parameters.get(self.ZMAX)
-        return estimator_class(
+        return MultipleIndicatorKriging(
             thresholds=parse_numbers(self.parameterAsString(parameters, self.THRESHOLDS, context), "thresholds") or None,
             tail_cutoffs=parse_numbers(self.parameterAsString(parameters, self.TAIL_CUTOFFS, context), "tail cut-offs"),
             median_ik=median_ik,
@@ -149,6 +148,7 @@ class MultipleIndicatorKrigingAlgorithm(OrdinaryKrigingAlgorithm):
             middle_omega=self.parameterAsDouble(parameters, self.MIDDLE_OMEGA, context),
             upper=UPPER_MODELS[self.parameterAsEnum(parameters, self.UPPER_TAIL, context)],
             upper_omega=self.parameterAsDouble(parameters, self.UPPER_OMEGA, context),
+            block_discretisation=discretisation,
             seed=self.parameterAsInt(parameters, self.SEED, context),
         )
 

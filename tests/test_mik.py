@@ -109,3 +109,14 @@ def test_algorithm_on_points(run_algorithm, tmp_path):
         run_algorithm("mik", {"INPUT": samples, "FIELD": "grade", "TARGETS": targets, "THRESHOLDS": "1, 99",
                               "OUTPUT": str(tmp_path / "bad.gpkg")})
     assert not (tmp_path / "bad.gpkg").exists()
+
+
+def test_block_support_uses_the_given_discretisation():
+    xyz, grade = _field(200)
+    coarse = MultipleIndicatorKriging(variograms=[SPHERICAL], block_discretisation=(1, 1, 1)).fit(xyz, grade)
+    fine = MultipleIndicatorKriging(variograms=[SPHERICAL], block_discretisation=(4, 4, 1)).fit(xyz, grade)
+    assert fine.krigers_[0].block_discretisation == (4, 4, 1)
+    targets = xyz[:20] + [7.0, 3.0, 0.0]
+    a, _ = coarse.predict(targets, block_size=(50.0, 50.0, 0.0))
+    b, _ = fine.predict(targets, block_size=(50.0, 50.0, 0.0))
+    assert not np.allclose(a.threshold_cdf, b.threshold_cdf)
