@@ -31,7 +31,7 @@ WEIGHTS_EXTENSION = ".safetensors"
 PARAM_KEYS = (
     "method", "hidden", "n_members", "prior_sd", "kl_weight", "sigma_floor", "sigma_max", "n_samples", "learning_rate",
     "epochs", "batch_size", "patience", "validation_fraction", "recalibrate", "seed", "input_standardisation",
-    "target_transform", "spread_scale",
+    "target_transform", "spread_scale", "weight_decay",
 )
 
 
@@ -49,6 +49,8 @@ def _params(model):
         "target_transform": {"name": "log", "then_mean": model.y_mean_, "then_sd": model.y_sd_,
                              "then_bounds": list(model.mu_bounds_)},
         "spread_scale": model.scale_,
+        # The decay the ensemble trained with (chosen or given); None for the BNN, whose prior regularises it.
+        "weight_decay": model.weight_decay_,
     }
 
 
@@ -132,7 +134,7 @@ def _model_from(json_path, header, arrays):
     params = header["params"]
     model = BNNRegressor(**{key: params[key] for key in (
         "method", "hidden", "n_members", "prior_sd", "kl_weight", "sigma_floor", "sigma_max", "n_samples", "learning_rate",
-        "epochs", "batch_size", "patience", "validation_fraction", "recalibrate", "seed")})
+        "epochs", "batch_size", "patience", "validation_fraction", "recalibrate", "seed", "weight_decay")})
     expected = tensor_shapes(model.method, len(header["fields"]), model.hidden, model.n_members)
     found = {name: tuple(array.shape) for name, array in arrays.items()}
     if found != expected:
@@ -145,6 +147,7 @@ def _model_from(json_path, header, arrays):
     model.y_sd_ = float(params["target_transform"]["then_sd"])
     model.mu_bounds_ = tuple(float(v) for v in params["target_transform"]["then_bounds"])
     model.scale_ = float(params["spread_scale"])
+    model.weight_decay_ = model.weight_decay
     model.tensors_ = {name: torch.from_numpy(np.array(array)) for name, array in arrays.items()}
     model.metadata_ = header.get("metadata", {})
     return model

@@ -1238,6 +1238,10 @@
       <translation>Miembros (ensamble)</translation>
     </message>
     <message>
+      <source>Weight decay (ensemble; empty = chosen on the held-out holes)</source>
+      <translation>Decaimiento de pesos (ensamble; vacío = elegido con los sondajes reservados)</translation>
+    </message>
+    <message>
       <source>Validation fraction (whole holes)</source>
       <translation>Fracción de validación (sondajes completos)</translation>
     </message>

@@ -1238,6 +1238,10 @@
       <translation>成员数（集成）</translation>
     </message>
     <message>
+      <source>Weight decay (ensemble; empty = chosen on the held-out holes)</source>
+      <translation>权重衰减（集成；留空 = 在留出钻孔上选择）</translation>
+    </message>
+    <message>
       <source>Validation fraction (whole holes)</source>
       <translation>验证集比例（按整孔划分）</translation>
     </message>

@@ -130,7 +130,6 @@ class MultipleIndicatorKrigingAlgorithm(OrdinaryKrigingAlgorithm):
         median_ik = self.parameterAsEnum(parameters, self.MODE, context) == 0
         if variogram_file and not median_ik:
             raise QgsProcessingException(self.tr("A single variogram file serves median IK only; full MIK fits one per threshold"))
-        zmax = parameters.get(self.ZMAX)
         return MultipleIndicatorKriging(
             thresholds=parse_numbers(self.parameterAsString(parameters, self.THRESHOLDS, context), "thresholds") or None,
             tail_cutoffs=parse_numbers(self.parameterAsString(parameters, self.TAIL_CUTOFFS, context), "tail cut-offs"),
@@ -141,7 +140,7 @@ class MultipleIndicatorKrigingAlgorithm(OrdinaryKrigingAlgorithm):
             max_samples=self.parameterAsInt(parameters, self.MAX_SAMPLES, context),
             max_per_hole=self._max_per_hole(parameters, context),
             zmin=self.parameterAsDouble(parameters, self.ZMIN, context),
-            zmax=self.parameterAsDouble(parameters, self.ZMAX, context) if zmax not in (None, "") else None,
+            zmax=self.optional_double(parameters, self.ZMAX, context),
             lower=CLASS_MODELS[self.parameterAsEnum(parameters, self.LOWER_TAIL, context)],
             lower_omega=self.parameterAsDouble(parameters, self.LOWER_OMEGA, context),
             middle=CLASS_MODELS[self.parameterAsEnum(parameters, self.MIDDLE, context)],

@@ -186,9 +186,8 @@ class OrdinaryKrigingAlgorithm(REEGradeAlgorithm):
 
         s_xyz = xyz_in_crs(xyz, samples.sourceCrs(), template.crs(), context, feedback, label)
         profile, gx, gy = template_grid(template.source())
-        elevation = parameters.get(self.TEMPLATE_ELEVATION)
-        gz = np.full(len(gx), self.parameterAsDouble(parameters, self.TEMPLATE_ELEVATION, context)
-                     if elevation not in (None, "") else np.nan)
+        elevation = self.optional_double(parameters, self.TEMPLATE_ELEVATION, context)
+        gz = np.full(len(gx), np.nan if elevation is None else elevation)
         s_xyz, t_xyz = self._dimension(s_xyz, np.column_stack([gx, gy, gz]), label, feedback)
         return profile, s_xyz, t_xyz
 

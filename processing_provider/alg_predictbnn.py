@@ -1,7 +1,10 @@
 """reegrade:predictbnn — grade distribution from a saved BNN / deep ensemble at
 points or on a covariate raster."""
+import os
+
 import numpy as np
 from qgis.core import (
+    QgsApplication,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFile,
@@ -39,6 +42,8 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
         "bnn_p_gt_<c> per cut-off, the decimal point written as _ (1.5 -> bnn_p_gt_1_5); OUTPUT RASTER, a "
         "multi-band GeoTIFF on the covariate raster's grid with bands described mean, sd, p10, p50, p90, "
         "p_gt_<c> (p_gt_1.5).\n\n"
+        "Targets are predicted in chunks on as many threads as QGIS's maximum-threads setting allows (all "
+        "cores by default); the values are the same whatever the thread count.\n\n"
         "Reference: Blundell et al. (2015) Weight uncertainty in neural networks, ICML; Lakshminarayanan, "
         "Pritzel and Blundell (2017) Simple and scalable predictive uncertainty estimation using deep "
         "ensembles, NeurIPS."
@@ -79,6 +84,7 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
         if points is None and raster is None:
             raise ValueError(self.tr("Give target points or a covariate raster to predict on"))
         model = load_bnn(self.parameterAsFile(parameters, self.MODEL, context))
+        model.n_threads = prediction_threads()
         cutoffs = parse_cutoffs(self.parameterAsString(parameters, self.CUTOFFS, context))
         options = dict(cutoffs=cutoffs, n_samples=self.parameterAsInt(parameters, self.N_SAMPLES, context),
                        seed=self.parameterAsInt(parameters, self.SEED, context))
@@ -131,3 +137,9 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
             full[valid] = values
             summary[name] = full
         return profile, summary
+
+
+def prediction_threads():
+    """QGIS's maximum-threads setting, or every core when it is unlimited (-1)."""
+    limit = QgsApplication.maxThreads()
+    return limit if limit > 0 else (os.cpu_count() or 1)

@@ -74,7 +74,6 @@ class WorkflowReportAlgorithm(REEGradeAlgorithm):
                  for name, title in PAGE_TITLES.items() if self.parameterAsFile(parameters, name, context)]
         truth = self._truth(parameters, context)
         blocks = self._blocks(parameters, context, feedback) if truth is not None else None
-        bench = parameters.get(self.BENCH_ELEVATION)
         notes = [n for n in self.parameterAsString(parameters, self.NOTES, context).split("\n") if n.strip()]
         path = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
         self.remove_on_failure(path)
@@ -82,7 +81,7 @@ class WorkflowReportAlgorithm(REEGradeAlgorithm):
             path, blocks, maps, pages, truth,
             cutoff=self.parameterAsDouble(parameters, self.CUTOFF, context),
             density=self.parameterAsDouble(parameters, self.DENSITY, context),
-            bench_elevation=self.parameterAsDouble(parameters, self.BENCH_ELEVATION, context) if bench not in (None, "") else None,
+            bench_elevation=self.optional_double(parameters, self.BENCH_ELEVATION, context),
             notes=notes,
         )
         feedback.pushInfo(self.tr("Report: {0}").format(path))

@@ -121,11 +121,10 @@ class TargetsAlgorithm(REEGradeAlgorithm):
         box = (extent.xMinimum(), extent.xMaximum(), extent.yMinimum(), extent.yMaximum())
         if not three_d:
             return tg.grid_2d(*box, dx, dy), crs
-        zmin, zmax = parameters.get(self.ZMIN), parameters.get(self.ZMAX)
-        if zmin in (None, "") or zmax in (None, ""):
+        zmin = self.optional_double(parameters, self.ZMIN, context)
+        zmax = self.optional_double(parameters, self.ZMAX, context)
+        if zmin is None or zmax is None:
             raise ValueError(self.tr("A 3D block model needs ZMIN and ZMAX"))
-        zmin = self.parameterAsDouble(parameters, self.ZMIN, context)
-        zmax = self.parameterAsDouble(parameters, self.ZMAX, context)
         dz = self.parameterAsDouble(parameters, self.DZ, context)
         return tg.block_model(*box, zmin, zmax, dx, dy, dz), crs
 

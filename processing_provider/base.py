@@ -86,6 +86,13 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
     def createInstance(self):  # noqa: N802 (QGIS API name)
         return type(self)()
 
+    def optional_double(self, parameters, name, context):
+        """An optional number parameter's value, or None when left empty
+        (parameterAsDouble would read empty as 0)."""
+        if parameters.get(name) in (None, ""):
+            return None
+        return self.parameterAsDouble(parameters, name, context)
+
     def remove_on_failure(self, *paths):
         """Register file outputs to delete if the run fails after creating them."""
         self._cleanup_paths.extend(p for p in paths if p)

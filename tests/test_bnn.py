@@ -9,6 +9,7 @@ from scipy import optimize, stats
 
 from ree_grade.algorithms import bnn
 from ree_grade.algorithms.bnn import BNNRegressor, load_bnn
+from ree_grade.algorithms.common import Cancelled
 from ree_grade.algorithms.grouped_split import group_holdout, group_kfold, stratified_kfold
 from ree_grade.algorithms.modelfile import ModelFileError
 
@@ -189,6 +190,27 @@ def test_far_targets_do_not_extrapolate(fitted, data):
     assert sigma.max() <= model.scale_ * log_grade.std() + 1e-6
 
 
+def test_ensemble_weight_decay_is_chosen_on_the_held_out_holes(fitted):
+    model = fitted["ensemble"]
+    search = model.metadata_["weight_decay_search"]
+    assert search["grid"] == list(bnn.DECAY_GRID) and len(search["validation_nll"]) == len(bnn.DECAY_GRID)
+    assert model.weight_decay_ == search["grid"][int(np.argmin(search["validation_nll"]))]
+    assert model.metadata_["weight_decay"] == model.weight_decay_
+    assert "weight_decay" not in fitted["bnn"].metadata_
+
+
+def test_weight_decay_shrinks_the_members_and_a_given_one_skips_the_search(data):
+    X, grade, groups, train, _ = data
+    params = dict(SMALL, method="ensemble", epochs=30, patience=50)
+    norms = {}
+    for decay in (0.0, 1.0):
+        model = BNNRegressor(weight_decay=decay, **params).fit(X[train], grade[train], groups[train])
+        assert model.weight_decay_ == decay and model.decay_search_ is None
+        assert "weight_decay_search" in model.metadata_ and model.metadata_["weight_decay_search"] is None
+        norms[decay] = sum(float((t**2).sum()) for t in model.tensors_.values())
+    assert norms[1.0] < 0.5 * norms[0.0], norms
+
+
 @pytest.mark.parametrize("method", ["bnn", "ensemble"])
 def test_same_seed_same_bits(data, method):
     X, grade, groups, train, test = data
@@ -204,6 +226,21 @@ def test_same_seed_same_bits(data, method):
     assert not np.array_equal(other.predict(X[test])["mean"], a["mean"])
 
 
+def test_predictions_do_not_depend_on_threads_or_chunks(fitted, data, monkeypatch):
+    X = np.tile(data[0], (3, 1))
+    model = fitted["bnn"]
+    one = model.predict(X, cutoffs=[1.0])
+    monkeypatch.setattr(bnn, "SUMMARY_CHUNK", 97)  # many chunks, finished out of order by the workers
+    monkeypatch.setattr(model, "n_threads", 3)
+    seen = []
+    several = model.predict(X, cutoffs=[1.0], progress=seen.append)
+    for key in one:
+        np.testing.assert_array_equal(one[key], several[key])
+    assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) == -(-len(X) // 97)
+    with pytest.raises(Cancelled):
+        model.predict(X, should_stop=lambda: True)
+
+
 # ---- model file -------------------------------------------------------------------------------
 @pytest.mark.parametrize("method", ["bnn", "ensemble"])
 def test_model_file_round_trip(fitted, data, tmp_path, method):
@@ -216,7 +253,7 @@ def test_model_file_round_trip(fitted, data, tmp_path, method):
     assert header["fields"] == ["a", "b", "c", "d"]
     assert header["metadata"]["seed"] == 7 and "validation_nll" in header["metadata"]
     loaded = load_bnn(str(path), fields=["a", "b", "c", "d"])
-    assert loaded.scale_ == model.scale_
+    assert loaded.scale_ == model.scale_ and loaded.weight_decay_ == model.weight_decay_
     before, after = model.predict(X[test], cutoffs=[1.0]), loaded.predict(X[test], cutoffs=[1.0])
     for key in before:
         np.testing.assert_array_equal(before[key], after[key])
@@ -282,6 +319,8 @@ def test_bad_input_is_named(data, fitted):
         BNNRegressor().fit(X[:12], grade[:12], groups[:12])
     with pytest.raises(ValueError, match="has 2 hole"):
         BNNRegressor().fit(X[:20], grade[:20], groups[:20])
+    with pytest.raises(ValueError, match="weight decay must not be negative, got -0.1"):
+        BNNRegressor(method="ensemble", weight_decay=-0.1).fit(X, grade, groups)
     with pytest.raises(ValueError, match="method must be one of"):
         BNNRegressor(method="mcdropout").fit(X, grade, groups)
     with pytest.raises(ValueError, match=r"feature field\(s\) 'c', 'd' of the model are missing"):

@@ -80,6 +80,8 @@ def test_train_then_predict_points_and_raster(run_algorithm, samples, tmp_path, 
     header = json.loads(model_path.read_text())
     assert header["fields"] == FEATURES and header["params"]["method"] == ["bnn", "ensemble"][method]
     assert header["metadata"]["n_holes"] == 30 and result["SPREAD_SCALE"] > 0
+    if method == 1:  # WEIGHT_DECAY left empty: chosen among the pilot members
+        assert header["params"]["weight_decay"] in header["metadata"]["weight_decay_search"]["grid"]
 
     targets = point_layer("targets", np.zeros((12, 2)), X[:12] * 0.9)
     raster = covariate_raster(tmp_path / "covariates.tif", X)
@@ -101,6 +103,13 @@ def test_train_then_predict_points_and_raster(run_algorithm, samples, tmp_path, 
         mean = src.read(1, masked=True)
         assert mean.mask[0, 0] and not mean.mask[0, 1:].any()
         assert np.all(mean[~mean.mask] > 0)
+
+
+def test_given_weight_decay_is_used(run_algorithm, samples, tmp_path):
+    layer, _ = samples
+    train(run_algorithm, layer, tmp_path / "m.json", METHOD=1, WEIGHT_DECAY=0.05)
+    header = json.loads((tmp_path / "m.json").read_text())
+    assert header["params"]["weight_decay"] == 0.05 and header["metadata"]["weight_decay_search"] is None
 
 
 def test_same_seed_same_model_file(run_algorithm, samples, tmp_path):

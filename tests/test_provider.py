@@ -58,3 +58,14 @@ def test_readme_lists_every_algorithm(provider):
     readme = (REPO / "README.md").read_text()
     missing = [a.name() for a in provider.algorithms() if f"reegrade:{a.name()}" not in readme]
     assert not missing, f"README.md lacks {missing}; run scripts/readme_algorithms.py"
+
+
+def test_an_empty_optional_number_reads_as_none_not_zero(provider):
+    from qgis.core import QgsProcessingContext
+
+    algorithm = provider.algorithm("trainbnn")
+    context = QgsProcessingContext()
+    for empty in ({}, {"WEIGHT_DECAY": None}, {"WEIGHT_DECAY": ""}):
+        assert algorithm.optional_double(empty, "WEIGHT_DECAY", context) is None
+    assert algorithm.optional_double({"WEIGHT_DECAY": 0}, "WEIGHT_DECAY", context) == 0.0
+    assert algorithm.optional_double({"WEIGHT_DECAY": "0.03"}, "WEIGHT_DECAY", context) == 0.03
