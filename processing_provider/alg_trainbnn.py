@@ -177,6 +177,8 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
             model.scale_))
         if model.method == "ensemble":
             self.report_weight_decay(model, feedback)
+        elif model.weight_decay is not None:
+            feedback.pushWarning(self.tr("WEIGHT DECAY applies to the ensemble only; the BNN's prior regularises it"))
         self.remove_on_failure(model_path, arrays_path_for(model_path, WEIGHTS_EXTENSION))
         model.save(model_path)
         return {

@@ -110,6 +110,8 @@ def test_given_weight_decay_is_used(run_algorithm, samples, tmp_path):
     train(run_algorithm, layer, tmp_path / "m.json", METHOD=1, WEIGHT_DECAY=0.05)
     header = json.loads((tmp_path / "m.json").read_text())
     assert header["params"]["weight_decay"] == 0.05 and header["metadata"]["weight_decay_search"] is None
+    train(run_algorithm, layer, tmp_path / "b.json", METHOD=0, WEIGHT_DECAY=0.05)
+    assert json.loads((tmp_path / "b.json").read_text())["params"]["weight_decay"] is None
 
 
 def test_same_seed_same_model_file(run_algorithm, samples, tmp_path):
