@@ -75,9 +75,11 @@ MIN_SAMPLES = 20
 MIN_GROUPS = 3
 RHO_INIT = -5.0  # softplus(-5) = 0.0067: start near the deterministic net, let the ELBO widen it
 SCALE_GRID = np.exp(np.linspace(np.log(0.2), np.log(5.0), 241))
-PREDICT_BATCH = 4096
+# Work sizes in mixture components (targets x posterior draws or members), so
+# that memory does not grow with N SAMPLES: 4,096 and 16,384 targets at 32 draws.
+PREDICT_COMPONENTS = 32 * 4096
+SUMMARY_COMPONENTS = 32 * 16384
 MIN_STEPS_PER_EPOCH = 10
-SUMMARY_CHUNK = 16384
 # Predicted log-grade means are kept within the training range widened by this
 # many sds of log-grade (a factor e^(sd/2) either way): a network is no guide
 # further out, and the back-transform would amplify its guess exponentially.
@@ -113,6 +115,32 @@ def _progress_span(progress, start, end):
     if progress is None:
         return None
     return lambda fraction: progress(start + (end - start) * fraction)
+
+
+def _rows_within(components, weights):
+    """Targets per piece of work so that targets x components stays within `components`."""
+    return max(1, components // weights[0][0].shape[0])
+
+
+def _in_order(pool, function, items, window, progress, should_stop):
+    """[function(item) for item in items] on `pool`, at most `window` items
+    queued at once (flat memory), results in order; a cancel or an error
+    drops the queued items instead of waiting for them."""
+    pending, results = collections.deque(), []
+    try:
+        for index, item in enumerate(items):
+            check_cancelled(should_stop)
+            pending.append(pool.submit(function, item))
+            last = index == len(items) - 1
+            while pending and (len(pending) >= window or last):
+                check_cancelled(should_stop)
+                results.append(pending.popleft().result())
+                report_progress(progress, len(results) / len(items))
+    except BaseException:
+        for future in pending:
+            future.cancel()
+        raise
+    return results
 
 
 def parse_hidden(text):
@@ -217,10 +245,12 @@ class BNNRegressor:
     def _choose_weight_decay(self, split, n_inputs, progress, should_stop):
         """One pilot member per value of `DECAY_GRID`, trained side by side
         with early stopping; the decay whose member reaches the lowest
-        validation NLL on the held-out holes, and every member's NLL."""
+        validation NLL on the held-out holes, and every member's NLL. The
+        pilots share their initial weights and minibatch order, so they differ
+        by the decay alone, not by the luck of their draws."""
         pilot = _make_network("ensemble", n_inputs, self.hidden, len(DECAY_GRID), self.prior_sd,
-                              self.seed + PILOT_SEED_OFFSET, DECAY_GRID)
-        history = _train(pilot, *split, self, progress, should_stop)
+                              self.seed + PILOT_SEED_OFFSET, DECAY_GRID, same_start=True)
+        history = _train(pilot, *split, self, progress, should_stop, same_order=True)
         losses = history["best_loss"]
         return float(DECAY_GRID[int(np.argmin(losses))]), {
             "grid": [float(v) for v in DECAY_GRID], "validation_nll": [float(v) for v in losses],
@@ -229,7 +259,8 @@ class BNNRegressor:
     def _calibrate(self, x_valid, z_valid):
         """Fit the spread factor on the held-out holes (1 without
         RECALIBRATE) and record their coverage error and NLL before and after."""
-        mu, sigma = self._components(torch.split(x_valid, PREDICT_BATCH), self.component_weights(self.n_samples, self.seed))
+        weights = self.component_weights(self.n_samples, self.seed)
+        mu, sigma = self._components(torch.split(x_valid, _rows_within(PREDICT_COMPONENTS, weights)), weights)
         self.scale_ = fit_spread_scale(mu, sigma, z_valid) if self.recalibrate else 1.0
         stretched = _stretch(mu, sigma, self.scale_)
         self.validation_ = {
@@ -278,23 +309,12 @@ class BNNRegressor:
         check_finite(X, self.feature_names_, label)
         if not len(X):
             return lognormal_mixture_summary(np.zeros((1, 0)), np.ones((1, 0)), cutoffs)
-        starts = range(0, len(X), SUMMARY_CHUNK)
-        parts, pending = [], collections.deque()
-
-        def collect_oldest():
-            parts.append(pending.popleft().result())
-            report_progress(progress, len(parts) / len(starts))
-
         with deterministic_torch(1), ThreadPoolExecutor(max_workers=self.n_threads) as pool:
             weights = self.component_weights(*self._draw(n_samples, seed))
-            for start in starts:
-                check_cancelled(should_stop)
-                chunk = X[start:start + SUMMARY_CHUNK]
-                pending.append(pool.submit(lambda c: lognormal_mixture_summary(*self._log_components(c, weights), cutoffs), chunk))
-                if len(pending) >= 2 * self.n_threads:  # a bounded queue keeps memory flat
-                    collect_oldest()
-            while pending:
-                collect_oldest()
+            rows = _rows_within(SUMMARY_COMPONENTS, weights)
+            chunks = [X[start:start + rows] for start in range(0, len(X), rows)]
+            summarise = lambda chunk: lognormal_mixture_summary(*self._log_components(chunk, weights), cutoffs)  # noqa: E731
+            parts = _in_order(pool, summarise, chunks, 2 * self.n_threads, progress, should_stop)
         return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
 
     def _draw(self, n_samples, seed):
@@ -304,7 +324,8 @@ class BNNRegressor:
         """(mu, sigma) of log-grade of checked features X under the drawn
         `weights`; changes no torch setting, so workers may run it at once."""
         # Standardised batch by batch, so the float copies stay in cache.
-        batches = (self._standardised(X[start:start + PREDICT_BATCH]) for start in range(0, len(X), PREDICT_BATCH))
+        rows = _rows_within(PREDICT_COMPONENTS, weights)
+        batches = (self._standardised(X[start:start + rows]) for start in range(0, len(X), rows))
         mu, sigma = self._components(batches, weights)
         mu, sigma = _stretch(mu, sigma, self.scale_)
         return mu * self.y_sd_ + self.y_mean_, sigma * self.y_sd_
@@ -412,13 +433,16 @@ def tensor_shapes(method, n_inputs, hidden, n_members):
     return shapes
 
 
-def _make_network(method, n_inputs, hidden, n_members, prior_sd, seed, weight_decay=0.0):
+def _make_network(method, n_inputs, hidden, n_members, prior_sd, seed, weight_decay=0.0, same_start=False):
     """The BNN, or `n_members` ensemble members with weight decay
-    `weight_decay` (one value, or one per member)."""
+    `weight_decay` (one value, or one per member), from independent initial
+    weights or, with `same_start`, all from the same ones."""
     generator = torch.Generator().manual_seed(seed)
     k = n_members if method == "ensemble" else 1
     layers = _layer_sizes(n_inputs, hidden)
-    weights = [torch.randn((k, a, b), generator=generator) * np.sqrt(2.0 / a) for a, b in layers]
+    draws = 1 if same_start else k
+    weights = [(torch.randn((draws, a, b), generator=generator) * np.sqrt(2.0 / a)).expand(k, a, b).clone()
+               for a, b in layers]
     biases = [torch.zeros((k, 1, b)) for _, b in layers]
     if method == "ensemble":
         return _EnsembleNet(weights, biases, np.broadcast_to(weight_decay, (k,)))
@@ -549,11 +573,11 @@ class _BayesNet(torch.nn.Module):
 
 
 # ---- training ------------------------------------------------------------------------------
-def _train(net, x_train, y_train, x_valid, y_valid, config, progress, should_stop):
+def _train(net, x_train, y_train, x_valid, y_valid, config, progress, should_stop, same_order=False):
     """Adam on mean NLL (+ KL / n for the BNN) in minibatches, one independent
-    shuffle per member; each member keeps its parameters from its best
-    validation epoch and the run ends once every member has gone `patience`
-    epochs without improving."""
+    shuffle per member (one shared by all with `same_order`); each member
+    keeps its parameters from its best validation epoch and the run ends once
+    every member has gone `patience` epochs without improving."""
 
     k = net.n_networks
     generator = torch.Generator().manual_seed(config.seed + 1)
@@ -568,7 +592,7 @@ def _train(net, x_train, y_train, x_valid, y_valid, config, progress, should_sto
     epoch = 0
     for epoch in range(1, config.epochs + 1):
         check_cancelled(should_stop)
-        order = torch.stack([torch.randperm(n, generator=generator) for _ in range(k)])
+        order = torch.stack([torch.randperm(n, generator=generator) for _ in range(1 if same_order else k)]).expand(k, n)
         net.train()
         for start in range(0, n - batch + 1, batch):
             index = order[:, start:start + batch]

@@ -31,8 +31,8 @@ WEIGHTS_EXTENSION = ".safetensors"
 PARAM_KEYS = (
     "method", "hidden", "n_members", "prior_sd", "kl_weight", "sigma_floor", "sigma_max", "n_samples", "learning_rate",
     "epochs", "batch_size", "patience", "validation_fraction", "recalibrate", "seed", "input_standardisation",
-    "target_transform", "spread_scale", "weight_decay",
-)
+    "target_transform", "spread_scale",
+)  # and "weight_decay", which files written before the ensemble had one lack (read as None)
 
 
 def _params(model):
@@ -99,6 +99,9 @@ def _check_params(json_path, header):
         raise ModelFileError(f"{json_path}: params lack {', '.join(missing)}")
     if params["method"] not in METHODS:
         raise ModelFileError(f"{json_path}: method {params['method']!r} is not one of {', '.join(METHODS)}")
+    decay = params.get("weight_decay")
+    if decay is not None and not (isinstance(decay, (int, float)) and decay >= 0):
+        raise ModelFileError(f"{json_path}: weight_decay {decay!r} is not a non-negative number or null")
     n_fields = len(header["fields"])
     for key in ("mean", "sd", "min", "max"):
         if len(params["input_standardisation"].get(key, [])) != n_fields:
@@ -132,9 +135,9 @@ def _model_from(json_path, header, arrays):
     from .bnn import BNNRegressor, tensor_shapes
 
     params = header["params"]
-    model = BNNRegressor(**{key: params[key] for key in (
+    model = BNNRegressor(weight_decay=params.get("weight_decay"), **{key: params[key] for key in (
         "method", "hidden", "n_members", "prior_sd", "kl_weight", "sigma_floor", "sigma_max", "n_samples", "learning_rate",
-        "epochs", "batch_size", "patience", "validation_fraction", "recalibrate", "seed", "weight_decay")})
+        "epochs", "batch_size", "patience", "validation_fraction", "recalibrate", "seed")})
     expected = tensor_shapes(model.method, len(header["fields"]), model.hidden, model.n_members)
     found = {name: tuple(array.shape) for name, array in arrays.items()}
     if found != expected:

@@ -33,7 +33,7 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
         "log-likelihood of log(TARGET) plus KL WEIGHT x KL / n. The output is heteroscedastic: a mean and a "
         "spread of log-grade per sample, i.e. a lognormal grade. METHOD ensemble: N MEMBERS networks of the "
         "same shape with ordinary weights from different seeds; the prediction mixes them. Each member's loss "
-        "adds WEIGHT DECAY / 2 x the sum of its squared weights (MAP under a Gaussian prior); left empty, the "
+        "adds WEIGHT DECAY / 2 x the sum of its squared weights and biases (MAP under a Gaussian prior); left empty, the "
         "decay is chosen on the held-out holes: one pilot member for each of 0.001, 0.003, 0.01, 0.03, 0.1 "
         "and 0.3, and the value whose member reaches the lowest validation NLL trains the N MEMBERS (roughly "
         "doubling the training time). Unregularised members fit the training holes' detail and predict "

@@ -199,6 +199,14 @@ def test_ensemble_weight_decay_is_chosen_on_the_held_out_holes(fitted):
     assert "weight_decay" not in fitted["bnn"].metadata_
 
 
+def test_pilot_members_differ_by_their_decay_alone(data, monkeypatch):
+    X, grade, groups, train, _ = data
+    monkeypatch.setattr(bnn, "DECAY_GRID", np.array([0.01, 0.01, 0.1]))
+    model = BNNRegressor(method="ensemble", **dict(SMALL, epochs=20, patience=50)).fit(X[train], grade[train], groups[train])
+    same, same_again, other = model.decay_search_["validation_nll"]
+    assert same == same_again and other != same
+
+
 def test_weight_decay_shrinks_the_members_and_a_given_one_skips_the_search(data):
     X, grade, groups, train, _ = data
     params = dict(SMALL, method="ensemble", epochs=30, patience=50)
@@ -229,16 +237,28 @@ def test_same_seed_same_bits(data, method):
 def test_predictions_do_not_depend_on_threads_or_chunks(fitted, data, monkeypatch):
     X = np.tile(data[0], (3, 1))
     model = fitted["bnn"]
-    one = model.predict(X, cutoffs=[1.0])
-    monkeypatch.setattr(bnn, "SUMMARY_CHUNK", 97)  # many chunks, finished out of order by the workers
+    one = model.predict(X, cutoffs=[1.0], n_samples=16)
+    # Many chunks of 97 targets (16 draws each), finished out of order by the workers.
+    monkeypatch.setattr(bnn, "SUMMARY_COMPONENTS", 97 * 16)
     monkeypatch.setattr(model, "n_threads", 3)
     seen = []
-    several = model.predict(X, cutoffs=[1.0], progress=seen.append)
+    several = model.predict(X, cutoffs=[1.0], n_samples=16, progress=seen.append)
     for key in one:
         np.testing.assert_array_equal(one[key], several[key])
-    assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) == -(-len(X) // 97)
+    n_chunks = -(-len(X) // 97)
+    assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) == n_chunks
+    # One check per chunk queued and one per chunk collected: the last check
+    # falls while the final chunks are collected, and is honoured there too.
+    calls = []
     with pytest.raises(Cancelled):
-        model.predict(X, should_stop=lambda: True)
+        model.predict(X, n_samples=16, should_stop=lambda: calls.append(1) or len(calls) == 2 * n_chunks)
+    assert len(calls) == 2 * n_chunks
+
+
+def test_memory_per_chunk_does_not_grow_with_the_posterior_samples(fitted):
+    weights = fitted["bnn"].component_weights(4096, 0)
+    assert bnn._rows_within(bnn.SUMMARY_COMPONENTS, weights) * 4096 <= bnn.SUMMARY_COMPONENTS
+    assert bnn._rows_within(bnn.SUMMARY_COMPONENTS, fitted["bnn"].component_weights(32, 0)) == 16384
 
 
 # ---- model file -------------------------------------------------------------------------------
@@ -257,6 +277,19 @@ def test_model_file_round_trip(fitted, data, tmp_path, method):
     before, after = model.predict(X[test], cutoffs=[1.0]), loaded.predict(X[test], cutoffs=[1.0])
     for key in before:
         np.testing.assert_array_equal(before[key], after[key])
+
+
+def test_a_model_file_from_before_the_weight_decay_loads(fitted, data, tmp_path, monkeypatch):
+    from ree_grade.algorithms import bnn_modelfile
+
+    written_then = bnn_modelfile._params
+    monkeypatch.setattr(bnn_modelfile, "_params", lambda model: {
+        k: v for k, v in written_then(model).items() if k != "weight_decay"})
+    fitted["ensemble"].save(str(tmp_path / "old.json"))
+    assert "weight_decay" not in json.loads((tmp_path / "old.json").read_text())["params"]
+    loaded = load_bnn(str(tmp_path / "old.json"))
+    assert loaded.weight_decay_ is None
+    np.testing.assert_array_equal(loaded.predict(data[0][:20])["mean"], fitted["ensemble"].predict(data[0][:20])["mean"])
 
 
 def test_edited_truncated_or_foreign_model_files_are_rejected(fitted, tmp_path):
