@@ -90,6 +90,7 @@ EXTRAPOLATION_MARGIN = 0.5
 # holes, so the decay is chosen on the held-out holes, not fixed.
 DECAY_GRID = np.array([1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1])
 PILOT_SHARE = 0.5  # of the progress bar, for the decay search
+PILOT_EPOCH_DIVISOR = 4  # the pilots run at most EPOCHS / 4
 PILOT_SEED_OFFSET = 7919  # pilot members start from other draws than the final ones
 
 
@@ -247,10 +248,14 @@ class BNNRegressor:
         with early stopping; the decay whose member reaches the lowest
         validation NLL on the held-out holes, and every member's NLL. The
         pilots share their initial weights and minibatch order, so they differ
-        by the decay alone, not by the luck of their draws."""
+        by the decay alone, not by the luck of their draws. They run a
+        quarter of EPOCHS at most: enough to rank the decays (the final
+        members' best epochs are typically 20-100 at the default rate), and a
+        slowly creeping pilot would otherwise run to EPOCHS."""
         pilot = _make_network("ensemble", n_inputs, self.hidden, len(DECAY_GRID), self.prior_sd,
                               self.seed + PILOT_SEED_OFFSET, DECAY_GRID, same_start=True)
-        history = _train(pilot, *split, self, progress, should_stop, same_order=True)
+        history = _train(pilot, *split, self, progress, should_stop, same_order=True,
+                         epochs=max(1, self.epochs // PILOT_EPOCH_DIVISOR))
         losses = history["best_loss"]
         return float(DECAY_GRID[int(np.argmin(losses))]), {
             "grid": [float(v) for v in DECAY_GRID], "validation_nll": [float(v) for v in losses],
@@ -573,11 +578,13 @@ class _BayesNet(torch.nn.Module):
 
 
 # ---- training ------------------------------------------------------------------------------
-def _train(net, x_train, y_train, x_valid, y_valid, config, progress, should_stop, same_order=False):
+def _train(net, x_train, y_train, x_valid, y_valid, config, progress, should_stop, same_order=False, epochs=None):
     """Adam on mean NLL (+ KL / n for the BNN) in minibatches, one independent
     shuffle per member (one shared by all with `same_order`); each member
     keeps its parameters from its best validation epoch and the run ends once
-    every member has gone `patience` epochs without improving."""
+    every member has gone `patience` epochs without improving, or after
+    `epochs` (default config.epochs)."""
+    epochs = config.epochs if epochs is None else epochs
 
     k = net.n_networks
     generator = torch.Generator().manual_seed(config.seed + 1)
@@ -590,7 +597,7 @@ def _train(net, x_train, y_train, x_valid, y_valid, config, progress, should_sto
     best_epoch = np.zeros(k, dtype=int)
     best = {name: t.detach().clone() for name, t in net.named_tensors().items()}
     epoch = 0
-    for epoch in range(1, config.epochs + 1):
+    for epoch in range(1, epochs + 1):
         check_cancelled(should_stop)
         order = torch.stack([torch.randperm(n, generator=generator) for _ in range(1 if same_order else k)]).expand(k, n)
         net.train()
@@ -609,7 +616,7 @@ def _train(net, x_train, y_train, x_valid, y_valid, config, progress, should_sto
                 best[name][member] = t.detach()[member]
         best_loss = np.where(improved, valid_loss, best_loss)
         best_epoch[improved] = epoch
-        report_progress(progress, epoch / config.epochs)
+        report_progress(progress, epoch / epochs)
         if np.all(epoch - best_epoch >= config.patience):
             break
     with torch.no_grad():

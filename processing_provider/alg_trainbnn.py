@@ -35,7 +35,7 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
         "same shape with ordinary weights from different seeds; the prediction mixes them. Each member's loss "
         "adds WEIGHT DECAY / 2 x the sum of its squared weights and biases (MAP under a Gaussian prior); left empty, the "
         "decay is chosen on the held-out holes: one pilot member for each of 0.001, 0.003, 0.01, 0.03, 0.1 "
-        "and 0.3, and the value whose member reaches the lowest validation NLL trains the N MEMBERS (roughly "
+        "and 0.3 (same start, at most EPOCHS / 4), and the value whose member reaches the lowest validation NLL trains the N MEMBERS (roughly "
         "doubling the training time). Unregularised members fit the training holes' detail and predict "
         "confidently wrong grades on new holes.\n\n"
         "Early stopping: whole holes (GROUP field) making up VALIDATION FRACTION of the samples are held out, "
