@@ -118,6 +118,17 @@ def _progress_span(progress, start, end):
     return lambda fraction: progress(start + (end - start) * fraction)
 
 
+def _one_standard_error_choice(losses, best_sample_losses, holes):
+    """(index, error): the last (most regularised) candidate whose loss is
+    within one standard error of the lowest; the error is that of the best
+    candidate's mean loss over whole holes, since a hole's samples move
+    together (Hastie, Tibshirani and Friedman 2009, section 7.10)."""
+    _, index = np.unique(holes, return_inverse=True)
+    per_hole = np.bincount(index, weights=best_sample_losses) / np.bincount(index)
+    error = per_hole.std(ddof=1) / np.sqrt(len(per_hole)) if len(per_hole) > 1 else 0.0
+    return int(np.flatnonzero(losses <= np.min(losses) + error)[-1]), float(error)
+
+
 def _rows_within(components, weights):
     """Targets per piece of work so that targets x components stays within `components`."""
     return max(1, components // weights[0][0].shape[0])
@@ -214,7 +225,7 @@ class BNNRegressor:
         self.mu_bounds_ = (float(ys.min()) - EXTRAPOLATION_MARGIN, float(ys.max()) + EXTRAPOLATION_MARGIN)
         split = (xs[train], ys[train], xs[valid], ys[valid])
         with deterministic_torch(self.n_threads):
-            history = self._train_networks(split, X.shape[1], progress, should_stop)
+            history = self._train_networks(split, X.shape[1], group_labels(groups)[1][valid], progress, should_stop)
             self._calibrate(xs[valid], ys[valid].double().numpy())
         self.metadata_ = {
             "n_samples": int(len(y)), "n_holes": int(len(hole_labels)), "n_train": int(len(train)),
@@ -229,26 +240,30 @@ class BNNRegressor:
             self.metadata_["weight_decay_search"] = self.decay_search_
         return self
 
-    def _train_networks(self, split, n_inputs, progress, should_stop):
+    def _train_networks(self, split, n_inputs, valid_holes, progress, should_stop):
         """Train the BNN, or the ensemble at its weight decay (chosen first
         when `weight_decay` is None); keep the tensors, return the history."""
         self.weight_decay_ = self.weight_decay if self.method == "ensemble" else None
         self.decay_search_ = None
         if self.method == "ensemble" and self.weight_decay is None:
             pilot_progress, progress = _progress_span(progress, 0.0, PILOT_SHARE), _progress_span(progress, PILOT_SHARE, 1.0)
-            self.weight_decay_, self.decay_search_ = self._choose_weight_decay(split, n_inputs, pilot_progress, should_stop)
+            self.weight_decay_, self.decay_search_ = self._choose_weight_decay(
+                split, n_inputs, valid_holes, pilot_progress, should_stop)
         net = _make_network(self.method, n_inputs, self.hidden, self.n_members, self.prior_sd, self.seed,
                             self.weight_decay_ or 0.0)
         history = _train(net, *split, self, progress, should_stop)
         self.tensors_ = {name: t.detach().clone() for name, t in net.named_tensors().items()}
         return history
 
-    def _choose_weight_decay(self, split, n_inputs, progress, should_stop):
+    def _choose_weight_decay(self, split, n_inputs, valid_holes, progress, should_stop):
         """One pilot member per value of `DECAY_GRID`, trained side by side
         with early stopping; the decay whose member reaches the lowest
         validation NLL on the held-out holes, and every member's NLL. The
         pilots share their initial weights and minibatch order, so they differ
-        by the decay alone, not by the luck of their draws. They run a
+        by the decay alone, not by the luck of their draws. The strongest
+        decay within one standard error (between held-out holes) of the best
+        NLL wins: where the NLLs barely differ, a weakly regularised ensemble
+        was seen to put one member's mean far off on new holes. They run a
         quarter of EPOCHS at most: enough to rank the decays (the final
         members' best epochs are typically 20-100 at the default rate), and a
         slowly creeping pilot would otherwise run to EPOCHS."""
@@ -256,10 +271,13 @@ class BNNRegressor:
                               self.seed + PILOT_SEED_OFFSET, DECAY_GRID, same_start=True)
         history = _train(pilot, *split, self, progress, should_stop, same_order=True,
                          epochs=max(1, self.epochs // PILOT_EPOCH_DIVISOR))
-        losses = history["best_loss"]
-        return float(DECAY_GRID[int(np.argmin(losses))]), {
+        with torch.no_grad():
+            nll = _sample_nll(pilot.evaluate(split[2]), split[3], self.sigma_floor, self.sigma_max).double().numpy()
+        losses = nll.mean(axis=1)
+        chosen, error = _one_standard_error_choice(losses, nll[int(np.argmin(losses))], valid_holes)
+        return float(DECAY_GRID[chosen]), {
             "grid": [float(v) for v in DECAY_GRID], "validation_nll": [float(v) for v in losses],
-            "best_epochs": history["best_epochs"]}
+            "standard_error": error, "best_epochs": history["best_epochs"]}
 
     def _calibrate(self, x_valid, z_valid):
         """Fit the spread factor on the held-out holes (1 without
@@ -478,8 +496,13 @@ def _spread(raw, floor, ceiling):
 
 def _gaussian_nll(out, y, floor, ceiling):
     """Mean NLL per sample of N(mu, sigma^2) per network, (K,) for out (K, n, 2)."""
+    return _sample_nll(out, y, floor, ceiling).mean(dim=-1)
+
+
+def _sample_nll(out, y, floor, ceiling):
+    """NLL of each sample under each network, (K, n)."""
     sigma = _spread(out[..., 1], floor, ceiling)
-    return (torch.log(sigma) + 0.5 * ((y - out[..., 0]) / sigma) ** 2).mean(dim=-1) + 0.5 * np.log(2 * np.pi)
+    return torch.log(sigma) + 0.5 * ((y - out[..., 0]) / sigma) ** 2 + 0.5 * np.log(2 * np.pi)
 
 
 class _EnsembleNet(torch.nn.Module):

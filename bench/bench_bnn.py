@@ -217,7 +217,9 @@ def report(rows, info, speeds, preset):
         "32 samples, max 8 per hole.",
         "",
         "The ensemble's weight decay is chosen inside each fit on the training holes' own validation holes "
-        "(one pilot member per value of 0.001-0.3, lowest validation NLL), never on the fold's test holes; "
+        "(one pilot member per value of 0.001-0.3, all from the same start, at most a quarter of the epochs, "
+        "the strongest decay within one standard error of the lowest validation NLL), never on the fold's "
+        "test holes; "
         f"chosen per fold: {', '.join(f'{d:g}' for d in info['decays'])}.",
         "",
         "| fold | method | n | RMSE (TREO %) | RMSE vs OK | 90% PI coverage | 90% PI width | CRPS |",

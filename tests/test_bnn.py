@@ -194,9 +194,20 @@ def test_ensemble_weight_decay_is_chosen_on_the_held_out_holes(fitted):
     model = fitted["ensemble"]
     search = model.metadata_["weight_decay_search"]
     assert search["grid"] == list(bnn.DECAY_GRID) and len(search["validation_nll"]) == len(bnn.DECAY_GRID)
-    assert model.weight_decay_ == search["grid"][int(np.argmin(search["validation_nll"]))]
+    losses = np.array(search["validation_nll"])
+    chosen = search["grid"].index(model.weight_decay_)
+    assert chosen >= np.argmin(losses) and losses[chosen] <= losses.min() + search["standard_error"]
+    assert np.all(losses[chosen + 1:] > losses.min() + search["standard_error"])
     assert model.metadata_["weight_decay"] == model.weight_decay_
     assert "weight_decay" not in fitted["bnn"].metadata_
+
+
+def test_one_standard_error_rule_prefers_the_stronger_decay_within_noise():
+    holes = np.repeat(["A", "B", "C", "D"], 5)
+    best = np.repeat([0.2, 0.4, 0.6, 0.8], 5)  # hole means 0.2-0.8: standard error 0.129
+    chosen, error = bnn._one_standard_error_choice(np.array([0.50, 0.55, 0.62, 0.70]), best, holes)
+    assert error == pytest.approx(np.std([0.2, 0.4, 0.6, 0.8], ddof=1) / 2) and chosen == 2
+    assert bnn._one_standard_error_choice(np.array([0.5, 0.9]), best[:5], holes[:5]) == (0, 0.0)
 
 
 def test_pilot_members_differ_by_their_decay_alone(data, monkeypatch):
