@@ -39,9 +39,9 @@ predicted means stay within the training log-grade range widened by half an sd
   better than kriging). The strength that suits a data set depends on its
   size and its covariates, so by default it is chosen on the held-out holes:
   one pilot member per value of `DECAY_GRID`, trained side by side with early
-  stopping, and the value whose member reaches the lowest validation NLL is
-  used for the `n_members` final members (the pilot costs about as much as
-  the ensemble itself). The BNN needs no such term: its KL to the prior and
+  stopping from the same start, and the strongest decay whose validation NLL
+  is within one standard error of the lowest is used for the `n_members`
+  final members (the pilot costs about as much as the ensemble itself). The BNN needs no such term: its KL to the prior and
   its weight noise regularise it.
 
 Early stopping watches the validation NLL (of the network at the posterior
