@@ -41,8 +41,9 @@ predicted means stay within the training log-grade range widened by half an sd
   one pilot member per value of `DECAY_GRID`, trained side by side with early
   stopping from the same start, and the strongest decay whose validation NLL
   is within one standard error of the lowest is used for the `n_members`
-  final members (the pilot costs about as much as the ensemble itself). The BNN needs no such term: its KL to the prior and
-  its weight noise regularise it.
+  final members (the pilot costs about as much as the ensemble itself). The
+  BNN needs no such term: its KL to the prior and its weight noise regularise
+  it.
 
 Early stopping watches the validation NLL (of the network at the posterior
 means, for the BNN) on holes held out whole
@@ -204,7 +205,7 @@ class BNNRegressor:
         check_finite(X, names, label)
         if len(y) < MIN_SAMPLES:
             raise ValueError(f"{label}: a neural network needs at least {MIN_SAMPLES} samples, got {len(y)}")
-        hole_labels, _ = group_labels(groups, label, group_name)
+        hole_labels, hole_index = group_labels(groups, label, group_name)
         if len(hole_labels) < MIN_GROUPS:
             raise ValueError(
                 f"{label}: field '{group_name}' has {len(hole_labels)} hole(s); early stopping on held-out holes "
@@ -225,7 +226,7 @@ class BNNRegressor:
         self.mu_bounds_ = (float(ys.min()) - EXTRAPOLATION_MARGIN, float(ys.max()) + EXTRAPOLATION_MARGIN)
         split = (xs[train], ys[train], xs[valid], ys[valid])
         with deterministic_torch(self.n_threads):
-            history = self._train_networks(split, X.shape[1], group_labels(groups)[1][valid], progress, should_stop)
+            history = self._train_networks(split, X.shape[1], hole_index[valid], progress, should_stop)
             self._calibrate(xs[valid], ys[valid].double().numpy())
         self.metadata_ = {
             "n_samples": int(len(y)), "n_holes": int(len(hole_labels)), "n_train": int(len(train)),
@@ -256,10 +257,9 @@ class BNNRegressor:
         return history
 
     def _choose_weight_decay(self, split, n_inputs, valid_holes, progress, should_stop):
-        """One pilot member per value of `DECAY_GRID`, trained side by side
-        with early stopping; the decay whose member reaches the lowest
-        validation NLL on the held-out holes, and every member's NLL. The
-        pilots share their initial weights and minibatch order, so they differ
+        """(decay, search record): one pilot member per value of `DECAY_GRID`,
+        trained side by side with early stopping and scored by validation NLL
+        on the held-out holes. The pilots share their initial weights and minibatch order, so they differ
         by the decay alone, not by the luck of their draws. The strongest
         decay within one standard error (between held-out holes) of the best
         NLL wins: where the NLLs barely differ, a weakly regularised ensemble

@@ -33,9 +33,9 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
         "log-likelihood of log(TARGET) plus KL WEIGHT x KL / n. The output is heteroscedastic: a mean and a "
         "spread of log-grade per sample, i.e. a lognormal grade. METHOD ensemble: N MEMBERS networks of the "
         "same shape with ordinary weights from different seeds; the prediction mixes them. Each member's loss "
-        "adds WEIGHT DECAY / 2 x the sum of its squared weights and biases (MAP under a Gaussian prior); left empty, the "
-        "decay is chosen on the held-out holes: one pilot member for each of 0.001, 0.003, 0.01, 0.03, 0.1 "
-        "and 0.3 (same start, at most EPOCHS / 4), and the strongest decay whose member's validation NLL is "
+        "adds WEIGHT DECAY / 2 x the sum of its squared weights and biases (MAP under a Gaussian prior); "
+        "left empty, the decay is chosen on the held-out holes: one pilot member for each of 0.001, 0.003, "
+        "0.01, 0.03, 0.1 and 0.3 (same start, at most EPOCHS / 4), and the strongest decay whose member's validation NLL is "
         "within one standard error (between held-out holes) of the lowest trains the N MEMBERS (roughly "
         "doubling the training time). Unregularised members fit the training holes' detail and predict "
         "confidently wrong grades on new holes.\n\n"
@@ -194,5 +194,6 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
             feedback.pushInfo(self.tr("Weight decay {0:g} (given)").format(model.weight_decay_))
             return
         tried = ", ".join(f"{decay:g}: {nll:.4f}" for decay, nll in zip(search["grid"], search["validation_nll"]))
-        feedback.pushInfo(self.tr("Weight decay {0:g}, chosen by the pilot members' validation NLL ({1})").format(
-            model.weight_decay_, tried))
+        feedback.pushInfo(self.tr(
+            "Weight decay {0:g}: the strongest within one standard error ({1:.4f}) of the lowest validation NLL "
+            "of the pilot members ({2})").format(model.weight_decay_, search["standard_error"], tried))
