@@ -38,18 +38,20 @@ from common import import_plugin, write_result
 
 import_plugin()
 
-from ree_grade.algorithms.bnn import BNNRegressor, stacked_forward  # noqa: E402
-from ree_grade.algorithms.common import parse_numeric  # noqa: E402
-from ree_grade.algorithms.fusion import PCAFusion  # noqa: E402
-from ree_grade.algorithms.grouped_split import group_kfold  # noqa: E402
-from ree_grade.algorithms.interval_join import join_intervals  # noqa: E402
-from ree_grade.algorithms.kriging import OrdinaryKriging  # noqa: E402
-from ree_grade.algorithms.logtext import parse_descriptions  # noqa: E402
-from ree_grade.algorithms.oxides import ELEMENTS, treo  # noqa: E402
-from ree_grade.algorithms.predictive import GaussianPredictive  # noqa: E402
-from ree_grade.algorithms.synthetic import generate_deposit  # noqa: E402
-from ree_grade.algorithms.validation import sample_scores, summarise  # noqa: E402
-from ree_grade.algorithms.variogram import experimental_variogram, fit_variogram  # noqa: E402
+from ree_grade.algorithms.common.parsing import parse_numeric  # noqa: E402
+from ree_grade.algorithms.common.predictive import GaussianPredictive  # noqa: E402
+from ree_grade.algorithms.common.splits import group_kfold  # noqa: E402
+from ree_grade.algorithms.drillholes.interval_join import join_intervals  # noqa: E402
+from ree_grade.algorithms.drillholes.oxides import ELEMENTS, treo  # noqa: E402
+from ree_grade.algorithms.geostats.experimental import experimental_variogram  # noqa: E402
+from ree_grade.algorithms.geostats.kriging import OrdinaryKriging  # noqa: E402
+from ree_grade.algorithms.geostats.variogram_fit import fit_variogram  # noqa: E402
+from ree_grade.algorithms.logtext.parser import parse_descriptions  # noqa: E402
+from ree_grade.algorithms.ml.bnn.model import BNNRegressor  # noqa: E402
+from ree_grade.algorithms.ml.bnn.networks import stacked_forward  # noqa: E402
+from ree_grade.algorithms.ml.fusion import PCAFusion  # noqa: E402
+from ree_grade.algorithms.synthetic.deposit import generate_deposit  # noqa: E402
+from ree_grade.algorithms.validation.scores import sample_scores, summarise  # noqa: E402
 
 N_FOLDS = 5
 SEED = 0
@@ -162,7 +164,7 @@ def speed(d, n_predict, threads):
 def prediction_speed(bnn, targets, n_threads):
     import torch
 
-    from ree_grade.algorithms.bnn import deterministic_torch
+    from ree_grade.algorithms.ml.bnn.training import deterministic_torch
 
     bnn.n_threads = n_threads
     out = {}

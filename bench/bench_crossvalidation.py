@@ -8,14 +8,13 @@ import sys
 import time
 
 import numpy as np
-
 from common import REPO, import_plugin, write_result
 
 import_plugin()
 
-from ree_grade.algorithms.crossval import metric_names, run_cross_validation  # noqa: E402
-from ree_grade.algorithms.cv_methods import CVData, build_methods  # noqa: E402
-from ree_grade.algorithms.grouped_split import group_kfold, stratified_kfold  # noqa: E402
+from ree_grade.algorithms.common.splits import group_kfold, stratified_kfold  # noqa: E402
+from ree_grade.algorithms.validation.cross_validation import run_cross_validation  # noqa: E402
+from ree_grade.algorithms.validation.methods import CVData, build_methods  # noqa: E402
 
 DATA = REPO / "tests" / "data"
 METHODS = ["ok", "mik", "gp", "bnn", "ensemble"]

@@ -36,7 +36,7 @@ GIB = 2 ** 30
 def measure(kind, cube, out):
     """Run one measurement in this process; print {"seconds", "peak_mib"}."""
     import_plugin()
-    from ree_grade.algorithms import cube_io
+    from ree_grade.algorithms.spectral import cube as cube_io
 
     start = time.perf_counter()
     if kind == "read":
@@ -74,8 +74,8 @@ def _subprocess(kind, cube, out):
 
 def _write_large_cube(folder, seed):
     import_plugin()
-    from ree_grade.algorithms.synthetic import generate_deposit
-    from ree_grade.algorithms.synthetic_io import write_cube_geotiff
+    from ree_grade.algorithms.synthetic.deposit import generate_deposit
+    from ree_grade.algorithms.synthetic.files import write_cube_geotiff
 
     start = time.perf_counter()
     deposit = generate_deposit("large", seed=seed)

@@ -19,13 +19,12 @@ import sys
 import time
 
 import numpy as np
-
 from common import REPO, import_plugin, write_result
 
 import_plugin()
 
-from ree_grade.algorithms.boxcox import BoxCox  # noqa: E402
-from ree_grade.algorithms.imputation import KNNImputer3D, mask_at_random, masked_rmse  # noqa: E402
+from ree_grade.algorithms.geostats.boxcox import BoxCox  # noqa: E402
+from ree_grade.algorithms.ml.imputation import KNNImputer3D, mask_at_random, masked_rmse  # noqa: E402
 
 METALS = ["Cd", "Co", "Cr", "Cu", "Ni", "Pb", "Zn"]
 SEEDS = range(20)

@@ -5,15 +5,15 @@ import os
 import time
 
 import numpy as np
-
 from common import REPO, import_plugin, write_result
 
 import_plugin()
 
-from ree_grade.algorithms import synthetic as syn  # noqa: E402
-from ree_grade.algorithms.kriging import OrdinaryKriging  # noqa: E402
-from ree_grade.algorithms.synthetic_geology import DepositModel  # noqa: E402
-from ree_grade.algorithms.variogram import experimental_variogram, fit_variogram, parse_directions  # noqa: E402
+from ree_grade.algorithms.geostats.experimental import experimental_variogram, parse_directions  # noqa: E402
+from ree_grade.algorithms.geostats.kriging import OrdinaryKriging  # noqa: E402
+from ree_grade.algorithms.geostats.variogram_fit import fit_variogram  # noqa: E402
+from ree_grade.algorithms.synthetic import deposit as syn  # noqa: E402
+from ree_grade.algorithms.synthetic.geology import DepositModel  # noqa: E402
 
 N_2D, GRID, NEIGHBOURS, N_BLOCKS = 2000, 300, 32, 1_000_000
 WALKER = REPO / "tests" / "data" / "walker_lake" / "exhaustive_every5th.csv"

@@ -7,15 +7,14 @@ import os
 import time
 
 import numpy as np
-
 from common import REPO, import_plugin, write_result
 
 import_plugin()
 
-from ree_grade.algorithms import logtext  # noqa: E402
-from ree_grade.algorithms.logtext_rules import split_clauses  # noqa: E402
-from ree_grade.algorithms.logtext_vocabulary import load_vocabulary  # noqa: E402
-from ree_grade.algorithms.text_embedding import TextEmbedder  # noqa: E402
+from ree_grade.algorithms.logtext import parser as logtext  # noqa: E402
+from ree_grade.algorithms.logtext.embedding import TextEmbedder  # noqa: E402
+from ree_grade.algorithms.logtext.rules import split_clauses  # noqa: E402
+from ree_grade.algorithms.logtext.vocabulary import load_vocabulary  # noqa: E402
 
 BUNGENDORE = REPO / "tests" / "data" / "bungendore" / "litho_logs_sample.csv"
 # MajorLithCode -> vocabulary class. Codes that name a rock or sediment are
@@ -138,7 +137,7 @@ def _transformer_examples(rows, result):
 def deposit_section():
     """Rules + transformer on the sample deposit's logs against the truth each
     description was written from."""
-    from ree_grade.algorithms.synthetic import generate_deposit
+    from ree_grade.algorithms.synthetic.deposit import generate_deposit
 
     deposit = generate_deposit(preset="small", seed=0)
     descriptions = list(deposit["logs"]["description"])

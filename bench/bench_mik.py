@@ -4,14 +4,13 @@ time on the same data, grid and neighbourhood (Walker Lake V, 2,000 samples,
 import time
 
 import numpy as np
-
 from common import REPO, import_plugin, write_result
 
 import_plugin()
 
-from ree_grade.algorithms.autovariogram import auto_variogram  # noqa: E402
-from ree_grade.algorithms.kriging import OrdinaryKriging  # noqa: E402
-from ree_grade.algorithms.mik import MultipleIndicatorKriging  # noqa: E402
+from ree_grade.algorithms.geostats.kriging import OrdinaryKriging  # noqa: E402
+from ree_grade.algorithms.geostats.mik import MultipleIndicatorKriging  # noqa: E402
+from ree_grade.algorithms.geostats.variogram_auto import auto_variogram  # noqa: E402
 
 N_SAMPLES, GRID, NEIGHBOURS = 2000, 200, 32
 WALKER = REPO / "tests" / "data" / "walker_lake" / "exhaustive_every5th.csv"

@@ -4,7 +4,6 @@ writes to bench/results/<topic>.json, ending with the table of every target.
 `python bench/run_all.py --only hyperspectral` runs one; `--assemble` only rebuilds
 RESULTS.md from the JSON files already there."""
 import argparse
-import datetime as dt
 import json
 import subprocess
 import sys

@@ -15,8 +15,9 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
-from ..algorithms import boxcox as bc
-from ..algorithms.modelfile import arrays_path_for, atomic_write_bytes
+from ..algorithms.common.atomic import atomic_write_bytes
+from ..algorithms.geostats import boxcox as bc
+from ..algorithms.io.modelfile import arrays_path_for
 from .base import REEGradeAlgorithm
 from .layer_io import layer_label, read_numeric, require_features, write_appended
 

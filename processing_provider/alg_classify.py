@@ -10,9 +10,16 @@ from qgis.core import (
     QgsProcessingUtils,
 )
 
-from ..algorithms.classification import CLASS_CODES, ClassificationRule, drill_spacing
+from ..algorithms.resources.classification import CLASS_CODES, ClassificationRule, drill_spacing
 from .base import REEGradeAlgorithm
-from .layer_io import layer_label, read_columns, read_points_with_fields, save_layer_metadata, write_appended, xyz_in_crs
+from .layer_io import (
+    layer_label,
+    read_columns,
+    read_points_with_fields,
+    save_layer_metadata,
+    write_appended,
+    xyz_in_crs,
+)
 
 
 class ClassifyAlgorithm(REEGradeAlgorithm):

@@ -14,8 +14,18 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..algorithms import drillholes as dh
-from ..algorithms.common import BELOW_DETECTION_POLICIES, parse_numeric
+from ..algorithms.common.parsing import BELOW_DETECTION_POLICIES, parse_numeric
+from ..algorithms.drillholes.composite import RESIDUAL_RULES, composite
+from ..algorithms.drillholes.geometry import azimuth_dip, direction_vectors, interpolate_along_holes, plunge_from_dip
+from ..algorithms.drillholes.tables import (
+    FROM_NAMES,
+    HOLE_NAMES,
+    TO_NAMES,
+    Table,
+    parse_missing_codes,
+    read_attributes,
+    resolve_column,
+)
 from .base import REEGradeAlgorithm
 from .layer_io import (
     field_names,
@@ -116,17 +126,17 @@ class CompositeAlgorithm(REEGradeAlgorithm):
         available = field_names(source)
         names = self._names(parameters, context, source, label)
         columns, geometries, _ = read_columns(source, available, feedback, label)
-        table = dh.Table(label, columns)
+        table = Table(label, columns)
         holes = table.hole_ids(names["hole"])
         start = table.required_numbers(names["from"], "the from depth")
         end = table.required_numbers(names["to"], "the to depth")
         numeric, text = self._values(parameters, context, source, table, names)
         domain = columns[names["domain"]] if names["domain"] else None
         progress, should_stop = self.progress_callbacks(feedback, 10, 70)
-        result = dh.composite(
+        result = composite(
             label, holes, start, end, numeric, text, domain,
             length=self.parameterAsDouble(parameters, self.LENGTH, context),
-            residual=dh.RESIDUAL_RULES[self.parameterAsEnum(parameters, self.RESIDUAL, context)],
+            residual=RESIDUAL_RULES[self.parameterAsEnum(parameters, self.RESIDUAL, context)],
             threshold=self.parameterAsDouble(parameters, self.RESIDUAL_THRESHOLD, context) / 100.0,
             min_coverage=self.parameterAsDouble(parameters, self.MIN_COVERAGE, context) / 100.0,
             progress=progress, should_stop=should_stop, depth_columns=(names["from"], names["to"]),
@@ -141,9 +151,9 @@ class CompositeAlgorithm(REEGradeAlgorithm):
 
     def _names(self, parameters, context, source, label):
         available = field_names(source)
-        specs = ((self.HOLE, "hole", dh.HOLE_NAMES, "hole id"), (self.FROM, "from", dh.FROM_NAMES, "from depth"),
-                 (self.TO, "to", dh.TO_NAMES, "to depth"))
-        names = {key: dh.resolve_column(available, self.parameterAsString(parameters, param, context), candidates, label, what)
+        specs = ((self.HOLE, "hole", HOLE_NAMES, "hole id"), (self.FROM, "from", FROM_NAMES, "from depth"),
+                 (self.TO, "to", TO_NAMES, "to depth"))
+        names = {key: resolve_column(available, self.parameterAsString(parameters, param, context), candidates, label, what)
                  for param, key, candidates, what in specs}
         names["domain"] = self.parameterAsString(parameters, self.DOMAIN, context) or None
         return names
@@ -156,10 +166,10 @@ class CompositeAlgorithm(REEGradeAlgorithm):
         candidates = [f.name() for f in source.fields() if f.name() not in reserved and f.name().lower() not in reserved]
         chosen = self.parameterAsFields(parameters, self.FIELDS, context)
         typed = {f.name(): "double" for f in source.fields() if f.isNumeric() or f.name() in chosen}
-        attributes, _ = dh.read_attributes(
+        attributes, _ = read_attributes(
             table, candidates, typed,
             below_detection=BELOW_DETECTION_POLICIES[self.parameterAsEnum(parameters, self.BELOW_DETECTION, context)],
-            missing_codes=dh.parse_missing_codes(self.parameterAsString(parameters, self.MISSING_CODES, context)),
+            missing_codes=parse_missing_codes(self.parameterAsString(parameters, self.MISSING_CODES, context)),
         )
         numeric = {name: values for name, (kind, values) in attributes.items()
                    if kind == "double" and (not chosen or name in chosen)}
@@ -175,9 +185,9 @@ class CompositeAlgorithm(REEGradeAlgorithm):
             azimuth = parse_numeric(columns[lower["azimuth"]], label, lower["azimuth"]).values
             dip = parse_numeric(columns[lower["dip"]], label, lower["dip"]).values
             if not (np.isnan(azimuth).any() or np.isnan(dip).any()):
-                tangents = dh.direction_vectors(azimuth, dh.plunge_from_dip(dip, "negative_down"))
+                tangents = direction_vectors(azimuth, plunge_from_dip(dip, "negative_down"))
         middle = 0.5 * (result["from"] + result["to"])
-        points, directions, vertical = dh.interpolate_along_holes(
+        points, directions, vertical = interpolate_along_holes(
             holes, 0.5 * (start + end), xyz, result["hole"], middle, tangents
         )
         if vertical:
@@ -193,7 +203,7 @@ class CompositeAlgorithm(REEGradeAlgorithm):
         spec += [(name, "double") for name in result["numeric"]] + [(name, "string") for name in result["text"]]
         columns += list(result["numeric"].values()) + list(result["text"].values())
         if located is not None:
-            azimuth, dip = dh.azimuth_dip(located[1])
+            azimuth, dip = azimuth_dip(located[1])
             spec += [("azimuth", "double"), ("dip", "double")]
             columns += [azimuth, dip]
             geometries = [point_geometry(x, y, z) for x, y, z in located[0]]

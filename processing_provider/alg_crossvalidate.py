@@ -11,8 +11,8 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..algorithms.cv_methods import METHODS
-from ..algorithms.predictive import parse_cutoffs
+from ..algorithms.common.predictive import parse_cutoffs
+from ..algorithms.validation.methods import METHODS
 from .base import REEGradeAlgorithm, require
 from .layer_io import layer_label, read_columns, read_points_with_fields, write_table
 from .settings import default_cutoffs, default_seed
@@ -78,9 +78,9 @@ class CrossValidateAlgorithm(REEGradeAlgorithm):
         self.addParameter(QgsProcessingParameterFileDestination(self.REPORT, self.tr("Cross-validation report"), self.tr("HTML files (*.html)"), optional=True))
 
     def process(self, parameters, context, feedback):
-        from ..algorithms.crossval import metric_names, run_cross_validation
-        from ..algorithms.cv_methods import build_methods
-        from ..algorithms.grouped_split import group_kfold, stratified_kfold
+        from ..algorithms.common.splits import group_kfold, stratified_kfold
+        from ..algorithms.validation.cross_validation import metric_names, run_cross_validation
+        from ..algorithms.validation.methods import build_methods
 
         methods = [METHODS[i] for i in self.parameterAsEnums(parameters, self.METHODS, context)]
         if not methods:
@@ -108,7 +108,7 @@ class CrossValidateAlgorithm(REEGradeAlgorithm):
         report = self.parameterAsFileOutput(parameters, self.REPORT, context)
         results = {self.OUTPUT: self._write_table(parameters, context, rows, columns)}
         if report:
-            from ..algorithms.cv_report import write_report
+            from ..algorithms.reports.cross_validation import write_report
 
             self.remove_on_failure(report)
             notes = [
@@ -121,7 +121,7 @@ class CrossValidateAlgorithm(REEGradeAlgorithm):
         return results
 
     def _data(self, parameters, context, feedback, methods):
-        from ..algorithms.cv_methods import CVData
+        from ..algorithms.validation.methods import CVData
 
         source = self.parameterAsSource(parameters, self.INPUT, context)
         label = layer_label(source)

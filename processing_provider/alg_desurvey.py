@@ -12,8 +12,28 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..algorithms import drillholes as dh
-from ..algorithms.common import BELOW_DETECTION_POLICIES
+from ..algorithms.common.parsing import BELOW_DETECTION_POLICIES
+from ..algorithms.drillholes.desurvey import desurvey, upward_warning
+from ..algorithms.drillholes.geometry import DIP_CONVENTIONS
+from ..algorithms.drillholes.tables import (
+    AZIMUTH_NAMES,
+    DIP_NAMES,
+    FROM_NAMES,
+    HOLE_NAMES,
+    OVERLAP_POLICIES,
+    SURVEY_DEPTH_NAMES,
+    TO_NAMES,
+    TOTAL_DEPTH_NAMES,
+    X_NAMES,
+    Y_NAMES,
+    Z_NAMES,
+    Table,
+    parse_missing_codes,
+    read_collars,
+    read_intervals,
+    read_surveys,
+    resolve_column,
+)
 from .base import REEGradeAlgorithm
 from .layer_io import (
     field_names,
@@ -136,19 +156,19 @@ class DesurveyAlgorithm(REEGradeAlgorithm):
         self.addParameter(QgsProcessingParameterField(name, self.tr(label), parentLayerParameterName=parent, optional=True))
 
     def process(self, parameters, context, feedback):
-        convention = dh.DIP_CONVENTIONS[self.parameterAsEnum(parameters, self.DIP_CONVENTION, context)]
+        convention = DIP_CONVENTIONS[self.parameterAsEnum(parameters, self.DIP_CONVENTION, context)]
         collars, crs = self._collars(parameters, context, feedback, convention)
         surveys = self._surveys(parameters, context, feedback, collars, convention)
         intervals = self._intervals(parameters, context, feedback, collars)
         progress, should_stop = self.progress_callbacks(feedback, 30, 90)
-        located = dh.desurvey(collars, surveys, intervals, progress, should_stop)
+        located = desurvey(collars, surveys, intervals, progress, should_stop)
         for message in intervals["notices"]:
             feedback.pushWarning(message)
         for message in located["warnings"][:LISTED_WARNINGS]:
             feedback.pushWarning(message)
         if len(located["warnings"]) > LISTED_WARNINGS:
             feedback.pushWarning(self.tr("... and {0} more depth warning(s)").format(len(located["warnings"]) - LISTED_WARNINGS))
-        upward = dh.upward_warning(collars, surveys, convention)
+        upward = upward_warning(collars, surveys, convention)
         if upward:
             feedback.pushWarning(upward)
         for name, count in intervals["below_detection"].items():
@@ -165,13 +185,13 @@ class DesurveyAlgorithm(REEGradeAlgorithm):
         label = layer_label(source)
         require_features(source, label)
         columns, geometries, _ = read_columns(source, names or field_names(source), feedback, label)
-        return source, dh.Table(label, columns), geometries
+        return source, Table(label, columns), geometries
 
     def _resolve(self, parameters, context, source, label, specs):
         """{key: column} for (key, parameter, candidates, what, required)."""
         available = field_names(source)
         return {
-            key: dh.resolve_column(available, self.parameterAsString(parameters, param, context), names, label, what, required)
+            key: resolve_column(available, self.parameterAsString(parameters, param, context), names, label, what, required)
             for key, param, names, what, required in specs
         }
 
@@ -179,17 +199,17 @@ class DesurveyAlgorithm(REEGradeAlgorithm):
         source, table, geometries = self._table(parameters, self.COLLARS, context, feedback)
         is_points = QgsWkbTypes.geometryType(source.wkbType()) == QgsWkbTypes.PointGeometry
         columns = self._resolve(parameters, context, source, table.label, [
-            ("hole", self.COLLAR_HOLE, dh.HOLE_NAMES, "hole id", True),
-            ("x", self.COLLAR_X, dh.X_NAMES, "x", not is_points),
-            ("y", self.COLLAR_Y, dh.Y_NAMES, "y", not is_points),
-            ("z", self.COLLAR_Z, dh.Z_NAMES, "elevation", False),
-            ("azimuth", self.COLLAR_AZIMUTH, dh.AZIMUTH_NAMES, "azimuth", False),
-            ("dip", self.COLLAR_DIP, dh.DIP_NAMES, "dip", False),
-            ("total_depth", self.COLLAR_DEPTH, dh.TOTAL_DEPTH_NAMES, "total depth", False),
+            ("hole", self.COLLAR_HOLE, HOLE_NAMES, "hole id", True),
+            ("x", self.COLLAR_X, X_NAMES, "x", not is_points),
+            ("y", self.COLLAR_Y, Y_NAMES, "y", not is_points),
+            ("z", self.COLLAR_Z, Z_NAMES, "elevation", False),
+            ("azimuth", self.COLLAR_AZIMUTH, AZIMUTH_NAMES, "azimuth", False),
+            ("dip", self.COLLAR_DIP, DIP_NAMES, "dip", False),
+            ("total_depth", self.COLLAR_DEPTH, TOTAL_DEPTH_NAMES, "total depth", False),
         ])
         explicit_xy = self.parameterAsString(parameters, self.COLLAR_X, context)
         geometry_xyz = point_xyz(geometries, table.label) if is_points and not explicit_xy else None
-        collars = dh.read_collars(table, columns, convention, geometry_xyz)
+        collars = read_collars(table, columns, convention, geometry_xyz)
         return collars, self._collar_crs(parameters, context, source, table.label, is_points and not explicit_xy)
 
     def _collar_crs(self, parameters, context, source, label, from_geometry):
@@ -214,12 +234,12 @@ class DesurveyAlgorithm(REEGradeAlgorithm):
             return {}
         source, table, _ = self._table(parameters, self.SURVEYS, context, feedback)
         columns = self._resolve(parameters, context, source, table.label, [
-            ("hole", self.SURVEY_HOLE, dh.HOLE_NAMES, "hole id", True),
-            ("depth", self.SURVEY_DEPTH, dh.SURVEY_DEPTH_NAMES, "depth", True),
-            ("azimuth", self.SURVEY_AZIMUTH, dh.AZIMUTH_NAMES, "azimuth", True),
-            ("dip", self.SURVEY_DIP, dh.DIP_NAMES, "dip", True),
+            ("hole", self.SURVEY_HOLE, HOLE_NAMES, "hole id", True),
+            ("depth", self.SURVEY_DEPTH, SURVEY_DEPTH_NAMES, "depth", True),
+            ("azimuth", self.SURVEY_AZIMUTH, AZIMUTH_NAMES, "azimuth", True),
+            ("dip", self.SURVEY_DIP, DIP_NAMES, "dip", True),
         ])
-        return dh.read_surveys(table, columns, collars, convention)
+        return read_surveys(table, columns, collars, convention)
 
     def _intervals(self, parameters, context, feedback, collars):
         source = self.parameterAsSource(parameters, self.INTERVALS, context)
@@ -227,16 +247,16 @@ class DesurveyAlgorithm(REEGradeAlgorithm):
         names = [name for name in field_names(source) if name.lower() != "fid"] if source is not None else None
         source, table, _ = self._table(parameters, self.INTERVALS, context, feedback, names)
         columns = self._resolve(parameters, context, source, table.label, [
-            ("hole", self.INTERVAL_HOLE, dh.HOLE_NAMES, "hole id", True),
-            ("from", self.FROM, dh.FROM_NAMES, "from depth", True),
-            ("to", self.TO, dh.TO_NAMES, "to depth", True),
+            ("hole", self.INTERVAL_HOLE, HOLE_NAMES, "hole id", True),
+            ("from", self.FROM, FROM_NAMES, "from depth", True),
+            ("to", self.TO, TO_NAMES, "to depth", True),
         ])
         kinds = {field.name(): "double" for field in source.fields() if field.isNumeric()}
-        return dh.read_intervals(
+        return read_intervals(
             table, columns, collars,
-            overlap_policy=dh.OVERLAP_POLICIES[self.parameterAsEnum(parameters, self.OVERLAPS, context)],
+            overlap_policy=OVERLAP_POLICIES[self.parameterAsEnum(parameters, self.OVERLAPS, context)],
             below_detection=BELOW_DETECTION_POLICIES[self.parameterAsEnum(parameters, self.BELOW_DETECTION, context)],
-            missing_codes=dh.parse_missing_codes(self.parameterAsString(parameters, self.MISSING_CODES, context)),
+            missing_codes=parse_missing_codes(self.parameterAsString(parameters, self.MISSING_CODES, context)),
             kinds=kinds,
         )
 

@@ -9,7 +9,7 @@ from qgis.core import (
     QgsProcessingParameterFileDestination,
 )
 
-from ..algorithms.modelfile import arrays_path_for
+from ..algorithms.io.modelfile import arrays_path_for
 from .base import REEGradeAlgorithm, require
 from .layer_io import layer_label, point_xyz, read_columns, read_shapely, require_crs, require_features, write_appended
 
@@ -81,7 +81,7 @@ class GeologyFeaturesAlgorithm(REEGradeAlgorithm):
 
     def process(self, parameters, context, feedback):
         require("shapely")
-        from ..algorithms import geology
+        from ..algorithms.geology import map_features as geology
 
         source = self.parameterAsSource(parameters, self.INPUT, context)
         label = layer_label(source)

@@ -12,7 +12,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..algorithms.predictive import parse_cutoffs, summary_field
+from ..algorithms.common.predictive import parse_cutoffs, summary_field
 from .base import REEGradeAlgorithm, require
 from .layer_io import layer_label, read_points_with_fields, write_appended, xyz_in_crs
 
@@ -80,8 +80,8 @@ class GaussianProcessAlgorithm(REEGradeAlgorithm):
 
     def process(self, parameters, context, feedback):
         require("gpytorch")
-        from ..algorithms.gp import GPRegressor
-        from ..algorithms.raster_io import template_grid, write_bands
+        from ..algorithms.io.raster import template_grid, write_bands
+        from ..algorithms.ml.gp import GPRegressor
 
         samples = self.parameterAsSource(parameters, self.INPUT, context)
         target = self.parameterAsString(parameters, self.TARGET, context)

@@ -11,7 +11,13 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
-from ..algorithms.gradetonnage import METAL_FACTORS, block_tonnage, cutoff_series, grade_tonnage, grade_tonnage_bands
+from ..algorithms.resources.gradetonnage import (
+    METAL_FACTORS,
+    block_tonnage,
+    cutoff_series,
+    grade_tonnage,
+    grade_tonnage_bands,
+)
 from .base import REEGradeAlgorithm, require
 from .layer_io import field_names, layer_label, read_numeric, require_features, write_table
 from .settings import default_seed
@@ -105,7 +111,7 @@ class GradeTonnageAlgorithm(REEGradeAlgorithm):
         results = {self.OUTPUT: self._write_table(parameters, context, curves)}
         plot = self.parameterAsFileOutput(parameters, self.PLOT, context)
         if plot:
-            from ..algorithms.gradetonnage import write_curve_report
+            from ..algorithms.reports.gradetonnage import write_curve_report
 
             self.remove_on_failure(plot)
             notes = [f"{label}: {len(tonnage)} blocks, {tonnage.sum():.4g} t in all; grade unit {unit}."]
@@ -135,7 +141,7 @@ class GradeTonnageAlgorithm(REEGradeAlgorithm):
 
     def _posterior_curves(self, parameters, context, blocks, label, model_path, tonnage, cutoffs, feedback):
         require("torch")
-        from ..algorithms.bnn import load_bnn
+        from ..algorithms.ml.bnn.model import load_bnn
 
         model = load_bnn(model_path)
         model.check_features(field_names(blocks), label)

@@ -8,7 +8,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
-from ..algorithms import hyperscore as hs
+from ..algorithms.resources import hyperscore as hs
 from .base import REEGradeAlgorithm
 from .layer_io import layer_label, read_numeric, require_features, write_appended
 

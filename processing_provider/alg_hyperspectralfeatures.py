@@ -75,7 +75,7 @@ class HyperspectralFeaturesAlgorithm(REEGradeAlgorithm):
 
     def process(self, parameters, context, feedback):
         require("rasterio")
-        from ..algorithms import cube_io
+        from ..algorithms.spectral import cube as cube_io
 
         layer = self.parameterAsRasterLayer(parameters, self.INPUT, context)
         if layer is None:

@@ -19,9 +19,9 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
-from ..algorithms import imputation as imp
-from ..algorithms.common import parse_numeric
-from ..algorithms.modelfile import arrays_path_for
+from ..algorithms.common.parsing import parse_numeric
+from ..algorithms.io.modelfile import arrays_path_for
+from ..algorithms.ml import imputation as imp
 from .base import REEGradeAlgorithm
 from .layer_io import layer_label, point_xyz, read_columns, require_features, write_appended
 

@@ -13,7 +13,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..algorithms.predictive import cutoff_name, parse_cutoffs, summary_field
+from ..algorithms.common.predictive import cutoff_name, parse_cutoffs, summary_field
 from .alg_ordinarykriging import OrdinaryKrigingAlgorithm
 from .base import require
 from .layer_io import layer_label, read_points_with_fields, write_appended
@@ -110,7 +110,7 @@ class MultipleIndicatorKrigingAlgorithm(OrdinaryKrigingAlgorithm):
             results[self.OUTPUT] = write_appended(self, parameters, context, self.OUTPUT, targets, columns, feedback)
         if template is not None:
             require("rasterio")
-            from ..algorithms.raster_io import write_bands
+            from ..algorithms.io.raster import write_bands
 
             path = self.parameterAsOutputLayer(parameters, self.OUTPUT_RASTER, context)
             profile, s_xyz, t_xyz = self._template_targets(parameters, context, feedback, xyz, samples, template, label)
@@ -123,8 +123,9 @@ class MultipleIndicatorKrigingAlgorithm(OrdinaryKrigingAlgorithm):
         return results
 
     def _estimator(self, parameters, context, discretisation):
-        from ..algorithms.mik import MultipleIndicatorKriging
-        from ..algorithms.variogram import load_variogram, parse_numbers
+        from ..algorithms.common.parsing import parse_numbers
+        from ..algorithms.geostats.mik import MultipleIndicatorKriging
+        from ..algorithms.geostats.variogram_model import load_variogram
 
         variogram_file = self.parameterAsFile(parameters, self.VARIOGRAM, context)
         median_ik = self.parameterAsEnum(parameters, self.MODE, context) == 0

@@ -120,8 +120,8 @@ class OrdinaryKrigingAlgorithm(REEGradeAlgorithm):
         )
 
     def process(self, parameters, context, feedback):
-        from ..algorithms.kriging import OrdinaryKriging
-        from ..algorithms.variogram import load_variogram
+        from ..algorithms.geostats.kriging import OrdinaryKriging
+        from ..algorithms.geostats.variogram_model import load_variogram
 
         samples = self.parameterAsSource(parameters, self.INPUT, context)
         field = self.parameterAsString(parameters, self.FIELD, context)
@@ -161,7 +161,7 @@ class OrdinaryKrigingAlgorithm(REEGradeAlgorithm):
 
     def _raster(self, parameters, context, feedback, kriging, xyz, values, holes, template, samples, block, label):
         require("rasterio")
-        from ..algorithms.raster_io import write_bands
+        from ..algorithms.io.raster import write_bands
 
         path = self.parameterAsOutputLayer(parameters, self.OUTPUT_RASTER, context)
         profile, s_xyz, t_xyz = self._template_targets(parameters, context, feedback, xyz, samples, template, label)
@@ -182,7 +182,7 @@ class OrdinaryKrigingAlgorithm(REEGradeAlgorithm):
     def _template_targets(self, parameters, context, feedback, xyz, samples, template, label):
         """(template profile, sample xyz, cell-centre xyz) in the template's CRS,
         at TEMPLATE ELEVATION when given (3D), else flat."""
-        from ..algorithms.raster_io import template_grid
+        from ..algorithms.io.raster import template_grid
 
         s_xyz = xyz_in_crs(xyz, samples.sourceCrs(), template.crs(), context, feedback, label)
         profile, gx, gy = template_grid(template.source())
@@ -231,7 +231,7 @@ class OrdinaryKrigingAlgorithm(REEGradeAlgorithm):
 
     def _support(self, parameters, context):
         """(block size or None for point support, discretisation points per axis)."""
-        from ..algorithms.variogram import parse_numbers
+        from ..algorithms.common.parsing import parse_numbers
 
         block = parse_numbers(self.parameterAsString(parameters, self.BLOCK_SIZE, context), "block size") or None
         if block is not None and len(block) not in (2, 3):
@@ -243,7 +243,7 @@ class OrdinaryKrigingAlgorithm(REEGradeAlgorithm):
         return block, discretisation
 
     def _search(self, parameters, context):
-        from ..algorithms.neighbourhood import SearchEllipse
+        from ..algorithms.geostats.neighbourhood import SearchEllipse
 
         radii = [self.parameterAsDouble(parameters, n, context) for n in (self.SEARCH_MAJOR, self.SEARCH_SEMI, self.SEARCH_MINOR)]
         if radii[0] <= 0:

@@ -11,8 +11,8 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
-from ..algorithms import logtext
-from ..algorithms.logtext_vocabulary import load_vocabulary
+from ..algorithms.logtext import parser as logtext
+from ..algorithms.logtext.vocabulary import load_vocabulary
 from .base import REEGradeAlgorithm, require
 from .layer_io import layer_label, read_columns, read_numeric, require_features, write_appended
 
@@ -36,7 +36,7 @@ class ParseLogsAlgorithm(REEGradeAlgorithm):
         "TO_FIELD the interval (needed only with SAMPLES); VOCABULARY an optional text file extending the "
         "default vocabulary (lines 'kind: canonical = term, term', kinds lithology, lithology_adjective, "
         "prototype, alteration, mineral, intensity, style, amount, negation, agent, ignore, setting; see "
-        "algorithms/log_vocabulary.txt); a line that does not parse is an error giving its line number. "
+        "algorithms/logtext/log_vocabulary.txt); a line that does not parse is an error giving its line number. "
         "USE_TRANSFORMER (default yes); THRESHOLD the cosine similarity a transformer match needs (default "
         "0.425, tuned by cross-validation grouped by bore on the Bungendore logs); CACHE_FOLDER an optional "
         "folder for an embedding cache file (.npz) reused between runs; SAMPLES optional sample intervals "
@@ -153,7 +153,7 @@ class ParseLogsAlgorithm(REEGradeAlgorithm):
         return [self.parameterAsString(parameters, name, context) or None for name in names]
 
     def _embedder(self, parameters, context, feedback):
-        from ..algorithms.text_embedding import get_embedder
+        from ..algorithms.logtext.embedding import get_embedder
 
         embedder = get_embedder()
         folder = self.parameterAsFile(parameters, self.CACHE_FOLDER, context)
@@ -173,7 +173,7 @@ class ParseLogsAlgorithm(REEGradeAlgorithm):
             feedback.pushInfo(self.tr("{0} embeddings cached in {1}").format(embedder.save_cache(folder), folder))
 
     def _join(self, parameters, context, feedback, source, samples, interval_names, result):
-        from ..algorithms.interval_join import join_intervals
+        from ..algorithms.drillholes.interval_join import join_intervals
 
         require_features(samples)
         label, sample_label = layer_label(source), layer_label(samples)

@@ -17,8 +17,8 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
-from ..algorithms import fusion
-from ..algorithms.modelfile import arrays_path_for, check_fields
+from ..algorithms.io.modelfile import arrays_path_for, check_fields
+from ..algorithms.ml import fusion as fusion
 from .base import REEGradeAlgorithm
 from .layer_io import (
     layer_label,

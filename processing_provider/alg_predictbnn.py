@@ -14,7 +14,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..algorithms.predictive import parse_cutoffs, summary_field
+from ..algorithms.common.predictive import parse_cutoffs, summary_field
 from .base import REEGradeAlgorithm, require
 from .layer_io import field_names, layer_label, read_numeric, require_features, write_appended
 from .settings import default_cutoffs, default_seed
@@ -77,7 +77,7 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
     def process(self, parameters, context, feedback):
         require("torch")
         require("safetensors")
-        from ..algorithms.bnn import load_bnn
+        from ..algorithms.ml.bnn.model import load_bnn
 
         points = self.parameterAsSource(parameters, self.INPUT, context)
         raster = self.parameterAsRasterLayer(parameters, self.COVARIATE_RASTER, context)
@@ -99,7 +99,7 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
             columns = {summary_field(PREFIX, name): ("double", values) for name, values in point_summary.items()}
             results[self.OUTPUT] = write_appended(self, parameters, context, self.OUTPUT, points, columns, feedback)
         if raster_result is not None:
-            from ..algorithms.raster_io import write_bands
+            from ..algorithms.io.raster import write_bands
 
             path = self.parameterAsOutputLayer(parameters, self.OUTPUT_RASTER, context)
             profile, summary = raster_result
@@ -121,7 +121,7 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
     def _predict_raster(self, model, raster, options, feedback):
         """(profile, summary over every cell); cells with a nodata feature are NaN."""
         require("rasterio")
-        from ..algorithms.raster_io import read_bands
+        from ..algorithms.io.raster import read_bands
 
         label = raster.name() or "covariate raster"
         profile, bands, names = read_bands(raster.source())

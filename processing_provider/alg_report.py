@@ -66,7 +66,7 @@ class WorkflowReportAlgorithm(REEGradeAlgorithm):
 
     def process(self, parameters, context, feedback):
         require("matplotlib")
-        from ..algorithms import demo_report
+        from ..algorithms.reports import workflow as demo_report
 
         maps = [(title, self.parameterAsRasterLayer(parameters, name, context).source())
                 for name, title in MAP_TITLES.items() if self.parameterAsRasterLayer(parameters, name, context)]
@@ -88,7 +88,7 @@ class WorkflowReportAlgorithm(REEGradeAlgorithm):
         return {self.OUTPUT: path}
 
     def _truth(self, parameters, context):
-        from ..algorithms.demo_report import check_truth
+        from ..algorithms.reports.workflow import check_truth
 
         path = self.parameterAsFile(parameters, self.TRUTH, context)
         if not path:
@@ -101,7 +101,7 @@ class WorkflowReportAlgorithm(REEGradeAlgorithm):
         return check_truth(truth, path)
 
     def _blocks(self, parameters, context, feedback):
-        from ..algorithms.demo_report import BLOCK_COLUMNS
+        from ..algorithms.reports.workflow import BLOCK_COLUMNS
 
         source = self.parameterAsSource(parameters, self.BLOCKS, context)
         if source is None:

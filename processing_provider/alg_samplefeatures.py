@@ -57,7 +57,7 @@ class SampleFeaturesAlgorithm(REEGradeAlgorithm):
 
     def process(self, parameters, context, feedback):
         require("rasterio")
-        from ..algorithms import cube_io
+        from ..algorithms.spectral import cube as cube_io
 
         source = self.parameterAsSource(parameters, self.INPUT, context)
         label = layer_label(source)

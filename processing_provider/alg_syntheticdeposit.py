@@ -70,7 +70,7 @@ class SyntheticDepositAlgorithm(REEGradeAlgorithm):
     def process(self, parameters, context, feedback):
         require("rasterio")
         require("shapely")
-        from ..algorithms.synthetic import generate_deposit, write_deposit
+        from ..algorithms.synthetic.deposit import generate_deposit, write_deposit
 
         preset = PRESETS[self.parameterAsEnum(parameters, self.PRESET, context)]
         seed = self.parameterAsInt(parameters, self.SEED, context)
@@ -93,6 +93,6 @@ class SyntheticDepositAlgorithm(REEGradeAlgorithm):
 
 
 def _written_files():
-    from ..algorithms.synthetic_io import FILES
+    from ..algorithms.synthetic.files import FILES
 
     return FILES

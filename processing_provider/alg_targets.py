@@ -13,8 +13,8 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..algorithms import targets as tg
-from ..algorithms.common import check_cancelled
+from ..algorithms.common.progress import check_cancelled
+from ..algorithms.geostats import targets as tg
 from .base import REEGradeAlgorithm, require
 from .layer_io import point_geometry, qgs_fields, read_shapely, require_crs, write_rows
 
@@ -131,7 +131,7 @@ class TargetsAlgorithm(REEGradeAlgorithm):
     @staticmethod
     def _from_template(template):
         require("rasterio")
-        from ..algorithms.raster_io import template_grid
+        from ..algorithms.io.raster import template_grid
 
         require_crs(template.crs(), template.name())
         profile, x, y = template_grid(template.source())

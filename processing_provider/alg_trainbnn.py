@@ -125,10 +125,11 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
     def process(self, parameters, context, feedback):
         require("torch")
         require("safetensors")
-        from ..algorithms.bnn import BNNRegressor, parse_hidden
-        from ..algorithms.common import parse_numeric
-        from ..algorithms.bnn_modelfile import WEIGHTS_EXTENSION
-        from ..algorithms.modelfile import arrays_path_for
+        from ..algorithms.common.parsing import parse_numeric
+        from ..algorithms.io.modelfile import arrays_path_for
+        from ..algorithms.ml.bnn.architecture import parse_hidden
+        from ..algorithms.ml.bnn.model import BNNRegressor
+        from ..algorithms.ml.bnn.modelfile import WEIGHTS_EXTENSION
 
         source = self.parameterAsSource(parameters, self.INPUT, context)
         label = layer_label(source)

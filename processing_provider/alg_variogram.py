@@ -9,7 +9,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..algorithms.modelfile import arrays_path_for
+from ..algorithms.io.modelfile import arrays_path_for
 from .base import REEGradeAlgorithm, require
 from .layer_io import layer_label, read_points_with_fields
 
@@ -120,8 +120,10 @@ class VariogramAlgorithm(REEGradeAlgorithm):
         )
 
     def process(self, parameters, context, feedback):
-        from ..algorithms import variogram as vg
-
+        from ..algorithms.geostats.experimental import experimental_variogram, parse_directions
+        from ..algorithms.geostats.variogram_fit import WEIGHTINGS, fit_variogram
+        from ..algorithms.geostats.variogram_model import save_variogram
+        from ..algorithms.reports.variogram_plot import write_plot
         source = self.parameterAsSource(parameters, self.INPUT, context)
         field = self.parameterAsString(parameters, self.FIELD, context)
         label = layer_label(source)
@@ -133,22 +135,22 @@ class VariogramAlgorithm(REEGradeAlgorithm):
         if missing:
             feedback.pushWarning(self.tr("{0}: {1} samples without '{2}' are left out").format(label, missing, field))
         angles = tuple(self.parameterAsDouble(parameters, name, context) for name in (self.AZIMUTH, self.DIP, self.RAKE))
-        directions = vg.parse_directions(self.parameterAsString(parameters, self.DIRECTIONS, context), angles, dimensions)
+        directions = parse_directions(self.parameterAsString(parameters, self.DIRECTIONS, context), angles, dimensions)
         n_lags = self.parameterAsInt(parameters, self.N_LAGS, context)
         lag = self.parameterAsDouble(parameters, self.LAG, context) or self._automatic_lag(xyz, n_lags)
         tolerance = self.parameterAsDouble(parameters, self.LAG_TOLERANCE, context) or None
         bandwidth = self.parameterAsDouble(parameters, self.BANDWIDTH, context) or None
         seed = self.parameterAsInt(parameters, self.SEED, context)
         progress, should_stop = self.progress_callbacks(feedback, 0, 60)
-        experimental = vg.experimental_variogram(
+        experimental = experimental_variogram(
             xyz, values, lag, n_lags, tolerance, directions, self.parameterAsDouble(parameters, self.ANGLE_TOLERANCE, context),
             bandwidth, seed=seed, label=f"{label}: field '{field}'", progress=progress, should_stop=should_stop,
         )
         structures = [s.strip().lower() for s in self.parameterAsString(parameters, self.STRUCTURES, context).split(",") if s.strip()]
         fixed = self.parameterAsEnum(parameters, self.NUGGET, context) == 1
         nugget = self.parameterAsDouble(parameters, self.NUGGET_VALUE, context) if fixed else None
-        weighting = vg.WEIGHTINGS[self.parameterAsEnum(parameters, self.WEIGHTING, context)]
-        fit = vg.fit_variogram(experimental, structures, nugget, angles, weighting, seed=seed)
+        weighting = WEIGHTINGS[self.parameterAsEnum(parameters, self.WEIGHTING, context)]
+        fit = fit_variogram(experimental, structures, nugget, angles, weighting, seed=seed)
         feedback.setProgress(80)
         for warning in fit.warnings:
             feedback.pushWarning(warning)
@@ -162,11 +164,11 @@ class VariogramAlgorithm(REEGradeAlgorithm):
         self.remove_on_failure(model_path, arrays_path_for(model_path), plot_path)
         metadata = dict(fit.metadata(), n_samples=int(np.isfinite(values).sum()), seed=seed, dimensions=dimensions,
                         source_layer=label)
-        vg.save_variogram(model_path, fit.model, field, experimental, metadata)
+        save_variogram(model_path, fit.model, field, experimental, metadata)
         results = {self.MODEL_OUT: model_path}
         if plot_path:
             require("matplotlib")
-            vg.write_plot(plot_path, fit.model, experimental, f"Variogram of {field} ({label})", fit)
+            write_plot(plot_path, fit.model, experimental, f"Variogram of {field} ({label})", fit)
             results[self.PLOT] = plot_path
         return results
 

@@ -8,7 +8,7 @@ import os
 from qgis.core import QgsProcessingAlgorithm, QgsProcessingException
 from qgis.PyQt.QtCore import QCoreApplication
 
-from ..algorithms.common import Cancelled
+from ..algorithms.common.progress import Cancelled
 from .styles import style_outputs_on_load
 
 GROUPS = {

@@ -18,7 +18,8 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
-from ..algorithms.common import check_cancelled, parse_numeric
+from ..algorithms.common.parsing import parse_numeric
+from ..algorithms.common.progress import check_cancelled
 
 
 def layer_label(source):

@@ -9,7 +9,7 @@ import inspect
 import os
 import pkgutil
 
-from qgis.core import QgsMessageLog, QgsProcessingProvider, Qgis
+from qgis.core import Qgis, QgsMessageLog, QgsProcessingProvider
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 

@@ -17,8 +17,8 @@ from bench.common import import_plugin  # noqa: E402 (needs the repository on th
 
 
 def write_resampled_spectra(path):
-    from ree_grade.algorithms import synthetic_spectra as spectra
-    from ree_grade.algorithms.modelfile import atomic_write_bytes
+    from ree_grade.algorithms.common.atomic import atomic_write_bytes
+    from ree_grade.algorithms.synthetic import spectra as spectra
 
     centres, fwhm = spectra.sensor_bands("aviris")
     matrix = spectra.endmember_matrix(centres, fwhm)
@@ -34,7 +34,7 @@ def write_resampled_spectra(path):
 
 def main():
     import_plugin()
-    from ree_grade.algorithms.synthetic import DEMO_SEED, generate_deposit, write_deposit
+    from ree_grade.algorithms.synthetic.deposit import DEMO_SEED, generate_deposit, write_deposit
 
     write_resampled_spectra(REPO / "sample_data" / "spectra" / "resampled_aviris.csv")
     deposit = generate_deposit("demo", DEMO_SEED)

@@ -7,11 +7,15 @@ import pytest
 import torch
 from scipy import optimize, stats
 
-from ree_grade.algorithms import bnn
-from ree_grade.algorithms.bnn import BNNRegressor, load_bnn
-from ree_grade.algorithms.common import Cancelled
-from ree_grade.algorithms.grouped_split import group_holdout, group_kfold, stratified_kfold
-from ree_grade.algorithms.modelfile import ModelFileError
+from ree_grade.algorithms.common.progress import Cancelled
+from ree_grade.algorithms.common.splits import group_holdout, group_kfold, stratified_kfold
+from ree_grade.algorithms.common.threads import rows_within
+from ree_grade.algorithms.io.modelfile import ModelFileError
+from ree_grade.algorithms.ml.bnn import model as bnn_model
+from ree_grade.algorithms.ml.bnn.architecture import parse_hidden
+from ree_grade.algorithms.ml.bnn.calibration import coverage_error, fit_spread_scale, stretch
+from ree_grade.algorithms.ml.bnn.model import DECAY_GRID, SUMMARY_COMPONENTS, BNNRegressor, load_bnn
+from ree_grade.algorithms.ml.bnn.training import one_standard_error_choice
 
 SMALL = dict(hidden=(32, 32), epochs=150, patience=25, learning_rate=0.01, n_members=3, n_samples=16)
 
@@ -140,10 +144,10 @@ def test_spread_recalibration_recovers_a_known_factor():
     sigma = np.full((8, n), 0.5)
     truth_spread = 2.0 * np.sqrt(0.5**2 + 0.1**2)  # the model is too narrow by a factor of 2
     z = mu.mean(axis=0) + truth_spread * rng.normal(size=n)
-    scale = bnn.fit_spread_scale(mu, sigma, z)
+    scale = fit_spread_scale(mu, sigma, z)
     assert 1.85 < scale < 2.15, scale
-    stretched = bnn._stretch(mu, sigma, scale)
-    assert bnn.coverage_error(*stretched, z) < 0.02 < bnn.coverage_error(mu, sigma, z)
+    stretched = stretch(mu, sigma, scale)
+    assert coverage_error(*stretched, z) < 0.02 < coverage_error(mu, sigma, z)
 
 
 # ---- learning -----------------------------------------------------------------------------
@@ -193,7 +197,7 @@ def test_far_targets_do_not_extrapolate(fitted, data):
 def test_ensemble_weight_decay_is_chosen_on_the_held_out_holes(fitted):
     model = fitted["ensemble"]
     search = model.metadata_["weight_decay_search"]
-    assert search["grid"] == list(bnn.DECAY_GRID) and len(search["validation_nll"]) == len(bnn.DECAY_GRID)
+    assert search["grid"] == list(DECAY_GRID) and len(search["validation_nll"]) == len(DECAY_GRID)
     losses = np.array(search["validation_nll"])
     chosen = search["grid"].index(model.weight_decay_)
     assert chosen >= np.argmin(losses) and losses[chosen] <= losses.min() + search["standard_error"]
@@ -205,14 +209,14 @@ def test_ensemble_weight_decay_is_chosen_on_the_held_out_holes(fitted):
 def test_one_standard_error_rule_prefers_the_stronger_decay_within_noise():
     holes = np.repeat(["A", "B", "C", "D"], 5)
     best = np.repeat([0.2, 0.4, 0.6, 0.8], 5)  # hole means 0.2-0.8: standard error 0.129
-    chosen, error = bnn._one_standard_error_choice(np.array([0.50, 0.55, 0.62, 0.70]), best, holes)
+    chosen, error = one_standard_error_choice(np.array([0.50, 0.55, 0.62, 0.70]), best, holes)
     assert error == pytest.approx(np.std([0.2, 0.4, 0.6, 0.8], ddof=1) / 2) and chosen == 2
-    assert bnn._one_standard_error_choice(np.array([0.5, 0.9]), best[:5], holes[:5]) == (0, 0.0)
+    assert one_standard_error_choice(np.array([0.5, 0.9]), best[:5], holes[:5]) == (0, 0.0)
 
 
 def test_pilot_members_differ_by_their_decay_alone(data, monkeypatch):
     X, grade, groups, train, _ = data
-    monkeypatch.setattr(bnn, "DECAY_GRID", np.array([0.01, 0.01, 0.1]))
+    monkeypatch.setattr(bnn_model, "DECAY_GRID", np.array([0.01, 0.01, 0.1]))
     model = BNNRegressor(method="ensemble", **dict(SMALL, epochs=20, patience=50)).fit(X[train], grade[train], groups[train])
     same, same_again, other = model.decay_search_["validation_nll"]
     assert same == same_again and other != same
@@ -250,7 +254,7 @@ def test_predictions_do_not_depend_on_threads_or_chunks(fitted, data, monkeypatc
     model = fitted["bnn"]
     one = model.predict(X, cutoffs=[1.0], n_samples=16)
     # Many chunks of 97 targets (16 draws each), finished out of order by the workers.
-    monkeypatch.setattr(bnn, "SUMMARY_COMPONENTS", 97 * 16)
+    monkeypatch.setattr(bnn_model, "SUMMARY_COMPONENTS", 97 * 16)
     monkeypatch.setattr(model, "n_threads", 3)
     seen = []
     several = model.predict(X, cutoffs=[1.0], n_samples=16, progress=seen.append)
@@ -268,8 +272,8 @@ def test_predictions_do_not_depend_on_threads_or_chunks(fitted, data, monkeypatc
 
 def test_memory_per_chunk_does_not_grow_with_the_posterior_samples(fitted):
     weights = fitted["bnn"].component_weights(4096, 0)
-    assert bnn._rows_within(bnn.SUMMARY_COMPONENTS, weights) * 4096 <= bnn.SUMMARY_COMPONENTS
-    assert bnn._rows_within(bnn.SUMMARY_COMPONENTS, fitted["bnn"].component_weights(32, 0)) == 16384
+    assert rows_within(SUMMARY_COMPONENTS, weights) * 4096 <= SUMMARY_COMPONENTS
+    assert rows_within(SUMMARY_COMPONENTS, fitted["bnn"].component_weights(32, 0)) == 16384
 
 
 # ---- model file -------------------------------------------------------------------------------
@@ -291,7 +295,7 @@ def test_model_file_round_trip(fitted, data, tmp_path, method):
 
 
 def test_a_model_file_from_before_the_weight_decay_loads(fitted, data, tmp_path, monkeypatch):
-    from ree_grade.algorithms import bnn_modelfile
+    from ree_grade.algorithms.ml.bnn import modelfile as bnn_modelfile
 
     written_then = bnn_modelfile._params
     monkeypatch.setattr(bnn_modelfile, "_params", lambda model: {
@@ -370,5 +374,5 @@ def test_bad_input_is_named(data, fitted):
     with pytest.raises(ValueError, match=r"feature field\(s\) 'c', 'd' of the model are missing"):
         fitted["bnn"].check_features(["a", "b", "x"])
     with pytest.raises(ValueError, match="hidden layers"):
-        bnn.parse_hidden("64,x")
-    assert bnn.parse_hidden("64, 32,16") == (64, 32, 16)
+        parse_hidden("64,x")
+    assert parse_hidden("64, 32,16") == (64, 32, 16)

@@ -54,7 +54,7 @@ def train(run_algorithm, layer, path, **extra):
 def covariate_raster(path, X, shape=(6, 5)):
     from rasterio.transform import from_origin
 
-    from ree_grade.algorithms.raster_io import write_bands
+    from ree_grade.algorithms.io.raster import write_bands
 
     rows, cols = shape
     bands = np.stack([X[: rows * cols, j].reshape(rows, cols) for j in range(X.shape[1])])

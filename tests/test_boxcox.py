@@ -6,10 +6,10 @@ import json
 import numpy as np
 import pytest
 from scipy import special, stats
-
-from ree_grade.algorithms.boxcox import BoxCox, auto_shift, fit_lambda
-from ree_grade.algorithms.modelfile import ModelFileError
 from test_imputation import DEPOSIT_FIELDS, _deposit_assays, _point_layer, _read
+
+from ree_grade.algorithms.geostats.boxcox import BoxCox, auto_shift, fit_lambda
+from ree_grade.algorithms.io.modelfile import ModelFileError
 
 JURA_METALS = ["Cd", "Co", "Cr", "Cu", "Ni", "Pb", "Zn"]
 # scipy's lambda is Brent's optimum with xtol 1.48e-8 on a flat likelihood, so it

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from scipy.integrate import quad
 
-from ree_grade.algorithms.ccdf import (
+from ree_grade.algorithms.geostats.ccdf import (
     IndicatorCcdf,
     cell_declustering_weights,
     correct_order_relations,

@@ -1,11 +1,11 @@
 """Lab-table parsing and model files, the pieces every stage relies on."""
-import json
 
 import numpy as np
 import pytest
 
-from ree_grade.algorithms.common import Cancelled, check_cancelled, parse_numeric
-from ree_grade.algorithms.modelfile import ModelFileError, load_model, save_model
+from ree_grade.algorithms.common.parsing import parse_numeric
+from ree_grade.algorithms.common.progress import Cancelled, check_cancelled
+from ree_grade.algorithms.io.modelfile import ModelFileError, load_model, save_model
 
 
 def test_below_detection_both_notations_and_policies():

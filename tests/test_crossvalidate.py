@@ -3,10 +3,10 @@ table and the report."""
 import numpy as np
 import pytest
 
-from ree_grade.algorithms.crossval import run_cross_validation
-from ree_grade.algorithms.cv_methods import CVData, build_methods
-from ree_grade.algorithms.grouped_split import group_kfold
-from ree_grade.algorithms.predictive import GaussianPredictive
+from ree_grade.algorithms.common.predictive import GaussianPredictive
+from ree_grade.algorithms.common.splits import group_kfold
+from ree_grade.algorithms.validation.cross_validation import run_cross_validation
+from ree_grade.algorithms.validation.methods import CVData, build_methods
 
 
 def _drilled_field(n_holes=24, per_hole=8, seed=0):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from qgis.core import QgsProcessingException, QgsProcessingFeedback, QgsVectorLayer
 
-from ree_grade.algorithms import oxides
+from ree_grade.algorithms.drillholes import oxides
 
 
 class Messages(QgsProcessingFeedback):
@@ -279,14 +279,14 @@ def test_treo_text_in_element_column(run_algorithm, tables, tmp_path):
 
 @pytest.fixture(scope="module")
 def deposit(tmp_path_factory):
-    from ree_grade.algorithms.synthetic import generate_deposit
+    from ree_grade.algorithms.synthetic.deposit import generate_deposit
 
     return generate_deposit("small", seed=0)
 
 
 @pytest.fixture(scope="module")
 def deposit_files(deposit, tmp_path_factory):
-    from ree_grade.algorithms.synthetic import write_deposit
+    from ree_grade.algorithms.synthetic.deposit import write_deposit
 
     return write_deposit(deposit, tmp_path_factory.mktemp("deposit"))
 

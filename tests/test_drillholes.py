@@ -5,14 +5,33 @@ import math
 import numpy as np
 import pytest
 
-from ree_grade.algorithms import drillholes as dh
-from ree_grade.algorithms import oxides
+from ree_grade.algorithms.drillholes import oxides
+from ree_grade.algorithms.drillholes.composite import composite, composite_intervals
+from ree_grade.algorithms.drillholes.desurvey import desurvey, hole_paths
+from ree_grade.algorithms.drillholes.geometry import (
+    HolePath,
+    azimuth_dip,
+    direction_vectors,
+    interpolate_along_holes,
+    plunge_from_dip,
+)
+from ree_grade.algorithms.drillholes.tables import (
+    AZIMUTH_NAMES,
+    FROM_NAMES,
+    HOLE_NAMES,
+    Table,
+    parse_distinct,
+    read_collars,
+    read_intervals,
+    read_surveys,
+    resolve_column,
+)
 
 
 def _path(collar, stations, convention="negative_down"):
     depth, azimuth, dip = (np.array(c, dtype=float) for c in zip(*stations))
-    tangents = dh.direction_vectors(azimuth, dh.plunge_from_dip(dip, convention))
-    return dh.HolePath(collar, depth, tangents)
+    tangents = direction_vectors(azimuth, plunge_from_dip(dip, convention))
+    return HolePath(collar, depth, tangents)
 
 
 def _classic_min_curvature(md1, inc1, az1, md2, inc2, az2):
@@ -44,7 +63,7 @@ def test_two_stations_against_hand_arithmetic():
     # The same point is on a circle of radius R = 100 / beta: dE = R (1 - cos beta), dTVD = R sin beta.
     radius = 100 / math.radians(30)
     assert xyz[0, 0] - 1000.0 == pytest.approx(radius * (1 - math.cos(math.radians(30))), abs=1e-9)
-    np.testing.assert_allclose(dh.azimuth_dip(tangent), ([90.0], [-60.0]), atol=1e-9)
+    np.testing.assert_allclose(azimuth_dip(tangent), ([90.0], [-60.0]), atol=1e-9)
 
 
 def test_inside_a_segment_the_point_lies_on_the_arc():
@@ -54,7 +73,7 @@ def test_inside_a_segment_the_point_lies_on_the_arc():
     # Half-way the hole has turned 15 degrees: dE = R (1 - cos 15), dTVD = R sin 15, dip -75.
     np.testing.assert_allclose(xyz[0], [radius * (1 - math.cos(math.radians(15))), 0.0,
                                         -radius * math.sin(math.radians(15))], atol=1e-9)
-    assert dh.azimuth_dip(tangent)[1][0] == pytest.approx(-75.0)
+    assert azimuth_dip(tangent)[1][0] == pytest.approx(-75.0)
 
 
 def test_three_stations_against_the_classic_formula():
@@ -99,26 +118,26 @@ def test_station_at_zero_is_implied_and_the_end_is_extrapolated():
 
 def _collar_table(**extra):
     columns = {"hole_id": ["A", "B"], "x": [0.0, 100.0], "y": [0.0, 0.0], "z": [10.0, 20.0], **extra}
-    return dh.read_collars(dh.Table("collars", columns), {k: k for k in ("hole", "x", "y", "z")} | {"hole": "hole_id"})
+    return read_collars(Table("collars", columns), {k: k for k in ("hole", "x", "y", "z")} | {"hole": "hole_id"})
 
 
 def test_collar_checks():
     with pytest.raises(ValueError, match=r"collars: column 'hole_id', row 2: hole 'A' is listed twice"):
-        dh.read_collars(dh.Table("collars", {"hole_id": ["A", "A"], "x": [0, 1], "y": [0, 1], "z": [0, 1]}),
+        read_collars(Table("collars", {"hole_id": ["A", "A"], "x": [0, 1], "y": [0, 1], "z": [0, 1]}),
                         {"hole": "hole_id", "x": "x", "y": "y", "z": "z"})
     with pytest.raises(ValueError, match=r"collars: column 'z', row 2: 'abc' is not a number"):
-        dh.read_collars(dh.Table("collars", {"hole_id": ["A", "B"], "x": [0, 1], "y": [0, 1], "z": [0, "abc"]}),
+        read_collars(Table("collars", {"hole_id": ["A", "B"], "x": [0, 1], "y": [0, 1], "z": [0, "abc"]}),
                         {"hole": "hole_id", "x": "x", "y": "y", "z": "z"})
     with pytest.raises(ValueError, match="collars: the table is empty"):
-        dh.Table("collars", {"hole_id": []})
+        Table("collars", {"hole_id": []})
     collars = _collar_table()
     assert collars["B"]["xyz"].tolist() == [100.0, 0.0, 20.0] and collars["A"]["tangent"] is None
 
 
 def test_collar_direction_orients_unsurveyed_holes():
-    table = dh.Table("collars", {"hole_id": ["A"], "x": [0.0], "y": [0.0], "z": [0.0], "azi": [90.0], "dip": [-45.0]})
-    collars = dh.read_collars(table, {"hole": "hole_id", "x": "x", "y": "y", "z": "z", "azimuth": "azi", "dip": "dip"})
-    xyz, _ = dh.hole_paths(collars, {})["A"].locate([10.0])
+    table = Table("collars", {"hole_id": ["A"], "x": [0.0], "y": [0.0], "z": [0.0], "azi": [90.0], "dip": [-45.0]})
+    collars = read_collars(table, {"hole": "hole_id", "x": "x", "y": "y", "z": "z", "azimuth": "azi", "dip": "dip"})
+    xyz, _ = hole_paths(collars, {})["A"].locate([10.0])
     np.testing.assert_allclose(xyz[0], [10 / math.sqrt(2), 0.0, -10 / math.sqrt(2)], atol=1e-12)
 
 
@@ -127,7 +146,7 @@ def test_survey_checks():
     columns = {"hole": "hole", "depth": "depth", "azimuth": "az", "dip": "dip"}
 
     def surveys(**table):
-        return dh.read_surveys(dh.Table("surveys", table), columns, collars)
+        return read_surveys(Table("surveys", table), columns, collars)
 
     with pytest.raises(ValueError, match=r"surveys: column 'hole', row 2: hole 'C' is not in the collar table"):
         surveys(hole=["A", "C"], depth=[0, 10], az=[0, 0], dip=[-60, -60])
@@ -148,52 +167,52 @@ def _interval_table(**overrides):
     columns = {"hole": ["A", "A", "B"], "from": [0, 2, 0], "to": [2, 4, 3], "La": ["1000", "<0.5", "-0.5"],
                "lith": ["carbonatite", "syenite", "granite"]}
     columns.update(overrides)
-    return dh.Table("assays", columns)
+    return Table("assays", columns)
 
 
 INTERVAL_COLUMNS = {"hole": "hole", "from": "from", "to": "to"}
 
 
 def test_intervals_parse_assays_and_text():
-    result = dh.read_intervals(_interval_table(), INTERVAL_COLUMNS, _collar_table())
+    result = read_intervals(_interval_table(), INTERVAL_COLUMNS, _collar_table())
     assert result["attributes"]["La"][0] == "double"
     np.testing.assert_allclose(result["attributes"]["La"][1], [1000.0, 0.25, 0.25])
     assert result["attributes"]["lith"] == ("string", ["carbonatite", "syenite", "granite"])
     assert result["below_detection"] == {"La": 2}
-    zero = dh.read_intervals(_interval_table(), INTERVAL_COLUMNS, _collar_table(), below_detection="zero")
+    zero = read_intervals(_interval_table(), INTERVAL_COLUMNS, _collar_table(), below_detection="zero")
     assert zero["attributes"]["La"][1].tolist() == [1000.0, 0.0, 0.0]
-    codes = dh.read_intervals(_interval_table(La=["-99", "5", "-999"]), INTERVAL_COLUMNS, _collar_table())
+    codes = read_intervals(_interval_table(La=["-99", "5", "-999"]), INTERVAL_COLUMNS, _collar_table())
     assert np.isnan(codes["attributes"]["La"][1][[0, 2]]).all() and codes["attributes"]["La"][1][1] == 5.0
 
 
 def test_interval_errors_name_table_column_and_row():
     collars = _collar_table()
     with pytest.raises(ValueError, match=r"assays: column 'hole', row 3: hole 'Z' is not in the collar table"):
-        dh.read_intervals(_interval_table(hole=["A", "A", "Z"]), INTERVAL_COLUMNS, collars)
+        read_intervals(_interval_table(hole=["A", "A", "Z"]), INTERVAL_COLUMNS, collars)
     with pytest.raises(ValueError, match=r"assays: row 2: from 4 is not less than to 4"):
-        dh.read_intervals(_interval_table(**{"from": [0, 4, 0]}), INTERVAL_COLUMNS, collars)
+        read_intervals(_interval_table(**{"from": [0, 4, 0]}), INTERVAL_COLUMNS, collars)
     with pytest.raises(ValueError, match=r"assays: column 'La', row 2: 'abc' is not a number"):
-        dh.read_intervals(_interval_table(La=["1000", "abc", "5"]), INTERVAL_COLUMNS, collars)
+        read_intervals(_interval_table(La=["1000", "abc", "5"]), INTERVAL_COLUMNS, collars)
     with pytest.raises(ValueError, match=r"assays: column 'from', row 3: negative depth -1"):
-        dh.read_intervals(_interval_table(**{"from": [0, 2, -1]}), INTERVAL_COLUMNS, collars)
+        read_intervals(_interval_table(**{"from": [0, 2, -1]}), INTERVAL_COLUMNS, collars)
     with pytest.raises(ValueError, match=r"assays: column 'to', row 1: the to depth is missing"):
-        dh.read_intervals(_interval_table(to=["", 4, 3]), INTERVAL_COLUMNS, collars)
+        read_intervals(_interval_table(to=["", 4, 3]), INTERVAL_COLUMNS, collars)
     with pytest.raises(ValueError, match=r"column 'dip' has the name of an output field"):
-        dh.read_intervals(_interval_table(dip=[1, 2, 3]), INTERVAL_COLUMNS, collars)
+        read_intervals(_interval_table(dip=[1, 2, 3]), INTERVAL_COLUMNS, collars)
 
 
 def test_parse_distinct_is_parse_numeric():
-    from ree_grade.algorithms.common import parse_numeric
+    from ree_grade.algorithms.common.parsing import parse_numeric
 
     values = ["1", "<0.5", "1", None, 2.0, "-0.5", "<0.5", 2, ""]
-    fast = dh.parse_distinct(values, "t", "c", negative_is_below_detection=True)
+    fast = parse_distinct(values, "t", "c", negative_is_below_detection=True)
     slow = parse_numeric(values, "t", "c", negative_is_below_detection=True)
     np.testing.assert_array_equal(fast.values, slow.values)
     np.testing.assert_array_equal(fast.below_detection, slow.below_detection)
     with pytest.raises(ValueError, match=r"t: column 'c', row 3: 'x' is not a number"):
-        dh.parse_distinct(["1", "2", "x", "x"], "t", "c")
+        parse_distinct(["1", "2", "x", "x"], "t", "c")
     with pytest.raises(ValueError, match=r"row 2: True is not a number"):
-        dh.parse_distinct([1, True], "t", "c")
+        parse_distinct([1, True], "t", "c")
 
 
 def test_overlap_policies_and_exact_duplicates():
@@ -203,43 +222,43 @@ def test_overlap_policies_and_exact_duplicates():
     # Row 3 (1.5-3 m) overlaps rows 1 and 2: two pairs.
     with pytest.raises(ValueError, match=r"2 overlapping pair\(s\) of intervals: hole 'A' rows 1 \(0-2 m\) and 3 "
                                          r"\(1.5-3 m\); hole 'A' rows 2 \(2-4 m\) and 3"):
-        dh.read_intervals(table, INTERVAL_COLUMNS, collars)
-    kept = dh.read_intervals(table, INTERVAL_COLUMNS, collars, overlap_policy="keep")
+        read_intervals(table, INTERVAL_COLUMNS, collars)
+    kept = read_intervals(table, INTERVAL_COLUMNS, collars, overlap_policy="keep")
     assert kept["from"].tolist() == [0.0, 1.5, 2.0]
     assert any("exact duplicate row(s) dropped: row 4" in n for n in kept["notices"])
     assert any("both kept" in n for n in kept["notices"])
-    dropped = dh.read_intervals(table, INTERVAL_COLUMNS, collars, overlap_policy="drop")
+    dropped = read_intervals(table, INTERVAL_COLUMNS, collars, overlap_policy="drop")
     assert dropped["from"].tolist() == [0.0, 2.0] and dropped["rows"].tolist() == [0, 1]
 
 
 def test_desurvey_reports_depths_beyond_survey_and_total_depth():
-    collars = dh.read_collars(
-        dh.Table("collars", {"hole": ["A"], "x": [0.0], "y": [0.0], "z": [0.0], "td": [5.0]}),
+    collars = read_collars(
+        Table("collars", {"hole": ["A"], "x": [0.0], "y": [0.0], "z": [0.0], "td": [5.0]}),
         {"hole": "hole", "x": "x", "y": "y", "z": "z", "total_depth": "td"},
     )
-    surveys = dh.read_surveys(dh.Table("surveys", {"hole": ["A"], "depth": [0.0], "az": [0.0], "dip": [-90.0]}),
+    surveys = read_surveys(Table("surveys", {"hole": ["A"], "depth": [0.0], "az": [0.0], "dip": [-90.0]}),
                               {"hole": "hole", "depth": "depth", "azimuth": "az", "dip": "dip"}, collars)
-    intervals = dh.read_intervals(dh.Table("assays", {"hole": ["A", "A"], "from": [0, 2], "to": [2, 6]}),
+    intervals = read_intervals(Table("assays", {"hole": ["A", "A"], "from": [0, 2], "to": [2, 6]}),
                                   INTERVAL_COLUMNS, collars)
-    result = dh.desurvey(collars, surveys, intervals)
+    result = desurvey(collars, surveys, intervals)
     np.testing.assert_allclose(result["xyz"][:, 2], [-1.0, -4.0])
     assert any("2 interval midpoint(s) down to 4 m lie beyond the last survey station at 0 m" in w for w in result["warnings"])
     assert any("deeper than its total depth 5 m" in w for w in result["warnings"])
 
 
 def test_resolve_column():
-    assert dh.resolve_column(["BHID", "FROM", "TO"], "", dh.HOLE_NAMES, "t", "hole id") == "BHID"
-    assert dh.resolve_column(["HoleID", "x"], "", dh.HOLE_NAMES, "t", "hole id") == "HoleID"
-    assert dh.resolve_column(["a"], "", dh.AZIMUTH_NAMES, "t", "azimuth", required=False) is None
+    assert resolve_column(["BHID", "FROM", "TO"], "", HOLE_NAMES, "t", "hole id") == "BHID"
+    assert resolve_column(["HoleID", "x"], "", HOLE_NAMES, "t", "hole id") == "HoleID"
+    assert resolve_column(["a"], "", AZIMUTH_NAMES, "t", "azimuth", required=False) is None
     with pytest.raises(ValueError, match=r"t: no from depth column \(looked for from, depth_from"):
-        dh.resolve_column(["a"], "", dh.FROM_NAMES, "t", "from depth")
+        resolve_column(["a"], "", FROM_NAMES, "t", "from depth")
     with pytest.raises(ValueError, match=r"t: column 'mfrom' \(from depth\) not found; it has a"):
-        dh.resolve_column(["a"], "mfrom", dh.FROM_NAMES, "t", "from depth")
+        resolve_column(["a"], "mfrom", FROM_NAMES, "t", "from depth")
 
 
 def test_composite_intervals_residual_rules():
     def edges(rule, start=0.0, end=9.0, threshold=0.5):
-        c_from, c_to = dh.composite_intervals(start, end, 2.0, rule, threshold)
+        c_from, c_to = composite_intervals(start, end, 2.0, rule, threshold)
         return list(zip(c_from.tolist(), c_to.tolist()))
 
     full = [(0.0, 2.0), (2.0, 4.0), (4.0, 6.0), (6.0, 8.0)]
@@ -255,7 +274,7 @@ def test_composite_intervals_residual_rules():
 
 def test_composite_weights_exclude_missing_values():
     # Samples 0-1 (La 10, Ce 100), 1-3 (La missing, Ce 40), 3-4 (La 30, Ce missing).
-    result = dh.composite(
+    result = composite(
         "samples", ["A"] * 3, [0, 1, 3], [1, 3, 4],
         {"La": [10.0, np.nan, 30.0], "Ce": [100.0, 40.0, np.nan]},
         text={"lith": ["x", "y", "y"]}, length=4.0,
@@ -266,7 +285,7 @@ def test_composite_weights_exclude_missing_values():
 
 
 def test_composite_domains_gaps_and_coverage():
-    result = dh.composite(
+    result = composite(
         "samples", ["A"] * 4 + ["B"], [0, 2, 4, 10, 0], [2, 4, 5, 11, 2],
         {"La": [1.0, 3.0, 5.0, 7.0, 9.0]}, domain=["ore", "ore", "waste", "waste", "ore"], length=2.0,
         residual="keep", min_coverage=0.5,
@@ -278,11 +297,11 @@ def test_composite_domains_gaps_and_coverage():
     assert result["domain"] == ["ore", "ore", "waste", "waste", "ore"]
     np.testing.assert_allclose(result["coverage"], [1.0, 1.0, 0.5, 1.0, 1.0])
     np.testing.assert_allclose(result["numeric"]["La"], [1.0, 3.0, 5.0, 7.0, 9.0])
-    strict = dh.composite("samples", ["A"] * 3, [0, 2, 4], [2, 4, 5], {"La": [1.0, 3.0, 5.0]}, length=2.0,
+    strict = composite("samples", ["A"] * 3, [0, 2, 4], [2, 4, 5], {"La": [1.0, 3.0, 5.0]}, length=2.0,
                           residual="keep", min_coverage=0.6)
     assert strict["to"].tolist() == [2.0, 4.0, 5.0] and strict["dropped"] == 0
     with pytest.raises(ValueError, match=r"samples: hole 'A', rows 1 \(0-2 m\) and 2 \(1-3 m\) overlap"):
-        dh.composite("samples", ["A", "A"], [0, 1], [2, 3], {"La": [1.0, 2.0]})
+        composite("samples", ["A", "A"], [0, 1], [2, 3], {"La": [1.0, 2.0]})
 
 
 def test_composite_keeps_the_metal_of_every_sample():
@@ -290,7 +309,7 @@ def test_composite_keeps_the_metal_of_every_sample():
     lengths = rng.choice([0.5, 1.0, 1.5, 2.0], size=60)
     edges = np.concatenate([[0.0], np.cumsum(lengths)])
     grade = rng.lognormal(0.0, 1.0, 60)
-    result = dh.composite("samples", ["A"] * 60, edges[:-1], edges[1:], {"g": grade}, length=3.0,
+    result = composite("samples", ["A"] * 60, edges[:-1], edges[1:], {"g": grade}, length=3.0,
                           residual="keep", min_coverage=0.0)
     # Complete field, every metre composited once: sum of grade x length is unchanged.
     metal = result["numeric"]["g"] * result["coverage"] * result["length"]
@@ -305,15 +324,15 @@ def test_interpolation_along_holes_follows_the_arc():
     holes = ["A"] * len(depths)
     query = np.array([0.5, 10.0, 55.0, 99.5])
     truth, _ = path.locate(query)
-    with_tangents, _, _ = dh.interpolate_along_holes(holes, depths, xyz, ["A"] * 4, query, tangents)
-    chord, _, vertical = dh.interpolate_along_holes(holes, depths, xyz, ["A"] * 4, query)
+    with_tangents, _, _ = interpolate_along_holes(holes, depths, xyz, ["A"] * 4, query, tangents)
+    chord, _, vertical = interpolate_along_holes(holes, depths, xyz, ["A"] * 4, query)
     # Between midpoints: on the arc. Half a metre beyond the ends: straight, off by the
     # sagitta 0.5^2 k / 2 = 6.5e-4 m for k = 30 degrees per 100 m.
     np.testing.assert_allclose(with_tangents[1:3], truth[1:3], atol=1e-6)
     np.testing.assert_allclose(with_tangents[[0, 3]], truth[[0, 3]], atol=1e-3)
     np.testing.assert_allclose(chord, truth, atol=5e-3)
     assert vertical == 0
-    _, _, vertical = dh.interpolate_along_holes(["B"], [1.0], [[0.0, 0.0, -1.0]], ["B"], [2.0])
+    _, _, vertical = interpolate_along_holes(["B"], [1.0], [[0.0, 0.0, -1.0]], ["B"], [2.0])
     assert vertical == 1
 
 

@@ -8,8 +8,8 @@ import pytest
 from sklearn.decomposition import PCA
 from sklearn.preprocessing import StandardScaler
 
-from ree_grade.algorithms import fusion
-from ree_grade.algorithms.modelfile import ModelFileError
+from ree_grade.algorithms.io.modelfile import ModelFileError
+from ree_grade.algorithms.ml import fusion as fusion
 
 FIELDS = ["La_ppm", "Ce_ppm", "hs_depth", "log_carb", "geo_dist_contact"]
 CRS = "EPSG:32648"
@@ -199,8 +199,13 @@ def test_algorithm_fit_then_apply(run_algorithm, tmp_path):
 
 
 def test_algorithm_apply_reprojects_targets(run_algorithm, tmp_path):
-    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsPointXY, QgsProject
-    from qgis.core import QgsProcessingException
+    from qgis.core import (
+        QgsCoordinateReferenceSystem,
+        QgsCoordinateTransform,
+        QgsPointXY,
+        QgsProcessingException,
+        QgsProject,
+    )
 
     X, xyz = _data(120)
     transform = str(tmp_path / "pca.json")
@@ -262,7 +267,7 @@ def test_pipeline_on_the_sample_deposit(run_algorithm, tmp_path):
     samples, APPLY on the targets: the targets get the samples' components."""
     from qgis.core import QgsVectorLayer
 
-    from ree_grade.algorithms.synthetic import generate_deposit, write_deposit
+    from ree_grade.algorithms.synthetic.deposit import generate_deposit, write_deposit
 
     deposit = generate_deposit("small", seed=0)
     paths = write_deposit(deposit, str(tmp_path / "deposit"))

@@ -6,8 +6,8 @@ import pytest
 import shapely
 from shapely.geometry import LineString, Polygon, box
 
-from ree_grade.algorithms import geology
-from ree_grade.algorithms.modelfile import ModelFileError
+from ree_grade.algorithms.geology import map_features as geology
+from ree_grade.algorithms.io.modelfile import ModelFileError
 
 GSWA = "gswa/gswa_hamersley_geology.gpkg"
 
@@ -234,8 +234,13 @@ def test_algorithm_targets_get_the_samples_fields(run_algorithm, data_dir, tmp_p
 
 
 def test_algorithm_reprojects_points_crs_and_rejects_no_crs(run_algorithm, gswa, data_dir, tmp_path):
-    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsPointXY, QgsProject
-    from qgis.core import QgsProcessingException
+    from qgis.core import (
+        QgsCoordinateReferenceSystem,
+        QgsCoordinateTransform,
+        QgsPointXY,
+        QgsProcessingException,
+        QgsProject,
+    )
 
     polygons, codes, _ = gswa
     xy = np.array([p.coords[0] for p in shapely.point_on_surface(polygons[:10])])
@@ -271,7 +276,7 @@ def test_algorithm_unit_list_from_another_field_is_an_error(run_algorithm, data_
 # --- the small sample deposit --------------------------------------------------
 @pytest.fixture(scope="module")
 def deposit(tmp_path_factory):
-    from ree_grade.algorithms.synthetic import generate_deposit, write_deposit
+    from ree_grade.algorithms.synthetic.deposit import generate_deposit, write_deposit
 
     deposit = generate_deposit("small", seed=0)
     folder = tmp_path_factory.mktemp("deposit")

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from ree_grade.algorithms.gp import GPRegressor
+from ree_grade.algorithms.ml.gp import GPRegressor
 
 
 def _field(n, seed=0):

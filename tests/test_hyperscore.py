@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from scipy.stats import lognorm, norm
 
-from ree_grade.algorithms import hyperscore as hs
+from ree_grade.algorithms.resources import hyperscore as hs
 
 
 def test_formula_against_hand_values():

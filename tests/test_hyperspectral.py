@@ -7,9 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ree_grade.algorithms import cube_io, hyperspectral
-from ree_grade.algorithms.hyperspectral import FeatureSet, load_band_table, spectrum_features
-from ree_grade.algorithms.synthetic_spectra import resample, sensor_bands
+from ree_grade.algorithms.spectral import cube as cube_io
+from ree_grade.algorithms.spectral import features as hyperspectral
+from ree_grade.algorithms.spectral.features import FeatureSet, load_band_table, spectrum_features
+from ree_grade.algorithms.synthetic.spectra import resample, sensor_bands
 
 USGS = "usgs_splib07"
 ND = ("nd580", "nd740", "nd800", "nd870")
@@ -261,7 +262,7 @@ def write_envi_int16(folder, cube, wavelengths):
 
 
 def read_features(path):
-    from ree_grade.algorithms.raster_io import read_bands
+    from ree_grade.algorithms.io.raster import read_bands
 
     _, bands, names = read_bands(path)
     return bands, names
@@ -364,7 +365,7 @@ def test_gdal_scale_and_offset_are_applied(tmp_path, data_dir):
 
 
 def test_cancel_mid_run_leaves_no_file(tmp_path, data_dir):
-    from ree_grade.algorithms.common import Cancelled
+    from ree_grade.algorithms.common.progress import Cancelled
 
     cube, wavelengths, _ = mixture_cube(data_dir, rows=40)
     path = write_geotiff(tmp_path / "cube.tif", cube, wavelengths)
@@ -394,8 +395,8 @@ def test_sensor_without_swir_leaves_features_out_with_a_warning(tmp_path, data_d
 def test_small_sample_deposit_nd_depth_tracks_surface_grade(tmp_path):
     from scipy.stats import spearmanr
 
-    from ree_grade.algorithms.synthetic import generate_deposit
-    from ree_grade.algorithms.synthetic_io import write_cube_geotiff
+    from ree_grade.algorithms.synthetic.deposit import generate_deposit
+    from ree_grade.algorithms.synthetic.files import write_cube_geotiff
 
     deposit = generate_deposit("small", seed=0)
     write_cube_geotiff(str(tmp_path / "cube.tif"), deposit.cube)

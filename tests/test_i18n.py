@@ -12,7 +12,6 @@ import sys
 import pytest
 from conftest import REPO
 
-
 # Values and field names the user reads off a label and types must survive
 # translation: identifiers such as TREO_pct or bc_, and the "0 = ..." style
 # special values.

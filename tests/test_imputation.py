@@ -7,10 +7,10 @@ import functools
 import numpy as np
 import pytest
 
-from ree_grade.algorithms import imputation as imp
-from ree_grade.algorithms.common import parse_numeric
-from ree_grade.algorithms.imputation import KNNImputer3D, complete_z, mask_at_random
-from ree_grade.algorithms.modelfile import ModelFileError
+from ree_grade.algorithms.common.parsing import parse_numeric
+from ree_grade.algorithms.io.modelfile import ModelFileError
+from ree_grade.algorithms.ml import imputation as imp
+from ree_grade.algorithms.ml.imputation import KNNImputer3D, complete_z, mask_at_random
 
 JURA_METALS = ["Cd", "Co", "Cr", "Cu", "Ni", "Pb", "Zn"]
 
@@ -104,7 +104,7 @@ def test_observed_values_kept_flags_exact_deterministic_and_chunk_independent(mo
 
 
 def test_progress_and_cancel():
-    from ree_grade.algorithms.common import Cancelled
+    from ree_grade.algorithms.common.progress import Cancelled
 
     _, masked, xyz = _random_table()
     seen = []
@@ -239,7 +239,7 @@ DEPOSIT_FIELDS = ["La", "Ce", "Nd", "Eu", "Tb", "Y", "Sr", "Ba"]
 @functools.lru_cache(maxsize=1)
 def _deposit():
     """The small sample deposit, made once per session."""
-    from ree_grade.algorithms.synthetic import generate_deposit
+    from ree_grade.algorithms.synthetic.deposit import generate_deposit
 
     return generate_deposit("small", seed=0)
 

@@ -3,9 +3,11 @@ regression, the search neighbourhood and bad input."""
 import numpy as np
 import pytest
 
-from ree_grade.algorithms.kriging import OrdinaryKriging, discretisation_offsets
-from ree_grade.algorithms.neighbourhood import SearchEllipse, merge_duplicates
-from ree_grade.algorithms.variogram import Structure, VariogramModel, experimental_variogram, fit_variogram
+from ree_grade.algorithms.geostats.experimental import experimental_variogram
+from ree_grade.algorithms.geostats.kriging import OrdinaryKriging, discretisation_offsets
+from ree_grade.algorithms.geostats.neighbourhood import SearchEllipse, merge_duplicates
+from ree_grade.algorithms.geostats.variogram_fit import fit_variogram
+from ree_grade.algorithms.geostats.variogram_model import Structure, VariogramModel
 
 RTOL = 1e-8
 
@@ -247,8 +249,8 @@ def test_small_synthetic_deposit_blocks_track_the_truth():
     against its true block grades, with the lab's duplicate rows merged."""
     from scipy.spatial import cKDTree
 
-    from ree_grade.algorithms.synthetic import generate_deposit
-    from ree_grade.algorithms.variogram import parse_directions
+    from ree_grade.algorithms.geostats.experimental import parse_directions
+    from ree_grade.algorithms.synthetic.deposit import generate_deposit
 
     deposit = generate_deposit("small", seed=0)
     samples, blocks = deposit.truth["samples"], deposit.truth["blocks"]
@@ -283,7 +285,7 @@ def test_nearly_singular_systems_are_flagged():
 
 
 def test_cancel_stops_prediction():
-    from ree_grade.algorithms.common import Cancelled
+    from ree_grade.algorithms.common.progress import Cancelled
 
     xy, values = random_2d(100)
     ok = OrdinaryKriging(spherical(), max_samples=8, chunk_size=50).fit(xy, values)

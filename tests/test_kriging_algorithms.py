@@ -4,9 +4,9 @@ import json
 import numpy as np
 import pytest
 
-from ree_grade.algorithms.kriging import OrdinaryKriging
-from ree_grade.algorithms.neighbourhood import SearchEllipse
-from ree_grade.algorithms.variogram import load_variogram
+from ree_grade.algorithms.geostats.kriging import OrdinaryKriging
+from ree_grade.algorithms.geostats.neighbourhood import SearchEllipse
+from ree_grade.algorithms.geostats.variogram_model import load_variogram
 
 CRS = "EPSG:32611"
 
@@ -133,8 +133,15 @@ def test_kriging_on_raster_template_with_blocks(run_algorithm, walker_layer, mod
 
 
 def test_kriging_reprojects_targets_and_rejects_missing_crs(run_algorithm, walker_layer, model_file, tmp_path):
-    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject, QgsPointXY
-    from qgis.core import QgsProcessingException, QgsProcessingFeedback, QgsVectorLayer
+    from qgis.core import (
+        QgsCoordinateReferenceSystem,
+        QgsCoordinateTransform,
+        QgsPointXY,
+        QgsProcessingException,
+        QgsProcessingFeedback,
+        QgsProject,
+        QgsVectorLayer,
+    )
 
     transform = QgsCoordinateTransform(QgsCoordinateReferenceSystem(CRS), QgsCoordinateReferenceSystem("EPSG:4326"),
                                        QgsProject.instance())
@@ -190,7 +197,7 @@ def test_kriging_3d_blocks_from_pointz_layers(run_algorithm, tmp_path):
     samples and block centroids, fixed-nugget variogram along the axes."""
     from qgis.core import NULL, QgsVectorLayer
 
-    from ree_grade.algorithms.synthetic import generate_deposit
+    from ree_grade.algorithms.synthetic.deposit import generate_deposit
 
     deposit = generate_deposit("small", seed=0)
     s, b = deposit.truth["samples"], deposit.truth["blocks"]

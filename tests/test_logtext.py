@@ -5,11 +5,11 @@ import csv
 import numpy as np
 import pytest
 
-from ree_grade.algorithms import logtext
-from ree_grade.algorithms.interval_join import join_intervals
-from ree_grade.algorithms.logtext_rules import RuleParser, edit_distance_within_one, split_clauses
-from ree_grade.algorithms.logtext_vocabulary import load_vocabulary
-from ree_grade.algorithms.text_embedding import TextEmbedder, get_embedder, text_hash
+from ree_grade.algorithms.drillholes.interval_join import join_intervals
+from ree_grade.algorithms.logtext import parser as logtext
+from ree_grade.algorithms.logtext.embedding import TextEmbedder, get_embedder, text_hash
+from ree_grade.algorithms.logtext.rules import RuleParser, edit_distance_within_one, split_clauses
+from ree_grade.algorithms.logtext.vocabulary import load_vocabulary
 
 # MajorLithCode -> class, as in bench/bench_logtext.py and tests/data/README.md.
 BUNGENDORE_MAP = {
@@ -220,7 +220,7 @@ def test_bungendore_lithology_accuracy(data_dir):
 
 
 def test_sample_deposit_logs_against_truth():
-    from ree_grade.algorithms.synthetic import generate_deposit
+    from ree_grade.algorithms.synthetic.deposit import generate_deposit
 
     deposit = generate_deposit(preset="small", seed=0)
     truth = deposit["truth"]["logs"]
@@ -245,7 +245,7 @@ def test_sample_deposit_logs_against_truth():
 
 
 def test_memory_cache_is_bounded(monkeypatch):
-    from ree_grade.algorithms import text_embedding
+    from ree_grade.algorithms.logtext import embedding as text_embedding
 
     monkeypatch.setattr(text_embedding, "MAX_CACHED", 2)
     embedder = fresh_embedder()

@@ -3,9 +3,9 @@ order relations, and the algorithm."""
 import numpy as np
 import pytest
 
-from ree_grade.algorithms.kriging import OrdinaryKriging
-from ree_grade.algorithms.mik import MultipleIndicatorKriging
-from ree_grade.algorithms.variogram import Structure, VariogramModel
+from ree_grade.algorithms.geostats.kriging import OrdinaryKriging
+from ree_grade.algorithms.geostats.mik import MultipleIndicatorKriging
+from ree_grade.algorithms.geostats.variogram_model import Structure, VariogramModel
 
 
 def _field(n, seed=0):
@@ -48,7 +48,7 @@ def test_median_ik_equals_ok_of_each_indicator():
         ok = OrdinaryKriging(SPHERICAL, None, 4, 16).fit(xyz[:250], (grade[:250] <= threshold).astype(float))
         raw.append(ok.predict(xyz[250:])["estimate"])
     raw = np.column_stack(raw)
-    from ree_grade.algorithms.ccdf import correct_order_relations
+    from ree_grade.algorithms.geostats.ccdf import correct_order_relations
 
     np.testing.assert_allclose(ccdf.threshold_cdf, correct_order_relations(raw)[0], atol=1e-10)
 

@@ -3,7 +3,7 @@ through processing.run."""
 import numpy as np
 import pytest
 
-from ree_grade.algorithms.interval_join import join_intervals, overlap_matrix
+from ree_grade.algorithms.drillholes.interval_join import join_intervals, overlap_matrix
 
 
 def test_overlap_weights_by_hand():

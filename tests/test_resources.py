@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from ree_grade.algorithms.classification import ClassificationRule, drill_spacing
-from ree_grade.algorithms.gradetonnage import block_tonnage, cutoff_series, grade_tonnage, grade_tonnage_bands
+from ree_grade.algorithms.resources.classification import ClassificationRule, drill_spacing
+from ree_grade.algorithms.resources.gradetonnage import block_tonnage, cutoff_series, grade_tonnage, grade_tonnage_bands
 
 
 def test_grade_tonnage_by_hand():
@@ -114,7 +114,7 @@ def test_gradetonnage_algorithm_fields_and_bands(run_algorithm, tmp_path):
 def test_gradetonnage_bands_from_bnn_posterior(run_algorithm, tmp_path):
     from qgis.core import QgsVectorLayer
 
-    from ree_grade.algorithms.bnn import BNNRegressor
+    from ree_grade.algorithms.ml.bnn.model import BNNRegressor
 
     rng = np.random.default_rng(0)
     feature = rng.normal(size=300)

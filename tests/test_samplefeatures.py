@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from rasterio.transform import from_origin
 
-from ree_grade.algorithms import cube_io
-from ree_grade.algorithms.raster_io import write_bands
+from ree_grade.algorithms.io.raster import write_bands
+from ree_grade.algorithms.spectral import cube as cube_io
 
 CRS = "EPSG:32648"
 ORIGIN = (224000.0, 3089000.0)

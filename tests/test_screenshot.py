@@ -6,7 +6,6 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import REPO
 
 SCRIPT = REPO / "tests" / "screenshot" / "run_capture.sh"

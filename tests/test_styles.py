@@ -33,7 +33,7 @@ def test_raster_styled_on_its_mean_band(qgis_app, tmp_path):
     from qgis.core import QgsRasterLayer
     from rasterio.transform import from_origin
 
-    from ree_grade.algorithms.raster_io import write_bands
+    from ree_grade.algorithms.io.raster import write_bands
     from ree_grade.processing_provider.styles import apply_style
 
     path = str(tmp_path / "bnn.tif")

@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ree_grade.algorithms import synthetic as syn
-from ree_grade.algorithms import synthetic_io
-from ree_grade.algorithms.common import parse_numeric
-from ree_grade.algorithms.oxides import FACTORS
-from ree_grade.algorithms.synthetic_drilling import ASSAY_ELEMENTS, REE, hole_path
-from ree_grade.algorithms.synthetic_geology import UNIT_CODES
+from ree_grade.algorithms.common.parsing import parse_numeric
+from ree_grade.algorithms.drillholes.oxides import FACTORS
+from ree_grade.algorithms.synthetic import deposit as syn
+from ree_grade.algorithms.synthetic import files as synthetic_io
+from ree_grade.algorithms.synthetic.drilling import ASSAY_ELEMENTS, REE, hole_path
+from ree_grade.algorithms.synthetic.geology import UNIT_CODES
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "sample_data" / "demo"
@@ -118,7 +118,7 @@ def test_cube_bands_span_vnir_swir_with_increasing_wavelengths(deposit):
 
 
 def test_shipped_spectra_resample_to_the_bundled_table():
-    from ree_grade.algorithms import synthetic_spectra as spectra
+    from ree_grade.algorithms.synthetic import spectra as spectra
 
     table = np.genfromtxt(REPO / "sample_data" / "spectra" / "resampled_aviris.csv", delimiter=",", names=True)
     centres, fwhm = spectra.sensor_bands("aviris")

@@ -5,8 +5,8 @@ import pytest
 from rasterio.transform import from_origin
 from shapely.geometry import box
 
-from ree_grade.algorithms import targets as tg
-from ree_grade.algorithms.raster_io import template_grid, write_bands
+from ree_grade.algorithms.geostats import targets as tg
+from ree_grade.algorithms.io.raster import template_grid, write_bands
 
 CRS = "EPSG:32648"
 
@@ -174,7 +174,7 @@ def test_algorithm_bad_input(run_algorithm, tmp_path):
 
 
 def test_algorithm_rebuilds_the_sample_deposit_block_model(run_algorithm, tmp_path):
-    from ree_grade.algorithms.synthetic import generate_deposit
+    from ree_grade.algorithms.synthetic.deposit import generate_deposit
 
     deposit = generate_deposit("small", seed=0)
     truth, grid = deposit.truth["blocks"], deposit.truth["block_grid"]

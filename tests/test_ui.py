@@ -1,6 +1,5 @@
 """Menu, toolbar and settings page, against a recording stand-in for QGIS's iface
 (the real desktop is exercised by the screenshot test)."""
-import pytest
 
 
 class RecordingIface:

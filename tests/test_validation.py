@@ -3,14 +3,14 @@ import numpy as np
 import pytest
 from scipy.stats import lognorm, norm
 
-from ree_grade.algorithms.predictive import (
+from ree_grade.algorithms.common.predictive import (
     GaussianPredictive,
     LogNormalMixturePredictive,
     cutoff_field,
     lognormal_mixture_summary,
     parse_cutoffs,
 )
-from ree_grade.algorithms.validation import calibration_curve, sample_scores, summarise
+from ree_grade.algorithms.validation.scores import calibration_curve, sample_scores, summarise
 
 
 def test_crps_of_a_gaussian_matches_the_closed_form():

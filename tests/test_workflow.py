@@ -62,7 +62,7 @@ def test_provider_shows_the_workflow(provider):
 
 @pytest.fixture(scope="module")
 def small_deposit(tmp_path_factory):
-    from ree_grade.algorithms.synthetic import generate_deposit, write_deposit
+    from ree_grade.algorithms.synthetic.deposit import generate_deposit, write_deposit
 
     folder = tmp_path_factory.mktemp("small_deposit")
     deposit = generate_deposit("small", seed=0)
@@ -88,8 +88,8 @@ def _small_parameters(folder, deposit, out):
 
 
 def test_workflow_runs_on_the_small_deposit(run_algorithm, small_deposit, tmp_path):
-    from ree_grade.algorithms.demo_report import read_gpkg_columns
-    from ree_grade.algorithms.raster_io import read_bands
+    from ree_grade.algorithms.io.raster import read_bands
+    from ree_grade.algorithms.reports.workflow import read_gpkg_columns
 
     folder, deposit = small_deposit
     parameters = _small_parameters(folder, deposit, tmp_path)
@@ -152,7 +152,7 @@ def test_workflow_stops_on_a_bad_assay_table(run_algorithm, small_deposit, tmp_p
 
 
 def test_truth_of_blocks_averages_the_fine_blocks_inside():
-    from ree_grade.algorithms.demo_report import truth_of_blocks, truth_comparison
+    from ree_grade.algorithms.reports.workflow import truth_comparison, truth_of_blocks
 
     fine = np.array([(x, y, z) for z in (5.0,) for y in (12.5, 37.5, 62.5, 87.5) for x in (12.5, 37.5, 62.5, 87.5)])
     grades = np.arange(16, dtype=float)
@@ -176,7 +176,7 @@ def test_truth_of_blocks_averages_the_fine_blocks_inside():
 
 
 def test_truth_bench_places_the_fine_blocks_north_up():
-    from ree_grade.algorithms.demo_report import truth_bench
+    from ree_grade.algorithms.reports.workflow import truth_bench
 
     truth = {"x": np.array([12.5, 37.5, 12.5]), "y": np.array([12.5, 12.5, 37.5]), "z": np.array([5.0, 5.0, 15.0]),
              "TREO_pct": np.array([1.0, 2.0, 9.0]), "size": np.array([25.0, 25.0, 10.0]),

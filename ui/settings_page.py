@@ -4,7 +4,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QFormLayout, QLabel, QLineEdit, QSpinBox
 
-from ..algorithms.predictive import parse_cutoffs
+from ..algorithms.common.predictive import parse_cutoffs
 from ..processing_provider.settings import default_cutoffs, default_seed, save_defaults
 
 

@@ -1,0 +1,166 @@
+"""Summaries of a predictive distribution of grade that every estimator
+reports the same way: mean, sd, P10/P50/P90 and P(grade > cut-off).
+
+An estimator working on log-grade gives a Gaussian N(mu, sigma^2) per target
+(one component) or a mixture of them (posterior samples, ensemble members);
+the grade is then lognormal (a lognormal mixture) and its mean is
+exp(mu + sigma^2 / 2), not exp(mu). An estimator working on grade directly gives
+a Gaussian, summarised with `normal_summary`.
+"""
+import numpy as np
+from scipy.special import ndtr, ndtri
+
+QUANTILES = (0.1, 0.5, 0.9)
+NOMINAL_LEVELS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+
+
+def cutoff_name(cutoff):
+    """`1.5` -> `p_gt_1.5` (raster band names)."""
+    return f"p_gt_{cutoff:g}"
+
+
+def cutoff_field(prefix, cutoff):
+    """`bnn`, 1.5 -> `bnn_p_gt_1_5` (field names; a dot in a field name breaks
+    shapefiles and SQL)."""
+    return f"{prefix}_{cutoff_name(cutoff).replace('.', '_').replace('-', 'm')}"
+
+
+def summary_field(prefix, summary_name):
+    """Field name of a summary entry: `bnn`, `mean` -> `bnn_mean`; `bnn`,
+    `p_gt_1.5` -> `bnn_p_gt_1_5` (see `cutoff_field`)."""
+    if summary_name.startswith("p_gt_"):
+        return cutoff_field(prefix, float(summary_name[len("p_gt_"):]))
+    return f"{prefix}_{summary_name}"
+
+
+def parse_cutoffs(text):
+    """'0.5, 1.5,3' -> [0.5, 1.5, 3.0]; positive, sorted, unique."""
+    values = []
+    for token in str(text or "").replace(";", ",").split(","):
+        token = token.strip()
+        if not token:
+            continue
+        try:
+            value = float(token)
+        except ValueError:
+            raise ValueError(f"cut-offs: {token!r} is not a number") from None
+        if not value > 0:
+            raise ValueError(f"cut-offs: {value} is not a positive grade")
+        values.append(value)
+    return sorted(set(values))
+
+
+def lognormal_mixture_summary(mu, sigma, cutoffs=(), quantiles=QUANTILES, weights=None):
+    """Summary of the grade whose log is a mixture over axis 0 of N(mu, sigma^2).
+
+    mu, sigma: (n_components, n_targets), or (n_targets,) for one component.
+    Returns {"mean", "sd", "p10", "p50", "p90", cutoff_name(c)...} of (n_targets,).
+    """
+    mu, sigma = np.atleast_2d(mu).astype(float), np.atleast_2d(sigma).astype(float)
+    if np.any(sigma <= 0):
+        raise ValueError("predictive spread must be positive")
+    w = np.full(mu.shape[0], 1.0 / mu.shape[0]) if weights is None else np.asarray(weights, float) / np.sum(weights)
+    w = w[:, None]
+    mean = np.sum(w * np.exp(mu + sigma**2 / 2.0), axis=0)
+    second = np.sum(w * np.exp(2.0 * mu + 2.0 * sigma**2), axis=0)
+    out = {"mean": mean, "sd": np.sqrt(np.maximum(second - mean**2, 0.0))}
+    log_q = _mixture_quantiles(mu, sigma, w, quantiles)
+    for q, values in zip(quantiles, log_q):
+        out[f"p{round(q * 100):d}"] = np.exp(values)
+    for cutoff in cutoffs:
+        out[cutoff_name(cutoff)] = np.sum(w * (1.0 - ndtr((np.log(cutoff) - mu) / sigma)), axis=0)
+    return out
+
+
+def normal_summary(mean, sd, cutoffs=(), quantiles=QUANTILES):
+    """Summary of a Gaussian grade N(mean, sd^2) per target."""
+    mean, sd = np.asarray(mean, float), np.asarray(sd, float)
+    out = {"mean": mean, "sd": sd}
+    for q in quantiles:
+        out[f"p{round(q * 100):d}"] = mean + ndtri(q) * sd
+    for cutoff in cutoffs:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p = 1.0 - ndtr((cutoff - mean) / sd)
+        out[cutoff_name(cutoff)] = np.where(sd > 0, p, (mean > cutoff).astype(float))
+    return out
+
+
+def _mixture_quantiles(mu, sigma, w, quantiles, tolerance=1e-12, max_iterations=60):
+    """Quantiles of a Gaussian mixture: safeguarded Newton on its CDF, started
+    from the moment-matched normal and kept inside a bisection bracket, on the
+    targets not yet converged only; a few steps where bisection needs 60."""
+    mean = np.sum(w * mu, axis=0)
+    spread = np.sqrt(np.maximum(np.sum(w * (sigma**2 + mu**2), axis=0) - mean**2, 1e-300))
+    result = []
+    for q in quantiles:
+        x = mean + ndtri(q) * spread
+        low = np.min(mu - 8.0 * sigma, axis=0)
+        high = np.max(mu + 8.0 * sigma, axis=0)
+        x = np.clip(x, low, high)
+        active = np.arange(mu.shape[1])
+        for _ in range(max_iterations):
+            m, s = mu[:, active], sigma[:, active]
+            z = (x[active] - m) / s
+            excess = np.sum(w * ndtr(z), axis=0) - q
+            done = np.abs(excess) < tolerance
+            keep = ~done
+            active, z, excess, m, s = active[keep], z[:, keep], excess[keep], m[:, keep], s[:, keep]
+            if not active.size:
+                break
+            below = excess < 0
+            low[active] = np.where(below, x[active], low[active])
+            high[active] = np.where(below, high[active], x[active])
+            density = np.sum(w / s * np.exp(-0.5 * z * z), axis=0) / np.sqrt(2.0 * np.pi)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                newton = x[active] - excess / density
+            inside = np.isfinite(newton) & (newton > low[active]) & (newton < high[active])
+            x[active] = np.where(inside, newton, 0.5 * (low[active] + high[active]))
+        result.append(x)
+    return result
+
+
+class GaussianPredictive:
+    """N(mean, sd^2) per target: an estimator of grade itself (OK)."""
+
+    def __init__(self, mean, sd):
+        self.mean = np.asarray(mean, float)
+        self.sd = np.maximum(np.asarray(sd, float), 1e-12)
+
+    def quantile(self, level):
+        return self.mean + ndtri(level) * self.sd
+
+    def cdf(self, value):
+        return ndtr((np.asarray(value, float) - self.mean) / self.sd)
+
+    def logpdf(self, value):
+        z = (np.asarray(value, float) - self.mean) / self.sd
+        return -0.5 * z**2 - np.log(self.sd) - 0.5 * np.log(2 * np.pi)
+
+
+class LogNormalMixturePredictive:
+    """Grade whose log is a mixture over axis 0 of N(mu, sigma^2) (BNN posterior
+    samples, ensemble members, or one component for a log-scale GP)."""
+
+    def __init__(self, mu, sigma):
+        self.mu = np.atleast_2d(np.asarray(mu, float))
+        self.sigma = np.atleast_2d(np.asarray(sigma, float))
+        self.mean = np.mean(np.exp(self.mu + self.sigma**2 / 2.0), axis=0)
+
+    def quantile(self, level):
+        w = np.full((self.mu.shape[0], 1), 1.0 / self.mu.shape[0])
+        return np.exp(_mixture_quantiles(self.mu, self.sigma, w, [level])[0])
+
+    def cdf(self, value):
+        value = np.asarray(value, float)
+        with np.errstate(divide="ignore"):
+            log_value = np.log(np.maximum(value, 0.0))
+        return np.mean(ndtr((log_value - self.mu) / self.sigma), axis=0)
+
+    def logpdf(self, value):
+        value = np.asarray(value, float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_value = np.log(value)
+            z = (log_value - self.mu) / self.sigma
+            component = -0.5 * z**2 - np.log(self.sigma) - 0.5 * np.log(2 * np.pi) - log_value
+        peak = np.max(component, axis=0)
+        return peak + np.log(np.mean(np.exp(component - peak), axis=0))

@@ -1,0 +1,72 @@
+"""(split from drillholes; docstring to write)"""
+import numpy as np
+
+from ..common.progress import check_cancelled, report_progress
+from .geometry import DIP_CONVENTIONS, HolePath, azimuth_dip, direction_vectors, rows_by_hole
+from .tables import DEPTH_TOLERANCE_M
+
+
+def hole_paths(collars, surveys):
+    """{hole: HolePath}: surveyed holes through their stations, the others
+    straight along the collar direction, vertical when there is none."""
+    down = direction_vectors([0.0], [90.0])[0]
+    paths = {}
+    for hole, collar in collars.items():
+        if hole in surveys:
+            depths, tangents = surveys[hole]
+        else:
+            tangent = collar["tangent"] if collar["tangent"] is not None else down
+            depths, tangents = np.array([0.0]), tangent[None, :]
+        paths[hole] = HolePath(collar["xyz"], depths, tangents)
+    return paths
+
+
+# --- desurvey ---------------------------------------------------------------------
+def desurvey(collars, surveys, intervals, progress=None, should_stop=None):
+    """Midpoints of checked `intervals` (read_intervals) along the holes.
+
+    Returns {"xyz" (n, 3), "azimuth", "dip" (negative downwards) at the
+    midpoints, "warnings": [text]} with one warning per hole whose midpoints
+    lie beyond its last survey station (extrapolated along the last direction)
+    or beyond its recorded total depth."""
+    paths = hole_paths(collars, surveys)
+    holes = intervals["hole"]
+    middle = 0.5 * (intervals["from"] + intervals["to"])
+    xyz = np.empty((len(holes), 3))
+    tangents = np.empty((len(holes), 3))
+    warnings = []
+    groups = rows_by_hole(holes)
+    for count, (hole, rows) in enumerate(groups.items()):
+        check_cancelled(should_stop)
+        path = paths[hole]
+        xyz[rows], tangents[rows] = path.locate(middle[rows])
+        warnings.extend(_depth_warnings(hole, path, hole in surveys, collars[hole]["total_depth"],
+                                        middle[rows], intervals["to"][rows]))
+        report_progress(progress, (count + 1) / len(groups))
+    azimuth, dip = azimuth_dip(tangents)
+    return {"xyz": xyz, "azimuth": azimuth, "dip": dip, "warnings": warnings}
+
+
+def _depth_warnings(hole, path, surveyed, total_depth, middle, end):
+    warnings = []
+    beyond = middle > path.last_depth + DEPTH_TOLERANCE_M
+    if surveyed and beyond.any():
+        warnings.append(
+            f"hole '{hole}': {int(beyond.sum())} interval midpoint(s) down to {middle.max():g} m lie beyond the last "
+            f"survey station at {path.last_depth:g} m; extrapolated along the last direction"
+        )
+    if np.isfinite(total_depth) and end.max() > total_depth + 0.01:
+        warnings.append(f"hole '{hole}': intervals reach {end.max():g} m, deeper than its total depth {total_depth:g} m")
+    return warnings
+
+
+def upward_warning(collars, surveys, convention):
+    """A warning when every hole points upwards: usually the dip convention
+    is the wrong way round."""
+    tangents = [t[:, 2] for _, t in surveys.values()]
+    tangents += [np.array([c["tangent"][2]]) for c in collars.values() if c["tangent"] is not None]
+    if tangents and all(np.all(t > 0) for t in tangents):
+        other = [c for c in DIP_CONVENTIONS if c != convention][0]
+        return f"every surveyed hole points upwards; if they are surface holes, the dip convention should be '{other}'"
+    return None
+

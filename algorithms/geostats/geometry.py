@@ -1,0 +1,53 @@
+"""(split from variogram; docstring to write)"""
+import math
+
+import numpy as np
+
+ANGLE_CONVENTION = (
+    "GSLIB setrot: azimuth clockwise from north; dip positive up (negative plunges down); rake about the "
+    "major axis; ranges along major, semi-major, minor"
+)
+
+
+def rotation_matrix(azimuth=0.0, dip=0.0, rake=0.0):
+    """GSLIB setrot without the anisotropy factors: rows are the major,
+    semi-major and minor axes in (east, north, up)."""
+    alpha = math.radians(90.0 - azimuth)
+    beta = -math.radians(dip)
+    theta = math.radians(rake)
+    sa, ca = math.sin(alpha), math.cos(alpha)
+    sb, cb = math.sin(beta), math.cos(beta)
+    st, ct = math.sin(theta), math.cos(theta)
+    return np.array(
+        [
+            [cb * ca, cb * sa, -sb],
+            [-ct * sa + st * sb * ca, ct * ca + st * sb * sa, st * cb],
+            [st * sa + ct * sb * ca, -st * ca + ct * sb * sa, ct * cb],
+        ]
+    )
+
+
+def direction_vector(azimuth, dip=0.0):
+    """Unit vector of an experimental direction, the major axis of setrot."""
+    return rotation_matrix(azimuth, dip, 0.0)[0]
+
+
+def as_xyz(points):
+    """(n, 3) float coordinates from (n, 2) or (n, 3); 2D points lie at z = 0."""
+    points = np.asarray(points, dtype=float)
+    if points.ndim == 1:
+        points = points[None, :]
+    if points.shape[-1] == 2:
+        points = np.concatenate([points, np.zeros(points.shape[:-1] + (1,))], axis=-1)
+    if points.shape[-1] != 3:
+        raise ValueError(f"coordinates must have 2 or 3 columns, got shape {points.shape}")
+    return points
+
+
+def axis_angles(vector):
+    """(azimuth, dip) of a unit vector, dip positive up (GSLIB)."""
+    x, y, z = (float(v) for v in vector)
+    azimuth = math.degrees(math.atan2(x, y)) % 360.0
+    dip = math.degrees(math.asin(max(-1.0, min(1.0, z))))
+    return (round(azimuth, 10), round(dip, 10))
+

@@ -1,0 +1,354 @@
+"""Ordinary kriging, 2D or 3D, point or block support, in a moving search
+neighbourhood, solved in batches.
+
+Targets are processed in chunks; every target of a chunk gets a system of the
+same size (max_samples + 1), the slots of missing neighbours padded with an
+identity row and a zero right-hand side so their weight is exactly zero. The
+stacked systems are solved by one `numpy.linalg.solve` call per chunk, and chunks
+run on `n_jobs` threads (numpy releases the GIL in both the arithmetic and the
+solve).
+
+System and sign convention (as GSLIB kt3d): C lambda + mu 1 = c_bar, 1' lambda = 1,
+where C holds sample-sample covariances, c_bar the sample-target (point) or
+sample-block average covariances and mu the Lagrange multiplier. Then
+  kriging variance  sigma^2 = C_bar(V,V) - lambda' c_bar - mu,
+  slope of regression  SoR = cov(Z_V, Z*) / var(Z*) = lambda' c_bar / (lambda' c_bar - mu)
+                          = (C_bar(V,V) - sigma^2 - mu) / (C_bar(V,V) - sigma^2 - 2 mu),
+the usual (BV - KV + |LM|) / (BV - KV + 2|LM|) with LM = -mu, which is positive
+for a target the samples under-inform. C_bar(V,V) is the total sill for point
+support and, for blocks, the mean covariance between the discretisation points,
+the nugget counting where two points coincide (GSLIB's convention).
+
+Point kriging is an exact interpolator: at a sample location it returns the
+datum with variance 0, the nugget included (as GSLIB and PyKrige do).
+"""
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
+
+import numpy as np
+
+from ..common.progress import check_cancelled, report_progress
+from .geometry import as_xyz
+from .neighbourhood import COINCIDENT_DISTANCE, Neighbourhood, merge_duplicates
+from .variogram_model import unit_correlation
+
+UNSTABLE_WEIGHT_SUM = 10.0
+
+
+def discretisation_offsets(block_size, discretisation):
+    """(nd, 3) offsets of a regular nx x ny x nz grid of points inside a block,
+    relative to its centre."""
+    size = np.broadcast_to(np.asarray(block_size, dtype=float), (3,))
+    counts = np.broadcast_to(np.asarray(discretisation, dtype=int), (3,))
+    if np.any(counts < 1):
+        raise ValueError(f"block discretisation must be at least 1 point per axis, got {counts.tolist()}")
+    if np.any(size < 0):
+        raise ValueError(f"block size must not be negative, got {size.tolist()}")
+    axes = [((np.arange(c) + 0.5) / c - 0.5) * s for c, s in zip(counts, size)]
+    grid = np.meshgrid(*axes, indexing="ij")
+    return np.column_stack([g.ravel() for g in grid])
+
+
+class OrdinaryKriging:
+    """Ordinary kriging with a moving neighbourhood.
+
+    model: a `variogram.VariogramModel`; search: a `neighbourhood.SearchEllipse`
+    or None (nearest samples at any distance); min_samples / max_samples per
+    target; max_per_hole: cap on samples from one hole (needs `holes` in fit);
+    block_discretisation: (nx, ny, nz) points per block for block support, used
+    when `predict` gets a block size."""
+
+    def __init__(self, model, search=None, min_samples=1, max_samples=32, max_per_hole=None,
+                 block_discretisation=(4, 4, 2), chunk_size=1024, n_jobs=1):
+        if int(min_samples) < 1 or int(max_samples) < int(min_samples):
+            raise ValueError(
+                f"need 1 <= minimum samples <= maximum samples, got {min_samples} and {max_samples}"
+            )
+        if max_per_hole is not None and int(max_per_hole) < 0:
+            raise ValueError(f"maximum samples per hole must not be negative, got {max_per_hole}")
+        self.model = model
+        self.search = search
+        self.min_samples = int(min_samples)
+        self.max_samples = int(max_samples)
+        self.max_per_hole = max_per_hole
+        self.block_discretisation = block_discretisation
+        self.chunk_size = int(chunk_size)
+        self.n_jobs = max(int(n_jobs), 1)
+
+    def fit(self, xyz, values, holes=None, label="samples"):
+        """Keep the samples (rows with a missing value or coordinate dropped),
+        merging samples at the same location (their mean); `n_merged_` counts
+        the rows merged away and `constant_` flags data with one value only."""
+        xyz = as_xyz(xyz)
+        values = np.asarray(values, dtype=float)
+        if len(values) != len(xyz):
+            raise ValueError(f"{label}: {len(xyz)} coordinates for {len(values)} values")
+        # Several value columns (indicators of MIK thresholds) share one system.
+        keep = np.all(np.isfinite(values.reshape(len(values), -1)), axis=1) & np.all(np.isfinite(xyz), axis=1)
+        codes = None
+        if holes is not None:
+            codes = np.unique(np.asarray(holes).astype(str), return_inverse=True)[1]
+            codes = codes[keep]
+        xyz, values = xyz[keep], values[keep]
+        self.n_dropped_ = int((~keep).sum())
+        if len(values) < self.min_samples:
+            raise ValueError(
+                f"{label}: {len(values)} samples with a value, fewer than the minimum of {self.min_samples} per "
+                "target; lower the minimum number of samples"
+            )
+        xyz, values, codes, self.n_merged_ = merge_duplicates(xyz, values, codes)
+        self.xyz_ = xyz
+        self.values_ = values
+        self.constant_ = bool(np.all(np.ptp(values, axis=0) == 0))
+        self.neighbourhood_ = Neighbourhood(xyz, self.search, self.max_samples, self.max_per_hole, codes)
+        self._groups = _structure_groups(self.model)
+        return self
+
+    def predict(self, targets, block_size=None, progress=None, should_stop=None):
+        """dict of arrays: estimate, variance, slope (of regression), n_used,
+        lagrange, unstable; NaN where a target has fewer than min_samples samples
+        in its search (or a missing coordinate). `n_unestimated` counts those;
+        `n_unstable` counts targets whose weights sum in absolute value above
+        UNSTABLE_WEIGHT_SUM, the mark of a nearly singular system."""
+        targets = as_xyz(targets)
+        offsets = None
+        if block_size is not None and self.block_discretisation is not None:
+            offsets = discretisation_offsets(block_size, self.block_discretisation)
+            cbar_vv = float(np.mean(self.model.covariance(offsets[:, None, :] - offsets[None, :, :])))
+        else:
+            cbar_vv = self.model.total_sill
+        m = len(targets)
+        out = {name: np.full(m, np.nan) for name in ("variance", "slope", "lagrange")}
+        out["estimate"] = np.full((m,) + self.values_.shape[1:], np.nan)
+        out["n_used"] = np.zeros(m, dtype=np.int64)
+        out["unstable"] = np.zeros(m, dtype=bool)
+        finite = np.flatnonzero(np.all(np.isfinite(targets), axis=1))
+        finite = finite[_spatial_order(targets[finite])]
+        chunks = [finite[s : s + self.chunk_size] for s in range(0, len(finite), self.chunk_size)]
+        with _single_threaded_blas(), ThreadPoolExecutor(self.n_jobs) as pool:
+            for start in range(0, len(chunks), self.n_jobs * 4):
+                check_cancelled(should_stop)
+                wave = chunks[start : start + self.n_jobs * 4]
+                for rows, result in zip(wave, pool.map(lambda r: self._solve(targets[r], offsets, cbar_vv), wave)):
+                    for name, values in result.items():
+                        out[name][rows] = values
+                report_progress(progress, (start + len(wave)) / max(len(chunks), 1))
+        out["n_unestimated"] = int(np.isnan(out["variance"]).sum())
+        out["n_unstable"] = int(out["unstable"].sum())
+        return out
+
+    def _solve(self, targets, offsets, cbar_vv):
+        idx, valid = self.neighbourhood_.query(targets)
+        # Canonical order per target, so targets sharing a neighbour set share
+        # one left-hand side: on a block grid most neighbours' sets repeat.
+        key = np.sort(np.where(valid, idx, -1), axis=1)
+        valid = key >= 0
+        idx = np.maximum(key, 0)
+        m, k = idx.shape
+        n_used = valid.sum(axis=1)
+        solvable = n_used >= self.min_samples
+        first, inverse = _unique_rows(key)
+        lhs = self._left_hand_sides(idx[first], valid[first], solvable[first])
+        rel = [self.xyz_[:, axis][idx] - targets[:, axis, None] for axis in range(3)]
+        rhs = self._right_hand_sides(rel, offsets, valid)
+        solution = _solve_shared(lhs, inverse, rhs)
+        weights, mu = solution[:, :k], solution[:, k]
+        lambda_c = np.einsum("ij,ij->i", weights, rhs[:, :k])
+        estimate = np.einsum("ij,ij...->i...", weights, self.values_[idx])
+        variance = np.maximum(cbar_vv - lambda_c - mu, 0.0)
+        slope = lambda_c / (lambda_c - mu)
+        for array in (estimate, variance, slope, mu):
+            array[~solvable] = np.nan
+        # Weights summing in absolute value far above 1 come from a nearly
+        # singular system (a Gaussian model without nugget, clustered samples).
+        unstable = solvable & (np.abs(weights).sum(axis=1) > UNSTABLE_WEIGHT_SUM)
+        return {"estimate": estimate, "variance": variance, "slope": slope, "lagrange": mu, "n_used": n_used,
+                "unstable": unstable}
+
+    def _left_hand_sides(self, idx, valid, solvable):
+        """(u, k+1, k+1) ordinary kriging matrices of u neighbour sets, built in
+        per-thread buffers (fresh multi-megabyte arrays cost page faults)."""
+        u, k = idx.shape
+        coords = [self.xyz_[:, axis][idx] for axis in range(3)]
+        rel = [c - c[:, :1] for c in coords]
+        distance, work, corr = (_buffer(name, (u, k, k)) for name in ("distance", "work", "corr"))
+        lhs = _buffer("lhs", (u, k + 1, k + 1))
+        lhs.fill(0.0)
+        block = lhs[:, :k, :k]
+        for reduction, structures in self._groups:
+            t = [sum(rel[i] * reduction[i, j] for i in range(3)) for j in range(3)]
+            _pairwise_distance(t, distance, work)
+            for kind, sill, scale in structures:
+                np.multiply(distance, scale * 1.0, out=corr)
+                unit_correlation(kind, corr, out=corr, work=work)
+                corr *= sill
+                block += corr
+        diagonal = np.arange(k)
+        lhs[:, diagonal, diagonal] += self.model.nugget
+        _border(lhs, valid, solvable)
+        return lhs
+
+    def _right_hand_sides(self, rel, offsets, valid):
+        """(m, k+1) point or block covariances of each target with its
+        neighbours (zero for missing ones) and the unbiasedness 1."""
+        m, k = valid.shape
+        rhs = np.zeros((m, k + 1))
+        for reduction, structures in self._groups:
+            t = [sum(rel[i] * reduction[i, j] for i in range(3)) for j in range(3)]
+            for kind, sill, scale in structures:
+                rhs[:, :k] += sill * _target_correlation(kind, t, scale, offsets, reduction)
+        if self.model.nugget > 0:
+            rhs[:, :k] += self.model.nugget * _coincident_fraction(rel, offsets)
+        rhs[:, :k] *= valid
+        rhs[:, k] = 1.0
+        return rhs
+
+
+def _solve_shared(lhs, inverse, rhs):
+    """Solve lhs[inverse[i]] x_i = rhs[i] for every target i. The targets of a
+    matrix shared by at least three of them are solved together, as columns of
+    one multi-column LU solve (one factorisation, same accuracy as solving each
+    alone); the others one system per target."""
+    counts = np.bincount(inverse, minlength=len(lhs))
+    shared = counts[inverse] >= 3
+    solution = np.empty_like(rhs)
+    try:
+        if shared.any():
+            solution[shared] = _solve_grouped(lhs, inverse[shared], rhs[shared])
+        alone = ~shared
+        if alone.any():
+            solution[alone] = np.linalg.solve(lhs[inverse[alone]], rhs[alone][:, :, None])[:, :, 0]
+    except np.linalg.LinAlgError:
+        raise ValueError(
+            "a kriging matrix is singular: samples almost on top of each other under a Gaussian variogram without "
+            "nugget make their rows equal; add a small nugget or composite the samples"
+        ) from None
+    return solution
+
+
+def _solve_grouped(lhs, inverse, rhs):
+    """Right-hand sides sharing a matrix become its columns (padded with zeros
+    to the largest group)."""
+    sets, group = np.unique(inverse, return_inverse=True)
+    counts = np.bincount(group)
+    order = np.argsort(group, kind="stable")
+    position = np.arange(len(group)) - (np.cumsum(counts) - counts)[group[order]]
+    columns = np.zeros((len(sets), rhs.shape[1], int(counts.max())))
+    columns[group[order], :, position] = rhs[order]
+    solved = np.linalg.solve(lhs[sets], columns)
+    solution = np.empty_like(rhs)
+    solution[order] = solved[group[order], :, position]
+    return solution
+
+
+def _spatial_order(points, bits=10):
+    """Z-order (Morton) permutation of the points, so each chunk is a compact
+    patch whose targets share neighbours."""
+    if len(points) == 0:
+        return np.zeros(0, dtype=np.int64)
+    low, span = points.min(axis=0), np.ptp(points, axis=0)
+    cells = ((points - low) / np.where(span > 0, span, 1.0) * (2**bits - 1)).astype(np.int64)
+    code = np.zeros(len(points), dtype=np.int64)
+    for bit in range(bits):
+        for axis in range(3):
+            code |= ((cells[:, axis] >> bit) & 1) << (3 * bit + axis)
+    return np.argsort(code, kind="stable")
+
+
+def _unique_rows(key):
+    """(first, inverse): index of one row per distinct row of `key`, and for
+    every row which of those it equals. Rows are hashed, then checked."""
+    weights = np.random.default_rng(12345).integers(1, 2**62, size=key.shape[1], dtype=np.int64)
+    with np.errstate(over="ignore"):
+        hashes = (key + 1) @ weights
+    _, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
+    if not np.array_equal(key, key[first][inverse]):
+        _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    return first, inverse.ravel()
+
+
+def _structure_groups(model):
+    """Structures grouped by the distance they need: isotropic ones share the
+    plain distance (each scaled by 1 / range), anisotropic ones with the same
+    reduction matrix share theirs. [(reduction (3, 3), [(kind, sill, scale)])]."""
+    groups = {}
+    for s in model.structures:
+        if len(set(s.ranges)) == 1:
+            key, reduction, scale = "isotropic", np.eye(3), 1.0 / s.ranges[0]
+        else:
+            reduction = s.reduction
+            key, scale = reduction.tobytes(), 1.0
+        groups.setdefault(key, (reduction, []))[1].append((s.kind, s.sill, scale))
+    return list(groups.values())
+
+
+def _pairwise_distance(t, out, work):
+    """(m, k, k) distances between the neighbours of each target into `out`,
+    from the component arrays t[0..2] of shape (m, k)."""
+    np.subtract(t[0][:, :, None], t[0][:, None, :], out=out)
+    out *= out
+    for component in t[1:]:
+        np.subtract(component[:, :, None], component[:, None, :], out=work)
+        work *= work
+        out += work
+    return np.sqrt(out, out=out)
+
+
+_THREAD_BUFFERS = threading.local()
+
+
+def _buffer(name, shape):
+    """A reusable float array of this thread."""
+    store = _THREAD_BUFFERS.__dict__.setdefault("arrays", {})
+    array = store.get(name)
+    if array is None or array.shape != shape:
+        array = store[name] = np.empty(shape)
+    return array
+
+
+def _target_correlation(kind, t, scale, offsets, reduction):
+    """(m, k) correlation of each neighbour with its target point, or averaged
+    over the block's discretisation points."""
+    if offsets is None:
+        distance = np.sqrt(t[0] ** 2 + t[1] ** 2 + t[2] ** 2) * scale
+        return unit_correlation(kind, distance)
+    reduced = offsets @ reduction
+    squared = sum((t[j][:, :, None] - reduced[None, None, :, j]) ** 2 for j in range(3))
+    return unit_correlation(kind, np.sqrt(squared) * scale).mean(axis=2)
+
+
+def _coincident_fraction(rel, offsets):
+    """(m, k) share of the target's support points that sit on each neighbour."""
+    if offsets is None:
+        return (rel[0] ** 2 + rel[1] ** 2 + rel[2] ** 2 <= COINCIDENT_DISTANCE**2).astype(float)
+    squared = sum((rel[j][:, :, None] - offsets[None, None, :, j]) ** 2 for j in range(3))
+    return (squared <= COINCIDENT_DISTANCE**2).mean(axis=2)
+
+
+def _border(lhs, valid, solvable):
+    """Unbiasedness row and column over the valid neighbours; a missing
+    neighbour's slot becomes an identity row (with a zero right-hand side its
+    weight is exactly 0); a set with too few samples gets an identity system,
+    whose results are discarded."""
+    u, k = valid.shape
+    if not valid.all():
+        mask = valid.astype(float)
+        lhs[:, :k, :k] *= mask[:, :, None] * mask[:, None, :]
+        diagonal = np.arange(k)
+        lhs[:, diagonal, diagonal] += 1.0 - mask
+    lhs[:, k, :k] = valid
+    lhs[:, :k, k] = valid
+    unsolvable = ~solvable
+    if unsolvable.any():
+        lhs[unsolvable] = np.eye(k + 1)
+
+
+def _single_threaded_blas():
+    """Threads already split the chunks; a multithreaded BLAS inside each
+    small solve would only oversubscribe the cores."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")

@@ -1,0 +1,128 @@
+"""Moving search neighbourhood for kriging: a k-d tree in the space where the
+search ellipsoid is the unit sphere, nearest first, with an optional cap on the
+samples taken from one drillhole."""
+import numpy as np
+
+from .geometry import as_xyz, rotation_matrix
+
+# Two samples closer than this (coordinate units) are the same location.
+COINCIDENT_DISTANCE = 1e-6
+
+
+class SearchEllipse:
+    """Search ellipsoid: radii along major, semi-major and minor axes, oriented
+    by GSLIB angles (azimuth, dip, rake) as in the variogram model."""
+
+    def __init__(self, radii, angles=(0.0, 0.0, 0.0)):
+        radii = np.broadcast_to(np.asarray(radii, dtype=float), (3,)).copy()
+        if np.any(~np.isfinite(radii)) or np.any(radii <= 0):
+            raise ValueError(f"search radii must be positive, got {radii.tolist()}")
+        self.radii = radii
+        self.angles = tuple(float(a) for a in angles)
+
+    def transform(self, xyz):
+        """Coordinates in which the ellipsoid is the unit sphere."""
+        return (as_xyz(xyz) @ rotation_matrix(*self.angles).T) / self.radii
+
+
+def merge_duplicates(xyz, values, holes=None):
+    """Average the values of samples at the same location (within
+    COINCIDENT_DISTANCE), so no kriging matrix has two equal rows.
+    Returns (xyz, values, holes, n_removed); a merged sample keeps its first hole."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial import cKDTree
+
+    pairs = cKDTree(xyz).query_pairs(COINCIDENT_DISTANCE, output_type="ndarray")
+    if len(pairs) == 0:
+        return xyz, values, holes, 0
+    n = len(xyz)
+    graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+    _, group = connected_components(graph, directed=False)
+    first = np.unique(group, return_index=True)[1]
+    order = np.argsort(first)
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    group = rank[group]
+    counts = np.bincount(group)
+    columns = values.reshape(n, -1)
+    merged_values = np.column_stack([np.bincount(group, weights=c) / counts for c in columns.T]).reshape(
+        (len(counts),) + values.shape[1:]
+    )
+    keep = np.sort(first)
+    merged_holes = None if holes is None else holes[keep]
+    return xyz[keep], merged_values, merged_holes, n - len(keep)
+
+
+class Neighbourhood:
+    """Nearest samples of each target within the search, at most `max_samples`
+    and at most `max_per_hole` from one hole (hole codes as integers)."""
+
+    def __init__(self, xyz, search=None, max_samples=32, max_per_hole=None, holes=None):
+        from scipy.spatial import cKDTree
+
+        self.search = search
+        self.max_samples = int(max_samples)
+        self.max_per_hole = None if max_per_hole in (None, 0) else int(max_per_hole)
+        if self.max_per_hole is not None and holes is None:
+            raise ValueError("a maximum per hole needs the hole of every sample")
+        self.holes = holes
+        self.n = len(xyz)
+        self.tree = cKDTree(self._space(xyz), leafsize=32)
+
+    def _space(self, xyz):
+        return xyz if self.search is None else self.search.transform(xyz)
+
+    def query(self, targets):
+        """(indices (m, k), valid (m, k)), valid entries first, nearest first;
+        invalid entries hold index 0."""
+        points = self._space(targets)
+        bound = np.inf if self.search is None else 1.0 + 1e-12
+        k = min(self.max_samples, self.n)
+        if self.max_per_hole is None:
+            idx, valid = self._raw(points, k, bound)
+            return np.where(valid, idx, 0), valid
+        return self._capped(points, bound)
+
+    def _raw(self, points, k, bound):
+        _, idx = self.tree.query(points, k=k, distance_upper_bound=bound)
+        idx = idx.reshape(len(points), k)
+        return idx, idx < self.n
+
+    def _capped(self, points, bound):
+        """Query more candidates than needed, drop those beyond the per-hole cap,
+        and query again wider for targets whose candidate list ran out while
+        still inside the search."""
+        m = len(points)
+        out_idx = np.zeros((m, self.max_samples), dtype=np.int64)
+        out_valid = np.zeros((m, self.max_samples), dtype=bool)
+        pending = np.arange(m)
+        k = min(self.n, self.max_samples * 3)
+        while pending.size:
+            idx, valid = self._raw(points[pending], k, bound)
+            keep = valid & (_rank_within_hole(np.where(valid, self.holes[np.where(valid, idx, 0)], -1)) < self.max_per_hole)
+            keep &= np.cumsum(keep, axis=1) <= self.max_samples
+            enough = keep.sum(axis=1) >= self.max_samples
+            exhausted = ~valid[:, -1] | (k >= self.n)
+            done = enough | exhausted
+            order = np.argsort(~keep[done], axis=1, kind="stable")[:, : self.max_samples]
+            width = order.shape[1]
+            out_idx[pending[done], :width] = np.take_along_axis(np.where(keep, idx, 0)[done], order, axis=1)
+            out_valid[pending[done], :width] = np.take_along_axis(keep[done], order, axis=1)
+            pending = pending[~done]
+            k = min(self.n, k * 2)
+        return out_idx, out_valid
+
+
+def _rank_within_hole(codes):
+    """For each row, how many earlier entries share this entry's hole code."""
+    m, k = codes.shape
+    order = np.argsort(codes, axis=1, kind="stable")
+    ordered = np.take_along_axis(codes, order, axis=1)
+    position = np.broadcast_to(np.arange(k), (m, k))
+    starts = np.ones((m, k), dtype=bool)
+    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    group_start = np.maximum.accumulate(np.where(starts, position, 0), axis=1)
+    rank = np.empty((m, k), dtype=np.int64)
+    np.put_along_axis(rank, order, position - group_start, axis=1)
+    return rank

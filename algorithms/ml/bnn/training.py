@@ -1,0 +1,87 @@
+"""(split from bnn; docstring to write)"""
+import contextlib
+
+import numpy as np
+import torch
+
+from ...common.progress import check_cancelled, report_progress
+from .networks import gaussian_nll
+
+MIN_STEPS_PER_EPOCH = 10
+
+
+@contextlib.contextmanager
+def deterministic_torch(n_threads=1):
+    """Deterministic kernels on `n_threads` threads for the duration, restoring
+    the caller's settings. One thread by default: the layers are small, so
+    OpenMP synchronisation costs more than it saves (ten times more on a busy
+    machine), and a fixed thread count keeps the summation order, hence the
+    bits, independent of the caller's setting."""
+    previous = torch.are_deterministic_algorithms_enabled(), torch.get_num_threads()
+    torch.use_deterministic_algorithms(True)
+    torch.set_num_threads(int(n_threads))
+    try:
+        yield
+    finally:
+        torch.use_deterministic_algorithms(previous[0])
+        torch.set_num_threads(previous[1])
+
+
+def one_standard_error_choice(losses, best_sample_losses, holes):
+    """(index, error): the last (most regularised) candidate whose loss is
+    within one standard error of the lowest; the error is that of the best
+    candidate's mean loss over whole holes, since a hole's samples move
+    together (Hastie, Tibshirani and Friedman 2009, section 7.10)."""
+    _, index = np.unique(holes, return_inverse=True)
+    per_hole = np.bincount(index, weights=best_sample_losses) / np.bincount(index)
+    error = per_hole.std(ddof=1) / np.sqrt(len(per_hole)) if len(per_hole) > 1 else 0.0
+    return int(np.flatnonzero(losses <= np.min(losses) + error)[-1]), float(error)
+
+
+# ---- training ------------------------------------------------------------------------------
+def train_network(net, x_train, y_train, x_valid, y_valid, config, progress, should_stop, same_order=False, epochs=None):
+    """Adam on mean NLL (+ KL / n for the BNN) in minibatches, one independent
+    shuffle per member (one shared by all with `same_order`); each member
+    keeps its parameters from its best validation epoch and the run ends once
+    every member has gone `patience` epochs without improving, or after
+    `epochs` (default config.epochs)."""
+    epochs = config.epochs if epochs is None else epochs
+
+    k = net.n_networks
+    generator = torch.Generator().manual_seed(config.seed + 1)
+    optimiser = torch.optim.Adam(net.parameters(), lr=config.learning_rate)
+    n = len(x_train)
+    # Small data sets still get about ten steps per epoch, or early stopping
+    # would judge a network after a handful of updates.
+    batch = max(1, min(config.batch_size, n // MIN_STEPS_PER_EPOCH))
+    best_loss = np.full(k, np.inf)
+    best_epoch = np.zeros(k, dtype=int)
+    best = {name: t.detach().clone() for name, t in net.named_tensors().items()}
+    epoch = 0
+    for epoch in range(1, epochs + 1):
+        check_cancelled(should_stop)
+        order = torch.stack([torch.randperm(n, generator=generator) for _ in range(1 if same_order else k)]).expand(k, n)
+        net.train()
+        for start in range(0, n - batch + 1, batch):
+            index = order[:, start:start + batch]
+            optimiser.zero_grad()
+            out = net(x_train[index])
+            loss = gaussian_nll(out, y_train[index], config.sigma_floor, config.sigma_max).sum() + net.penalty(n, config.kl_weight)
+            loss.backward()
+            optimiser.step()
+        with torch.no_grad():
+            valid_loss = gaussian_nll(net.evaluate(x_valid), y_valid, config.sigma_floor, config.sigma_max).double().numpy()
+        improved = valid_loss < best_loss - 1e-4
+        for member in np.flatnonzero(improved):
+            for name, t in net.named_tensors().items():
+                best[name][member] = t.detach()[member]
+        best_loss = np.where(improved, valid_loss, best_loss)
+        best_epoch[improved] = epoch
+        report_progress(progress, epoch / epochs)
+        if np.all(epoch - best_epoch >= config.patience):
+            break
+    with torch.no_grad():
+        for name, t in net.named_tensors().items():
+            t.copy_(best[name])
+    return {"epochs_run": int(epoch), "best_epochs": best_epoch.tolist(), "best_loss": best_loss.tolist()}
+
