@@ -5,10 +5,18 @@ outputs when a run fails or is cancelled."""
 import importlib
 import os
 
-from qgis.core import QgsProcessingAlgorithm, QgsProcessingException
+from qgis.core import (
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+)
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..algorithms.common.progress import Cancelled
+from .settings import default_cutoffs, default_seed
 from .styles import style_outputs_on_load
 
 GROUPS = {
@@ -85,6 +93,57 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
 
     def createInstance(self):  # noqa: N802 (QGIS API name)
         return type(self)()
+
+    # --- parameters several algorithms share, declared and read in one place ---
+    SEED = "SEED"
+    CUTOFFS = "CUTOFFS"
+    BELOW_DETECTION = "BELOW_DETECTION"
+    MISSING_CODES = "MISSING_CODES"
+
+    def add_advanced(self, parameter):
+        """Add an expert parameter, folded under the dialog's Advanced section."""
+        parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        self.addParameter(parameter)
+
+    def add_seed_parameter(self, label="Random seed", default=None, advanced=False):
+        parameter = QgsProcessingParameterNumber(
+            self.SEED, self.tr(label), QgsProcessingParameterNumber.Integer,
+            default_seed() if default is None else default,
+        )
+        self.add_advanced(parameter) if advanced else self.addParameter(parameter)
+
+    def seed(self, parameters, context):
+        return self.parameterAsInt(parameters, self.SEED, context)
+
+    def add_cutoffs_parameter(self, label="Cut-offs (comma separated)", default=None):
+        self.addParameter(QgsProcessingParameterString(
+            self.CUTOFFS, self.tr(label), default_cutoffs() if default is None else default, optional=True))
+
+    def cutoffs(self, parameters, context):
+        """The cut-off grades, positive, sorted and unique."""
+        from ..algorithms.common.predictive import parse_cutoffs
+
+        return parse_cutoffs(self.parameterAsString(parameters, self.CUTOFFS, context))
+
+    def add_below_detection_parameters(self):
+        """What a below-detection value ('<0.5', '-0.5') becomes, and the codes a database writes for 'no value'."""
+        self.addParameter(QgsProcessingParameterEnum(
+            self.BELOW_DETECTION, self.tr("Below detection becomes"),
+            options=[self.tr("Half the detection limit"), self.tr("Zero"), self.tr("Missing")], defaultValue=0,
+        ))
+        self.addParameter(QgsProcessingParameterString(
+            self.MISSING_CODES, self.tr("Missing-value codes"), "-99, -999, -9999", optional=True))
+
+    def below_detection_options(self, parameters, context):
+        """{'below_detection': policy, 'missing_codes': codes} as the drillhole readers take them."""
+        from ..algorithms.common.parsing import BELOW_DETECTION_POLICIES
+        from ..algorithms.drillholes.tables import parse_missing_codes
+
+        policy = self.parameterAsEnum(parameters, self.BELOW_DETECTION, context)
+        return {
+            "below_detection": BELOW_DETECTION_POLICIES[policy],
+            "missing_codes": parse_missing_codes(self.parameterAsString(parameters, self.MISSING_CODES, context)),
+        }
 
     def optional_double(self, parameters, name, context):
         """An optional number parameter's value, or None when left empty
