@@ -50,7 +50,6 @@ class BoxCoxAlgorithm(REEGradeAlgorithm):
 
     INPUT = "INPUT"
     FIELDS = "FIELDS"
-    NEGATIVE_BELOW_DETECTION = "NEGATIVE_BELOW_DETECTION"
     SHIFT = "SHIFT"
     AUTO_SHIFT = "AUTO_SHIFT"
     PARAMETERS_IN = "PARAMETERS_IN"
@@ -75,12 +74,7 @@ class BoxCoxAlgorithm(REEGradeAlgorithm):
         self.addParameter(
             QgsProcessingParameterBoolean(self.AUTO_SHIFT, self.tr("Automatic shift for fields with zeros"), False)
         )
-        self.addParameter(
-            QgsProcessingParameterBoolean(
-                self.NEGATIVE_BELOW_DETECTION,
-                self.tr("Negative numbers are below-detection results (-0.5 means <0.5)"), False,
-            )
-        )
+        self.add_negative_below_detection_parameter()
         self.addParameter(
             QgsProcessingParameterFile(
                 self.PARAMETERS_IN, self.tr("Saved parameter file (apply instead of fitting)"),
@@ -97,6 +91,14 @@ class BoxCoxAlgorithm(REEGradeAlgorithm):
         )
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Transformed")))
 
+    def parameter_problem(self, parameters, context):
+        path_in = self.parameterAsFile(parameters, self.PARAMETERS_IN, context)
+        if self.parameterAsBool(parameters, self.INVERSE, context) and not path_in:
+            return self.tr("INVERSE needs the parameter file of the forward transform (PARAMETERS_IN)")
+        if not path_in and not self.parameterAsFields(parameters, self.FIELDS, context):
+            return self.tr("Select at least one field to transform")
+        return None
+
     def process(self, parameters, context, feedback):
         source = self.parameterAsSource(parameters, self.INPUT, context)
         require_features(source)
@@ -104,13 +106,9 @@ class BoxCoxAlgorithm(REEGradeAlgorithm):
         inverse = self.parameterAsBool(parameters, self.INVERSE, context)
         fields = [self._plain_name(f, inverse) for f in self.parameterAsFields(parameters, self.FIELDS, context)]
         path_in = self.parameterAsFile(parameters, self.PARAMETERS_IN, context)
-        if inverse and not path_in:
-            raise ValueError(self.tr("INVERSE needs the parameter file of the forward transform (PARAMETERS_IN)"))
         if path_in:
             model = bc.BoxCox.load(path_in, fields or None)
             feedback.pushInfo(self.tr("Applying the saved transform of {0}").format(path_in))
-        elif not fields:
-            raise ValueError(self.tr("Select at least one field to transform"))
         else:
             shift = "auto" if self.parameterAsBool(parameters, self.AUTO_SHIFT, context) else \
                 self.parameterAsDouble(parameters, self.SHIFT, context)
@@ -118,7 +116,7 @@ class BoxCoxAlgorithm(REEGradeAlgorithm):
         if inverse:
             columns = self._inverse(model, source, label, feedback)
         else:
-            negative = self.parameterAsBool(parameters, self.NEGATIVE_BELOW_DETECTION, context)
+            negative = self.negative_below_detection(parameters, context)
             columns = self._forward(model, model.fields_ if path_in else fields, source, label, negative, feedback)
         results = {}
         path_out = self.parameterAsFileOutput(parameters, self.PARAMETERS_OUT, context)

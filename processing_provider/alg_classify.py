@@ -73,8 +73,12 @@ class ClassifyAlgorithm(REEGradeAlgorithm):
         self.addParameter(QgsProcessingParameterNumber(self.INFERRED_SPACING, self.tr("Inferred: maximum spacing"), double, 200.0, minValue=0.0))
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Classified blocks")))
 
-    def process(self, parameters, context, feedback):
-        rule = ClassificationRule(
+    def parameter_problem(self, parameters, context):
+        self._rule(parameters, context)  # thresholds out of order (Measured above Indicated) raise
+        return None
+
+    def _rule(self, parameters, context):
+        return ClassificationRule(
             self.parameterAsDouble(parameters, self.MEASURED_REL_SD, context),
             self.parameterAsDouble(parameters, self.INDICATED_REL_SD, context),
             self.parameterAsDouble(parameters, self.MEASURED_SPACING, context),
@@ -82,6 +86,9 @@ class ClassifyAlgorithm(REEGradeAlgorithm):
             self.parameterAsDouble(parameters, self.INFERRED_SPACING, context),
             self.parameterAsInt(parameters, self.N_HOLES, context),
         )
+
+    def process(self, parameters, context, feedback):
+        rule = self._rule(parameters, context)
         blocks = self.parameterAsSource(parameters, self.INPUT, context)
         mean_field = self.parameterAsString(parameters, self.MEAN_FIELD, context)
         spread_field = self.parameterAsString(parameters, self.SPREAD_FIELD, context)

@@ -10,11 +10,10 @@ from qgis.core import (
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterNumber,
-    QgsProcessingParameterString,
     QgsWkbTypes,
 )
 
-from ..algorithms.common.parsing import BELOW_DETECTION_POLICIES, parse_numeric
+from ..algorithms.common.parsing import parse_numeric
 from ..algorithms.drillholes.composite import RESIDUAL_RULES, composite
 from ..algorithms.drillholes.geometry import azimuth_dip, direction_vectors, interpolate_along_holes, plunge_from_dip
 from ..algorithms.drillholes.tables import (
@@ -22,9 +21,7 @@ from ..algorithms.drillholes.tables import (
     HOLE_NAMES,
     TO_NAMES,
     Table,
-    parse_missing_codes,
     read_attributes,
-    resolve_column,
 )
 from .base import REEGradeAlgorithm
 from .layer_io import (
@@ -74,7 +71,7 @@ class CompositeAlgorithm(REEGradeAlgorithm):
     )
 
     INPUT = "INPUT"
-    HOLE = "HOLE"
+    HOLE_FIELD = "HOLE_FIELD"
     FROM = "FROM"
     TO = "TO"
     DOMAIN = "DOMAIN"
@@ -83,13 +80,11 @@ class CompositeAlgorithm(REEGradeAlgorithm):
     RESIDUAL = "RESIDUAL"
     RESIDUAL_THRESHOLD = "RESIDUAL_THRESHOLD"
     MIN_COVERAGE = "MIN_COVERAGE"
-    BELOW_DETECTION = "BELOW_DETECTION"
-    MISSING_CODES = "MISSING_CODES"
     OUTPUT = "OUTPUT"
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
         self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Samples (desurveyed points or intervals)"), [QgsProcessing.TypeVector]))
-        for name, label in ((self.HOLE, "Hole id field"), (self.FROM, "From field"), (self.TO, "To field"), (self.DOMAIN, "Domain field")):
+        for name, label in ((self.HOLE_FIELD, "Hole id field"), (self.FROM, "From field"), (self.TO, "To field"), (self.DOMAIN, "Domain field")):
             self.addParameter(QgsProcessingParameterField(name, self.tr(label), parentLayerParameterName=self.INPUT, optional=True))
         self.addParameter(
             QgsProcessingParameterField(
@@ -110,13 +105,7 @@ class CompositeAlgorithm(REEGradeAlgorithm):
         )
         self.addParameter(QgsProcessingParameterNumber(self.RESIDUAL_THRESHOLD, self.tr("Residual threshold (% of length)"), double, 50.0, minValue=0.0, maxValue=100.0))
         self.addParameter(QgsProcessingParameterNumber(self.MIN_COVERAGE, self.tr("Minimum coverage (%)"), double, 50.0, minValue=0.0, maxValue=100.0))
-        self.addParameter(
-            QgsProcessingParameterEnum(
-                self.BELOW_DETECTION, self.tr("Below detection becomes"),
-                options=[self.tr("Half the detection limit"), self.tr("Zero"), self.tr("Missing")], defaultValue=0,
-            )
-        )
-        self.addParameter(QgsProcessingParameterString(self.MISSING_CODES, self.tr("Missing-value codes"), "-99, -999, -9999", optional=True))
+        self.add_below_detection_parameters()
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Composites")))
 
     def process(self, parameters, context, feedback):
@@ -150,11 +139,11 @@ class CompositeAlgorithm(REEGradeAlgorithm):
         return {self.OUTPUT: self._write(parameters, context, feedback, source, names, result, located)}
 
     def _names(self, parameters, context, source, label):
-        available = field_names(source)
-        specs = ((self.HOLE, "hole", HOLE_NAMES, "hole id"), (self.FROM, "from", FROM_NAMES, "from depth"),
-                 (self.TO, "to", TO_NAMES, "to depth"))
-        names = {key: resolve_column(available, self.parameterAsString(parameters, param, context), candidates, label, what)
-                 for param, key, candidates, what in specs}
+        names = self.resolve_fields(parameters, context, field_names(source), label, [
+            ("hole", self.HOLE_FIELD, HOLE_NAMES, "hole id", True),
+            ("from", self.FROM, FROM_NAMES, "from depth", True),
+            ("to", self.TO, TO_NAMES, "to depth", True),
+        ])
         names["domain"] = self.parameterAsString(parameters, self.DOMAIN, context) or None
         return names
 
@@ -166,11 +155,7 @@ class CompositeAlgorithm(REEGradeAlgorithm):
         candidates = [f.name() for f in source.fields() if f.name() not in reserved and f.name().lower() not in reserved]
         chosen = self.parameterAsFields(parameters, self.FIELDS, context)
         typed = {f.name(): "double" for f in source.fields() if f.isNumeric() or f.name() in chosen}
-        attributes, _ = read_attributes(
-            table, candidates, typed,
-            below_detection=BELOW_DETECTION_POLICIES[self.parameterAsEnum(parameters, self.BELOW_DETECTION, context)],
-            missing_codes=parse_missing_codes(self.parameterAsString(parameters, self.MISSING_CODES, context)),
-        )
+        attributes, _ = read_attributes(table, candidates, typed, **self.below_detection_options(parameters, context))
         numeric = {name: values for name, (kind, values) in attributes.items()
                    if kind == "double" and (not chosen or name in chosen)}
         text = {name: values for name, (kind, values) in attributes.items() if kind == "string"}

@@ -8,11 +8,9 @@ from qgis.core import (
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
-    QgsProcessingParameterString,
     QgsWkbTypes,
 )
 
-from ..algorithms.common.parsing import BELOW_DETECTION_POLICIES
 from ..algorithms.drillholes.desurvey import desurvey, upward_warning
 from ..algorithms.drillholes.geometry import DIP_CONVENTIONS
 from ..algorithms.drillholes.tables import (
@@ -28,11 +26,9 @@ from ..algorithms.drillholes.tables import (
     Y_NAMES,
     Z_NAMES,
     Table,
-    parse_missing_codes,
     read_collars,
     read_intervals,
     read_surveys,
-    resolve_column,
 )
 from .base import REEGradeAlgorithm
 from .layer_io import (
@@ -102,8 +98,6 @@ class DesurveyAlgorithm(REEGradeAlgorithm):
     TO = "TO"
     DIP_CONVENTION = "DIP_CONVENTION"
     OVERLAPS = "OVERLAPS"
-    BELOW_DETECTION = "BELOW_DETECTION"
-    MISSING_CODES = "MISSING_CODES"
     OUTPUT = "OUTPUT"
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
@@ -141,15 +135,7 @@ class DesurveyAlgorithm(REEGradeAlgorithm):
                 options=[self.tr("Error"), self.tr("Keep both"), self.tr("Drop the later row")], defaultValue=0,
             )
         )
-        self.addParameter(
-            QgsProcessingParameterEnum(
-                self.BELOW_DETECTION, self.tr("Below detection becomes"),
-                options=[self.tr("Half the detection limit"), self.tr("Zero"), self.tr("Missing")], defaultValue=0,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterString(self.MISSING_CODES, self.tr("Missing-value codes"), "-99, -999, -9999", optional=True)
-        )
+        self.add_below_detection_parameters()
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Desurveyed intervals"), QgsProcessing.TypeVectorPoint))
 
     def _field(self, name, label, parent):
@@ -187,18 +173,10 @@ class DesurveyAlgorithm(REEGradeAlgorithm):
         columns, geometries, _ = read_columns(source, names or field_names(source), feedback, label)
         return source, Table(label, columns), geometries
 
-    def _resolve(self, parameters, context, source, label, specs):
-        """{key: column} for (key, parameter, candidates, what, required)."""
-        available = field_names(source)
-        return {
-            key: resolve_column(available, self.parameterAsString(parameters, param, context), names, label, what, required)
-            for key, param, names, what, required in specs
-        }
-
     def _collars(self, parameters, context, feedback, convention):
         source, table, geometries = self._table(parameters, self.COLLARS, context, feedback)
         is_points = QgsWkbTypes.geometryType(source.wkbType()) == QgsWkbTypes.PointGeometry
-        columns = self._resolve(parameters, context, source, table.label, [
+        columns = self.resolve_fields(parameters, context, field_names(source), table.label, [
             ("hole", self.COLLAR_HOLE, HOLE_NAMES, "hole id", True),
             ("x", self.COLLAR_X, X_NAMES, "x", not is_points),
             ("y", self.COLLAR_Y, Y_NAMES, "y", not is_points),
@@ -233,7 +211,7 @@ class DesurveyAlgorithm(REEGradeAlgorithm):
         if self.parameterAsSource(parameters, self.SURVEYS, context) is None:
             return {}
         source, table, _ = self._table(parameters, self.SURVEYS, context, feedback)
-        columns = self._resolve(parameters, context, source, table.label, [
+        columns = self.resolve_fields(parameters, context, field_names(source), table.label, [
             ("hole", self.SURVEY_HOLE, HOLE_NAMES, "hole id", True),
             ("depth", self.SURVEY_DEPTH, SURVEY_DEPTH_NAMES, "depth", True),
             ("azimuth", self.SURVEY_AZIMUTH, AZIMUTH_NAMES, "azimuth", True),
@@ -246,7 +224,7 @@ class DesurveyAlgorithm(REEGradeAlgorithm):
         # A GeoPackage's feature id is not an interval attribute.
         names = [name for name in field_names(source) if name.lower() != "fid"] if source is not None else None
         source, table, _ = self._table(parameters, self.INTERVALS, context, feedback, names)
-        columns = self._resolve(parameters, context, source, table.label, [
+        columns = self.resolve_fields(parameters, context, field_names(source), table.label, [
             ("hole", self.INTERVAL_HOLE, HOLE_NAMES, "hole id", True),
             ("from", self.FROM, FROM_NAMES, "from depth", True),
             ("to", self.TO, TO_NAMES, "to depth", True),
@@ -255,9 +233,8 @@ class DesurveyAlgorithm(REEGradeAlgorithm):
         return read_intervals(
             table, columns, collars,
             overlap_policy=OVERLAP_POLICIES[self.parameterAsEnum(parameters, self.OVERLAPS, context)],
-            below_detection=BELOW_DETECTION_POLICIES[self.parameterAsEnum(parameters, self.BELOW_DETECTION, context)],
-            missing_codes=parse_missing_codes(self.parameterAsString(parameters, self.MISSING_CODES, context)),
             kinds=kinds,
+            **self.below_detection_options(parameters, context),
         )
 
     def _write(self, parameters, context, feedback, intervals, located, crs):

@@ -20,7 +20,6 @@ from ..algorithms.resources.gradetonnage import (
 )
 from .base import REEGradeAlgorithm, require
 from .layer_io import field_names, layer_label, read_numeric, require_features, write_table
-from .settings import default_seed
 
 UNITS = tuple(METAL_FACTORS)
 BAND_COLUMNS = tuple(f"{q}_p{p}" for q in ("tonnage", "grade", "metal") for p in (10, 50, 90))
@@ -61,7 +60,6 @@ class GradeTonnageAlgorithm(REEGradeAlgorithm):
     CUTOFF_STEP = "CUTOFF_STEP"
     MODEL = "MODEL"
     N_REALISATIONS = "N_REALISATIONS"
-    SEED = "SEED"
     OUTPUT = "OUTPUT"
     PLOT = "PLOT"
 
@@ -79,10 +77,21 @@ class GradeTonnageAlgorithm(REEGradeAlgorithm):
         self.addParameter(QgsProcessingParameterNumber(self.CUTOFF_STOP, self.tr("Last cut-off"), double, 5.0, minValue=0.0))
         self.addParameter(QgsProcessingParameterNumber(self.CUTOFF_STEP, self.tr("Cut-off step"), double, 0.25, minValue=0.0))
         self.addParameter(QgsProcessingParameterFile(self.MODEL, self.tr("BNN model for uncertainty bands"), extension="json", optional=True))
-        self.addParameter(QgsProcessingParameterNumber(self.N_REALISATIONS, self.tr("Posterior realisations"), QgsProcessingParameterNumber.Integer, 32, minValue=2))
-        self.addParameter(QgsProcessingParameterNumber(self.SEED, self.tr("Random seed"), QgsProcessingParameterNumber.Integer, default_seed()))
+        self.add_advanced(QgsProcessingParameterNumber(self.N_REALISATIONS, self.tr("Posterior realisations"), QgsProcessingParameterNumber.Integer, 32, minValue=2))
+        self.add_seed_parameter(advanced=True)
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Grade-tonnage table"), type=5))
         self.addParameter(QgsProcessingParameterFileDestination(self.PLOT, self.tr("Grade-tonnage plot"), self.tr("HTML files (*.html)"), optional=True))
+
+    def parameter_problem(self, parameters, context):
+        if not self.parameterAsFields(parameters, self.GRADE_FIELDS, context) and \
+                not self.parameterAsFile(parameters, self.MODEL, context):
+            return self.tr("Choose at least one grade field or a BNN model")
+        self._cutoffs(parameters, context)  # a start above the stop, or a zero step, raises naming the series
+        return None
+
+    def _cutoffs(self, parameters, context):
+        return cutoff_series(*(self.parameterAsDouble(parameters, name, context)
+                               for name in (self.CUTOFF_START, self.CUTOFF_STOP, self.CUTOFF_STEP)))
 
     def process(self, parameters, context, feedback):
         blocks = self.parameterAsSource(parameters, self.INPUT, context)
@@ -90,10 +99,7 @@ class GradeTonnageAlgorithm(REEGradeAlgorithm):
         require_features(blocks, label)
         grade_fields = self.parameterAsFields(parameters, self.GRADE_FIELDS, context)
         model_path = self.parameterAsFile(parameters, self.MODEL, context)
-        if not grade_fields and not model_path:
-            raise QgsProcessingException(self.tr("Choose at least one grade field or a BNN model"))
-        cutoffs = cutoff_series(*(self.parameterAsDouble(parameters, name, context)
-                                  for name in (self.CUTOFF_START, self.CUTOFF_STOP, self.CUTOFF_STEP)))
+        cutoffs = self._cutoffs(parameters, context)
         tonnage = self._tonnage(parameters, context, blocks, label)
         unit = UNITS[self.parameterAsEnum(parameters, self.GRADE_UNIT, context)]
         curves = {}
@@ -148,7 +154,7 @@ class GradeTonnageAlgorithm(REEGradeAlgorithm):
         features = read_numeric(blocks, model.feature_names_, feedback=feedback, label=label)
         X = np.column_stack([features[name].values for name in model.feature_names_])
         mu, sigma = model.predict_log(X, self.parameterAsInt(parameters, self.N_REALISATIONS, context),
-                                      self.parameterAsInt(parameters, self.SEED, context), label)
+                                      self.seed(parameters, context), label)
         realisations = np.exp(mu + sigma**2 / 2.0)
         bands = grade_tonnage_bands(realisations, tonnage, cutoffs)
         mean_curve = grade_tonnage(realisations.mean(axis=0), tonnage, cutoffs)

@@ -90,10 +90,22 @@ class HyperScoreAlgorithm(REEGradeAlgorithm):
         )
         double = QgsProcessingParameterNumber.Double
         self.addParameter(QgsProcessingParameterNumber(self.CUTOFF, self.tr("Cut-off grade"), double, 1.5))
-        self.addParameter(QgsProcessingParameterNumber(self.BETA, self.tr("beta"), double, hs.DEFAULT_BETA))
-        self.addParameter(QgsProcessingParameterNumber(self.GAMMA, self.tr("gamma"), double, float(hs.DEFAULT_GAMMA)))
-        self.addParameter(QgsProcessingParameterNumber(self.KAPPA, self.tr("kappa"), double, hs.DEFAULT_KAPPA))
+        self.add_advanced(QgsProcessingParameterNumber(self.BETA, self.tr("beta"), double, hs.DEFAULT_BETA))
+        self.add_advanced(QgsProcessingParameterNumber(self.GAMMA, self.tr("gamma"), double, float(hs.DEFAULT_GAMMA)))
+        self.add_advanced(QgsProcessingParameterNumber(self.KAPPA, self.tr("kappa"), double, hs.DEFAULT_KAPPA))
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("HyperScore")))
+
+    def _needed_fields(self, parameters, context):
+        """(parameter, what) of the fields this V SOURCE reads."""
+        if SOURCES[self.parameterAsEnum(parameters, self.SOURCE, context)] == "probability":
+            return [(self.PROBABILITY_FIELD, "a probability field")]
+        return [(self.MEAN_FIELD, "a mean field"), (self.SPREAD_FIELD, "a spread field")]
+
+    def parameter_problem(self, parameters, context):
+        for name, what in self._needed_fields(parameters, context):
+            if not self.parameterAsString(parameters, name, context):
+                return self.tr("This V source needs {0}").format(what)
+        return None
 
     def process(self, parameters, context, feedback):
         source = self.parameterAsSource(parameters, self.INPUT, context)
@@ -118,11 +130,10 @@ class HyperScoreAlgorithm(REEGradeAlgorithm):
 
     def _probability(self, parameters, context, source, label):
         mode = SOURCES[self.parameterAsEnum(parameters, self.SOURCE, context)]
+        fields = [self.parameterAsString(parameters, name, context) for name, _ in self._needed_fields(parameters, context)]
         if mode == "probability":
-            field = self._field(parameters, self.PROBABILITY_FIELD, context, "a probability field")
-            return read_numeric(source, [field], label=label)[field].values
-        mean_field = self._field(parameters, self.MEAN_FIELD, context, "a mean field")
-        spread_field = self._field(parameters, self.SPREAD_FIELD, context, "a spread field")
+            return read_numeric(source, fields, label=label)[fields[0]].values
+        mean_field, spread_field = fields
         columns = read_numeric(source, [mean_field, spread_field], label=label)
         spread = columns[spread_field].values
         if self.parameterAsEnum(parameters, self.SPREAD_IS_VARIANCE, context) == 1:
@@ -132,9 +143,3 @@ class HyperScoreAlgorithm(REEGradeAlgorithm):
             spread = np.sqrt(spread)
         cutoff = self.parameterAsDouble(parameters, self.CUTOFF, context)
         return hs.exceedance_probability(columns[mean_field].values, spread, cutoff, mode)
-
-    def _field(self, parameters, name, context, what):
-        field = self.parameterAsString(parameters, name, context)
-        if not field:
-            raise ValueError(self.tr("This V source needs {0}").format(what))
-        return field

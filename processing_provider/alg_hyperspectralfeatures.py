@@ -65,7 +65,7 @@ class HyperspectralFeaturesAlgorithm(REEGradeAlgorithm):
                 fileFilter=self.tr("Band tables (*.json *.csv)"),
             )
         )
-        self.addParameter(
+        self.add_advanced(
             QgsProcessingParameterNumber(
                 self.MEMORY_MB, self.tr("Memory budget per window (MB)"), QgsProcessingParameterNumber.Integer,
                 defaultValue=64, minValue=1, maxValue=16384,

@@ -9,7 +9,6 @@ from qgis.core import (
     QgsCsException,
     QgsPointXY,
     QgsProcessing,
-    QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
@@ -54,7 +53,6 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
 
     INPUT = "INPUT"
     FIELDS = "FIELDS"
-    NEGATIVE_BELOW_DETECTION = "NEGATIVE_BELOW_DETECTION"
     K = "K"
     SPATIAL_WEIGHT = "SPATIAL_WEIGHT"
     SPATIAL_SCALE = "SPATIAL_SCALE"
@@ -74,12 +72,7 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
                 allowMultiple=True, optional=True,
             )
         )
-        self.addParameter(
-            QgsProcessingParameterBoolean(
-                self.NEGATIVE_BELOW_DETECTION,
-                self.tr("Negative numbers are below-detection results (-0.5 means <0.5)"), False,
-            )
-        )
+        self.add_negative_below_detection_parameter()
         self.addParameter(
             QgsProcessingParameterNumber(self.K, self.tr("Number of donors (K)"),
                                          QgsProcessingParameterNumber.Integer, 5, minValue=1)
@@ -93,7 +86,7 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
             QgsProcessingParameterNumber(self.SPATIAL_SCALE, self.tr("Spatial scale (0 = automatic)"),
                                          QgsProcessingParameterNumber.Double, 0.0, minValue=0.0)
         )
-        self.addParameter(
+        self.add_advanced(
             QgsProcessingParameterEnum(self.WEIGHTING, self.tr("Donor weighting"),
                                        options=[self.tr("Inverse distance"), self.tr("Uniform")], defaultValue=0)
         )
@@ -109,6 +102,12 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
         )
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Imputed")))
 
+    def parameter_problem(self, parameters, context):
+        if not self.parameterAsFile(parameters, self.REFERENCE_IN, context) and \
+                not self.parameterAsFields(parameters, self.FIELDS, context):
+            return self.tr("Select at least one field to impute")
+        return None
+
     def process(self, parameters, context, feedback):
         source = self.parameterAsSource(parameters, self.INPUT, context)
         require_features(source)
@@ -122,8 +121,6 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
                 self.tr("Imputing from the reference {0}: K = {1}, spatial weight = {2:g}, spatial scale = {3:g}")
                 .format(reference, model.k, model.spatial_weight, model.scale_)
             )
-        elif not fields:
-            raise ValueError(self.tr("Select at least one field to impute"))
         else:
             scale = self.parameterAsDouble(parameters, self.SPATIAL_SCALE, context)
             model = imp.KNNImputer3D(
@@ -133,7 +130,7 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
                 weights=imp.WEIGHTINGS[self.parameterAsEnum(parameters, self.WEIGHTING, context)],
             )
         raw, geometries, _ = read_columns(source, fields, feedback, label)
-        negative = self.parameterAsBool(parameters, self.NEGATIVE_BELOW_DETECTION, context)
+        negative = self.negative_below_detection(parameters, context)
         X = np.column_stack([parse_numeric(raw[field], label, field, negative).values for field in fields])
         xyz = point_xyz(geometries, label)
         progress, should_stop = self.progress_callbacks(feedback, 10.0, 90.0)

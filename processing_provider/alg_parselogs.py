@@ -88,13 +88,13 @@ class ParseLogsAlgorithm(REEGradeAlgorithm):
             )
         )
         self.addParameter(QgsProcessingParameterBoolean(self.USE_TRANSFORMER, self.tr("Use the transformer"), True))
-        self.addParameter(
+        self.add_advanced(
             QgsProcessingParameterNumber(
                 self.THRESHOLD, self.tr("Transformer cosine similarity threshold"),
                 QgsProcessingParameterNumber.Double, logtext.DEFAULT_THRESHOLD, minValue=-1.0, maxValue=1.0,
             )
         )
-        self.addParameter(
+        self.add_advanced(
             QgsProcessingParameterFile(
                 self.CACHE_FOLDER, self.tr("Embedding cache folder"), QgsProcessingParameterFile.Folder, optional=True
             )
@@ -117,6 +117,18 @@ class ParseLogsAlgorithm(REEGradeAlgorithm):
             )
         )
 
+    def parameter_problem(self, parameters, context):
+        samples = self.parameterAsSource(parameters, self.SAMPLES, context)
+        if samples is None:
+            return None
+        if not all(self._interval_fields(parameters, context, (self.HOLE_FIELD, self.FROM_FIELD, self.TO_FIELD))):
+            label = layer_label(self.parameterAsSource(parameters, self.INPUT, context))
+            return f"{label}: joining onto samples needs the hole, from and to fields of the log intervals"
+        sample_fields = (self.SAMPLE_HOLE_FIELD, self.SAMPLE_FROM_FIELD, self.SAMPLE_TO_FIELD)
+        if not all(self._interval_fields(parameters, context, sample_fields)):
+            return f"{layer_label(samples)}: the sample hole, from and to fields are needed to join"
+        return None
+
     def process(self, parameters, context, feedback):
         source = self.parameterAsSource(parameters, self.INPUT, context)
         require_features(source)
@@ -129,8 +141,6 @@ class ParseLogsAlgorithm(REEGradeAlgorithm):
         vocabulary = load_vocabulary(self.parameterAsFile(parameters, self.VOCABULARY, context) or None)
         description = self.parameterAsString(parameters, self.DESCRIPTION_FIELD, context)
         interval_names = self._interval_fields(parameters, context, (self.HOLE_FIELD, self.FROM_FIELD, self.TO_FIELD))
-        if samples is not None and not all(interval_names):
-            raise ValueError(f"{label}: joining onto samples needs the hole, from and to fields of the log intervals")
         columns, _, _ = read_columns(source, [description], feedback, label)
         embedder = self._embedder(parameters, context, feedback) if use_transformer else None
         progress, should_stop = self.progress_callbacks(feedback, 10, 70 if samples is not None else 90)
@@ -180,12 +190,9 @@ class ParseLogsAlgorithm(REEGradeAlgorithm):
         hole, start, end = interval_names
         logs = read_columns(source, [hole], feedback, label)[0][hole]
         log_depths = read_numeric(source, [start, end], label=label)
-        sample_names = self._interval_fields(
+        s_hole, s_from, s_to = self._interval_fields(
             parameters, context, (self.SAMPLE_HOLE_FIELD, self.SAMPLE_FROM_FIELD, self.SAMPLE_TO_FIELD)
         )
-        if not all(sample_names):
-            raise ValueError(f"{sample_label}: the sample hole, from and to fields are needed to join")
-        s_hole, s_from, s_to = sample_names
         sample_holes = read_columns(samples, [s_hole], feedback, sample_label)[0][s_hole]
         sample_depths = read_numeric(samples, [s_from, s_to], label=sample_label)
         progress, should_stop = self.progress_callbacks(feedback, 70, 90)

@@ -71,7 +71,6 @@ class PCAFusionAlgorithm(REEGradeAlgorithm):
     VARIANCE = "VARIANCE"
     RFF_FEATURES = "RFF_FEATURES"
     LENGTH_SCALE = "LENGTH_SCALE"
-    SEED = "SEED"
     MEAN_FILL = "MEAN_FILL"
     DROP_CONSTANT = "DROP_CONSTANT"
     TRANSFORM_IN = "TRANSFORM_IN"
@@ -118,10 +117,10 @@ class PCAFusionAlgorithm(REEGradeAlgorithm):
             QgsProcessingParameterNumber(self.LENGTH_SCALE, self.tr("Embedding length scale (map units)"), double,
                                          200.0, minValue=1e-9)
         )
-        self.addParameter(QgsProcessingParameterNumber(self.SEED, self.tr("Random seed"), integer, 0))
+        self.add_seed_parameter(default=0, advanced=True)
         self.addParameter(QgsProcessingParameterBoolean(self.MEAN_FILL, self.tr("Fill missing values with the mean"),
                                                         False))
-        self.addParameter(QgsProcessingParameterBoolean(
+        self.add_advanced(QgsProcessingParameterBoolean(
             self.DROP_CONSTANT, self.tr("Leave out constant fields (with a warning)"), True))
         self.addParameter(
             QgsProcessingParameterFile(self.TRANSFORM_IN, self.tr("Saved transform (APPLY)"), extension="json",
@@ -136,11 +135,19 @@ class PCAFusionAlgorithm(REEGradeAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.COMPONENTS, self.tr("Number of components")))
         self.addOutput(QgsProcessingOutputString(self.EXPLAINED_VARIANCE, self.tr("Explained variance ratios")))
 
+    def _applying(self, parameters, context):
+        return MODES[self.parameterAsEnum(parameters, self.MODE, context)] == "apply"
+
+    def parameter_problem(self, parameters, context):
+        if self._applying(parameters, context) and not self.parameterAsFile(parameters, self.TRANSFORM_IN, context):
+            return self.tr("APPLY mode needs a saved transform (TRANSFORM_IN)")
+        return None
+
     def process(self, parameters, context, feedback):
         source = self.parameterAsSource(parameters, self.INPUT, context)
         label = layer_label(source)
         require_features(source, label)
-        if MODES[self.parameterAsEnum(parameters, self.MODE, context)] == "apply":
+        if self._applying(parameters, context):
             model, scores = self._apply(parameters, context, feedback, source, label)
             results = {}
         else:
@@ -162,7 +169,7 @@ class PCAFusionAlgorithm(REEGradeAlgorithm):
         model = fusion.PCAFusion(
             n_components, threshold, self.parameterAsInt(parameters, self.RFF_FEATURES, context),
             self.parameterAsDouble(parameters, self.LENGTH_SCALE, context),
-            self.parameterAsInt(parameters, self.SEED, context),
+            self.seed(parameters, context),
             "mean" if self.parameterAsBool(parameters, self.MEAN_FILL, context) else "error",
             self.parameterAsBool(parameters, self.DROP_CONSTANT, context),
         )
@@ -192,8 +199,6 @@ class PCAFusionAlgorithm(REEGradeAlgorithm):
 
     def _apply(self, parameters, context, feedback, source, label):
         path = self.parameterAsFile(parameters, self.TRANSFORM_IN, context)
-        if not path:
-            raise ValueError(self.tr("APPLY mode needs a saved transform (TRANSFORM_IN)"))
         model = fusion.PCAFusion.load(path)
         fields = self.parameterAsFields(parameters, self.FIELDS, context)
         if fields:

@@ -5,7 +5,6 @@ from qgis.core import (
     QgsProcessingOutputFile,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFolderDestination,
-    QgsProcessingParameterNumber,
 )
 
 from .base import REEGradeAlgorithm, require
@@ -49,7 +48,6 @@ class SyntheticDepositAlgorithm(REEGradeAlgorithm):
     )
 
     PRESET = "PRESET"
-    SEED = "SEED"
     OUTPUT_FOLDER = "OUTPUT_FOLDER"
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
@@ -59,10 +57,7 @@ class SyntheticDepositAlgorithm(REEGradeAlgorithm):
                 defaultValue=0,
             )
         )
-        self.addParameter(
-            QgsProcessingParameterNumber(self.SEED, self.tr("Seed"), QgsProcessingParameterNumber.Integer, 0,
-                                         minValue=0)
-        )
+        self.add_seed_parameter(label="Seed", default=0, minimum=0)
         self.addParameter(QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, self.tr("Output folder")))
         for name, filename in FILE_OUTPUTS.items():
             self.addOutput(QgsProcessingOutputFile(name, self.tr(filename)))
@@ -73,7 +68,7 @@ class SyntheticDepositAlgorithm(REEGradeAlgorithm):
         from ..algorithms.synthetic.deposit import generate_deposit, write_deposit
 
         preset = PRESETS[self.parameterAsEnum(parameters, self.PRESET, context)]
-        seed = self.parameterAsInt(parameters, self.SEED, context)
+        seed = self.seed(parameters, context)
         folder = self.parameterAsString(parameters, self.OUTPUT_FOLDER, context)
         progress, should_stop = self.progress_callbacks(feedback, 0.0, 60.0)
         feedback.pushInfo(self.tr("Generating the {0} deposit with seed {1}").format(preset, seed))

@@ -83,7 +83,7 @@ class TargetsAlgorithm(REEGradeAlgorithm):
         self.addParameter(
             QgsProcessingParameterRasterLayer(self.TOPOGRAPHY, self.tr("Topography (DEM, 3D)"), optional=True)
         )
-        self.addParameter(
+        self.add_advanced(
             QgsProcessingParameterEnum(
                 self.TOPO_SAMPLING, self.tr("Topography sampling"), options=[self.tr("Nearest"), self.tr("Bilinear")],
                 defaultValue=1,
@@ -91,15 +91,30 @@ class TargetsAlgorithm(REEGradeAlgorithm):
         )
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Targets")))
 
+    def _three_d(self, parameters, context):
+        return MODES[self.parameterAsEnum(parameters, self.MODE, context)] == "blocks"
+
+    def parameter_problem(self, parameters, context):
+        three_d = self._three_d(parameters, context)
+        has_template = self.parameterAsRasterLayer(parameters, self.TEMPLATE, context) is not None
+        if has_template and three_d:
+            return self.tr("A raster template defines a 2D grid; use EXTENT and ZMIN/ZMAX for a block model")
+        if not has_template and parameters.get(self.EXTENT) in (None, ""):
+            return self.tr("Give an EXTENT (or, for a 2D grid, a raster TEMPLATE)")
+        if three_d and None in (self.optional_double(parameters, self.ZMIN, context),
+                                self.optional_double(parameters, self.ZMAX, context)):
+            return self.tr("A 3D block model needs ZMIN and ZMAX")
+        if not three_d and self.parameterAsRasterLayer(parameters, self.TOPOGRAPHY, context) is not None:
+            return self.tr("TOPOGRAPHY applies to a 3D block model; choose MODE 3D or leave it empty")
+        return None
+
     def process(self, parameters, context, feedback):
-        three_d = MODES[self.parameterAsEnum(parameters, self.MODE, context)] == "blocks"
+        three_d = self._three_d(parameters, context)
         targets, crs = self._model(parameters, context, three_d)
         feedback.pushInfo(self.tr("{0} targets in the model").format(len(targets["xc"])))
         targets = self._clip(parameters, context, feedback, targets, crs)
         if three_d:
             targets = self._below_topography(parameters, context, feedback, targets, crs)
-        elif self.parameterAsRasterLayer(parameters, self.TOPOGRAPHY, context) is not None:
-            raise ValueError(self.tr("TOPOGRAPHY applies to a 3D block model; choose MODE 3D or leave it empty"))
         if len(targets["xc"]) == 0:
             raise ValueError(self.tr("No targets are left after clipping; check the extent, polygons and DEM"))
         feedback.pushInfo(self.tr("{0} targets written").format(len(targets["xc"])))
@@ -109,12 +124,8 @@ class TargetsAlgorithm(REEGradeAlgorithm):
         dx = self.parameterAsDouble(parameters, self.DX, context)
         dy = self.parameterAsDouble(parameters, self.DY, context)
         template = self.parameterAsRasterLayer(parameters, self.TEMPLATE, context)
-        if template is not None and not three_d:
-            return self._from_template(template)
         if template is not None:
-            raise ValueError(self.tr("A raster template defines a 2D grid; use EXTENT and ZMIN/ZMAX for a block model"))
-        if parameters.get(self.EXTENT) in (None, ""):
-            raise ValueError(self.tr("Give an EXTENT (or, for a 2D grid, a raster TEMPLATE)"))
+            return self._from_template(template)
         extent = self.parameterAsExtent(parameters, self.EXTENT, context)
         crs = self.parameterAsExtentCrs(parameters, self.EXTENT, context)
         require_crs(crs, "EXTENT")
@@ -123,8 +134,6 @@ class TargetsAlgorithm(REEGradeAlgorithm):
             return tg.grid_2d(*box, dx, dy), crs
         zmin = self.optional_double(parameters, self.ZMIN, context)
         zmax = self.optional_double(parameters, self.ZMAX, context)
-        if zmin is None or zmax is None:
-            raise ValueError(self.tr("A 3D block model needs ZMIN and ZMAX"))
         dz = self.parameterAsDouble(parameters, self.DZ, context)
         return tg.block_model(*box, zmin, zmax, dx, dy, dz), crs
 

@@ -9,9 +9,9 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..algorithms.common.parsing import BELOW_DETECTION_POLICIES, parse_numeric
+from ..algorithms.common.parsing import parse_numeric
 from ..algorithms.drillholes import oxides
-from ..algorithms.drillholes.tables import blank_missing_codes, parse_missing_codes
+from ..algorithms.drillholes.tables import blank_missing_codes
 from .base import REEGradeAlgorithm
 from .layer_io import field_names, layer_label, read_columns, require_features, write_appended
 
@@ -46,8 +46,6 @@ class TreoAlgorithm(REEGradeAlgorithm):
     INPUT = "INPUT"
     FIELD_MAP = "FIELD_MAP"
     UNITS = "UNITS"
-    BELOW_DETECTION = "BELOW_DETECTION"
-    MISSING_CODES = "MISSING_CODES"
     SPLIT = "SPLIT"
     PARTIAL = "PARTIAL"
     OUTPUT = "OUTPUT"
@@ -56,13 +54,7 @@ class TreoAlgorithm(REEGradeAlgorithm):
         self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Samples with element assays"), [QgsProcessing.TypeVector]))
         self.addParameter(QgsProcessingParameterString(self.FIELD_MAP, self.tr("Field map (El=field; ...)"), optional=True))
         self.addParameter(QgsProcessingParameterEnum(self.UNITS, self.tr("Element units"), options=["ppm", "ppb", "%"], defaultValue=0))
-        self.addParameter(
-            QgsProcessingParameterEnum(
-                self.BELOW_DETECTION, self.tr("Below detection becomes"),
-                options=[self.tr("Half the detection limit"), self.tr("Zero"), self.tr("Missing")], defaultValue=0,
-            )
-        )
-        self.addParameter(QgsProcessingParameterString(self.MISSING_CODES, self.tr("Missing-value codes"), "-99, -999, -9999", optional=True))
+        self.add_below_detection_parameters()
         self.addParameter(
             QgsProcessingParameterEnum(
                 self.SPLIT, self.tr("Light/heavy split"),
@@ -78,13 +70,12 @@ class TreoAlgorithm(REEGradeAlgorithm):
         require_features(source, label)
         mapping = oxides.parse_mapping(self.parameterAsString(parameters, self.FIELD_MAP, context))
         found = oxides.element_fields(field_names(source), mapping, label)
-        policy = BELOW_DETECTION_POLICIES[self.parameterAsEnum(parameters, self.BELOW_DETECTION, context)]
-        codes = parse_missing_codes(self.parameterAsString(parameters, self.MISSING_CODES, context))
+        options = self.below_detection_options(parameters, context)
         columns, _, _ = read_columns(source, list(found.values()), feedback, label)
         values = {}
         for element, field in found.items():
-            column = parse_numeric(blank_missing_codes(columns[field], codes), label, field,
-                                   negative_is_below_detection=True, below_detection=policy)
+            column = parse_numeric(blank_missing_codes(columns[field], options["missing_codes"]), label, field,
+                                   negative_is_below_detection=True, below_detection=options["below_detection"])
             if column.n_below_detection:
                 feedback.pushInfo(self.tr("'{0}': {1} value(s) below detection").format(field, column.n_below_detection))
             values[element] = column.values

@@ -8,6 +8,7 @@ import os
 from qgis.core import (
     QgsProcessingAlgorithm,
     QgsProcessingException,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterNumber,
@@ -29,8 +30,6 @@ GROUPS = {
 # Importable module -> pip package that provides it, for the missing-package message.
 PIP_NAMES = {
     "torch": "torch",
-    "sklearn": "scikit-learn",
-    "pykrige": "pykrige",
     "gpytorch": "gpytorch",
     "rasterio": "rasterio",
     "transformers": "transformers",
@@ -105,11 +104,14 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
         parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
         self.addParameter(parameter)
 
-    def add_seed_parameter(self, label="Random seed", default=None, advanced=False):
+    def add_seed_parameter(self, label="Random seed", default=None, advanced=False, minimum=None):
+        """SEED, defaulting to the seed set on the plugin's settings page unless `default` is given."""
         parameter = QgsProcessingParameterNumber(
             self.SEED, self.tr(label), QgsProcessingParameterNumber.Integer,
             default_seed() if default is None else default,
         )
+        if minimum is not None:
+            parameter.setMinimum(minimum)
         self.add_advanced(parameter) if advanced else self.addParameter(parameter)
 
     def seed(self, parameters, context):
@@ -145,6 +147,31 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
             "missing_codes": parse_missing_codes(self.parameterAsString(parameters, self.MISSING_CODES, context)),
         }
 
+    NEGATIVE_BELOW_DETECTION = "NEGATIVE_BELOW_DETECTION"
+
+    def add_negative_below_detection_parameter(self):
+        """Whether -0.5 is read as '<0.5', the assay convention (off for fields that can be negative)."""
+        self.addParameter(QgsProcessingParameterBoolean(
+            self.NEGATIVE_BELOW_DETECTION,
+            self.tr("Negative numbers are below-detection results (-0.5 means <0.5)"), False,
+        ))
+
+    def negative_below_detection(self, parameters, context):
+        return self.parameterAsBool(parameters, self.NEGATIVE_BELOW_DETECTION, context)
+
+    def resolve_fields(self, parameters, context, available, label, specs):
+        """{key: column} for specs (key, parameter, candidate names, what, required): the field the
+        parameter names, else the first candidate the layer has (ignoring case); a required one found
+        nowhere is an error naming the layer."""
+        from ..algorithms.drillholes.tables import resolve_column
+
+        return {
+            key: resolve_column(
+                available, self.parameterAsString(parameters, parameter, context), candidates, label, what, required
+            )
+            for key, parameter, candidates, what, required in specs
+        }
+
     def optional_double(self, parameters, name, context):
         """An optional number parameter's value, or None when left empty
         (parameterAsDouble would read empty as 0)."""
@@ -156,9 +183,28 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
         """Register file outputs to delete if the run fails after creating them."""
         self._cleanup_paths.extend(p for p in paths if p)
 
+    def parameter_problem(self, parameters, context):
+        """Why these parameters cannot go together (a minimum above its maximum, a mode without the file it
+        needs), or None. Subclasses override it; the dialog shows the message before the run starts."""
+        return None
+
+    def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
+        ok, message = super().checkParameterValues(parameters, context)
+        if not ok:
+            return ok, message
+        try:
+            problem = self.parameter_problem(parameters, context)
+        except ValueError as error:
+            problem = str(error)
+        return (False, problem) if problem else (True, "")
+
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
         self._cleanup_paths = []
         try:
+            # Checked again here: a run through QgsProcessingAlgorithm.run() skips checkParameterValues.
+            problem = self.parameter_problem(parameters, context)
+            if problem:
+                raise QgsProcessingException(problem)
             results = self.process(parameters, context, feedback)
             style_outputs_on_load(results, context)
             return results
