@@ -1,5 +1,6 @@
 """reegrade:boxcox — per-field Box-Cox transform, fitted or applied from a file,
 and its inverse."""
+
 import json
 import os
 
@@ -63,13 +64,17 @@ class BoxCoxAlgorithm(REEGradeAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterField(
-                self.FIELDS, self.tr("Fields to transform"), parentLayerParameterName=self.INPUT,
-                allowMultiple=True, optional=True,
+                self.FIELDS,
+                self.tr("Fields to transform"),
+                parentLayerParameterName=self.INPUT,
+                allowMultiple=True,
+                optional=True,
             )
         )
         self.addParameter(
-            QgsProcessingParameterNumber(self.SHIFT, self.tr("Shift added before the transform"),
-                                         QgsProcessingParameterNumber.Double, 0.0)
+            QgsProcessingParameterNumber(
+                self.SHIFT, self.tr("Shift added before the transform"), QgsProcessingParameterNumber.Double, 0.0
+            )
         )
         self.addParameter(
             QgsProcessingParameterBoolean(self.AUTO_SHIFT, self.tr("Automatic shift for fields with zeros"), False)
@@ -77,8 +82,10 @@ class BoxCoxAlgorithm(REEGradeAlgorithm):
         self.add_negative_below_detection_parameter()
         self.addParameter(
             QgsProcessingParameterFile(
-                self.PARAMETERS_IN, self.tr("Saved parameter file (apply instead of fitting)"),
-                extension="json", optional=True,
+                self.PARAMETERS_IN,
+                self.tr("Saved parameter file (apply instead of fitting)"),
+                extension="json",
+                optional=True,
             )
         )
         self.addParameter(
@@ -86,7 +93,10 @@ class BoxCoxAlgorithm(REEGradeAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterFileDestination(
-                self.PARAMETERS_OUT, self.tr("Parameter file"), self.tr("JSON files (*.json)"), optional=True,
+                self.PARAMETERS_OUT,
+                self.tr("Parameter file"),
+                self.tr("JSON files (*.json)"),
+                optional=True,
             )
         )
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Transformed")))
@@ -110,8 +120,11 @@ class BoxCoxAlgorithm(REEGradeAlgorithm):
             model = bc.BoxCox.load(path_in, fields or None)
             feedback.pushInfo(self.tr("Applying the saved transform of {0}").format(path_in))
         else:
-            shift = "auto" if self.parameterAsBool(parameters, self.AUTO_SHIFT, context) else \
-                self.parameterAsDouble(parameters, self.SHIFT, context)
+            shift = (
+                "auto"
+                if self.parameterAsBool(parameters, self.AUTO_SHIFT, context)
+                else self.parameterAsDouble(parameters, self.SHIFT, context)
+            )
             model = bc.BoxCox(shift=shift)
         if inverse:
             columns = self._inverse(model, source, label, feedback)
@@ -129,7 +142,7 @@ class BoxCoxAlgorithm(REEGradeAlgorithm):
     @staticmethod
     def _plain_name(field, inverse):
         """In inverse mode the user may pick the bc_ fields themselves."""
-        return field[len(bc.PREFIX):] if inverse and field.startswith(bc.PREFIX) else field
+        return field[len(bc.PREFIX) :] if inverse and field.startswith(bc.PREFIX) else field
 
     def _forward(self, model, fields, source, label, negative, feedback):
         """Fits `model` first unless it was loaded from a file."""
@@ -149,8 +162,9 @@ class BoxCoxAlgorithm(REEGradeAlgorithm):
         for field, count in model.out_of_domain_.items():
             if count:
                 feedback.pushWarning(
-                    self.tr("{0}: {1} value(s) of {2}{0} are outside the transform's range and became NULL")
-                    .format(field, count, bc.PREFIX)
+                    self.tr("{0}: {1} value(s) of {2}{0} are outside the transform's range and became NULL").format(
+                        field, count, bc.PREFIX
+                    )
                 )
         return {name: ("double", X[:, j]) for j, name in enumerate(model.fields_)}
 

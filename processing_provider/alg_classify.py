@@ -1,4 +1,5 @@
 """reegrade:classify — Measured / Indicated / Inferred from uncertainty and drill spacing."""
+
 import numpy as np
 from qgis.core import (
     QgsLayerMetadata,
@@ -60,17 +61,64 @@ class ClassifyAlgorithm(REEGradeAlgorithm):
         numeric = QgsProcessingParameterField.Numeric
         double = QgsProcessingParameterNumber.Double
         self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Estimated blocks")))
-        self.addParameter(QgsProcessingParameterField(self.MEAN_FIELD, self.tr("Estimate (mean) field"), parentLayerParameterName=self.INPUT, type=numeric))
-        self.addParameter(QgsProcessingParameterField(self.SPREAD_FIELD, self.tr("Uncertainty field"), parentLayerParameterName=self.INPUT, type=numeric))
-        self.addParameter(QgsProcessingParameterEnum(self.SPREAD_IS, self.tr("Uncertainty field is"), options=[self.tr("Standard deviation"), self.tr("Variance")], defaultValue=0))
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.MEAN_FIELD, self.tr("Estimate (mean) field"), parentLayerParameterName=self.INPUT, type=numeric
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.SPREAD_FIELD, self.tr("Uncertainty field"), parentLayerParameterName=self.INPUT, type=numeric
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.SPREAD_IS,
+                self.tr("Uncertainty field is"),
+                options=[self.tr("Standard deviation"), self.tr("Variance")],
+                defaultValue=0,
+            )
+        )
         self.addParameter(QgsProcessingParameterFeatureSource(self.SAMPLES, self.tr("Drillhole samples")))
-        self.addParameter(QgsProcessingParameterField(self.HOLE_FIELD, self.tr("Hole id field"), "hole_id", parentLayerParameterName=self.SAMPLES))
-        self.addParameter(QgsProcessingParameterNumber(self.N_HOLES, self.tr("Distinct drillholes for spacing"), QgsProcessingParameterNumber.Integer, 3, minValue=1))
-        self.addParameter(QgsProcessingParameterNumber(self.MEASURED_REL_SD, self.tr("Measured: maximum sd / mean"), double, 0.15, minValue=0.0))
-        self.addParameter(QgsProcessingParameterNumber(self.INDICATED_REL_SD, self.tr("Indicated: maximum sd / mean"), double, 0.30, minValue=0.0))
-        self.addParameter(QgsProcessingParameterNumber(self.MEASURED_SPACING, self.tr("Measured: maximum spacing"), double, 50.0, minValue=0.0))
-        self.addParameter(QgsProcessingParameterNumber(self.INDICATED_SPACING, self.tr("Indicated: maximum spacing"), double, 100.0, minValue=0.0))
-        self.addParameter(QgsProcessingParameterNumber(self.INFERRED_SPACING, self.tr("Inferred: maximum spacing"), double, 200.0, minValue=0.0))
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.HOLE_FIELD, self.tr("Hole id field"), "hole_id", parentLayerParameterName=self.SAMPLES
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.N_HOLES,
+                self.tr("Distinct drillholes for spacing"),
+                QgsProcessingParameterNumber.Integer,
+                3,
+                minValue=1,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.MEASURED_REL_SD, self.tr("Measured: maximum sd / mean"), double, 0.15, minValue=0.0
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.INDICATED_REL_SD, self.tr("Indicated: maximum sd / mean"), double, 0.30, minValue=0.0
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.MEASURED_SPACING, self.tr("Measured: maximum spacing"), double, 50.0, minValue=0.0
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.INDICATED_SPACING, self.tr("Indicated: maximum spacing"), double, 100.0, minValue=0.0
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.INFERRED_SPACING, self.tr("Inferred: maximum spacing"), double, 200.0, minValue=0.0
+            )
+        )
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Classified blocks")))
 
     def parameter_problem(self, parameters, context):

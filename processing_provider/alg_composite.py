@@ -1,5 +1,6 @@
 """reegrade:composite — length-weighted fixed-length composites within holes
 (and domains)."""
+
 import numpy as np
 from qgis.core import (
     QgsCoordinateReferenceSystem,
@@ -83,28 +84,61 @@ class CompositeAlgorithm(REEGradeAlgorithm):
     OUTPUT = "OUTPUT"
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
-        self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Samples (desurveyed points or intervals)"), [QgsProcessing.TypeVector]))
-        for name, label in ((self.HOLE_FIELD, "Hole id field"), (self.FROM, "From field"), (self.TO, "To field"), (self.DOMAIN, "Domain field")):
-            self.addParameter(QgsProcessingParameterField(name, self.tr(label), parentLayerParameterName=self.INPUT, optional=True))
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.INPUT, self.tr("Samples (desurveyed points or intervals)"), [QgsProcessing.TypeVector]
+            )
+        )
+        for name, label in (
+            (self.HOLE_FIELD, "Hole id field"),
+            (self.FROM, "From field"),
+            (self.TO, "To field"),
+            (self.DOMAIN, "Domain field"),
+        ):
+            self.addParameter(
+                QgsProcessingParameterField(name, self.tr(label), parentLayerParameterName=self.INPUT, optional=True)
+            )
         self.addParameter(
             QgsProcessingParameterField(
-                self.FIELDS, self.tr("Fields to composite (all numeric when empty)"), parentLayerParameterName=self.INPUT,
-                allowMultiple=True, optional=True,
+                self.FIELDS,
+                self.tr("Fields to composite (all numeric when empty)"),
+                parentLayerParameterName=self.INPUT,
+                allowMultiple=True,
+                optional=True,
             )
         )
         double = QgsProcessingParameterNumber.Double
-        self.addParameter(QgsProcessingParameterNumber(self.LENGTH, self.tr("Composite length (m)"), double, 2.0, minValue=0.001))
+        self.addParameter(
+            QgsProcessingParameterNumber(self.LENGTH, self.tr("Composite length (m)"), double, 2.0, minValue=0.001)
+        )
         self.addParameter(
             QgsProcessingParameterEnum(
-                self.RESIDUAL, self.tr("Residual end piece"),
-                options=[self.tr("Keep as a short composite"), self.tr("Discard if shorter than the threshold"),
-                         self.tr("Merge into the previous composite if shorter than the threshold"),
-                         self.tr("Distribute: equal lengths closest to the composite length")],
+                self.RESIDUAL,
+                self.tr("Residual end piece"),
+                options=[
+                    self.tr("Keep as a short composite"),
+                    self.tr("Discard if shorter than the threshold"),
+                    self.tr("Merge into the previous composite if shorter than the threshold"),
+                    self.tr("Distribute: equal lengths closest to the composite length"),
+                ],
                 defaultValue=1,
             )
         )
-        self.addParameter(QgsProcessingParameterNumber(self.RESIDUAL_THRESHOLD, self.tr("Residual threshold (% of length)"), double, 50.0, minValue=0.0, maxValue=100.0))
-        self.addParameter(QgsProcessingParameterNumber(self.MIN_COVERAGE, self.tr("Minimum coverage (%)"), double, 50.0, minValue=0.0, maxValue=100.0))
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.RESIDUAL_THRESHOLD,
+                self.tr("Residual threshold (% of length)"),
+                double,
+                50.0,
+                minValue=0.0,
+                maxValue=100.0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.MIN_COVERAGE, self.tr("Minimum coverage (%)"), double, 50.0, minValue=0.0, maxValue=100.0
+            )
+        )
         self.add_below_detection_parameters()
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Composites")))
 
@@ -123,12 +157,20 @@ class CompositeAlgorithm(REEGradeAlgorithm):
         domain = columns[names["domain"]] if names["domain"] else None
         progress, should_stop = self.progress_callbacks(feedback, 10, 70)
         result = composite(
-            label, holes, start, end, numeric, text, domain,
+            label,
+            holes,
+            start,
+            end,
+            numeric,
+            text,
+            domain,
             length=self.parameterAsDouble(parameters, self.LENGTH, context),
             residual=RESIDUAL_RULES[self.parameterAsEnum(parameters, self.RESIDUAL, context)],
             threshold=self.parameterAsDouble(parameters, self.RESIDUAL_THRESHOLD, context) / 100.0,
             min_coverage=self.parameterAsDouble(parameters, self.MIN_COVERAGE, context) / 100.0,
-            progress=progress, should_stop=should_stop, depth_columns=(names["from"], names["to"]),
+            progress=progress,
+            should_stop=should_stop,
+            depth_columns=(names["from"], names["to"]),
         )
         if not result["hole"]:
             raise QgsProcessingException(self.tr("{0}: no composite reaches the minimum coverage").format(label))
@@ -139,11 +181,17 @@ class CompositeAlgorithm(REEGradeAlgorithm):
         return {self.OUTPUT: self._write(parameters, context, feedback, source, names, result, located)}
 
     def _names(self, parameters, context, source, label):
-        names = self.resolve_fields(parameters, context, field_names(source), label, [
-            ("hole", self.HOLE_FIELD, HOLE_NAMES, "hole id", True),
-            ("from", self.FROM, FROM_NAMES, "from depth", True),
-            ("to", self.TO, TO_NAMES, "to depth", True),
-        ])
+        names = self.resolve_fields(
+            parameters,
+            context,
+            field_names(source),
+            label,
+            [
+                ("hole", self.HOLE_FIELD, HOLE_NAMES, "hole id", True),
+                ("from", self.FROM, FROM_NAMES, "from depth", True),
+                ("to", self.TO, TO_NAMES, "to depth", True),
+            ],
+        )
         names["domain"] = self.parameterAsString(parameters, self.DOMAIN, context) or None
         return names
 
@@ -152,12 +200,17 @@ class CompositeAlgorithm(REEGradeAlgorithm):
         the chosen fields must be numbers; otherwise every field that reads
         as numbers (typed so, or mostly numbers) is averaged."""
         reserved = {name for name in names.values() if name} | set(GENERATED)
-        candidates = [f.name() for f in source.fields() if f.name() not in reserved and f.name().lower() not in reserved]
+        candidates = [
+            f.name() for f in source.fields() if f.name() not in reserved and f.name().lower() not in reserved
+        ]
         chosen = self.parameterAsFields(parameters, self.FIELDS, context)
         typed = {f.name(): "double" for f in source.fields() if f.isNumeric() or f.name() in chosen}
         attributes, _ = read_attributes(table, candidates, typed, **self.below_detection_options(parameters, context))
-        numeric = {name: values for name, (kind, values) in attributes.items()
-                   if kind == "double" and (not chosen or name in chosen)}
+        numeric = {
+            name: values
+            for name, (kind, values) in attributes.items()
+            if kind == "double" and (not chosen or name in chosen)
+        }
         text = {name: values for name, (kind, values) in attributes.items() if kind == "string"}
         return numeric, text
 
@@ -176,11 +229,19 @@ class CompositeAlgorithm(REEGradeAlgorithm):
             holes, 0.5 * (start + end), xyz, result["hole"], middle, tangents
         )
         if vertical:
-            feedback.pushWarning(self.tr("{0} hole(s) with a single sample and no azimuth/dip are taken as vertical").format(vertical))
+            feedback.pushWarning(
+                self.tr("{0} hole(s) with a single sample and no azimuth/dip are taken as vertical").format(vertical)
+            )
         return points, directions
 
     def _write(self, parameters, context, feedback, source, names, result, located):
-        spec = [("hole_id", "string"), ("from_m", "double"), ("to_m", "double"), ("length_m", "double"), ("coverage", "double")]
+        spec = [
+            ("hole_id", "string"),
+            ("from_m", "double"),
+            ("to_m", "double"),
+            ("length_m", "double"),
+            ("coverage", "double"),
+        ]
         columns = [result["hole"], result["from"], result["to"], result["length"], result["coverage"]]
         if names["domain"]:
             spec.append((names["domain"], "string"))

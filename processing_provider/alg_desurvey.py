@@ -1,5 +1,6 @@
 """reegrade:desurvey — collar, survey and interval tables to a PointZ layer of
 interval midpoints (minimum curvature)."""
+
 from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
@@ -102,44 +103,66 @@ class DesurveyAlgorithm(REEGradeAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
         vector = [QgsProcessing.TypeVector]
-        self.addParameter(QgsProcessingParameterFeatureSource(self.COLLARS, self.tr("Collars (points or table)"), vector))
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(self.COLLARS, self.tr("Collars (points or table)"), vector)
+        )
         for name, label in (
-            (self.COLLAR_HOLE, "Collar hole id field"), (self.COLLAR_X, "Collar x field (tables)"),
-            (self.COLLAR_Y, "Collar y field (tables)"), (self.COLLAR_Z, "Collar elevation field"),
-            (self.COLLAR_AZIMUTH, "Collar azimuth field"), (self.COLLAR_DIP, "Collar dip field"),
+            (self.COLLAR_HOLE, "Collar hole id field"),
+            (self.COLLAR_X, "Collar x field (tables)"),
+            (self.COLLAR_Y, "Collar y field (tables)"),
+            (self.COLLAR_Z, "Collar elevation field"),
+            (self.COLLAR_AZIMUTH, "Collar azimuth field"),
+            (self.COLLAR_DIP, "Collar dip field"),
             (self.COLLAR_DEPTH, "Collar total depth field"),
         ):
             self._field(name, label, self.COLLARS)
-        self.addParameter(QgsProcessingParameterCrs(self.COLLAR_CRS, self.tr("Collar CRS (for a table)"), optional=True))
-        self.addParameter(QgsProcessingParameterFeatureSource(self.SURVEYS, self.tr("Downhole surveys"), vector, optional=True))
+        self.addParameter(
+            QgsProcessingParameterCrs(self.COLLAR_CRS, self.tr("Collar CRS (for a table)"), optional=True)
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(self.SURVEYS, self.tr("Downhole surveys"), vector, optional=True)
+        )
         for name, label in (
-            (self.SURVEY_HOLE, "Survey hole id field"), (self.SURVEY_DEPTH, "Survey depth field"),
-            (self.SURVEY_AZIMUTH, "Survey azimuth field"), (self.SURVEY_DIP, "Survey dip field"),
+            (self.SURVEY_HOLE, "Survey hole id field"),
+            (self.SURVEY_DEPTH, "Survey depth field"),
+            (self.SURVEY_AZIMUTH, "Survey azimuth field"),
+            (self.SURVEY_DIP, "Survey dip field"),
         ):
             self._field(name, label, self.SURVEYS)
         self.addParameter(QgsProcessingParameterFeatureSource(self.INTERVALS, self.tr("Intervals (assays)"), vector))
         for name, label in (
-            (self.INTERVAL_HOLE, "Interval hole id field"), (self.FROM, "From field"), (self.TO, "To field"),
+            (self.INTERVAL_HOLE, "Interval hole id field"),
+            (self.FROM, "From field"),
+            (self.TO, "To field"),
         ):
             self._field(name, label, self.INTERVALS)
         self.addParameter(
             QgsProcessingParameterEnum(
-                self.DIP_CONVENTION, self.tr("Dip convention"),
+                self.DIP_CONVENTION,
+                self.tr("Dip convention"),
                 options=[self.tr("Negative downwards (-90 = down)"), self.tr("Positive downwards (90 = down)")],
                 defaultValue=0,
             )
         )
         self.addParameter(
             QgsProcessingParameterEnum(
-                self.OVERLAPS, self.tr("Overlapping intervals"),
-                options=[self.tr("Error"), self.tr("Keep both"), self.tr("Drop the later row")], defaultValue=0,
+                self.OVERLAPS,
+                self.tr("Overlapping intervals"),
+                options=[self.tr("Error"), self.tr("Keep both"), self.tr("Drop the later row")],
+                defaultValue=0,
             )
         )
         self.add_below_detection_parameters()
-        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Desurveyed intervals"), QgsProcessing.TypeVectorPoint))
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(
+                self.OUTPUT, self.tr("Desurveyed intervals"), QgsProcessing.TypeVectorPoint
+            )
+        )
 
     def _field(self, name, label, parent):
-        self.addParameter(QgsProcessingParameterField(name, self.tr(label), parentLayerParameterName=parent, optional=True))
+        self.addParameter(
+            QgsProcessingParameterField(name, self.tr(label), parentLayerParameterName=parent, optional=True)
+        )
 
     def process(self, parameters, context, feedback):
         convention = DIP_CONVENTIONS[self.parameterAsEnum(parameters, self.DIP_CONVENTION, context)]
@@ -153,7 +176,9 @@ class DesurveyAlgorithm(REEGradeAlgorithm):
         for message in located["warnings"][:LISTED_WARNINGS]:
             feedback.pushWarning(message)
         if len(located["warnings"]) > LISTED_WARNINGS:
-            feedback.pushWarning(self.tr("... and {0} more depth warning(s)").format(len(located["warnings"]) - LISTED_WARNINGS))
+            feedback.pushWarning(
+                self.tr("... and {0} more depth warning(s)").format(len(located["warnings"]) - LISTED_WARNINGS)
+            )
         upward = upward_warning(collars, surveys, convention)
         if upward:
             feedback.pushWarning(upward)
@@ -161,7 +186,11 @@ class DesurveyAlgorithm(REEGradeAlgorithm):
             feedback.pushInfo(self.tr("'{0}': {1} value(s) below detection").format(name, count))
         unsurveyed = sum(1 for hole in set(intervals["hole"]) if hole not in surveys)
         if unsurveyed:
-            feedback.pushInfo(self.tr("{0} hole(s) without survey rows follow the collar direction or are vertical").format(unsurveyed))
+            feedback.pushInfo(
+                self.tr("{0} hole(s) without survey rows follow the collar direction or are vertical").format(
+                    unsurveyed
+                )
+            )
         return {self.OUTPUT: self._write(parameters, context, feedback, intervals, located, crs)}
 
     def _table(self, parameters, name, context, feedback, names=None):
@@ -176,15 +205,21 @@ class DesurveyAlgorithm(REEGradeAlgorithm):
     def _collars(self, parameters, context, feedback, convention):
         source, table, geometries = self._table(parameters, self.COLLARS, context, feedback)
         is_points = QgsWkbTypes.geometryType(source.wkbType()) == QgsWkbTypes.PointGeometry
-        columns = self.resolve_fields(parameters, context, field_names(source), table.label, [
-            ("hole", self.COLLAR_HOLE, HOLE_NAMES, "hole id", True),
-            ("x", self.COLLAR_X, X_NAMES, "x", not is_points),
-            ("y", self.COLLAR_Y, Y_NAMES, "y", not is_points),
-            ("z", self.COLLAR_Z, Z_NAMES, "elevation", False),
-            ("azimuth", self.COLLAR_AZIMUTH, AZIMUTH_NAMES, "azimuth", False),
-            ("dip", self.COLLAR_DIP, DIP_NAMES, "dip", False),
-            ("total_depth", self.COLLAR_DEPTH, TOTAL_DEPTH_NAMES, "total depth", False),
-        ])
+        columns = self.resolve_fields(
+            parameters,
+            context,
+            field_names(source),
+            table.label,
+            [
+                ("hole", self.COLLAR_HOLE, HOLE_NAMES, "hole id", True),
+                ("x", self.COLLAR_X, X_NAMES, "x", not is_points),
+                ("y", self.COLLAR_Y, Y_NAMES, "y", not is_points),
+                ("z", self.COLLAR_Z, Z_NAMES, "elevation", False),
+                ("azimuth", self.COLLAR_AZIMUTH, AZIMUTH_NAMES, "azimuth", False),
+                ("dip", self.COLLAR_DIP, DIP_NAMES, "dip", False),
+                ("total_depth", self.COLLAR_DEPTH, TOTAL_DEPTH_NAMES, "total depth", False),
+            ],
+        )
         explicit_xy = self.parameterAsString(parameters, self.COLLAR_X, context)
         geometry_xyz = point_xyz(geometries, table.label) if is_points and not explicit_xy else None
         collars = read_collars(table, columns, convention, geometry_xyz)
@@ -202,8 +237,9 @@ class DesurveyAlgorithm(REEGradeAlgorithm):
             )
         if crs.isGeographic():
             raise QgsProcessingException(
-                self.tr("{0}: the collar CRS {1} is geographic (degrees); desurveying needs a projected CRS in metres")
-                .format(label, crs.authid())
+                self.tr(
+                    "{0}: the collar CRS {1} is geographic (degrees); desurveying needs a projected CRS in metres"
+                ).format(label, crs.authid())
             )
         return crs
 
@@ -211,12 +247,18 @@ class DesurveyAlgorithm(REEGradeAlgorithm):
         if self.parameterAsSource(parameters, self.SURVEYS, context) is None:
             return {}
         source, table, _ = self._table(parameters, self.SURVEYS, context, feedback)
-        columns = self.resolve_fields(parameters, context, field_names(source), table.label, [
-            ("hole", self.SURVEY_HOLE, HOLE_NAMES, "hole id", True),
-            ("depth", self.SURVEY_DEPTH, SURVEY_DEPTH_NAMES, "depth", True),
-            ("azimuth", self.SURVEY_AZIMUTH, AZIMUTH_NAMES, "azimuth", True),
-            ("dip", self.SURVEY_DIP, DIP_NAMES, "dip", True),
-        ])
+        columns = self.resolve_fields(
+            parameters,
+            context,
+            field_names(source),
+            table.label,
+            [
+                ("hole", self.SURVEY_HOLE, HOLE_NAMES, "hole id", True),
+                ("depth", self.SURVEY_DEPTH, SURVEY_DEPTH_NAMES, "depth", True),
+                ("azimuth", self.SURVEY_AZIMUTH, AZIMUTH_NAMES, "azimuth", True),
+                ("dip", self.SURVEY_DIP, DIP_NAMES, "dip", True),
+            ],
+        )
         return read_surveys(table, columns, collars, convention)
 
     def _intervals(self, parameters, context, feedback, collars):
@@ -224,14 +266,22 @@ class DesurveyAlgorithm(REEGradeAlgorithm):
         # A GeoPackage's feature id is not an interval attribute.
         names = [name for name in field_names(source) if name.lower() != "fid"] if source is not None else None
         source, table, _ = self._table(parameters, self.INTERVALS, context, feedback, names)
-        columns = self.resolve_fields(parameters, context, field_names(source), table.label, [
-            ("hole", self.INTERVAL_HOLE, HOLE_NAMES, "hole id", True),
-            ("from", self.FROM, FROM_NAMES, "from depth", True),
-            ("to", self.TO, TO_NAMES, "to depth", True),
-        ])
+        columns = self.resolve_fields(
+            parameters,
+            context,
+            field_names(source),
+            table.label,
+            [
+                ("hole", self.INTERVAL_HOLE, HOLE_NAMES, "hole id", True),
+                ("from", self.FROM, FROM_NAMES, "from depth", True),
+                ("to", self.TO, TO_NAMES, "to depth", True),
+            ],
+        )
         kinds = {field.name(): "double" for field in source.fields() if field.isNumeric()}
         return read_intervals(
-            table, columns, collars,
+            table,
+            columns,
+            collars,
             overlap_policy=OVERLAP_POLICIES[self.parameterAsEnum(parameters, self.OVERLAPS, context)],
             kinds=kinds,
             **self.below_detection_options(parameters, context),

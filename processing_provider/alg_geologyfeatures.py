@@ -1,5 +1,6 @@
 """reegrade:geologyfeatures — the mapped unit (one-hot) and the distances to
 the nearest contact and fault at every point."""
+
 from qgis.core import (
     QgsProcessing,
     QgsProcessingParameterFeatureSink,
@@ -68,7 +69,9 @@ class GeologyFeaturesAlgorithm(REEGradeAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterFile(
-                self.UNITS_FILE, self.tr("Saved unit list (to match the samples' fields)"), extension="json",
+                self.UNITS_FILE,
+                self.tr("Saved unit list (to match the samples' fields)"),
+                extension="json",
                 optional=True,
             )
         )
@@ -125,8 +128,9 @@ class GeologyFeaturesAlgorithm(REEGradeAlgorithm):
         units, saved_field = geology.load_units(path)
         if saved_field and saved_field != unit_field:
             raise ValueError(
-                self.tr("{0}: the unit list was made from field '{1}', but UNIT_FIELD is '{2}'")
-                .format(path, saved_field, unit_field)
+                self.tr("{0}: the unit list was made from field '{1}', but UNIT_FIELD is '{2}'").format(
+                    path, saved_field, unit_field
+                )
             )
         return units
 
@@ -135,8 +139,9 @@ class GeologyFeaturesAlgorithm(REEGradeAlgorithm):
             feedback.pushInfo(self.tr("unit {0!r} -> {1}").format(unit, geo_map.fields[unit]))
         if values["n_outside"]:
             feedback.pushWarning(
-                self.tr("{0} point(s) lie outside every geology polygon: geo_unit NULL, one-hot fields 0")
-                .format(values["n_outside"])
+                self.tr("{0} point(s) lie outside every geology polygon: geo_unit NULL, one-hot fields 0").format(
+                    values["n_outside"]
+                )
             )
         if values["n_without_unit"]:
             feedback.pushWarning(
@@ -145,6 +150,7 @@ class GeologyFeaturesAlgorithm(REEGradeAlgorithm):
         missing = sorted(set(geo_map.units) - set(geo_map.map_units))
         if missing:
             feedback.pushInfo(
-                self.tr("{0} unit(s) of the unit list are not on this map; their fields are 0: {1}")
-                .format(len(missing), ", ".join(missing))
+                self.tr("{0} unit(s) of the unit list are not on this map; their fields are 0: {1}").format(
+                    len(missing), ", ".join(missing)
+                )
             )

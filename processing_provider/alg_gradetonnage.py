@@ -1,4 +1,5 @@
 """reegrade:gradetonnage — tonnage and grade above cut-offs, with BNN posterior bands."""
+
 import numpy as np
 from qgis.core import (
     QgsProcessingException,
@@ -67,31 +68,91 @@ class GradeTonnageAlgorithm(REEGradeAlgorithm):
         double = QgsProcessingParameterNumber.Double
         numeric = QgsProcessingParameterField.Numeric
         self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Block model")))
-        self.addParameter(QgsProcessingParameterField(self.GRADE_FIELDS, self.tr("Grade estimate fields"), parentLayerParameterName=self.INPUT, type=numeric, allowMultiple=True, optional=True))
-        self.addParameter(QgsProcessingParameterEnum(self.GRADE_UNIT, self.tr("Grade unit"), options=list(UNITS), defaultValue=0))
-        self.addParameter(QgsProcessingParameterField(self.VOLUME_FIELD, self.tr("Block volume field"), parentLayerParameterName=self.INPUT, type=numeric, optional=True))
-        self.addParameter(QgsProcessingParameterNumber(self.BLOCK_VOLUME, self.tr("Block volume (m3) when no field"), double, 1000.0, minValue=0.0))
-        self.addParameter(QgsProcessingParameterField(self.DENSITY_FIELD, self.tr("Density field (t/m3)"), parentLayerParameterName=self.INPUT, type=numeric, optional=True))
-        self.addParameter(QgsProcessingParameterNumber(self.DENSITY, self.tr("Density (t/m3) when no field"), double, 2.8, minValue=0.0))
-        self.addParameter(QgsProcessingParameterNumber(self.CUTOFF_START, self.tr("First cut-off"), double, 0.0, minValue=0.0))
-        self.addParameter(QgsProcessingParameterNumber(self.CUTOFF_STOP, self.tr("Last cut-off"), double, 5.0, minValue=0.0))
-        self.addParameter(QgsProcessingParameterNumber(self.CUTOFF_STEP, self.tr("Cut-off step"), double, 0.25, minValue=0.0))
-        self.addParameter(QgsProcessingParameterFile(self.MODEL, self.tr("BNN model for uncertainty bands"), extension="json", optional=True))
-        self.add_advanced(QgsProcessingParameterNumber(self.N_REALISATIONS, self.tr("Posterior realisations"), QgsProcessingParameterNumber.Integer, 32, minValue=2))
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.GRADE_FIELDS,
+                self.tr("Grade estimate fields"),
+                parentLayerParameterName=self.INPUT,
+                type=numeric,
+                allowMultiple=True,
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(self.GRADE_UNIT, self.tr("Grade unit"), options=list(UNITS), defaultValue=0)
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.VOLUME_FIELD,
+                self.tr("Block volume field"),
+                parentLayerParameterName=self.INPUT,
+                type=numeric,
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.BLOCK_VOLUME, self.tr("Block volume (m3) when no field"), double, 1000.0, minValue=0.0
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.DENSITY_FIELD,
+                self.tr("Density field (t/m3)"),
+                parentLayerParameterName=self.INPUT,
+                type=numeric,
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.DENSITY, self.tr("Density (t/m3) when no field"), double, 2.8, minValue=0.0
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(self.CUTOFF_START, self.tr("First cut-off"), double, 0.0, minValue=0.0)
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(self.CUTOFF_STOP, self.tr("Last cut-off"), double, 5.0, minValue=0.0)
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(self.CUTOFF_STEP, self.tr("Cut-off step"), double, 0.25, minValue=0.0)
+        )
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.MODEL, self.tr("BNN model for uncertainty bands"), extension="json", optional=True
+            )
+        )
+        self.add_advanced(
+            QgsProcessingParameterNumber(
+                self.N_REALISATIONS,
+                self.tr("Posterior realisations"),
+                QgsProcessingParameterNumber.Integer,
+                32,
+                minValue=2,
+            )
+        )
         self.add_seed_parameter(advanced=True)
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Grade-tonnage table"), type=5))
-        self.addParameter(QgsProcessingParameterFileDestination(self.PLOT, self.tr("Grade-tonnage plot"), self.tr("HTML files (*.html)"), optional=True))
+        self.addParameter(
+            QgsProcessingParameterFileDestination(
+                self.PLOT, self.tr("Grade-tonnage plot"), self.tr("HTML files (*.html)"), optional=True
+            )
+        )
 
     def parameter_problem(self, parameters, context):
-        if not self.parameterAsFields(parameters, self.GRADE_FIELDS, context) and \
-                not self.parameterAsFile(parameters, self.MODEL, context):
+        fields = self.parameterAsFields(parameters, self.GRADE_FIELDS, context)
+        if not fields and not self.parameterAsFile(parameters, self.MODEL, context):
             return self.tr("Choose at least one grade field or a BNN model")
         self._cutoffs(parameters, context)  # a start above the stop, or a zero step, raises naming the series
         return None
 
     def _cutoffs(self, parameters, context):
-        return cutoff_series(*(self.parameterAsDouble(parameters, name, context)
-                               for name in (self.CUTOFF_START, self.CUTOFF_STOP, self.CUTOFF_STEP)))
+        start, stop, step = (
+            self.parameterAsDouble(parameters, name, context)
+            for name in (self.CUTOFF_START, self.CUTOFF_STOP, self.CUTOFF_STEP)
+        )
+        return cutoff_series(start, stop, step)
 
     def process(self, parameters, context, feedback):
         blocks = self.parameterAsSource(parameters, self.INPUT, context)
@@ -108,7 +169,9 @@ class GradeTonnageAlgorithm(REEGradeAlgorithm):
             for name in grade_fields:
                 curves[name] = grade_tonnage(grades[name].values, tonnage, cutoffs)
         if model_path:
-            curves["bnn posterior"] = self._posterior_curves(parameters, context, blocks, label, model_path, tonnage, cutoffs, feedback)
+            curves["bnn posterior"] = self._posterior_curves(
+                parameters, context, blocks, label, model_path, tonnage, cutoffs, feedback
+            )
         for curve in curves.values():
             curve["metal"] = curve["metal"] * METAL_FACTORS[unit]
             for p in (10, 50, 90):
@@ -138,8 +201,11 @@ class GradeTonnageAlgorithm(REEGradeAlgorithm):
         else:
             volume = np.full(blocks.featureCount(), self.parameterAsDouble(parameters, self.BLOCK_VOLUME, context))
         density_field = self.parameterAsString(parameters, self.DENSITY_FIELD, context)
-        density = (read_numeric(blocks, [density_field], label=label)[density_field].values if density_field
-                   else self.parameterAsDouble(parameters, self.DENSITY, context))
+        density = (
+            read_numeric(blocks, [density_field], label=label)[density_field].values
+            if density_field
+            else self.parameterAsDouble(parameters, self.DENSITY, context)
+        )
         try:
             return block_tonnage(volume, density)
         except ValueError as error:
@@ -153,19 +219,26 @@ class GradeTonnageAlgorithm(REEGradeAlgorithm):
         model.check_features(field_names(blocks), label)
         features = read_numeric(blocks, model.feature_names_, feedback=feedback, label=label)
         X = np.column_stack([features[name].values for name in model.feature_names_])
-        mu, sigma = model.predict_log(X, self.parameterAsInt(parameters, self.N_REALISATIONS, context),
-                                      self.seed(parameters, context), label)
+        mu, sigma = model.predict_log(
+            X, self.parameterAsInt(parameters, self.N_REALISATIONS, context), self.seed(parameters, context), label
+        )
         realisations = np.exp(mu + sigma**2 / 2.0)
         bands = grade_tonnage_bands(realisations, tonnage, cutoffs)
         mean_curve = grade_tonnage(realisations.mean(axis=0), tonnage, cutoffs)
         return {**mean_curve, **{k: v for k, v in bands.items() if k != "cutoff"}}
 
     def _write_table(self, parameters, context, curves):
-        spec = [("estimator", "string"), ("cutoff", "double"), ("tonnage_t", "double"), ("grade", "double"),
-                ("metal_t", "double")] + [(c, "double") for c in BAND_COLUMNS]
+        spec = [
+            ("estimator", "string"),
+            ("cutoff", "double"),
+            ("tonnage_t", "double"),
+            ("grade", "double"),
+            ("metal_t", "double"),
+        ] + [(c, "double") for c in BAND_COLUMNS]
         rows = [
             [name, curve["cutoff"][i], curve["tonnage"][i], curve["grade"][i], curve["metal"][i]]
             + [curve[c][i] if c in curve else None for c in BAND_COLUMNS]
-            for name, curve in curves.items() for i in range(len(curve["cutoff"]))
+            for name, curve in curves.items()
+            for i in range(len(curve["cutoff"]))
         ]
         return write_table(self, parameters, context, self.OUTPUT, spec, rows)

@@ -1,4 +1,5 @@
 """reegrade:hyperscore — the method's value score from P(grade > cut-off)."""
+
 import numpy as np
 from qgis.core import (
     QgsProcessingParameterEnum,
@@ -66,25 +67,36 @@ class HyperScoreAlgorithm(REEGradeAlgorithm):
         numeric = QgsProcessingParameterField.Numeric
         self.addParameter(
             QgsProcessingParameterField(
-                self.PROBABILITY_FIELD, self.tr("Probability field"), parentLayerParameterName=self.INPUT,
-                type=numeric, optional=True,
+                self.PROBABILITY_FIELD,
+                self.tr("Probability field"),
+                parentLayerParameterName=self.INPUT,
+                type=numeric,
+                optional=True,
             )
         )
         self.addParameter(
             QgsProcessingParameterField(
-                self.MEAN_FIELD, self.tr("Mean (estimate) field"), parentLayerParameterName=self.INPUT,
-                type=numeric, optional=True,
+                self.MEAN_FIELD,
+                self.tr("Mean (estimate) field"),
+                parentLayerParameterName=self.INPUT,
+                type=numeric,
+                optional=True,
             )
         )
         self.addParameter(
             QgsProcessingParameterField(
-                self.SPREAD_FIELD, self.tr("Spread field (sd or variance)"), parentLayerParameterName=self.INPUT,
-                type=numeric, optional=True,
+                self.SPREAD_FIELD,
+                self.tr("Spread field (sd or variance)"),
+                parentLayerParameterName=self.INPUT,
+                type=numeric,
+                optional=True,
             )
         )
         self.addParameter(
             QgsProcessingParameterEnum(
-                self.SPREAD_IS_VARIANCE, self.tr("Spread is"), options=[self.tr("Standard deviation"), self.tr("Variance")],
+                self.SPREAD_IS_VARIANCE,
+                self.tr("Spread is"),
+                options=[self.tr("Standard deviation"), self.tr("Variance")],
                 defaultValue=1,
             )
         )
@@ -130,7 +142,9 @@ class HyperScoreAlgorithm(REEGradeAlgorithm):
 
     def _probability(self, parameters, context, source, label):
         mode = SOURCES[self.parameterAsEnum(parameters, self.SOURCE, context)]
-        fields = [self.parameterAsString(parameters, name, context) for name, _ in self._needed_fields(parameters, context)]
+        fields = [
+            self.parameterAsString(parameters, name, context) for name, _ in self._needed_fields(parameters, context)
+        ]
         if mode == "probability":
             return read_numeric(source, fields, label=label)[fields[0]].values
         mean_field, spread_field = fields

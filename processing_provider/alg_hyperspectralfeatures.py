@@ -1,5 +1,6 @@
 """reegrade:hyperspectralfeatures — mineral absorption features (Nd3+ bands,
 Fe3+, Al-OH, carbonate) of a reflectance cube, as a named-band GeoTIFF."""
+
 from qgis.core import (
     QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
@@ -55,20 +56,27 @@ class HyperspectralFeaturesAlgorithm(REEGradeAlgorithm):
         self.addParameter(QgsProcessingParameterRasterLayer(self.INPUT, self.tr("Reflectance cube")))
         self.addParameter(
             QgsProcessingParameterString(
-                self.WAVELENGTHS, self.tr("Band wavelengths (comma list or text file; empty: from the file)"),
+                self.WAVELENGTHS,
+                self.tr("Band wavelengths (comma list or text file; empty: from the file)"),
                 optional=True,
             )
         )
         self.addParameter(
             QgsProcessingParameterFile(
-                self.BAND_TABLE, self.tr("Band table (JSON or CSV; empty: the bundled one)"), optional=True,
+                self.BAND_TABLE,
+                self.tr("Band table (JSON or CSV; empty: the bundled one)"),
+                optional=True,
                 fileFilter=self.tr("Band tables (*.json *.csv)"),
             )
         )
         self.add_advanced(
             QgsProcessingParameterNumber(
-                self.MEMORY_MB, self.tr("Memory budget per window (MB)"), QgsProcessingParameterNumber.Integer,
-                defaultValue=64, minValue=1, maxValue=16384,
+                self.MEMORY_MB,
+                self.tr("Memory budget per window (MB)"),
+                QgsProcessingParameterNumber.Integer,
+                defaultValue=64,
+                minValue=1,
+                maxValue=16384,
             )
         )
         self.addParameter(QgsProcessingParameterRasterDestination(self.OUTPUT, self.tr("Absorption features")))
@@ -85,15 +93,21 @@ class HyperspectralFeaturesAlgorithm(REEGradeAlgorithm):
         self.remove_on_failure(out_path)
         progress, should_stop = self.progress_callbacks(feedback, 0.0, 100.0)
         summary = cube_io.write_feature_raster(
-            path, out_path,
+            path,
+            out_path,
             wavelengths=self.parameterAsString(parameters, self.WAVELENGTHS, context) or None,
             band_table=self.parameterAsFile(parameters, self.BAND_TABLE, context) or None,
             memory_mb=self.parameterAsInt(parameters, self.MEMORY_MB, context),
-            progress=progress, should_stop=should_stop, warn=feedback.pushWarning,
+            progress=progress,
+            should_stop=should_stop,
+            warn=feedback.pushWarning,
         )
         feedback.pushInfo(
             self.tr("wavelengths from {0}; read {1} bands in {2} window(s); wrote {3} bands: {4}").format(
-                summary["wavelength_source"], summary["bands_read"], summary["windows"], len(summary["names"]),
+                summary["wavelength_source"],
+                summary["bands_read"],
+                summary["windows"],
+                len(summary["names"]),
                 ", ".join(summary["names"]),
             )
         )

@@ -1,5 +1,6 @@
 """reegrade:knnimpute — missing values filled from the k nearest samples in a
 mixed spatial / feature-similarity distance, with a reusable reference."""
+
 import os
 
 import numpy as np
@@ -63,48 +64,71 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
         self.addParameter(
-            QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Samples or targets"),
-                                                [QgsProcessing.TypeVectorPoint])
+            QgsProcessingParameterFeatureSource(
+                self.INPUT, self.tr("Samples or targets"), [QgsProcessing.TypeVectorPoint]
+            )
         )
         self.addParameter(
             QgsProcessingParameterField(
-                self.FIELDS, self.tr("Fields to impute"), parentLayerParameterName=self.INPUT,
-                allowMultiple=True, optional=True,
+                self.FIELDS,
+                self.tr("Fields to impute"),
+                parentLayerParameterName=self.INPUT,
+                allowMultiple=True,
+                optional=True,
             )
         )
         self.add_negative_below_detection_parameter()
         self.addParameter(
-            QgsProcessingParameterNumber(self.K, self.tr("Number of donors (K)"),
-                                         QgsProcessingParameterNumber.Integer, 5, minValue=1)
+            QgsProcessingParameterNumber(
+                self.K, self.tr("Number of donors (K)"), QgsProcessingParameterNumber.Integer, 5, minValue=1
+            )
         )
         self.addParameter(
-            QgsProcessingParameterNumber(self.SPATIAL_WEIGHT, self.tr("Spatial weight (0 = features only, 1 = "
-                                                                      "distance only)"),
-                                         QgsProcessingParameterNumber.Double, 0.5, minValue=0.0, maxValue=1.0)
+            QgsProcessingParameterNumber(
+                self.SPATIAL_WEIGHT,
+                self.tr("Spatial weight (0 = features only, 1 = distance only)"),
+                QgsProcessingParameterNumber.Double,
+                0.5,
+                minValue=0.0,
+                maxValue=1.0,
+            )
         )
         self.addParameter(
-            QgsProcessingParameterNumber(self.SPATIAL_SCALE, self.tr("Spatial scale (0 = automatic)"),
-                                         QgsProcessingParameterNumber.Double, 0.0, minValue=0.0)
+            QgsProcessingParameterNumber(
+                self.SPATIAL_SCALE,
+                self.tr("Spatial scale (0 = automatic)"),
+                QgsProcessingParameterNumber.Double,
+                0.0,
+                minValue=0.0,
+            )
         )
         self.add_advanced(
-            QgsProcessingParameterEnum(self.WEIGHTING, self.tr("Donor weighting"),
-                                       options=[self.tr("Inverse distance"), self.tr("Uniform")], defaultValue=0)
+            QgsProcessingParameterEnum(
+                self.WEIGHTING,
+                self.tr("Donor weighting"),
+                options=[self.tr("Inverse distance"), self.tr("Uniform")],
+                defaultValue=0,
+            )
         )
         self.addParameter(
-            QgsProcessingParameterFile(self.REFERENCE_IN, self.tr("Saved reference (impute from it)"),
-                                       extension="json", optional=True)
+            QgsProcessingParameterFile(
+                self.REFERENCE_IN, self.tr("Saved reference (impute from it)"), extension="json", optional=True
+            )
         )
         self.addParameter(
             QgsProcessingParameterFileDestination(
-                self.REFERENCE_OUT, self.tr("Save reference"), self.tr("JSON files (*.json)"), optional=True,
+                self.REFERENCE_OUT,
+                self.tr("Save reference"),
+                self.tr("JSON files (*.json)"),
+                optional=True,
                 createByDefault=False,
             )
         )
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Imputed")))
 
     def parameter_problem(self, parameters, context):
-        if not self.parameterAsFile(parameters, self.REFERENCE_IN, context) and \
-                not self.parameterAsFields(parameters, self.FIELDS, context):
+        fields = self.parameterAsFields(parameters, self.FIELDS, context)
+        if not fields and not self.parameterAsFile(parameters, self.REFERENCE_IN, context):
             return self.tr("Select at least one field to impute")
         return None
 
@@ -118,8 +142,9 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
             model = imp.KNNImputer3D.load(reference, fields or None)
             fields = model.fields_
             feedback.pushInfo(
-                self.tr("Imputing from the reference {0}: K = {1}, spatial weight = {2:g}, spatial scale = {3:g}")
-                .format(reference, model.k, model.spatial_weight, model.scale_)
+                self.tr(
+                    "Imputing from the reference {0}: K = {1}, spatial weight = {2:g}, spatial scale = {3:g}"
+                ).format(reference, model.k, model.spatial_weight, model.scale_)
             )
         else:
             scale = self.parameterAsDouble(parameters, self.SPATIAL_SCALE, context)
@@ -140,9 +165,10 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
         else:
             if source.sourceCrs().isGeographic():
                 feedback.pushWarning(
-                    self.tr("{0} is in a geographic CRS: distances are taken in degrees, which stretch with "
-                            "latitude and do not match z in metres; reproject the samples to a projected CRS")
-                    .format(label)
+                    self.tr(
+                        "{0} is in a geographic CRS: distances are taken in degrees, which stretch with "
+                        "latitude and do not match z in metres; reproject the samples to a projected CRS"
+                    ).format(label)
                 )
             filled, imputed = model.fit_transform(X, xyz, fields, label, progress, should_stop)
         for j, field in enumerate(fields):
@@ -187,8 +213,9 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
         if reference_crs == layer_crs:
             return xyz
         feedback.pushWarning(
-            self.tr("{0} is in {1}, the reference in {2}: coordinates reprojected for the distances")
-            .format(label, layer_crs.authid(), reference_crs.authid())
+            self.tr("{0} is in {1}, the reference in {2}: coordinates reprojected for the distances").format(
+                label, layer_crs.authid(), reference_crs.authid()
+            )
         )
         transform = QgsCoordinateTransform(layer_crs, reference_crs, context.transformContext())
         out = xyz.copy()

@@ -1,5 +1,6 @@
 """reegrade:parselogs — free-text log descriptions to numeric log_ fields, and
 their length-weighted join onto samples."""
+
 import numpy as np
 from qgis.core import (
     QgsProcessing,
@@ -90,8 +91,12 @@ class ParseLogsAlgorithm(REEGradeAlgorithm):
         self.addParameter(QgsProcessingParameterBoolean(self.USE_TRANSFORMER, self.tr("Use the transformer"), True))
         self.add_advanced(
             QgsProcessingParameterNumber(
-                self.THRESHOLD, self.tr("Transformer cosine similarity threshold"),
-                QgsProcessingParameterNumber.Double, logtext.DEFAULT_THRESHOLD, minValue=-1.0, maxValue=1.0,
+                self.THRESHOLD,
+                self.tr("Transformer cosine similarity threshold"),
+                QgsProcessingParameterNumber.Double,
+                logtext.DEFAULT_THRESHOLD,
+                minValue=-1.0,
+                maxValue=1.0,
             )
         )
         self.add_advanced(
@@ -112,7 +117,11 @@ class ParseLogsAlgorithm(REEGradeAlgorithm):
     def _field(self, name, description, parent, default, optional, kind=QgsProcessingParameterField.Any):
         self.addParameter(
             QgsProcessingParameterField(
-                name, self.tr(description), defaultValue=default, parentLayerParameterName=parent, type=kind,
+                name,
+                self.tr(description),
+                defaultValue=default,
+                parentLayerParameterName=parent,
+                type=kind,
                 optional=optional,
             )
         )
@@ -145,13 +154,21 @@ class ParseLogsAlgorithm(REEGradeAlgorithm):
         embedder = self._embedder(parameters, context, feedback) if use_transformer else None
         progress, should_stop = self.progress_callbacks(feedback, 10, 70 if samples is not None else 90)
         result = logtext.parse_descriptions(
-            columns[description], vocabulary, use_transformer,
-            self.parameterAsDouble(parameters, self.THRESHOLD, context), embedder, progress, should_stop,
+            columns[description],
+            vocabulary,
+            use_transformer,
+            self.parameterAsDouble(parameters, self.THRESHOLD, context),
+            embedder,
+            progress,
+            should_stop,
         )
         for notice in result.notices(label, description):
             feedback.pushWarning(notice)
-        feedback.pushInfo(self.tr("Lithology from rules: {0}, from the transformer: {1}, none: {2}").format(
-            result.counts["rule"], result.counts["transformer"], result.counts["none"]))
+        feedback.pushInfo(
+            self.tr("Lithology from rules: {0}, from the transformer: {1}, none: {2}").format(
+                result.counts["rule"], result.counts["transformer"], result.counts["none"]
+            )
+        )
         self._save_cache(parameters, context, embedder, feedback)
         if samples is None:
             out = {name: (kind, result.columns[name]) for name, kind in result.fields}
@@ -197,9 +214,19 @@ class ParseLogsAlgorithm(REEGradeAlgorithm):
         sample_depths = read_numeric(samples, [s_from, s_to], label=sample_label)
         progress, should_stop = self.progress_callbacks(feedback, 70, 90)
         joined = join_intervals(
-            logs, log_depths[start].values, log_depths[end].values, result.columns,
-            sample_holes, sample_depths[s_from].values, sample_depths[s_to].values, progress, should_stop,
-            label, sample_label, (start, end), (s_from, s_to),
+            logs,
+            log_depths[start].values,
+            log_depths[end].values,
+            result.columns,
+            sample_holes,
+            sample_depths[s_from].values,
+            sample_depths[s_to].values,
+            progress,
+            should_stop,
+            label,
+            sample_label,
+            (start, end),
+            (s_from, s_to),
         )
         missing = int(np.sum(joined["log_cover"] == 0))
         if missing:

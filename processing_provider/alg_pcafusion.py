@@ -1,6 +1,7 @@
 """reegrade:pcafusion — selected covariates plus a spatial embedding,
 standardised and rotated onto principal components; fitted and saved, or
 applied from a saved transform."""
+
 import numpy as np
 from qgis.core import (
     QgsCoordinateReferenceSystem,
@@ -87,21 +88,30 @@ class PCAFusionAlgorithm(REEGradeAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterField(
-                self.FIELDS, self.tr("Covariate fields (FIT)"), parentLayerParameterName=self.INPUT,
-                allowMultiple=True, optional=True,
+                self.FIELDS,
+                self.tr("Covariate fields (FIT)"),
+                parentLayerParameterName=self.INPUT,
+                allowMultiple=True,
+                optional=True,
             )
         )
         self.addParameter(
             QgsProcessingParameterEnum(
-                self.MODE, self.tr("Mode"), options=[self.tr("Fit and save"), self.tr("Apply a saved transform")],
+                self.MODE,
+                self.tr("Mode"),
+                options=[self.tr("Fit and save"), self.tr("Apply a saved transform")],
                 defaultValue=0,
             )
         )
         integer, double = QgsProcessingParameterNumber.Integer, QgsProcessingParameterNumber.Double
         self.addParameter(
             QgsProcessingParameterNumber(
-                self.N_COMPONENTS, self.tr("Number of components (0: by variance threshold)"), integer, 0,
-                minValue=0, maxValue=fusion.MAX_COMPONENTS,
+                self.N_COMPONENTS,
+                self.tr("Number of components (0: by variance threshold)"),
+                integer,
+                0,
+                minValue=0,
+                maxValue=fusion.MAX_COMPONENTS,
             )
         )
         self.addParameter(
@@ -110,21 +120,28 @@ class PCAFusionAlgorithm(REEGradeAlgorithm):
             )
         )
         self.addParameter(
-            QgsProcessingParameterNumber(self.RFF_FEATURES, self.tr("Random Fourier features of X, Y, Z"), integer, 0,
-                                         minValue=0, maxValue=1000)
+            QgsProcessingParameterNumber(
+                self.RFF_FEATURES, self.tr("Random Fourier features of X, Y, Z"), integer, 0, minValue=0, maxValue=1000
+            )
         )
         self.addParameter(
-            QgsProcessingParameterNumber(self.LENGTH_SCALE, self.tr("Embedding length scale (map units)"), double,
-                                         200.0, minValue=1e-9)
+            QgsProcessingParameterNumber(
+                self.LENGTH_SCALE, self.tr("Embedding length scale (map units)"), double, 200.0, minValue=1e-9
+            )
         )
         self.add_seed_parameter(default=0, advanced=True)
-        self.addParameter(QgsProcessingParameterBoolean(self.MEAN_FILL, self.tr("Fill missing values with the mean"),
-                                                        False))
-        self.add_advanced(QgsProcessingParameterBoolean(
-            self.DROP_CONSTANT, self.tr("Leave out constant fields (with a warning)"), True))
         self.addParameter(
-            QgsProcessingParameterFile(self.TRANSFORM_IN, self.tr("Saved transform (APPLY)"), extension="json",
-                                       optional=True)
+            QgsProcessingParameterBoolean(self.MEAN_FILL, self.tr("Fill missing values with the mean"), False)
+        )
+        self.add_advanced(
+            QgsProcessingParameterBoolean(
+                self.DROP_CONSTANT, self.tr("Leave out constant fields (with a warning)"), True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.TRANSFORM_IN, self.tr("Saved transform (APPLY)"), extension="json", optional=True
+            )
         )
         self.addParameter(
             QgsProcessingParameterFileDestination(
@@ -167,7 +184,9 @@ class PCAFusionAlgorithm(REEGradeAlgorithm):
         n_components = self.parameterAsInt(parameters, self.N_COMPONENTS, context) or None
         threshold = None if n_components else self.parameterAsDouble(parameters, self.VARIANCE, context)
         model = fusion.PCAFusion(
-            n_components, threshold, self.parameterAsInt(parameters, self.RFF_FEATURES, context),
+            n_components,
+            threshold,
+            self.parameterAsInt(parameters, self.RFF_FEATURES, context),
             self.parameterAsDouble(parameters, self.LENGTH_SCALE, context),
             self.seed(parameters, context),
             "mean" if self.parameterAsBool(parameters, self.MEAN_FILL, context) else "error",
@@ -178,8 +197,15 @@ class PCAFusionAlgorithm(REEGradeAlgorithm):
         if model.rff_features:
             require_crs(crs, label)
         progress, should_stop = self.progress_callbacks(feedback, 10.0, 80.0)
-        model.fit(X, fields, xyz, label, {"fitted_on": label, "crs": crs.toWkt() if crs.isValid() else ""},
-                  progress, should_stop)
+        model.fit(
+            X,
+            fields,
+            xyz,
+            label,
+            {"fitted_on": label, "crs": crs.toWkt() if crs.isValid() else ""},
+            progress,
+            should_stop,
+        )
         if model.dropped_fields_:
             feedback.pushWarning(
                 self.tr("Constant fields left out of the fit: {0}").format(", ".join(model.dropped_fields_))

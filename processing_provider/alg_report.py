@@ -1,4 +1,5 @@
 """reegrade:report — one HTML report of a workflow run, shown in the results viewer."""
+
 import numpy as np
 from qgis.core import (
     QgsProcessingParameterFeatureSource,
@@ -13,11 +14,15 @@ from .base import REEGradeAlgorithm, require
 from .layer_io import field_names, layer_label, read_numeric
 
 MAP_TITLES = {
-    "MAP_BNN_MEAN": "BNN mean TREO %", "MAP_BNN_SD": "BNN sd TREO %", "MAP_BNN_P": "BNN P(TREO > cut-off)",
-    "MAP_OK": "OK estimate TREO %", "MAP_MIK": "MIK E-type mean TREO %",
+    "MAP_BNN_MEAN": "BNN mean TREO %",
+    "MAP_BNN_SD": "BNN sd TREO %",
+    "MAP_BNN_P": "BNN P(TREO > cut-off)",
+    "MAP_OK": "OK estimate TREO %",
+    "MAP_MIK": "MIK E-type mean TREO %",
 }
 PAGE_TITLES = {
-    "VARIOGRAM_PLOT": "Variogram", "CV_REPORT": "Cross-validation (grouped by hole)",
+    "VARIOGRAM_PLOT": "Variogram",
+    "CV_REPORT": "Cross-validation (grouped by hole)",
     "GT_PLOT": "Grade-tonnage of the block model (BNN bands)",
 }
 
@@ -56,17 +61,37 @@ class WorkflowReportAlgorithm(REEGradeAlgorithm):
         for name, title in MAP_TITLES.items():
             self.addParameter(QgsProcessingParameterRasterLayer(name, self.tr(f"Map: {title}"), optional=True))
         for name, title in PAGE_TITLES.items():
-            self.addParameter(QgsProcessingParameterFile(name, self.tr(f"Page: {title}"), extension="html", optional=True))
-        self.addParameter(QgsProcessingParameterFile(self.TRUTH, self.tr("True block grades (truth_blocks.npz)"), extension="npz", optional=True))
-        self.addParameter(QgsProcessingParameterNumber(self.CUTOFF, self.tr("Cut-off grade"), double, 1.0, minValue=0.0))
-        self.addParameter(QgsProcessingParameterNumber(self.DENSITY, self.tr("Density (t/m3)"), double, 2.8, minValue=0.0))
-        self.addParameter(QgsProcessingParameterNumber(self.BENCH_ELEVATION, self.tr("Bench elevation of the maps"), double, optional=True))
+            self.addParameter(
+                QgsProcessingParameterFile(name, self.tr(f"Page: {title}"), extension="html", optional=True)
+            )
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.TRUTH, self.tr("True block grades (truth_blocks.npz)"), extension="npz", optional=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(self.CUTOFF, self.tr("Cut-off grade"), double, 1.0, minValue=0.0)
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(self.DENSITY, self.tr("Density (t/m3)"), double, 2.8, minValue=0.0)
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.BENCH_ELEVATION, self.tr("Bench elevation of the maps"), double, optional=True
+            )
+        )
         self.addParameter(QgsProcessingParameterString(self.NOTES, self.tr("Notes"), "", multiLine=True, optional=True))
-        self.addParameter(QgsProcessingParameterFileDestination(self.OUTPUT, self.tr("Workflow report"), self.tr("HTML files (*.html)")))
+        self.addParameter(
+            QgsProcessingParameterFileDestination(
+                self.OUTPUT, self.tr("Workflow report"), self.tr("HTML files (*.html)")
+            )
+        )
 
     def parameter_problem(self, parameters, context):
-        if self.parameterAsFile(parameters, self.TRUTH, context) and \
-                self.parameterAsSource(parameters, self.BLOCKS, context) is None:
+        if (
+            self.parameterAsFile(parameters, self.TRUTH, context)
+            and self.parameterAsSource(parameters, self.BLOCKS, context) is None
+        ):
             return self.tr("Comparing with the truth needs the estimated blocks")
         return None
 
@@ -74,17 +99,27 @@ class WorkflowReportAlgorithm(REEGradeAlgorithm):
         require("matplotlib")
         from ..algorithms.reports import workflow as demo_report
 
-        maps = [(title, self.parameterAsRasterLayer(parameters, name, context).source())
-                for name, title in MAP_TITLES.items() if self.parameterAsRasterLayer(parameters, name, context)]
-        pages = [(title, self.parameterAsFile(parameters, name, context))
-                 for name, title in PAGE_TITLES.items() if self.parameterAsFile(parameters, name, context)]
+        maps = [
+            (title, self.parameterAsRasterLayer(parameters, name, context).source())
+            for name, title in MAP_TITLES.items()
+            if self.parameterAsRasterLayer(parameters, name, context)
+        ]
+        pages = [
+            (title, self.parameterAsFile(parameters, name, context))
+            for name, title in PAGE_TITLES.items()
+            if self.parameterAsFile(parameters, name, context)
+        ]
         truth = self._truth(parameters, context)
         blocks = self._blocks(parameters, context, feedback) if truth is not None else None
         notes = [n for n in self.parameterAsString(parameters, self.NOTES, context).split("\n") if n.strip()]
         path = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
         self.remove_on_failure(path)
         demo_report.write_workflow_report(
-            path, blocks, maps, pages, truth,
+            path,
+            blocks,
+            maps,
+            pages,
+            truth,
             cutoff=self.parameterAsDouble(parameters, self.CUTOFF, context),
             density=self.parameterAsDouble(parameters, self.DENSITY, context),
             bench_elevation=self.optional_double(parameters, self.BENCH_ELEVATION, context),

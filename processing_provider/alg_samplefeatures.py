@@ -1,5 +1,6 @@
 """reegrade:samplefeatures — the bands of any raster (a feature raster, a cube,
 a DEM) sampled at points, into fields."""
+
 from qgis.core import (
     QgsProcessing,
     QgsProcessingParameterEnum,
@@ -70,12 +71,14 @@ class SampleFeaturesAlgorithm(REEGradeAlgorithm):
         xyz = xyz_in_crs(point_xyz(geometries, label), source.sourceCrs(), raster.crs(), context, feedback, label)
         progress, should_stop = self.progress_callbacks(feedback, 10.0, 90.0)
         method = METHODS[self.parameterAsEnum(parameters, self.METHOD, context)]
-        sampled = cube_io.sample_raster(raster.source().split("|")[0], xyz[:, 0], xyz[:, 1], method,
-                                        progress, should_stop)
+        sampled = cube_io.sample_raster(
+            raster.source().split("|")[0], xyz[:, 0], xyz[:, 1], method, progress, should_stop
+        )
         if sampled["outside"] == len(xyz):
             raise ValueError(
-                self.tr("{0}: none of the {1} point(s) lie on the raster {2}; check both layers' CRS and extent")
-                .format(label, len(xyz), raster.name())
+                self.tr(
+                    "{0}: none of the {1} point(s) lie on the raster {2}; check both layers' CRS and extent"
+                ).format(label, len(xyz), raster.name())
             )
         prefix = self.parameterAsString(parameters, self.PREFIX, context) or ""
         names = cube_io.band_field_names(sampled["descriptions"], prefix)

@@ -1,4 +1,5 @@
 """reegrade:syntheticdeposit — write a synthetic carbonatite REE deposit."""
+
 import os
 
 from qgis.core import (
@@ -53,7 +54,9 @@ class SyntheticDepositAlgorithm(REEGradeAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
         self.addParameter(
             QgsProcessingParameterEnum(
-                self.PRESET, self.tr("Preset"), options=[self.tr("small"), self.tr("demo"), self.tr("large")],
+                self.PRESET,
+                self.tr("Preset"),
+                options=[self.tr("small"), self.tr("demo"), self.tr("large")],
                 defaultValue=0,
             )
         )
@@ -78,7 +81,9 @@ class SyntheticDepositAlgorithm(REEGradeAlgorithm):
         paths = write_deposit(deposit, folder, progress, should_stop)
         feedback.pushInfo(
             self.tr("{0} holes, {1} assay rows, {2} log rows, cube {3} bands x {4} x {5}").format(
-                len(deposit.collars["hole_id"]), len(deposit.assays["hole_id"]), len(deposit.logs["hole_id"]),
+                len(deposit.collars["hole_id"]),
+                len(deposit.assays["hole_id"]),
+                len(deposit.logs["hole_id"]),
                 *deposit.cube.shape,
             )
         )

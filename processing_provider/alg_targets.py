@@ -1,5 +1,6 @@
 """reegrade:targets — the points a user estimates on: a 2D grid of cell centres
 or a 3D block model of block centroids."""
+
 import numpy as np
 from qgis.core import (
     QgsProcessing,
@@ -36,7 +37,8 @@ class TargetsAlgorithm(REEGradeAlgorithm):
         "TOPOGRAPHY (3D only, a DEM raster) keeps only blocks whose centroid lies at or below the surface, "
         "sampled by TOPOGRAPHY SAMPLING (nearest cell, or bilinear between cell centres, which falls back to "
         "the nearest cell within half a cell of the DEM's edge or next to nodata); a DEM in another CRS is "
-        "sampled in its own CRS; blocks off the DEM or on nodata are dropped and counted. More than 20 million blocks is an error that gives the count.\n\n"
+        "sampled in its own CRS; blocks off the DEM or on nodata are dropped and counted. More than 20 million "
+        "blocks is an error that gives the count.\n\n"
         "Output: Point (2D) or PointZ (3D) features with block_id, ix, iy, (iz), xc, yc, (zc), dx, dy, (dz, "
         "volume). Indices start at the minimum corner (ix east, iy north, iz up, from 0), centroids lie at "
         "origin + (index + 0.5) x size, and an extent that is not a whole number of blocks gets one more "
@@ -70,8 +72,11 @@ class TargetsAlgorithm(REEGradeAlgorithm):
         )
         self.addParameter(QgsProcessingParameterExtent(self.EXTENT, self.tr("Extent"), optional=True))
         double = QgsProcessingParameterNumber.Double
-        for name, label, default in ((self.DX, "Cell / block size X", 25.0), (self.DY, "Cell / block size Y", 25.0),
-                                     (self.DZ, "Block size Z", 10.0)):
+        for name, label, default in (
+            (self.DX, "Cell / block size X", 25.0),
+            (self.DY, "Cell / block size Y", 25.0),
+            (self.DZ, "Block size Z", 10.0),
+        ):
             self.addParameter(QgsProcessingParameterNumber(name, self.tr(label), double, default, minValue=1e-9))
         self.addParameter(QgsProcessingParameterNumber(self.ZMIN, self.tr("Z minimum (3D)"), double, optional=True))
         self.addParameter(QgsProcessingParameterNumber(self.ZMAX, self.tr("Z maximum (3D)"), double, optional=True))
@@ -85,7 +90,9 @@ class TargetsAlgorithm(REEGradeAlgorithm):
         )
         self.add_advanced(
             QgsProcessingParameterEnum(
-                self.TOPO_SAMPLING, self.tr("Topography sampling"), options=[self.tr("Nearest"), self.tr("Bilinear")],
+                self.TOPO_SAMPLING,
+                self.tr("Topography sampling"),
+                options=[self.tr("Nearest"), self.tr("Bilinear")],
                 defaultValue=1,
             )
         )
@@ -101,8 +108,10 @@ class TargetsAlgorithm(REEGradeAlgorithm):
             return self.tr("A raster template defines a 2D grid; use EXTENT and ZMIN/ZMAX for a block model")
         if not has_template and parameters.get(self.EXTENT) in (None, ""):
             return self.tr("Give an EXTENT (or, for a 2D grid, a raster TEMPLATE)")
-        if three_d and None in (self.optional_double(parameters, self.ZMIN, context),
-                                self.optional_double(parameters, self.ZMAX, context)):
+        if three_d and None in (
+            self.optional_double(parameters, self.ZMIN, context),
+            self.optional_double(parameters, self.ZMAX, context),
+        ):
             return self.tr("A 3D block model needs ZMIN and ZMAX")
         if not three_d and self.parameterAsRasterLayer(parameters, self.TOPOGRAPHY, context) is not None:
             return self.tr("TOPOGRAPHY applies to a 3D block model; choose MODE 3D or leave it empty")
@@ -197,8 +206,10 @@ class TargetsAlgorithm(REEGradeAlgorithm):
             check_cancelled(feedback.isCanceled)
             stop = min(start + _CHUNK, n)
             rows = list(zip(*(targets[name][start:stop].tolist() for name in names)))
-            geometries = [point_geometry(x, y, zc) for x, y, zc in
-                          zip(targets["xc"][start:stop], targets["yc"][start:stop], z[start:stop])]
+            geometries = [
+                point_geometry(x, y, zc)
+                for x, y, zc in zip(targets["xc"][start:stop], targets["yc"][start:stop], z[start:stop])
+            ]
             write_rows(sink, fields, rows, geometries)
             feedback.setProgress(100.0 * stop / n)
         return destination

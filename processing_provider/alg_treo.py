@@ -1,4 +1,5 @@
 """reegrade:treo — rare-earth element assays to oxide %, TREO, LREO and HREO."""
+
 import numpy as np
 from qgis.core import (
     QgsProcessing,
@@ -51,17 +52,31 @@ class TreoAlgorithm(REEGradeAlgorithm):
     OUTPUT = "OUTPUT"
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
-        self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Samples with element assays"), [QgsProcessing.TypeVector]))
-        self.addParameter(QgsProcessingParameterString(self.FIELD_MAP, self.tr("Field map (El=field; ...)"), optional=True))
-        self.addParameter(QgsProcessingParameterEnum(self.UNITS, self.tr("Element units"), options=["ppm", "ppb", "%"], defaultValue=0))
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.INPUT, self.tr("Samples with element assays"), [QgsProcessing.TypeVector]
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(self.FIELD_MAP, self.tr("Field map (El=field; ...)"), optional=True)
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.UNITS, self.tr("Element units"), options=["ppm", "ppb", "%"], defaultValue=0
+            )
+        )
         self.add_below_detection_parameters()
         self.addParameter(
             QgsProcessingParameterEnum(
-                self.SPLIT, self.tr("Light/heavy split"),
-                options=[self.tr("LREO La-Sm, HREO Eu-Lu + Y"), self.tr("LREO La-Eu, HREO Gd-Lu + Y")], defaultValue=0,
+                self.SPLIT,
+                self.tr("Light/heavy split"),
+                options=[self.tr("LREO La-Sm, HREO Eu-Lu + Y"), self.tr("LREO La-Eu, HREO Gd-Lu + Y")],
+                defaultValue=0,
             )
         )
-        self.addParameter(QgsProcessingParameterBoolean(self.PARTIAL, self.tr("Allow partial sums (adds TREO_n)"), False))
+        self.addParameter(
+            QgsProcessingParameterBoolean(self.PARTIAL, self.tr("Allow partial sums (adds TREO_n)"), False)
+        )
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Samples with oxides and TREO")))
 
     def process(self, parameters, context, feedback):
@@ -74,10 +89,17 @@ class TreoAlgorithm(REEGradeAlgorithm):
         columns, _, _ = read_columns(source, list(found.values()), feedback, label)
         values = {}
         for element, field in found.items():
-            column = parse_numeric(blank_missing_codes(columns[field], options["missing_codes"]), label, field,
-                                   negative_is_below_detection=True, below_detection=options["below_detection"])
+            column = parse_numeric(
+                blank_missing_codes(columns[field], options["missing_codes"]),
+                label,
+                field,
+                negative_is_below_detection=True,
+                below_detection=options["below_detection"],
+            )
             if column.n_below_detection:
-                feedback.pushInfo(self.tr("'{0}': {1} value(s) below detection").format(field, column.n_below_detection))
+                feedback.pushInfo(
+                    self.tr("'{0}': {1} value(s) below detection").format(field, column.n_below_detection)
+                )
             values[element] = column.values
         partial = self.parameterAsBool(parameters, self.PARTIAL, context)
         result = oxides.treo(

@@ -2,6 +2,7 @@
 `enmapboxprocessing`): names, groups, translation, help, and one place that turns
 the science's `ValueError`s into `QgsProcessingException`s and removes partial
 outputs when a run fails or is cancelled."""
+
 import importlib
 import os
 
@@ -107,7 +108,9 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
     def add_seed_parameter(self, label="Random seed", default=None, advanced=False, minimum=None):
         """SEED, defaulting to the seed set on the plugin's settings page unless `default` is given."""
         parameter = QgsProcessingParameterNumber(
-            self.SEED, self.tr(label), QgsProcessingParameterNumber.Integer,
+            self.SEED,
+            self.tr(label),
+            QgsProcessingParameterNumber.Integer,
             default_seed() if default is None else default,
         )
         if minimum is not None:
@@ -118,8 +121,11 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
         return self.parameterAsInt(parameters, self.SEED, context)
 
     def add_cutoffs_parameter(self, label="Cut-offs (comma separated)", default=None):
-        self.addParameter(QgsProcessingParameterString(
-            self.CUTOFFS, self.tr(label), default_cutoffs() if default is None else default, optional=True))
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.CUTOFFS, self.tr(label), default_cutoffs() if default is None else default, optional=True
+            )
+        )
 
     def cutoffs(self, parameters, context):
         """The cut-off grades, positive, sorted and unique."""
@@ -129,12 +135,19 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
 
     def add_below_detection_parameters(self):
         """What a below-detection value ('<0.5', '-0.5') becomes, and the codes a database writes for 'no value'."""
-        self.addParameter(QgsProcessingParameterEnum(
-            self.BELOW_DETECTION, self.tr("Below detection becomes"),
-            options=[self.tr("Half the detection limit"), self.tr("Zero"), self.tr("Missing")], defaultValue=0,
-        ))
-        self.addParameter(QgsProcessingParameterString(
-            self.MISSING_CODES, self.tr("Missing-value codes"), "-99, -999, -9999", optional=True))
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.BELOW_DETECTION,
+                self.tr("Below detection becomes"),
+                options=[self.tr("Half the detection limit"), self.tr("Zero"), self.tr("Missing")],
+                defaultValue=0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.MISSING_CODES, self.tr("Missing-value codes"), "-99, -999, -9999", optional=True
+            )
+        )
 
     def below_detection_options(self, parameters, context):
         """{'below_detection': policy, 'missing_codes': codes} as the drillhole readers take them."""
@@ -151,10 +164,13 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
 
     def add_negative_below_detection_parameter(self):
         """Whether -0.5 is read as '<0.5', the assay convention (off for fields that can be negative)."""
-        self.addParameter(QgsProcessingParameterBoolean(
-            self.NEGATIVE_BELOW_DETECTION,
-            self.tr("Negative numbers are below-detection results (-0.5 means <0.5)"), False,
-        ))
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                self.NEGATIVE_BELOW_DETECTION,
+                self.tr("Negative numbers are below-detection results (-0.5 means <0.5)"),
+                False,
+            )
+        )
 
     def negative_below_detection(self, parameters, context):
         return self.parameterAsBool(parameters, self.NEGATIVE_BELOW_DETECTION, context)

@@ -2,6 +2,7 @@
 
 Errors name the layer, the field and the 1-based feature row, and everything is
 read and checked before any sink is created, so a bad input leaves no output."""
+
 import math
 
 import numpy as np
@@ -45,9 +46,8 @@ def require_fields(source, names, label=None):
     available = field_names(source)
     for name in names:
         if name not in available:
-            raise QgsProcessingException(
-                f"{label or layer_label(source)}: field '{name}' not found; it has {', '.join(available) or 'no fields'}"
-            )
+            listed = ", ".join(available) or "no fields"
+            raise QgsProcessingException(f"{label or layer_label(source)}: field '{name}' not found; it has {listed}")
 
 
 def require_features(source, label=None):
@@ -210,9 +210,7 @@ def read_points_with_fields(source, names, label=None, feedback=None, **numeric_
     label = label or layer_label(source)
     require_features(source, label)
     columns, geometries, _ = read_columns(source, names, feedback, label)
-    values = {
-        name: parse_numeric(column, label, name, **numeric_options).values for name, column in columns.items()
-    }
+    values = {name: parse_numeric(column, label, name, **numeric_options).values for name, column in columns.items()}
     return point_xyz(geometries, label), values
 
 

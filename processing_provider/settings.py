@@ -1,5 +1,6 @@
 """User defaults kept in QGIS settings (set on the plugin's settings page) that
 algorithms use as parameter defaults."""
+
 from qgis.core import QgsSettings
 
 KEY_CUTOFFS = "ree_grade/default_cutoffs"

@@ -1,5 +1,6 @@
 """Styles applied to outputs when QGIS loads them after a run: a grade colour
 ramp on the estimate, an uncertainty ramp where only a spread is present."""
+
 from qgis.core import (
     QgsClassificationQuantile,
     QgsColorRampShader,

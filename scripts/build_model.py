@@ -5,7 +5,7 @@ the cross-validation report. Run it with QGIS's Python (the venv):
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/build_model.py
 
-The workflow is declared once, in INPUTS and STEPS, as plain data; model
+The workflow is declared once, in INPUTS and steps(), as plain data; model
 outputs are named `<step>:<name>` (e.g. `hyperscore:blocks`), which is how
 `scripts/demo.py` and `processing.run` address them.
 """
@@ -82,94 +82,6 @@ INPUTS = [
     ("truth", "file", "True block grades of a sample deposit (truth_blocks.npz)", None, True),
 ]
 
-# (step id, algorithm, parameters, {output: (model output name, description)}).
-# A step may only use inputs and earlier steps. Outputs in the dict are model
-# outputs (files a user keeps); the others are temporary.
-STEPS = [
-    ("collar_points", "native:createpointslayerfromtable",
-     {"INPUT": In("collars"), "XFIELD": "x", "YFIELD": "y", "ZFIELD": "z", "TARGET_CRS": In("crs")}, {}),
-    ("topography", "gdal:gridlinear",
-     {"INPUT": Out("collar_points"), "Z_FIELD": "z", "RADIUS": -1.0, "NODATA": -9999.0, "DATA_TYPE": 5,
-      "EXTRA": "-outsize 200 150"},
-     {"OUTPUT": ("topography", "Topography from the collar elevations (TIN)")}),
-    ("desurvey", "reegrade:desurvey",
-     {"COLLARS": In("collars"), "COLLAR_CRS": In("crs"), "SURVEYS": In("surveys"), "INTERVALS": In("assays"),
-      "OVERLAPS": 2}, {}),
-    ("composite", "reegrade:composite",
-     {"INPUT": Out("desurvey"), "LENGTH": In("composite_length"), "RESIDUAL": 2, "RESIDUAL_THRESHOLD": 50.0,
-      "MIN_COVERAGE": 50.0}, {}),
-    ("treo", "reegrade:treo", {"INPUT": Out("composite")}, {}),
-    ("graded", "native:extractbyexpression",
-     {"INPUT": Out("treo"), "EXPRESSION": '"TREO_pct" IS NOT NULL AND "TREO_pct" > 0'}, {}),
-    ("parselogs", "reegrade:parselogs",
-     {"INPUT": In("logs"), "DESCRIPTION_FIELD": "description", "HOLE_FIELD": "hole_id", "FROM_FIELD": "from",
-      "TO_FIELD": "to", "USE_TRANSFORMER": False, "SAMPLES": Out("graded"), "SAMPLE_HOLE_FIELD": "hole_id",
-      "SAMPLE_FROM_FIELD": "from_m", "SAMPLE_TO_FIELD": "to_m"}, {}),
-    ("hyperspectral", "reegrade:hyperspectralfeatures", {"INPUT": In("cube")},
-     {"OUTPUT": ("features", "Hyperspectral absorption features")}),
-    ("samples_hs", "reegrade:samplefeatures",
-     {"INPUT": Out("parselogs"), "RASTER": Out("hyperspectral"), "METHOD": 1}, {}),
-    ("samples_geo", "reegrade:geologyfeatures",
-     {"INPUT": Out("samples_hs"), "GEOLOGY": In("geology"), "UNIT_FIELD": "unit", "FAULTS": In("faults")},
-     {"UNITS_OUT": ("units", "Geology unit list")}),
-    ("samples_impute", "reegrade:knnimpute",
-     {"INPUT": Out("samples_geo"), "FIELDS": HS_FEATURES, "K": 8, "SPATIAL_WEIGHT": 1.0},
-     {"REFERENCE_OUT": ("reference", "Imputation reference")}),
-    ("samples_pca", "reegrade:pcafusion",
-     {"INPUT": Out("samples_impute"), "FIELDS": HS_FEATURES + GEO_FEATURES, "MODE": 0,
-      "N_COMPONENTS": N_COMPONENTS, "RFF_FEATURES": 16, "LENGTH_SCALE": 300.0, "SEED": In("seed")},
-     {"OUTPUT": ("samples", "Samples (composites with TREO, logs and features)"),
-      "TRANSFORM_OUT": ("transform", "PCA transform")}),
-    ("targets", "reegrade:targets",
-     {"MODE": 1, "EXTENT": In("extent"), "ZMIN": In("zmin"), "ZMAX": In("zmax"), "DX": In("block_xy"),
-      "DY": In("block_xy"), "DZ": In("block_z"), "TOPOGRAPHY": Out("topography"), "TOPO_SAMPLING": 1}, {}),
-    ("blocks_hs", "reegrade:samplefeatures",
-     {"INPUT": Out("targets"), "RASTER": Out("hyperspectral"), "METHOD": 1}, {}),
-    ("blocks_geo", "reegrade:geologyfeatures",
-     {"INPUT": Out("blocks_hs"), "GEOLOGY": In("geology"), "UNIT_FIELD": "unit", "FAULTS": In("faults"),
-      "UNITS_FILE": Out("samples_geo", "UNITS_OUT")}, {}),
-    ("blocks_impute", "reegrade:knnimpute",
-     {"INPUT": Out("blocks_geo"), "REFERENCE_IN": Out("samples_impute", "REFERENCE_OUT")}, {}),
-    ("blocks_pca", "reegrade:pcafusion",
-     {"INPUT": Out("blocks_impute"), "MODE": 1, "TRANSFORM_IN": Out("samples_pca", "TRANSFORM_OUT")}, {}),
-    ("trainbnn", "reegrade:trainbnn",
-     {"INPUT": Out("samples_pca"), "FEATURES": PC_FIELDS, "TARGET": "TREO_pct", "GROUP": "hole_id",
-      "EPOCHS": In("epochs"), "RECALIBRATE": True, "SEED": In("seed")},
-     {"MODEL_OUT": ("model", "BNN model")}),
-    ("predictbnn", "reegrade:predictbnn",
-     {"MODEL": Out("trainbnn", "MODEL_OUT"), "INPUT": Out("blocks_pca"), "CUTOFFS": Expr(CUTOFF_TEXT),
-      "SEED": In("seed")}, {}),
-    ("variogram", "reegrade:variogram",
-     {"INPUT": Out("graded"), "FIELD": "TREO_pct", "DIMENSION": 1, "STRUCTURES": "spherical, spherical",
-      "SEED": In("seed")},
-     {"MODEL_OUT": ("model", "Variogram model"), "PLOT": ("plot", "Variogram plot")}),
-    ("ordinarykriging", "reegrade:ordinarykriging",
-     {"INPUT": Out("graded"), "FIELD": "TREO_pct", "HOLE_FIELD": "hole_id",
-      "VARIOGRAM": Out("variogram", "MODEL_OUT"), "TARGETS": Out("predictbnn"), "MIN_SAMPLES": 4,
-      "MAX_SAMPLES": 24, "MAX_PER_HOLE": 6}, {}),
-    ("mik", "reegrade:mik",
-     {"INPUT": Out("graded"), "FIELD": "TREO_pct", "HOLE_FIELD": "hole_id", "MODE": 0,
-      "TARGETS": Out("ordinarykriging"), "MIN_SAMPLES": 4, "MAX_SAMPLES": 24, "MAX_PER_HOLE": 6,
-      "CUTOFFS": Expr(CUTOFF_TEXT), "SEED": In("seed")}, {}),
-    ("classify", "reegrade:classify",
-     {"INPUT": Out("mik"), "MEAN_FIELD": "bnn_mean", "SPREAD_FIELD": "bnn_sd", "SPREAD_IS": 0,
-      "SAMPLES": Out("graded"), "HOLE_FIELD": "hole_id"}, {}),
-    ("hyperscore", "reegrade:hyperscore",
-     {"INPUT": Out("classify"), "SOURCE": 0, "PROBABILITY_FIELD": Expr(BNN_P_FIELD), "CUTOFF": In("cutoff")},
-     {"OUTPUT": ("blocks", "Block model (BNN, OK, MIK, class, HyperScore)")}),
-    ("gradetonnage", "reegrade:gradetonnage",
-     {"INPUT": Out("hyperscore"), "GRADE_FIELDS": ESTIMATE_FIELDS, "GRADE_UNIT": 0, "VOLUME_FIELD": "volume",
-      "DENSITY": In("density"), "CUTOFF_START": 0.0, "CUTOFF_STOP": 3.0, "CUTOFF_STEP": 0.1,
-      "MODEL": Out("trainbnn", "MODEL_OUT"), "N_REALISATIONS": 50, "SEED": In("seed")},
-     {"OUTPUT": ("table", "Grade-tonnage table"), "PLOT": ("plot", "Grade-tonnage plot")}),
-    ("crossvalidate", "reegrade:crossvalidate",
-     {"INPUT": Out("samples_pca"), "TARGET": "TREO_pct", "COVARIATES": PC_FIELDS, "GROUP": "hole_id",
-      "METHODS": [0, 2, 3], "FOLDS": 5, "SCHEME": 0, "CUTOFFS": Expr(CUTOFF_TEXT), "SEED": In("seed"),
-      "BNN_EPOCHS": In("cv_epochs"), "MAX_SAMPLES": 24},
-     {"OUTPUT": ("table", "Cross-validation table"), "REPORT": ("report", "Cross-validation report")}),
-    ("bench", "native:extractbyexpression", {"INPUT": Out("hyperscore"), "EXPRESSION": Expr(BENCH_FILTER)}, {}),
-]
-
 # One single-band map of the bench per field: the BNN grade, sd and P(>cut-off),
 # and the OK and MIK grades beside them.
 MAPS = [
@@ -178,13 +90,6 @@ MAPS = [
     ("map_bnn_p", Expr(BNN_P_FIELD), "BNN P(grade > cut-off) (bench)"),
     ("map_ok", "ok_estimate", "OK estimate (bench)"),
     ("map_mik", "mik_mean", "MIK E-type mean (bench)"),
-]
-STEPS += [
-    (step, "gdal:rasterize",
-     {"INPUT": Out("bench"), "FIELD": field, "UNITS": 1, "WIDTH": In("block_xy"), "HEIGHT": In("block_xy"),
-      "EXTENT": In("extent"), "NODATA": -9999.0, "DATA_TYPE": 5},
-     {"OUTPUT": ("map", description)})
-    for step, field, description in MAPS
 ]
 
 # The workflow's choices, shown at the top of its report.
@@ -197,20 +102,137 @@ CHOICES = (
     "distances, and random Fourier features of the coordinates. The parsed log text is joined onto the "
     "samples but is not a block feature: blocks have no drill logs.",
 )
-STEPS += [
-    ("report", "reegrade:report",
-     {"BLOCKS": Out("hyperscore"), "MAP_BNN_MEAN": Out("map_bnn_mean"), "MAP_BNN_SD": Out("map_bnn_sd"),
-      "MAP_BNN_P": Out("map_bnn_p"), "MAP_OK": Out("map_ok"), "MAP_MIK": Out("map_mik"),
-      "VARIOGRAM_PLOT": Out("variogram", "PLOT"), "CV_REPORT": Out("crossvalidate", "REPORT"),
-      "GT_PLOT": Out("gradetonnage", "PLOT"), "TRUTH": In("truth"), "CUTOFF": In("cutoff"),
-      "DENSITY": In("density"), "BENCH_ELEVATION": In("bench_elevation"), "NOTES": "\n".join(CHOICES)},
-     {"OUTPUT": ("report", "Workflow report")}),
-]
+
+
+def steps():
+    """(step id, algorithm, parameters, {output: (model output name, description)}).
+    A step may only use inputs and earlier steps. Outputs in the dict are model
+    outputs (files a user keeps); the others are temporary. The hole and grade
+    field keys are read from the algorithm classes, so a renamed key is followed."""
+    _plugin_on_path()
+    from ree_grade.processing_provider.alg_classify import ClassifyAlgorithm
+    from ree_grade.processing_provider.alg_crossvalidate import CrossValidateAlgorithm
+    from ree_grade.processing_provider.alg_mik import MultipleIndicatorKrigingAlgorithm
+    from ree_grade.processing_provider.alg_ordinarykriging import OrdinaryKrigingAlgorithm
+    from ree_grade.processing_provider.alg_parselogs import ParseLogsAlgorithm
+    from ree_grade.processing_provider.alg_trainbnn import TrainBNNAlgorithm
+    from ree_grade.processing_provider.alg_variogram import VariogramAlgorithm
+
+    return [
+        ("collar_points", "native:createpointslayerfromtable",
+         {"INPUT": In("collars"), "XFIELD": "x", "YFIELD": "y", "ZFIELD": "z", "TARGET_CRS": In("crs")}, {}),
+        ("topography", "gdal:gridlinear",
+         {"INPUT": Out("collar_points"), "Z_FIELD": "z", "RADIUS": -1.0, "NODATA": -9999.0, "DATA_TYPE": 5,
+          "EXTRA": "-outsize 200 150"},
+         {"OUTPUT": ("topography", "Topography from the collar elevations (TIN)")}),
+        ("desurvey", "reegrade:desurvey",
+         {"COLLARS": In("collars"), "COLLAR_CRS": In("crs"), "SURVEYS": In("surveys"), "INTERVALS": In("assays"),
+          "OVERLAPS": 2}, {}),
+        ("composite", "reegrade:composite",
+         {"INPUT": Out("desurvey"), "LENGTH": In("composite_length"), "RESIDUAL": 2, "RESIDUAL_THRESHOLD": 50.0,
+          "MIN_COVERAGE": 50.0}, {}),
+        ("treo", "reegrade:treo", {"INPUT": Out("composite")}, {}),
+        ("graded", "native:extractbyexpression",
+         {"INPUT": Out("treo"), "EXPRESSION": '"TREO_pct" IS NOT NULL AND "TREO_pct" > 0'}, {}),
+        ("parselogs", "reegrade:parselogs",
+         {"INPUT": In("logs"), "DESCRIPTION_FIELD": "description", ParseLogsAlgorithm.HOLE_FIELD: "hole_id",
+          "FROM_FIELD": "from", "TO_FIELD": "to", "USE_TRANSFORMER": False, "SAMPLES": Out("graded"),
+          "SAMPLE_HOLE_FIELD": "hole_id",
+          "SAMPLE_FROM_FIELD": "from_m", "SAMPLE_TO_FIELD": "to_m"}, {}),
+        ("hyperspectral", "reegrade:hyperspectralfeatures", {"INPUT": In("cube")},
+         {"OUTPUT": ("features", "Hyperspectral absorption features")}),
+        ("samples_hs", "reegrade:samplefeatures",
+         {"INPUT": Out("parselogs"), "RASTER": Out("hyperspectral"), "METHOD": 1}, {}),
+        ("samples_geo", "reegrade:geologyfeatures",
+         {"INPUT": Out("samples_hs"), "GEOLOGY": In("geology"), "UNIT_FIELD": "unit", "FAULTS": In("faults")},
+         {"UNITS_OUT": ("units", "Geology unit list")}),
+        ("samples_impute", "reegrade:knnimpute",
+         {"INPUT": Out("samples_geo"), "FIELDS": HS_FEATURES, "K": 8, "SPATIAL_WEIGHT": 1.0},
+         {"REFERENCE_OUT": ("reference", "Imputation reference")}),
+        ("samples_pca", "reegrade:pcafusion",
+         {"INPUT": Out("samples_impute"), "FIELDS": HS_FEATURES + GEO_FEATURES, "MODE": 0,
+          "N_COMPONENTS": N_COMPONENTS, "RFF_FEATURES": 16, "LENGTH_SCALE": 300.0, "SEED": In("seed")},
+         {"OUTPUT": ("samples", "Samples (composites with TREO, logs and features)"),
+          "TRANSFORM_OUT": ("transform", "PCA transform")}),
+        ("targets", "reegrade:targets",
+         {"MODE": 1, "EXTENT": In("extent"), "ZMIN": In("zmin"), "ZMAX": In("zmax"), "DX": In("block_xy"),
+          "DY": In("block_xy"), "DZ": In("block_z"), "TOPOGRAPHY": Out("topography"), "TOPO_SAMPLING": 1}, {}),
+        ("blocks_hs", "reegrade:samplefeatures",
+         {"INPUT": Out("targets"), "RASTER": Out("hyperspectral"), "METHOD": 1}, {}),
+        ("blocks_geo", "reegrade:geologyfeatures",
+         {"INPUT": Out("blocks_hs"), "GEOLOGY": In("geology"), "UNIT_FIELD": "unit", "FAULTS": In("faults"),
+          "UNITS_FILE": Out("samples_geo", "UNITS_OUT")}, {}),
+        ("blocks_impute", "reegrade:knnimpute",
+         {"INPUT": Out("blocks_geo"), "REFERENCE_IN": Out("samples_impute", "REFERENCE_OUT")}, {}),
+        ("blocks_pca", "reegrade:pcafusion",
+         {"INPUT": Out("blocks_impute"), "MODE": 1, "TRANSFORM_IN": Out("samples_pca", "TRANSFORM_OUT")}, {}),
+        ("trainbnn", "reegrade:trainbnn",
+         {"INPUT": Out("samples_pca"), "FEATURES": PC_FIELDS, TrainBNNAlgorithm.GRADE_FIELD: "TREO_pct",
+          TrainBNNAlgorithm.HOLE_FIELD: "hole_id", "EPOCHS": In("epochs"), "RECALIBRATE": True, "SEED": In("seed")},
+         {"MODEL_OUT": ("model", "BNN model")}),
+        ("predictbnn", "reegrade:predictbnn",
+         {"MODEL": Out("trainbnn", "MODEL_OUT"), "INPUT": Out("blocks_pca"), "CUTOFFS": Expr(CUTOFF_TEXT),
+          "SEED": In("seed")}, {}),
+        ("variogram", "reegrade:variogram",
+         {"INPUT": Out("graded"), VariogramAlgorithm.GRADE_FIELD: "TREO_pct", "DIMENSION": 1,
+          "STRUCTURES": "spherical, spherical", "SEED": In("seed")},
+         {"MODEL_OUT": ("model", "Variogram model"), "PLOT": ("plot", "Variogram plot")}),
+        ("ordinarykriging", "reegrade:ordinarykriging",
+         {"INPUT": Out("graded"), OrdinaryKrigingAlgorithm.GRADE_FIELD: "TREO_pct",
+          OrdinaryKrigingAlgorithm.HOLE_FIELD: "hole_id",
+          "VARIOGRAM": Out("variogram", "MODEL_OUT"), "TARGETS": Out("predictbnn"), "MIN_SAMPLES": 4,
+          "MAX_SAMPLES": 24, "MAX_PER_HOLE": 6}, {}),
+        ("mik", "reegrade:mik",
+         {"INPUT": Out("graded"), MultipleIndicatorKrigingAlgorithm.GRADE_FIELD: "TREO_pct",
+          MultipleIndicatorKrigingAlgorithm.HOLE_FIELD: "hole_id", "MODE": 0,
+          "TARGETS": Out("ordinarykriging"), "MIN_SAMPLES": 4, "MAX_SAMPLES": 24, "MAX_PER_HOLE": 6,
+          "CUTOFFS": Expr(CUTOFF_TEXT), "SEED": In("seed")}, {}),
+        ("classify", "reegrade:classify",
+         {"INPUT": Out("mik"), "MEAN_FIELD": "bnn_mean", "SPREAD_FIELD": "bnn_sd", "SPREAD_IS": 0,
+          "SAMPLES": Out("graded"), ClassifyAlgorithm.HOLE_FIELD: "hole_id"}, {}),
+        ("hyperscore", "reegrade:hyperscore",
+         {"INPUT": Out("classify"), "SOURCE": 0, "PROBABILITY_FIELD": Expr(BNN_P_FIELD), "CUTOFF": In("cutoff")},
+         {"OUTPUT": ("blocks", "Block model (BNN, OK, MIK, class, HyperScore)")}),
+        ("gradetonnage", "reegrade:gradetonnage",
+         {"INPUT": Out("hyperscore"), "GRADE_FIELDS": ESTIMATE_FIELDS, "GRADE_UNIT": 0, "VOLUME_FIELD": "volume",
+          "DENSITY": In("density"), "CUTOFF_START": 0.0, "CUTOFF_STOP": 3.0, "CUTOFF_STEP": 0.1,
+          "MODEL": Out("trainbnn", "MODEL_OUT"), "N_REALISATIONS": 50, "SEED": In("seed")},
+         {"OUTPUT": ("table", "Grade-tonnage table"), "PLOT": ("plot", "Grade-tonnage plot")}),
+        ("crossvalidate", "reegrade:crossvalidate",
+         {"INPUT": Out("samples_pca"), CrossValidateAlgorithm.GRADE_FIELD: "TREO_pct", "COVARIATES": PC_FIELDS,
+          CrossValidateAlgorithm.HOLE_FIELD: "hole_id", "METHODS": [0, 2, 3], "FOLDS": 5, "SCHEME": 0,
+          "CUTOFFS": Expr(CUTOFF_TEXT), "SEED": In("seed"),
+          "BNN_EPOCHS": In("cv_epochs"), "MAX_SAMPLES": 24},
+         {"OUTPUT": ("table", "Cross-validation table"), "REPORT": ("report", "Cross-validation report")}),
+        ("bench", "native:extractbyexpression", {"INPUT": Out("hyperscore"), "EXPRESSION": Expr(BENCH_FILTER)}, {}),
+    ] + [
+        (step, "gdal:rasterize",
+         {"INPUT": Out("bench"), "FIELD": field, "UNITS": 1, "WIDTH": In("block_xy"), "HEIGHT": In("block_xy"),
+          "EXTENT": In("extent"), "NODATA": -9999.0, "DATA_TYPE": 5},
+         {"OUTPUT": ("map", description)})
+        for step, field, description in MAPS
+    ] + [
+        ("report", "reegrade:report",
+         {"BLOCKS": Out("hyperscore"), "MAP_BNN_MEAN": Out("map_bnn_mean"), "MAP_BNN_SD": Out("map_bnn_sd"),
+          "MAP_BNN_P": Out("map_bnn_p"), "MAP_OK": Out("map_ok"), "MAP_MIK": Out("map_mik"),
+          "VARIOGRAM_PLOT": Out("variogram", "PLOT"), "CV_REPORT": Out("crossvalidate", "REPORT"),
+          "GT_PLOT": Out("gradetonnage", "PLOT"), "TRUTH": In("truth"), "CUTOFF": In("cutoff"),
+          "DENSITY": In("density"), "BENCH_ELEVATION": In("bench_elevation"), "NOTES": "\n".join(CHOICES)},
+         {"OUTPUT": ("report", "Workflow report")}),
+    ]
+
+
+def _plugin_on_path():
+    """The plugin is imported under its installed name through `.qgis-plugins/ree_grade`,
+    the link `make setup` makes, as QGIS and the tests import it."""
+    plugins = str(REPO / ".qgis-plugins")
+    if plugins not in sys.path:
+        sys.path.insert(0, plugins)
 
 
 def model_outputs():
     """{"<step>:<name>": (description, algorithm output name)} of every model output."""
-    return {f"{step}:{name}": (description, output) for step, _, _, outputs in STEPS
+    return {f"{step}:{name}": (description, output) for step, _, _, outputs in steps()
             for output, (name, description) in outputs.items()}
 
 
@@ -266,7 +288,7 @@ def _defaults(algorithm_id):
 
 
 def build_model():
-    """The QgsProcessingModelAlgorithm of INPUTS and STEPS, laid out left to right."""
+    """The QgsProcessingModelAlgorithm of INPUTS and steps(), laid out left to right."""
     from qgis.core import (
         QgsProcessingModelAlgorithm,
         QgsProcessingModelChildAlgorithm,
@@ -288,7 +310,7 @@ def build_model():
         component = QgsProcessingModelParameter(name)
         component.setPosition(QPointF(120, 60 + 60 * index))
         model.addModelParameter(_parameter_definition(name, kind, description, default, optional), component)
-    for index, (step, algorithm, parameters, outputs) in enumerate(STEPS):
+    for index, (step, algorithm, parameters, outputs) in enumerate(steps()):
         child = QgsProcessingModelChildAlgorithm(algorithm)
         child.setChildId(step)
         child.setDescription(step)
@@ -317,7 +339,7 @@ def main(path=MODEL_PATH):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         if not model.toFile(str(path)):
             raise SystemExit(f"could not write {path}")
-        print(f"wrote {path} ({len(STEPS)} steps)")
+        print(f"wrote {path} ({len(model.childAlgorithms())} steps)")
     finally:
         app.exitQgis()
 
@@ -333,7 +355,7 @@ def _register_providers():
     from processing.core.Processing import Processing
 
     Processing.initialize()
-    sys.path.insert(0, str(REPO / ".qgis-plugins"))
+    _plugin_on_path()
     from ree_grade.processing_provider.provider import REEGradeProvider
 
     registry = QgsApplication.processingRegistry()
