@@ -87,14 +87,6 @@ class WorkflowReportAlgorithm(REEGradeAlgorithm):
             )
         )
 
-    def parameter_problem(self, parameters, context):
-        if (
-            self.parameterAsFile(parameters, self.TRUTH, context)
-            and self.parameterAsSource(parameters, self.BLOCKS, context) is None
-        ):
-            return self.tr("Comparing with the truth needs the estimated blocks")
-        return None
-
     def process(self, parameters, context, feedback):
         require("matplotlib")
         from ..algorithms.reports import workflow as demo_report
@@ -145,6 +137,9 @@ class WorkflowReportAlgorithm(REEGradeAlgorithm):
         from ..algorithms.reports.workflow import BLOCK_COLUMNS
 
         source = self.parameterAsSource(parameters, self.BLOCKS, context)
+        if source is None:
+            # Checked after the truth file is read, so a wrong file is reported first.
+            raise ValueError(self.tr("Comparing with the truth needs the estimated blocks"))
         label = layer_label(source)
         missing = [c for c in BLOCK_COLUMNS if c not in field_names(source)]
         if missing:
