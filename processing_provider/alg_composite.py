@@ -26,6 +26,7 @@ from ..algorithms.drillholes.tables import (
 )
 from .base import REEGradeAlgorithm
 from .layer_io import (
+    create_sink,
     field_names,
     layer_label,
     point_geometry,
@@ -258,9 +259,7 @@ class CompositeAlgorithm(REEGradeAlgorithm):
             geometries = [None] * len(result["hole"])
             wkb, crs = QgsWkbTypes.NoGeometry, QgsCoordinateReferenceSystem()
         fields = qgs_fields(spec)
-        sink, destination = self.parameterAsSink(parameters, self.OUTPUT, context, fields, wkb, crs)
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
+        sink, destination = create_sink(self, parameters, context, self.OUTPUT, fields, wkb, crs)
         write_rows(sink, fields, list(zip(*columns)), geometries, feedback)
         feedback.pushInfo(self.tr("{0} composites in {1} holes").format(len(result["hole"]), len(set(result["hole"]))))
         return destination

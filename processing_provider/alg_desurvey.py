@@ -33,6 +33,7 @@ from ..algorithms.drillholes.tables import (
 )
 from .base import REEGradeAlgorithm
 from .layer_io import (
+    create_sink,
     field_names,
     layer_label,
     point_geometry,
@@ -299,9 +300,7 @@ class DesurveyAlgorithm(REEGradeAlgorithm):
         rows = list(zip(*columns))
         xyz = located["xyz"]
         geometries = [point_geometry(x, y, z) for x, y, z in xyz]
-        sink, destination = self.parameterAsSink(parameters, self.OUTPUT, context, fields, QgsWkbTypes.PointZ, crs)
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
+        sink, destination = create_sink(self, parameters, context, self.OUTPUT, fields, QgsWkbTypes.PointZ, crs)
         write_rows(sink, fields, rows, geometries, feedback)
         feedback.pushInfo(self.tr("{0} interval midpoints in {1} holes").format(len(rows), len(set(intervals["hole"]))))
         return destination

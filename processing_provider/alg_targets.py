@@ -4,7 +4,6 @@ or a 3D block model of block centroids."""
 import numpy as np
 from qgis.core import (
     QgsProcessing,
-    QgsProcessingException,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
     QgsProcessingParameterFeatureSink,
@@ -17,7 +16,7 @@ from qgis.core import (
 from ..algorithms.common.progress import check_cancelled
 from ..algorithms.geostats import targets as tg
 from .base import REEGradeAlgorithm, require
-from .layer_io import point_geometry, qgs_fields, read_shapely, require_crs, write_rows
+from .layer_io import create_sink, point_geometry, qgs_fields, read_shapely, require_crs, write_rows
 
 MODES = ("grid", "blocks")
 _CHUNK = 20_000
@@ -197,9 +196,7 @@ class TargetsAlgorithm(REEGradeAlgorithm):
         names = list(targets)
         fields = qgs_fields([(name, "double" if targets[name].dtype.kind == "f" else "int") for name in names])
         wkb = QgsWkbTypes.PointZ if three_d else QgsWkbTypes.Point
-        sink, destination = self.parameterAsSink(parameters, self.OUTPUT, context, fields, wkb, crs)
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
+        sink, destination = create_sink(self, parameters, context, self.OUTPUT, fields, wkb, crs)
         n = len(targets["xc"])
         z = targets["zc"] if three_d else np.full(n, np.nan)
         for start in range(0, n, _CHUNK):

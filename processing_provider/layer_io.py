@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 from qgis.core import (
+    QgsCoordinateReferenceSystem,
     QgsFeature,
     QgsFeatureRequest,
     QgsFeatureSink,
@@ -149,6 +150,16 @@ def write_rows(sink, fields, rows, geometries, feedback=None):
             raise QgsProcessingException(f"could not write feature {count + 1} to the output")
 
 
+def create_sink(algorithm, parameters, context, output_name, fields, wkb_type, crs=None):
+    """(sink, destination) of the feature-sink output `output_name`; one that cannot be created is an error."""
+    if crs is None:
+        crs = QgsCoordinateReferenceSystem()
+    sink, destination = algorithm.parameterAsSink(parameters, output_name, context, fields, wkb_type, crs)
+    if sink is None:
+        raise QgsProcessingException(algorithm.invalidSinkError(parameters, output_name))
+    return sink, destination
+
+
 def write_appended(algorithm, parameters, context, output_name, source, columns, feedback=None):
     """Copy every feature of `source` to the sink `output_name`, adding
     `columns` ({name: (kind, values in feature order)}); an input field of the
@@ -160,11 +171,9 @@ def write_appended(algorithm, parameters, context, output_name, source, columns,
         fields.append(source.fields().at(index))
     for field in qgs_fields([(name, kind) for name, (kind, _) in columns.items()]):
         fields.append(field)
-    sink, destination = algorithm.parameterAsSink(
-        parameters, output_name, context, fields, source.wkbType(), source.sourceCrs()
+    sink, destination = create_sink(
+        algorithm, parameters, context, output_name, fields, source.wkbType(), source.sourceCrs()
     )
-    if sink is None:
-        raise QgsProcessingException(algorithm.invalidSinkError(parameters, output_name))
     values = [np.asarray(column) if not isinstance(column, list) else column for _, column in columns.values()]
     total = max(source.featureCount(), 1)
     for row, feature in enumerate(source.getFeatures()):
@@ -264,9 +273,7 @@ def write_table(algorithm, parameters, context, output_name, spec, rows):
     """A table without geometry (CSV, GeoPackage, ...) from `spec`
     [(name, kind)] and rows of values in that order."""
     fields = qgs_fields(spec)
-    sink, destination = algorithm.parameterAsSink(parameters, output_name, context, fields, QgsWkbTypes.NoGeometry)
-    if sink is None:
-        raise QgsProcessingException(algorithm.invalidSinkError(parameters, output_name))
+    sink, destination = create_sink(algorithm, parameters, context, output_name, fields, QgsWkbTypes.NoGeometry)
     for row in rows:
         feature = QgsFeature(fields)
         feature.setAttributes([to_attribute(value) for value in row])
