@@ -24,6 +24,27 @@ def test_bands_bracket_the_curves():
     assert np.all(np.diff(bands["tonnage_p50"]) <= 0)
 
 
+def test_curve_report_leaves_matplotlib_state_alone(tmp_path):
+    """Inside QGIS the backend and pyplot's figures belong to the application."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    from ree_grade.algorithms.reports.gradetonnage import write_curve_report
+
+    previous = matplotlib.get_backend()
+    matplotlib.use("svg")
+    try:
+        figures = plt.get_fignums()
+        tonnage = block_tonnage([1000.0, 1000.0, 2000.0], 2.5)
+        curves = {"OK": grade_tonnage([0.5, 2.0, 3.0], tonnage, [0.0, 1.0, 2.0])}
+        write_curve_report(str(tmp_path / "gt.html"), curves, "TREO %")
+        assert matplotlib.get_backend() == "svg"
+        assert plt.get_fignums() == figures
+    finally:
+        matplotlib.use(previous)
+    assert (tmp_path / "gt.html").read_text().count("data:image/png;base64,") == 1
+
+
 def test_bad_blocks():
     with pytest.raises(ValueError, match="block 2: volume 0.0 is not positive"):
         block_tonnage([1.0, 0.0], 2.5)
