@@ -14,7 +14,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..algorithms.common.parsing import BELOW_DETECTION_POLICIES, parse_numeric
+from ..algorithms.common.parsing import BELOW_DETECTION_POLICIES, parse_missing_codes, parse_numeric
 from ..algorithms.drillholes.composite import RESIDUAL_RULES, composite
 from ..algorithms.drillholes.geometry import azimuth_dip, direction_vectors, interpolate_along_holes, plunge_from_dip
 from ..algorithms.drillholes.tables import (
@@ -22,7 +22,6 @@ from ..algorithms.drillholes.tables import (
     HOLE_NAMES,
     TO_NAMES,
     Table,
-    parse_missing_codes,
     read_attributes,
     resolve_column,
 )

@@ -12,7 +12,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..algorithms.common.parsing import BELOW_DETECTION_POLICIES
+from ..algorithms.common.parsing import BELOW_DETECTION_POLICIES, parse_missing_codes
 from ..algorithms.drillholes.desurvey import desurvey, upward_warning
 from ..algorithms.drillholes.geometry import DIP_CONVENTIONS
 from ..algorithms.drillholes.tables import (
@@ -28,7 +28,6 @@ from ..algorithms.drillholes.tables import (
     Y_NAMES,
     Z_NAMES,
     Table,
-    parse_missing_codes,
     read_collars,
     read_intervals,
     read_surveys,

@@ -9,9 +9,13 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..algorithms.common.parsing import BELOW_DETECTION_POLICIES, parse_numeric
+from ..algorithms.common.parsing import (
+    BELOW_DETECTION_POLICIES,
+    blank_missing_codes,
+    parse_missing_codes,
+    parse_numeric,
+)
 from ..algorithms.drillholes import oxides
-from ..algorithms.drillholes.tables import blank_missing_codes, parse_missing_codes
 from .base import REEGradeAlgorithm
 from .layer_io import field_names, layer_label, read_columns, require_features, write_appended
 

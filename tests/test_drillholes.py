@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+from ree_grade.algorithms.common.parsing import parse_distinct
 from ree_grade.algorithms.drillholes import oxides
 from ree_grade.algorithms.drillholes.composite import composite, composite_intervals
 from ree_grade.algorithms.drillholes.desurvey import desurvey, hole_paths
@@ -20,7 +21,6 @@ from ree_grade.algorithms.drillholes.tables import (
     FROM_NAMES,
     HOLE_NAMES,
     Table,
-    parse_distinct,
     read_collars,
     read_intervals,
     read_surveys,

@@ -10,7 +10,7 @@ import os
 import numpy as np
 
 from ..common.atomic import atomic_path, atomic_write_bytes
-from ..common.progress import check_cancelled, report_progress
+from ..common.progress import check_cancelled, progress_span, report_progress
 from ..drillholes.oxides import FACTORS as OXIDE_FACTORS
 from .drilling import ASSAY_ELEMENTS, DETECTION_LIMITS
 from .geology import UNITS
@@ -45,18 +45,12 @@ def write_all(deposit, folder, progress=None, should_stop=None):
     write_geopackage(paths["geology.gpkg"], deposit.geology, faults, deposit.crs)
     report_progress(progress, 0.15)
     dtype = deposit.params.get("cube_dtype", "int16")
-    write_cube_geotiff(paths["cube.tif"], deposit.cube, dtype, _sub(progress, 0.15, 0.6), should_stop)
-    write_cube_envi(paths["cube_envi.img"], paths["cube_envi.hdr"], deposit.cube, _sub(progress, 0.6, 1.0),
+    write_cube_geotiff(paths["cube.tif"], deposit.cube, dtype, progress_span(progress, 0.15, 0.6), should_stop)
+    write_cube_envi(paths["cube_envi.img"], paths["cube_envi.hdr"], deposit.cube, progress_span(progress, 0.6, 1.0),
                     should_stop)
     atomic_write_bytes(paths["README.md"], readme(deposit, dtype).encode("utf-8"))
     report_progress(progress, 1.0)
     return paths
-
-
-def _sub(progress, start, end):
-    if progress is None:
-        return None
-    return lambda fraction: progress(start + (end - start) * fraction)
 
 
 def _format(value):
