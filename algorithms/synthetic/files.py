@@ -13,7 +13,7 @@ from ..common.atomic import atomic_path, atomic_write_bytes
 from ..common.progress import check_cancelled, progress_span, report_progress
 from ..drillholes.oxides import FACTORS as OXIDE_FACTORS
 from .drilling import ASSAY_ELEMENTS, DETECTION_LIMITS
-from .geology import UNITS
+from .geology import UNIT_CODES, UNITS
 
 REFLECTANCE_SCALE = 10000
 NODATA_INT16 = -9999
@@ -78,12 +78,12 @@ def write_csv(path, table, columns=None):
 
 def write_truth_npz(path, truth):
     blocks, grid = truth["blocks"], truth["block_grid"]
-    codes = {code: i for i, (code, _) in enumerate(UNITS)}
+    codes = {code: i for i, code in enumerate(UNIT_CODES)}
     buffer = io.BytesIO()
     np.savez_compressed(
         buffer, x=blocks["x"], y=blocks["y"], z=blocks["z"], TREO_pct=np.asarray(blocks["TREO_pct"], np.float32),
         lithology=np.array([codes[c] for c in blocks["lithology"]], dtype=np.int8),
-        units=np.array([code for code, _ in UNITS]), origin=np.array(grid["origin"]),
+        units=np.array(UNIT_CODES), origin=np.array(grid["origin"]),
         size=np.array(grid["size"]), shape=np.array(grid["shape"]),
     )
     atomic_write_bytes(path, buffer.getvalue())
@@ -259,7 +259,7 @@ holes have no rows. |
 overlapping the one above. Detection limits (ppm): {limits}. |
 | logs.csv | hole_id, from, to, description: free-text core logs by four loggers (lithology, alteration and \
 intensity, mineral percentages, abbreviations and spelling variants) |
-| geology.gpkg | layer `lithology` (polygons: unit, description; units {', '.join(c for c, _ in UNITS)}) covering the \
+| geology.gpkg | layer `lithology` (polygons: unit, description; units {', '.join(UNIT_CODES)}) covering the \
 extent; layer `faults` (lines: name, dip and dip_dir in degrees) |
 | cube.tif | reflectance, {bands} bands x {rows} rows x {cols} cols, \
 {'int16 = reflectance x 10000 (band scale 0.0001)' if dtype == 'int16' else 'float32 reflectance'}, \
