@@ -92,7 +92,8 @@ def _layer(name, rows, fields):
 def test_classify_algorithm_writes_classes_and_rule(run_algorithm, tmp_path):
     from qgis.core import QgsVectorLayer
 
-    samples = _layer("samples", [(0, 0, 0, "A"), (30, 0, 0, "B"), (0, 30, 0, "C"), (30, 30, 0, "D")], ["hole_id:string"])
+    samples = _layer("samples", [(0, 0, 0, "A"), (30, 0, 0, "B"), (0, 30, 0, "C"), (30, 30, 0, "D")],
+                     ["hole_id:string"])
     blocks = _layer(
         "blocks",
         [(15, 15, 0, 2.0, 0.1), (15, 15, 0, 2.0, 0.5), (400, 400, 0, 2.0, 0.1), (15, 15, 0, 2.0, 1.0)],
@@ -116,14 +117,16 @@ def test_gradetonnage_algorithm_fields_and_bands(run_algorithm, tmp_path):
 
     blocks = _layer(
         "blocks",
-        [(0, 0, 0, 10.0, 10.0, 5.0, 0.5, 0.7), (10, 0, 0, 10.0, 10.0, 5.0, 2.0, 1.5), (20, 0, 0, 10.0, 10.0, 5.0, 3.0, 2.5)],
+        [(0, 0, 0, 10.0, 10.0, 5.0, 0.5, 0.7), (10, 0, 0, 10.0, 10.0, 5.0, 2.0, 1.5),
+         (20, 0, 0, 10.0, 10.0, 5.0, 3.0, 2.5)],
         ["dx:double", "dy:double", "dz:double", "bnn_mean:double", "ok_estimate:double"],
     )
     result = run_algorithm("gradetonnage", {
         "INPUT": blocks, "GRADE_FIELDS": ["bnn_mean", "ok_estimate"], "DENSITY": 2.5, "CUTOFF_START": 0.0,
         "CUTOFF_STOP": 2.0, "CUTOFF_STEP": 1.0, "OUTPUT": str(tmp_path / "gt.csv"), "PLOT": str(tmp_path / "gt.html"),
     })
-    rows = {(f["estimator"], float(f["cutoff"])): f for f in QgsVectorLayer(result["OUTPUT"], "gt", "ogr").getFeatures()}
+    layer = QgsVectorLayer(result["OUTPUT"], "gt", "ogr")
+    rows = {(f["estimator"], float(f["cutoff"])): f for f in layer.getFeatures()}
     # 500 m3 x 2.5 t/m3 = 1250 t per block; at cut-off 1, bnn_mean keeps 2 blocks of grade 2 and 3 %.
     assert float(rows[("bnn_mean", 1.0)]["tonnage_t"]) == pytest.approx(2500)
     assert float(rows[("bnn_mean", 1.0)]["grade"]) == pytest.approx(2.5)
@@ -143,7 +146,8 @@ def test_gradetonnage_bands_from_bnn_posterior(run_algorithm, tmp_path):
     holes = np.repeat([f"H{i}" for i in range(30)], 10)
     model = BNNRegressor(hidden=(16, 16), epochs=40, seed=1).fit(feature[:, None], grade, holes, ["pc_01"])
     model.save(str(tmp_path / "bnn.json"))
-    blocks = _layer("blocks", [(i * 10.0, 0, 0, float(f)) for i, f in enumerate(np.linspace(-2, 2, 40))], ["pc_01:double"])
+    blocks = _layer("blocks", [(i * 10.0, 0, 0, float(f)) for i, f in enumerate(np.linspace(-2, 2, 40))],
+                    ["pc_01:double"])
     result = run_algorithm("gradetonnage", {
         "INPUT": blocks, "MODEL": str(tmp_path / "bnn.json"), "N_REALISATIONS": 16, "BLOCK_VOLUME": 1000.0,
         "CUTOFF_START": 0.5, "CUTOFF_STOP": 3.0, "CUTOFF_STEP": 0.5, "OUTPUT": str(tmp_path / "gt.csv"),
