@@ -131,7 +131,7 @@ def report(cube, out, runs, grade):
     rho = _grade_correlation(out, grade)
     markdown = (
         f"Cube: the `large` sample deposit's reflectance, {cols} x {rows} pixels x {bands} float32 bands "
-        f"({size / GIB:.2f} GiB, band-interleaved GeoTIFF, 256 x 16 tiles), written by `synthetic_io`.\n\n"
+        f"({size / GIB:.2f} GiB, band-interleaved GeoTIFF, 256 x 16 tiles), written by `synthetic.files`.\n\n"
         "| measurement | seconds (best of 2) | Mpixel/s | peak RSS (MiB) |\n|---|---|---|---|\n"
         f"| plain windowed read, all {bands} bands | {read:.1f} | {mpix / read:.3f} | {read_mem:.0f} |\n"
         f"| {n_features} absorption features (read + compute + write) | {features:.1f} | {mpix / features:.3f} | "

@@ -105,7 +105,7 @@ class GeologyFeaturesAlgorithm(REEGradeAlgorithm):
         units_out = self.parameterAsFileOutput(parameters, self.UNITS_OUT, context)
         if units_out:
             self.remove_on_failure(units_out, arrays_path_for(units_out))
-            geology.save_units(units_out, geo_map.units, unit_field, {"map": layer_label(geology_source)})
+            geology.UnitList(geo_map.units, unit_field).save(units_out, {"map": layer_label(geology_source)})
             results[self.UNITS_OUT] = units_out
         columns_out = {geology.UNIT_FIELD: ("string", list(values[geology.UNIT_FIELD]))}
         for name in geo_map.field_names()[1:]:
@@ -125,14 +125,13 @@ class GeologyFeaturesAlgorithm(REEGradeAlgorithm):
         path = self.parameterAsFile(parameters, self.UNITS_FILE, context)
         if not path:
             return None
-        units, saved_field = geology.load_units(path)
-        if saved_field and saved_field != unit_field:
+        saved = geology.UnitList.load(path)
+        if saved.unit_field and saved.unit_field != unit_field:
             raise ValueError(
-                self.tr("{0}: the unit list was made from field '{1}', but UNIT_FIELD is '{2}'").format(
-                    path, saved_field, unit_field
-                )
+                self.tr("{0}: the unit list was made from field '{1}', but UNIT_FIELD is '{2}'")
+                .format(path, saved.unit_field, unit_field)
             )
-        return units
+        return saved.units
 
     def _notices(self, geo_map, values, feedback):
         for unit in geo_map.units:

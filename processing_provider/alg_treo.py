@@ -10,9 +10,8 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..algorithms.common.parsing import parse_numeric
+from ..algorithms.common.parsing import blank_missing_codes, parse_numeric
 from ..algorithms.drillholes import oxides
-from ..algorithms.drillholes.tables import blank_missing_codes
 from .base import REEGradeAlgorithm
 from .layer_io import field_names, layer_label, read_columns, require_features, write_appended
 

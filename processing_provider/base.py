@@ -151,8 +151,7 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
 
     def below_detection_options(self, parameters, context):
         """{'below_detection': policy, 'missing_codes': codes} as the drillhole readers take them."""
-        from ..algorithms.common.parsing import BELOW_DETECTION_POLICIES
-        from ..algorithms.drillholes.tables import parse_missing_codes
+        from ..algorithms.common.parsing import BELOW_DETECTION_POLICIES, parse_missing_codes
 
         policy = self.parameterAsEnum(parameters, self.BELOW_DETECTION, context)
         return {

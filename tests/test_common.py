@@ -1,8 +1,11 @@
-"""Lab-table parsing and model files, the pieces every stage relies on."""
+"""Lab-table parsing, model files and the atomic writer, the pieces every stage relies on."""
+import os
+import stat
 
 import numpy as np
 import pytest
 
+from ree_grade.algorithms.common.atomic import atomic_path, atomic_write_bytes, current_umask
 from ree_grade.algorithms.common.parsing import parse_numeric
 from ree_grade.algorithms.common.progress import Cancelled, check_cancelled
 from ree_grade.algorithms.io.modelfile import ModelFileError, load_model, save_model
@@ -71,3 +74,69 @@ def test_model_file_refuses_object_arrays(tmp_path):
     with pytest.raises(ValueError, match="without pickle"):
         save_model(str(tmp_path / "m.json"), "x", 1, [], {}, {"bad": np.array([{"a": 1}], dtype=object)})
     assert not (tmp_path / "m.json").exists()
+
+
+@pytest.fixture
+def umask():
+    """Set the process umask for one test and restore it afterwards."""
+    previous = os.umask(0o022)
+    os.umask(previous)
+    yield os.umask
+    os.umask(previous)
+
+
+def _mode(path):
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+@pytest.mark.parametrize("mask, expected", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_atomic_files_get_the_umask_permissions(tmp_path, umask, mask, expected):
+    umask(mask)
+    assert current_umask() == mask
+    atomic_write_bytes(str(tmp_path / "report.html"), b"<html/>")
+    assert _mode(tmp_path / "report.html") == expected
+    # A writer that creates its own file privately (as sqlite or a GDAL driver may)
+    # still publishes it with the umask's permissions.
+    with atomic_path(str(tmp_path / "cube.tif")) as tmp:
+        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT, 0o600), "wb") as handle:
+            handle.write(b"II*\0")
+    assert _mode(tmp_path / "cube.tif") == expected
+    assert (tmp_path / "cube.tif").read_bytes() == b"II*\0"
+    assert current_umask() == mask
+
+
+def test_atomic_write_replaces_and_leaves_no_temporary(tmp_path):
+    path = tmp_path / "sub" / "model.json"
+    atomic_write_bytes(str(path), b"one")
+    atomic_write_bytes(str(path), b"two")
+    assert path.read_bytes() == b"two"
+    assert os.listdir(path.parent) == ["model.json"]
+
+
+def test_exception_leaves_neither_the_file_nor_a_temporary(tmp_path):
+    class WriterFailedError(Exception):
+        pass
+
+    with pytest.raises(WriterFailedError):
+        with atomic_path(str(tmp_path / "blocks.gpkg")) as tmp:
+            for name in (tmp, tmp + "-journal", tmp + ".aux.xml"):
+                with open(name, "wb") as handle:
+                    handle.write(b"half")
+            raise WriterFailedError
+    assert os.listdir(tmp_path) == []
+    (tmp_path / "old.tif").write_bytes(b"kept")
+    with pytest.raises(WriterFailedError):
+        with atomic_path(str(tmp_path / "old.tif")) as tmp:
+            with open(tmp, "wb") as handle:
+                handle.write(b"half")
+            raise WriterFailedError
+    assert os.listdir(tmp_path) == ["old.tif"]
+    assert (tmp_path / "old.tif").read_bytes() == b"kept"
+
+
+def test_a_writer_that_writes_nothing_is_an_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="did not create"):
+        with atomic_path(str(tmp_path / "x.tif")):
+            pass
+    assert os.listdir(tmp_path) == []

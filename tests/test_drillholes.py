@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+from ree_grade.algorithms.common.parsing import parse_distinct
 from ree_grade.algorithms.drillholes import oxides
 from ree_grade.algorithms.drillholes.composite import composite, composite_intervals
 from ree_grade.algorithms.drillholes.desurvey import desurvey, hole_paths
@@ -20,7 +21,6 @@ from ree_grade.algorithms.drillholes.tables import (
     FROM_NAMES,
     HOLE_NAMES,
     Table,
-    parse_distinct,
     read_collars,
     read_intervals,
     read_surveys,
@@ -242,7 +242,8 @@ def test_desurvey_reports_depths_beyond_survey_and_total_depth():
                                   INTERVAL_COLUMNS, collars)
     result = desurvey(collars, surveys, intervals)
     np.testing.assert_allclose(result["xyz"][:, 2], [-1.0, -4.0])
-    assert any("2 interval midpoint(s) down to 4 m lie beyond the last survey station at 0 m" in w for w in result["warnings"])
+    beyond = "2 interval midpoint(s) down to 4 m lie beyond the last survey station at 0 m"
+    assert any(beyond in w for w in result["warnings"])
     assert any("deeper than its total depth 5 m" in w for w in result["warnings"])
 
 

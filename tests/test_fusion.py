@@ -113,6 +113,8 @@ def test_edited_transform_is_refused(tmp_path):
     np.savez(tmp_path / "pca.npz", **arrays)
     with pytest.raises(ModelFileError, match="checksum mismatch"):
         fusion.PCAFusion.load(str(path))
+    with pytest.raises(ModelFileError, match="fields do not match"):
+        fusion.PCAFusion.load(str(path), FIELDS[::-1])
     header = json.loads(path.read_text())
     header["kind"] = "boxcox"
     path.write_text(json.dumps(header))

@@ -65,9 +65,11 @@ def test_boundary_points_do_not_depend_on_feature_order():
 
 def test_saved_unit_list_fixes_the_fields(tmp_path):
     path = str(tmp_path / "units.json")
-    geology.save_units(path, ["A", "B", "C"], "code")
-    units, field = geology.load_units(path)
-    assert units == ["A", "B", "C"] and field == "code"
+    geology.UnitList(["C", "A", "B"], "code").save(path)
+    saved = geology.UnitList.load(path)
+    units = saved.units
+    assert units == ["A", "B", "C"] and saved.unit_field == "code"
+    assert saved.header_["params"]["field_names"] == {"A": "geo_a", "B": "geo_b", "C": "geo_c"}
     geo = _toy_map(units_list=units)
     out = geo.features(np.array([[5.0, 5.0]]))
     assert geo.field_names() == ["geo_unit", "geo_a", "geo_b", "geo_c", "geo_dist_contact"]
@@ -78,10 +80,10 @@ def test_saved_unit_list_fixes_the_fields(tmp_path):
 
 def test_edited_unit_list_fails_its_checksum(tmp_path):
     path = str(tmp_path / "units.json")
-    geology.save_units(path, ["A", "B"], "code")
+    geology.UnitList(["A", "B"], "code").save(path)
     np.savez(str(tmp_path / "units.npz"), units=np.array(["A", "X"]))
     with pytest.raises(ModelFileError, match="checksum mismatch"):
-        geology.load_units(path)
+        geology.UnitList.load(path)
 
 
 def test_bad_geology_input():
@@ -214,7 +216,7 @@ def test_algorithm_on_gswa(run_algorithm, gswa, data_dir, tmp_path):
     names = [f.name() for f in layer.fields()]
     assert [n for n in names if n.startswith("geo_")] == geo.field_names()
     assert "geo_dist_fault" not in names
-    assert geology.load_units(units_out)[0] == geo.units
+    assert geology.UnitList.load(units_out).units == geo.units
 
 
 def test_algorithm_targets_get_the_samples_fields(run_algorithm, data_dir, tmp_path):
@@ -265,7 +267,7 @@ def test_algorithm_unit_list_from_another_field_is_an_error(run_algorithm, data_
     from qgis.core import QgsProcessingException
 
     units = str(tmp_path / "units.json")
-    geology.save_units(units, ["Marra Mamba Iron Formation"], "unitname")
+    geology.UnitList(["Marra Mamba Iron Formation"], "unitname").save(units)
     with pytest.raises(QgsProcessingException, match="made from field 'unitname', but UNIT_FIELD is 'code'"):
         run_algorithm("geologyfeatures", {
             "INPUT": _points_layer([(530000, 7490000)]), "GEOLOGY": str(data_dir / GSWA), "UNIT_FIELD": "code",

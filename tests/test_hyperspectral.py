@@ -9,7 +9,7 @@ import pytest
 
 from ree_grade.algorithms.spectral import cube as cube_io
 from ree_grade.algorithms.spectral import features as hyperspectral
-from ree_grade.algorithms.spectral.features import FeatureSet, load_band_table, spectrum_features
+from ree_grade.algorithms.spectral.features import FeatureSet, check_wavelengths, load_band_table
 from ree_grade.algorithms.synthetic.spectra import resample, sensor_bands
 
 USGS = "usgs_splib07"
@@ -36,6 +36,19 @@ WAVELENGTH_FILES = {"ASD": "splib07a_Wavelengths_ASD_0.35-2.5_microns_2151_ch.tx
                     "BECK": "splib07a_Wavelengths_BECK_Beckman_0.2-3.0_microns.txt"}
 
 
+def features_of(wavelengths, reflectance, table=None):
+    """{band name: value} of one spectrum through `FeatureSet.compute`, the
+    function the cube path runs window by window; NaN channels are dropped
+    first, as a library spectrum's deleted channels must be."""
+    wavelengths = np.asarray(wavelengths, dtype=float)
+    reflectance = np.asarray(reflectance, dtype=float)
+    keep = np.isfinite(wavelengths) & np.isfinite(reflectance)
+    features = FeatureSet(check_wavelengths(wavelengths[keep], int(keep.sum()), "spectrum"),
+                          load_band_table() if table is None else table)
+    values = features.compute(reflectance[keep][features.bands][:, None])[:, 0]
+    return dict(zip(features.names, (float(v) for v in values)))
+
+
 def _column(path):
     values = np.loadtxt(path, skiprows=1)
     return np.where(values < -1e30, np.nan, values)
@@ -59,8 +72,8 @@ def both_resolutions(data_dir, filename):
     wavelengths, reflectance = library_spectrum(data_dir, filename)
     centres, fwhm = aviris(data_dir)
     return {
-        "library": spectrum_features(wavelengths, reflectance),
-        "AVIRIS": spectrum_features(centres, resample(wavelengths, reflectance, centres, fwhm)),
+        "library": features_of(wavelengths, reflectance),
+        "AVIRIS": features_of(centres, resample(wavelengths, reflectance, centres, fwhm)),
     }
 
 
@@ -112,7 +125,7 @@ def test_depth_centre_area_of_a_known_triangle():
     reflectance[wavelengths == 610] = 0.35
     table = [{"name": "x", "group": "test", "note": "", "left_shoulder": (500, 540), "right_shoulder": (660, 700),
               "window": (560, 640)}]
-    features = spectrum_features(wavelengths, reflectance, table)
+    features = features_of(wavelengths, reflectance, table)
     assert features["hs_x_depth"] == pytest.approx(0.5)
     # Parabola through (590, 0.6), (600, 0.5), (610, 0.7): vertex at 600 - 10 * 0.1 / (2 * 0.3).
     assert features["hs_x_centre"] == pytest.approx(600 - 10 * 0.1 / 0.6)
@@ -125,7 +138,7 @@ def test_depth_is_zero_and_centre_empty_above_the_continuum():
     reflectance = 0.5 + 0.001 * (wavelengths - 600) ** 2 / 100
     table = [{"name": "x", "group": "test", "note": "", "left_shoulder": (500, 520), "right_shoulder": (680, 700),
               "window": (560, 640)}]
-    features = spectrum_features(wavelengths, 1.2 - reflectance, table)
+    features = features_of(wavelengths, 1.2 - reflectance, table)
     assert features["hs_x_depth"] == 0.0
     assert np.isnan(features["hs_x_centre"])
     assert features["hs_x_area"] == 0.0
@@ -144,7 +157,7 @@ def test_user_table_extends_the_features(tmp_path, data_dir):
                              "right_shoulder": [580, 620], "window": [470, 570], "note": "charge transfer"})
     path = tmp_path / "bands.json"
     path.write_text(json.dumps(bundled))
-    features = spectrum_features(*library_spectrum(data_dir, GANGUE["goethite_medium"]), load_band_table(str(path)))
+    features = features_of(*library_spectrum(data_dir, GANGUE["goethite_medium"]), load_band_table(str(path)))
     assert features["hs_fe3_ct_depth"] > 0.05
     assert "hs_nd580_depth" in features
 
@@ -290,7 +303,7 @@ def test_wavelengths_from_band_metadata(tmp_path):
         cube_io.describe_cube(path, "400, 450, 500")
 
 
-def test_streamed_features_equal_the_per_spectrum_function(tmp_path, data_dir):
+def test_streamed_features_equal_the_features_of_each_pixel(tmp_path, data_dir):
     cube, wavelengths, _ = mixture_cube(data_dir)
     path = write_geotiff(tmp_path / "cube.tif", cube, wavelengths)
     summary = cube_io.write_feature_raster(path, str(tmp_path / "f.tif"), memory_mb=1)
@@ -298,7 +311,7 @@ def test_streamed_features_equal_the_per_spectrum_function(tmp_path, data_dir):
     assert names == summary["names"] and summary["skipped"] == []
     assert summary["wavelength_source"] == "band descriptions"
     for r, c in [(0, 0), (7, 11), (23, 16)]:
-        expected = spectrum_features(wavelengths, cube[:, r, c])
+        expected = features_of(wavelengths, cube[:, r, c])
         got = dict(zip(names, bands[:, r, c]))
         assert got.keys() == expected.keys()
         for name, value in expected.items():
@@ -422,7 +435,7 @@ def test_algorithm_writes_named_bands(run_algorithm, tmp_path, data_dir):
     bands, names = read_features(result["OUTPUT"])
     assert names[:3] == ["hs_nd580_depth", "hs_nd580_centre", "hs_nd580_area"]
     assert "hs_carb2330_depth" in names and names[-1] == "hs_ree_index"
-    expected = spectrum_features(wavelengths, cube[:, 5, 5])
+    expected = features_of(wavelengths, cube[:, 5, 5])
     assert bands[names.index("hs_nd800_depth"), 5, 5] == pytest.approx(expected["hs_nd800_depth"], rel=1e-5)
 
 
@@ -432,7 +445,7 @@ def test_algorithm_reads_envi_with_its_header(run_algorithm, tmp_path, data_dir)
     result = run_algorithm("hyperspectralfeatures", {"INPUT": envi, "OUTPUT": str(tmp_path / "features.tif")})
     bands, names = read_features(result["OUTPUT"])
     assert len(names) == 22 and names[-1] == "hs_ree_index"
-    expected = spectrum_features(wavelengths, np.rint(cube[:, 7, 9] * 10000) / 10000)
+    expected = features_of(wavelengths, np.rint(cube[:, 7, 9] * 10000) / 10000)
     assert bands[names.index("hs_nd740_depth"), 7, 9] == pytest.approx(expected["hs_nd740_depth"], rel=1e-4)
     assert np.isnan(bands[:, 3, 5]).all()
 

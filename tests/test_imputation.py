@@ -123,6 +123,7 @@ def test_saved_reference_imputes_targets_as_the_fitted_model(tmp_path):
     model.save(str(path), crs={"authid": "EPSG:32648", "wkt": ""})
     loaded = KNNImputer3D.load(str(path), fields)
     assert loaded.crs_["authid"] == "EPSG:32648" and loaded.k == 3 and loaded.weights == "uniform"
+    assert loaded.header_["metadata"]["n_samples"] == len(masked)
     targets = np.full((4, 5), np.nan)
     targets[:, 0] = [10.0, 11.0, 9.0, 12.0]
     target_xyz = np.array([[100.0, 100, 100], [200, 300, 50], [0, 0, 0], [499, 499, 499]])

@@ -24,6 +24,27 @@ def test_bands_bracket_the_curves():
     assert np.all(np.diff(bands["tonnage_p50"]) <= 0)
 
 
+def test_curve_report_leaves_matplotlib_state_alone(tmp_path):
+    """Inside QGIS the backend and pyplot's figures belong to the application."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    from ree_grade.algorithms.reports.gradetonnage import write_curve_report
+
+    previous = matplotlib.get_backend()
+    matplotlib.use("svg")
+    try:
+        figures = plt.get_fignums()
+        tonnage = block_tonnage([1000.0, 1000.0, 2000.0], 2.5)
+        curves = {"OK": grade_tonnage([0.5, 2.0, 3.0], tonnage, [0.0, 1.0, 2.0])}
+        write_curve_report(str(tmp_path / "gt.html"), curves, "TREO %")
+        assert matplotlib.get_backend() == "svg"
+        assert plt.get_fignums() == figures
+    finally:
+        matplotlib.use(previous)
+    assert (tmp_path / "gt.html").read_text().count("data:image/png;base64,") == 1
+
+
 def test_bad_blocks():
     with pytest.raises(ValueError, match="block 2: volume 0.0 is not positive"):
         block_tonnage([1.0, 0.0], 2.5)
@@ -71,7 +92,8 @@ def _layer(name, rows, fields):
 def test_classify_algorithm_writes_classes_and_rule(run_algorithm, tmp_path):
     from qgis.core import QgsVectorLayer
 
-    samples = _layer("samples", [(0, 0, 0, "A"), (30, 0, 0, "B"), (0, 30, 0, "C"), (30, 30, 0, "D")], ["hole_id:string"])
+    samples = _layer("samples", [(0, 0, 0, "A"), (30, 0, 0, "B"), (0, 30, 0, "C"), (30, 30, 0, "D")],
+                     ["hole_id:string"])
     blocks = _layer(
         "blocks",
         [(15, 15, 0, 2.0, 0.1), (15, 15, 0, 2.0, 0.5), (400, 400, 0, 2.0, 0.1), (15, 15, 0, 2.0, 1.0)],
@@ -95,14 +117,16 @@ def test_gradetonnage_algorithm_fields_and_bands(run_algorithm, tmp_path):
 
     blocks = _layer(
         "blocks",
-        [(0, 0, 0, 10.0, 10.0, 5.0, 0.5, 0.7), (10, 0, 0, 10.0, 10.0, 5.0, 2.0, 1.5), (20, 0, 0, 10.0, 10.0, 5.0, 3.0, 2.5)],
+        [(0, 0, 0, 10.0, 10.0, 5.0, 0.5, 0.7), (10, 0, 0, 10.0, 10.0, 5.0, 2.0, 1.5),
+         (20, 0, 0, 10.0, 10.0, 5.0, 3.0, 2.5)],
         ["dx:double", "dy:double", "dz:double", "bnn_mean:double", "ok_estimate:double"],
     )
     result = run_algorithm("gradetonnage", {
         "INPUT": blocks, "GRADE_FIELDS": ["bnn_mean", "ok_estimate"], "DENSITY": 2.5, "CUTOFF_START": 0.0,
         "CUTOFF_STOP": 2.0, "CUTOFF_STEP": 1.0, "OUTPUT": str(tmp_path / "gt.csv"), "PLOT": str(tmp_path / "gt.html"),
     })
-    rows = {(f["estimator"], float(f["cutoff"])): f for f in QgsVectorLayer(result["OUTPUT"], "gt", "ogr").getFeatures()}
+    layer = QgsVectorLayer(result["OUTPUT"], "gt", "ogr")
+    rows = {(f["estimator"], float(f["cutoff"])): f for f in layer.getFeatures()}
     # 500 m3 x 2.5 t/m3 = 1250 t per block; at cut-off 1, bnn_mean keeps 2 blocks of grade 2 and 3 %.
     assert float(rows[("bnn_mean", 1.0)]["tonnage_t"]) == pytest.approx(2500)
     assert float(rows[("bnn_mean", 1.0)]["grade"]) == pytest.approx(2.5)
@@ -122,7 +146,8 @@ def test_gradetonnage_bands_from_bnn_posterior(run_algorithm, tmp_path):
     holes = np.repeat([f"H{i}" for i in range(30)], 10)
     model = BNNRegressor(hidden=(16, 16), epochs=40, seed=1).fit(feature[:, None], grade, holes, ["pc_01"])
     model.save(str(tmp_path / "bnn.json"))
-    blocks = _layer("blocks", [(i * 10.0, 0, 0, float(f)) for i, f in enumerate(np.linspace(-2, 2, 40))], ["pc_01:double"])
+    blocks = _layer("blocks", [(i * 10.0, 0, 0, float(f)) for i, f in enumerate(np.linspace(-2, 2, 40))],
+                    ["pc_01:double"])
     result = run_algorithm("gradetonnage", {
         "INPUT": blocks, "MODEL": str(tmp_path / "bnn.json"), "N_REALISATIONS": 16, "BLOCK_VOLUME": 1000.0,
         "CUTOFF_START": 0.5, "CUTOFF_STOP": 3.0, "CUTOFF_STEP": 0.5, "OUTPUT": str(tmp_path / "gt.csv"),

@@ -87,17 +87,28 @@ def _small_parameters(folder, deposit, out):
     return parameters
 
 
+def _read_columns(path, columns):
+    """{column: float array} of a vector layer, NULL as NaN."""
+    from qgis.core import QgsVectorLayer
+
+    layer = QgsVectorLayer(str(path), "blocks", "ogr")
+    assert layer.isValid(), path
+    rows = [[None if f[c] is None or (hasattr(f[c], "isNull") and f[c].isNull()) else f[c] for c in columns]
+            for f in layer.getFeatures()]
+    values = np.array(rows, dtype=float).reshape(len(rows), len(columns))
+    return {c: values[:, i] for i, c in enumerate(columns)}
+
+
 def test_workflow_runs_on_the_small_deposit(run_algorithm, small_deposit, tmp_path):
     from ree_grade.algorithms.io.raster import read_bands
-    from ree_grade.algorithms.reports.workflow import read_gpkg_columns
 
     folder, deposit = small_deposit
     parameters = _small_parameters(folder, deposit, tmp_path)
     results = run_algorithm("ree_grade_workflow", parameters)
 
-    blocks = read_gpkg_columns(results["hyperscore:blocks"],
-                               ["bnn_mean", "bnn_sd", "bnn_p_gt_0_5", "ok_estimate", "mik_mean", "res_class_code",
-                                "hyperscore_norm", "zc"])
+    blocks = _read_columns(results["hyperscore:blocks"],
+                           ["bnn_mean", "bnn_sd", "bnn_p_gt_0_5", "ok_estimate", "mik_mean", "res_class_code",
+                            "hyperscore_norm", "zc"])
     assert len(blocks["bnn_mean"]) > 50
     assert np.all(blocks["bnn_mean"] > 0) and np.all(blocks["bnn_sd"] > 0)
     assert np.all((blocks["bnn_p_gt_0_5"] >= 0) & (blocks["bnn_p_gt_0_5"] <= 1))

@@ -1,4 +1,14 @@
-"""(split from common; docstring to write)"""
+"""Reading the numbers of lab and survey tables as labs and databases write them.
+
+Assay files are not clean numbers: a result below the detection limit is `<0.5`
+or the negated limit `-0.5` (by lab), databases write -99 or -9999 for "no
+value", and spreadsheets add thousands separators and tokens such as `NA` or
+`IS` (insufficient sample). Every stage that reads such a column goes through
+`parse_numeric`, so one rule decides what each cell means and a cell that is no
+number stops the run with the table, column and row named. The numeric parameter
+strings of the Processing dialogs (cut-offs, lists of codes) are read here too,
+for the same reason.
+"""
 import math
 import re
 
@@ -11,6 +21,9 @@ _BELOW_DETECTION = re.compile(r"^\s*<\s*=?\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)
 
 
 BELOW_DETECTION_POLICIES = ("half", "zero", "missing")
+
+
+DEFAULT_MISSING_CODES = (-99.0, -999.0, -9999.0)
 
 
 class NumericColumn:
@@ -91,6 +104,59 @@ def _bad_cell(table, column, row, raw):
     return f"{table}: column '{column}', row {row + 1}: {raw!r} is not a number"
 
 
+def parse_missing_codes(text):
+    """'-99, -999' -> (-99.0, -999.0): values a database writes for 'no value'."""
+    codes = []
+    for token in str(text or "").replace(";", ",").split(","):
+        if token.strip():
+            try:
+                codes.append(float(token))
+            except ValueError:
+                raise ValueError(f"missing-value codes: {token.strip()!r} is not a number") from None
+    return tuple(codes)
+
+
+def blank_missing_codes(values, codes):
+    """Cells equal to one of `codes` become None before parsing, so that -99
+    is not read as a detection limit of 99."""
+    if not codes:
+        return list(values)
+    codes = set(codes)
+
+    def is_code(value):
+        try:
+            return float(value) in codes
+        except (TypeError, ValueError):
+            return False
+
+    return [None if is_code(value) else value for value in values]
+
+
+def value_index(values):
+    """(distinct cells, index of each cell among them); booleans are keyed
+    apart so that True is not taken for 1."""
+    index = {}
+    codes = np.fromiter(
+        (index.setdefault(("bool", value) if isinstance(value, bool) else value, len(index)) for value in values),
+        dtype=np.int64, count=len(values),
+    )
+    distinct = [key[1] if isinstance(key, tuple) else key for key in index]
+    return distinct, codes
+
+
+def parse_distinct(values, table, column, **options):
+    """`parse_numeric` over the distinct cells only, since lab columns repeat
+    values ('<0.5', rounded results); a bad cell is re-parsed over the whole
+    column so that the error names its first row."""
+    distinct, codes = value_index(values)
+    try:
+        parsed = parse_numeric(distinct, table, column, **options)
+    except ValueError:
+        parse_numeric(values, table, column, **options)
+        raise
+    return NumericColumn(parsed.values[codes], parsed.below_detection[codes], parsed.detection_limit[codes])
+
+
 def as_columns(X, fields, table="input"):
     """X as a float (rows, fields) array, one column per named field; a 1D array
     is one column. A shape that does not match the fields is an error naming them."""
@@ -100,8 +166,6 @@ def as_columns(X, fields, table="input"):
     if X.ndim != 2 or X.shape[1] != len(fields):
         raise ValueError(f"{table}: expected {len(fields)} column(s) ({', '.join(fields)}), got shape {X.shape}")
     return X
-
-
 
 
 def parse_numbers(text, name, count=None):

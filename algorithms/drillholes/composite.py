@@ -1,4 +1,14 @@
-"""(split from drillholes; docstring to write)"""
+"""Fixed-length compositing: assays of unequal lengths turned into composites of
+one length per hole (and per domain run), as geostatistics wants samples of
+equal support.
+
+Grades are length-weighted over the part of each composite where they were
+measured, so a missing assay lowers a composite's coverage, never its grade;
+text fields take the value covering most length. A composite never straddles a
+domain boundary, and the residual piece at the end of a run follows a stated
+rule (keep, discard, merge or distribute), the choices resource geologists
+argue about.
+"""
 import numpy as np
 
 from ..common.progress import check_cancelled, report_progress
@@ -47,15 +57,19 @@ def composite(table, holes, start, end, numeric, text=None, domain=None, length=
     value is present, so a missing value lowers that field's support, never
     its grade; `text` {name: texts} takes the value covering most length.
     Composites covering less than `min_coverage` of their length with samples
-    are dropped; `depth_columns` names the from/to columns in messages. Returns {"hole", "from", "to", "length", "coverage", "domain",
-    "numeric", "text", "dropped"}."""
+    are dropped; `depth_columns` names the from/to columns in messages.
+    Returns {"hole", "from", "to", "length", "coverage", "domain", "numeric",
+    "text", "dropped"}."""
     text = text or {}
     start, end = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
     check_depth_order(table, start, end, depth_columns)
     out = {"hole": [], "from": [], "to": [], "coverage": [], "domain": [],
            "numeric": [], "text": {name: [] for name in text}, "dropped": 0}
     names = list(numeric)
-    values = np.column_stack([np.asarray(numeric[name], dtype=float) for name in names]) if names else np.empty((len(start), 0))
+    if names:
+        values = np.column_stack([np.asarray(numeric[name], dtype=float) for name in names])
+    else:
+        values = np.empty((len(start), 0))
     groups = rows_by_hole(holes)
     for count, (hole, rows) in enumerate(groups.items()):
         check_cancelled(should_stop)

@@ -1,4 +1,13 @@
-"""(split from drillholes; docstring to write)"""
+"""Desurvey: where each sampled interval lies, as the XYZ of its midpoint and the
+hole's direction there.
+
+Surveyed holes follow their stations (minimum curvature, `geometry.HolePath`);
+a hole without survey rows runs straight along its collar azimuth and dip, or
+vertically when the collar has none, as drilling databases assume. Intervals
+beyond the last station or the recorded total depth are placed all the same
+(extrapolated along the last direction) but reported, because they usually mean
+a missing survey row or a wrong depth rather than a longer hole.
+"""
 import numpy as np
 
 from ..common.progress import check_cancelled, report_progress
@@ -56,7 +65,8 @@ def _depth_warnings(hole, path, surveyed, total_depth, middle, end):
             f"survey station at {path.last_depth:g} m; extrapolated along the last direction"
         )
     if np.isfinite(total_depth) and end.max() > total_depth + 0.01:
-        warnings.append(f"hole '{hole}': intervals reach {end.max():g} m, deeper than its total depth {total_depth:g} m")
+        warnings.append(
+            f"hole '{hole}': intervals reach {end.max():g} m, deeper than its total depth {total_depth:g} m")
     return warnings
 
 

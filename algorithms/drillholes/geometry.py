@@ -1,4 +1,22 @@
-"""(split from drillholes; docstring to write)"""
+"""The path of a hole in space from its survey stations, by minimum curvature.
+
+Kept apart from the tables because desurvey, compositing (which places
+composites between the desurveyed sample midpoints) and the synthetic drilling
+all need the same path: one formula, so a point at a given depth is the same
+everywhere.
+
+Directions are unit vectors (east, north, up). Azimuth is clockwise from grid
+north; internally a hole's inclination is a plunge, positive downwards, so
+that the two dip conventions in use differ only by a sign at the input.
+
+Minimum curvature (Taylor & Mason 1972; Sawaryn & Thorogood 2005): between two
+stations with tangents t1, t2 and measured length dMD the hole is a circular
+arc; the displacement is dMD / 2 * (t1 + t2) * RF with the dogleg
+beta = angle(t1, t2) and the ratio factor RF = 2 / beta * tan(beta / 2) (1 when
+beta is 0). Inside a segment the tangent turns uniformly with arc length, so a
+point at a fraction f of the segment has the slerp of t1 and t2 as tangent and
+lies at the minimum-curvature displacement from t1 to that tangent.
+"""
 import numpy as np
 
 DIP_CONVENTIONS = ("negative_down", "positive_down")
@@ -94,7 +112,8 @@ class HolePath:
         if beyond.any():
             last = len(self.depths) - 1
             tangents[beyond] = self.tangents[last]
-            positions[beyond] = self.stations[last] + (depths[beyond] - self.depths[last])[:, None] * self.tangents[last]
+            along = (depths[beyond] - self.depths[last])[:, None]
+            positions[beyond] = self.stations[last] + along * self.tangents[last]
         inside = ~beyond
         if inside.any():
             i = segment[inside]

@@ -1,23 +1,20 @@
-"""Drillhole preparation: collar, survey and interval tables checked and
-desurveyed by minimum curvature, and length-weighted fixed-length compositing.
+"""Collar, survey and interval tables as they come from a drillhole database,
+checked before any geometry is computed on them.
 
-Directions are unit vectors (east, north, up). Azimuth is clockwise from grid
-north; internally a hole's inclination is a plunge, positive downwards, so
-that the two dip conventions in use differ only by a sign at the input.
-
-Minimum curvature (Taylor & Mason 1972; Sawaryn & Thorogood 2005): between two
-stations with tangents t1, t2 and measured length dMD the hole is a circular
-arc; the displacement is dMD / 2 * (t1 + t2) * RF with the dogleg
-beta = angle(t1, t2) and the ratio factor RF = 2 / beta * tan(beta / 2) (1 when
-beta is 0). Inside a segment the tangent turns uniformly with arc length, so a
-point at a fraction f of the segment has the slerp of t1 and t2 as tangent and
-lies at the minimum-curvature displacement from t1 to that tangent.
+Every later stage trusts what leaves here: each hole id of a survey or interval
+is in the collars, depths are numbers that increase, dips are on one convention,
+doglegs are physically possible, exact duplicate rows are dropped and
+overlapping intervals are resolved by a stated policy. So a bad table stops at
+the first wrong cell with its table, column and row named, instead of surfacing
+later as a strange composite or kriged grade. The column-name aliases let the
+usual database exports (hole_id, BHID, from/to, mFrom/mTo, easting/northing/RL)
+be read without the user naming every column.
 """
 import bisect
 
 import numpy as np
 
-from ..common.parsing import NumericColumn, parse_numeric
+from ..common.parsing import DEFAULT_MISSING_CODES, blank_missing_codes, parse_distinct, parse_numeric, value_index
 from .geometry import MAX_DOGLEG_DEG, direction_vectors, dogleg, plunge_from_dip, rows_by_hole
 
 HOLE_NAMES = ("hole_id", "holeid", "bhid", "hole", "dhid", "hole_name", "holename", "borehole")
@@ -54,9 +51,6 @@ OVERLAP_POLICIES = ("error", "keep", "drop")
 
 
 OUTPUT_FIELDS = ("hole_id", "from_m", "to_m", "azimuth", "dip")
-
-
-DEFAULT_MISSING_CODES = (-99.0, -999.0, -9999.0)
 
 
 DEPTH_TOLERANCE_M = 1e-6
@@ -125,34 +119,6 @@ def normalise_ids(values, table, column):
     return ids
 
 
-def parse_missing_codes(text):
-    """'-99, -999' -> (-99.0, -999.0): values a database writes for 'no value'."""
-    codes = []
-    for token in str(text or "").replace(";", ",").split(","):
-        if token.strip():
-            try:
-                codes.append(float(token))
-            except ValueError:
-                raise ValueError(f"missing-value codes: {token.strip()!r} is not a number") from None
-    return tuple(codes)
-
-
-def blank_missing_codes(values, codes):
-    """Cells equal to one of `codes` become None before parsing, so that -99
-    is not read as a detection limit of 99."""
-    if not codes:
-        return list(values)
-    codes = set(codes)
-
-    def is_code(value):
-        try:
-            return float(value) in codes
-        except (TypeError, ValueError):
-            return False
-
-    return [None if is_code(value) else value for value in values]
-
-
 # --- collars and surveys ----------------------------------------------------------
 def read_collars(table, columns, convention="negative_down", geometry_xyz=None):
     """{hole: {"xyz", "tangent" (or None), "total_depth" (NaN if unknown)}}.
@@ -211,7 +177,8 @@ def _collar_tangents(table, columns, convention):
 def _check_dips(label, column, plunge):
     bad = np.flatnonzero(np.abs(np.nan_to_num(plunge)) > 90.0)
     if bad.size:
-        raise ValueError(f"{label}: column '{column}', row {bad[0] + 1}: dip {abs(plunge[bad[0]]):g} is outside -90..90")
+        raise ValueError(
+            f"{label}: column '{column}', row {bad[0] + 1}: dip {abs(plunge[bad[0]]):g} is outside -90..90")
 
 
 def read_surveys(table, columns, collars, convention="negative_down"):
@@ -228,7 +195,8 @@ def read_surveys(table, columns, collars, convention="negative_down"):
         raise ValueError(f"{table.label}: column '{columns['azimuth']}', row {blank[0] + 1}: the azimuth is missing")
     negative = np.flatnonzero(depth < 0)
     if negative.size:
-        raise ValueError(f"{table.label}: column '{columns['depth']}', row {negative[0] + 1}: negative depth {depth[negative[0]]:g}")
+        raise ValueError(f"{table.label}: column '{columns['depth']}', row {negative[0] + 1}: "
+                         f"negative depth {depth[negative[0]]:g}")
     tangents = direction_vectors(np.nan_to_num(azimuth), plunge)
     surveys = {}
     for hole, rows in rows_by_hole(holes).items():
@@ -236,7 +204,8 @@ def read_surveys(table, columns, collars, convention="negative_down"):
         repeated = np.flatnonzero(np.diff(depth[rows]) <= DEPTH_TOLERANCE_M)
         if repeated.size:
             a, b = rows[repeated[0]], rows[repeated[0] + 1]
-            raise ValueError(f"{table.label}: hole '{hole}', rows {a + 1} and {b + 1}: two stations at depth {depth[a]:g}")
+            raise ValueError(
+                f"{table.label}: hole '{hole}', rows {a + 1} and {b + 1}: two stations at depth {depth[a]:g}")
         turn = np.degrees(dogleg(tangents[rows[:-1]], tangents[rows[1:]]))
         sharp = np.flatnonzero(turn > MAX_DOGLEG_DEG)
         if sharp.size:
@@ -354,7 +323,7 @@ def _numeric_or_none(raw, label, name, typed_numeric, below_detection):
 
 
 def _mostly_numbers(values):
-    distinct, codes = _distinct(values)
+    distinct, codes = value_index(values)
     counts = np.bincount(codes, minlength=len(distinct))
     filled = numbers = 0
     for value, count in zip(distinct, counts):
@@ -367,31 +336,6 @@ def _mostly_numbers(values):
             filled += count
             numbers += count
     return numbers * 2 > filled
-
-
-def _distinct(values):
-    """(distinct cells, index of each cell among them); booleans are keyed
-    apart so that True is not taken for 1."""
-    index = {}
-    codes = np.fromiter(
-        (index.setdefault(("bool", value) if isinstance(value, bool) else value, len(index)) for value in values),
-        dtype=np.int64, count=len(values),
-    )
-    distinct = [key[1] if isinstance(key, tuple) else key for key in index]
-    return distinct, codes
-
-
-def parse_distinct(values, table, column, **options):
-    """`parse_numeric` over the distinct cells only, since lab columns repeat
-    values ('<0.5', rounded results); a bad cell is re-parsed over the whole
-    column so that the error names its first row."""
-    distinct, codes = _distinct(values)
-    try:
-        parsed = parse_numeric(distinct, table, column, **options)
-    except ValueError:
-        parse_numeric(values, table, column, **options)
-        raise
-    return NumericColumn(parsed.values[codes], parsed.below_detection[codes], parsed.detection_limit[codes])
 
 
 def _drop_exact_duplicates(table, holes, notices):

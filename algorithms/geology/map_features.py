@@ -9,8 +9,8 @@ lower case, every run of other characters replaced by `_`, trimmed of `_` and
 truncated to `SLUG_LENGTH` characters; an empty slug becomes `unit`. Units are
 taken in sorted order; a slug that repeats an earlier one, or that would make
 one of the reserved names (`geo_unit`, `geo_dist_contact`, `geo_dist_fault`),
-gets `_2`, `_3`, ... . The unit list and this mapping are saved with
-`save_units`, so targets processed later get exactly the samples' fields.
+gets `_2`, `_3`, ... . The unit list and this mapping are saved as a
+`UnitList`, so targets processed later get exactly the samples' fields.
 
 Geometry. Points are looked up in XY only (a 3D point takes the unit mapped at
 its collar-plane position). A point on a boundary shared by two units, or in
@@ -77,19 +77,32 @@ def map_units(values):
     return sorted({text for text in (unit_text(v) for v in values) if text is not None})
 
 
-def save_units(path, units, unit_field, metadata=None):
-    """Save the unit list (and, readable in the JSON, its field names)."""
-    units = sorted(units)
-    names = unit_fields(units)
-    params = {"unit_field": unit_field, "field_names": names, "slug_length": SLUG_LENGTH}
-    arrays = {"units": np.array(units, dtype=str)}
-    return save_model(path, KIND, FORMAT_VERSION, [names[u] for u in units], params, arrays, metadata)
+class UnitList:
+    """The units a map was encoded against and the polygon field they came from,
+    kept as a file so targets processed later get exactly the samples' fields
+    (a target area may lack a unit, or show one the samples never met)."""
 
+    def __init__(self, units, unit_field=None):
+        self.units = sorted(units)
+        self.unit_field = unit_field
 
-def load_units(path):
-    """(units, unit_field) from a file written by `save_units`."""
-    header, arrays = load_model(path, KIND, FORMAT_VERSION)
-    return [str(u) for u in arrays["units"]], header["params"].get("unit_field")
+    @property
+    def fields(self):
+        return unit_fields(self.units)
+
+    def save(self, path, metadata=None):
+        """The unit list as arrays; the JSON also shows each unit's field name."""
+        names = self.fields
+        params = {"unit_field": self.unit_field, "field_names": names, "slug_length": SLUG_LENGTH}
+        arrays = {"units": np.array(self.units, dtype=str)}
+        return save_model(path, KIND, FORMAT_VERSION, [names[u] for u in self.units], params, arrays, metadata)
+
+    @classmethod
+    def load(cls, path):
+        header, arrays = load_model(path, KIND, FORMAT_VERSION)
+        unit_list = cls([str(u) for u in arrays["units"]], header["params"].get("unit_field"))
+        unit_list.header_ = header
+        return unit_list
 
 
 def _valid_polygons(polygons, units, label):

@@ -1,10 +1,10 @@
 """Multi-band GeoTIFF output with named bands, written to a temporary file and
 moved into place only when complete, and raster templates as cell centres."""
-import os
-import tempfile
 from contextlib import contextmanager
 
 import numpy as np
+
+from ..common.atomic import atomic_path
 
 
 def template_grid(path):
@@ -53,15 +53,5 @@ def atomic_geotiff(path, **profile):
     onto `path` only when the block exits normally; removed otherwise."""
     import rasterio
 
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp_", suffix=".tif")
-    os.close(handle)
-    try:
-        with rasterio.open(tmp, "w", driver="GTiff", **profile) as dst:
-            yield dst
-        os.replace(tmp, path)
-    finally:
-        for leftover in (tmp, tmp + ".aux.xml"):
-            if os.path.exists(leftover):
-                os.remove(leftover)
+    with atomic_path(path) as tmp, rasterio.open(tmp, "w", driver="GTiff", **profile) as dst:
+        yield dst

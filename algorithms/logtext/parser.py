@@ -1,6 +1,6 @@
 """Drill-log descriptions -> interpretable numeric fields (reegrade:parselogs).
 
-Rules first (`logtext_rules`), then, for descriptions in which no rule found a
+Rules first (`logtext.rules`), then, for descriptions in which no rule found a
 lithology, the transformer (`text_embedding`): each clause the rules could not
 read is embedded with all-MiniLM-L6-v2 and compared by cosine similarity with the
 vocabulary's lithology prototypes (a class scores its best prototype); the best

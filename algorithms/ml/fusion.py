@@ -275,8 +275,10 @@ class PCAFusion:
         return save_model(path, KIND, FORMAT_VERSION, self.fields_, params, arrays, meta)
 
     @classmethod
-    def load(cls, path):
-        header, arrays = load_model(path, KIND, FORMAT_VERSION)
+    def load(cls, path, fields=None):
+        """A fitted transform from `save`; `fields`, when given, must be the
+        fields it uses (constant ones dropped at fit excluded), in its order."""
+        header, arrays = load_model(path, KIND, FORMAT_VERSION, fields)
         params = header["params"]
         try:
             model = cls(params["n_components"], params["variance_threshold"], params["rff_features"],

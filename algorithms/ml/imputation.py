@@ -258,6 +258,8 @@ class KNNImputer3D:
 
     @classmethod
     def load(cls, path, fields=None):
+        """A fitted imputer from `save`; `fields`, when given, must be the
+        fitted ones in the same order."""
         header, arrays = load_model(path, KIND, FORMAT_VERSION, fields)
         p = header["params"]
         model = cls(p["k"], p["spatial_weight"], p["spatial_scale"], p["weights"])
@@ -270,6 +272,7 @@ class KNNImputer3D:
         model.scale_ = float(p["spatial_scale"])
         model.has_z_ = bool(p["has_z"])
         model.crs_ = p.get("crs") or {"authid": "", "wkt": ""}
+        model.header_ = header
         return model
 
 

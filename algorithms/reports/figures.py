@@ -1,23 +1,51 @@
-"""(split from cv_report; docstring to write)"""
+"""Figures for the HTML reports, drawn without pyplot.
+
+The reports run inside QGIS, which (like other plugins) may have chosen
+matplotlib's backend and holds pyplot's global figure list. So a report never
+calls `matplotlib.use` or pyplot: each figure is a bare `matplotlib.figure.Figure`
+on its own Agg canvas, rendered to PNG bytes and embedded in the page, then
+dropped with nothing global to close.
+"""
 import base64
 import html
 import io
 
 
-def figure_html(figure, alt):
-    import matplotlib.pyplot as plt
+def figure(figsize=None, dpi=None):
+    """A bare Figure on an Agg canvas."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
-    plt.close(figure)
-    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}"/>'
+    new = Figure(figsize=figsize, dpi=dpi)
+    FigureCanvasAgg(new)
+    return new
+
+
+def subplots(nrows=1, ncols=1, figsize=None, dpi=None, **kwargs):
+    """(figure, axes) as `pyplot.subplots` returns them, on a bare Figure."""
+    new = figure(figsize, dpi)
+    return new, new.subplots(nrows, ncols, **kwargs)
+
+
+class _Subplots:
+    """The part of pyplot the reports used (`subplots`), without its state."""
+
+    subplots = staticmethod(subplots)
 
 
 def pyplot():
-    import matplotlib
+    """For callers written against pyplot: an object whose `subplots` makes a
+    bare Figure. New code calls `subplots` directly."""
+    return _Subplots
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
-    return plt
+def figure_png(fig, dpi=90):
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    return buffer.getvalue()
 
+
+def figure_html(fig, alt):
+    """An <img> element with the figure embedded as a PNG data URI."""
+    encoded = base64.b64encode(figure_png(fig)).decode()
+    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{encoded}"/>'

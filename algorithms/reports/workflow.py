@@ -4,33 +4,20 @@ pages, maps of grade and uncertainty) and, for a synthetic deposit whose true
 block grades are known, scoring BNN, OK and MIK against them.
 
 Plain Python + matplotlib: blocks come in as arrays, rasters are read with
-rasterio; `read_gpkg_columns` reads a block model GeoPackage with sqlite3 for
-scripts and tests."""
+rasterio."""
 import html
 import re
-import sqlite3
 
 import numpy as np
 
 from ..resources.gradetonnage import grade_tonnage
 from .cross_validation import metrics_table
-from .figures import figure_html, pyplot
+from .figures import figure_html, subplots
 from .gradetonnage import curve_figure
 
 ESTIMATES = {"BNN": "bnn_mean", "OK": "ok_estimate", "MIK": "mik_mean"}
 BLOCK_COLUMNS = ("xc", "yc", "zc", "dx", "dy", "dz", "volume", *ESTIMATES.values())
 TRUTH_ARRAYS = ("x", "y", "z", "TREO_pct", "size", "shape", "origin")
-
-
-def read_gpkg_columns(path, columns):
-    """{column: float array} of the first feature table of a GeoPackage."""
-    with sqlite3.connect(path) as connection:
-        table = connection.execute(
-            "SELECT table_name FROM gpkg_contents WHERE data_type = 'features' LIMIT 1").fetchone()[0]
-        rows = connection.execute(
-            "SELECT " + ", ".join(f'"{c}"' for c in columns) + f' FROM "{table}"').fetchall()
-    values = np.array(rows, dtype=float).reshape(len(rows), len(columns))
-    return {c: values[:, i] for i, c in enumerate(columns)}
 
 
 def truth_of_blocks(blocks, truth):
@@ -110,7 +97,6 @@ def maps_figure(maps, truth_map=None):
     ending in 'TREO %') share one colour scale."""
     from ..io.raster import read_bands
 
-    plt = pyplot()
     panels = [(read_bands(path), title) for title, path in maps]
     if truth_map is not None:
         panels.append((truth_map, "True TREO % (25 m blocks)"))
@@ -118,7 +104,7 @@ def maps_figure(maps, truth_map=None):
     # the 99th percentile keeps a few extreme blocks from washing them out.
     grades = [bands[0] for (_, bands, _), title in panels if title.endswith("TREO %") and "sd" not in title]
     grade_top = np.nanpercentile(np.concatenate([g.ravel() for g in grades]), 99) if grades else None
-    figure, axes = plt.subplots(2, (len(panels) + 1) // 2, figsize=(12, 6.4), squeeze=False)
+    figure, axes = subplots(2, (len(panels) + 1) // 2, figsize=(12, 6.4), squeeze=False)
     for axis in axes.ravel()[len(panels):]:
         axis.set_visible(False)
     for axis, ((profile, bands, _), title) in zip(axes.ravel(), panels):
@@ -174,11 +160,14 @@ def write_workflow_report(path, blocks=None, maps=(), pages=(), truth=None, cuto
             "compared with the mean of the true blocks inside it (blocks only partly below the topography are left "
             f"out). Cut-off {cutoff:g} % TREO.</p>",
             metrics_table(rows, columns),
-            figure_html(curve_figure(curves, "TREO %"), "grade-tonnage of the estimates and the truth on the same blocks"),
+            figure_html(curve_figure(curves, "TREO %"),
+                        "grade-tonnage of the estimates and the truth on the same blocks"),
         ]
     if maps:
         truth_map = truth_bench(truth, bench_elevation) if truth is not None and bench_elevation is not None else None
-        heading = "Maps of grade and uncertainty" + (f" (bench at {bench_elevation:g} m)" if bench_elevation is not None else "")
+        heading = "Maps of grade and uncertainty"
+        if bench_elevation is not None:
+            heading += f" (bench at {bench_elevation:g} m)"
         sections += [f"<h2>{html.escape(heading)}</h2>", figure_html(maps_figure(maps, truth_map), "maps")]
     for title, page in pages:
         sections += [f"<h2>{html.escape(title)}</h2>", page_body(page)]

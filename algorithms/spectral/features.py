@@ -264,16 +264,3 @@ def _parabola_vertex(y, x, k, cols):
         vertex = x1 - 0.5 * numerator / denominator
     vertex = np.where(np.isfinite(vertex), np.clip(vertex, x0, x2), x1)
     return np.where((k == 0) | (k == n - 1), x[k], vertex)
-
-
-def spectrum_features(wavelengths, reflectance, table=None):
-    """{output band name: value} for one spectrum; features the wavelengths do
-    not cover are absent. NaN channels (deleted, bad) are dropped first."""
-    wavelengths = np.asarray(wavelengths, dtype=float)
-    reflectance = np.asarray(reflectance, dtype=float)
-    keep = np.isfinite(wavelengths) & np.isfinite(reflectance)
-    wavelengths = check_wavelengths(wavelengths[keep], int(keep.sum()), "spectrum")
-    reflectance = reflectance[keep]
-    features = FeatureSet(wavelengths, load_band_table() if table is None else table)
-    values = features.compute(reflectance[features.bands][:, None])[:, 0]
-    return dict(zip(features.names, (float(v) for v in values)))

@@ -31,11 +31,11 @@ A `Deposit` is a dataclass that also reads like a dict (``deposit["assays"]``):
   a few exact duplicate rows and a few intervals overlapping the one above.
 - ``logs``: {hole_id, from, to, description}: free text by four loggers.
 - ``geology``: list of (unit code, shapely Polygon) covering the map extent;
-  ``units``: the stable list of (code, description) (synthetic_geology.UNITS:
+  ``units``: the stable list of (code, description) (synthetic.geology.UNITS:
   carbonatite, breccia, syenite, fenite, granite, dyke).
 - ``faults``: list of shapely LineString; ``fault_names`` and ``fault_dips``
   ((dip, dip direction) in degrees) beside them.
-- ``cube``: a `synthetic_spectra.Cube`: ``reflectance`` (bands, rows, cols)
+- ``cube``: a `synthetic.spectra.Cube`: ``reflectance`` (bands, rows, cols)
   float32, ``wavelengths_nm``, ``fwhm_nm``, ``transform`` (rasterio Affine),
   ``crs``; ``rows(r0, r1)``/``blocks()`` give it piecewise (use these for
   ``large``, whose float32 cube is 2.4 GB = 2.27 GiB).
@@ -49,16 +49,16 @@ A `Deposit` is a dataclass that also reads like a dict (``deposit["assays"]``):
   before analytical error and lab artefacts, joinable on hole_id/from/to;
   ``logs`` {hole_id, from, to, logger, lithology, bastnaesite_pct, fluorite_pct,
   barite_pct, fluoritisation, baritisation, fenitisation, weathering (classes
-  0-3, synthetic_logs.INTENSITY_NAMES: none, weak, moderate, strong), pervasive,
-  main_alteration}, one row per log row (logger: synthetic_logs.LOGGERS);
+  0-3, synthetic.logs.INTENSITY_NAMES: none, weak, moderate, strong), pervasive,
+  main_alteration}, one row per log row (logger: synthetic.logs.LOGGERS);
   ``surface`` {TREO_pct, lithology (index into UNITS) as (rows, cols) arrays
   at the cube's pixels, abundances (endmember -> (rows, cols) area fraction)}.
 
 Grades are TREO % (oxides, with the factors of `oxides`); the grade
-model is described in synthetic_geology; the cube mixes USGS splib07 spectra
-(sample_data/spectra) as described in synthetic_spectra.
+model is described in synthetic.geology; the cube mixes USGS splib07 spectra
+(sample_data/spectra) as described in synthetic.spectra.
 
-Files written (see `synthetic_io`): collars.csv, surveys.csv, assays.csv,
+Files written (see `synthetic.files`): collars.csv, surveys.csv, assays.csv,
 logs.csv, geology.gpkg (layers lithology, faults), cube.tif (int16 x 10000,
 scale 0.0001; float32 for large), cube_envi.img/.hdr, truth_blocks.csv,
 truth_blocks.npz, truth_samples.csv, truth_logs.csv, README.md.

@@ -6,21 +6,17 @@ import csv
 import io
 import json
 import os
-import tempfile
 
 import numpy as np
 
-from ..common.atomic import atomic_write_bytes
-from ..common.progress import check_cancelled, report_progress
+from ..common.atomic import atomic_path, atomic_write_bytes
+from ..common.progress import check_cancelled, progress_span, report_progress
 from ..drillholes.oxides import FACTORS as OXIDE_FACTORS
 from .drilling import ASSAY_ELEMENTS, DETECTION_LIMITS
-from .geology import UNITS
+from .geology import UNIT_CODES, UNITS
 
 REFLECTANCE_SCALE = 10000
 NODATA_INT16 = -9999
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
-FILE_MODE = 0o666 & ~_UMASK
 FILES = ("collars.csv", "surveys.csv", "assays.csv", "logs.csv", "geology.gpkg", "cube.tif", "cube_envi.img",
          "cube_envi.hdr", "truth_blocks.csv", "truth_blocks.npz", "truth_samples.csv", "truth_logs.csv",
          "README.md")
@@ -49,18 +45,12 @@ def write_all(deposit, folder, progress=None, should_stop=None):
     write_geopackage(paths["geology.gpkg"], deposit.geology, faults, deposit.crs)
     report_progress(progress, 0.15)
     dtype = deposit.params.get("cube_dtype", "int16")
-    write_cube_geotiff(paths["cube.tif"], deposit.cube, dtype, _sub(progress, 0.15, 0.6), should_stop)
-    write_cube_envi(paths["cube_envi.img"], paths["cube_envi.hdr"], deposit.cube, _sub(progress, 0.6, 1.0),
+    write_cube_geotiff(paths["cube.tif"], deposit.cube, dtype, progress_span(progress, 0.15, 0.6), should_stop)
+    write_cube_envi(paths["cube_envi.img"], paths["cube_envi.hdr"], deposit.cube, progress_span(progress, 0.6, 1.0),
                     should_stop)
-    _write_bytes(paths["README.md"], readme(deposit, dtype).encode("utf-8"))
+    atomic_write_bytes(paths["README.md"], readme(deposit, dtype).encode("utf-8"))
     report_progress(progress, 1.0)
     return paths
-
-
-def _sub(progress, start, end):
-    if progress is None:
-        return None
-    return lambda fraction: progress(start + (end - start) * fraction)
 
 
 def _format(value):
@@ -83,47 +73,20 @@ def write_csv(path, table, columns=None):
     data = [table[c] for c in columns]
     for row in zip(*data):
         writer.writerow([_format(v) for v in row])
-    _write_bytes(path, buffer.getvalue().encode("utf-8"))
+    atomic_write_bytes(path, buffer.getvalue().encode("utf-8"))
 
 
 def write_truth_npz(path, truth):
     blocks, grid = truth["blocks"], truth["block_grid"]
-    codes = {code: i for i, (code, _) in enumerate(UNITS)}
+    codes = {code: i for i, code in enumerate(UNIT_CODES)}
     buffer = io.BytesIO()
     np.savez_compressed(
         buffer, x=blocks["x"], y=blocks["y"], z=blocks["z"], TREO_pct=np.asarray(blocks["TREO_pct"], np.float32),
         lithology=np.array([codes[c] for c in blocks["lithology"]], dtype=np.int8),
-        units=np.array([code for code, _ in UNITS]), origin=np.array(grid["origin"]),
+        units=np.array(UNIT_CODES), origin=np.array(grid["origin"]),
         size=np.array(grid["size"]), shape=np.array(grid["shape"]),
     )
-    _write_bytes(path, buffer.getvalue())
-
-
-def _publish(tmp, path):
-    """Move a finished temporary file into place with the usual permissions
-    (temporary files are created private)."""
-    os.chmod(tmp, FILE_MODE)
-    os.replace(tmp, path)
-
-
-def _write_bytes(path, data):
-    atomic_write_bytes(path, data)
-    os.chmod(path, FILE_MODE)
-
-
-def _temporary(path):
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp_", suffix=os.path.basename(path))
-    os.close(handle)
-    return tmp
-
-
-def _remove(*paths):
-    for path in paths:
-        for candidate in (path, path + ".aux.xml"):
-            if os.path.exists(candidate):
-                os.remove(candidate)
+    atomic_write_bytes(path, buffer.getvalue())
 
 
 def write_geopackage(path, geology, faults, crs):
@@ -132,31 +95,27 @@ def write_geopackage(path, geology, faults, crs):
     LineString) pairs, written with OGR."""
     from osgeo import gdal, ogr, osr
 
-    tmp = _temporary(path)
-    os.remove(tmp)
     # A fixed timestamp keeps the file byte-identical for the same deposit.
     previous = gdal.GetConfigOption("OGR_CURRENT_DATE")
     gdal.SetConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z")
     try:
-        driver = ogr.GetDriverByName("GPKG")
-        dataset = driver.CreateDataSource(tmp)
-        srs = osr.SpatialReference()
-        srs.SetFromUserInput(crs)
-        descriptions = dict(UNITS)
-        lith = dataset.CreateLayer("lithology", srs, ogr.wkbPolygon)
-        lith.CreateField(ogr.FieldDefn("unit", ogr.OFTString))
-        lith.CreateField(ogr.FieldDefn("description", ogr.OFTString))
-        _add_features(lith, [({"unit": unit, "description": descriptions[unit]}, poly) for unit, poly in geology])
-        lines = dataset.CreateLayer("faults", srs, ogr.wkbLineString)
-        lines.CreateField(ogr.FieldDefn("name", ogr.OFTString))
-        lines.CreateField(ogr.FieldDefn("dip", ogr.OFTReal))
-        lines.CreateField(ogr.FieldDefn("dip_dir", ogr.OFTReal))
-        _add_features(lines, faults)
-        dataset = None
-        _publish(tmp, path)
-    except BaseException:
-        _remove(tmp)
-        raise
+        with atomic_path(path) as tmp:
+            driver = ogr.GetDriverByName("GPKG")
+            dataset = driver.CreateDataSource(tmp)
+            srs = osr.SpatialReference()
+            srs.SetFromUserInput(crs)
+            descriptions = dict(UNITS)
+            lith = dataset.CreateLayer("lithology", srs, ogr.wkbPolygon)
+            lith.CreateField(ogr.FieldDefn("unit", ogr.OFTString))
+            lith.CreateField(ogr.FieldDefn("description", ogr.OFTString))
+            _add_features(lith, [({"unit": unit, "description": descriptions[unit]}, poly)
+                                 for unit, poly in geology])
+            lines = dataset.CreateLayer("faults", srs, ogr.wkbLineString)
+            lines.CreateField(ogr.FieldDefn("name", ogr.OFTString))
+            lines.CreateField(ogr.FieldDefn("dip", ogr.OFTReal))
+            lines.CreateField(ogr.FieldDefn("dip_dir", ogr.OFTReal))
+            _add_features(lines, faults)
+            dataset = None
     finally:
         gdal.SetConfigOption("OGR_CURRENT_DATE", previous)
 
@@ -192,30 +151,24 @@ def write_cube_geotiff(path, cube, dtype="int16", progress=None, should_stop=Non
 
     bands, rows, cols = cube.shape
     integer = dtype == "int16"
-    tmp = _temporary(path)
     options = dict(driver="GTiff", width=cols, height=rows, count=bands, dtype=dtype, crs=cube.crs,
                    transform=cube.transform, nodata=NODATA_INT16 if integer else np.nan, tiled=True,
                    blockxsize=256, blockysize=16, interleave="pixel", BIGTIFF="IF_SAFER")
     if integer:
         options.update(compress="deflate", predictor=2)
-    try:
-        with rasterio.open(tmp, "w", **options) as dst:
-            dst.update_tags(wavelength=_envi_list(cube.wavelengths_nm), fwhm=_envi_list(cube.fwhm_nm),
-                            wavelength_units="Nanometers", sensor_type="synthetic (USGS splib07 mixtures)",
-                            reflectance_scale_factor=str(REFLECTANCE_SCALE if integer else 1))
-            for index, (name, w, f) in enumerate(zip(band_names(cube), cube.wavelengths_nm, cube.fwhm_nm), start=1):
-                dst.set_band_description(index, name)
-                dst.update_tags(index, wavelength=f"{w:.2f}", fwhm=f"{f:.2f}", wavelength_units="nm")
-                dst.update_tags(index, ns="IMAGERY", CENTRAL_WAVELENGTH_UM=f"{w / 1000:.5f}",
-                                FWHM_UM=f"{f / 1000:.5f}")
-            if integer:
-                dst.scales = [1.0 / REFLECTANCE_SCALE] * bands
-                dst.offsets = [0.0] * bands
-            _write_blocks(dst, cube, integer, progress, should_stop)
-        _publish(tmp, path)
-    except BaseException:
-        _remove(tmp)
-        raise
+    with atomic_path(path) as tmp, rasterio.open(tmp, "w", **options) as dst:
+        dst.update_tags(wavelength=_envi_list(cube.wavelengths_nm), fwhm=_envi_list(cube.fwhm_nm),
+                        wavelength_units="Nanometers", sensor_type="synthetic (USGS splib07 mixtures)",
+                        reflectance_scale_factor=str(REFLECTANCE_SCALE if integer else 1))
+        for index, (name, w, f) in enumerate(zip(band_names(cube), cube.wavelengths_nm, cube.fwhm_nm), start=1):
+            dst.set_band_description(index, name)
+            dst.update_tags(index, wavelength=f"{w:.2f}", fwhm=f"{f:.2f}", wavelength_units="nm")
+            dst.update_tags(index, ns="IMAGERY", CENTRAL_WAVELENGTH_UM=f"{w / 1000:.5f}",
+                            FWHM_UM=f"{f / 1000:.5f}")
+        if integer:
+            dst.scales = [1.0 / REFLECTANCE_SCALE] * bands
+            dst.offsets = [0.0] * bands
+        _write_blocks(dst, cube, integer, progress, should_stop)
 
 
 def _write_blocks(dst, cube, integer, progress, should_stop):
@@ -238,11 +191,10 @@ def write_cube_envi(img_path, hdr_path, cube, progress=None, should_stop=None):
     """ENVI BSQ int16 (reflectance x 10000) with a header a reader of
     hyperspectral imagery expects."""
     bands, rows, cols = cube.shape
-    tmp = _temporary(img_path)
-    try:
+    with atomic_path(img_path) as tmp:
         # Seek-and-write per band rather than a memmap, whose dirty pages would
         # hold the whole 1.2 GB large cube in memory.
-        with open(tmp, "r+b") as handle:
+        with open(tmp, "wb") as handle:
             handle.truncate(bands * rows * cols * 2)
             for r0, r1, block in cube.blocks():
                 check_cancelled(should_stop)
@@ -251,11 +203,7 @@ def write_cube_envi(img_path, hdr_path, cube, progress=None, should_stop=None):
                     handle.seek((band * rows + r0) * cols * 2)
                     handle.write(data[band].tobytes())
                 report_progress(progress, r1 / rows)
-        _write_bytes(hdr_path, envi_header(cube).encode("ascii"))
-        _publish(tmp, img_path)
-    except BaseException:
-        _remove(tmp)
-        raise
+        atomic_write_bytes(hdr_path, envi_header(cube).encode("ascii"))
 
 
 def envi_header(cube):
@@ -304,15 +252,28 @@ CRS: {deposit.crs} (WGS 84 / UTM zone 48N), metres. Extent: {json.dumps(deposit.
 | file | content |
 |---|---|
 | collars.csv | hole_id, x, y, z (collar elevation, m), max_depth (m) |
-| surveys.csv | hole_id, depth (m along hole), azimuth (deg from grid north), dip (deg, negative down). Vertical holes have no rows. |
-| assays.csv | hole_id, from, to (m), {', '.join(ASSAY_ELEMENTS)} in ppm as the lab reports them: below detection as `<DL` or `-DL` (by lab batch), empty = not analysed / missing (~5 %), a few exact duplicate rows and intervals overlapping the one above. Detection limits (ppm): {limits}. |
-| logs.csv | hole_id, from, to, description: free-text core logs by four loggers (lithology, alteration and intensity, mineral percentages, abbreviations and spelling variants) |
-| geology.gpkg | layer `lithology` (polygons: unit, description; units {', '.join(c for c, _ in UNITS)}) covering the extent; layer `faults` (lines: name, dip and dip_dir in degrees) |
-| cube.tif | reflectance, {bands} bands x {rows} rows x {cols} cols, {'int16 = reflectance x 10000 (band scale 0.0001)' if dtype == 'int16' else 'float32 reflectance'}, {tif_size / 2**20:.0f} MiB of pixel data. Band descriptions name the wavelength; band metadata `wavelength`, `fwhm` (nm) and IMAGERY `CENTRAL_WAVELENGTH_UM`, `FWHM_UM`; dataset metadata `wavelength`, `fwhm` lists (ENVI style). |
-| cube_envi.img/.hdr | the same cube as ENVI BSQ int16 (reflectance scale factor 10000, data ignore value {NODATA_INT16}), header with wavelength/fwhm in nm |
-| truth_samples.csv | the true TREO_pct of every assay row (same order), its midpoint x, y, z, lithology and d_fault (signed distance to the main fault plane, m); flag = duplicate / overlap / empty |
-| truth_logs.csv | per log row: logger style, true lithology, bastnaesite/fluorite/barite %, fluoritisation, baritisation, fenitisation, weathering (0 none, 1 weak, 2 moderate, 3 strong), pervasive, main_alteration |
-| truth_blocks.csv / .npz | true block grades: centroids x, y, z, TREO_pct (mean over the block), lithology; blocks {grid['size']} m, grid origin (first centroid) {grid['origin']}, shape {grid['shape']}; blocks above the topography are left out |
+| surveys.csv | hole_id, depth (m along hole), azimuth (deg from grid north), dip (deg, negative down). Vertical \
+holes have no rows. |
+| assays.csv | hole_id, from, to (m), {', '.join(ASSAY_ELEMENTS)} in ppm as the lab reports them: below detection as \
+`<DL` or `-DL` (by lab batch), empty = not analysed / missing (~5 %), a few exact duplicate rows and intervals \
+overlapping the one above. Detection limits (ppm): {limits}. |
+| logs.csv | hole_id, from, to, description: free-text core logs by four loggers (lithology, alteration and \
+intensity, mineral percentages, abbreviations and spelling variants) |
+| geology.gpkg | layer `lithology` (polygons: unit, description; units {', '.join(UNIT_CODES)}) covering the \
+extent; layer `faults` (lines: name, dip and dip_dir in degrees) |
+| cube.tif | reflectance, {bands} bands x {rows} rows x {cols} cols, \
+{'int16 = reflectance x 10000 (band scale 0.0001)' if dtype == 'int16' else 'float32 reflectance'}, \
+{tif_size / 2**20:.0f} MiB of pixel data. Band descriptions name the wavelength; band metadata `wavelength`, `fwhm` \
+(nm) and IMAGERY `CENTRAL_WAVELENGTH_UM`, `FWHM_UM`; dataset metadata `wavelength`, `fwhm` lists (ENVI style). |
+| cube_envi.img/.hdr | the same cube as ENVI BSQ int16 (reflectance scale factor 10000, data ignore value \
+{NODATA_INT16}), header with wavelength/fwhm in nm |
+| truth_samples.csv | the true TREO_pct of every assay row (same order), its midpoint x, y, z, lithology and d_fault \
+(signed distance to the main fault plane, m); flag = duplicate / overlap / empty |
+| truth_logs.csv | per log row: logger style, true lithology, bastnaesite/fluorite/barite %, fluoritisation, \
+baritisation, fenitisation, weathering (0 none, 1 weak, 2 moderate, 3 strong), pervasive, main_alteration |
+| truth_blocks.csv / .npz | true block grades: centroids x, y, z, TREO_pct (mean over the block), lithology; blocks \
+{grid['size']} m, grid origin (first centroid) {grid['origin']}, shape {grid['shape']}; blocks above the topography \
+are left out |
 
 TREO_pct is total rare-earth oxide in weight %, with the element-to-oxide factors
 {factors} (CeO2, Pr6O11, Tb4O7, the rest R2O3).
