@@ -1,4 +1,7 @@
-"""(split from variogram; docstring to write)"""
+"""The variogram stage's figure: experimental points with the fitted model
+along each direction, as a PNG or an HTML page with the parameter table, so a
+reviewer can judge the fit without opening the model file. Kept out of the
+science so geostats never imports matplotlib."""
 import base64
 import html
 import io
