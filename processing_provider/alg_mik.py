@@ -142,9 +142,6 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
 
         variogram_file = self.parameterAsFile(parameters, self.VARIOGRAM, context)
         median_ik = self.parameterAsEnum(parameters, self.MODE, context) == 0
-        if variogram_file and not median_ik:
-            raise QgsProcessingException(
-                self.tr("A single variogram file serves median IK only; full MIK fits one per threshold"))
         return MultipleIndicatorKriging(
             thresholds=parse_numbers(self.parameterAsString(parameters, self.THRESHOLDS, context), "thresholds")
             or None,

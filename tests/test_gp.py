@@ -90,7 +90,7 @@ def test_algorithm_points_and_raster(run_algorithm, tmp_path):
                        crs="EPSG:32648", transform=from_origin(500000, 3001000, 200, 250)) as dst:
         dst.write(np.zeros((1, 4, 5), dtype="float32"))
     result = run_algorithm("gp", {
-        "INPUT": samples, "TARGET": "grade", "TARGETS": targets, "TEMPLATE": template, "ITERATIONS": 20,
+        "INPUT": samples, "GRADE_FIELD": "grade", "TARGETS": targets, "TEMPLATE": template, "ITERATIONS": 20,
         "CUTOFFS": "1.5, 2", "OUTPUT": str(tmp_path / "gp.gpkg"), "OUTPUT_RASTER": str(tmp_path / "gp.tif"),
     })
     out = QgsVectorLayer(result["OUTPUT"], "gp", "ogr")
@@ -113,7 +113,7 @@ def test_algorithm_rejects_non_positive_grade(run_algorithm, tmp_path):
     samples = _points("assays", coords, values)
     out = tmp_path / "gp.gpkg"
     with pytest.raises(QgsProcessingException, match=r"assays: field 'grade', row 3: grade -0.5 is not positive"):
-        run_algorithm("gp", {"INPUT": samples, "TARGET": "grade", "TARGETS": samples, "OUTPUT": str(out)})
+        run_algorithm("gp", {"INPUT": samples, "GRADE_FIELD": "grade", "TARGETS": samples, "OUTPUT": str(out)})
     assert not out.exists()
     with pytest.raises(QgsProcessingException, match="target points or a raster template"):
-        run_algorithm("gp", {"INPUT": samples, "TARGET": "grade", "OUTPUT": str(out)})
+        run_algorithm("gp", {"INPUT": samples, "GRADE_FIELD": "grade", "OUTPUT": str(out)})

@@ -49,7 +49,10 @@ def cross_validate(data, method_names, settings, n_folds=5, seed=0, cutoffs=(), 
         raise ValueError(f"unknown fold scheme {scheme!r}; choose from {', '.join(SCHEMES)}")
     check_data(data, specs)
     cutoffs = list(cutoffs)
-    folds = group_kfold(data.holes, n_folds, seed) if scheme == "grouped" else stratified_kfold(data.grade, n_folds, seed)
+    if scheme == "grouped":
+        folds = group_kfold(data.holes, n_folds, seed)
+    else:
+        folds = stratified_kfold(data.grade, n_folds, seed)
     settings = dict(settings, seed=seed, cutoffs=cutoffs)
     methods = {}
     for spec in specs:
