@@ -86,8 +86,8 @@ def test_registry_knows_every_method():
 def test_methods_on_the_same_folds_and_covariates_help():
     xyz, grade, covariate, holes = _drilled_field()
     data = CVData(xyz, grade, covariate, holes, ["cov"])
-    result = cross_validate(data, ["ok", "mik", "gp", "bnn"], {"bnn_epochs": 60, "gp_iterations": 60, "max_samples": 16},
-                            n_folds=4, seed=0, cutoffs=[1.5])
+    settings = {"bnn_epochs": 60, "gp_iterations": 60, "max_samples": 16}
+    result = cross_validate(data, ["ok", "mik", "gp", "bnn"], settings, n_folds=4, seed=0, cutoffs=[1.5])
     rows = result.rows
     assert [len(test) for _, test in result.folds] == [len(test) for _, test in group_kfold(holes, 4, seed=0)]
     assert result.columns[-1] == "brier_1.5"
@@ -114,7 +114,8 @@ def _layer(xyz, grade, covariate, holes):
     for row in range(len(grade)):
         feature = QgsFeature(layer.fields())
         feature.setGeometry(QgsGeometry(QgsPoint(*(xyz[row] + [500000, 3000000, 1000]))))
-        feature.setAttributes([str(holes[row]), None if np.isnan(grade[row]) else float(grade[row]), float(covariate[row, 0])])
+        value = None if np.isnan(grade[row]) else float(grade[row])
+        feature.setAttributes([str(holes[row]), value, float(covariate[row, 0])])
         features.append(feature)
     layer.dataProvider().addFeatures(features)
     return layer
@@ -132,7 +133,7 @@ def test_algorithm_writes_table_and_report(run_algorithm, tmp_path):
     })
     table = QgsVectorLayer(result["OUTPUT"], "cv", "ogr")
     rows = [(f["method"], f["fold"]) for f in table.getFeatures()]
-    assert rows == [("ok", "1"), ("ok", "2"), ("ok", "3"), ("ok", "all"), ("mik", "1"), ("mik", "2"), ("mik", "3"), ("mik", "all")]
+    assert rows == [(method, fold) for method in ("ok", "mik") for fold in ("1", "2", "3", "all")]
     assert "brier_1.5" in table.fields().names()
     report = (tmp_path / "cv.html").read_text()
     for part in ("Observed vs predicted", "Calibration", "Swath", "89 samples in 15 holes", "data:image/png;base64"):
@@ -146,10 +147,12 @@ def test_algorithm_rejects_bad_input(run_algorithm, tmp_path):
     grade[5] = -0.5
     layer = _layer(xyz, grade, covariate, holes)
     out = tmp_path / "cv.csv"
-    with pytest.raises(QgsProcessingException, match=r"composites: field 'TREO_pct', row 6: grade -0.5 is not positive"):
-        run_algorithm("crossvalidate", {"INPUT": layer, "GRADE_FIELD": "TREO_pct", "HOLE_FIELD": "hole_id", "METHODS": [0],
-                                        "OUTPUT": str(out)})
+    base = {"INPUT": layer, "GRADE_FIELD": "TREO_pct", "HOLE_FIELD": "hole_id", "OUTPUT": str(out)}
+    not_positive = r"composites: field 'TREO_pct', row 6: grade -0.5 is not positive"
+    with pytest.raises(QgsProcessingException, match=not_positive):
+        run_algorithm("crossvalidate", dict(base, METHODS=[0]))
     with pytest.raises(QgsProcessingException, match="10 folds need at least 10 groups"):
-        run_algorithm("crossvalidate", {"INPUT": layer, "GRADE_FIELD": "TREO_pct", "HOLE_FIELD": "hole_id", "METHODS": [2],
-                                        "FOLDS": 10, "OUTPUT": str(out)})
+        run_algorithm("crossvalidate", dict(base, METHODS=[2], FOLDS=10))
+    with pytest.raises(QgsProcessingException, match="Choose at least one method"):
+        run_algorithm("crossvalidate", dict(base, METHODS=[]))
     assert not out.exists()

@@ -220,6 +220,26 @@ def test_bad_input_messages():
         discretisation_offsets((10, 10, 10), (0, 2, 2))
 
 
+def test_estimator_protocol_and_automatic_variogram():
+    from ree_grade.algorithms.common.predictive import Estimator, GaussianPredictive
+    from ree_grade.algorithms.geostats.variogram_auto import auto_variogram
+
+    xy, values = random_2d(150)
+    # __init__ only stores: a bad combination is reported by fit, not before.
+    unfitted = OrdinaryKriging(spherical(), min_samples=10, max_samples=4)
+    assert unfitted.min_samples == 10 and isinstance(unfitted, Estimator)
+    xyz = np.column_stack([xy, np.zeros(len(xy))])
+    auto = OrdinaryKriging(None, max_samples=16, seed=3).fit(xyz, values)
+    expected_model = auto_variogram(xyz, values, seed=3)[0]
+    assert auto.model is None and auto.model_.to_dict() == expected_model.to_dict()
+    targets = np.random.default_rng(2).uniform(0, 100, (30, 2))
+    given = OrdinaryKriging(expected_model, max_samples=16).fit(xyz, values).predict(targets)
+    predictive = auto.predictive(targets)
+    assert isinstance(predictive, GaussianPredictive)
+    np.testing.assert_array_equal(predictive.mean, given["estimate"])
+    np.testing.assert_array_equal(predictive.sd, np.sqrt(given["variance"]))
+
+
 def test_threads_and_chunks_do_not_change_results():
     xy, values = random_2d(300)
     targets = np.random.default_rng(5).uniform(0, 100, (2000, 2))

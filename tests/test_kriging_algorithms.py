@@ -79,10 +79,13 @@ def test_variogram_algorithm_bad_input(run_algorithm, tmp_path):
     with pytest.raises(QgsProcessingException, match="field 'g': every value equals 2; a constant variable"):
         run_algorithm("variogram", {"INPUT": layer, "GRADE_FIELD": "g", "LAG": 5.0, "MODEL_OUT": str(out)})
     assert not out.exists()
-    varied = point_layer(np.random.default_rng(0).uniform(0, 100, (30, 2)), ["g:double"], [[float(i)] for i in range(30)])
+    varied = point_layer(np.random.default_rng(0).uniform(0, 100, (30, 2)), ["g:double"],
+                         [[float(i)] for i in range(30)])
     with pytest.raises(QgsProcessingException, match="unknown variogram structure type 'cubic'"):
-        run_algorithm("variogram", {"INPUT": varied, "GRADE_FIELD": "g", "LAG": 5.0, "STRUCTURES": "cubic", "MODEL_OUT": str(out)})
-    with pytest.raises(QgsProcessingException, match=r"directions \(azimuth/dip; azimuth/dip ...\): 'north' is not a list of numbers"):
+        run_algorithm("variogram", {"INPUT": varied, "GRADE_FIELD": "g", "LAG": 5.0, "STRUCTURES": "cubic",
+                                    "MODEL_OUT": str(out)})
+    with pytest.raises(QgsProcessingException,
+                       match=r"directions \(azimuth/dip; azimuth/dip ...\): 'north' is not a list of numbers"):
         run_algorithm("variogram", {"INPUT": varied, "GRADE_FIELD": "g", "DIRECTIONS": "north", "MODEL_OUT": str(out)})
 
 
@@ -174,11 +177,14 @@ def test_kriging_bad_input(run_algorithm, walker_layer, model_file, tmp_path):
     from qgis.core import QgsProcessingException
 
     targets = point_layer(np.array([[300100.0, 4200100.0]]), ["id:integer"], [[1]])
-    base = {"INPUT": walker_layer, "GRADE_FIELD": "V", "VARIOGRAM": model_file["MODEL_OUT"], "OUTPUT": str(tmp_path / "b.gpkg")}
+    base = {"INPUT": walker_layer, "GRADE_FIELD": "V", "VARIOGRAM": model_file["MODEL_OUT"],
+            "OUTPUT": str(tmp_path / "b.gpkg")}
     with pytest.raises(QgsProcessingException, match="Give target points or a raster template"):
         run_algorithm("ordinarykriging", base)
     with pytest.raises(QgsProcessingException, match="A maximum per hole needs the hole id field"):
         run_algorithm("ordinarykriging", dict(base, TARGETS=targets, MAX_PER_HOLE=2))
+    with pytest.raises(QgsProcessingException, match=r"minimum number of samples \(30\) exceeds the maximum \(20\)"):
+        run_algorithm("ordinarykriging", dict(base, TARGETS=targets, MIN_SAMPLES=30, MAX_SAMPLES=20))
     with pytest.raises(QgsProcessingException, match="fewer than the minimum of 500"):
         run_algorithm("ordinarykriging", dict(base, TARGETS=targets, MIN_SAMPLES=500, MAX_SAMPLES=600))
     with pytest.raises(QgsProcessingException, match="block size: 'ten' is not a list of numbers"):

@@ -5,6 +5,7 @@ import pytest
 
 from ree_grade.algorithms.geostats.kriging import OrdinaryKriging
 from ree_grade.algorithms.geostats.mik import MultipleIndicatorKriging
+from ree_grade.algorithms.geostats.neighbourhood import SearchEllipse
 from ree_grade.algorithms.geostats.variogram_model import Structure, VariogramModel
 
 
@@ -53,6 +54,24 @@ def test_median_ik_equals_ok_of_each_indicator():
     from ree_grade.algorithms.geostats.ccdf import correct_order_relations
 
     np.testing.assert_allclose(ccdf.threshold_cdf, correct_order_relations(raw)[0], atol=1e-10)
+
+
+def test_predictive_is_the_ccdf_and_needs_every_target_estimated():
+    from ree_grade.algorithms.common.predictive import Estimator
+
+    xyz, grade = _field(200)
+    mik = MultipleIndicatorKriging(variograms=[SPHERICAL], max_samples=8, min_samples=4)
+    assert isinstance(mik, Estimator) and not hasattr(mik, "tails_")
+    mik.fit(xyz[:150], grade[:150])
+    ccdf = mik.predictive(xyz[150:])
+    np.testing.assert_array_equal(ccdf.mean, mik.predict(xyz[150:])["ccdf"].mean)
+    np.testing.assert_allclose(ccdf.sd, np.sqrt(ccdf.variance))
+    far = np.array([[1e6, 1e6, 0.0]])
+    searched = MultipleIndicatorKriging(variograms=[SPHERICAL], search=SearchEllipse(50.0), min_samples=4)
+    searched.fit(xyz, grade)
+    assert searched.predict(far)["n_unestimated"] == 1
+    with pytest.raises(ValueError, match="1 of 1 targets have too few samples"):
+        searched.predictive(far)
 
 
 def test_thresholds_are_declustered_deciles_plus_tail_cutoffs():
@@ -111,6 +130,14 @@ def test_algorithm_on_points(run_algorithm, tmp_path):
     with pytest.raises(QgsProcessingException, match="threshold 99 is outside the data range"):
         run_algorithm("mik", {"INPUT": samples, "GRADE_FIELD": "grade", "TARGETS": targets, "THRESHOLDS": "1, 99",
                               "OUTPUT": str(tmp_path / "bad.gpkg")})
+    variogram = tmp_path / "indicator.json"
+    SPHERICAL.save(str(variogram), "grade")
+    with pytest.raises(QgsProcessingException, match="A single variogram file serves median IK only"):
+        run_algorithm("mik", {"INPUT": samples, "GRADE_FIELD": "grade", "TARGETS": targets, "MODE": 1,
+                              "VARIOGRAM": str(variogram), "OUTPUT": str(tmp_path / "bad.gpkg")})
+    with pytest.raises(QgsProcessingException, match=r"minimum number of samples \(8\) exceeds the maximum \(4\)"):
+        run_algorithm("mik", {"INPUT": samples, "GRADE_FIELD": "grade", "TARGETS": targets, "MIN_SAMPLES": 8,
+                              "MAX_SAMPLES": 4, "OUTPUT": str(tmp_path / "bad.gpkg")})
     assert not (tmp_path / "bad.gpkg").exists()
 
 
