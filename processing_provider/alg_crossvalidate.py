@@ -88,12 +88,6 @@ class CrossValidateAlgorithm(REEGradeAlgorithm):
         self.addParameter(QgsProcessingParameterFileDestination(
             self.REPORT, self.tr("Cross-validation report"), self.tr("HTML files (*.html)"), optional=True))
 
-    def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
-        ok, message = super().checkParameterValues(parameters, context)
-        if ok and not self.parameterAsEnums(parameters, self.METHODS, context):
-            return False, self.tr("Choose at least one method")
-        return ok, message
-
     def process(self, parameters, context, feedback):
         from ..algorithms.validation.cross_validation import cross_validate
         from ..algorithms.validation.methods import method_specs

@@ -100,6 +100,8 @@ def test_methods_on_the_same_folds_and_covariates_help():
     assert pooled_rows["gp"]["rmse"] < pooled_rows["ok"]["rmse"]
     with pytest.raises(ValueError, match="unknown method"):
         cross_validate(data, ["nn"], {})
+    with pytest.raises(ValueError, match="choose at least one method"):
+        cross_validate(data, [], {})
     negative = CVData(xyz, grade - 1.0, covariate, holes, ["cov"], label="assays", target="TREO_pct")
     with pytest.raises(ValueError, match="assays: field 'TREO_pct', row .*: grade .* is not positive"):
         cross_validate(negative, ["gp"], {})
@@ -153,6 +155,6 @@ def test_algorithm_rejects_bad_input(run_algorithm, tmp_path):
         run_algorithm("crossvalidate", dict(base, METHODS=[0]))
     with pytest.raises(QgsProcessingException, match="10 folds need at least 10 groups"):
         run_algorithm("crossvalidate", dict(base, METHODS=[2], FOLDS=10))
-    with pytest.raises(QgsProcessingException, match="Choose at least one method"):
+    with pytest.raises(QgsProcessingException, match="Incorrect parameter value for METHODS"):
         run_algorithm("crossvalidate", dict(base, METHODS=[]))
     assert not out.exists()
