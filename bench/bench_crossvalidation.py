@@ -12,9 +12,8 @@ from common import REPO, import_plugin, write_result
 
 import_plugin()
 
-from ree_grade.algorithms.common.splits import group_kfold, stratified_kfold  # noqa: E402
-from ree_grade.algorithms.validation.cross_validation import run_cross_validation  # noqa: E402
-from ree_grade.algorithms.validation.methods import CVData, build_methods  # noqa: E402
+from ree_grade.algorithms.validation.cross_validation import cross_validate  # noqa: E402
+from ree_grade.algorithms.validation.methods import CVData  # noqa: E402
 
 DATA = REPO / "tests" / "data"
 METHODS = ["ok", "mik", "gp", "bnn", "ensemble"]
@@ -60,11 +59,9 @@ def deposit():
 
 
 def run(name, data, cutoffs, settings, scheme="grouped", folds=5):
-    split = group_kfold(data.holes, folds, settings["seed"]) if scheme == "grouped" else stratified_kfold(data.grade, folds, settings["seed"])
     start = time.perf_counter()
-    rows, _ = run_cross_validation(build_methods(METHODS, data, dict(settings, cutoffs=cutoffs)), data.grade, split, cutoffs,
-                                   log=print)
-    return rows, time.perf_counter() - start
+    result = cross_validate(data, METHODS, settings, folds, settings["seed"], cutoffs, scheme, log=print)
+    return result.rows, time.perf_counter() - start
 
 
 def table(rows, cutoffs):
@@ -85,7 +82,9 @@ def main():
         data, target = load()
         # The deposit's 13,000 training samples put the GP on its sparse path;
         # fewer passes keep the run in minutes.
-        run_settings = dict(settings, gp_iterations=min(settings["gp_iterations"], 20)) if key == "deposit" else settings
+        run_settings = settings
+        if key == "deposit":
+            run_settings = dict(settings, gp_iterations=min(settings["gp_iterations"], 20))
         rows, seconds = run(key, data, CUTOFFS[key], run_settings)
         grouping = "grouped by hole" if key == "deposit" else "samples have no holes, so grouping is by sample"
         sections.append(

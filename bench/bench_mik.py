@@ -38,7 +38,8 @@ def main():
     def indicator(median_ik):
         mik = MultipleIndicatorKriging(median_ik=median_ik, max_samples=NEIGHBOURS, min_samples=1)
         mik.fit(xyz, v)
-        ccdf, diagnostics = mik.predict(targets)
+        diagnostics = mik.predict(targets)
+        ccdf = diagnostics["ccdf"]
         summary = (ccdf.mean, ccdf.variance, ccdf.quantile(0.1), ccdf.quantile(0.5), ccdf.quantile(0.9))
         return mik, summary, diagnostics
 

@@ -8,17 +8,14 @@ from qgis.core import (
     QgsProcessingParameterField,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
-    QgsProcessingParameterString,
 )
 
-from ..algorithms.common.predictive import parse_cutoffs
-from ..algorithms.validation.methods import METHODS
+from ..algorithms.validation.methods import METHOD_NAMES
 from .base import REEGradeAlgorithm, require
 from .layer_io import layer_label, read_columns, read_points_with_fields, write_table
-from .settings import default_cutoffs, default_seed
 
+# The order of the SCHEME options (the science's names for them).
 SCHEMES = ("grouped", "stratified")
-NEEDS_POSITIVE = {"bnn", "ensemble", "gp"}
 
 
 class CrossValidateAlgorithm(REEGradeAlgorithm):
@@ -28,9 +25,9 @@ class CrossValidateAlgorithm(REEGradeAlgorithm):
     HELP = (
         "Cross-validates grade estimators on the same folds, the way a resource estimator checks an estimate "
         "before trusting it.\n\n"
-        "INPUT: sample points; TARGET: the grade field; COVARIATES: feature fields for BNN, ensemble and GP "
-        "(OK and MIK use the coordinates only; without covariates the BNN uses the coordinates); GROUP: the "
-        "hole id field; METHODS: any of bnn, ensemble, ok, mik, gp; FOLDS (default 5); SCHEME: grouped by "
+        "INPUT: sample points; GRADE_FIELD: the grade field; COVARIATES: feature fields for BNN, ensemble and GP "
+        "(OK and MIK use the coordinates only; without covariates the BNN uses the coordinates); HOLE_FIELD: "
+        "the hole id field; METHODS: any of bnn, ensemble, ok, mik, gp; FOLDS (default 5); SCHEME: grouped by "
         "hole (default: every sample of a hole in one fold, so neighbouring intervals cannot leak) or the "
         "random stratified k-fold of the original method (row-wise, which flatters every method; kept to "
         "reproduce published figures). Every method refits everything, variograms included, on each training "
@@ -44,14 +41,12 @@ class CrossValidateAlgorithm(REEGradeAlgorithm):
     )
 
     INPUT = "INPUT"
-    TARGET = "TARGET"
+    GRADE_FIELD = "GRADE_FIELD"
     COVARIATES = "COVARIATES"
-    GROUP_FIELD = "GROUP"
+    HOLE_FIELD = "HOLE_FIELD"
     METHODS = "METHODS"
     FOLDS = "FOLDS"
     SCHEME = "SCHEME"
-    CUTOFFS = "CUTOFFS"
-    SEED = "SEED"
     BNN_EPOCHS = "BNN_EPOCHS"
     N_MEMBERS = "N_MEMBERS"
     MAX_SAMPLES = "MAX_SAMPLES"
@@ -62,98 +57,108 @@ class CrossValidateAlgorithm(REEGradeAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
         integer = QgsProcessingParameterNumber.Integer
         self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Samples (points)")))
-        self.addParameter(QgsProcessingParameterField(self.TARGET, self.tr("Grade field"), parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric))
-        self.addParameter(QgsProcessingParameterField(self.COVARIATES, self.tr("Covariate fields"), parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric, allowMultiple=True, optional=True))
-        self.addParameter(QgsProcessingParameterField(self.GROUP_FIELD, self.tr("Hole id field"), "hole_id", parentLayerParameterName=self.INPUT))
-        self.addParameter(QgsProcessingParameterEnum(self.METHODS, self.tr("Methods"), options=list(METHODS), allowMultiple=True, defaultValue=[0, 2, 3]))
+        self.addParameter(QgsProcessingParameterField(
+            self.GRADE_FIELD, self.tr("Grade field"), parentLayerParameterName=self.INPUT,
+            type=QgsProcessingParameterField.Numeric,
+        ))
+        self.addParameter(QgsProcessingParameterField(
+            self.COVARIATES, self.tr("Covariate fields"), parentLayerParameterName=self.INPUT,
+            type=QgsProcessingParameterField.Numeric, allowMultiple=True, optional=True,
+        ))
+        self.addParameter(QgsProcessingParameterField(
+            self.HOLE_FIELD, self.tr("Hole id field"), "hole_id", parentLayerParameterName=self.INPUT))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.METHODS, self.tr("Methods"), options=list(METHOD_NAMES), allowMultiple=True, defaultValue=[0, 2, 3]))
         self.addParameter(QgsProcessingParameterNumber(self.FOLDS, self.tr("Folds"), integer, 5, minValue=2))
-        self.addParameter(QgsProcessingParameterEnum(self.SCHEME, self.tr("Scheme"), options=[self.tr("Grouped by hole"), self.tr("Random stratified (original method)")], defaultValue=0))
-        self.addParameter(QgsProcessingParameterString(self.CUTOFFS, self.tr("Cut-offs (comma separated)"), default_cutoffs(), optional=True))
-        self.addParameter(QgsProcessingParameterNumber(self.SEED, self.tr("Random seed"), integer, default_seed()))
-        self.addParameter(QgsProcessingParameterNumber(self.BNN_EPOCHS, self.tr("BNN / ensemble maximum epochs"), integer, 400, minValue=1))
-        self.addParameter(QgsProcessingParameterNumber(self.N_MEMBERS, self.tr("Ensemble members"), integer, 5, minValue=1))
-        self.addParameter(QgsProcessingParameterNumber(self.MAX_SAMPLES, self.tr("Kriging maximum samples"), integer, 32, minValue=1))
-        self.addParameter(QgsProcessingParameterNumber(self.GP_ITERATIONS, self.tr("GP optimiser iterations"), integer, 150, minValue=1))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.SCHEME, self.tr("Scheme"),
+            options=[self.tr("Grouped by hole"), self.tr("Random stratified (original method)")], defaultValue=0,
+        ))
+        self.add_cutoffs_parameter()
+        self.add_seed_parameter()
+        self.add_advanced(QgsProcessingParameterNumber(
+            self.BNN_EPOCHS, self.tr("BNN / ensemble maximum epochs"), integer, 400, minValue=1))
+        self.add_advanced(
+            QgsProcessingParameterNumber(self.N_MEMBERS, self.tr("Ensemble members"), integer, 5, minValue=1))
+        self.add_advanced(QgsProcessingParameterNumber(
+            self.MAX_SAMPLES, self.tr("Kriging maximum samples"), integer, 32, minValue=1))
+        self.add_advanced(QgsProcessingParameterNumber(
+            self.GP_ITERATIONS, self.tr("GP optimiser iterations"), integer, 150, minValue=1))
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Cross-validation table"), type=5))
-        self.addParameter(QgsProcessingParameterFileDestination(self.REPORT, self.tr("Cross-validation report"), self.tr("HTML files (*.html)"), optional=True))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.REPORT, self.tr("Cross-validation report"), self.tr("HTML files (*.html)"), optional=True))
 
     def process(self, parameters, context, feedback):
-        from ..algorithms.common.splits import group_kfold, stratified_kfold
-        from ..algorithms.validation.cross_validation import metric_names, run_cross_validation
-        from ..algorithms.validation.methods import build_methods
+        from ..algorithms.validation.cross_validation import cross_validate
+        from ..algorithms.validation.methods import method_specs
 
-        methods = [METHODS[i] for i in self.parameterAsEnums(parameters, self.METHODS, context)]
-        if not methods:
-            raise QgsProcessingException(self.tr("Choose at least one method"))
-        for method, package in (("bnn", "torch"), ("ensemble", "torch"), ("gp", "gpytorch"), ("ok", "scipy")):
-            if method in methods:
+        methods = [METHOD_NAMES[i] for i in self.parameterAsEnums(parameters, self.METHODS, context)]
+        for spec in method_specs(methods):
+            for package in spec.packages:
                 require(package)
-        cutoffs = parse_cutoffs(self.parameterAsString(parameters, self.CUTOFFS, context))
-        seed = self.parameterAsInt(parameters, self.SEED, context)
-        data, label, target = self._data(parameters, context, feedback, methods)
+        cutoffs = self.cutoffs(parameters, context)
+        seed = self.seed(parameters, context)
         n_folds = self.parameterAsInt(parameters, self.FOLDS, context)
         scheme = SCHEMES[self.parameterAsEnum(parameters, self.SCHEME, context)]
-        folds = group_kfold(data.holes, n_folds, seed) if scheme == "grouped" else stratified_kfold(data.grade, n_folds, seed)
         settings = {
-            "seed": seed, "cutoffs": cutoffs, "bnn_epochs": self.parameterAsInt(parameters, self.BNN_EPOCHS, context),
+            "bnn_epochs": self.parameterAsInt(parameters, self.BNN_EPOCHS, context),
             "n_members": self.parameterAsInt(parameters, self.N_MEMBERS, context),
             "max_samples": self.parameterAsInt(parameters, self.MAX_SAMPLES, context),
             "gp_iterations": self.parameterAsInt(parameters, self.GP_ITERATIONS, context),
         }
-        progress, should_stop = self.progress_callbacks(feedback, 5, 90)
-        rows, pooled = run_cross_validation(
-            build_methods(methods, data, settings), data.grade, folds, cutoffs, progress, should_stop, feedback.pushInfo
-        )
-        columns = metric_names(cutoffs)
         report = self.parameterAsFileOutput(parameters, self.REPORT, context)
-        results = {self.OUTPUT: self._write_table(parameters, context, rows, columns)}
+        data = self._data(parameters, context, feedback)
+        progress, should_stop = self.progress_callbacks(feedback, 5, 90)
+        result = cross_validate(data, methods, settings, n_folds, seed, cutoffs, scheme, progress, should_stop,
+                                feedback.pushInfo)
+        results = {self.OUTPUT: self._write_table(parameters, context, result.rows, result.columns)}
         if report:
             from ..algorithms.reports.cross_validation import write_report
 
             self.remove_on_failure(report)
+            scheme_text = "grouped by hole" if scheme == "grouped" else "random stratified (row-wise)"
             notes = [
-                f"{label}: {len(data.grade)} samples in {len(set(data.holes))} holes; target {target}; "
-                f"{n_folds} folds, scheme: {'grouped by hole' if scheme == 'grouped' else 'random stratified (row-wise)'}; seed {seed}.",
-                "Covariates: " + (", ".join(data.covariate_names) if data.covariate_names else "none (BNN on coordinates)") + ".",
+                f"{data.label}: {len(data.grade)} samples in {len(set(data.holes))} holes; target {data.target}; "
+                f"{n_folds} folds, scheme: {scheme_text}; seed {seed}.",
+                "Covariates: " + (", ".join(data.covariate_names) if data.covariate_names
+                                  else "none (BNN on coordinates)") + ".",
             ]
-            write_report(report, "REE Grade cross-validation", rows, columns, pooled, data.xyz, target, notes)
+            write_report(report, "REE Grade cross-validation", result.rows, result.columns, result.pooled, data.xyz,
+                         data.target, notes)
             results[self.REPORT] = report
         return results
 
-    def _data(self, parameters, context, feedback, methods):
+    def _data(self, parameters, context, feedback):
+        """The samples with a grade as a `CVData` (rows numbered as in the layer)."""
         from ..algorithms.validation.methods import CVData
 
         source = self.parameterAsSource(parameters, self.INPUT, context)
         label = layer_label(source)
-        target = self.parameterAsString(parameters, self.TARGET, context)
+        target = self.parameterAsString(parameters, self.GRADE_FIELD, context)
         covariates = self.parameterAsFields(parameters, self.COVARIATES, context)
-        group = self.parameterAsString(parameters, self.GROUP_FIELD, context)
+        hole_field = self.parameterAsString(parameters, self.HOLE_FIELD, context)
         xyz, values = read_points_with_fields(source, [target] + covariates, label, feedback)
-        holes = read_columns(source, [group], feedback, label)[0][group]
+        holes = read_columns(source, [hole_field], feedback, label)[0][hole_field]
         grade = values[target]
         keep = np.isfinite(grade)
         if not keep.all():
-            feedback.pushWarning(self.tr("{0}: {1} samples without '{2}' are left out").format(label, int((~keep).sum()), target))
-        if NEEDS_POSITIVE & set(methods):
-            bad = np.flatnonzero(keep & (grade <= 0))
-            if bad.size:
-                raise QgsProcessingException(
-                    self.tr("{0}: field '{1}', row {2}: grade {3} is not positive; bnn, ensemble and gp model "
-                            "log-grade").format(label, target, bad[0] + 1, grade[bad[0]]))
+            feedback.pushWarning(
+                self.tr("{0}: {1} samples without '{2}' are left out").format(label, int((~keep).sum()), target))
         matrix = np.column_stack([values[f] for f in covariates]) if covariates else None
         if matrix is not None:
             bad = np.argwhere(keep[:, None] & ~np.isfinite(matrix))
             if bad.size:
                 row, column = bad[0]
                 raise QgsProcessingException(
-                    self.tr("{0}: field '{1}', row {2}: covariate is missing; impute it first (reegrade:knnimpute)").format(
-                        label, covariates[column], row + 1))
+                    self.tr("{0}: field '{1}', row {2}: covariate is missing; impute it first "
+                            "(reegrade:knnimpute)").format(label, covariates[column], row + 1))
             matrix = matrix[keep]
         for row in np.flatnonzero(keep):
             if holes[row] in (None, ""):
-                raise QgsProcessingException(self.tr("{0}: field '{1}', row {2}: the hole id is missing").format(label, group, row + 1))
-        data = CVData(xyz[keep], grade[keep], matrix, [str(h) for h, k in zip(holes, keep) if k], covariates)
-        return data, label, target
+                raise QgsProcessingException(
+                    self.tr("{0}: field '{1}', row {2}: the hole id is missing").format(label, hole_field, row + 1))
+        return CVData(xyz[keep], grade[keep], matrix, [str(h) for h, k in zip(holes, keep) if k], covariates,
+                      rows=np.flatnonzero(keep) + 1, label=label, target=target)
 
     def _write_table(self, parameters, context, rows, columns):
         spec = [("method", "string"), ("fold", "string")] + [(c, "int" if c == "n" else "double") for c in columns]

@@ -9,10 +9,9 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterDestination,
     QgsProcessingParameterRasterLayer,
-    QgsProcessingParameterString,
 )
 
-from ..algorithms.common.predictive import parse_cutoffs, summary_field
+from ..algorithms.common.predictive import summary_field
 from .base import REEGradeAlgorithm, require
 from .layer_io import layer_label, read_points_with_fields, write_appended, xyz_in_crs
 
@@ -37,7 +36,7 @@ class GaussianProcessAlgorithm(REEGradeAlgorithm):
     )
 
     INPUT = "INPUT"
-    TARGET = "TARGET"
+    GRADE_FIELD = "GRADE_FIELD"
     COVARIATES = "COVARIATES"
     LOG_TRANSFORM = "LOG_TRANSFORM"
     TARGETS = "TARGETS"
@@ -45,38 +44,41 @@ class GaussianProcessAlgorithm(REEGradeAlgorithm):
     EXACT_LIMIT = "EXACT_LIMIT"
     N_INDUCING = "N_INDUCING"
     ITERATIONS = "ITERATIONS"
-    SEED = "SEED"
-    CUTOFFS = "CUTOFFS"
     OUTPUT = "OUTPUT"
     OUTPUT_RASTER = "OUTPUT_RASTER"
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
-        self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Samples")))
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.TARGET, self.tr("Grade field"), parentLayerParameterName=self.INPUT,
-                type=QgsProcessingParameterField.Numeric,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.COVARIATES, self.tr("Covariate fields"), parentLayerParameterName=self.INPUT,
-                type=QgsProcessingParameterField.Numeric, allowMultiple=True, optional=True,
-            )
-        )
-        self.addParameter(QgsProcessingParameterBoolean(self.LOG_TRANSFORM, self.tr("Model log-grade"), True))
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(self.TARGETS, self.tr("Target points"), optional=True)
-        )
-        self.addParameter(QgsProcessingParameterRasterLayer(self.TEMPLATE, self.tr("Raster template"), optional=True))
         integer = QgsProcessingParameterNumber.Integer
-        self.addParameter(QgsProcessingParameterNumber(self.EXACT_LIMIT, self.tr("Exact GP up to n samples"), integer, 2000, minValue=10))
-        self.addParameter(QgsProcessingParameterNumber(self.N_INDUCING, self.tr("Inducing points (sparse GP)"), integer, 512, minValue=8))
-        self.addParameter(QgsProcessingParameterNumber(self.ITERATIONS, self.tr("Optimiser iterations"), integer, 150, minValue=1))
-        self.addParameter(QgsProcessingParameterNumber(self.SEED, self.tr("Random seed"), integer, 42))
-        self.addParameter(QgsProcessingParameterString(self.CUTOFFS, self.tr("Cut-offs (comma separated)"), "1.5", optional=True))
-        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("GP estimates (points)"), optional=True, createByDefault=False))
-        self.addParameter(QgsProcessingParameterRasterDestination(self.OUTPUT_RASTER, self.tr("GP estimates (raster)"), optional=True, createByDefault=False))
+        self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Samples")))
+        self.addParameter(QgsProcessingParameterField(
+            self.GRADE_FIELD, self.tr("Grade field"), parentLayerParameterName=self.INPUT,
+            type=QgsProcessingParameterField.Numeric,
+        ))
+        self.addParameter(QgsProcessingParameterField(
+            self.COVARIATES, self.tr("Covariate fields"), parentLayerParameterName=self.INPUT,
+            type=QgsProcessingParameterField.Numeric, allowMultiple=True, optional=True,
+        ))
+        self.addParameter(QgsProcessingParameterBoolean(self.LOG_TRANSFORM, self.tr("Model log-grade"), True))
+        self.addParameter(QgsProcessingParameterFeatureSource(self.TARGETS, self.tr("Target points"), optional=True))
+        self.addParameter(QgsProcessingParameterRasterLayer(self.TEMPLATE, self.tr("Raster template"), optional=True))
+        self.add_advanced(QgsProcessingParameterNumber(
+            self.EXACT_LIMIT, self.tr("Exact GP up to n samples"), integer, 2000, minValue=10))
+        self.add_advanced(QgsProcessingParameterNumber(
+            self.N_INDUCING, self.tr("Inducing points (sparse GP)"), integer, 512, minValue=8))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.ITERATIONS, self.tr("Optimiser iterations"), integer, 150, minValue=1))
+        self.add_seed_parameter(default=42)
+        self.add_cutoffs_parameter(default="1.5")
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.OUTPUT, self.tr("GP estimates (points)"), optional=True, createByDefault=False))
+        self.addParameter(QgsProcessingParameterRasterDestination(
+            self.OUTPUT_RASTER, self.tr("GP estimates (raster)"), optional=True, createByDefault=False))
+
+    def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
+        ok, message = super().checkParameterValues(parameters, context)
+        if ok and parameters.get(self.TEMPLATE) and self.parameterAsFields(parameters, self.COVARIATES, context):
+            return False, self.tr("Covariates need target points carrying them; a raster template has none")
+        return ok, message
 
     def process(self, parameters, context, feedback):
         require("gpytorch")
@@ -84,30 +86,27 @@ class GaussianProcessAlgorithm(REEGradeAlgorithm):
         from ..algorithms.ml.gp import GPRegressor
 
         samples = self.parameterAsSource(parameters, self.INPUT, context)
-        target = self.parameterAsString(parameters, self.TARGET, context)
+        target = self.parameterAsString(parameters, self.GRADE_FIELD, context)
         covariates = self.parameterAsFields(parameters, self.COVARIATES, context)
-        cutoffs = parse_cutoffs(self.parameterAsString(parameters, self.CUTOFFS, context))
+        cutoffs = self.cutoffs(parameters, context)
         targets = self.parameterAsSource(parameters, self.TARGETS, context)
         template = self.parameterAsRasterLayer(parameters, self.TEMPLATE, context)
         if targets is None and template is None:
             raise QgsProcessingException(self.tr("Give target points or a raster template to predict on"))
-        if template is not None and covariates:
-            raise QgsProcessingException(
-                self.tr("Covariates need target points carrying them; a raster template has none")
-            )
         raster_path = self.parameterAsOutputLayer(parameters, self.OUTPUT_RASTER, context) if template else None
 
         log_transform = self.parameterAsBool(parameters, self.LOG_TRANSFORM, context)
-        xyz, y, x_cov = self._samples(samples, target, covariates, log_transform, feedback)
+        X, y = self._samples(samples, target, covariates, log_transform, feedback)
         model = GPRegressor(
             log_transform=log_transform,
             exact_limit=self.parameterAsInt(parameters, self.EXACT_LIMIT, context),
             n_inducing=self.parameterAsInt(parameters, self.N_INDUCING, context),
             iterations=self.parameterAsInt(parameters, self.ITERATIONS, context),
-            seed=self.parameterAsInt(parameters, self.SEED, context),
+            seed=self.seed(parameters, context),
+            n_coords=3,
         )
         progress, should_stop = self.progress_callbacks(feedback, 0, 70)
-        model.fit(xyz, y, x_cov, progress, should_stop)
+        model.fit(X, y, progress=progress, should_stop=should_stop)
         feedback.pushInfo(
             self.tr("{0} GP on {1} samples; length scales {2}").format(
                 "Exact" if model.exact_ else "Sparse", len(y), np.array2string(model.length_scales_, precision=1)
@@ -118,14 +117,14 @@ class GaussianProcessAlgorithm(REEGradeAlgorithm):
             label = layer_label(targets)
             t_xyz, t_values = read_points_with_fields(targets, covariates, label, feedback)
             t_xyz = xyz_in_crs(t_xyz, targets.sourceCrs(), samples.sourceCrs(), context, feedback, label)
-            t_cov = np.column_stack([t_values[f] for f in covariates]) if covariates else None
-            summary = model.predict(t_xyz, t_cov, cutoffs)
+            t_X = np.column_stack([t_xyz] + [t_values[f] for f in covariates])
+            summary = model.predict(t_X, cutoffs)
             columns = {summary_field("gp", name): ("double", values) for name, values in summary.items()}
             results[self.OUTPUT] = write_appended(self, parameters, context, self.OUTPUT, targets, columns, feedback)
         if template is not None:
             profile, gx, gy = template_grid(template.source())
             coords = np.column_stack([gx, gy, np.full(len(gx), np.nan)])
-            summary = model.predict(coords, None, cutoffs)
+            summary = model.predict(coords, cutoffs)
             bands = np.stack([v.reshape(profile["height"], profile["width"]) for v in summary.values()])
             self.remove_on_failure(raster_path)
             write_bands(raster_path, bands, list(summary), profile["transform"], profile["crs"])
@@ -133,6 +132,7 @@ class GaussianProcessAlgorithm(REEGradeAlgorithm):
         return results
 
     def _samples(self, samples, target, covariates, log_transform, feedback):
+        """(X: coordinates then covariates, grade) of the samples with a grade."""
         label = layer_label(samples)
         xyz, values = read_points_with_fields(samples, [target] + list(covariates), label, feedback)
         y = values[target]
@@ -141,18 +141,18 @@ class GaussianProcessAlgorithm(REEGradeAlgorithm):
             row = int(np.flatnonzero(keep & (y <= 0))[0])
             raise QgsProcessingException(
                 self.tr("{0}: field '{1}', row {2}: grade {3} is not positive; the log transform needs positive "
-                        "grades (apply a below-detection policy, or untick log-grade)").format(label, target, row + 1, y[row])
+                        "grades (apply a below-detection policy, or untick log-grade)").format(
+                    label, target, row + 1, y[row])
             )
         if not keep.all():
-            feedback.pushWarning(self.tr("{0}: {1} samples without '{2}' are left out").format(label, int((~keep).sum()), target))
-        x_cov = None
-        if covariates:
-            x_cov = np.column_stack([values[f] for f in covariates])
-            for column, name in enumerate(covariates):
-                missing = np.flatnonzero(keep & ~np.isfinite(x_cov[:, column]))
-                if missing.size:
-                    raise QgsProcessingException(
-                        self.tr("{0}: field '{1}', row {2}: covariate is missing; impute it first (reegrade:knnimpute)").format(label, name, missing[0] + 1)
-                    )
-            x_cov = x_cov[keep]
-        return xyz[keep], y[keep], x_cov
+            feedback.pushWarning(
+                self.tr("{0}: {1} samples without '{2}' are left out").format(label, int((~keep).sum()), target))
+        for name in covariates:
+            missing = np.flatnonzero(keep & ~np.isfinite(values[name]))
+            if missing.size:
+                raise QgsProcessingException(
+                    self.tr("{0}: field '{1}', row {2}: covariate is missing; impute it first "
+                            "(reegrade:knnimpute)").format(label, name, missing[0] + 1)
+                )
+        X = np.column_stack([xyz] + [values[f] for f in covariates])
+        return X[keep], y[keep]

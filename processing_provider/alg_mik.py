@@ -4,26 +4,22 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterField,
     QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterDestination,
-    QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
 )
 
-from ..algorithms.common.predictive import cutoff_name, parse_cutoffs, summary_field
-from .alg_ordinarykriging import OrdinaryKrigingAlgorithm
-from .base import require
+from ..algorithms.common.predictive import cutoff_name, summary_field
+from .base import REEGradeAlgorithm, require
+from .kriging_neighbourhood import KrigingNeighbourhoodMixin
 from .layer_io import layer_label, read_points_with_fields, write_appended
-from .settings import default_cutoffs, default_seed
 
 CLASS_MODELS = ("linear", "power")
 UPPER_MODELS = ("linear", "power", "hyperbolic")
 
 
-class MultipleIndicatorKrigingAlgorithm(OrdinaryKrigingAlgorithm):
+class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgorithm):
     NAME = "mik"
     DISPLAY_NAME = "Multiple indicator kriging"
     GROUP = "estimation"
@@ -51,6 +47,7 @@ class MultipleIndicatorKrigingAlgorithm(OrdinaryKrigingAlgorithm):
     MODE = "MODE"
     THRESHOLDS = "THRESHOLDS"
     TAIL_CUTOFFS = "TAIL_CUTOFFS"
+    VARIOGRAM = "VARIOGRAM"
     ZMIN = "ZMIN"
     ZMAX = "ZMAX"
     LOWER_TAIL = "LOWER_TAIL"
@@ -59,52 +56,68 @@ class MultipleIndicatorKrigingAlgorithm(OrdinaryKrigingAlgorithm):
     MIDDLE_OMEGA = "MIDDLE_OMEGA"
     UPPER_TAIL = "UPPER_TAIL"
     UPPER_OMEGA = "UPPER_OMEGA"
-    CUTOFFS = "CUTOFFS"
-    SEED = "SEED"
+    OUTPUT = "OUTPUT"
+    OUTPUT_RASTER = "OUTPUT_RASTER"
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
         double = QgsProcessingParameterNumber.Double
-        self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Samples (points)")))
-        self.addParameter(QgsProcessingParameterField(self.FIELD, self.tr("Grade field"), parentLayerParameterName=self.INPUT, type=QgsProcessingParameterField.Numeric))
-        self.addParameter(QgsProcessingParameterField(self.HOLE_FIELD, self.tr("Hole id field (for max per hole)"), parentLayerParameterName=self.INPUT, optional=True))
-        self.addParameter(QgsProcessingParameterEnum(self.MODE, self.tr("Mode"), options=[self.tr("Median indicator kriging"), self.tr("Full MIK (variogram per threshold)")], defaultValue=0))
-        self.addParameter(QgsProcessingParameterString(self.THRESHOLDS, self.tr("Thresholds (empty = declustered deciles)"), "", optional=True))
-        self.addParameter(QgsProcessingParameterString(self.TAIL_CUTOFFS, self.tr("Upper-tail cut-offs added to the deciles"), "", optional=True))
-        self.addParameter(QgsProcessingParameterFile(self.VARIOGRAM, self.tr("Indicator variogram (median IK, optional)"), extension="json", optional=True))
-        self.addParameter(QgsProcessingParameterFeatureSource(self.TARGETS, self.tr("Target points"), optional=True))
-        self.addParameter(QgsProcessingParameterRasterLayer(self.TEMPLATE, self.tr("Raster template"), optional=True))
-        self.addParameter(QgsProcessingParameterNumber(self.TEMPLATE_ELEVATION, self.tr("Template elevation (3D kriging)"), double, optional=True))
-        self._add_neighbourhood_parameters()
-        self.addParameter(QgsProcessingParameterNumber(self.ZMIN, self.tr("Minimum grade zmin"), double, 0.0))
-        self.addParameter(QgsProcessingParameterNumber(self.ZMAX, self.tr("Maximum grade zmax (empty = data maximum)"), double, optional=True))
-        self.addParameter(QgsProcessingParameterEnum(self.LOWER_TAIL, self.tr("Lower tail"), options=list(CLASS_MODELS), defaultValue=0))
-        self.addParameter(QgsProcessingParameterNumber(self.LOWER_OMEGA, self.tr("Lower tail omega"), double, 1.0, minValue=0.01))
-        self.addParameter(QgsProcessingParameterEnum(self.MIDDLE, self.tr("Middle classes"), options=list(CLASS_MODELS), defaultValue=0))
-        self.addParameter(QgsProcessingParameterNumber(self.MIDDLE_OMEGA, self.tr("Middle classes omega"), double, 1.0, minValue=0.01))
-        self.addParameter(QgsProcessingParameterEnum(self.UPPER_TAIL, self.tr("Upper tail"), options=list(UPPER_MODELS), defaultValue=2))
-        self.addParameter(QgsProcessingParameterNumber(self.UPPER_OMEGA, self.tr("Upper tail omega"), double, 1.5, minValue=0.01))
-        self.addParameter(QgsProcessingParameterString(self.CUTOFFS, self.tr("Cut-offs for P(grade > cut-off)"), default_cutoffs(), optional=True))
-        self.addParameter(QgsProcessingParameterNumber(self.SEED, self.tr("Random seed (variogram fits)"), QgsProcessingParameterNumber.Integer, default_seed()))
-        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("MIK points"), optional=True, createByDefault=False))
-        self.addParameter(QgsProcessingParameterRasterDestination(self.OUTPUT_RASTER, self.tr("MIK raster"), optional=True, createByDefault=False))
+        self.add_sample_parameters()
+        self.addParameter(QgsProcessingParameterEnum(
+            self.MODE, self.tr("Mode"),
+            options=[self.tr("Median indicator kriging"), self.tr("Full MIK (variogram per threshold)")],
+            defaultValue=0,
+        ))
+        self.addParameter(QgsProcessingParameterString(
+            self.THRESHOLDS, self.tr("Thresholds (empty = declustered deciles)"), "", optional=True))
+        self.addParameter(QgsProcessingParameterString(
+            self.TAIL_CUTOFFS, self.tr("Upper-tail cut-offs added to the deciles"), "", optional=True))
+        self.addParameter(QgsProcessingParameterFile(
+            self.VARIOGRAM, self.tr("Indicator variogram (median IK, optional)"), extension="json", optional=True))
+        self.add_target_parameters()
+        self.add_neighbourhood_parameters()
+        self.add_advanced(QgsProcessingParameterNumber(self.ZMIN, self.tr("Minimum grade zmin"), double, 0.0))
+        self.add_advanced(QgsProcessingParameterNumber(
+            self.ZMAX, self.tr("Maximum grade zmax (empty = data maximum)"), double, optional=True))
+        for key, label, omega_key, omega_label, models, default in (
+            (self.LOWER_TAIL, "Lower tail", self.LOWER_OMEGA, "Lower tail omega", CLASS_MODELS, 0),
+            (self.MIDDLE, "Middle classes", self.MIDDLE_OMEGA, "Middle classes omega", CLASS_MODELS, 0),
+            (self.UPPER_TAIL, "Upper tail", self.UPPER_OMEGA, "Upper tail omega", UPPER_MODELS, 2),
+        ):
+            self.add_advanced(QgsProcessingParameterEnum(key, self.tr(label), options=list(models),
+                                                         defaultValue=default))
+            self.add_advanced(QgsProcessingParameterNumber(
+                omega_key, self.tr(omega_label), double, 1.5 if key == self.UPPER_TAIL else 1.0, minValue=0.01))
+        self.add_cutoffs_parameter("Cut-offs for P(grade > cut-off)")
+        self.add_seed_parameter("Random seed (variogram fits)")
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.OUTPUT, self.tr("MIK points"), optional=True, createByDefault=False))
+        self.addParameter(QgsProcessingParameterRasterDestination(
+            self.OUTPUT_RASTER, self.tr("MIK raster"), optional=True, createByDefault=False))
+
+    def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
+        ok, message = super().checkParameterValues(parameters, context)
+        if ok and self.parameterAsFile(parameters, self.VARIOGRAM, context) and \
+                self.parameterAsEnum(parameters, self.MODE, context) != 0:
+            return False, self.tr("A single variogram file serves median IK only; full MIK fits one per threshold")
+        return ok, message
 
     def process(self, parameters, context, feedback):
         samples = self.parameterAsSource(parameters, self.INPUT, context)
-        field = self.parameterAsString(parameters, self.FIELD, context)
+        field = self.parameterAsString(parameters, self.GRADE_FIELD, context)
         targets = self.parameterAsSource(parameters, self.TARGETS, context)
         template = self.parameterAsRasterLayer(parameters, self.TEMPLATE, context)
         if targets is None and template is None:
             raise QgsProcessingException(self.tr("Give target points or a raster template to estimate on"))
-        cutoffs = parse_cutoffs(self.parameterAsString(parameters, self.CUTOFFS, context))
+        cutoffs = self.cutoffs(parameters, context)
         label = layer_label(samples)
         xyz, values = read_points_with_fields(samples, [field], label, feedback)
-        holes = self._holes(parameters, context, samples, label)
-        block, discretisation = self._support(parameters, context)
-        mik = self._estimator(parameters, context, discretisation)
+        holes = self.holes(parameters, context, samples, label)
+        block, discretisation = self.support(parameters, context)
+        mik = self._estimator(parameters, context, discretisation, label)
         results = {}
         if targets is not None:
-            s_xyz, t_xyz = self._point_targets(context, feedback, xyz, samples, targets, label)
-            summary = self._estimate(mik, s_xyz, values[field], holes, t_xyz, block, cutoffs, label, feedback, 0, 45)
+            s_xyz, t_xyz = self.point_targets(context, feedback, xyz, samples, targets, label)
+            summary = self._estimate(mik, s_xyz, values[field], holes, t_xyz, block, cutoffs, feedback, 0, 45)
             columns = {("mik_n" if name == "n_samples" else summary_field("mik", name)):
                        ("int" if name == "n_samples" else "double", array) for name, array in summary.items()}
             results[self.OUTPUT] = write_appended(self, parameters, context, self.OUTPUT, targets, columns, feedback)
@@ -113,8 +126,8 @@ class MultipleIndicatorKrigingAlgorithm(OrdinaryKrigingAlgorithm):
             from ..algorithms.io.raster import write_bands
 
             path = self.parameterAsOutputLayer(parameters, self.OUTPUT_RASTER, context)
-            profile, s_xyz, t_xyz = self._template_targets(parameters, context, feedback, xyz, samples, template, label)
-            summary = self._estimate(mik, s_xyz, values[field], holes, t_xyz, block, cutoffs, label, feedback, 50, 95)
+            profile, s_xyz, t_xyz = self.template_targets(parameters, context, feedback, xyz, samples, template, label)
+            summary = self._estimate(mik, s_xyz, values[field], holes, t_xyz, block, cutoffs, feedback, 50, 95)
             shape = (profile["height"], profile["width"])
             self.remove_on_failure(path)
             write_bands(path, np.stack([a.astype(float).reshape(shape) for a in summary.values()]), list(summary),
@@ -122,24 +135,24 @@ class MultipleIndicatorKrigingAlgorithm(OrdinaryKrigingAlgorithm):
             results[self.OUTPUT_RASTER] = path
         return results
 
-    def _estimator(self, parameters, context, discretisation):
+    def _estimator(self, parameters, context, discretisation, label):
         from ..algorithms.common.parsing import parse_numbers
         from ..algorithms.geostats.mik import MultipleIndicatorKriging
-        from ..algorithms.geostats.variogram_model import load_variogram
+        from ..algorithms.geostats.variogram_model import VariogramModel
 
         variogram_file = self.parameterAsFile(parameters, self.VARIOGRAM, context)
         median_ik = self.parameterAsEnum(parameters, self.MODE, context) == 0
-        if variogram_file and not median_ik:
-            raise QgsProcessingException(self.tr("A single variogram file serves median IK only; full MIK fits one per threshold"))
         return MultipleIndicatorKriging(
-            thresholds=parse_numbers(self.parameterAsString(parameters, self.THRESHOLDS, context), "thresholds") or None,
-            tail_cutoffs=parse_numbers(self.parameterAsString(parameters, self.TAIL_CUTOFFS, context), "tail cut-offs"),
+            thresholds=parse_numbers(self.parameterAsString(parameters, self.THRESHOLDS, context), "thresholds")
+            or None,
+            tail_cutoffs=parse_numbers(self.parameterAsString(parameters, self.TAIL_CUTOFFS, context),
+                                       "tail cut-offs"),
             median_ik=median_ik,
-            variograms=[load_variogram(variogram_file)[0]] if variogram_file else None,
-            search=self._search(parameters, context),
+            variograms=[VariogramModel.load(variogram_file)] if variogram_file else None,
+            search=self.search(parameters, context),
             min_samples=self.parameterAsInt(parameters, self.MIN_SAMPLES, context),
             max_samples=self.parameterAsInt(parameters, self.MAX_SAMPLES, context),
-            max_per_hole=self._max_per_hole(parameters, context),
+            max_per_hole=self.max_per_hole(parameters, context),
             zmin=self.parameterAsDouble(parameters, self.ZMIN, context),
             zmax=self.optional_double(parameters, self.ZMAX, context),
             lower=CLASS_MODELS[self.parameterAsEnum(parameters, self.LOWER_TAIL, context)],
@@ -149,22 +162,24 @@ class MultipleIndicatorKrigingAlgorithm(OrdinaryKrigingAlgorithm):
             upper=UPPER_MODELS[self.parameterAsEnum(parameters, self.UPPER_TAIL, context)],
             upper_omega=self.parameterAsDouble(parameters, self.UPPER_OMEGA, context),
             block_discretisation=discretisation,
-            seed=self.parameterAsInt(parameters, self.SEED, context),
+            seed=self.seed(parameters, context),
+            label=label,
         )
 
-    def _estimate(self, mik, xyz, values, holes, targets, block, cutoffs, label, feedback, start, end):
+    def _estimate(self, mik, xyz, values, holes, targets, block, cutoffs, feedback, start, end):
         """{band name: array over all targets}, NaN where not estimated."""
-        mik.fit(xyz, values, holes, label=label, log=feedback.pushInfo)
+        mik.fit(xyz, values, holes, log=feedback.pushInfo)
         progress, should_stop = self.progress_callbacks(feedback, start, end)
-        ccdf, diagnostics = mik.predict(targets, block, progress, should_stop)
-        estimated = diagnostics["estimated"]
+        out = mik.predict(targets, block, progress, should_stop)
+        ccdf, estimated = out["ccdf"], out["estimated"]
         feedback.pushInfo(
-            self.tr("Order relations: {0} targets corrected, {1} threshold values changed, largest change {2:.4f}").format(
-                diagnostics["n_targets_corrected"], diagnostics["n_thresholds_corrected"], diagnostics["largest_correction"])
+            self.tr("Order relations: {0} targets corrected, {1} threshold values changed, largest change {2:.4f}")
+            .format(out["n_targets_corrected"], out["n_thresholds_corrected"], out["largest_correction"])
         )
-        if not estimated.all():
-            feedback.pushWarning(self.tr("{0} of {1} targets have too few samples in the search and are left empty").format(
-                int((~estimated).sum()), len(estimated)))
+        if out["n_unestimated"]:
+            feedback.pushWarning(
+                self.tr("{0} of {1} targets have too few samples in the search and are left empty").format(
+                    out["n_unestimated"], len(estimated)))
         per_target = {"mean": ccdf.mean, "variance": ccdf.variance}
         for q in (0.1, 0.5, 0.9):
             per_target[f"p{round(q * 100)}"] = ccdf.quantile(q)
@@ -175,5 +190,5 @@ class MultipleIndicatorKrigingAlgorithm(OrdinaryKrigingAlgorithm):
             full = np.full(len(estimated), np.nan)
             full[estimated] = array
             summary[name] = full
-        summary["n_samples"] = diagnostics["n_used"]
+        summary["n_samples"] = out["n_used"]
         return summary

@@ -13,8 +13,6 @@ from ..algorithms.io.modelfile import arrays_path_for
 from .base import REEGradeAlgorithm, require
 from .layer_io import layer_label, read_points_with_fields
 
-NUGGET_MODES = ("fit", "fixed")
-
 
 class VariogramAlgorithm(REEGradeAlgorithm):
     NAME = "variogram"
@@ -42,7 +40,7 @@ class VariogramAlgorithm(REEGradeAlgorithm):
     )
 
     INPUT = "INPUT"
-    FIELD = "FIELD"
+    GRADE_FIELD = "GRADE_FIELD"
     DIMENSION = "DIMENSION"
     LAG = "LAG"
     N_LAGS = "N_LAGS"
@@ -57,7 +55,6 @@ class VariogramAlgorithm(REEGradeAlgorithm):
     NUGGET = "NUGGET"
     NUGGET_VALUE = "NUGGET_VALUE"
     WEIGHTING = "WEIGHTING"
-    SEED = "SEED"
     MODEL_OUT = "MODEL_OUT"
     PLOT = "PLOT"
 
@@ -65,67 +62,55 @@ class VariogramAlgorithm(REEGradeAlgorithm):
         double = QgsProcessingParameterNumber.Double
         integer = QgsProcessingParameterNumber.Integer
         self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Samples (points)")))
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.FIELD, self.tr("Grade field"), parentLayerParameterName=self.INPUT,
-                type=QgsProcessingParameterField.Numeric,
-            )
-        )
+        self.addParameter(QgsProcessingParameterField(
+            self.GRADE_FIELD, self.tr("Grade field"), parentLayerParameterName=self.INPUT,
+            type=QgsProcessingParameterField.Numeric,
+        ))
         self.addParameter(
             QgsProcessingParameterEnum(self.DIMENSION, self.tr("Dimension"), options=["2D", "3D"], defaultValue=1)
         )
-        self.addParameter(QgsProcessingParameterNumber(self.LAG, self.tr("Lag (0 = automatic)"), double, 0.0, minValue=0.0))
-        self.addParameter(QgsProcessingParameterNumber(self.N_LAGS, self.tr("Number of lags"), integer, 12, minValue=1))
         self.addParameter(
-            QgsProcessingParameterNumber(self.LAG_TOLERANCE, self.tr("Lag tolerance (0 = half the lag)"), double, 0.0, minValue=0.0)
-        )
+            QgsProcessingParameterNumber(self.LAG, self.tr("Lag (0 = automatic)"), double, 0.0, minValue=0.0))
         self.addParameter(
-            QgsProcessingParameterString(
-                self.DIRECTIONS, self.tr("Directions (empty, 'axes' or 'azimuth/dip; ...')"), "", optional=True
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterNumber(self.ANGLE_TOLERANCE, self.tr("Angular tolerance (degrees)"), double, 22.5,
-                                         minValue=0.0, maxValue=90.0)
-        )
-        self.addParameter(QgsProcessingParameterNumber(self.BANDWIDTH, self.tr("Bandwidth (0 = none)"), double, 0.0, minValue=0.0))
+            QgsProcessingParameterNumber(self.N_LAGS, self.tr("Number of lags"), integer, 12, minValue=1))
+        self.add_advanced(QgsProcessingParameterNumber(
+            self.LAG_TOLERANCE, self.tr("Lag tolerance (0 = half the lag)"), double, 0.0, minValue=0.0))
+        self.addParameter(QgsProcessingParameterString(
+            self.DIRECTIONS, self.tr("Directions (empty, 'axes' or 'azimuth/dip; ...')"), "", optional=True))
+        self.add_advanced(QgsProcessingParameterNumber(
+            self.ANGLE_TOLERANCE, self.tr("Angular tolerance (degrees)"), double, 22.5, minValue=0.0, maxValue=90.0))
+        self.add_advanced(
+            QgsProcessingParameterNumber(self.BANDWIDTH, self.tr("Bandwidth (0 = none)"), double, 0.0, minValue=0.0))
         self.addParameter(QgsProcessingParameterNumber(self.AZIMUTH, self.tr("Ellipsoid azimuth"), double, 0.0))
         self.addParameter(QgsProcessingParameterNumber(self.DIP, self.tr("Ellipsoid dip (positive up)"), double, 0.0))
         self.addParameter(QgsProcessingParameterNumber(self.RAKE, self.tr("Ellipsoid rake"), double, 0.0))
         self.addParameter(
             QgsProcessingParameterString(self.STRUCTURES, self.tr("Structures (comma separated)"), "spherical")
         )
-        self.addParameter(
-            QgsProcessingParameterEnum(self.NUGGET, self.tr("Nugget"), options=[self.tr("Fit"), self.tr("Fixed")],
-                                       defaultValue=0)
-        )
+        self.addParameter(QgsProcessingParameterEnum(
+            self.NUGGET, self.tr("Nugget"), options=[self.tr("Fit"), self.tr("Fixed")], defaultValue=0))
         self.addParameter(
             QgsProcessingParameterNumber(self.NUGGET_VALUE, self.tr("Fixed nugget value"), double, 0.0, minValue=0.0)
         )
-        self.addParameter(
-            QgsProcessingParameterEnum(
-                self.WEIGHTING, self.tr("Weighting"),
-                options=[self.tr("Cressie N/gamma^2"), self.tr("N/h^2"), self.tr("N")], defaultValue=0,
-            )
-        )
-        self.addParameter(QgsProcessingParameterNumber(self.SEED, self.tr("Random seed"), integer, 42))
-        self.addParameter(
-            QgsProcessingParameterFileDestination(self.MODEL_OUT, self.tr("Variogram model"), self.tr("JSON files (*.json)"))
-        )
-        self.addParameter(
-            QgsProcessingParameterFileDestination(
-                self.PLOT, self.tr("Variogram plot"), self.tr("HTML files (*.html);;PNG files (*.png)"), optional=True,
-                createByDefault=False,
-            )
-        )
+        self.add_advanced(QgsProcessingParameterEnum(
+            self.WEIGHTING, self.tr("Weighting"),
+            options=[self.tr("Cressie N/gamma^2"), self.tr("N/h^2"), self.tr("N")], defaultValue=0,
+        ))
+        self.add_seed_parameter(default=42)
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.MODEL_OUT, self.tr("Variogram model"), self.tr("JSON files (*.json)")))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.PLOT, self.tr("Variogram plot"), self.tr("HTML files (*.html);;PNG files (*.png)"), optional=True,
+            createByDefault=False,
+        ))
 
     def process(self, parameters, context, feedback):
         from ..algorithms.geostats.experimental import experimental_variogram, parse_directions
         from ..algorithms.geostats.variogram_fit import WEIGHTINGS, fit_variogram
-        from ..algorithms.geostats.variogram_model import save_variogram
         from ..algorithms.reports.variogram_plot import write_plot
+
         source = self.parameterAsSource(parameters, self.INPUT, context)
-        field = self.parameterAsString(parameters, self.FIELD, context)
+        field = self.parameterAsString(parameters, self.GRADE_FIELD, context)
         label = layer_label(source)
         xyz, values = read_points_with_fields(source, [field], label, feedback)
         dimensions = 2 if self.parameterAsEnum(parameters, self.DIMENSION, context) == 0 else 3
@@ -134,19 +119,22 @@ class VariogramAlgorithm(REEGradeAlgorithm):
         missing = int(np.isnan(values).sum())
         if missing:
             feedback.pushWarning(self.tr("{0}: {1} samples without '{2}' are left out").format(label, missing, field))
-        angles = tuple(self.parameterAsDouble(parameters, name, context) for name in (self.AZIMUTH, self.DIP, self.RAKE))
+        angles = tuple(self.parameterAsDouble(parameters, name, context)
+                       for name in (self.AZIMUTH, self.DIP, self.RAKE))
         directions = parse_directions(self.parameterAsString(parameters, self.DIRECTIONS, context), angles, dimensions)
         n_lags = self.parameterAsInt(parameters, self.N_LAGS, context)
         lag = self.parameterAsDouble(parameters, self.LAG, context) or self._automatic_lag(xyz, n_lags)
         tolerance = self.parameterAsDouble(parameters, self.LAG_TOLERANCE, context) or None
         bandwidth = self.parameterAsDouble(parameters, self.BANDWIDTH, context) or None
-        seed = self.parameterAsInt(parameters, self.SEED, context)
+        seed = self.seed(parameters, context)
         progress, should_stop = self.progress_callbacks(feedback, 0, 60)
         experimental = experimental_variogram(
-            xyz, values, lag, n_lags, tolerance, directions, self.parameterAsDouble(parameters, self.ANGLE_TOLERANCE, context),
-            bandwidth, seed=seed, label=f"{label}: field '{field}'", progress=progress, should_stop=should_stop,
+            xyz, values, lag, n_lags, tolerance, directions,
+            self.parameterAsDouble(parameters, self.ANGLE_TOLERANCE, context), bandwidth, seed=seed,
+            label=f"{label}: field '{field}'", progress=progress, should_stop=should_stop,
         )
-        structures = [s.strip().lower() for s in self.parameterAsString(parameters, self.STRUCTURES, context).split(",") if s.strip()]
+        structures = [s.strip().lower() for s in self.parameterAsString(parameters, self.STRUCTURES, context).split(",")
+                      if s.strip()]
         fixed = self.parameterAsEnum(parameters, self.NUGGET, context) == 1
         nugget = self.parameterAsDouble(parameters, self.NUGGET_VALUE, context) if fixed else None
         weighting = WEIGHTINGS[self.parameterAsEnum(parameters, self.WEIGHTING, context)]
@@ -164,7 +152,7 @@ class VariogramAlgorithm(REEGradeAlgorithm):
         self.remove_on_failure(model_path, arrays_path_for(model_path), plot_path)
         metadata = dict(fit.metadata(), n_samples=int(np.isfinite(values).sum()), seed=seed, dimensions=dimensions,
                         source_layer=label)
-        save_variogram(model_path, fit.model, field, experimental, metadata)
+        fit.model.save(model_path, field, experimental, metadata)
         results = {self.MODEL_OUT: model_path}
         if plot_path:
             require("matplotlib")

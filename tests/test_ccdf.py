@@ -44,7 +44,10 @@ def test_hyperbolic_upper_tail_by_hand_and_by_quadrature():
     lam = 0.1 * 4**1.5
     tail = lam * 1.5 * (10**-0.5 - 4**-0.5) / -0.5 + lam * 10**-1.5 * 10
     assert ccdf.mean[0] == pytest.approx(0.1 + 0.45 + 1.2 + tail)
-    density = lambda z: np.exp(ccdf.logpdf(z)[0])
+
+    def density(z):
+        return np.exp(ccdf.logpdf(z)[0])
+
     continuous = quad(lambda z: z * density(z), 4, 10)[0]
     assert continuous + 10 * lam * 10**-1.5 == pytest.approx(tail, rel=1e-8)
     # F(z) = 1 - lambda / z^omega inside the tail, and its inverse

@@ -3,10 +3,16 @@ table and the report."""
 import numpy as np
 import pytest
 
-from ree_grade.algorithms.common.predictive import GaussianPredictive
+from ree_grade.algorithms.common.predictive import (
+    Estimator,
+    GaussianPredictive,
+    LogNormalMixturePredictive,
+    Predictive,
+)
 from ree_grade.algorithms.common.splits import group_kfold
-from ree_grade.algorithms.validation.cross_validation import run_cross_validation
-from ree_grade.algorithms.validation.methods import CVData, build_methods
+from ree_grade.algorithms.geostats.ccdf import IndicatorCcdf
+from ree_grade.algorithms.validation.cross_validation import cross_validate, run_cross_validation
+from ree_grade.algorithms.validation.methods import METHOD_NAMES, REGISTRY, CVData, method_specs
 
 
 def _drilled_field(n_holes=24, per_hole=8, seed=0):
@@ -21,28 +27,70 @@ def _drilled_field(n_holes=24, per_hole=8, seed=0):
     return xyz, grade, covariate[:, None], holes
 
 
+class _TrainingMean:
+    """The simplest Estimator: N(training mean, training sd) everywhere."""
+
+    def __init__(self, calls):
+        self.calls = calls
+
+    def fit(self, X, y, groups=None):
+        self.mean_, self.sd_ = float(np.mean(y)), float(np.std(y))
+        self.calls.append(("fit", len(y), None if groups is None else set(groups)))
+        return self
+
+    def predictive(self, X):
+        self.calls.append(("predict", len(X), None))
+        return GaussianPredictive(np.full(len(X), self.mean_), np.full(len(X), self.sd_))
+
+
 def test_loop_scores_every_sample_once_per_method():
     xyz, grade, covariate, holes = _drilled_field()
     folds = group_kfold(holes, 4, seed=1)
     calls = []
-
-    def mean_of_training(train, test):
-        calls.append((len(train), len(test)))
-        return GaussianPredictive(np.full(len(test), grade[train].mean()), np.full(len(test), grade[train].std()))
-
-    rows, pooled = run_cross_validation({"mean": mean_of_training}, grade, folds, cutoffs=[1.0])
-    assert len(calls) == 4 and sum(t for _, t in calls) == len(grade)
+    assert isinstance(_TrainingMean(calls), Estimator)
+    methods = {"mean": (xyz, lambda X, y: _TrainingMean(calls))}
+    rows, pooled = run_cross_validation(methods, grade, folds, holes, cutoffs=[1.0])
+    fits = [c for c in calls if c[0] == "fit"]
+    predictions = [c for c in calls if c[0] == "predict"]
+    assert len(fits) == 4 and sum(n for _, n, _ in predictions) == len(grade)
+    # Each fit sees the training holes only, never a held-out one.
+    for (_, n, fit_holes), (train, test) in zip(fits, folds):
+        assert n == len(train) and fit_holes == set(holes[train]) and not fit_holes & set(holes[test])
     assert sorted(pooled["mean"]["index"].astype(int)) == list(range(len(grade)))
     assert [r["fold"] for r in rows] == ["1", "2", "3", "4", "all"]
     assert rows[-1]["n"] == len(grade) and "brier_1" in rows[-1]
 
 
+def test_predictives_share_the_protocol_and_sd_is_the_distribution_sd():
+    rng = np.random.default_rng(3)
+    mu, sigma = rng.normal(0, 0.5, (4, 6)), rng.uniform(0.2, 0.6, (4, 6))
+    mixture = LogNormalMixturePredictive(mu, sigma)
+    # Monte Carlo sd of the equal-weight lognormal mixture.
+    component = rng.integers(0, 4, 400000)
+    draws = np.exp(mu[component] + sigma[component] * rng.normal(size=(400000, 6)))
+    np.testing.assert_allclose(mixture.sd, draws.std(axis=0), rtol=0.03)
+    ccdf = IndicatorCcdf([1.0, 2.0], [[0.3, 0.8]], 0.0, 4.0, upper="linear")
+    np.testing.assert_allclose(ccdf.sd ** 2, ccdf.variance)
+    for predictive in (GaussianPredictive([1.0], [2.0]), mixture, ccdf):
+        assert isinstance(predictive, Predictive)
+
+
+def test_registry_knows_every_method():
+    assert METHOD_NAMES == ("bnn", "ensemble", "ok", "mik", "gp")
+    assert {n for n, s in REGISTRY.items() if s.needs_positive_grades} == {"bnn", "ensemble", "gp"}
+    assert {n for n, s in REGISTRY.items() if s.uses_covariates} == {"bnn", "ensemble", "gp"}
+    with pytest.raises(ValueError, match="unknown method"):
+        method_specs(["nn"])
+
+
 def test_methods_on_the_same_folds_and_covariates_help():
     xyz, grade, covariate, holes = _drilled_field()
     data = CVData(xyz, grade, covariate, holes, ["cov"])
-    methods = build_methods(["ok", "mik", "gp", "bnn"], data,
-                            {"seed": 0, "cutoffs": [1.5], "bnn_epochs": 60, "gp_iterations": 60, "max_samples": 16})
-    rows, pooled = run_cross_validation(methods, grade, group_kfold(holes, 4, seed=0), [1.5])
+    settings = {"bnn_epochs": 60, "gp_iterations": 60, "max_samples": 16}
+    result = cross_validate(data, ["ok", "mik", "gp", "bnn"], settings, n_folds=4, seed=0, cutoffs=[1.5])
+    rows = result.rows
+    assert [len(test) for _, test in result.folds] == [len(test) for _, test in group_kfold(holes, 4, seed=0)]
+    assert result.columns[-1] == "brier_1.5"
     pooled_rows = {r["method"]: r for r in rows if r["fold"] == "all"}
     assert set(pooled_rows) == {"ok", "mik", "gp", "bnn"}
     for name, row in pooled_rows.items():
@@ -51,7 +99,12 @@ def test_methods_on_the_same_folds_and_covariates_help():
     # The covariate carries most of the signal, which only GP and BNN see.
     assert pooled_rows["gp"]["rmse"] < pooled_rows["ok"]["rmse"]
     with pytest.raises(ValueError, match="unknown method"):
-        build_methods(["nn"], data, {})
+        cross_validate(data, ["nn"], {})
+    with pytest.raises(ValueError, match="choose at least one method"):
+        cross_validate(data, [], {})
+    negative = CVData(xyz, grade - 1.0, covariate, holes, ["cov"], label="assays", target="TREO_pct")
+    with pytest.raises(ValueError, match="assays: field 'TREO_pct', row .*: grade .* is not positive"):
+        cross_validate(negative, ["gp"], {})
 
 
 def _layer(xyz, grade, covariate, holes):
@@ -63,7 +116,8 @@ def _layer(xyz, grade, covariate, holes):
     for row in range(len(grade)):
         feature = QgsFeature(layer.fields())
         feature.setGeometry(QgsGeometry(QgsPoint(*(xyz[row] + [500000, 3000000, 1000]))))
-        feature.setAttributes([str(holes[row]), None if np.isnan(grade[row]) else float(grade[row]), float(covariate[row, 0])])
+        value = None if np.isnan(grade[row]) else float(grade[row])
+        feature.setAttributes([str(holes[row]), value, float(covariate[row, 0])])
         features.append(feature)
     layer.dataProvider().addFeatures(features)
     return layer
@@ -76,12 +130,12 @@ def test_algorithm_writes_table_and_report(run_algorithm, tmp_path):
     grade[3] = np.nan
     layer = _layer(xyz, grade, covariate, holes)
     result = run_algorithm("crossvalidate", {
-        "INPUT": layer, "TARGET": "TREO_pct", "COVARIATES": ["cov"], "GROUP": "hole_id", "METHODS": [2, 3],
+        "INPUT": layer, "GRADE_FIELD": "TREO_pct", "COVARIATES": ["cov"], "HOLE_FIELD": "hole_id", "METHODS": [2, 3],
         "FOLDS": 3, "CUTOFFS": "1.5", "OUTPUT": str(tmp_path / "cv.csv"), "REPORT": str(tmp_path / "cv.html"),
     })
     table = QgsVectorLayer(result["OUTPUT"], "cv", "ogr")
     rows = [(f["method"], f["fold"]) for f in table.getFeatures()]
-    assert rows == [("ok", "1"), ("ok", "2"), ("ok", "3"), ("ok", "all"), ("mik", "1"), ("mik", "2"), ("mik", "3"), ("mik", "all")]
+    assert rows == [(method, fold) for method in ("ok", "mik") for fold in ("1", "2", "3", "all")]
     assert "brier_1.5" in table.fields().names()
     report = (tmp_path / "cv.html").read_text()
     for part in ("Observed vs predicted", "Calibration", "Swath", "89 samples in 15 holes", "data:image/png;base64"):
@@ -95,10 +149,12 @@ def test_algorithm_rejects_bad_input(run_algorithm, tmp_path):
     grade[5] = -0.5
     layer = _layer(xyz, grade, covariate, holes)
     out = tmp_path / "cv.csv"
-    with pytest.raises(QgsProcessingException, match=r"composites: field 'TREO_pct', row 6: grade -0.5 is not positive"):
-        run_algorithm("crossvalidate", {"INPUT": layer, "TARGET": "TREO_pct", "GROUP": "hole_id", "METHODS": [0],
-                                        "OUTPUT": str(out)})
+    base = {"INPUT": layer, "GRADE_FIELD": "TREO_pct", "HOLE_FIELD": "hole_id", "OUTPUT": str(out)}
+    not_positive = r"composites: field 'TREO_pct', row 6: grade -0.5 is not positive"
+    with pytest.raises(QgsProcessingException, match=not_positive):
+        run_algorithm("crossvalidate", dict(base, METHODS=[0]))
     with pytest.raises(QgsProcessingException, match="10 folds need at least 10 groups"):
-        run_algorithm("crossvalidate", {"INPUT": layer, "TARGET": "TREO_pct", "GROUP": "hole_id", "METHODS": [2],
-                                        "FOLDS": 10, "OUTPUT": str(out)})
+        run_algorithm("crossvalidate", dict(base, METHODS=[2], FOLDS=10))
+    with pytest.raises(QgsProcessingException, match="Incorrect parameter value for METHODS"):
+        run_algorithm("crossvalidate", dict(base, METHODS=[]))
     assert not out.exists()

@@ -42,6 +42,24 @@ def test_same_seed_same_prediction(fitted):
     np.testing.assert_array_equal(model.predict(coords)["mean"], again.predict(coords)["mean"])
 
 
+def test_covariates_follow_the_coordinates_in_x(fitted):
+    from ree_grade.algorithms.common.predictive import LogNormalMixturePredictive
+
+    model, coords, _ = fitted
+    assert model.n_coords == 3 and list(model.coord_columns_) == [0, 1]
+    predictive = model.predictive(coords)
+    assert isinstance(predictive, LogNormalMixturePredictive)
+    np.testing.assert_allclose(predictive.mean, model.predict(coords)["mean"], rtol=1e-12)
+    np.testing.assert_allclose(predictive.sd, model.predict(coords)["sd"], rtol=1e-12)
+    with pytest.raises(ValueError, match="3 inputs given, the model was fitted on 2"):
+        model.predict(np.column_stack([coords, np.ones(len(coords))]))
+    # Two coordinate columns and a covariate: the covariate is a third ARD input.
+    coords_all, grade = _field(60)
+    X = np.column_stack([coords_all[:, :2], np.linspace(0, 1, 60)])
+    two_d = GPRegressor(iterations=2, n_coords=2).fit(X, grade)
+    assert len(two_d.length_scales_) == 3
+
+
 def test_sparse_gp_above_the_exact_limit():
     coords, grade = _field(600, seed=3)
     model = GPRegressor(exact_limit=100, n_inducing=64, iterations=40, batch_size=256, seed=0)
@@ -71,7 +89,10 @@ def _points(name, coords, values=None, field="grade"):
     for i, (x, y, _) in enumerate(coords):
         feature = QgsFeature(layer.fields())
         feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(x + 500000, y + 3000000)))
-        feature.setAttributes([None if values is None or values[i] is None else float(values[i])] if values is not None else [i])
+        if values is None:
+            feature.setAttributes([i])
+        else:
+            feature.setAttributes([None if values[i] is None else float(values[i])])
         features.append(feature)
     layer.dataProvider().addFeatures(features)
     return layer
@@ -90,7 +111,7 @@ def test_algorithm_points_and_raster(run_algorithm, tmp_path):
                        crs="EPSG:32648", transform=from_origin(500000, 3001000, 200, 250)) as dst:
         dst.write(np.zeros((1, 4, 5), dtype="float32"))
     result = run_algorithm("gp", {
-        "INPUT": samples, "TARGET": "grade", "TARGETS": targets, "TEMPLATE": template, "ITERATIONS": 20,
+        "INPUT": samples, "GRADE_FIELD": "grade", "TARGETS": targets, "TEMPLATE": template, "ITERATIONS": 20,
         "CUTOFFS": "1.5, 2", "OUTPUT": str(tmp_path / "gp.gpkg"), "OUTPUT_RASTER": str(tmp_path / "gp.tif"),
     })
     out = QgsVectorLayer(result["OUTPUT"], "gp", "ogr")
@@ -113,7 +134,7 @@ def test_algorithm_rejects_non_positive_grade(run_algorithm, tmp_path):
     samples = _points("assays", coords, values)
     out = tmp_path / "gp.gpkg"
     with pytest.raises(QgsProcessingException, match=r"assays: field 'grade', row 3: grade -0.5 is not positive"):
-        run_algorithm("gp", {"INPUT": samples, "TARGET": "grade", "TARGETS": samples, "OUTPUT": str(out)})
+        run_algorithm("gp", {"INPUT": samples, "GRADE_FIELD": "grade", "TARGETS": samples, "OUTPUT": str(out)})
     assert not out.exists()
     with pytest.raises(QgsProcessingException, match="target points or a raster template"):
-        run_algorithm("gp", {"INPUT": samples, "TARGET": "grade", "OUTPUT": str(out)})
+        run_algorithm("gp", {"INPUT": samples, "GRADE_FIELD": "grade", "OUTPUT": str(out)})

@@ -147,7 +147,7 @@ def test_max_per_hole_is_respected():
     values = rng.normal(size=len(xyz))
     targets = rng.uniform([0, 0, -40], [200, 200, 0], (200, 3))
     ok = OrdinaryKriging(spherical(a=150.0), max_samples=12, max_per_hole=3)
-    ok.fit(xyz, values, holes=[f"DH{h:02d}" for h in holes])
+    ok.fit(xyz, values, groups=[f"DH{h:02d}" for h in holes])
     idx, valid = ok.neighbourhood_.query(targets)
     for row in range(len(targets)):
         used = idx[row][valid[row]]
@@ -213,11 +213,31 @@ def test_bad_input_messages():
     with pytest.raises(ValueError, match="5 samples with a value, fewer than the minimum of 8"):
         OrdinaryKriging(spherical(), min_samples=8, max_samples=10).fit(xy, values)
     with pytest.raises(ValueError, match="need 1 <= minimum samples <= maximum samples"):
-        OrdinaryKriging(spherical(), min_samples=10, max_samples=4)
+        OrdinaryKriging(spherical(), min_samples=10, max_samples=4).fit(xy, values)
     with pytest.raises(ValueError, match="a maximum per hole needs the hole of every sample"):
         OrdinaryKriging(spherical(), max_per_hole=2).fit(xy, values)
     with pytest.raises(ValueError, match="block discretisation must be at least 1"):
         discretisation_offsets((10, 10, 10), (0, 2, 2))
+
+
+def test_estimator_protocol_and_automatic_variogram():
+    from ree_grade.algorithms.common.predictive import Estimator, GaussianPredictive
+    from ree_grade.algorithms.geostats.variogram_auto import auto_variogram
+
+    xy, values = random_2d(150)
+    # __init__ only stores: a bad combination is reported by fit, not before.
+    unfitted = OrdinaryKriging(spherical(), min_samples=10, max_samples=4)
+    assert unfitted.min_samples == 10 and isinstance(unfitted, Estimator)
+    xyz = np.column_stack([xy, np.zeros(len(xy))])
+    auto = OrdinaryKriging(None, max_samples=16, seed=3).fit(xyz, values)
+    expected_model = auto_variogram(xyz, values, seed=3)[0]
+    assert auto.model is None and auto.model_.to_dict() == expected_model.to_dict()
+    targets = np.random.default_rng(2).uniform(0, 100, (30, 2))
+    given = OrdinaryKriging(expected_model, max_samples=16).fit(xyz, values).predict(targets)
+    predictive = auto.predictive(targets)
+    assert isinstance(predictive, GaussianPredictive)
+    np.testing.assert_array_equal(predictive.mean, given["estimate"])
+    np.testing.assert_array_equal(predictive.sd, np.sqrt(given["variance"]))
 
 
 def test_threads_and_chunks_do_not_change_results():
@@ -259,7 +279,7 @@ def test_small_synthetic_deposit_blocks_track_the_truth():
     experimental = experimental_variogram(xyz, grade, 10.0, 12, directions=parse_directions("axes"), angle_tolerance=30)
     model = fit_variogram(experimental, ["spherical"], seed=0).model
     ok = OrdinaryKriging(model, SearchEllipse((150.0, 150.0, 60.0)), 4, 24, max_per_hole=6,
-                         block_discretisation=(2, 2, 2)).fit(xyz, grade, holes=samples["hole_id"])
+                         block_discretisation=(2, 2, 2)).fit(xyz, grade, groups=samples["hole_id"])
     assert ok.n_merged_ == list(samples["flag"]).count("duplicate")
     centroids = np.column_stack([blocks["x"], blocks["y"], blocks["z"]])
     near = cKDTree(xyz).query(centroids)[0] < 30.0

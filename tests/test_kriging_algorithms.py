@@ -6,7 +6,7 @@ import pytest
 
 from ree_grade.algorithms.geostats.kriging import OrdinaryKriging
 from ree_grade.algorithms.geostats.neighbourhood import SearchEllipse
-from ree_grade.algorithms.geostats.variogram_model import load_variogram
+from ree_grade.algorithms.geostats.variogram_model import VariogramModel
 
 CRS = "EPSG:32611"
 
@@ -43,7 +43,7 @@ def walker_layer(walker):
 @pytest.fixture
 def model_file(run_algorithm, walker_layer, tmp_path):
     result = run_algorithm("variogram", {
-        "INPUT": walker_layer, "FIELD": "V", "DIMENSION": 0, "LAG": 10.0, "N_LAGS": 10,
+        "INPUT": walker_layer, "GRADE_FIELD": "V", "DIMENSION": 0, "LAG": 10.0, "N_LAGS": 10,
         "STRUCTURES": "spherical, spherical", "SEED": 1, "MODEL_OUT": str(tmp_path / "v.json"),
         "PLOT": str(tmp_path / "v.html"),
     })
@@ -51,7 +51,8 @@ def model_file(run_algorithm, walker_layer, tmp_path):
 
 
 def test_variogram_algorithm_writes_model_and_plot(model_file, tmp_path):
-    model, header = load_variogram(model_file["MODEL_OUT"])
+    model = VariogramModel.load(model_file["MODEL_OUT"])
+    header = model.header_
     assert header["kind"] == "variogram" and header["fields"] == ["V"]
     assert header["metadata"]["n_samples"] == 470 and header["metadata"]["seed"] == 1
     assert len(model.structures) == 2 and 0.5 * 89_900 < model.total_sill < 1.5 * 89_900
@@ -61,11 +62,11 @@ def test_variogram_algorithm_writes_model_and_plot(model_file, tmp_path):
 
 def test_variogram_algorithm_directions(run_algorithm, walker_layer, tmp_path):
     result = run_algorithm("variogram", {
-        "INPUT": walker_layer, "FIELD": "V", "DIMENSION": 0, "LAG": 10.0, "N_LAGS": 10,
+        "INPUT": walker_layer, "GRADE_FIELD": "V", "DIMENSION": 0, "LAG": 10.0, "N_LAGS": 10,
         "DIRECTIONS": "axes", "AZIMUTH": 345.0, "STRUCTURES": "spherical", "MODEL_OUT": str(tmp_path / "d.json"),
         "PLOT": str(tmp_path / "d.png"),
     })
-    model, _ = load_variogram(result["MODEL_OUT"])
+    model = VariogramModel.load(result["MODEL_OUT"])
     assert model.structures[0].angles == (345.0, 0.0, 0.0)
     assert (tmp_path / "d.png").read_bytes()[:4] == b"\x89PNG"
 
@@ -76,13 +77,16 @@ def test_variogram_algorithm_bad_input(run_algorithm, tmp_path):
     layer = point_layer(np.random.default_rng(0).uniform(0, 100, (30, 2)), ["g:double"], [[2.0]] * 30)
     out = tmp_path / "c.json"
     with pytest.raises(QgsProcessingException, match="field 'g': every value equals 2; a constant variable"):
-        run_algorithm("variogram", {"INPUT": layer, "FIELD": "g", "LAG": 5.0, "MODEL_OUT": str(out)})
+        run_algorithm("variogram", {"INPUT": layer, "GRADE_FIELD": "g", "LAG": 5.0, "MODEL_OUT": str(out)})
     assert not out.exists()
-    varied = point_layer(np.random.default_rng(0).uniform(0, 100, (30, 2)), ["g:double"], [[float(i)] for i in range(30)])
+    varied = point_layer(np.random.default_rng(0).uniform(0, 100, (30, 2)), ["g:double"],
+                         [[float(i)] for i in range(30)])
     with pytest.raises(QgsProcessingException, match="unknown variogram structure type 'cubic'"):
-        run_algorithm("variogram", {"INPUT": varied, "FIELD": "g", "LAG": 5.0, "STRUCTURES": "cubic", "MODEL_OUT": str(out)})
-    with pytest.raises(QgsProcessingException, match=r"directions \(azimuth/dip; azimuth/dip ...\): 'north' is not a list of numbers"):
-        run_algorithm("variogram", {"INPUT": varied, "FIELD": "g", "DIRECTIONS": "north", "MODEL_OUT": str(out)})
+        run_algorithm("variogram", {"INPUT": varied, "GRADE_FIELD": "g", "LAG": 5.0, "STRUCTURES": "cubic",
+                                    "MODEL_OUT": str(out)})
+    with pytest.raises(QgsProcessingException,
+                       match=r"directions \(azimuth/dip; azimuth/dip ...\): 'north' is not a list of numbers"):
+        run_algorithm("variogram", {"INPUT": varied, "GRADE_FIELD": "g", "DIRECTIONS": "north", "MODEL_OUT": str(out)})
 
 
 def test_kriging_on_points_matches_the_science(run_algorithm, walker, walker_layer, model_file, tmp_path):
@@ -91,7 +95,7 @@ def test_kriging_on_points_matches_the_science(run_algorithm, walker, walker_lay
     targets_xy = np.random.default_rng(3).uniform(0, 260, (40, 2)) + [300000.0, 4200000.0]
     targets = point_layer(targets_xy, ["name:string"], [[f"t{i}"] for i in range(40)], name="targets")
     result = run_algorithm("ordinarykriging", {
-        "INPUT": walker_layer, "FIELD": "V", "HOLE_FIELD": "hole", "VARIOGRAM": model_file["MODEL_OUT"],
+        "INPUT": walker_layer, "GRADE_FIELD": "V", "HOLE_FIELD": "hole", "VARIOGRAM": model_file["MODEL_OUT"],
         "TARGETS": targets, "SEARCH_MAJOR": 80.0, "MIN_SAMPLES": 4, "MAX_SAMPLES": 16, "MAX_PER_HOLE": 3,
         "OUTPUT": str(tmp_path / "ok.gpkg"),
     })
@@ -99,9 +103,9 @@ def test_kriging_on_points_matches_the_science(run_algorithm, walker, walker_lay
     features = list(layer.getFeatures())
     assert [f["name"] for f in features] == [f"t{i}" for i in range(40)]
     xy, v = walker
-    model, _ = load_variogram(model_file["MODEL_OUT"])
+    model = VariogramModel.load(model_file["MODEL_OUT"])
     expected = OrdinaryKriging(model, SearchEllipse(80.0), 4, 16, 3).fit(
-        xy, v, holes=[f"H{i // 5}" for i in range(len(v))]).predict(targets_xy)
+        xy, v, groups=[f"H{i // 5}" for i in range(len(v))]).predict(targets_xy)
     got = np.array([[f["ok_estimate"], f["ok_variance"], f["ok_slope"], f["ok_n"]] for f in features], dtype=float)
     np.testing.assert_allclose(got[:, 0], expected["estimate"], rtol=1e-9)
     np.testing.assert_allclose(got[:, 1], expected["variance"], rtol=1e-9)
@@ -119,7 +123,7 @@ def test_kriging_on_raster_template_with_blocks(run_algorithm, walker_layer, mod
         dst.write(np.zeros((1, 30, 26), dtype="float32"))
     out = tmp_path / "ok.tif"
     run_algorithm("ordinarykriging", {
-        "INPUT": walker_layer, "FIELD": "V", "VARIOGRAM": model_file["MODEL_OUT"], "TEMPLATE": str(template),
+        "INPUT": walker_layer, "GRADE_FIELD": "V", "VARIOGRAM": model_file["MODEL_OUT"], "TEMPLATE": str(template),
         "MAX_SAMPLES": 16, "BLOCK_SIZE": "10, 10", "DISCRETISATION": "3, 3, 1", "OUTPUT_RASTER": str(out),
     })
     with rasterio.open(out) as src:
@@ -153,7 +157,7 @@ def test_kriging_reprojects_targets_and_rejects_missing_crs(run_algorithm, walke
         def pushInfo(self, info):  # noqa: N802 (QGIS API name)
             messages.append(info)
 
-    params = {"INPUT": walker_layer, "FIELD": "V", "VARIOGRAM": model_file["MODEL_OUT"], "TARGETS": targets,
+    params = {"INPUT": walker_layer, "GRADE_FIELD": "V", "VARIOGRAM": model_file["MODEL_OUT"], "TARGETS": targets,
               "MAX_SAMPLES": 16, "OUTPUT": str(tmp_path / "r.gpkg")}
     result = run_algorithm("ordinarykriging", params, Feedback())
     assert any("reprojected from EPSG:4326 to EPSG:32611" in m for m in messages)
@@ -173,11 +177,14 @@ def test_kriging_bad_input(run_algorithm, walker_layer, model_file, tmp_path):
     from qgis.core import QgsProcessingException
 
     targets = point_layer(np.array([[300100.0, 4200100.0]]), ["id:integer"], [[1]])
-    base = {"INPUT": walker_layer, "FIELD": "V", "VARIOGRAM": model_file["MODEL_OUT"], "OUTPUT": str(tmp_path / "b.gpkg")}
+    base = {"INPUT": walker_layer, "GRADE_FIELD": "V", "VARIOGRAM": model_file["MODEL_OUT"],
+            "OUTPUT": str(tmp_path / "b.gpkg")}
     with pytest.raises(QgsProcessingException, match="Give target points or a raster template"):
         run_algorithm("ordinarykriging", base)
     with pytest.raises(QgsProcessingException, match="A maximum per hole needs the hole id field"):
         run_algorithm("ordinarykriging", dict(base, TARGETS=targets, MAX_PER_HOLE=2))
+    with pytest.raises(QgsProcessingException, match=r"minimum number of samples \(30\) exceeds the maximum \(20\)"):
+        run_algorithm("ordinarykriging", dict(base, TARGETS=targets, MIN_SAMPLES=30, MAX_SAMPLES=20))
     with pytest.raises(QgsProcessingException, match="fewer than the minimum of 500"):
         run_algorithm("ordinarykriging", dict(base, TARGETS=targets, MIN_SAMPLES=500, MAX_SAMPLES=600))
     with pytest.raises(QgsProcessingException, match="block size: 'ten' is not a list of numbers"):
@@ -205,15 +212,16 @@ def test_kriging_3d_blocks_from_pointz_layers(run_algorithm, tmp_path):
     samples = point_layer(xyz, ["TREO_pct:double", "hole_id:string"],
                           [[float(g), h] for g, h in zip(s["TREO_pct"], s["hole_id"])], crs=deposit.crs)
     variogram = run_algorithm("variogram", {
-        "INPUT": samples, "FIELD": "TREO_pct", "DIMENSION": 1, "LAG": 10.0, "N_LAGS": 12, "DIRECTIONS": "axes",
+        "INPUT": samples, "GRADE_FIELD": "TREO_pct", "DIMENSION": 1, "LAG": 10.0, "N_LAGS": 12, "DIRECTIONS": "axes",
         "ANGLE_TOLERANCE": 30.0, "NUGGET": 1, "NUGGET_VALUE": 0.2, "MODEL_OUT": str(tmp_path / "v3.json"),
     })
-    model, header = load_variogram(variogram["MODEL_OUT"])
+    model = VariogramModel.load(variogram["MODEL_OUT"])
+    header = model.header_
     assert model.nugget == 0.2 and header["metadata"]["dimensions"] == 3
     centroids = np.column_stack([b["x"], b["y"], b["z"]])[::150][:300]
     blocks = point_layer(centroids, ["block:integer"], [[i] for i in range(len(centroids))], crs=deposit.crs)
     result = run_algorithm("ordinarykriging", {
-        "INPUT": samples, "FIELD": "TREO_pct", "HOLE_FIELD": "hole_id", "VARIOGRAM": variogram["MODEL_OUT"],
+        "INPUT": samples, "GRADE_FIELD": "TREO_pct", "HOLE_FIELD": "hole_id", "VARIOGRAM": variogram["MODEL_OUT"],
         "TARGETS": blocks, "SEARCH_MAJOR": 200.0, "SEARCH_SEMI": 200.0, "SEARCH_MINOR": 80.0, "MIN_SAMPLES": 4,
         "MAX_SAMPLES": 20, "MAX_PER_HOLE": 5, "BLOCK_SIZE": "25, 25, 10", "DISCRETISATION": "2, 2, 2",
         "OUTPUT": str(tmp_path / "blocks.gpkg"),
@@ -222,7 +230,7 @@ def test_kriging_3d_blocks_from_pointz_layers(run_algorithm, tmp_path):
     got = np.array([[np.nan if f.attribute("ok_estimate") in (None, NULL) else f["ok_estimate"], f["ok_n"]]
                     for f in features], dtype=float)
     expected = OrdinaryKriging(model, SearchEllipse((200.0, 200.0, 80.0)), 4, 20, 5, (2, 2, 2)).fit(
-        xyz, np.asarray(s["TREO_pct"], float), holes=s["hole_id"]).predict(centroids, block_size=(25.0, 25.0, 10.0))
+        xyz, np.asarray(s["TREO_pct"], float), groups=s["hole_id"]).predict(centroids, block_size=(25.0, 25.0, 10.0))
     np.testing.assert_allclose(got[:, 0], expected["estimate"], rtol=1e-9)
     np.testing.assert_array_equal(got[:, 1], expected["n_used"])
     assert np.isfinite(got[:, 0]).sum() > 50

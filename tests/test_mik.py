@@ -5,6 +5,7 @@ import pytest
 
 from ree_grade.algorithms.geostats.kriging import OrdinaryKriging
 from ree_grade.algorithms.geostats.mik import MultipleIndicatorKriging
+from ree_grade.algorithms.geostats.neighbourhood import SearchEllipse
 from ree_grade.algorithms.geostats.variogram_model import Structure, VariogramModel
 
 
@@ -30,7 +31,8 @@ def test_three_equidistant_samples_by_hand():
     # asks for without entering the target's 3-sample neighbourhood.
     far = np.vstack([xyz + [5000.0 * (k + 1), 0, 0] for k in range(4)])
     mik.fit(np.vstack([xyz, far]), np.concatenate([grades, np.tile(grades, 4)]))
-    ccdf, diagnostics = mik.predict(np.zeros((1, 3)))
+    diagnostics = mik.predict(np.zeros((1, 3)))
+    ccdf = diagnostics["ccdf"]
     np.testing.assert_allclose(ccdf.threshold_cdf[0], [1 / 3, 2 / 3], atol=1e-12)
     # classes [0,1.5] [1.5,3] [3,6] with 1/3 each, linear: midpoints 0.75, 2.25, 4.5
     assert ccdf.mean[0] == pytest.approx((0.75 + 2.25 + 4.5) / 3)
@@ -41,7 +43,8 @@ def test_median_ik_equals_ok_of_each_indicator():
     xyz, grade = _field(300)
     mik = MultipleIndicatorKriging(variograms=[SPHERICAL], max_samples=16, min_samples=4, upper="linear")
     mik.fit(xyz[:250], grade[:250])
-    ccdf, diagnostics = mik.predict(xyz[250:])
+    diagnostics = mik.predict(xyz[250:])
+    ccdf = diagnostics["ccdf"]
     assert diagnostics["estimated"].all()
     raw = []
     for threshold in mik.thresholds_:
@@ -51,6 +54,24 @@ def test_median_ik_equals_ok_of_each_indicator():
     from ree_grade.algorithms.geostats.ccdf import correct_order_relations
 
     np.testing.assert_allclose(ccdf.threshold_cdf, correct_order_relations(raw)[0], atol=1e-10)
+
+
+def test_predictive_is_the_ccdf_and_needs_every_target_estimated():
+    from ree_grade.algorithms.common.predictive import Estimator
+
+    xyz, grade = _field(200)
+    mik = MultipleIndicatorKriging(variograms=[SPHERICAL], max_samples=8, min_samples=4)
+    assert isinstance(mik, Estimator) and not hasattr(mik, "tails_")
+    mik.fit(xyz[:150], grade[:150])
+    ccdf = mik.predictive(xyz[150:])
+    np.testing.assert_array_equal(ccdf.mean, mik.predict(xyz[150:])["ccdf"].mean)
+    np.testing.assert_allclose(ccdf.sd, np.sqrt(ccdf.variance))
+    far = np.array([[1e6, 1e6, 0.0]])
+    searched = MultipleIndicatorKriging(variograms=[SPHERICAL], search=SearchEllipse(50.0), min_samples=4)
+    searched.fit(xyz, grade)
+    assert searched.predict(far)["n_unestimated"] == 1
+    with pytest.raises(ValueError, match="1 of 1 targets have too few samples"):
+        searched.predictive(far)
 
 
 def test_thresholds_are_declustered_deciles_plus_tail_cutoffs():
@@ -66,7 +87,8 @@ def test_full_mik_is_a_valid_and_useful_ccdf():
     xyz, grade = _field(500, seed=2)
     mik = MultipleIndicatorKriging(median_ik=False, tail_cutoffs=[2.0], max_samples=24).fit(xyz[:400], grade[:400])
     assert len(mik.krigers_) == len(mik.thresholds_)
-    ccdf, diagnostics = mik.predict(xyz[400:])
+    diagnostics = mik.predict(xyz[400:])
+    ccdf = diagnostics["ccdf"]
     assert np.all(np.diff(ccdf.threshold_cdf, axis=1) >= 0)
     assert diagnostics["n_targets_corrected"] > 0 and 0 < diagnostics["largest_correction"] < 0.5
     rmse = np.sqrt(np.mean((ccdf.mean - grade[400:]) ** 2))
@@ -97,7 +119,7 @@ def test_algorithm_on_points(run_algorithm, tmp_path):
     xyz, grade = _field(200)
     samples, targets = _points("samples", xyz[:150], grade[:150]), _points("targets", xyz[150:])
     result = run_algorithm("mik", {
-        "INPUT": samples, "FIELD": "grade", "TARGETS": targets, "CUTOFFS": "1.5", "TAIL_CUTOFFS": "2.5",
+        "INPUT": samples, "GRADE_FIELD": "grade", "TARGETS": targets, "CUTOFFS": "1.5", "TAIL_CUTOFFS": "2.5",
         "MAX_SAMPLES": 16, "OUTPUT": str(tmp_path / "mik.gpkg"),
     })
     layer = QgsVectorLayer(result["OUTPUT"], "mik", "ogr")
@@ -106,8 +128,16 @@ def test_algorithm_on_points(run_algorithm, tmp_path):
     means = np.array([f["mik_mean"] for f in layer.getFeatures()])
     assert np.corrcoef(means, grade[150:])[0, 1] > 0.5
     with pytest.raises(QgsProcessingException, match="threshold 99 is outside the data range"):
-        run_algorithm("mik", {"INPUT": samples, "FIELD": "grade", "TARGETS": targets, "THRESHOLDS": "1, 99",
+        run_algorithm("mik", {"INPUT": samples, "GRADE_FIELD": "grade", "TARGETS": targets, "THRESHOLDS": "1, 99",
                               "OUTPUT": str(tmp_path / "bad.gpkg")})
+    variogram = tmp_path / "indicator.json"
+    SPHERICAL.save(str(variogram), "grade")
+    with pytest.raises(QgsProcessingException, match="A single variogram file serves median IK only"):
+        run_algorithm("mik", {"INPUT": samples, "GRADE_FIELD": "grade", "TARGETS": targets, "MODE": 1,
+                              "VARIOGRAM": str(variogram), "OUTPUT": str(tmp_path / "bad.gpkg")})
+    with pytest.raises(QgsProcessingException, match=r"minimum number of samples \(8\) exceeds the maximum \(4\)"):
+        run_algorithm("mik", {"INPUT": samples, "GRADE_FIELD": "grade", "TARGETS": targets, "MIN_SAMPLES": 8,
+                              "MAX_SAMPLES": 4, "OUTPUT": str(tmp_path / "bad.gpkg")})
     assert not (tmp_path / "bad.gpkg").exists()
 
 
@@ -117,6 +147,6 @@ def test_block_support_uses_the_given_discretisation():
     fine = MultipleIndicatorKriging(variograms=[SPHERICAL], block_discretisation=(4, 4, 1)).fit(xyz, grade)
     assert fine.krigers_[0].block_discretisation == (4, 4, 1)
     targets = xyz[:20] + [7.0, 3.0, 0.0]
-    a, _ = coarse.predict(targets, block_size=(50.0, 50.0, 0.0))
-    b, _ = fine.predict(targets, block_size=(50.0, 50.0, 0.0))
+    a = coarse.predict(targets, block_size=(50.0, 50.0, 0.0))["ccdf"]
+    b = fine.predict(targets, block_size=(50.0, 50.0, 0.0))["ccdf"]
     assert not np.allclose(a.threshold_cdf, b.threshold_cdf)

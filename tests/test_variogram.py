@@ -7,7 +7,7 @@ import pytest
 from ree_grade.algorithms.geostats.experimental import experimental_variogram, parse_directions
 from ree_grade.algorithms.geostats.geometry import axis_angles, direction_vector, rotation_matrix
 from ree_grade.algorithms.geostats.variogram_fit import fit_variogram
-from ree_grade.algorithms.geostats.variogram_model import Structure, VariogramModel, load_variogram, save_variogram
+from ree_grade.algorithms.geostats.variogram_model import Structure, VariogramModel
 from ree_grade.algorithms.io.modelfile import ModelFileError
 from ree_grade.algorithms.reports.variogram_plot import write_plot
 
@@ -161,8 +161,9 @@ def test_model_file_round_trip_and_checks(tmp_path):
     fit = fit_variogram(exp, ["exponential"], nugget=0.01)
     assert fit.model.nugget == 0.01
     path = tmp_path / "v.json"
-    save_variogram(str(path), fit.model, "TREO_pct", exp, fit.metadata())
-    loaded, header = load_variogram(str(path))
+    fit.model.save(str(path), "TREO_pct", exp, fit.metadata())
+    loaded = VariogramModel.load(str(path))
+    header = loaded.header_
     assert loaded.to_dict() == fit.model.to_dict()
     assert header["kind"] == "variogram" and header["fields"] == ["TREO_pct"]
     header["kind"] = "boxcox"
@@ -170,10 +171,10 @@ def test_model_file_round_trip_and_checks(tmp_path):
     other.write_text(json.dumps(header))
     (tmp_path / "other.npz").write_bytes((tmp_path / "v.npz").read_bytes())
     with pytest.raises(ModelFileError, match="kind is 'boxcox', expected 'variogram'"):
-        load_variogram(str(other))
+        VariogramModel.load(str(other))
     np.savez(tmp_path / "v.npz", exp_gamma=np.zeros(3))
     with pytest.raises(ModelFileError, match="checksum mismatch"):
-        load_variogram(str(path))
+        VariogramModel.load(str(path))
 
 
 def test_plot_png_and_html(tmp_path):

@@ -60,6 +60,10 @@ class IndicatorCcdf:
     def variance(self):
         return np.maximum(self._moment(2) - self.mean**2, 0.0)
 
+    @property
+    def sd(self):
+        return np.sqrt(self.variance)
+
     def _moment(self, order):
         total = np.zeros(self.threshold_cdf.shape[0])
         for c, (model, omega) in enumerate(zip(self.models, self.omegas)):

@@ -1,4 +1,8 @@
-"""(split from variogram; docstring to write)"""
+"""Experimental semivariograms, the data side of variography: what a
+geologist reads to choose a model, and what `variogram_fit` fits. Pairs come
+from a k-d tree in chunks so memory stays bounded on large composite sets;
+directions and tolerances follow GSLIB gamv, so figures can be checked against
+it."""
 import math
 
 import numpy as np

@@ -1,4 +1,7 @@
-"""(split from variogram; docstring to write)"""
+"""Rotation conventions shared by variograms, search ellipses and
+experimental directions, in one place so the three can never disagree: GSLIB's
+setrot (azimuth clockwise from north, dip positive up, rake about the major
+axis), which is what users of GSLIB, Leapfrog and Datamine expect to type."""
 import math
 
 import numpy as np

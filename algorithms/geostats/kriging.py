@@ -51,73 +51,98 @@ def discretisation_offsets(block_size, discretisation):
 
 
 class OrdinaryKriging:
-    """Ordinary kriging with a moving neighbourhood.
+    """Ordinary kriging with a moving neighbourhood (an `Estimator`).
 
-    model: a `variogram.VariogramModel`; search: a `neighbourhood.SearchEllipse`
-    or None (nearest samples at any distance); min_samples / max_samples per
-    target; max_per_hole: cap on samples from one hole (needs `holes` in fit);
+    model: a `VariogramModel`, or None to fit one on the samples in `fit`
+    (`variogram_auto.auto_variogram` with `seed`, as cross-validation refits it
+    on every training fold); search: a `neighbourhood.SearchEllipse` or None
+    (nearest samples at any distance); min_samples / max_samples per target;
+    max_per_hole: cap on samples from one hole (needs `groups` in fit);
     block_discretisation: (nx, ny, nz) points per block for block support, used
-    when `predict` gets a block size."""
+    when `predict` gets a block size; label names the samples in messages.
+    X is the (n, 3) coordinates (z = 0 for 2D data)."""
 
-    def __init__(self, model, search=None, min_samples=1, max_samples=32, max_per_hole=None,
-                 block_discretisation=(4, 4, 2), chunk_size=1024, n_jobs=1):
-        if int(min_samples) < 1 or int(max_samples) < int(min_samples):
-            raise ValueError(
-                f"need 1 <= minimum samples <= maximum samples, got {min_samples} and {max_samples}"
-            )
-        if max_per_hole is not None and int(max_per_hole) < 0:
-            raise ValueError(f"maximum samples per hole must not be negative, got {max_per_hole}")
+    def __init__(self, model=None, search=None, min_samples=1, max_samples=32, max_per_hole=None,
+                 block_discretisation=(4, 4, 2), chunk_size=1024, n_jobs=1, seed=0, label="samples"):
         self.model = model
         self.search = search
-        self.min_samples = int(min_samples)
-        self.max_samples = int(max_samples)
+        self.min_samples = min_samples
+        self.max_samples = max_samples
         self.max_per_hole = max_per_hole
         self.block_discretisation = block_discretisation
-        self.chunk_size = int(chunk_size)
-        self.n_jobs = max(int(n_jobs), 1)
+        self.chunk_size = chunk_size
+        self.n_jobs = n_jobs
+        self.seed = seed
+        self.label = label
 
-    def fit(self, xyz, values, holes=None, label="samples"):
+    def fit(self, X, y, groups=None):
         """Keep the samples (rows with a missing value or coordinate dropped),
         merging samples at the same location (their mean); `n_merged_` counts
-        the rows merged away and `constant_` flags data with one value only."""
-        xyz = as_xyz(xyz)
-        values = np.asarray(values, dtype=float)
+        the rows merged away, `n_dropped_` the rows without a value and
+        `constant_` flags data with one value only. `y` may have several columns
+        (the indicators of MIK thresholds), which then share one system."""
+        label = self.label
+        if int(self.min_samples) < 1 or int(self.max_samples) < int(self.min_samples):
+            raise ValueError(
+                f"need 1 <= minimum samples <= maximum samples, got {self.min_samples} and {self.max_samples}"
+            )
+        if self.max_per_hole is not None and int(self.max_per_hole) < 0:
+            raise ValueError(f"maximum samples per hole must not be negative, got {self.max_per_hole}")
+        self.min_samples_ = int(self.min_samples)
+        xyz = as_xyz(X)
+        values = np.asarray(y, dtype=float)
         if len(values) != len(xyz):
             raise ValueError(f"{label}: {len(xyz)} coordinates for {len(values)} values")
-        # Several value columns (indicators of MIK thresholds) share one system.
         keep = np.all(np.isfinite(values.reshape(len(values), -1)), axis=1) & np.all(np.isfinite(xyz), axis=1)
         codes = None
-        if holes is not None:
-            codes = np.unique(np.asarray(holes).astype(str), return_inverse=True)[1]
+        if groups is not None:
+            codes = np.unique(np.asarray(groups).astype(str), return_inverse=True)[1]
             codes = codes[keep]
         xyz, values = xyz[keep], values[keep]
         self.n_dropped_ = int((~keep).sum())
-        if len(values) < self.min_samples:
+        if len(values) < self.min_samples_:
             raise ValueError(
-                f"{label}: {len(values)} samples with a value, fewer than the minimum of {self.min_samples} per "
+                f"{label}: {len(values)} samples with a value, fewer than the minimum of {self.min_samples_} per "
                 "target; lower the minimum number of samples"
             )
+        if self.model is None:
+            from .variogram_auto import auto_variogram
+
+            self.model_ = auto_variogram(xyz, values, seed=self.seed, label=label)[0]
+        else:
+            self.model_ = self.model
         xyz, values, codes, self.n_merged_ = merge_duplicates(xyz, values, codes)
         self.xyz_ = xyz
         self.values_ = values
         self.constant_ = bool(np.all(np.ptp(values, axis=0) == 0))
-        self.neighbourhood_ = Neighbourhood(xyz, self.search, self.max_samples, self.max_per_hole, codes)
-        self._groups = _structure_groups(self.model)
+        self.neighbourhood_ = Neighbourhood(xyz, self.search, int(self.max_samples), self.max_per_hole, codes)
+        self._groups = _structure_groups(self.model_)
         return self
 
-    def predict(self, targets, block_size=None, progress=None, should_stop=None):
-        """dict of arrays: estimate, variance, slope (of regression), n_used,
-        lagrange, unstable; NaN where a target has fewer than min_samples samples
-        in its search (or a missing coordinate). `n_unestimated` counts those;
-        `n_unstable` counts targets whose weights sum in absolute value above
-        UNSTABLE_WEIGHT_SUM, the mark of a nearly singular system."""
-        targets = as_xyz(targets)
+    def predictive(self, X, block_size=None):
+        """N(estimate, kriging variance) per target (`GaussianPredictive`); NaN
+        where a target cannot be estimated."""
+        from ..common.predictive import GaussianPredictive
+
+        out = self.predict(X, block_size)
+        return GaussianPredictive(out["estimate"], np.sqrt(out["variance"]))
+
+    def predict(self, X, block_size=None, progress=None, should_stop=None):
+        """Everything the Processing outputs need, as a dict: per-target arrays
+        estimate ((m,) or (m, columns of y)), variance, slope (of regression),
+        lagrange (float, NaN where not estimated), n_used (int) and unstable
+        (bool), and the counts n_unestimated (targets with fewer than
+        min_samples samples in the search, or a missing coordinate) and
+        n_unstable (targets whose weights sum in absolute value above
+        UNSTABLE_WEIGHT_SUM, the mark of a nearly singular system)."""
+        targets = as_xyz(X)
         offsets = None
         if block_size is not None and self.block_discretisation is not None:
             offsets = discretisation_offsets(block_size, self.block_discretisation)
-            cbar_vv = float(np.mean(self.model.covariance(offsets[:, None, :] - offsets[None, :, :])))
+            cbar_vv = float(np.mean(self.model_.covariance(offsets[:, None, :] - offsets[None, :, :])))
         else:
-            cbar_vv = self.model.total_sill
+            cbar_vv = self.model_.total_sill
+        chunk_size, n_jobs = int(self.chunk_size), max(int(self.n_jobs), 1)
         m = len(targets)
         out = {name: np.full(m, np.nan) for name in ("variance", "slope", "lagrange")}
         out["estimate"] = np.full((m,) + self.values_.shape[1:], np.nan)
@@ -125,11 +150,11 @@ class OrdinaryKriging:
         out["unstable"] = np.zeros(m, dtype=bool)
         finite = np.flatnonzero(np.all(np.isfinite(targets), axis=1))
         finite = finite[_spatial_order(targets[finite])]
-        chunks = [finite[s : s + self.chunk_size] for s in range(0, len(finite), self.chunk_size)]
-        with _single_threaded_blas(), ThreadPoolExecutor(self.n_jobs) as pool:
-            for start in range(0, len(chunks), self.n_jobs * 4):
+        chunks = [finite[s : s + chunk_size] for s in range(0, len(finite), chunk_size)]
+        with _single_threaded_blas(), ThreadPoolExecutor(n_jobs) as pool:
+            for start in range(0, len(chunks), n_jobs * 4):
                 check_cancelled(should_stop)
-                wave = chunks[start : start + self.n_jobs * 4]
+                wave = chunks[start : start + n_jobs * 4]
                 for rows, result in zip(wave, pool.map(lambda r: self._solve(targets[r], offsets, cbar_vv), wave)):
                     for name, values in result.items():
                         out[name][rows] = values
@@ -147,7 +172,7 @@ class OrdinaryKriging:
         idx = np.maximum(key, 0)
         m, k = idx.shape
         n_used = valid.sum(axis=1)
-        solvable = n_used >= self.min_samples
+        solvable = n_used >= self.min_samples_
         first, inverse = _unique_rows(key)
         lhs = self._left_hand_sides(idx[first], valid[first], solvable[first])
         rel = [self.xyz_[:, axis][idx] - targets[:, axis, None] for axis in range(3)]
@@ -185,7 +210,7 @@ class OrdinaryKriging:
                 corr *= sill
                 block += corr
         diagonal = np.arange(k)
-        lhs[:, diagonal, diagonal] += self.model.nugget
+        lhs[:, diagonal, diagonal] += self.model_.nugget
         _border(lhs, valid, solvable)
         return lhs
 
@@ -198,8 +223,8 @@ class OrdinaryKriging:
             t = [sum(rel[i] * reduction[i, j] for i in range(3)) for j in range(3)]
             for kind, sill, scale in structures:
                 rhs[:, :k] += sill * _target_correlation(kind, t, scale, offsets, reduction)
-        if self.model.nugget > 0:
-            rhs[:, :k] += self.model.nugget * _coincident_fraction(rel, offsets)
+        if self.model_.nugget > 0:
+            rhs[:, :k] += self.model_.nugget * _coincident_fraction(rel, offsets)
         rhs[:, :k] *= valid
         rhs[:, k] = 1.0
         return rhs

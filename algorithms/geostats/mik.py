@@ -23,12 +23,25 @@ DECILES = tuple(np.round(np.arange(0.1, 1.0, 0.1), 10))
 
 
 class MultipleIndicatorKriging:
+    """Multiple indicator kriging (an `Estimator`): X is the (n, 3) coordinates
+    (z = 0 for 2D data), y the grade, groups the hole ids (for max_per_hole).
+
+    thresholds: a list, or None for the declustered deciles plus `tail_cutoffs`;
+    median_ik: one variogram and one set of kriging weights for all thresholds;
+    variograms: given indicator models (one, or one per threshold) or None to fit
+    them (seeded by `seed`); search, min/max samples, max_per_hole and
+    block_discretisation as in `OrdinaryKriging`; zmin/zmax (None: 0 or the data
+    minimum if lower, and the data maximum) and the class models and omegas
+    of `ccdf.IndicatorCcdf`; decluster_cells: cell sizes to try (None: 2 to 20 %
+    of the extent); label names the samples in messages."""
+
     def __init__(self, thresholds=None, tail_cutoffs=(), median_ik=True, variograms=None, search=None,
                  min_samples=4, max_samples=32, max_per_hole=None, zmin=None, zmax=None,
                  lower="linear", lower_omega=1.0, middle="linear", middle_omega=1.0,
-                 upper="hyperbolic", upper_omega=1.5, decluster_cells=None, block_discretisation=(4, 4, 2), seed=0):
+                 upper="hyperbolic", upper_omega=1.5, decluster_cells=None, block_discretisation=(4, 4, 2), seed=0,
+                 label="samples"):
         self.thresholds = thresholds
-        self.tail_cutoffs = tuple(tail_cutoffs)
+        self.tail_cutoffs = tail_cutoffs
         self.median_ik = median_ik
         self.variograms = variograms
         self.search = search
@@ -36,23 +49,33 @@ class MultipleIndicatorKriging:
         self.max_samples = max_samples
         self.max_per_hole = max_per_hole
         self.zmin, self.zmax = zmin, zmax
-        self.tails = dict(lower=lower, lower_omega=lower_omega, middle=middle, middle_omega=middle_omega,
-                          upper=upper, upper_omega=upper_omega)
+        self.lower, self.lower_omega = lower, lower_omega
+        self.middle, self.middle_omega = middle, middle_omega
+        self.upper, self.upper_omega = upper, upper_omega
         self.decluster_cells = decluster_cells
         self.block_discretisation = block_discretisation
         self.seed = seed
+        self.label = label
 
-    def fit(self, xyz, values, holes=None, label="samples", log=None):
+    def fit(self, X, y, groups=None, log=None):
+        """Thresholds, declustering weights, indicator variograms and one
+        `OrdinaryKriging` per variogram (`krigers_`); `log` gets one line on
+        the thresholds and the declustered cdf."""
         from .kriging import OrdinaryKriging
         from .variogram_auto import auto_variogram
 
-        xyz = np.asarray(xyz, dtype=float)
-        values = np.asarray(values, dtype=float)
+        label = self.label
+        xyz = np.asarray(X, dtype=float)
+        values = np.asarray(y, dtype=float)
         keep = np.isfinite(values)
         xyz, values = xyz[keep], values[keep]
-        holes = None if holes is None else np.asarray(holes)[keep]
+        holes = None if groups is None else np.asarray(groups)[keep]
         if len(values) < max(self.min_samples, 10):
-            raise ValueError(f"{label}: {len(values)} samples; indicator kriging needs at least {max(self.min_samples, 10)}")
+            raise ValueError(
+                f"{label}: {len(values)} samples; indicator kriging needs at least {max(self.min_samples, 10)}"
+            )
+        self.tails_ = dict(lower=self.lower, lower_omega=self.lower_omega, middle=self.middle,
+                           middle_omega=self.middle_omega, upper=self.upper, upper_omega=self.upper_omega)
         self.weights_, self.cell_size_, _ = cell_declustering_weights(
             xyz, self._cell_sizes(xyz), values=values
         )
@@ -68,8 +91,8 @@ class MultipleIndicatorKriging:
         columns = [indicators] if self.median_ik else [indicators[:, k] for k in range(indicators.shape[1])]
         self.krigers_ = [
             OrdinaryKriging(model, self.search, self.min_samples, self.max_samples, self.max_per_hole,
-                            self.block_discretisation)
-            .fit(xyz, column, holes, label=label)
+                            self.block_discretisation, label=label)
+            .fit(xyz, column, holes)
             for model, column in zip(models, columns)
         ]
         if log is not None:
@@ -89,7 +112,7 @@ class MultipleIndicatorKriging:
             thresholds = np.asarray(sorted(set(float(t) for t in self.thresholds)))
         else:
             deciles = weighted_quantiles(values, self.weights_, DECILES)
-            thresholds = np.unique(np.concatenate([deciles, self.tail_cutoffs]))
+            thresholds = np.unique(np.concatenate([deciles, tuple(self.tail_cutoffs)]))
         low, high = values.min(), values.max()
         outside = thresholds[(thresholds <= low) | (thresholds >= high)]
         if outside.size:
@@ -113,10 +136,24 @@ class MultipleIndicatorKriging:
             for k, t in enumerate(self.thresholds_)
         ]
 
-    def predict(self, targets, block_size=None, progress=None, should_stop=None):
-        """(IndicatorCcdf over the estimated targets, diagnostics dict); targets
-        the neighbourhood cannot estimate are False in `estimated`."""
-        targets = np.asarray(targets, dtype=float)
+    def predictive(self, X, block_size=None):
+        """The `IndicatorCcdf` at every target; a target the neighbourhood
+        cannot estimate is an error here (use `predict` to leave it empty)."""
+        out = self.predict(X, block_size)
+        if not out["estimated"].all():
+            raise ValueError(
+                f"{out['n_unestimated']} of {len(out['estimated'])} targets have too few samples in the search; "
+                "lower the minimum number of samples"
+            )
+        return out["ccdf"]
+
+    def predict(self, X, block_size=None, progress=None, should_stop=None):
+        """Everything the Processing outputs need, as a dict: ccdf (an
+        `IndicatorCcdf` over the estimated targets only), estimated (bool per
+        target), n_used (int per target), and the counts n_unestimated,
+        n_targets_corrected, n_thresholds_corrected and the float
+        largest_correction of the order-relation correction."""
+        targets = np.asarray(X, dtype=float)
         columns, n_used = [], None
         for k, kriger in enumerate(self.krigers_):
             result = kriger.predict(targets, block_size, should_stop=should_stop)
@@ -126,12 +163,12 @@ class MultipleIndicatorKriging:
         raw = np.column_stack(columns)
         estimated = np.all(np.isfinite(raw), axis=1)
         corrected, n_changed, largest = correct_order_relations(np.where(estimated[:, None], raw, 0.5))
-        ccdf = IndicatorCcdf(self.thresholds_, corrected[estimated], self.zmin_, self.zmax_, **self.tails)
-        diagnostics = {
+        return {
+            "ccdf": IndicatorCcdf(self.thresholds_, corrected[estimated], self.zmin_, self.zmax_, **self.tails_),
             "estimated": estimated,
             "n_used": n_used,
+            "n_unestimated": int(np.sum(~estimated)),
             "n_targets_corrected": int(np.sum(n_changed[estimated] > 0)),
             "n_thresholds_corrected": int(np.sum(n_changed[estimated])),
             "largest_correction": float(largest[estimated].max()) if estimated.any() else 0.0,
         }
-        return ccdf, diagnostics

@@ -100,7 +100,8 @@ class Neighbourhood:
         k = min(self.n, self.max_samples * 3)
         while pending.size:
             idx, valid = self._raw(points[pending], k, bound)
-            keep = valid & (_rank_within_hole(np.where(valid, self.holes[np.where(valid, idx, 0)], -1)) < self.max_per_hole)
+            codes = np.where(valid, self.holes[np.where(valid, idx, 0)], -1)
+            keep = valid & (_rank_within_hole(codes) < self.max_per_hole)
             keep &= np.cumsum(keep, axis=1) <= self.max_samples
             enough = keep.sum(axis=1) >= self.max_samples
             exhausted = ~valid[:, -1] | (k >= self.n)

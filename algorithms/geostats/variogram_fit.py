@@ -1,4 +1,8 @@
-"""(split from variogram; docstring to write)"""
+"""Fitting a nested variogram model to experimental variograms by weighted
+least squares (Cressie's N/gamma^2 by default), from several seeded starting
+points because the objective has local minima. The ellipsoid orientation is the
+user's (geology sets it); only sills, nugget and the ranges that some direction
+samples are fitted, so the result stays interpretable."""
 import numpy as np
 
 from .geometry import direction_vector, rotation_matrix

@@ -1,5 +1,6 @@
-"""Variography: nested anisotropic variogram models, experimental variograms,
-weighted least-squares fitting, the model file and its plot.
+"""Nested anisotropic variogram models and their model file: what kriging,
+MIK and the variogram stage share (the experimental variogram, the fit and the
+plot live in `experimental`, `variogram_fit` and `reports.variogram_plot`).
 
 Angles follow GSLIB's ``setrot`` (Deutsch & Journel 1998): the azimuth turns the
 major axis clockwise from north (+y); the dip then tilts it about the rotated
@@ -23,11 +24,7 @@ from ..io.modelfile import load_model, save_model
 from .geometry import ANGLE_CONVENTION, as_xyz, rotation_matrix
 
 STRUCTURE_TYPES = ("spherical", "exponential", "gaussian")
-
-
 MODEL_KIND = "variogram"
-
-
 MODEL_VERSION = 1
 
 
@@ -121,6 +118,26 @@ class VariogramModel:
         except (KeyError, TypeError) as error:
             raise ValueError(f"{source}: malformed variogram parameters ({error!r})") from None
 
+    def save(self, path, field, experimental=None, metadata=None):
+        """The model as a JSON header (kind 'variogram', fitted on `field`) with
+        the experimental variogram it was fitted to as checked arrays beside it."""
+        params = dict(self.to_dict(), angle_convention=ANGLE_CONVENTION)
+        if experimental is not None:
+            params["lag"] = experimental.lag
+            params["sample_variance"] = experimental.variance
+        arrays = experimental.arrays() if experimental is not None else {}
+        return save_model(path, MODEL_KIND, MODEL_VERSION, [field], params, arrays, metadata)
+
+    @classmethod
+    def load(cls, path):
+        """The model of a file written by `save`, after the model file's kind,
+        version and checksum checks; the file's header (fields, metadata) is
+        kept as `header_`."""
+        header, _ = load_model(path, MODEL_KIND, MODEL_VERSION)
+        model = cls.from_dict(header["params"], source=path)
+        model.header_ = header
+        return model
+
     def describe(self):
         parts = [f"nugget {self.nugget:.4g}"]
         for s in self.structures:
@@ -128,22 +145,3 @@ class VariogramModel:
             angles = "/".join(f"{a:g}" for a in s.angles)
             parts.append(f"{s.kind} sill {s.sill:.4g} ranges {ranges} angles {angles}")
         return "; ".join(parts)
-
-
-def save_variogram(json_path, model, field, experimental=None, metadata=None):
-    """The model as a JSON header (kind 'variogram') with the experimental
-    variogram it was fitted to as checked arrays beside it."""
-    params = dict(model.to_dict(), angle_convention=ANGLE_CONVENTION)
-    if experimental is not None:
-        params["lag"] = experimental.lag
-        params["sample_variance"] = experimental.variance
-    arrays = experimental.arrays() if experimental is not None else {}
-    return save_model(json_path, MODEL_KIND, MODEL_VERSION, [field], params, arrays, metadata)
-
-
-def load_variogram(json_path):
-    """(VariogramModel, header) after the model file's kind, version and
-    checksum checks."""
-    header, _ = load_model(json_path, MODEL_KIND, MODEL_VERSION)
-    return VariogramModel.from_dict(header["params"], source=json_path), header
-

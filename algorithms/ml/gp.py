@@ -20,8 +20,13 @@ MIN_SAMPLES = 10
 
 
 class GPRegressor:
+    """Gaussian-process regression of grade (an `Estimator`). X holds the
+    coordinates in its first `n_coords` columns (an all-NaN column, the z of 2D
+    data, is dropped at fit) followed by the covariates; `groups` is accepted
+    for the protocol and unused."""
+
     def __init__(self, log_transform=True, exact_limit=2000, n_inducing=512, iterations=150,
-                 learning_rate=0.05, batch_size=1024, seed=0):
+                 learning_rate=0.05, batch_size=1024, seed=0, n_coords=3):
         self.log_transform = log_transform
         self.exact_limit = exact_limit
         self.n_inducing = n_inducing
@@ -29,11 +34,12 @@ class GPRegressor:
         self.learning_rate = learning_rate
         self.batch_size = batch_size
         self.seed = seed
+        self.n_coords = n_coords
 
-    def fit(self, coords, y, covariates=None, progress=None, should_stop=None):
+    def fit(self, X, y, groups=None, progress=None, should_stop=None):
         import torch
 
-        x = self._design(coords, covariates, fitting=True)
+        x = self._design(X, fitting=True)
         y = np.asarray(y, dtype=float)
         if len(y) < MIN_SAMPLES:
             raise ValueError(f"a Gaussian process needs at least {MIN_SAMPLES} samples, got {len(y)}")
@@ -52,12 +58,12 @@ class GPRegressor:
         train(tx, ty, progress, should_stop)
         return self
 
-    def predict_log(self, coords, covariates=None, batch=4096):
+    def predict_log(self, X, batch=4096):
         """(mu, sigma) of the transformed target per point, noise included."""
         import gpytorch
         import torch
 
-        x = torch.as_tensor(self._design(coords, covariates, fitting=False), dtype=torch.float64)
+        x = torch.as_tensor(self._design(X, fitting=False), dtype=torch.float64)
         self.model_.eval()
         self.likelihood_.eval()
         mus, variances = [], []
@@ -71,10 +77,18 @@ class GPRegressor:
         sigma = np.sqrt(np.concatenate(variances)) * self.y_sd_
         return mu, sigma
 
-    def predict(self, coords, covariates=None, cutoffs=()):
+    def predictive(self, X):
+        """Lognormal (log-scale model) or Gaussian predictive distribution of grade."""
+        from ..common.predictive import GaussianPredictive, LogNormalMixturePredictive
+
+        mu, sigma = self.predict_log(X)
+        return LogNormalMixturePredictive(mu, sigma) if self.log_transform else GaussianPredictive(mu, sigma)
+
+    def predict(self, X, cutoffs=()):
+        """Summary dict of (n,) arrays: mean, sd, p10, p50, p90, p_gt_<cut-off>."""
         from ..common.predictive import lognormal_mixture_summary, normal_summary
 
-        mu, sigma = self.predict_log(coords, covariates)
+        mu, sigma = self.predict_log(X)
         if self.log_transform:
             return lognormal_mixture_summary(mu, sigma, cutoffs)
         return normal_summary(mu, sigma, cutoffs)
@@ -85,13 +99,16 @@ class GPRegressor:
         kernel = self.model_.covar_module.base_kernel
         return kernel.lengthscale.detach().numpy().ravel() * self.x_sd_
 
-    def _design(self, coords, covariates, fitting):
-        coords = np.asarray(coords, dtype=float)
+    def _design(self, X, fitting):
+        X = np.asarray(X, dtype=float)
+        if X.ndim != 2 or X.shape[1] < self.n_coords:
+            raise ValueError(f"inputs must be (n, {self.n_coords} coordinates + covariates), got shape {X.shape}")
+        coords, covariates = X[:, :self.n_coords], X[:, self.n_coords:]
         if fitting:
             # 2D data come with an all-NaN z column; it is not an input.
             self.coord_columns_ = np.flatnonzero(~np.all(np.isnan(coords), axis=0))
         coords = coords[:, self.coord_columns_]
-        x = coords if covariates is None or np.size(covariates) == 0 else np.column_stack([coords, covariates])
+        x = coords if covariates.shape[1] == 0 else np.column_stack([coords, covariates])
         bad = np.argwhere(~np.isfinite(x))
         if bad.size:
             row, column = bad[0]

@@ -1,4 +1,7 @@
-"""(split from variogram; docstring to write)"""
+"""The variogram stage's figure: experimental points with the fitted model
+along each direction, as a PNG or an HTML page with the parameter table, so a
+reviewer can judge the fit without opening the model file. Kept out of the
+science so geostats never imports matplotlib."""
 import base64
 import html
 import io
@@ -41,7 +44,8 @@ def plot_png(model, experimental, title=""):
         axis = figure.add_subplot(math.ceil(count / 3), min(count, 3), index + 1)
         npairs = experimental.npairs[index]
         sizes = 10 + 60 * npairs / max(npairs.max(), 1) if len(npairs) else 10
-        axis.scatter(experimental.lags[index], experimental.gammas[index], s=sizes, color="tab:blue", label="experimental")
+        axis.scatter(experimental.lags[index], experimental.gammas[index], s=sizes, color="tab:blue",
+                     label="experimental")
         distances, gamma = model_curve(model, direction, max_distance)
         axis.plot(distances, gamma, color="tab:red", label="model")
         axis.axhline(experimental.variance, color="grey", linestyle="--", linewidth=0.8, label="sample variance")
@@ -67,11 +71,14 @@ def plot_html(model, experimental, title, png_bytes, fit=None):
     for s in model.structures:
         rows.append((s.kind, "", f"{s.sill:.6g}", " / ".join(f"{r:.6g}" for r in s.ranges),
                      " / ".join(f"{a:g}" for a in s.angles)))
-    table = "".join(f"<tr><td>{html.escape(a)}</td><td>{b}</td><td>{c}</td><td>{d}</td><td>{e}</td></tr>" for a, b, c, d, e in rows)
+    table = "".join(f"<tr><td>{html.escape(a)}</td><td>{b}</td><td>{c}</td><td>{d}</td><td>{e}</td></tr>"
+                    for a, b, c, d, e in rows)
     lags = []
-    for direction, lag, gamma, npairs in zip(experimental.directions, experimental.lags, experimental.gammas, experimental.npairs):
+    for direction, lag, gamma, npairs in zip(experimental.directions, experimental.lags, experimental.gammas,
+                                             experimental.npairs):
+        name = html.escape(direction_label(direction))
         for h, g, n in zip(lag, gamma, npairs):
-            lags.append(f"<tr><td>{html.escape(direction_label(direction))}</td><td>{h:.4g}</td><td>{g:.6g}</td><td>{n}</td></tr>")
+            lags.append(f"<tr><td>{name}</td><td>{h:.4g}</td><td>{g:.6g}</td><td>{n}</td></tr>")
     fit_text = ""
     if fit is not None:
         fit_text = (
