@@ -6,13 +6,12 @@ import html
 import numpy as np
 
 from ..validation.scores import calibration_curve
-from .figures import figure_html, pyplot
+from .figures import figure_html, subplots
 
 
 def scatter_plots(pooled, target):
-    plt = pyplot()
     methods = list(pooled)
-    figure, axes = plt.subplots(1, len(methods), figsize=(3.6 * len(methods), 3.6), squeeze=False)
+    figure, axes = subplots(1, len(methods), figsize=(3.6 * len(methods), 3.6), squeeze=False)
     for axis, name in zip(axes[0], methods):
         scores = pooled[name]
         y, mean = scores["observed"], scores["mean"]
@@ -26,8 +25,7 @@ def scatter_plots(pooled, target):
 
 
 def calibration_plot(pooled):
-    plt = pyplot()
-    figure, axis = plt.subplots(figsize=(4.2, 4.2))
+    figure, axis = subplots(figsize=(4.2, 4.2))
     axis.plot([0, 1], [0, 1], "k--", linewidth=1, label="ideal")
     for name, scores in pooled.items():
         levels, covered = zip(*calibration_curve(scores))
@@ -41,9 +39,8 @@ def calibration_plot(pooled):
 def swath_plots(pooled, xyz, target, n_bins=12):
     """Mean observed and mean predicted per slice along each axis, the check a
     resource estimator makes for conditional bias across the deposit."""
-    plt = pyplot()
     axes_present = [a for a in range(3) if np.isfinite(xyz[:, a]).any()]
-    figure, axes = plt.subplots(1, len(axes_present), figsize=(4.2 * len(axes_present), 3.4), squeeze=False)
+    figure, axes = subplots(1, len(axes_present), figsize=(4.2 * len(axes_present), 3.4), squeeze=False)
     any_scores = next(iter(pooled.values()))
     rows = any_scores["index"].astype(int)
     for axis, a in zip(axes[0], axes_present):

@@ -27,18 +27,6 @@ def subplots(nrows=1, ncols=1, figsize=None, dpi=None, **kwargs):
     return new, new.subplots(nrows, ncols, **kwargs)
 
 
-class _Subplots:
-    """The part of pyplot the reports used (`subplots`), without its state."""
-
-    subplots = staticmethod(subplots)
-
-
-def pyplot():
-    """For callers written against pyplot: an object whose `subplots` makes a
-    bare Figure. New code calls `subplots` directly."""
-    return _Subplots
-
-
 def figure_png(fig, dpi=90):
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
