@@ -54,8 +54,9 @@ def _neural(method, data, settings):
 
     def fit_predict(train, test):
         model = BNNRegressor(method=method, epochs=settings.get("bnn_epochs", 400),
-                             n_members=settings.get("n_members", 5), seed=settings.get("seed", 0))
-        model.fit(features[train], data.grade[train], data.holes[train], names, label="training fold")
+                             n_members=settings.get("n_members", 5), seed=settings.get("seed", 0),
+                             feature_names=names, label="training fold")
+        model.fit(features[train], data.grade[train], data.holes[train])
         return model.predictive(features[test], label="held-out fold")
 
     return fit_predict
