@@ -216,7 +216,8 @@ def test_one_standard_error_rule_prefers_the_stronger_decay_within_noise():
 def test_pilot_members_differ_by_their_decay_alone(data, monkeypatch):
     X, grade, groups, train, _ = data
     monkeypatch.setattr(bnn_selection, "DECAY_GRID", np.array([0.01, 0.01, 0.1]))
-    model = BNNRegressor(method="ensemble", **dict(SMALL, epochs=20, patience=50)).fit(X[train], grade[train], groups[train])
+    model = BNNRegressor(method="ensemble", **dict(SMALL, epochs=20, patience=50)).fit(
+        X[train], grade[train], groups[train])
     same, same_again, other = model.decay_search_["validation_nll"]
     assert same == same_again and other != same
 
@@ -301,7 +302,8 @@ def test_a_model_file_from_before_the_weight_decay_loads(fitted, data, tmp_path,
     assert "weight_decay" not in json.loads((tmp_path / "old.json").read_text())["params"]
     loaded = BNNRegressor.load(str(tmp_path / "old.json"))
     assert loaded.weight_decay_ is None
-    np.testing.assert_array_equal(loaded.predict(data[0][:20])["mean"], fitted["ensemble"].predict(data[0][:20])["mean"])
+    np.testing.assert_array_equal(loaded.predict(data[0][:20])["mean"],
+                                  fitted["ensemble"].predict(data[0][:20])["mean"])
 
 
 def test_edited_truncated_or_foreign_model_files_are_rejected(fitted, tmp_path):

@@ -46,7 +46,7 @@ def samples():
 
 
 def train(run_algorithm, layer, path, **extra):
-    params = {"INPUT": layer, "FEATURES": FEATURES, "TARGET": "TREO_pct", "GROUP": "hole_id",
+    params = {"INPUT": layer, "FEATURES": FEATURES, "GRADE_FIELD": "TREO_pct", "HOLE_FIELD": "hole_id",
               "MODEL_OUT": str(path), **TRAIN, **extra}
     return run_algorithm("trainbnn", params)
 

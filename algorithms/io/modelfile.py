@@ -24,7 +24,8 @@ import numpy as np
 
 from ..common.atomic import atomic_write_bytes
 
-_METADATA_TXT = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "metadata.txt")
+_PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+_METADATA_TXT = os.path.join(_PLUGIN_DIR, "metadata.txt")
 
 
 class ModelFileError(ValueError):

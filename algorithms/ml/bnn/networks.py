@@ -115,7 +115,8 @@ class BayesNet(torch.nn.Module):
         for index, (w, b) in enumerate(zip(weights, biases)):
             for name, value in (("weight", w), ("bias", b)):
                 self.register_parameter(f"layer{index}_{name}_mu", torch.nn.Parameter(value))
-                self.register_parameter(f"layer{index}_{name}_rho", torch.nn.Parameter(torch.full_like(value, RHO_INIT)))
+                rho = torch.full_like(value, RHO_INIT)
+                self.register_parameter(f"layer{index}_{name}_rho", torch.nn.Parameter(rho))
 
     def _get(self, index, name):
         return getattr(self, f"layer{index}_{name}")
