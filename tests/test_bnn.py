@@ -348,6 +348,16 @@ def test_edited_truncated_or_foreign_model_files_are_rejected(fitted, tmp_path):
         BNNRegressor.load(str(path))
 
 
+def test_init_only_stores_and_fit_without_groups_holds_out_rows(data):
+    X, grade, _, train, _ = data
+    model = BNNRegressor(method="ensemble", hidden=[8], epochs=5, n_members=2, n_samples=4, seed=1)
+    assert model.hidden == [8] and not [k for k in vars(model) if k.endswith("_")]
+    assert model.fit(X[train][:60], grade[train][:60]) is model
+    assert model.metadata_["n_holes"] == 60 and model.metadata_["n_validation"] == 12
+    assert model.hidden == [8] and model.feature_names_ == ["x1", "x2", "x3", "x4"]
+    assert model.predictive(X[:5]).mean.shape == (5,)
+
+
 # ---- bad input --------------------------------------------------------------------------------
 def test_bad_input_is_named(data, fitted):
     X, grade, groups, _, _ = data

@@ -48,8 +48,11 @@ def _npz_encode(arrays):
 
 
 def _npz_decode(path):
+    with open(path, "rb") as handle:
+        raw = handle.read()
     try:
-        with np.load(path, allow_pickle=False) as data:
+        # From the bytes: np.load on a truncated file leaves its handle open.
+        with np.load(io.BytesIO(raw), allow_pickle=False) as data:
             return {name: data[name] for name in data.files}
     except (ValueError, OSError, zipfile.BadZipFile, EOFError) as error:
         raise ModelFileError(f"{path}: arrays file is corrupted or truncated ({error})") from None

@@ -340,8 +340,9 @@ class BNNRegressor:
         header, arrays = load_model(json_path, KIND, FORMAT_VERSION, fields, codec=CODEC, header_in_checksum=True)
         check_header_params(json_path, header)
         params = header["params"]
-        model = cls(weight_decay=params.get("weight_decay"), feature_names=list(header["fields"]),
-                    **{key: params[key] for key in CONSTRUCTOR_KEYS})
+        arguments = {key: params[key] for key in CONSTRUCTOR_KEYS}
+        arguments["hidden"] = tuple(arguments["hidden"])
+        model = cls(weight_decay=params.get("weight_decay"), feature_names=list(header["fields"]), **arguments)
         expected = tensor_shapes(model.method, len(header["fields"]), model.hidden, model.n_members)
         found = {name: tuple(array.shape) for name, array in arrays.items()}
         if found != expected:
