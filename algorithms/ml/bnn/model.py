@@ -90,15 +90,12 @@ EXTRAPOLATION_MARGIN = 0.5
 KIND = "bnn"
 FORMAT_VERSION = 1
 CODEC = "safetensors"
-PARAM_KEYS = (
-    "method", "hidden", "n_members", "prior_sd", "kl_weight", "sigma_floor", "sigma_max", "n_samples", "learning_rate",
-    "epochs", "batch_size", "patience", "validation_fraction", "recalibrate", "seed", "input_standardisation",
-    "target_transform", "spread_scale",
-)  # and "weight_decay", which files written before the ensemble had one lack (read as None)
 CONSTRUCTOR_KEYS = (
     "method", "hidden", "n_members", "prior_sd", "kl_weight", "sigma_floor", "sigma_max", "n_samples", "learning_rate",
     "epochs", "batch_size", "patience", "validation_fraction", "recalibrate", "seed",
 )
+# And "weight_decay", which files written before the ensemble had one lack (read as None).
+PARAM_KEYS = CONSTRUCTOR_KEYS + ("input_standardisation", "target_transform", "spread_scale")
 
 
 def rows_within(components, weights):
