@@ -107,12 +107,14 @@ def cross_validation(preset):
             predictives[method] = model.predictive(test_pc)
             if method == "ensemble":
                 decays.append(model.weight_decay_)
-            print(f"fold {fold} {method}: {time.perf_counter() - start:.0f} s, stopped at {model.metadata_['epochs_run']}"
+            print(f"fold {fold} {method}: {time.perf_counter() - start:.0f} s, "
+                  f"stopped at {model.metadata_['epochs_run']}"
                   f", spread factor {model.scale_:.2f}", flush=True)
         for method, predictive in predictives.items():
             figures = summarise(sample_scores(predictive, grade[test], CUTOFFS), CUTOFFS)
             rows.append({"fold": fold, "method": method, "components": n_components, **figures})
-            print(f"fold {fold} {method}: RMSE {figures['rmse']:.4f}, coverage90 {figures['coverage90']:.3f}", flush=True)
+            print(f"fold {fold} {method}: RMSE {figures['rmse']:.4f}, coverage90 {figures['coverage90']:.3f}",
+                  flush=True)
     return rows, {"n": len(grade), "holes": len(set(holes)), "features": names, "decays": decays}
 
 
@@ -233,7 +235,8 @@ def report(rows, info, speeds, preset):
         lines.append(f"| {r['fold']} | {r['method']} | {r['n']} | {r['rmse']:.4f} | {change} | "
                      f"{r['coverage90']:.3f} | {r['width90']:.3f} | {r['crps']:.4f} |")
     for method in ("OK", "bnn", "ensemble"):
-        change = "" if method == "OK" else f"{100 * (pooled(rows, method, 'rmse') / pooled(rows, 'OK', 'rmse') - 1):+.1f}%"
+        ratio = pooled(rows, method, "rmse") / pooled(rows, "OK", "rmse")
+        change = "" if method == "OK" else f"{100 * (ratio - 1):+.1f}%"
         lines.append(f"| all | {method} | {info['n']} | {pooled(rows, method, 'rmse'):.4f} | {change} | "
                      f"{pooled(rows, method, 'coverage90'):.3f} | {pooled(rows, method, 'width90'):.3f} | "
                      f"{pooled(rows, method, 'crps'):.4f} |")
@@ -244,7 +247,8 @@ def report(rows, info, speeds, preset):
         f"5-member ensemble {speeds['train_ensemble_s']:.1f} s including its weight-decay search "
         f"({speeds['epochs_ensemble']} epochs after it).",
         "",
-        f"Prediction with 32 posterior samples ({speeds['n_predict']:,} targets; network = the mixture components of log-grade; "
+        f"Prediction with 32 posterior samples ({speeds['n_predict']:,} targets; network = the mixture components "
+        f"of log-grade; "
         "with summaries = plus mean, sd, P10/P50/P90 by safeguarded Newton on the mixture CDF and two exceedance "
         "probabilities, as reegrade:predictbnn computes them: chunks of 16,384 targets on that many workers, "
         "each running torch on one thread; FLOP rate of the forward pass on 4,096 targets against a square "
@@ -269,7 +273,8 @@ def targets_for(rows, speeds):
                     "reached": f"{coverage:.3f}", "met": bool(0.85 <= coverage <= 0.95)})
         out.append({"target": f"{method}: RMSE below OK's, same folds", "goal": ">= 15%",
                     "reached": f"{100 * reduction:.1f}%", "met": bool(reduction >= 0.15)})
-    out.append({"target": f"BNN training, `large` preset ({speeds['n_train']:,} x 100), default config", "goal": "<= 120 s",
+    out.append({"target": f"BNN training, `large` preset ({speeds['n_train']:,} x 100), default config",
+                "goal": "<= 120 s",
                 "reached": f"{speeds['train_bnn_s']:.1f} s", "met": bool(speeds["train_bnn_s"] <= 120)})
     best = max(speeds["prediction"].values(), key=lambda p: p["log_targets_per_s"])
     out.append({"target": "BNN prediction, 32 posterior samples (network)", "goal": ">= 50,000 targets/s",

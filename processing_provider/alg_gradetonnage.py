@@ -213,9 +213,9 @@ class GradeTonnageAlgorithm(REEGradeAlgorithm):
 
     def _posterior_curves(self, parameters, context, blocks, label, model_path, tonnage, cutoffs, feedback):
         require("torch")
-        from ..algorithms.ml.bnn.model import load_bnn
+        from ..algorithms.ml.bnn.model import BNNRegressor
 
-        model = load_bnn(model_path)
+        model = BNNRegressor.load(model_path)
         model.check_features(field_names(blocks), label)
         features = read_numeric(blocks, model.feature_names_, feedback=feedback, label=label)
         X = np.column_stack([features[name].values for name in model.feature_names_])

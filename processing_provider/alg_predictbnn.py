@@ -11,13 +11,11 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterDestination,
     QgsProcessingParameterRasterLayer,
-    QgsProcessingParameterString,
 )
 
-from ..algorithms.common.predictive import parse_cutoffs, summary_field
+from ..algorithms.common.predictive import summary_field
 from .base import REEGradeAlgorithm, require
 from .layer_io import field_names, layer_label, read_numeric, require_features, write_appended
-from .settings import default_cutoffs, default_seed
 
 PREFIX = "bnn"
 
@@ -53,22 +51,20 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
     INPUT = "INPUT"
     COVARIATE_RASTER = "COVARIATE_RASTER"
     N_SAMPLES = "N_SAMPLES"
-    CUTOFFS = "CUTOFFS"
-    SEED = "SEED"
     OUTPUT = "OUTPUT"
     OUTPUT_RASTER = "OUTPUT_RASTER"
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
-        self.addParameter(QgsProcessingParameterFile(self.MODEL, self.tr("Model file (trainbnn)"), extension="json"))
+        self.addParameter(QgsProcessingParameterFile(
+            self.MODEL, self.tr("Model file (trainbnn)"), extension="json"))
         self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Target points"), optional=True))
         self.addParameter(QgsProcessingParameterRasterLayer(
             self.COVARIATE_RASTER, self.tr("Covariate raster (bands named as the features)"), optional=True))
-        integer = QgsProcessingParameterNumber.Integer
-        self.addParameter(QgsProcessingParameterNumber(
-            self.N_SAMPLES, self.tr("Posterior samples (bnn)"), integer, 32, minValue=1, maxValue=4096))
-        self.addParameter(QgsProcessingParameterString(
-            self.CUTOFFS, self.tr("Cut-offs (comma separated)"), default_cutoffs(), optional=True))
-        self.addParameter(QgsProcessingParameterNumber(self.SEED, self.tr("Random seed"), integer, default_seed()))
+        self.add_cutoffs_parameter()
+        self.add_seed_parameter()
+        self.add_advanced(QgsProcessingParameterNumber(
+            self.N_SAMPLES, self.tr("Posterior samples (bnn)"), QgsProcessingParameterNumber.Integer, 32, minValue=1,
+            maxValue=4096))
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.OUTPUT, self.tr("BNN estimates (points)"), optional=True, createByDefault=False))
         self.addParameter(QgsProcessingParameterRasterDestination(
@@ -77,19 +73,21 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
     def process(self, parameters, context, feedback):
         require("torch")
         require("safetensors")
-        from ..algorithms.ml.bnn.model import load_bnn
+        from ..algorithms.ml.bnn.model import BNNRegressor
 
+        problem = self.parameter_problem(parameters, context)  # QgsProcessingAlgorithm.run() skips the check
+        if problem:
+            raise ValueError(problem)
         points = self.parameterAsSource(parameters, self.INPUT, context)
         raster = self.parameterAsRasterLayer(parameters, self.COVARIATE_RASTER, context)
-        if points is None and raster is None:
-            raise ValueError(self.tr("Give target points or a covariate raster to predict on"))
-        model = load_bnn(self.parameterAsFile(parameters, self.MODEL, context))
+        model = BNNRegressor.load(self.parameterAsFile(parameters, self.MODEL, context))
         model.n_threads = prediction_threads()
-        cutoffs = parse_cutoffs(self.parameterAsString(parameters, self.CUTOFFS, context))
-        options = dict(cutoffs=cutoffs, n_samples=self.parameterAsInt(parameters, self.N_SAMPLES, context),
-                       seed=self.parameterAsInt(parameters, self.SEED, context))
+        options = dict(cutoffs=self.cutoffs(parameters, context),
+                       n_samples=self.parameterAsInt(parameters, self.N_SAMPLES, context),
+                       seed=self.seed(parameters, context))
         if model.method == "ensemble":
-            feedback.pushInfo(self.tr("Deep ensemble of {0} members: N SAMPLES does not apply").format(model.n_members))
+            feedback.pushInfo(
+                self.tr("Deep ensemble of {0} members: N SAMPLES does not apply").format(model.n_members))
 
         point_summary = self._predict_points(model, points, options, feedback) if points is not None else None
         raster_result = self._predict_raster(model, raster, options, feedback) if raster is not None else None
@@ -108,6 +106,19 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
             write_bands(path, bands, list(summary), profile["transform"], profile["crs"])
             results[self.OUTPUT_RASTER] = path
         return results
+
+    def parameter_problem(self, parameters, context):
+        """Why there is nothing to predict on, or None."""
+        if not parameters.get(self.INPUT) and not parameters.get(self.COVARIATE_RASTER):
+            return self.tr("Give target points or a covariate raster to predict on")
+        return None
+
+    def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
+        ok, message = super().checkParameterValues(parameters, context)
+        if not ok:
+            return ok, message
+        problem = self.parameter_problem(parameters, context)
+        return (False, problem) if problem else (True, "")
 
     def _predict_points(self, model, points, options, feedback):
         label = layer_label(points)

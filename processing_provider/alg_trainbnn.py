@@ -13,11 +13,9 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from ..algorithms.ml.bnn.architecture import METHODS
 from .base import REEGradeAlgorithm, require
 from .layer_io import layer_label, read_columns, require_features
-from .settings import default_seed
-
-METHODS = ("bnn", "ensemble")
 
 
 class TrainBNNAlgorithm(REEGradeAlgorithm):
@@ -35,7 +33,8 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
         "same shape with ordinary weights from different seeds; the prediction mixes them. Each member's loss "
         "adds WEIGHT DECAY / 2 x the sum of its squared weights and biases (MAP under a Gaussian prior); "
         "left empty, the decay is chosen on the held-out holes: one pilot member for each of 0.001, 0.003, "
-        "0.01, 0.03, 0.1 and 0.3 (same start, at most EPOCHS / 4), and the strongest decay whose member's validation NLL is "
+        "0.01, 0.03, 0.1 and 0.3 (same start, at most EPOCHS / 4), and the strongest decay whose member's "
+        "validation NLL is "
         "within one standard error (between held-out holes) of the lowest trains the N MEMBERS (roughly "
         "doubling the training time). Unregularised members fit the training holes' detail and predict "
         "confidently wrong grades on new holes.\n\n"
@@ -63,8 +62,8 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
 
     INPUT = "INPUT"
     FEATURES = "FEATURES"
-    TARGET = "TARGET"
-    GROUP_FIELD = "GROUP"
+    GRADE_FIELD = "GRADE_FIELD"
+    HOLE_FIELD = "HOLE_FIELD"
     METHOD = "METHOD"
     HIDDEN = "HIDDEN"
     EPOCHS = "EPOCHS"
@@ -76,7 +75,6 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
     WEIGHT_DECAY = "WEIGHT_DECAY"
     VALIDATION_FRACTION = "VALIDATION_FRACTION"
     RECALIBRATE = "RECALIBRATE"
-    SEED = "SEED"
     MODEL_OUT = "MODEL_OUT"
     VALIDATION_NLL = "VALIDATION_NLL"
     SPREAD_SCALE = "SPREAD_SCALE"
@@ -88,59 +86,78 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
             self.FEATURES, self.tr("Feature fields"), parentLayerParameterName=self.INPUT, type=numeric,
             allowMultiple=True))
         self.addParameter(QgsProcessingParameterField(
-            self.TARGET, self.tr("Grade field (e.g. TREO_pct)"), parentLayerParameterName=self.INPUT, type=numeric))
+            self.GRADE_FIELD, self.tr("Grade field (e.g. TREO_pct)"), parentLayerParameterName=self.INPUT,
+            type=numeric))
         self.addParameter(QgsProcessingParameterField(
-            self.GROUP_FIELD, self.tr("Hole field (validation split by hole)"), parentLayerParameterName=self.INPUT))
+            self.HOLE_FIELD, self.tr("Hole field (validation split by hole)"), parentLayerParameterName=self.INPUT))
+        # One option per architecture.METHODS, in its order.
         self.addParameter(QgsProcessingParameterEnum(
             self.METHOD, self.tr("Method"), options=[self.tr("Bayesian neural network (bnn)"),
                                                       self.tr("Deep ensemble (ensemble)")], defaultValue=0))
         self.addParameter(QgsProcessingParameterString(self.HIDDEN, self.tr("Hidden layer sizes"), "64,64,64"))
         integer, double = QgsProcessingParameterNumber.Integer, QgsProcessingParameterNumber.Double
-        self.addParameter(QgsProcessingParameterNumber(self.EPOCHS, self.tr("Maximum epochs"), integer, 400, minValue=1))
         self.addParameter(QgsProcessingParameterNumber(
-            self.PATIENCE, self.tr("Early-stopping patience (epochs)"), integer, 40, minValue=1))
-        self.addParameter(QgsProcessingParameterNumber(
-            self.LEARNING_RATE, self.tr("Learning rate (Adam)"), double, 0.005, minValue=1e-6, maxValue=1.0))
-        self.addParameter(QgsProcessingParameterNumber(
-            self.PRIOR_SD, self.tr("Prior sd of weights (bnn)"), double, 1.0, minValue=1e-6))
-        self.addParameter(QgsProcessingParameterNumber(
-            self.KL_WEIGHT, self.tr("KL weight (bnn)"), double, 1.0, minValue=0.0))
+            self.EPOCHS, self.tr("Maximum epochs"), integer, 400, minValue=1))
         self.addParameter(QgsProcessingParameterNumber(
             self.N_MEMBERS, self.tr("Members (ensemble)"), integer, 5, minValue=1, maxValue=100))
-        self.addParameter(QgsProcessingParameterNumber(
+        self.add_seed_parameter()
+        self.add_advanced(QgsProcessingParameterNumber(
+            self.PATIENCE, self.tr("Early-stopping patience (epochs)"), integer, 40, minValue=1))
+        self.add_advanced(QgsProcessingParameterNumber(
+            self.LEARNING_RATE, self.tr("Learning rate (Adam)"), double, 0.005, minValue=1e-6, maxValue=1.0))
+        self.add_advanced(QgsProcessingParameterNumber(
+            self.PRIOR_SD, self.tr("Prior sd of weights (bnn)"), double, 1.0, minValue=1e-6))
+        self.add_advanced(QgsProcessingParameterNumber(
+            self.KL_WEIGHT, self.tr("KL weight (bnn)"), double, 1.0, minValue=0.0))
+        self.add_advanced(QgsProcessingParameterNumber(
             self.WEIGHT_DECAY, self.tr("Weight decay (ensemble; empty = chosen on the held-out holes)"), double,
             optional=True, minValue=0.0))
-        self.addParameter(QgsProcessingParameterNumber(
+        self.add_advanced(QgsProcessingParameterNumber(
             self.VALIDATION_FRACTION, self.tr("Validation fraction (whole holes)"), double, 0.2, minValue=0.01,
             maxValue=0.9))
-        self.addParameter(QgsProcessingParameterBoolean(
+        self.add_advanced(QgsProcessingParameterBoolean(
             self.RECALIBRATE, self.tr("Recalibrate the spread on the held-out holes"), True))
-        self.addParameter(QgsProcessingParameterNumber(self.SEED, self.tr("Random seed"), integer, default_seed()))
         self.addParameter(QgsProcessingParameterFileDestination(
             self.MODEL_OUT, self.tr("Model file"), self.tr("JSON files (*.json)")))
         self.addOutput(QgsProcessingOutputFile(self.MODEL_OUT, self.tr("Model file")))
         self.addOutput(QgsProcessingOutputNumber(self.VALIDATION_NLL, self.tr("Validation NLL (log-grade)")))
         self.addOutput(QgsProcessingOutputNumber(self.SPREAD_SCALE, self.tr("Spread recalibration factor")))
 
+    def parameter_problem(self, parameters, context):
+        """Why the feature and grade fields cannot go together, or None."""
+        features = self.parameterAsFields(parameters, self.FEATURES, context)
+        grade_field = self.parameterAsString(parameters, self.GRADE_FIELD, context)
+        if not features:
+            return self.tr("Select at least one feature field")
+        if grade_field in features:
+            return self.tr("The grade field '{0}' is also selected as a feature").format(grade_field)
+        return None
+
+    def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
+        ok, message = super().checkParameterValues(parameters, context)
+        if not ok:
+            return ok, message
+        problem = self.parameter_problem(parameters, context)
+        return (False, problem) if problem else (True, "")
+
     def process(self, parameters, context, feedback):
         require("torch")
         require("safetensors")
         from ..algorithms.common.parsing import parse_numeric
         from ..algorithms.io.modelfile import arrays_path_for
-        from ..algorithms.ml.bnn.architecture import parse_hidden
-        from ..algorithms.ml.bnn.model import BNNRegressor
-        from ..algorithms.ml.bnn.modelfile import WEIGHTS_EXTENSION
+        from ..algorithms.ml.bnn.checks import parse_hidden
+        from ..algorithms.ml.bnn.model import CODEC, BNNRegressor
 
+        # QgsProcessingAlgorithm.run() skips checkParameterValues.
+        problem = self.parameter_problem(parameters, context)
+        if problem:
+            raise ValueError(problem)
         source = self.parameterAsSource(parameters, self.INPUT, context)
         label = layer_label(source)
         require_features(source, label)
         features = self.parameterAsFields(parameters, self.FEATURES, context)
-        target = self.parameterAsString(parameters, self.TARGET, context)
-        group = self.parameterAsString(parameters, self.GROUP_FIELD, context)
-        if not features:
-            raise ValueError(self.tr("Select at least one feature field"))
-        if target in features:
-            raise ValueError(self.tr("The grade field '{0}' is also selected as a feature").format(target))
+        grade_field = self.parameterAsString(parameters, self.GRADE_FIELD, context)
+        hole_field = self.parameterAsString(parameters, self.HOLE_FIELD, context)
         model = BNNRegressor(
             method=METHODS[self.parameterAsEnum(parameters, self.METHOD, context)],
             hidden=parse_hidden(self.parameterAsString(parameters, self.HIDDEN, context)),
@@ -153,17 +170,27 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
             weight_decay=self.optional_double(parameters, self.WEIGHT_DECAY, context),
             validation_fraction=self.parameterAsDouble(parameters, self.VALIDATION_FRACTION, context),
             recalibrate=self.parameterAsBool(parameters, self.RECALIBRATE, context),
-            seed=self.parameterAsInt(parameters, self.SEED, context),
+            seed=self.seed(parameters, context),
+            feature_names=features, label=label, target_name=grade_field, group_name=hole_field,
         )
         model_path = self.parameterAsFileOutput(parameters, self.MODEL_OUT, context)
 
-        columns, _, _ = read_columns(source, list(features) + [target, group], feedback, label)
+        columns, _, _ = read_columns(source, list(features) + [grade_field, hole_field], feedback, label)
         X = np.column_stack([parse_numeric(columns[name], label, name).values for name in features])
-        grade = parse_numeric(columns[target], label, target).values
+        grade = parse_numeric(columns[grade_field], label, grade_field).values
         progress, should_stop = self.progress_callbacks(feedback, 10, 95)
-        model.fit(X, grade, columns[group], feature_names=features, label=label, target_name=target,
-                  group_name=group, progress=progress, should_stop=should_stop)
+        model.fit(X, grade, columns[hole_field], progress=progress, should_stop=should_stop)
 
+        self.report_fit(model, feedback)
+        self.remove_on_failure(model_path, arrays_path_for(model_path, codec=CODEC))
+        model.save(model_path)
+        return {
+            self.MODEL_OUT: model_path,
+            self.VALIDATION_NLL: float(np.mean(model.metadata_["validation_nll"])),
+            self.SPREAD_SCALE: model.scale_,
+        }
+
+    def report_fit(self, model, feedback):
         meta = model.metadata_
         feedback.pushInfo(self.tr(
             "{0}: {1} samples from {2} holes, {3} for training and {4} (whole holes) for validation; stopped "
@@ -181,13 +208,6 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
             self.report_weight_decay(model, feedback)
         elif model.weight_decay is not None:
             feedback.pushWarning(self.tr("WEIGHT DECAY applies to the ensemble only; the BNN's prior regularises it"))
-        self.remove_on_failure(model_path, arrays_path_for(model_path, WEIGHTS_EXTENSION))
-        model.save(model_path)
-        return {
-            self.MODEL_OUT: model_path,
-            self.VALIDATION_NLL: float(np.mean(meta["validation_nll"])),
-            self.SPREAD_SCALE: model.scale_,
-        }
 
     def report_weight_decay(self, model, feedback):
         search = model.decay_search_

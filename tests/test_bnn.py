@@ -9,13 +9,13 @@ from scipy import optimize, stats
 
 from ree_grade.algorithms.common.progress import Cancelled
 from ree_grade.algorithms.common.splits import group_holdout, group_kfold, stratified_kfold
-from ree_grade.algorithms.common.threads import rows_within
 from ree_grade.algorithms.io.modelfile import ModelFileError
 from ree_grade.algorithms.ml.bnn import model as bnn_model
-from ree_grade.algorithms.ml.bnn.architecture import parse_hidden
+from ree_grade.algorithms.ml.bnn import selection as bnn_selection
 from ree_grade.algorithms.ml.bnn.calibration import coverage_error, fit_spread_scale, stretch
-from ree_grade.algorithms.ml.bnn.model import DECAY_GRID, SUMMARY_COMPONENTS, BNNRegressor, load_bnn
-from ree_grade.algorithms.ml.bnn.training import one_standard_error_choice
+from ree_grade.algorithms.ml.bnn.checks import parse_hidden
+from ree_grade.algorithms.ml.bnn.model import SUMMARY_COMPONENTS, BNNRegressor, rows_within
+from ree_grade.algorithms.ml.bnn.selection import DECAY_GRID, one_standard_error_choice
 
 SMALL = dict(hidden=(32, 32), epochs=150, patience=25, learning_rate=0.01, n_members=3, n_samples=16)
 
@@ -42,9 +42,8 @@ def data():
 @pytest.fixture(scope="module")
 def fitted(data):
     X, grade, groups, train, _ = data
-    return {method: BNNRegressor(method=method, seed=7, **SMALL).fit(X[train], grade[train], groups[train],
-                                                                      feature_names=["a", "b", "c", "d"])
-            for method in ("bnn", "ensemble")}
+    return {method: BNNRegressor(method=method, seed=7, feature_names=["a", "b", "c", "d"], **SMALL).fit(
+        X[train], grade[train], groups[train]) for method in ("bnn", "ensemble")}
 
 
 # ---- splits -----------------------------------------------------------------------------------
@@ -216,8 +215,9 @@ def test_one_standard_error_rule_prefers_the_stronger_decay_within_noise():
 
 def test_pilot_members_differ_by_their_decay_alone(data, monkeypatch):
     X, grade, groups, train, _ = data
-    monkeypatch.setattr(bnn_model, "DECAY_GRID", np.array([0.01, 0.01, 0.1]))
-    model = BNNRegressor(method="ensemble", **dict(SMALL, epochs=20, patience=50)).fit(X[train], grade[train], groups[train])
+    monkeypatch.setattr(bnn_selection, "DECAY_GRID", np.array([0.01, 0.01, 0.1]))
+    model = BNNRegressor(method="ensemble", **dict(SMALL, epochs=20, patience=50)).fit(
+        X[train], grade[train], groups[train])
     same, same_again, other = model.decay_search_["validation_nll"]
     assert same == same_again and other != same
 
@@ -287,7 +287,7 @@ def test_model_file_round_trip(fitted, data, tmp_path, method):
     assert header["kind"] == "bnn" and header["params"]["method"] == method
     assert header["fields"] == ["a", "b", "c", "d"]
     assert header["metadata"]["seed"] == 7 and "validation_nll" in header["metadata"]
-    loaded = load_bnn(str(path), fields=["a", "b", "c", "d"])
+    loaded = BNNRegressor.load(str(path), fields=["a", "b", "c", "d"])
     assert loaded.scale_ == model.scale_ and loaded.weight_decay_ == model.weight_decay_
     before, after = model.predict(X[test], cutoffs=[1.0]), loaded.predict(X[test], cutoffs=[1.0])
     for key in before:
@@ -295,16 +295,15 @@ def test_model_file_round_trip(fitted, data, tmp_path, method):
 
 
 def test_a_model_file_from_before_the_weight_decay_loads(fitted, data, tmp_path, monkeypatch):
-    from ree_grade.algorithms.ml.bnn import modelfile as bnn_modelfile
-
-    written_then = bnn_modelfile._params
-    monkeypatch.setattr(bnn_modelfile, "_params", lambda model: {
+    written_then = BNNRegressor._header_params
+    monkeypatch.setattr(BNNRegressor, "_header_params", lambda model: {
         k: v for k, v in written_then(model).items() if k != "weight_decay"})
     fitted["ensemble"].save(str(tmp_path / "old.json"))
     assert "weight_decay" not in json.loads((tmp_path / "old.json").read_text())["params"]
-    loaded = load_bnn(str(tmp_path / "old.json"))
+    loaded = BNNRegressor.load(str(tmp_path / "old.json"))
     assert loaded.weight_decay_ is None
-    np.testing.assert_array_equal(loaded.predict(data[0][:20])["mean"], fitted["ensemble"].predict(data[0][:20])["mean"])
+    np.testing.assert_array_equal(loaded.predict(data[0][:20])["mean"],
+                                  fitted["ensemble"].predict(data[0][:20])["mean"])
 
 
 def test_edited_truncated_or_foreign_model_files_are_rejected(fitted, tmp_path):
@@ -317,36 +316,46 @@ def test_edited_truncated_or_foreign_model_files_are_rejected(fitted, tmp_path):
     header["params"]["spread_scale"] *= 1.5
     path.write_text(json.dumps(header))
     with pytest.raises(ModelFileError, match="checksum mismatch"):
-        load_bnn(str(path))
+        BNNRegressor.load(str(path))
 
     path.write_text(original_json)
     edited = bytearray(original_weights)
     edited[-5] ^= 0xFF
     weights.write_bytes(bytes(edited))
     with pytest.raises(ModelFileError, match="checksum mismatch"):
-        load_bnn(str(path))
+        BNNRegressor.load(str(path))
 
     weights.write_bytes(original_weights[: len(original_weights) // 2])
     with pytest.raises(ModelFileError, match="corrupted or truncated"):
-        load_bnn(str(path))
+        BNNRegressor.load(str(path))
 
     weights.write_bytes(original_weights)
     path.write_text(original_json[: len(original_json) // 2])
     with pytest.raises(ModelFileError, match="not a valid JSON"):
-        load_bnn(str(path))
+        BNNRegressor.load(str(path))
 
     header = json.loads(original_json)
     header["kind"] = "pca"
     path.write_text(json.dumps(header))
     with pytest.raises(ModelFileError, match="kind is 'pca', expected 'bnn'"):
-        load_bnn(str(path))
+        BNNRegressor.load(str(path))
 
     path.write_text(original_json)
     with pytest.raises(ModelFileError, match=r"fields do not match.*missing \['d'\]"):
-        load_bnn(str(path), fields=["a", "b", "c"])
+        BNNRegressor.load(str(path), fields=["a", "b", "c"])
     weights.unlink()
     with pytest.raises(ModelFileError, match="weights file 'm.safetensors' not found"):
-        load_bnn(str(path))
+        BNNRegressor.load(str(path))
+
+
+def test_init_only_stores_and_fit_without_groups_holds_out_rows(data):
+    X, grade, _, train, _ = data
+    model = BNNRegressor(method="ensemble", hidden=[8], epochs=5, n_members=2, n_samples=4, seed=1)
+    assert model.hidden == [8] and not [k for k in vars(model) if k.endswith("_")]
+    assert model.fit(X[train][:60], grade[train][:60]) is model
+    assert model.metadata_["n_holes"] == 60 and model.metadata_["n_validation"] == 12
+    assert model.hidden == [8] and model.feature_names_ == ["x1", "x2", "x3", "x4"]
+    assert model.predictive(X[:5]).mean.shape == (5,)
 
 
 # ---- bad input --------------------------------------------------------------------------------
@@ -355,14 +364,14 @@ def test_bad_input_is_named(data, fitted):
     bad = grade.copy()
     bad[2] = np.nan
     with pytest.raises(ValueError, match="field 'TREO_pct', row 3: grade is missing"):
-        BNNRegressor().fit(X, bad, groups, target_name="TREO_pct")
+        BNNRegressor(target_name="TREO_pct").fit(X, bad, groups)
     bad[2] = 0.0
     with pytest.raises(ValueError, match="row 3: grade 0 is not positive"):
         BNNRegressor().fit(X, bad, groups)
     bad_x = X.copy()
     bad_x[4, 1] = np.inf
     with pytest.raises(ValueError, match="field 'b', row 5: feature is missing"):
-        BNNRegressor().fit(bad_x, grade, groups, feature_names=["a", "b", "c", "d"])
+        BNNRegressor(feature_names=["a", "b", "c", "d"]).fit(bad_x, grade, groups)
     with pytest.raises(ValueError, match="at least 20 samples, got 12"):
         BNNRegressor().fit(X[:12], grade[:12], groups[:12])
     with pytest.raises(ValueError, match="has 2 hole"):

@@ -46,7 +46,7 @@ def samples():
 
 
 def train(run_algorithm, layer, path, **extra):
-    params = {"INPUT": layer, "FEATURES": FEATURES, "TARGET": "TREO_pct", "GROUP": "hole_id",
+    params = {"INPUT": layer, "FEATURES": FEATURES, "GRADE_FIELD": "TREO_pct", "HOLE_FIELD": "hole_id",
               "MODEL_OUT": str(path), **TRAIN, **extra}
     return run_algorithm("trainbnn", params)
 
@@ -155,3 +155,27 @@ def test_bad_input_gives_clear_errors_and_no_output(run_algorithm, samples, tmp_
     weights.write_bytes(weights.read_bytes()[:100])
     with pytest.raises(QgsProcessingException, match="corrupted or truncated"):
         run_algorithm("predictbnn", {"MODEL": str(model_path), "INPUT": targets, "OUTPUT": str(tmp_path / "o.gpkg")})
+
+
+def test_parameters_checked_together_and_expert_ones_advanced(run_algorithm, provider, samples, tmp_path):
+    from qgis.core import QgsApplication, QgsProcessingException, QgsProcessingParameterDefinition
+
+    layer, _ = samples
+    with pytest.raises(QgsProcessingException, match="The grade field 'TREO_pct' is also selected as a feature"):
+        train(run_algorithm, layer, tmp_path / "m.json", FEATURES=FEATURES + ["TREO_pct"])
+    assert not (tmp_path / "m.json").exists()
+    with pytest.raises(QgsProcessingException, match="Give target points or a covariate raster"):
+        run_algorithm("predictbnn", {"MODEL": str(tmp_path / "m.json"), "OUTPUT": str(tmp_path / "o.gpkg")})
+
+    def advanced(name):
+        algorithm = QgsApplication.processingRegistry().algorithmById(f"reegrade:{name}")
+        flag = QgsProcessingParameterDefinition.FlagAdvanced
+        return {p.name(): bool(p.flags() & flag) for p in algorithm.parameterDefinitions()}
+
+    train_flags = advanced("trainbnn")
+    assert {k for k, v in train_flags.items() if v} == {
+        "PATIENCE", "LEARNING_RATE", "PRIOR_SD", "KL_WEIGHT", "WEIGHT_DECAY", "VALIDATION_FRACTION", "RECALIBRATE"}
+    assert {"FEATURES", "GRADE_FIELD", "HOLE_FIELD", "METHOD", "HIDDEN", "EPOCHS", "N_MEMBERS", "SEED"} <= {
+        k for k, v in train_flags.items() if not v}
+    predict_flags = advanced("predictbnn")
+    assert predict_flags["N_SAMPLES"] and not predict_flags["CUTOFFS"] and not predict_flags["SEED"]

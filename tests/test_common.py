@@ -140,3 +140,47 @@ def test_a_writer_that_writes_nothing_is_an_error(tmp_path):
         with atomic_path(str(tmp_path / "x.tif")):
             pass
     assert os.listdir(tmp_path) == []
+
+
+def test_model_file_safetensors_codec_and_header_checksum(tmp_path):
+    import json
+
+    path = str(tmp_path / "w.json")
+    arrays = {"layer0.weight": np.arange(6, dtype=np.float32).reshape(1, 2, 3)}
+    params = {"hidden": (3,), "scale": 1.5}
+    header = save_model(path, "net", 1, ["a", "b"], params, arrays, codec="safetensors", header_in_checksum=True)
+    assert header["arrays_file"] == "w.safetensors" and (tmp_path / "w.safetensors").is_file()
+    assert not (tmp_path / "w.npz").exists()
+    assert header["params"]["hidden"] == [3]  # as the loader reads it back, so the checksum matches
+    header, loaded = load_model(path, "net", 1, ["a", "b"], codec="safetensors", header_in_checksum=True)
+    np.testing.assert_array_equal(loaded["layer0.weight"], arrays["layer0.weight"])
+    assert loaded["layer0.weight"].dtype == np.float32
+
+    original = (tmp_path / "w.json").read_text()
+    edited = json.loads(original)
+    edited["params"]["scale"] = 2.0
+    (tmp_path / "w.json").write_text(json.dumps(edited))
+    with pytest.raises(ModelFileError, match="checksum mismatch"):
+        load_model(path, "net", 1, codec="safetensors", header_in_checksum=True)
+    (tmp_path / "w.json").write_text(original)
+    # The option is part of the file's format: a reader without it sees another checksum.
+    with pytest.raises(ModelFileError, match="checksum mismatch"):
+        load_model(path, "net", 1, codec="safetensors")
+    weights = (tmp_path / "w.safetensors").read_bytes()
+    (tmp_path / "w.safetensors").write_bytes(weights[: len(weights) // 2])
+    with pytest.raises(ModelFileError, match="weights file is corrupted or truncated"):
+        load_model(path, "net", 1, codec="safetensors", header_in_checksum=True)
+    (tmp_path / "w.safetensors").unlink()
+    with pytest.raises(ModelFileError, match="weights file 'w.safetensors' not found beside it"):
+        load_model(path, "net", 1, codec="safetensors", header_in_checksum=True)
+
+
+def test_model_file_codec_names(tmp_path):
+    from ree_grade.algorithms.io.modelfile import arrays_path_for
+
+    assert arrays_path_for("/m/x.json") == "/m/x.npz"
+    assert arrays_path_for("/m/x.json", codec="safetensors") == "/m/x.safetensors"
+    assert arrays_path_for("/m/x.json", ".bin") == "/m/x.bin"
+    with pytest.raises(ValueError, match="codec must be one of npz, safetensors, got 'pickle'"):
+        save_model(str(tmp_path / "m.json"), "x", 1, [], {}, {"a": np.zeros(2)}, codec="pickle")
+    assert not (tmp_path / "m.json").exists()

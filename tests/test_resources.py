@@ -144,7 +144,7 @@ def test_gradetonnage_bands_from_bnn_posterior(run_algorithm, tmp_path):
     feature = rng.normal(size=300)
     grade = np.exp(0.5 + 0.6 * feature + 0.2 * rng.normal(size=300))
     holes = np.repeat([f"H{i}" for i in range(30)], 10)
-    model = BNNRegressor(hidden=(16, 16), epochs=40, seed=1).fit(feature[:, None], grade, holes, ["pc_01"])
+    model = BNNRegressor(hidden=(16, 16), epochs=40, seed=1, feature_names=["pc_01"]).fit(feature[:, None], grade, holes)
     model.save(str(tmp_path / "bnn.json"))
     blocks = _layer("blocks", [(i * 10.0, 0, 0, float(f)) for i, f in enumerate(np.linspace(-2, 2, 40))],
                     ["pc_01:double"])

@@ -1,12 +1,9 @@
-"""(split from bnn; docstring to write)"""
+"""Work handed to a thread pool in order, with bounded memory, progress and
+cancel: the shape every chunked prediction needs, so that a value never
+depends on how many workers computed it or in which order they finished."""
 import collections
 
 from .progress import check_cancelled, report_progress
-
-
-def rows_within(components, weights):
-    """Targets per piece of work so that targets x components stays within `components`."""
-    return max(1, components // weights[0][0].shape[0])
 
 
 def in_order(pool, function, items, window, progress, should_stop):
@@ -28,4 +25,3 @@ def in_order(pool, function, items, window, progress, should_stop):
             future.cancel()
         raise
     return results
-

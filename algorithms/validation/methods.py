@@ -74,7 +74,7 @@ def _neural(method):
         from ..ml.bnn.model import BNNRegressor
 
         return BNNRegressor(method=method, epochs=settings.get("bnn_epochs", 400),
-                            n_members=settings.get("n_members", 5), seed=settings.get("seed", 0))
+                            n_members=settings.get("n_members", 5), seed=settings.get("seed", 0), label="training fold")
 
     return build
 

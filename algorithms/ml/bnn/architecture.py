@@ -1,25 +1,19 @@
-"""(split from bnn; docstring to write)"""
+"""The shape of a network, in one place: training builds it, prediction reads
+its tensors back by name, and loading a model file checks the saved tensors
+against it before any of them is used.
 
+A network maps the standardised features through the hidden ReLU layers to two
+outputs, the mean and the (bounded) spread of standardised log-grade. The BNN
+holds a mean and a softplus-rho per weight and bias, the ensemble one weight
+per member; both stack K networks along a leading axis (K = 1 for the BNN, the
+posterior draws being made at prediction).
+"""
 
 METHODS = ("bnn", "ensemble")
 
 
-RHO_INIT = -5.0  # softplus(-5) = 0.0067: start near the deterministic net, let the ELBO widen it
-
-
-def parse_hidden(text):
-    """'64,64,64' -> (64, 64, 64)."""
-    try:
-        sizes = tuple(int(token) for token in str(text).replace(";", ",").split(",") if token.strip())
-    except ValueError:
-        raise ValueError(f"hidden layers: {text!r} is not a comma-separated list of integers") from None
-    if not sizes or min(sizes) < 1:
-        raise ValueError(f"hidden layers: {text!r} needs at least one layer of at least one unit")
-    return sizes
-
-
-# ---- networks ------------------------------------------------------------------------------
 def layer_sizes(n_inputs, hidden):
+    """[(n_in, n_out)] of each layer, inputs to the two outputs."""
     sizes = [n_inputs] + list(hidden) + [2]
     return list(zip(sizes[:-1], sizes[1:]))
 
@@ -41,4 +35,3 @@ def tensor_shapes(method, n_inputs, hidden, n_members):
         for suffix in suffixes:
             shapes[f"layer{index}.{suffix}"] = (k, n_in, n_out) if suffix.startswith("weight") else (k, 1, n_out)
     return shapes
-

@@ -31,29 +31,15 @@ predicted means stay within the training log-grade range widened by half an sd
   heteroscedastic MLP from different seeds (Lakshminarayanan et al., 2017),
   trained side by side as one batched network; the predictive is the mixture
   over members. Each member minimises its mean NLL plus an L2 weight decay
-  (weight_decay / 2 * ||theta||^2, a MAP estimate under a Gaussian prior).
-  Without it, members fit the training holes' spatial detail within a few
-  epochs and predict confidently wrong grades on new holes, and the lognormal
-  mean exp(mu + sigma^2 / 2) of a member that compensates with a wide sigma
-  overshoots badly (on the sample deposit an unregularised ensemble was barely
-  better than kriging). The strength that suits a data set depends on its
-  size and its covariates, so by default it is chosen on the held-out holes:
-  one pilot member per value of `DECAY_GRID`, trained side by side with early
-  stopping from the same start, and the strongest decay whose validation NLL
-  is within one standard error of the lowest is used for the `n_members`
-  final members (the pilot costs about as much as the ensemble itself). The
-  BNN needs no such term: its KL to the prior and its weight noise regularise
-  it.
+  (weight_decay / 2 * ||theta||^2, a MAP estimate under a Gaussian prior),
+  chosen on the held-out holes by default (`selection.py`).
 
 Early stopping watches the validation NLL (of the network at the posterior
-means, for the BNN) on holes held out whole
-(`grouped_split.group_holdout`), never random rows, since neighbouring
-intervals of a hole leak. Optional recalibration fits one factor k on those
-held-out holes that stretches each target's log-space mixture about its mean
-(mu_s -> m + k (mu_s - m), sigma_s -> k sigma_s) so that central intervals
-cover their nominal share, and is stored in the model. The holes that decide
-the stopping epoch also fit k; that reuse costs a little optimism but no
-training data.
+means, for the BNN) on holes held out whole (`splits.group_holdout`), never
+random rows, since neighbouring intervals of a hole leak. Optional
+recalibration (`calibration.py`) fits one spread factor on those held-out
+holes and stores it in the model. The holes that decide the stopping epoch
+also fit the factor; that reuse costs a little optimism but no training data.
 
 Summaries (mean = average of exp(mu_s + sigma_s^2 / 2), sd, P10/P50/P90,
 P(grade > c)) come from `predictive.lognormal_mixture_summary`.
@@ -68,11 +54,14 @@ from ...common.parsing import as_columns
 from ...common.predictive import LogNormalMixturePredictive, lognormal_mixture_summary
 from ...common.progress import progress_span
 from ...common.splits import group_holdout, group_labels
-from ...common.threads import in_order, rows_within
-from .architecture import METHODS, layer_tensors
+from ...common.threads import in_order
+from ...io.modelfile import ModelFileError, load_model, save_model
+from .architecture import METHODS, layer_tensors, tensor_shapes
 from .calibration import coverage_error, fit_spread_scale, mixture_nll, stretch
-from .networks import bounded_spread, make_network, sample_nll, stacked_forward
-from .training import deterministic_torch, one_standard_error_choice, train_network
+from .checks import check_finite, check_grades, check_params
+from .networks import bounded_spread, make_network, stacked_forward
+from .selection import PILOT_SHARE, choose_weight_decay
+from .training import deterministic_torch, train_network
 
 MIN_SAMPLES = 20
 
@@ -94,55 +83,72 @@ SUMMARY_COMPONENTS = 32 * 16384
 EXTRAPOLATION_MARGIN = 0.5
 
 
-# Weight decays the ensemble tries (per sample, on standardised data): the
-# usual half-decade grid. Unregularised members fit the training holes' spatial
-# detail within a few epochs and then predict confidently wrong grades on new
-# holes, so the decay is chosen on the held-out holes, not fixed.
-DECAY_GRID = np.array([1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1])
+# The model file: a JSON header and the tensors as safetensors (never a pickle,
+# nor `torch.load`). Its checksum also covers the fields and parameters, so an
+# edited standardisation mean or recalibration factor is caught like an edited
+# weight.
+KIND = "bnn"
+FORMAT_VERSION = 1
+CODEC = "safetensors"
+CONSTRUCTOR_KEYS = (
+    "method", "hidden", "n_members", "prior_sd", "kl_weight", "sigma_floor", "sigma_max", "n_samples", "learning_rate",
+    "epochs", "batch_size", "patience", "validation_fraction", "recalibrate", "seed",
+)
+# And "weight_decay", which files written before the ensemble had one lack (read as None).
+PARAM_KEYS = CONSTRUCTOR_KEYS + ("input_standardisation", "target_transform", "spread_scale")
 
 
-PILOT_SHARE = 0.5  # of the progress bar, for the decay search
-
-
-PILOT_EPOCH_DIVISOR = 4  # the pilots run at most EPOCHS / 4
-
-
-PILOT_SEED_OFFSET = 7919  # pilot members start from other draws than the final ones
+def rows_within(components, weights):
+    """Targets per piece of work so that targets x components stays within
+    `components`, for drawn `weights` (per-layer (K, in, out) tensors first)."""
+    return max(1, components // weights[0][0].shape[0])
 
 
 class BNNRegressor:
-    """scikit-learn style: `fit(X, grade, groups)`, `predict(X, cutoffs)`,
-    `predictive(X)`; `save(path)` / `load_bnn(path)` (bnn_modelfile.py)."""
+    """scikit-learn style: `__init__` stores the parameters, `fit(X, y,
+    groups)` validates and trains, `predictive(X)` and `predict(X, cutoffs)`
+    give the grade distribution; `save(path)` and `BNNRegressor.load(path)`
+    write and read the model file. `feature_names`, `label`, `target_name` and
+    `group_name` only name the inputs in error messages and the model file."""
 
     def __init__(self, method="bnn", hidden=(64, 64, 64), epochs=400, learning_rate=0.005, batch_size=512,
                  prior_sd=1.0, kl_weight=1.0, n_members=5, validation_fraction=0.2, patience=40,
                  recalibrate=True, sigma_floor=0.01, sigma_max=1.0, n_samples=32, seed=0, n_threads=1,
-                 weight_decay=None):
+                 weight_decay=None, feature_names=None, label="samples", target_name="grade", group_name="group"):
         self.method = method
-        self.hidden = tuple(int(h) for h in hidden)
-        self.epochs = int(epochs)
-        self.learning_rate = float(learning_rate)
-        self.batch_size = int(batch_size)
-        self.prior_sd = float(prior_sd)
-        self.kl_weight = float(kl_weight)
-        self.n_members = int(n_members)
-        self.validation_fraction = float(validation_fraction)
-        self.patience = int(patience)
-        self.recalibrate = bool(recalibrate)
-        self.sigma_floor = float(sigma_floor)
-        self.sigma_max = float(sigma_max)
-        self.n_samples = int(n_samples)
-        self.seed = int(seed)
-        self.n_threads = int(n_threads)
+        self.hidden = hidden
+        self.epochs = epochs
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.prior_sd = prior_sd
+        self.kl_weight = kl_weight
+        self.n_members = n_members
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.recalibrate = recalibrate
+        self.sigma_floor = sigma_floor
+        self.sigma_max = sigma_max
+        self.n_samples = n_samples
+        self.seed = seed
+        self.n_threads = n_threads
         self.weight_decay = weight_decay
+        self.feature_names = feature_names
+        self.label = label
+        self.target_name = target_name
+        self.group_name = group_name
 
     # ---- fitting -------------------------------------------------------------------------
-    def fit(self, X, grade, groups, feature_names=None, label="samples", target_name="grade",
-            group_name="group", progress=None, should_stop=None):
-        self._check_params()
-        names = list(feature_names) if feature_names is not None else [f"x{i + 1}" for i in range(np.shape(X)[1])]
+    def fit(self, X, y, groups=None, progress=None, should_stop=None):
+        """Train on features X (n, d), positive grades y and hole ids `groups`
+        (None: every row its own group); early stopping and recalibration use
+        whole held-out groups. Returns self."""
+        check_params(self)
+        label, target_name, group_name = self.label, self.target_name, self.group_name
+        names = (list(self.feature_names) if self.feature_names is not None
+                 else [f"x{i + 1}" for i in range(np.shape(X)[1])])
         X = as_columns(X, names, label)
-        y = check_grades(grade, label, target_name)
+        y = check_grades(y, label, target_name)
+        groups = np.arange(len(X)) if groups is None else groups
         if len(y) != len(X) or len(groups) != len(X):
             raise ValueError(f"{label}: {len(X)} feature rows, {len(y)} grades and {len(groups)} groups differ")
         check_finite(X, names, label)
@@ -173,7 +179,7 @@ class BNNRegressor:
             self._calibrate(xs[valid], ys[valid].double().numpy())
         self.metadata_ = {
             "n_samples": int(len(y)), "n_holes": int(len(hole_labels)), "n_train": int(len(train)),
-            "n_validation": int(len(valid)), "seed": self.seed, "epochs_run": history["epochs_run"],
+            "n_validation": int(len(valid)), "seed": int(self.seed), "epochs_run": history["epochs_run"],
             "best_epochs": history["best_epochs"], "validation_nll": history["best_loss"],
             "spread_scale": self.scale_, "coverage_error_before": self.validation_["before"],
             "coverage_error_after": self.validation_["after"],
@@ -190,37 +196,15 @@ class BNNRegressor:
         self.weight_decay_ = self.weight_decay if self.method == "ensemble" else None
         self.decay_search_ = None
         if self.method == "ensemble" and self.weight_decay is None:
-            pilot_progress, progress = progress_span(progress, 0.0, PILOT_SHARE), progress_span(progress, PILOT_SHARE, 1.0)
-            self.weight_decay_, self.decay_search_ = self._choose_weight_decay(
-                split, n_inputs, valid_holes, pilot_progress, should_stop)
+            pilot_progress = progress_span(progress, 0.0, PILOT_SHARE)
+            progress = progress_span(progress, PILOT_SHARE, 1.0)
+            self.weight_decay_, self.decay_search_ = choose_weight_decay(
+                self, split, n_inputs, valid_holes, pilot_progress, should_stop)
         net = make_network(self.method, n_inputs, self.hidden, self.n_members, self.prior_sd, self.seed,
-                            self.weight_decay_ or 0.0)
+                           self.weight_decay_ or 0.0)
         history = train_network(net, *split, self, progress, should_stop)
         self.tensors_ = {name: t.detach().clone() for name, t in net.named_tensors().items()}
         return history
-
-    def _choose_weight_decay(self, split, n_inputs, valid_holes, progress, should_stop):
-        """(decay, search record): one pilot member per value of `DECAY_GRID`,
-        trained side by side with early stopping and scored by validation NLL
-        on the held-out holes. The pilots share their initial weights and minibatch order, so they differ
-        by the decay alone, not by the luck of their draws. The strongest
-        decay within one standard error (between held-out holes) of the best
-        NLL wins: where the NLLs barely differ, a weakly regularised ensemble
-        was seen to put one member's mean far off on new holes. They run a
-        quarter of EPOCHS at most: enough to rank the decays (the final
-        members' best epochs are typically 20-100 at the default rate), and a
-        slowly creeping pilot would otherwise run to EPOCHS."""
-        pilot = make_network("ensemble", n_inputs, self.hidden, len(DECAY_GRID), self.prior_sd,
-                              self.seed + PILOT_SEED_OFFSET, DECAY_GRID, same_start=True)
-        history = train_network(pilot, *split, self, progress, should_stop, same_order=True,
-                         epochs=max(1, self.epochs // PILOT_EPOCH_DIVISOR))
-        with torch.no_grad():
-            nll = sample_nll(pilot.evaluate(split[2]), split[3], self.sigma_floor, self.sigma_max).double().numpy()
-        losses = nll.mean(axis=1)
-        chosen, error = one_standard_error_choice(losses, nll[int(np.argmin(losses))], valid_holes)
-        return float(DECAY_GRID[chosen]), {
-            "grid": [float(v) for v in DECAY_GRID], "validation_nll": [float(v) for v in losses],
-            "standard_error": error, "best_epochs": history["best_epochs"]}
 
     def _calibrate(self, x_valid, z_valid):
         """Fit the spread factor on the held-out holes (1 without
@@ -234,24 +218,6 @@ class BNNRegressor:
             "after": coverage_error(*stretched, z_valid), "nll_after": mixture_nll(*stretched, z_valid),
         }
 
-    def _check_params(self):
-        if self.method not in METHODS:
-            raise ValueError(f"method must be one of {', '.join(METHODS)}, got {self.method!r}")
-        for name in ("epochs", "batch_size", "n_members", "n_samples", "patience"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
-        for name in ("learning_rate", "prior_sd", "sigma_floor"):
-            if not getattr(self, name) > 0:
-                raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
-        if not self.sigma_max > self.sigma_floor:
-            raise ValueError(f"sigma_max ({self.sigma_max}) must exceed sigma_floor ({self.sigma_floor})")
-        if self.weight_decay is not None and not self.weight_decay >= 0:
-            raise ValueError(f"the weight decay must not be negative, got {self.weight_decay}")
-        if self.kl_weight < 0:
-            raise ValueError(f"the KL weight must not be negative, got {self.kl_weight}")
-        if not self.hidden or min(self.hidden) < 1:
-            raise ValueError(f"hidden layers must be positive sizes, got {self.hidden}")
-
     # ---- prediction ----------------------------------------------------------------------
     def predict_log(self, X, n_samples=None, seed=None, label="targets"):
         """(mu, sigma) of log-grade, each (n_components, n_targets): the
@@ -262,7 +228,8 @@ class BNNRegressor:
             return self._log_components(X, self.component_weights(*self._draw(n_samples, seed)))
 
     def predictive(self, X, n_samples=None, seed=None, label="targets"):
-        """A `LogNormalMixturePredictive` of grade for `validation.sample_scores`."""
+        """A `LogNormalMixturePredictive` of grade at X (the cross-validation's
+        scores take it)."""
         return LogNormalMixturePredictive(*self.predict_log(X, n_samples, seed, label))
 
     def predict(self, X, cutoffs=(), n_samples=None, seed=None, label="targets", progress=None, should_stop=None):
@@ -336,40 +303,82 @@ class BNNRegressor:
                 f"the model was trained on {', '.join(self.feature_names_)}"
             )
 
+    # ---- model file ----------------------------------------------------------------------
     def save(self, json_path):
-        from .modelfile import save_bnn
+        """Write `<name>.json` and `<name>.safetensors`; returns the header."""
+        arrays = {name: np.ascontiguousarray(t.detach().numpy()) for name, t in self.tensors_.items()}
+        return save_model(json_path, KIND, FORMAT_VERSION, self.feature_names_, self._header_params(), arrays,
+                          self.metadata_, codec=CODEC, header_in_checksum=True)
 
-        return save_bnn(self, json_path)
+    def _header_params(self):
+        return {
+            "method": self.method, "hidden": [int(h) for h in self.hidden], "n_members": int(self.n_members),
+            "prior_sd": float(self.prior_sd), "kl_weight": float(self.kl_weight),
+            "sigma_floor": float(self.sigma_floor), "sigma_max": float(self.sigma_max),
+            "n_samples": int(self.n_samples), "learning_rate": float(self.learning_rate), "epochs": int(self.epochs),
+            "batch_size": int(self.batch_size), "patience": int(self.patience),
+            "validation_fraction": float(self.validation_fraction), "recalibrate": bool(self.recalibrate),
+            "seed": int(self.seed),
+            "input_standardisation": {"mean": [float(v) for v in self.x_mean_], "sd": [float(v) for v in self.x_sd_],
+                                      "min": [float(v) for v in self.x_bounds_[0]],
+                                      "max": [float(v) for v in self.x_bounds_[1]]},
+            "target_transform": {"name": "log", "then_mean": self.y_mean_, "then_sd": self.y_sd_,
+                                 "then_bounds": list(self.mu_bounds_)},
+            "spread_scale": self.scale_,
+            # The decay the ensemble trained with (chosen or given); None for the BNN, whose prior regularises it.
+            "weight_decay": self.weight_decay_,
+        }
+
+    @classmethod
+    def load(cls, json_path, fields=None):
+        """A fitted model from its file, after checking kind, format version,
+        fields (if given), checksum (of tensors, fields and parameters),
+        parameters and tensor shapes."""
+        header, arrays = load_model(json_path, KIND, FORMAT_VERSION, fields, codec=CODEC, header_in_checksum=True)
+        check_header_params(json_path, header)
+        params = header["params"]
+        arguments = {key: params[key] for key in CONSTRUCTOR_KEYS}
+        arguments["hidden"] = tuple(arguments["hidden"])
+        model = cls(weight_decay=params.get("weight_decay"), feature_names=list(header["fields"]), **arguments)
+        expected = tensor_shapes(model.method, len(header["fields"]), model.hidden, model.n_members)
+        found = {name: tuple(array.shape) for name, array in arrays.items()}
+        if found != expected:
+            raise ModelFileError(
+                f"{json_path}: the weights do not fit the architecture (expected {expected}, found {found})")
+        model.feature_names_ = list(header["fields"])
+        model.x_mean_ = np.asarray(params["input_standardisation"]["mean"], dtype=float)
+        model.x_sd_ = np.asarray(params["input_standardisation"]["sd"], dtype=float)
+        model.x_bounds_ = tuple(np.asarray(params["input_standardisation"][k], dtype=float) for k in ("min", "max"))
+        model.y_mean_ = float(params["target_transform"]["then_mean"])
+        model.y_sd_ = float(params["target_transform"]["then_sd"])
+        model.mu_bounds_ = tuple(float(v) for v in params["target_transform"]["then_bounds"])
+        model.scale_ = float(params["spread_scale"])
+        model.weight_decay_ = model.weight_decay
+        model.tensors_ = {name: torch.from_numpy(np.array(array)) for name, array in arrays.items()}
+        model.metadata_ = header.get("metadata", {})
+        return model
 
 
-def load_bnn(json_path, fields=None):
-    from .modelfile import load_bnn as _load
-
-    return _load(json_path, fields)
-
-
-# ---- input checks --------------------------------------------------------------------------
-def check_grades(grade, label="samples", target_name="grade"):
-    """Grades as floats; a missing or non-positive grade (which the log
-    transform cannot take) is an error naming the field and row."""
-    y = np.asarray(grade, dtype=float).ravel()
-    bad = np.flatnonzero(~np.isfinite(y))
-    if bad.size:
-        raise ValueError(f"{label}: field '{target_name}', row {bad[0] + 1}: grade is missing or not a number")
-    bad = np.flatnonzero(y <= 0)
-    if bad.size:
-        raise ValueError(
-            f"{label}: field '{target_name}', row {bad[0] + 1}: grade {y[bad[0]]:g} is not positive, which the "
-            f"log transform needs (set a below-detection policy that gives half the limit)"
-        )
-    return y
-
-
-def check_finite(X, names, label):
-    bad = np.argwhere(~np.isfinite(X))
-    if bad.size:
-        row, column = bad[0]
-        raise ValueError(
-            f"{label}: field '{names[column]}', row {row + 1}: feature is missing or not finite (impute it first)"
-        )
-
+def check_header_params(json_path, header):
+    """Raise unless the header's parameters describe a model this version can rebuild."""
+    params = header["params"]
+    if not isinstance(params, dict):
+        raise ModelFileError(f"{json_path}: 'params' is not an object")
+    missing = [key for key in PARAM_KEYS if key not in params]
+    if missing:
+        raise ModelFileError(f"{json_path}: params lack {', '.join(missing)}")
+    if params["method"] not in METHODS:
+        raise ModelFileError(f"{json_path}: method {params['method']!r} is not one of {', '.join(METHODS)}")
+    decay = params.get("weight_decay")
+    if decay is not None and not (isinstance(decay, (int, float)) and decay >= 0):
+        raise ModelFileError(f"{json_path}: weight_decay {decay!r} is not a non-negative number or null")
+    n_fields = len(header["fields"])
+    for key in ("mean", "sd", "min", "max"):
+        if len(params["input_standardisation"].get(key, [])) != n_fields:
+            raise ModelFileError(f"{json_path}: input standardisation '{key}' does not have one value per field")
+    transform = params["target_transform"]
+    if transform.get("name") != "log":
+        raise ModelFileError(f"{json_path}: target transform {transform.get('name')!r} is not 'log'")
+    missing = [key for key in ("then_mean", "then_sd", "then_bounds") if key not in transform]
+    if missing:
+        raise ModelFileError(f"{json_path}: target transform lacks {', '.join(missing)}")

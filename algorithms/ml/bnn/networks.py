@@ -1,8 +1,19 @@
-"""(split from bnn; docstring to write)"""
+"""The two kinds of network as torch modules, and the forward passes and
+losses training and prediction share.
+
+Both keep K networks as stacked tensors (K, in, out), so that the members of an
+ensemble, or the pilot members of the decay search, train side by side as one
+batched module, and prediction evaluates all posterior draws or members in one
+pass of batched matrix products. Training needs only `forward`, `evaluate` (the network
+early stopping judges), `penalty` (what the loss adds to the mean NLL) and
+`named_tensors` (what is kept at the best epoch and saved) from either module.
+"""
 import numpy as np
 import torch
 
-from .architecture import RHO_INIT, layer_sizes
+from .architecture import layer_sizes
+
+RHO_INIT = -5.0  # softplus(-5) = 0.0067: start near the deterministic net, let the ELBO widen it
 
 
 def make_network(method, n_inputs, hidden, n_members, prior_sd, seed, weight_decay=0.0, same_start=False):
@@ -17,8 +28,8 @@ def make_network(method, n_inputs, hidden, n_members, prior_sd, seed, weight_dec
                for a, b in layers]
     biases = [torch.zeros((k, 1, b)) for _, b in layers]
     if method == "ensemble":
-        return _EnsembleNet(weights, biases, np.broadcast_to(weight_decay, (k,)))
-    return _BayesNet(weights, biases, prior_sd, generator)
+        return EnsembleNet(weights, biases, np.broadcast_to(weight_decay, (k,)))
+    return BayesNet(weights, biases, prior_sd, generator)
 
 
 def stacked_forward(x, weights, biases):
@@ -54,7 +65,7 @@ def sample_nll(out, y, floor, ceiling):
     return torch.log(sigma) + 0.5 * ((y - out[..., 0]) / sigma) ** 2 + 0.5 * np.log(2 * np.pi)
 
 
-class _EnsembleNet(torch.nn.Module):
+class EnsembleNet(torch.nn.Module):
     """K deterministic heteroscedastic MLPs as one module of stacked tensors,
     each with its own L2 weight decay."""
 
@@ -92,7 +103,7 @@ class _EnsembleNet(torch.nn.Module):
         return {f"layer{i}.{k}": t for i, (w, b) in enumerate(self.layers()) for k, t in (("weight", w), ("bias", b))}
 
 
-class _BayesNet(torch.nn.Module):
+class BayesNet(torch.nn.Module):
     """Mean-field Gaussian posterior over every weight and bias."""
 
     def __init__(self, weights, biases, prior_sd, generator):
@@ -104,7 +115,8 @@ class _BayesNet(torch.nn.Module):
         for index, (w, b) in enumerate(zip(weights, biases)):
             for name, value in (("weight", w), ("bias", b)):
                 self.register_parameter(f"layer{index}_{name}_mu", torch.nn.Parameter(value))
-                self.register_parameter(f"layer{index}_{name}_rho", torch.nn.Parameter(torch.full_like(value, RHO_INIT)))
+                rho = torch.full_like(value, RHO_INIT)
+                self.register_parameter(f"layer{index}_{name}_rho", torch.nn.Parameter(rho))
 
     def _get(self, index, name):
         return getattr(self, f"layer{index}_{name}")

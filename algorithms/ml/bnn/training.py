@@ -1,4 +1,13 @@
-"""(split from bnn; docstring to write)"""
+"""One training loop for every network the package fits (the BNN, the
+ensemble's members and the decay search's pilots), so that they share the
+minibatching, early stopping on held-out holes and the bit-for-bit
+reproducibility that one seed promises.
+
+Reproducibility rests on two things: every random draw comes from a local
+`torch.Generator` seeded from the model's seed (never the global one), and
+`deterministic_torch` fixes the kernels and the thread count, hence the order
+of floating-point sums, while a fit or a prediction runs.
+"""
 import contextlib
 
 import numpy as np
@@ -27,19 +36,8 @@ def deterministic_torch(n_threads=1):
         torch.set_num_threads(previous[1])
 
 
-def one_standard_error_choice(losses, best_sample_losses, holes):
-    """(index, error): the last (most regularised) candidate whose loss is
-    within one standard error of the lowest; the error is that of the best
-    candidate's mean loss over whole holes, since a hole's samples move
-    together (Hastie, Tibshirani and Friedman 2009, section 7.10)."""
-    _, index = np.unique(holes, return_inverse=True)
-    per_hole = np.bincount(index, weights=best_sample_losses) / np.bincount(index)
-    error = per_hole.std(ddof=1) / np.sqrt(len(per_hole)) if len(per_hole) > 1 else 0.0
-    return int(np.flatnonzero(losses <= np.min(losses) + error)[-1]), float(error)
-
-
-# ---- training ------------------------------------------------------------------------------
-def train_network(net, x_train, y_train, x_valid, y_valid, config, progress, should_stop, same_order=False, epochs=None):
+def train_network(net, x_train, y_train, x_valid, y_valid, config, progress, should_stop, same_order=False,
+                  epochs=None):
     """Adam on mean NLL (+ KL / n for the BNN) in minibatches, one independent
     shuffle per member (one shared by all with `same_order`); each member
     keeps its parameters from its best validation epoch and the run ends once
@@ -60,17 +58,20 @@ def train_network(net, x_train, y_train, x_valid, y_valid, config, progress, sho
     epoch = 0
     for epoch in range(1, epochs + 1):
         check_cancelled(should_stop)
-        order = torch.stack([torch.randperm(n, generator=generator) for _ in range(1 if same_order else k)]).expand(k, n)
+        shuffles = [torch.randperm(n, generator=generator) for _ in range(1 if same_order else k)]
+        order = torch.stack(shuffles).expand(k, n)
         net.train()
         for start in range(0, n - batch + 1, batch):
             index = order[:, start:start + batch]
             optimiser.zero_grad()
             out = net(x_train[index])
-            loss = gaussian_nll(out, y_train[index], config.sigma_floor, config.sigma_max).sum() + net.penalty(n, config.kl_weight)
+            nll = gaussian_nll(out, y_train[index], config.sigma_floor, config.sigma_max)
+            loss = nll.sum() + net.penalty(n, config.kl_weight)
             loss.backward()
             optimiser.step()
         with torch.no_grad():
-            valid_loss = gaussian_nll(net.evaluate(x_valid), y_valid, config.sigma_floor, config.sigma_max).double().numpy()
+            valid_nll = gaussian_nll(net.evaluate(x_valid), y_valid, config.sigma_floor, config.sigma_max)
+            valid_loss = valid_nll.double().numpy()
         improved = valid_loss < best_loss - 1e-4
         for member in np.flatnonzero(improved):
             for name, t in net.named_tensors().items():
