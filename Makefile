@@ -16,7 +16,7 @@ QGIS_ENV := QT_QPA_PLATFORM=offscreen QGIS_CUSTOM_CONFIG_PATH=$(PROFILE) \
 	QGIS_PLUGINPATH=$(PLUGINS_DIR) PATH=$(VENV)/bin:$$PATH VIRTUAL_ENV=$(VENV) \
 	OMP_NUM_THREADS=2 PYTHONDONTWRITEBYTECODE=1
 
-.PHONY: setup qgis venv profile test demo bench package screenshot translations clean
+.PHONY: setup qgis venv profile lint test demo bench package screenshot translations clean
 
 setup: qgis venv profile
 
@@ -43,8 +43,16 @@ $(PROFILE)/.enabled: metadata.txt | venv
 	$(QGIS_ENV) $(QGIS_PROCESS) plugins enable $(PLUGIN_NAME) > /dev/null
 	touch $@
 
+# ruff over the whole checkout, configured by ruff.toml.
+lint: venv
+	$(VENV)/bin/ruff check --config ruff.toml .
+
+# Lint, then the science without QGIS (tests/unit; pytest-qgis is switched off
+# so a QGIS import there fails), then everything through QGIS (tests/processing).
 test: setup
-	$(QGIS_ENV) $(PY) -m pytest tests
+	$(VENV)/bin/ruff check --config ruff.toml .
+	$(QGIS_ENV) $(PY) -m pytest tests/unit -p no:pytest_qgis
+	$(QGIS_ENV) $(PY) -m pytest tests/processing
 
 demo: setup
 	$(QGIS_ENV) $(PY) scripts/demo.py demo_output

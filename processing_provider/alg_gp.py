@@ -74,11 +74,10 @@ class GaussianProcessAlgorithm(REEGradeAlgorithm):
         self.addParameter(QgsProcessingParameterRasterDestination(
             self.OUTPUT_RASTER, self.tr("GP estimates (raster)"), optional=True, createByDefault=False))
 
-    def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
-        ok, message = super().checkParameterValues(parameters, context)
-        if ok and parameters.get(self.TEMPLATE) and self.parameterAsFields(parameters, self.COVARIATES, context):
-            return False, self.tr("Covariates need target points carrying them; a raster template has none")
-        return ok, message
+    def parameter_problem(self, parameters, context):
+        if parameters.get(self.TEMPLATE) and self.parameterAsFields(parameters, self.COVARIATES, context):
+            return self.tr("Covariates need target points carrying them; a raster template has none")
+        return None
 
     def process(self, parameters, context, feedback):
         require("gpytorch")

@@ -94,12 +94,11 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
         self.addParameter(QgsProcessingParameterRasterDestination(
             self.OUTPUT_RASTER, self.tr("MIK raster"), optional=True, createByDefault=False))
 
-    def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
-        ok, message = super().checkParameterValues(parameters, context)
-        if ok and self.parameterAsFile(parameters, self.VARIOGRAM, context) and \
+    def parameter_problem(self, parameters, context):
+        if self.parameterAsFile(parameters, self.VARIOGRAM, context) and \
                 self.parameterAsEnum(parameters, self.MODE, context) != 0:
-            return False, self.tr("A single variogram file serves median IK only; full MIK fits one per threshold")
-        return ok, message
+            return self.tr("A single variogram file serves median IK only; full MIK fits one per threshold")
+        return super().parameter_problem(parameters, context)
 
     def process(self, parameters, context, feedback):
         samples = self.parameterAsSource(parameters, self.INPUT, context)

@@ -75,9 +75,6 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
         require("safetensors")
         from ..algorithms.ml.bnn.model import BNNRegressor
 
-        problem = self.parameter_problem(parameters, context)  # QgsProcessingAlgorithm.run() skips the check
-        if problem:
-            raise ValueError(problem)
         points = self.parameterAsSource(parameters, self.INPUT, context)
         raster = self.parameterAsRasterLayer(parameters, self.COVARIATE_RASTER, context)
         model = BNNRegressor.load(self.parameterAsFile(parameters, self.MODEL, context))
@@ -112,13 +109,6 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
         if not parameters.get(self.INPUT) and not parameters.get(self.COVARIATE_RASTER):
             return self.tr("Give target points or a covariate raster to predict on")
         return None
-
-    def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
-        ok, message = super().checkParameterValues(parameters, context)
-        if not ok:
-            return ok, message
-        problem = self.parameter_problem(parameters, context)
-        return (False, problem) if problem else (True, "")
 
     def _predict_points(self, model, points, options, feedback):
         label = layer_label(points)

@@ -28,7 +28,7 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
         "METHOD bnn: a Bayesian neural network: HIDDEN layers of ReLU units (default 64,64,64), every weight "
         "and bias with a Gaussian prior N(0, PRIOR SD^2) and a mean-field Gaussian posterior fitted by "
         "variational inference (reparameterised, Adam at LEARNING RATE), minimising the Gaussian negative "
-        "log-likelihood of log(TARGET) plus KL WEIGHT x KL / n. The output is heteroscedastic: a mean and a "
+        "log-likelihood of log(GRADE FIELD) plus KL WEIGHT x KL / n. The output is heteroscedastic: a mean and a "
         "spread of log-grade per sample, i.e. a lognormal grade. METHOD ensemble: N MEMBERS networks of the "
         "same shape with ordinary weights from different seeds; the prediction mixes them. Each member's loss "
         "adds WEIGHT DECAY / 2 x the sum of its squared weights and biases (MAP under a Gaussian prior); "
@@ -38,7 +38,7 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
         "within one standard error (between held-out holes) of the lowest trains the N MEMBERS (roughly "
         "doubling the training time). Unregularised members fit the training holes' detail and predict "
         "confidently wrong grades on new holes.\n\n"
-        "Early stopping: whole holes (GROUP field) making up VALIDATION FRACTION of the samples are held out, "
+        "Early stopping: whole holes (HOLE FIELD) making up VALIDATION FRACTION of the samples are held out, "
         "never random rows (neighbouring intervals of a hole are near copies), and each network keeps its "
         "weights from the epoch of lowest validation loss (at most EPOCHS; it stops after PATIENCE epochs "
         "without improvement). With RECALIBRATE, one factor stretching the predictive spread (log scale) is "
@@ -133,13 +133,6 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
             return self.tr("The grade field '{0}' is also selected as a feature").format(grade_field)
         return None
 
-    def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
-        ok, message = super().checkParameterValues(parameters, context)
-        if not ok:
-            return ok, message
-        problem = self.parameter_problem(parameters, context)
-        return (False, problem) if problem else (True, "")
-
     def process(self, parameters, context, feedback):
         require("torch")
         require("safetensors")
@@ -148,10 +141,6 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
         from ..algorithms.ml.bnn.checks import parse_hidden
         from ..algorithms.ml.bnn.model import CODEC, BNNRegressor
 
-        # QgsProcessingAlgorithm.run() skips checkParameterValues.
-        problem = self.parameter_problem(parameters, context)
-        if problem:
-            raise ValueError(problem)
         source = self.parameterAsSource(parameters, self.INPUT, context)
         label = layer_label(source)
         require_features(source, label)

@@ -80,22 +80,16 @@ class KrigingNeighbourhoodMixin:
         self.add_advanced(QgsProcessingParameterString(
             self.DISCRETISATION, self.tr("Block discretisation 'nx, ny, nz'"), "4, 4, 2"))
 
-    def check_neighbourhood(self, parameters, context):
-        """(ok, message) of the checks across parameters, for checkParameterValues."""
+    def parameter_problem(self, parameters, context):
+        """The neighbourhood's cross-parameter checks, through the base class's hook."""
         min_samples = self.parameterAsInt(parameters, self.MIN_SAMPLES, context)
         max_samples = self.parameterAsInt(parameters, self.MAX_SAMPLES, context)
         if min_samples > max_samples:
-            return False, self.tr("The minimum number of samples ({0}) exceeds the maximum ({1})").format(
+            return self.tr("The minimum number of samples ({0}) exceeds the maximum ({1})").format(
                 min_samples, max_samples)
         if self.max_per_hole(parameters, context) and not self.parameterAsString(parameters, self.HOLE_FIELD, context):
-            return False, self.tr("A maximum per hole needs the hole id field")
-        return True, ""
-
-    def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
-        ok, message = super().checkParameterValues(parameters, context)
-        if not ok:
-            return ok, message
-        return self.check_neighbourhood(parameters, context)
+            return self.tr("A maximum per hole needs the hole id field")
+        return super().parameter_problem(parameters, context)
 
     def support(self, parameters, context):
         """(block size or None for point support, discretisation points per axis)."""

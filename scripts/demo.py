@@ -96,7 +96,8 @@ def run_model(parameters, out_dir):
     (out_dir / "workflow_log.txt").write_text("".join(log), encoding="utf-8")
     if process.returncode != 0:
         sys.exit("".join(log[-30:]) + f"\nThe workflow model failed (qgis_process exit code {process.returncode}); "
-                 f"its last messages are above and the whole log is in {out_dir / 'workflow_log.txt'}. Command:\n  {' '.join(command)}")
+                 f"its last messages are above and the whole log is in {out_dir / 'workflow_log.txt'}. "
+                 f"Command:\n  {' '.join(command)}")
     return _results(log)
 
 

@@ -75,7 +75,8 @@ def write_ts(path, locale, strings, translations):
         else:
             translation.set("type", "unfinished")
     ET.indent(root)
-    path.write_text('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n' + ET.tostring(root, encoding="unicode") + "\n",
+    header = '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n'
+    path.write_text(header + ET.tostring(root, encoding="unicode") + "\n",
                     encoding="utf-8")
 
 

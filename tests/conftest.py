@@ -1,16 +1,28 @@
-"""Shared fixtures. The checkout is imported under its installed folder name,
-`ree_grade`, through the same `.qgis-plugins/ree_grade` link `make setup` makes,
-so the tests exercise the relative imports QGIS will use."""
+"""Shared by tests/unit and tests/processing, so nothing here imports QGIS: the
+unit tests run without it (`pytest tests/unit -p no:pytest_qgis`). The QGIS
+fixtures (`provider`, `run_algorithm`, `memory_layer`) are in
+tests/processing/conftest.py.
+
+The checkout is imported under its installed folder name, `ree_grade`, through
+the same `.qgis-plugins/ree_grade` link `make setup` makes, so the tests exercise
+the relative imports QGIS will use."""
 import os
+import shutil
 import sys
-from pathlib import Path
+import tempfile
 
 import pytest
 
+sys.path.insert(0, os.path.dirname(__file__))
+from helpers import DATA, PLUGINS_DIR, REPO, UNIT  # noqa: E402 (needs the line above)
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-REPO = Path(__file__).resolve().parents[1]
-PLUGINS_DIR = REPO / ".qgis-plugins"
-DATA = Path(__file__).resolve().parent / "data"
+
+# The processing tests reuse the pure data builders and fixtures of their unit
+# siblings (`from test_boxcox import _jura_metals`); test file names are unique
+# across both folders, so one flat import namespace is unambiguous.
+if str(UNIT) not in sys.path:
+    sys.path.insert(1, str(UNIT))
 
 
 def _link_plugin():
@@ -25,6 +37,31 @@ def _link_plugin():
 _link_plugin()
 
 
+def _isolate_settings():
+    """A throw-away settings home for this run, set before QGIS starts (as North
+    Road's processing_r tests keep theirs apart): the plugin's settings page and
+    QGIS itself write QSettings, and a test run must neither read a developer's
+    real settings nor leave its own behind. QGIS keeps its QSettings in the
+    profile named by QGIS_CUSTOM_CONFIG_PATH (pytest-qgis points that at a fresh
+    temporary folder of its own when present; this one covers child processes
+    started without it); Qt's own files go under XDG_CONFIG_HOME."""
+    root = tempfile.mkdtemp(prefix="reegrade-tests-")
+    os.environ["XDG_CONFIG_HOME"] = os.path.join(root, "config")
+    os.environ["QGIS_CUSTOM_CONFIG_PATH"] = os.path.join(root, "profile")
+    os.environ["REE_GRADE_TEST_SETTINGS"] = root
+    return root
+
+
+SETTINGS_ROOT = _isolate_settings()
+
+
+def pytest_addoption(parser, pluginmanager):
+    """pytest.ini sets pytest-qgis's option; without the plugin (the unit run)
+    it is declared here so pytest does not warn about an unknown option."""
+    if not pluginmanager.has_plugin("pytest_qgis"):
+        parser.addini("qgis_qui_enabled", "pytest-qgis: show the QGIS window (unused without QGIS)", type="bool")
+
+
 def pytest_sessionfinish(session, exitstatus):
     session.config._ree_exit_status = int(exitstatus)
 
@@ -36,6 +73,7 @@ def pytest_unconfigure(config):
     back into the test and keep its layers alive; finalising those after QGIS
     has shut down segfaults, turning a green run into exit code 139. Everything
     is reported by now, so exiting directly loses nothing."""
+    shutil.rmtree(SETTINGS_ROOT, ignore_errors=True)
     status = getattr(config, "_ree_exit_status", None)
     if status is not None:
         sys.stdout.flush()
@@ -46,30 +84,3 @@ def pytest_unconfigure(config):
 @pytest.fixture(scope="session")
 def data_dir():
     return DATA
-
-
-@pytest.fixture(scope="session")
-def provider(qgis_app, qgis_processing):
-    from qgis.core import QgsApplication
-
-    from ree_grade.processing_provider.provider import REEGradeProvider
-
-    registry = QgsApplication.processingRegistry()
-    if registry.providerById("reegrade") is None:
-        registry.addProvider(REEGradeProvider())
-    return registry.providerById("reegrade")
-
-
-@pytest.fixture
-def run_algorithm(provider):
-    """Run `reegrade:<name>` through processing.run and return its results."""
-    import processing
-    from qgis.core import QgsProcessingContext, QgsProcessingFeedback
-
-    def run(name, parameters, feedback=None):
-        context = QgsProcessingContext()
-        return processing.run(
-            f"reegrade:{name}", parameters, context=context, feedback=feedback or QgsProcessingFeedback()
-        )
-
-    return run

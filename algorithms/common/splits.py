@@ -22,7 +22,8 @@ def group_labels(groups, label="input", field="group"):
         if value is None or (isinstance(value, float) and np.isnan(value)) or str(value).strip() == "":
             raise ValueError(f"{label}: field '{field}', row {row + 1}: the group (hole) is missing")
         keys.append(str(value))
-    labels, first, inverse = np.unique(np.asarray(keys, dtype=object).astype(str), return_index=True, return_inverse=True)
+    text = np.asarray(keys, dtype=object).astype(str)
+    labels, first, inverse = np.unique(text, return_index=True, return_inverse=True)
     order = np.argsort(first)
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))

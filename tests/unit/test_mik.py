@@ -99,48 +99,6 @@ def test_full_mik_is_a_valid_and_useful_ccdf():
     assert np.all((p >= 0) & (p <= 1))
 
 
-def _points(name, xyz, grade=None):
-    from qgis.core import QgsFeature, QgsGeometry, QgsPoint, QgsVectorLayer
-
-    layer = QgsVectorLayer("PointZ?crs=EPSG:32648&field=grade:double", name, "memory")
-    features = []
-    for row, (x, y, z) in enumerate(xyz):
-        feature = QgsFeature(layer.fields())
-        feature.setGeometry(QgsGeometry(QgsPoint(x + 500000, y + 3000000, z)))
-        feature.setAttributes([None if grade is None else float(grade[row])])
-        features.append(feature)
-    layer.dataProvider().addFeatures(features)
-    return layer
-
-
-def test_algorithm_on_points(run_algorithm, tmp_path):
-    from qgis.core import QgsProcessingException, QgsVectorLayer
-
-    xyz, grade = _field(200)
-    samples, targets = _points("samples", xyz[:150], grade[:150]), _points("targets", xyz[150:])
-    result = run_algorithm("mik", {
-        "INPUT": samples, "GRADE_FIELD": "grade", "TARGETS": targets, "CUTOFFS": "1.5", "TAIL_CUTOFFS": "2.5",
-        "MAX_SAMPLES": 16, "OUTPUT": str(tmp_path / "mik.gpkg"),
-    })
-    layer = QgsVectorLayer(result["OUTPUT"], "mik", "ogr")
-    for name in ("mik_mean", "mik_variance", "mik_p10", "mik_p50", "mik_p90", "mik_p_gt_1_5", "mik_n"):
-        assert name in layer.fields().names()
-    means = np.array([f["mik_mean"] for f in layer.getFeatures()])
-    assert np.corrcoef(means, grade[150:])[0, 1] > 0.5
-    with pytest.raises(QgsProcessingException, match="threshold 99 is outside the data range"):
-        run_algorithm("mik", {"INPUT": samples, "GRADE_FIELD": "grade", "TARGETS": targets, "THRESHOLDS": "1, 99",
-                              "OUTPUT": str(tmp_path / "bad.gpkg")})
-    variogram = tmp_path / "indicator.json"
-    SPHERICAL.save(str(variogram), "grade")
-    with pytest.raises(QgsProcessingException, match="A single variogram file serves median IK only"):
-        run_algorithm("mik", {"INPUT": samples, "GRADE_FIELD": "grade", "TARGETS": targets, "MODE": 1,
-                              "VARIOGRAM": str(variogram), "OUTPUT": str(tmp_path / "bad.gpkg")})
-    with pytest.raises(QgsProcessingException, match=r"minimum number of samples \(8\) exceeds the maximum \(4\)"):
-        run_algorithm("mik", {"INPUT": samples, "GRADE_FIELD": "grade", "TARGETS": targets, "MIN_SAMPLES": 8,
-                              "MAX_SAMPLES": 4, "OUTPUT": str(tmp_path / "bad.gpkg")})
-    assert not (tmp_path / "bad.gpkg").exists()
-
-
 def test_block_support_uses_the_given_discretisation():
     xyz, grade = _field(200)
     coarse = MultipleIndicatorKriging(variograms=[SPHERICAL], block_discretisation=(1, 1, 1)).fit(xyz, grade)

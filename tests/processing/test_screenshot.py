@@ -6,7 +6,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import REPO
+from helpers import REPO
 
 SCRIPT = REPO / "tests" / "screenshot" / "run_capture.sh"
 

@@ -53,8 +53,10 @@ def test_outputs_marked_for_loading_get_the_post_processor(provider, tmp_path):
     out = str(tmp_path / "scored.gpkg")
     context = QgsProcessingContext()
     context.setProject(QgsProject.instance())
-    context.addLayerToLoadOnCompletion(out, QgsProcessingContext.LayerDetails("scored", QgsProject.instance(), "OUTPUT"))
+    details = QgsProcessingContext.LayerDetails("scored", QgsProject.instance(), "OUTPUT")
+    context.addLayerToLoadOnCompletion(out, details)
     algorithm = provider.algorithm("hyperscore").create()
-    results, ok = algorithm.run({"INPUT": layer, "PROBABILITY_FIELD": "p", "OUTPUT": out}, context, QgsProcessingFeedback())
+    parameters = {"INPUT": layer, "PROBABILITY_FIELD": "p", "OUTPUT": out}
+    results, ok = algorithm.run(parameters, context, QgsProcessingFeedback())
     assert ok
     assert isinstance(context.layerToLoadOnCompletionDetails(out).postProcessor(), StyleOnLoad)

@@ -140,9 +140,11 @@ BAD_INPUTS = [
      r"assays: row 10: from 12 is not less than to 11 \(1 such row\(s\) in all\)"),
     ("overlap", lambda t: _append_row(t / "assays.csv", ["DH003", "9", "11"] + ["1"] * 15 + ["x"]),
      r"assays: 1 overlapping pair\(s\) of intervals: hole 'DH003' rows 9 \(3-10 m\) and 10 \(9-11 m\)"),
-    ("text_in_numbers", lambda t: _rewrite(t / "assays.csv", lambda rows: rows[:3] + [rows[3][:4] + ["n.a.x"] + rows[3][5:]] + rows[4:]),
+    ("text_in_numbers", lambda t: _rewrite(
+        t / "assays.csv", lambda rows: rows[:3] + [rows[3][:4] + ["n.a.x"] + rows[3][5:]] + rows[4:]),
      r"assays: column 'Ce', row 3: 'n.a.x' is not a number"),
-    ("text_in_depths", lambda t: _rewrite(t / "surveys.csv", lambda rows: rows[:2] + [["DH002", "1OO", "90", "-60"]] + rows[3:]),
+    ("text_in_depths", lambda t: _rewrite(
+        t / "surveys.csv", lambda rows: rows[:2] + [["DH002", "1OO", "90", "-60"]] + rows[3:]),
      r"surveys: column 'depth', row 2: '1OO' is not a number"),
     ("empty_intervals", lambda t: _rewrite(t / "assays.csv", lambda rows: rows[:1]),
      r"assays: the layer is empty"),
@@ -187,7 +189,8 @@ def _desurveyed(run_algorithm, tables, tmp_path):
 
 def test_composite_algorithm(run_algorithm, tables, tmp_path):
     points = _desurveyed(run_algorithm, tables, tmp_path)
-    result = run_algorithm("composite", {"INPUT": points, "LENGTH": 4.0, "RESIDUAL": 0, "OUTPUT": str(tmp_path / "c.gpkg")})
+    result = run_algorithm(
+        "composite", {"INPUT": points, "LENGTH": 4.0, "RESIDUAL": 0, "OUTPUT": str(tmp_path / "c.gpkg")})
     layer, features = _features(result["OUTPUT"])
     assert layer.crs().authid() == "EPSG:32648"
     rows = {(f["hole_id"], f["from_m"]): f for f in features}

@@ -15,7 +15,7 @@ from ree_grade.algorithms.synthetic import files as synthetic_io
 from ree_grade.algorithms.synthetic.drilling import ASSAY_ELEMENTS, REE, hole_path
 from ree_grade.algorithms.synthetic.geology import UNIT_CODES
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "sample_data" / "demo"
 
 
@@ -316,36 +316,6 @@ def test_envi_header_and_image_are_readable(deposit, written):
 def test_writing_into_a_folder_leaves_no_temporary_files(written):
     folder = Path(written["assays.csv"]).parent
     assert sorted(p.name for p in folder.iterdir()) == sorted(synthetic_io.FILES)
-
-
-# --- Processing --------------------------------------------------------------------------
-def test_processing_algorithm_writes_the_small_deposit(run_algorithm, tmp_path, deposit):
-    folder = tmp_path / "deposit"
-    result = run_algorithm("syntheticdeposit", {"PRESET": 0, "SEED": 0, "OUTPUT_FOLDER": str(folder)})
-    assert result["OUTPUT_FOLDER"] == str(folder)
-    for key in ("COLLARS", "SURVEYS", "ASSAYS", "LOGS", "GEOLOGY", "CUBE", "CUBE_ENVI", "TRUTH_BLOCKS"):
-        assert Path(result[key]).is_file()
-    with open(result["COLLARS"], newline="") as handle:
-        ids = [row["hole_id"] for row in csv.DictReader(handle)]
-    assert ids == list(deposit.collars["hole_id"])
-
-
-def test_processing_algorithm_cancelled_leaves_no_files(run_algorithm, tmp_path):
-    from qgis.core import QgsProcessingException, QgsProcessingFeedback
-
-    feedback = QgsProcessingFeedback()
-    feedback.cancel()
-    folder = tmp_path / "cancelled"
-    with pytest.raises(QgsProcessingException, match="Cancelled"):
-        run_algorithm("syntheticdeposit", {"PRESET": 0, "SEED": 0, "OUTPUT_FOLDER": str(folder)}, feedback)
-    assert not folder.exists() or not any(folder.iterdir())
-
-
-def test_processing_algorithm_rejects_an_unknown_preset(run_algorithm, tmp_path):
-    from qgis.core import QgsProcessingException
-
-    with pytest.raises(QgsProcessingException, match="PRESET"):
-        run_algorithm("syntheticdeposit", {"PRESET": 7, "SEED": 0, "OUTPUT_FOLDER": str(tmp_path)})
 
 
 # --- bundled demo ------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO
+from helpers import REPO
 
 # Values and field names the user reads off a label and types must survive
 # translation: identifiers such as TREO_pct or bc_, and the "0 = ..." style
