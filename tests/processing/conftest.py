@@ -111,7 +111,8 @@ def memory_layer(qgis_app):
             feature.setAttributes([_attribute(v, kind, keep_nan) for v, (_, kind) in zip(row, specs)])
             if coords is not None:
                 point = coords[i]
-                feature.setGeometry(QgsGeometry.fromWkt(point) if isinstance(point, str) else QgsGeometry(QgsPoint(*point)))
+                feature.setGeometry(QgsGeometry.fromWkt(point) if isinstance(point, str)
+                                    else QgsGeometry(QgsPoint(*point)))
             features.append(feature)
         layer.dataProvider().addFeatures(features)
         layer.updateExtents()

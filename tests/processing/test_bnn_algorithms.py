@@ -19,28 +19,19 @@ def sample_table(n_holes=30, per_hole=8, seed=0):
     return xy, X, grade, holes
 
 
-def point_layer(name, xy, X, grade=None, holes=None, feature_names=FEATURES):
-    from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer
+@pytest.fixture
+def point_layer(memory_layer):
+    def make(name, xy, X, grade=None, holes=None, feature_names=FEATURES):
+        fields = list(feature_names) + (["TREO_pct", "hole_id:string"] if grade is not None else [])
+        rows = [list(X[i]) + ([grade[i], str(holes[i])] if grade is not None else []) for i in range(len(xy))]
+        coords = [(224000 + x, 3088000 + y) for x, y in xy]
+        return memory_layer(fields, rows, coords, name=name, keep_nan=True)  # a NaN grade stays NaN
 
-    uri = "Point?crs=EPSG:32648" + "".join(f"&field={f}:double" for f in feature_names)
-    if grade is not None:
-        uri += "&field=TREO_pct:double&field=hole_id:string"
-    layer = QgsVectorLayer(uri, name, "memory")
-    features = []
-    for i, (x, y) in enumerate(xy):
-        feature = QgsFeature(layer.fields())
-        feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(224000 + x, 3088000 + y)))
-        row = [float(v) for v in X[i]]
-        if grade is not None:
-            row += [float(grade[i]), str(holes[i])]
-        feature.setAttributes(row)
-        features.append(feature)
-    layer.dataProvider().addFeatures(features)
-    return layer
+    return make
 
 
-@pytest.fixture(scope="module")
-def samples():
+@pytest.fixture
+def samples(point_layer):
     xy, X, grade, holes = sample_table()
     return point_layer("samples", xy, X, grade, holes), X
 
@@ -68,7 +59,7 @@ def covariate_raster(path, X, shape=(6, 5)):
 
 
 @pytest.mark.parametrize("method", [0, 1])
-def test_train_then_predict_points_and_raster(run_algorithm, samples, tmp_path, method):
+def test_train_then_predict_points_and_raster(run_algorithm, samples, point_layer, tmp_path, method):
     import rasterio
     from qgis.core import QgsVectorLayer
 
@@ -121,7 +112,7 @@ def test_same_seed_same_model_file(run_algorithm, samples, tmp_path):
     assert (tmp_path / "a.safetensors").read_bytes() == (tmp_path / "b.safetensors").read_bytes()
 
 
-def test_bad_input_gives_clear_errors_and_no_output(run_algorithm, samples, tmp_path):
+def test_bad_input_gives_clear_errors_and_no_output(run_algorithm, samples, point_layer, tmp_path):
     from qgis.core import QgsProcessingException
 
     layer, X = samples

@@ -5,23 +5,17 @@ import pytest
 from test_crossvalidate import _drilled_field
 
 
-def _layer(xyz, grade, covariate, holes):
-    from qgis.core import QgsFeature, QgsGeometry, QgsPoint, QgsVectorLayer
+@pytest.fixture
+def _layer(memory_layer):
+    def make(xyz, grade, covariate, holes):
+        rows = [(str(holes[row]), grade[row], covariate[row, 0]) for row in range(len(grade))]
+        coords = [xyz[row] + [500000, 3000000, 1000] for row in range(len(grade))]
+        return memory_layer(["hole_id:string", "TREO_pct", "cov"], rows, coords, name="composites")
 
-    layer = QgsVectorLayer("PointZ?crs=EPSG:32648&field=hole_id:string&field=TREO_pct:double&field=cov:double",
-                           "composites", "memory")
-    features = []
-    for row in range(len(grade)):
-        feature = QgsFeature(layer.fields())
-        feature.setGeometry(QgsGeometry(QgsPoint(*(xyz[row] + [500000, 3000000, 1000]))))
-        value = None if np.isnan(grade[row]) else float(grade[row])
-        feature.setAttributes([str(holes[row]), value, float(covariate[row, 0])])
-        features.append(feature)
-    layer.dataProvider().addFeatures(features)
-    return layer
+    return make
 
 
-def test_algorithm_writes_table_and_report(run_algorithm, tmp_path):
+def test_algorithm_writes_table_and_report(run_algorithm, _layer, tmp_path):
     from qgis.core import QgsVectorLayer
 
     xyz, grade, covariate, holes = _drilled_field(n_holes=15, per_hole=6)
@@ -40,7 +34,7 @@ def test_algorithm_writes_table_and_report(run_algorithm, tmp_path):
         assert part in report
 
 
-def test_algorithm_rejects_bad_input(run_algorithm, tmp_path):
+def test_algorithm_rejects_bad_input(run_algorithm, _layer, tmp_path):
     from qgis.core import QgsProcessingException
 
     xyz, grade, covariate, holes = _drilled_field(n_holes=6, per_hole=4)

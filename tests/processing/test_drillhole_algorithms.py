@@ -102,17 +102,9 @@ def test_desurvey_point_collars_and_positive_dips(run_algorithm, tables, tmp_pat
     assert station["dip"] == pytest.approx(-60.0)
 
 
-def test_desurvey_pointz_collars_take_z_from_the_geometry(run_algorithm, tables, tmp_path):
-    from qgis.core import QgsFeature, QgsGeometry, QgsPoint
-
-    layer = QgsVectorLayer("PointZ?crs=EPSG:32648&field=BHID:string", "collar points", "memory")
-    features = []
-    for hole, x in (("DH001", 500000.0), ("DH002", 500100.0), ("DH003", 500200.0)):
-        feature = QgsFeature(layer.fields())
-        feature.setGeometry(QgsGeometry(QgsPoint(x, 3000000.0, 1200.0)))
-        feature.setAttributes([hole])
-        features.append(feature)
-    layer.dataProvider().addFeatures(features)
+def test_desurvey_pointz_collars_take_z_from_the_geometry(run_algorithm, memory_layer, tables, tmp_path):
+    layer = memory_layer(["BHID:string"], [("DH001",), ("DH002",), ("DH003",)],
+                         [(x, 3000000.0, 1200.0) for x in (500000.0, 500100.0, 500200.0)], name="collar points")
     params = _desurvey_params(tables, tmp_path / "z.gpkg", COLLARS=layer, COLLAR_CRS="EPSG:4326")
     out_layer, out = _features(run_algorithm("desurvey", params)["OUTPUT"])
     assert out_layer.crs().authid() == "EPSG:32648", "point collars keep their own CRS"

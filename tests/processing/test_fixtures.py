@@ -55,3 +55,20 @@ def test_memory_layer_refuses_what_it_cannot_build(memory_layer):
         memory_layer(["a", "b"], [(1,)])
     with pytest.raises(ValueError, match="2 coordinates for 1 rows"):
         memory_layer(["a"], [(1,)], coords=[(0, 0), (1, 1)])
+
+
+def test_memory_layer_polygons_from_wkt_and_kept_nan(memory_layer):
+    import math
+
+    from qgis.core import NULL, QgsWkbTypes
+
+    wkt = "Polygon ((0 0, 50 0, 50 100, 0 100, 0 0))"
+    clip = memory_layer([], coords=[wkt], geometry="Polygon", crs="EPSG:32611", name="clip")
+    assert clip.wkbType() == QgsWkbTypes.Polygon and clip.crs().authid() == "EPSG:32611"
+    assert clip.featureCount() == 1 and len(clip.fields()) == 0
+    assert next(clip.getFeatures()).geometry().asWkt() == wkt
+    assert memory_layer(["n:integer"], [(1,)], coords=[wkt]).wkbType() == QgsWkbTypes.Polygon
+
+    grades = memory_layer(["g", "n:integer"], [(float("nan"), float("nan"))], coords=[(0, 0)], keep_nan=True)
+    g, n = next(grades.getFeatures()).attributes()
+    assert math.isnan(g) and n == NULL

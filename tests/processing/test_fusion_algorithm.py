@@ -10,21 +10,15 @@ CRS = "EPSG:32648"
 
 
 # --- through QGIS --------------------------------------------------------------
-def _layer(X, xyz, fields=FIELDS, crs=CRS, kinds=None):
-    from qgis.core import QgsFeature, QgsGeometry, QgsPoint, QgsVectorLayer
+@pytest.fixture
+def _layer(memory_layer):
+    def make(X, xyz, fields=FIELDS, crs=CRS, kinds=None):
+        kinds = kinds or ["double"] * len(fields)
+        rows = [[i] + list(X[i]) for i in range(len(X))]
+        return memory_layer({"id": "integer", **dict(zip(fields, kinds))}, rows, xyz[:len(X)], crs=crs,
+                            geometry="PointZ", name="samples")
 
-    kinds = kinds or ["double"] * len(fields)
-    spec = "&".join(f"field={name}:{kind}" for name, kind in zip(fields, kinds))
-    layer = QgsVectorLayer(f"PointZ?crs={crs}&field=id:integer&{spec}", "samples", "memory")
-    features = []
-    for i in range(len(X)):
-        feature = QgsFeature(layer.fields())
-        feature.setGeometry(QgsGeometry(QgsPoint(*map(float, xyz[i]))))
-        values = [v.item() if isinstance(v, np.generic) else v for v in X[i]]
-        feature.setAttributes([i] + [None if isinstance(v, float) and np.isnan(v) else v for v in values])
-        features.append(feature)
-    layer.dataProvider().addFeatures(features)
-    return layer
+    return make
 
 
 def _scores(path, k):
@@ -35,7 +29,7 @@ def _scores(path, k):
     return np.array([[f[f"pc_{j:02d}"] for j in range(1, k + 1)] for f in layer.getFeatures()]), layer
 
 
-def test_algorithm_fit_then_apply(run_algorithm, tmp_path):
+def test_algorithm_fit_then_apply(run_algorithm, _layer, tmp_path):
     X, xyz = _data(200)
     transform = str(tmp_path / "pca.json")
     fit = run_algorithm("pcafusion", {
@@ -57,7 +51,7 @@ def test_algorithm_fit_then_apply(run_algorithm, tmp_path):
     np.testing.assert_allclose(_scores(applied["OUTPUT"], 3)[0], model.transform(X[150:], xyz[150:]), atol=1e-9)
 
 
-def test_algorithm_apply_reprojects_targets(run_algorithm, tmp_path):
+def test_algorithm_apply_reprojects_targets(run_algorithm, _layer, tmp_path):
     from qgis.core import (
         QgsCoordinateReferenceSystem,
         QgsCoordinateTransform,
@@ -88,7 +82,7 @@ def test_algorithm_apply_reprojects_targets(run_algorithm, tmp_path):
     assert not (tmp_path / "nocrs.gpkg").exists()
 
 
-def test_algorithm_bad_input(run_algorithm, tmp_path):
+def test_algorithm_bad_input(run_algorithm, _layer, tmp_path):
     from qgis.core import QgsProcessingException
 
     X, xyz = _data(60)
@@ -121,7 +115,7 @@ def test_algorithm_bad_input(run_algorithm, tmp_path):
     assert not (tmp_path / "bad.gpkg").exists()
 
 
-def test_pipeline_on_the_sample_deposit(run_algorithm, tmp_path):
+def test_pipeline_on_the_sample_deposit(run_algorithm, _layer, tmp_path):
     """targets -> geologyfeatures on samples and targets -> pcafusion FIT on the
     samples, APPLY on the targets: the targets get the samples' components."""
     from qgis.core import QgsVectorLayer

@@ -12,25 +12,13 @@ from ree_grade.algorithms.geology import map_features as geology
 
 
 # --- through QGIS --------------------------------------------------------------
-def _points_layer(xy, crs="EPSG:28350", z=None):
-    from qgis.core import QgsFeature, QgsGeometry, QgsPoint, QgsVectorLayer
+@pytest.fixture
+def _points_layer(memory_layer):
+    def make(xy, crs="EPSG:28350", z=None):
+        coords = [(x, y, z[i]) if z is not None else (x, y) for i, (x, y) in enumerate(xy)]
+        return memory_layer(["sample:integer"], [[i] for i in range(len(xy))], coords, crs=crs, name="samples")
 
-    kind = "PointZ" if z is not None else "Point"
-    uri = f"{kind}?crs={crs}&field=sample:integer" if crs else f"{kind}?field=sample:integer"
-    layer = QgsVectorLayer(uri, "samples", "memory")
-    features = []
-    for i, (x, y) in enumerate(xy):
-        feature = QgsFeature(layer.fields())
-        point = QgsPoint(float(x), float(y), float(z[i])) if z is not None else QgsPoint(float(x), float(y))
-        feature.setGeometry(QgsGeometry(point))
-        feature.setAttributes([i])
-        features.append(feature)
-    layer.dataProvider().addFeatures(features)
-    if not crs:
-        from qgis.core import QgsCoordinateReferenceSystem
-
-        layer.setCrs(QgsCoordinateReferenceSystem())
-    return layer
+    return make
 
 
 def _read_output(path, names):
@@ -42,7 +30,7 @@ def _read_output(path, names):
     return layer, rows
 
 
-def test_algorithm_on_gswa(run_algorithm, gswa, data_dir, tmp_path):
+def test_algorithm_on_gswa(run_algorithm, _points_layer, gswa, data_dir, tmp_path):
     polygons, codes, geo = gswa
     xy = np.array([p.coords[0] for p in shapely.point_on_surface(polygons[:20])])
     units_out = str(tmp_path / "units.json")
@@ -60,7 +48,7 @@ def test_algorithm_on_gswa(run_algorithm, gswa, data_dir, tmp_path):
     assert geology.UnitList.load(units_out).units == geo.units
 
 
-def test_algorithm_targets_get_the_samples_fields(run_algorithm, data_dir, tmp_path):
+def test_algorithm_targets_get_the_samples_fields(run_algorithm, _points_layer, data_dir, tmp_path):
     units_out = str(tmp_path / "units.json")
     samples = run_algorithm("geologyfeatures", {
         "INPUT": _points_layer([(530000, 7490000)]), "GEOLOGY": str(data_dir / GSWA), "UNIT_FIELD": "code",
@@ -76,7 +64,7 @@ def test_algorithm_targets_get_the_samples_fields(run_algorithm, data_dir, tmp_p
     assert fields_of[0] == fields_of[1]
 
 
-def test_algorithm_reprojects_points_crs_and_rejects_no_crs(run_algorithm, gswa, data_dir, tmp_path):
+def test_algorithm_reprojects_points_crs_and_rejects_no_crs(run_algorithm, _points_layer, gswa, data_dir, tmp_path):
     from qgis.core import (
         QgsCoordinateReferenceSystem,
         QgsCoordinateTransform,
@@ -104,7 +92,7 @@ def test_algorithm_reprojects_points_crs_and_rejects_no_crs(run_algorithm, gswa,
     assert not (tmp_path / "nocrs.gpkg").exists()
 
 
-def test_algorithm_unit_list_from_another_field_is_an_error(run_algorithm, data_dir, tmp_path):
+def test_algorithm_unit_list_from_another_field_is_an_error(run_algorithm, _points_layer, data_dir, tmp_path):
     from qgis.core import QgsProcessingException
 
     units = str(tmp_path / "units.json")
@@ -126,7 +114,7 @@ def deposit(tmp_path_factory):
     return deposit, write_deposit(deposit, str(folder))
 
 
-def test_algorithm_on_the_sample_deposit(run_algorithm, deposit, tmp_path):
+def test_algorithm_on_the_sample_deposit(run_algorithm, _points_layer, deposit, tmp_path):
     deposit, paths = deposit
     collars = deposit.collars
     xy = np.column_stack([collars["x"], collars["y"]])

@@ -5,25 +5,18 @@ import pytest
 from test_gp import _field
 
 
-def _points(name, coords, values=None, field="grade"):
-    from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer
-
-    uri = "Point?crs=EPSG:32648" + (f"&field={field}:double" if values is not None else "&field=id:integer")
-    layer = QgsVectorLayer(uri, name, "memory")
-    features = []
-    for i, (x, y, _) in enumerate(coords):
-        feature = QgsFeature(layer.fields())
-        feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(x + 500000, y + 3000000)))
+@pytest.fixture
+def _points(memory_layer):
+    def make(name, coords, values=None, field="grade"):
+        xy = [(x + 500000, y + 3000000) for x, y, _ in coords]
         if values is None:
-            feature.setAttributes([i])
-        else:
-            feature.setAttributes([None if values[i] is None else float(values[i])])
-        features.append(feature)
-    layer.dataProvider().addFeatures(features)
-    return layer
+            return memory_layer(["id:integer"], [[i] for i in range(len(xy))], xy, name=name)
+        return memory_layer([field], [[values[i]] for i in range(len(xy))], xy, name=name, keep_nan=True)
+
+    return make
 
 
-def test_algorithm_points_and_raster(run_algorithm, tmp_path):
+def test_algorithm_points_and_raster(run_algorithm, _points, tmp_path):
     import rasterio
     from qgis.core import QgsVectorLayer
     from rasterio.transform import from_origin
@@ -50,7 +43,7 @@ def test_algorithm_points_and_raster(run_algorithm, tmp_path):
         assert np.all((p_gt >= 0) & (p_gt <= 1))
 
 
-def test_algorithm_rejects_non_positive_grade(run_algorithm, tmp_path):
+def test_algorithm_rejects_non_positive_grade(run_algorithm, _points, tmp_path):
     from qgis.core import QgsProcessingException
 
     coords, grade = _field(20)

@@ -5,21 +5,16 @@ import pytest
 from scipy.stats import norm
 
 
-def _targets_layer(values, fields="p:double"):
-    from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer
+@pytest.fixture
+def _targets_layer(memory_layer):
+    def make(values, fields="p:double"):
+        coords = [(500000 + i, 3000000) for i in range(len(values))]
+        return memory_layer(fields.split(","), values, coords, name="targets", keep_nan=True)
 
-    layer = QgsVectorLayer(f"Point?crs=EPSG:32648&field={fields.replace(',', '&field=')}", "targets", "memory")
-    features = []
-    for i, row in enumerate(values):
-        feature = QgsFeature(layer.fields())
-        feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(500000 + i, 3000000)))
-        feature.setAttributes(list(row))
-        features.append(feature)
-    layer.dataProvider().addFeatures(features)
-    return layer
+    return make
 
 
-def test_algorithm_probability_field(run_algorithm, tmp_path):
+def test_algorithm_probability_field(run_algorithm, _targets_layer, tmp_path):
     layer = _targets_layer([[0.0], [0.5], [1.0], [None]])
     out = str(tmp_path / "hs.gpkg")
     result = run_algorithm("hyperscore", {"INPUT": layer, "SOURCE": 0, "PROBABILITY_FIELD": "p", "OUTPUT": out})
@@ -32,7 +27,7 @@ def test_algorithm_probability_field(run_algorithm, tmp_path):
     assert [f["hyperscore_norm"] for f in scored.getFeatures()][2] == pytest.approx(100.0)
 
 
-def test_algorithm_from_kriging_variance(run_algorithm, tmp_path):
+def test_algorithm_from_kriging_variance(run_algorithm, _targets_layer, tmp_path):
     layer = _targets_layer([[2.0, 0.25], [1.0, 0.04]], "est:double,var:double")
     out = str(tmp_path / "hs_ok.gpkg")
     result = run_algorithm(
@@ -46,7 +41,7 @@ def test_algorithm_from_kriging_variance(run_algorithm, tmp_path):
     np.testing.assert_allclose(v, [norm.sf(-1.0), norm.sf(2.5)], rtol=1e-9)
 
 
-def test_algorithm_bad_probability_leaves_no_output(run_algorithm, tmp_path):
+def test_algorithm_bad_probability_leaves_no_output(run_algorithm, _targets_layer, tmp_path):
     from qgis.core import QgsProcessingException
 
     layer = _targets_layer([[0.2], [7.0]])

@@ -8,27 +8,13 @@ from ree_grade.algorithms.common.parsing import parse_numeric
 from ree_grade.algorithms.ml.imputation import KNNImputer3D, mask_at_random
 
 
-def _point_layer(columns, xyz, crs="EPSG:32648", name="samples", kind="double"):
-    """Memory point layer (PointZ when xyz has 3 columns) with {field: values}."""
-    from qgis.core import QgsCoordinateReferenceSystem, QgsFeature, QgsField, QgsGeometry, QgsPoint, QgsVectorLayer
-    from qgis.PyQt.QtCore import QVariant
+@pytest.fixture
+def _point_layer(memory_layer):
+    def make(columns, xyz, crs="EPSG:32648", name="samples", kind="double"):
+        """Memory point layer (PointZ when xyz has 3 columns) with {field: values}."""
+        return memory_layer({field: kind for field in columns}, columns, xyz, crs=crs, name=name)
 
-    geometry_type = "PointZ" if xyz.shape[1] == 3 else "Point"
-    layer = QgsVectorLayer(f"{geometry_type}?crs={crs}" if crs else geometry_type, name, "memory")
-    if not crs:
-        layer.setCrs(QgsCoordinateReferenceSystem())
-    qtype = QVariant.String if kind == "string" else QVariant.Double
-    layer.dataProvider().addAttributes([QgsField(field, qtype) for field in columns])
-    layer.updateFields()
-    features = []
-    for row, point in enumerate(xyz):
-        feature = QgsFeature(layer.fields())
-        values = [columns[field][row] for field in columns]
-        feature.setAttributes([v if isinstance(v, str) else None if np.isnan(v) else float(v) for v in values])
-        feature.setGeometry(QgsGeometry(QgsPoint(*map(float, point))))
-        features.append(feature)
-    layer.dataProvider().addFeatures(features)
-    return layer
+    return make
 
 
 def _read(path, fields):
@@ -46,7 +32,7 @@ def _read(path, fields):
     return {field: np.array(values) for field, values in out.items()}
 
 
-def test_jura_through_processing_with_reference(run_algorithm, data_dir, tmp_path):
+def test_jura_through_processing_with_reference(run_algorithm, _point_layer, data_dir, tmp_path):
     X, xy = _jura(data_dir)
     hidden = mask_at_random(X, 0.2, np.random.default_rng(5))
     masked = np.where(hidden, np.nan, X)
@@ -83,7 +69,7 @@ def _utm_samples():
     return xyz, la, ce
 
 
-def test_targets_in_another_crs_are_reprojected(run_algorithm, tmp_path):
+def test_targets_in_another_crs_are_reprojected(run_algorithm, _point_layer, tmp_path):
     from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsPointXY, QgsProject
 
     xyz, la, ce = _utm_samples()
@@ -111,7 +97,7 @@ def test_targets_in_another_crs_are_reprojected(run_algorithm, tmp_path):
 
 
 @pytest.mark.slow
-def test_sample_deposit_lab_text_through_processing(run_algorithm, tmp_path):
+def test_sample_deposit_lab_text_through_processing(run_algorithm, _point_layer, tmp_path):
     """Lab cells as text ('', '-0.5' below detection) on a PointZ layer of the sample deposit."""
     deposit = _deposit()
     _, xyz = _deposit_assays()
@@ -131,7 +117,7 @@ def test_sample_deposit_lab_text_through_processing(run_algorithm, tmp_path):
     assert below.any() and (got["Tb"][below] == 0.25).all() and (got["Tb_imputed"][below] == 0).all()
 
 
-def test_below_detection_text_is_a_value_not_a_gap(run_algorithm, tmp_path):
+def test_below_detection_text_is_a_value_not_a_gap(run_algorithm, _point_layer, tmp_path):
     xyz, la, _ = _utm_samples()
     text = [f"{v:.1f}" for v in la]
     text[0], text[1], text[2] = "<0.5", "", "-"
@@ -151,7 +137,7 @@ def test_below_detection_text_is_a_value_not_a_gap(run_algorithm, tmp_path):
         ("other_fields", r"fields do not match the fitted ones"),
     ],
 )
-def test_bad_input_is_a_clear_error_with_no_output(run_algorithm, tmp_path, case, message):
+def test_bad_input_is_a_clear_error_with_no_output(run_algorithm, _point_layer, tmp_path, case, message):
     from qgis.core import QgsProcessingException
 
     xyz, la, ce = _utm_samples()

@@ -11,21 +11,13 @@ from ree_grade.algorithms.geostats.variogram_model import VariogramModel
 CRS = "EPSG:32611"
 
 
-def point_layer(xyz, fields, rows, crs=CRS, name="samples"):
-    """Memory PointZ (or Point) layer; fields like 'V:double'."""
-    from qgis.core import QgsFeature, QgsGeometry, QgsPoint, QgsVectorLayer
+@pytest.fixture
+def point_layer(memory_layer):
+    def make(xyz, fields, rows, crs=CRS, name="samples"):
+        """Memory PointZ (or Point) layer; fields like 'V:double'."""
+        return memory_layer(fields, rows, xyz, crs=crs, name=name, keep_nan=True)
 
-    kind = "PointZ" if xyz.shape[1] == 3 else "Point"
-    uri = f"{kind}?crs={crs}" + "".join(f"&field={f}" for f in fields)
-    layer = QgsVectorLayer(uri, name, "memory")
-    features = []
-    for point, row in zip(xyz, rows):
-        feature = QgsFeature(layer.fields())
-        feature.setGeometry(QgsGeometry(QgsPoint(*map(float, point))))
-        feature.setAttributes(list(row))
-        features.append(feature)
-    layer.dataProvider().addFeatures(features)
-    return layer
+    return make
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +27,7 @@ def walker(data_dir):
 
 
 @pytest.fixture
-def walker_layer(walker):
+def walker_layer(walker, point_layer):
     xy, v = walker
     return point_layer(xy, ["V:double", "hole:string"], [[float(a), f"H{i // 5}"] for i, a in enumerate(v)])
 
@@ -71,7 +63,7 @@ def test_variogram_algorithm_directions(run_algorithm, walker_layer, tmp_path):
     assert (tmp_path / "d.png").read_bytes()[:4] == b"\x89PNG"
 
 
-def test_variogram_algorithm_bad_input(run_algorithm, tmp_path):
+def test_variogram_algorithm_bad_input(run_algorithm, point_layer, tmp_path):
     from qgis.core import QgsProcessingException
 
     layer = point_layer(np.random.default_rng(0).uniform(0, 100, (30, 2)), ["g:double"], [[2.0]] * 30)
@@ -89,7 +81,7 @@ def test_variogram_algorithm_bad_input(run_algorithm, tmp_path):
         run_algorithm("variogram", {"INPUT": varied, "GRADE_FIELD": "g", "DIRECTIONS": "north", "MODEL_OUT": str(out)})
 
 
-def test_kriging_on_points_matches_the_science(run_algorithm, walker, walker_layer, model_file, tmp_path):
+def test_kriging_on_points_matches_the_science(run_algorithm, point_layer, walker, walker_layer, model_file, tmp_path):
     from qgis.core import QgsVectorLayer
 
     targets_xy = np.random.default_rng(3).uniform(0, 260, (40, 2)) + [300000.0, 4200000.0]
@@ -136,7 +128,8 @@ def test_kriging_on_raster_template_with_blocks(run_algorithm, walker_layer, mod
     assert np.all((bands[2] > 0.5) & (bands[2] < 1.1)) and bands[2].mean() < 1.0
 
 
-def test_kriging_reprojects_targets_and_rejects_missing_crs(run_algorithm, walker_layer, model_file, tmp_path):
+def test_kriging_reprojects_targets_and_rejects_missing_crs(run_algorithm, point_layer, walker_layer, model_file,
+                                                            tmp_path):
     from qgis.core import (
         QgsCoordinateReferenceSystem,
         QgsCoordinateTransform,
@@ -173,7 +166,7 @@ def test_kriging_reprojects_targets_and_rejects_missing_crs(run_algorithm, walke
     assert not (tmp_path / "n.gpkg").exists()
 
 
-def test_kriging_bad_input(run_algorithm, walker_layer, model_file, tmp_path):
+def test_kriging_bad_input(run_algorithm, point_layer, walker_layer, model_file, tmp_path):
     from qgis.core import QgsProcessingException
 
     targets = point_layer(np.array([[300100.0, 4200100.0]]), ["id:integer"], [[1]])
@@ -199,7 +192,7 @@ def test_kriging_bad_input(run_algorithm, walker_layer, model_file, tmp_path):
     assert not (tmp_path / "b.gpkg").exists()
 
 
-def test_kriging_3d_blocks_from_pointz_layers(run_algorithm, tmp_path):
+def test_kriging_3d_blocks_from_pointz_layers(run_algorithm, point_layer, tmp_path):
     """3D block kriging through Processing on the small sample deposit: PointZ
     samples and block centroids, fixed-nugget variogram along the axes."""
     from qgis.core import NULL, QgsVectorLayer

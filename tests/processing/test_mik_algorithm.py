@@ -5,21 +5,17 @@ import pytest
 from test_mik import SPHERICAL, _field
 
 
-def _points(name, xyz, grade=None):
-    from qgis.core import QgsFeature, QgsGeometry, QgsPoint, QgsVectorLayer
+@pytest.fixture
+def _points(memory_layer):
+    def make(name, xyz, grade=None):
+        rows = [[None if grade is None else grade[row]] for row in range(len(xyz))]
+        coords = [(x + 500000, y + 3000000, z) for x, y, z in xyz]
+        return memory_layer(["grade"], rows, coords, name=name, keep_nan=True)
 
-    layer = QgsVectorLayer("PointZ?crs=EPSG:32648&field=grade:double", name, "memory")
-    features = []
-    for row, (x, y, z) in enumerate(xyz):
-        feature = QgsFeature(layer.fields())
-        feature.setGeometry(QgsGeometry(QgsPoint(x + 500000, y + 3000000, z)))
-        feature.setAttributes([None if grade is None else float(grade[row])])
-        features.append(feature)
-    layer.dataProvider().addFeatures(features)
-    return layer
+    return make
 
 
-def test_algorithm_on_points(run_algorithm, tmp_path):
+def test_algorithm_on_points(run_algorithm, _points, tmp_path):
     from qgis.core import QgsProcessingException, QgsVectorLayer
 
     xyz, grade = _field(200)

@@ -3,32 +3,21 @@ through processing.run."""
 import pytest
 
 
-def _table(rows, fields="hole_id:string,from_m:double,to_m:double,description:string", name="logs"):
-    from qgis.core import QgsFeature, QgsVectorLayer
+@pytest.fixture
+def _table(memory_layer):
+    def make(rows, fields="hole_id:string,from_m:double,to_m:double,description:string", name="logs"):
+        return memory_layer(fields.split(","), rows, name=name, keep_nan=True)
 
-    layer = QgsVectorLayer("None?" + "&".join(f"field={f}" for f in fields.split(",")), name, "memory")
-    features = []
-    for row in rows:
-        feature = QgsFeature(layer.fields())
-        feature.setAttributes(list(row))
-        features.append(feature)
-    layer.dataProvider().addFeatures(features)
-    return layer
+    return make
 
 
-def _samples(rows):
-    from qgis.core import QgsFeature, QgsGeometry, QgsPoint, QgsVectorLayer
+@pytest.fixture
+def _samples(memory_layer):
+    def make(rows):
+        coords = [(500000.0 + i, 3000000.0, 2000.0 - row[1]) for i, row in enumerate(rows)]
+        return memory_layer(["hole_id:string", "from_m", "to_m"], rows, coords, name="samples", keep_nan=True)
 
-    layer = QgsVectorLayer("PointZ?crs=EPSG:32648&field=hole_id:string&field=from_m:double&field=to_m:double",
-                           "samples", "memory")
-    features = []
-    for i, row in enumerate(rows):
-        feature = QgsFeature(layer.fields())
-        feature.setGeometry(QgsGeometry(QgsPoint(500000.0 + i, 3000000.0, 2000.0 - row[1])))
-        feature.setAttributes(list(row))
-        features.append(feature)
-    layer.dataProvider().addFeatures(features)
-    return layer
+    return make
 
 
 LOGS = [
@@ -50,7 +39,7 @@ def _feature_values(layer):
     return [dict(zip(layer.fields().names(), map(plain_value, f.attributes()))) for f in layer.getFeatures()]
 
 
-def test_parse_log_intervals(run_algorithm):
+def test_parse_log_intervals(run_algorithm, _table):
     result = _run(run_algorithm, INPUT=_table(LOGS), USE_TRANSFORMER=False)
     rows = _feature_values(result["OUTPUT"])
     assert [r["log_lith"] for r in rows[:3]] == ["soil_regolith", "carbonatite", "syenite"]
@@ -61,7 +50,7 @@ def test_parse_log_intervals(run_algorithm):
     assert rows[0]["description"] == "Soil and colluvium", "input fields are kept"
 
 
-def test_join_onto_samples(run_algorithm):
+def test_join_onto_samples(run_algorithm, _samples, _table):
     samples = _samples([("DH1", 1.0, 3.0), ("DH1", 4.0, 8.0), ("DH1", 12.0, 14.0)])
     result = _run(run_algorithm, INPUT=_table(LOGS), USE_TRANSFORMER=False, SAMPLES=samples)
     layer = result["OUTPUT"]
@@ -75,7 +64,7 @@ def test_join_onto_samples(run_algorithm):
     assert layer.wkbType() == samples.wkbType() and layer.featureCount() == 3
 
 
-def test_transformer_through_processing_with_cache(run_algorithm, tmp_path):
+def test_transformer_through_processing_with_cache(run_algorithm, _table, tmp_path):
     logs = _table([("DH1", 0.0, 3.0, "coarse-grained calcite-rich intrusive with apatite")])
     result = _run(run_algorithm, INPUT=logs, CACHE_FOLDER=str(tmp_path))
     row = _feature_values(result["OUTPUT"])[0]
@@ -83,7 +72,7 @@ def test_transformer_through_processing_with_cache(run_algorithm, tmp_path):
     assert (tmp_path / "reegrade_log_embeddings_all-MiniLM-L6-v2.npz").is_file()
 
 
-def test_empty_descriptions_reported(run_algorithm):
+def test_empty_descriptions_reported(run_algorithm, _table):
     from qgis.core import QgsProcessingFeedback
 
     class Collect(QgsProcessingFeedback):
@@ -100,7 +89,7 @@ def test_empty_descriptions_reported(run_algorithm):
     assert any("1 empty values in 'description' were skipped (rows 4)" in w for w in feedback.warnings)
 
 
-def test_bad_vocabulary_file_gives_line(run_algorithm, tmp_path):
+def test_bad_vocabulary_file_gives_line(run_algorithm, _table, tmp_path):
     from qgis.core import QgsProcessingException
 
     path = tmp_path / "vocab.txt"
@@ -109,7 +98,7 @@ def test_bad_vocabulary_file_gives_line(run_algorithm, tmp_path):
         _run(run_algorithm, INPUT=_table(LOGS), VOCABULARY=str(path), USE_TRANSFORMER=False)
 
 
-def test_missing_model_package(run_algorithm, monkeypatch):
+def test_missing_model_package(run_algorithm, _table, monkeypatch):
     import sys
 
     from qgis.core import QgsProcessingException
@@ -119,7 +108,7 @@ def test_missing_model_package(run_algorithm, monkeypatch):
         _run(run_algorithm, INPUT=_table(LOGS))
 
 
-def test_join_needs_depths_and_checks_them(run_algorithm):
+def test_join_needs_depths_and_checks_them(run_algorithm, _samples, _table):
     from qgis.core import QgsProcessingException
 
     samples = _samples([("DH1", 1.0, 3.0)])

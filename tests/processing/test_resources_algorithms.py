@@ -4,22 +4,15 @@ import numpy as np
 import pytest
 
 
-def _layer(name, rows, fields):
-    from qgis.core import QgsFeature, QgsGeometry, QgsPoint, QgsVectorLayer
+@pytest.fixture
+def _layer(memory_layer):
+    def make(name, rows, fields):
+        return memory_layer(fields, [row[3:] for row in rows], [row[:3] for row in rows], name=name, keep_nan=True)
 
-    spec = "&".join(f"field={f}" for f in fields)
-    layer = QgsVectorLayer(f"PointZ?crs=EPSG:32648&{spec}", name, "memory")
-    features = []
-    for x, y, z, *attributes in rows:
-        feature = QgsFeature(layer.fields())
-        feature.setGeometry(QgsGeometry(QgsPoint(x, y, z)))
-        feature.setAttributes(attributes)
-        features.append(feature)
-    layer.dataProvider().addFeatures(features)
-    return layer
+    return make
 
 
-def test_classify_algorithm_writes_classes_and_rule(run_algorithm, tmp_path):
+def test_classify_algorithm_writes_classes_and_rule(run_algorithm, _layer, tmp_path):
     from qgis.core import QgsVectorLayer
 
     samples = _layer("samples", [(0, 0, 0, "A"), (30, 0, 0, "B"), (0, 30, 0, "C"), (30, 30, 0, "D")],
@@ -42,7 +35,7 @@ def test_classify_algorithm_writes_classes_and_rule(run_algorithm, tmp_path):
     assert "Measured: sd/mean <= 0.1 and spacing <= 25" in layer.metadata().abstract()
 
 
-def test_gradetonnage_algorithm_fields_and_bands(run_algorithm, tmp_path):
+def test_gradetonnage_algorithm_fields_and_bands(run_algorithm, _layer, tmp_path):
     from qgis.core import QgsVectorLayer
 
     blocks = _layer(
@@ -65,7 +58,7 @@ def test_gradetonnage_algorithm_fields_and_bands(run_algorithm, tmp_path):
     assert "data:image/png;base64" in (tmp_path / "gt.html").read_text()
 
 
-def test_gradetonnage_bands_from_bnn_posterior(run_algorithm, tmp_path):
+def test_gradetonnage_bands_from_bnn_posterior(run_algorithm, _layer, tmp_path):
     from qgis.core import QgsVectorLayer
 
     from ree_grade.algorithms.ml.bnn.model import BNNRegressor

@@ -10,21 +10,14 @@ from test_samplefeatures import (
 
 
 # --- through processing.run ------------------------------------------------------------
-def points_layer(points, crs=CRS, z=None):
-    from qgis.core import QgsCoordinateReferenceSystem, QgsFeature, QgsGeometry, QgsPoint, QgsVectorLayer
+@pytest.fixture
+def points_layer(memory_layer):
+    def make(points, crs=CRS, z=None):
+        coords = [(x, y, z[i]) if z is not None else (x, y) for i, (x, y) in enumerate(points)]
+        rows = [(f"H{i}", -1.0) for i in range(len(points))]
+        return memory_layer(["hole_id:string", "hs_nd800_depth"], rows, coords, crs=crs, name="samples")
 
-    kind = "PointZ" if z is not None else "Point"
-    layer = QgsVectorLayer(f"{kind}?field=hole_id:string&field=hs_nd800_depth:double", "samples", "memory")
-    layer.setCrs(QgsCoordinateReferenceSystem(crs) if crs else QgsCoordinateReferenceSystem())
-    features = []
-    for i, (x, y) in enumerate(points):
-        feature = QgsFeature(layer.fields())
-        point = QgsPoint(x, y, z[i]) if z is not None else QgsPoint(x, y)
-        feature.setGeometry(QgsGeometry(point))
-        feature.setAttributes([f"H{i}", -1.0])
-        features.append(feature)
-    layer.dataProvider().addFeatures(features)
-    return layer
+    return make
 
 
 def output_rows(path):
@@ -38,7 +31,7 @@ def output_rows(path):
     return names, rows
 
 
-def test_algorithm_samples_3d_points_into_named_fields(run_algorithm, raster, tmp_path):
+def test_algorithm_samples_3d_points_into_named_fields(run_algorithm, points_layer, raster, tmp_path):
     points = [centre(0, 0), centre(5, 4), centre(2, 3), (ORIGIN[0] - 100, ORIGIN[1])]
     layer = points_layer(points, z=[500.0, 420.0, 300.0, 10.0])
     result = run_algorithm("samplefeatures", {"INPUT": layer, "RASTER": raster, "METHOD": 0, "PREFIX": "",
@@ -49,7 +42,7 @@ def test_algorithm_samples_3d_points_into_named_fields(run_algorithm, raster, tm
     assert rows[1]["b3"] == 354.0 and rows[0]["hole_id"] == "H0"
 
 
-def test_algorithm_reprojects_points_and_uses_prefix(run_algorithm, raster, tmp_path):
+def test_algorithm_reprojects_points_and_uses_prefix(run_algorithm, points_layer, raster, tmp_path):
     from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsPointXY, QgsProject
 
     to_wgs84 = QgsCoordinateTransform(QgsCoordinateReferenceSystem(CRS), QgsCoordinateReferenceSystem("EPSG:4326"),
@@ -63,7 +56,7 @@ def test_algorithm_reprojects_points_and_uses_prefix(run_algorithm, raster, tmp_
     assert [r["s_hs_nd800_depth"] for r in rows] == [pytest.approx(111, abs=1e-3), pytest.approx(142, abs=1e-3)]
 
 
-def test_algorithm_points_without_crs(run_algorithm, raster, tmp_path):
+def test_algorithm_points_without_crs(run_algorithm, points_layer, raster, tmp_path):
     from qgis.core import QgsProcessingException
 
     layer = points_layer([centre(0, 0)], crs=None)
@@ -72,7 +65,7 @@ def test_algorithm_points_without_crs(run_algorithm, raster, tmp_path):
     assert not (tmp_path / "o.gpkg").exists()
 
 
-def test_algorithm_all_points_outside(run_algorithm, raster, tmp_path):
+def test_algorithm_all_points_outside(run_algorithm, points_layer, raster, tmp_path):
     from qgis.core import QgsProcessingException
 
     layer = points_layer([(0.0, 0.0), (1000.0, 1000.0)])
@@ -81,7 +74,7 @@ def test_algorithm_all_points_outside(run_algorithm, raster, tmp_path):
     assert not (tmp_path / "o.gpkg").exists()
 
 
-def test_algorithm_counts_outside_and_nodata_points(run_algorithm, raster, tmp_path):
+def test_algorithm_counts_outside_and_nodata_points(run_algorithm, points_layer, raster, tmp_path):
     from qgis.core import QgsProcessingFeedback
 
     layer = points_layer([centre(0, 0), centre(2, 3), (0.0, 0.0)])

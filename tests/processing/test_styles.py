@@ -1,22 +1,17 @@
 """Outputs loaded after a run get a grade or an uncertainty colour ramp."""
 import numpy as np
+import pytest
 
 
-def _points(fields, values):
-    from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer
+@pytest.fixture
+def _points(memory_layer):
+    def make(fields, values):
+        return memory_layer(fields, values, [(i, i) for i in range(len(values))], name="out", keep_nan=True)
 
-    layer = QgsVectorLayer("Point?crs=EPSG:32648&" + "&".join(f"field={f}:double" for f in fields), "out", "memory")
-    features = []
-    for i, row in enumerate(values):
-        feature = QgsFeature(layer.fields())
-        feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(i, i)))
-        feature.setAttributes(list(row))
-        features.append(feature)
-    layer.dataProvider().addFeatures(features)
-    return layer
+    return make
 
 
-def test_vector_grade_ramp_and_spread_ramp(qgis_app):
+def test_vector_grade_ramp_and_spread_ramp(_points, qgis_app):
     from ree_grade.processing_provider.styles import apply_style
 
     graded = _points(["bnn_sd", "bnn_mean"], [[0.1 * i, float(i)] for i in range(20)])
@@ -44,7 +39,7 @@ def test_raster_styled_on_its_mean_band(qgis_app, tmp_path):
     assert layer.renderer().type() == "singlebandpseudocolor" and layer.renderer().band() == 2
 
 
-def test_outputs_marked_for_loading_get_the_post_processor(provider, tmp_path):
+def test_outputs_marked_for_loading_get_the_post_processor(_points, provider, tmp_path):
     from qgis.core import QgsProcessingContext, QgsProcessingFeedback, QgsProject
 
     from ree_grade.processing_provider.styles import StyleOnLoad

@@ -35,15 +35,11 @@ def test_algorithm_2d_grid(run_algorithm, tmp_path):
     assert (point.x(), point.y()) == (rows[0]["xc"], rows[0]["yc"])
 
 
-def test_algorithm_block_model_below_topography_and_clipped(run_algorithm, tmp_path):
-    from qgis.core import QgsFeature, QgsGeometry, QgsRectangle, QgsVectorLayer
-
+def test_algorithm_block_model_below_topography_and_clipped(run_algorithm, memory_layer, tmp_path):
     values, transform = _plane_dem()
     dem = _write_dem(str(tmp_path / "dem.tif"), values, transform)
-    clip = QgsVectorLayer(f"Polygon?crs={CRS}", "clip", "memory")
-    feature = QgsFeature()
-    feature.setGeometry(QgsGeometry.fromRect(QgsRectangle(0, 0, 50, 100)))
-    clip.dataProvider().addFeatures([feature])
+    clip = memory_layer([], coords=["Polygon ((0 0, 50 0, 50 100, 0 100, 0 0))"], geometry="Polygon", crs=CRS,
+                        name="clip")
     result = run_algorithm("targets", {
         "MODE": 1, "EXTENT": f"0,100,0,100 [{CRS}]", "ZMIN": 900, "ZMAX": 1200, "DX": 10, "DY": 10, "DZ": 20,
         "CLIP": clip, "TOPOGRAPHY": dem, "TOPO_SAMPLING": 0, "OUTPUT": str(tmp_path / "b.gpkg"),
