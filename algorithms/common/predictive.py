@@ -206,3 +206,44 @@ class LogNormalMixturePredictive:
             component = -0.5 * z**2 - np.log(self.sigma) - 0.5 * np.log(2 * np.pi) - log_value
         peak = np.max(component, axis=0)
         return peak + np.log(np.mean(np.exp(component - peak), axis=0))
+
+
+class PooledPredictive:
+    """The linear pool w N(normal_mean, normal_sd^2) + (1 - w) (lognormal
+    mixture of mu, sigma over axis 0, equal weights): a kriging estimate
+    pooled with a network's distribution of grade. `w` is a scalar or one
+    weight per target."""
+
+    def __init__(self, weight, normal_mean, normal_sd, mu, sigma):
+        self.weight = np.asarray(weight, float)
+        self.normal = GaussianPredictive(normal_mean, normal_sd)
+        self.network = LogNormalMixturePredictive(mu, sigma)
+        self.mean = self.weight * self.normal.mean + (1.0 - self.weight) * self.network.mean
+
+    @property
+    def sd(self):
+        second = (self.weight * (self.normal.sd**2 + self.normal.mean**2)
+                  + (1.0 - self.weight) * (self.network.sd**2 + self.network.mean**2))
+        return np.sqrt(np.maximum(second - self.mean**2, 0.0))
+
+    def cdf(self, value):
+        return self.weight * self.normal.cdf(value) + (1.0 - self.weight) * self.network.cdf(value)
+
+    def logpdf(self, value):
+        value = np.asarray(value, float)
+        with np.errstate(divide="ignore"):
+            parts = np.stack([np.log(np.maximum(self.weight, 1e-300)) + self.normal.logpdf(value),
+                              np.log(np.maximum(1.0 - self.weight, 1e-300)) + self.network.logpdf(value)])
+        peak = np.max(parts, axis=0)
+        return peak + np.log(np.sum(np.exp(parts - peak), axis=0))
+
+    def quantile(self, level, iterations=60):
+        """By bisection on the pooled CDF, between the lower and upper of the
+        two parts' own quantiles (the pooled quantile lies between them)."""
+        a, b = self.normal.quantile(level), self.network.quantile(level)
+        low, high = np.minimum(a, b), np.maximum(a, b)
+        for _ in range(iterations):
+            middle = 0.5 * (low + high)
+            below = self.cdf(middle) < level
+            low, high = np.where(below, middle, low), np.where(below, high, middle)
+        return 0.5 * (low + high)

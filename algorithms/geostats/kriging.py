@@ -95,9 +95,17 @@ class OrdinaryKriging:
             raise ValueError(f"{label}: {len(xyz)} coordinates for {len(values)} values")
         keep = np.all(np.isfinite(values.reshape(len(values), -1)), axis=1) & np.all(np.isfinite(xyz), axis=1)
         codes = None
+        self.group_labels_ = None
+        self.fit_groups_ = None
         if groups is not None:
-            codes = np.unique(np.asarray(groups).astype(str), return_inverse=True)[1]
-            codes = codes[keep]
+            labels = np.asarray(groups).astype(str).reshape(-1)
+            if len(labels) != len(xyz):
+                raise ValueError(f"{label}: {len(xyz)} coordinates for {len(labels)} hole labels")
+            self.group_labels_, codes = np.unique(labels, return_inverse=True)
+            codes = codes.reshape(-1)[keep]
+            self.fit_groups_ = labels
+        # Every row given, in order (NaN where dropped), for `leave_group_out`.
+        self.fit_xyz_ = np.where(keep[:, None], xyz, np.nan)
         xyz, values = xyz[keep], values[keep]
         self.n_dropped_ = int((~keep).sum())
         if len(values) < self.min_samples_:
@@ -111,11 +119,19 @@ class OrdinaryKriging:
             self.model_ = auto_variogram(xyz, values, seed=self.seed, label=label)[0]
         else:
             self.model_ = self.model
-        xyz, values, codes, self.n_merged_ = merge_duplicates(xyz, values, codes)
+        row_codes = codes
+        xyz, values, codes, self.n_merged_, merged_into = merge_duplicates(xyz, values, codes, return_inverse=True)
+        also_in = None
+        if codes is not None:
+            # A sample merged from coincident rows of several holes belongs to
+            # all of them: excluding any of these holes excludes it.
+            other = row_codes != codes[merged_into]
+            also_in = (merged_into[other], row_codes[other])
         self.xyz_ = xyz
         self.values_ = values
         self.constant_ = bool(np.all(np.ptp(values, axis=0) == 0))
-        self.neighbourhood_ = Neighbourhood(xyz, self.search, int(self.max_samples), self.max_per_hole, codes)
+        self.neighbourhood_ = Neighbourhood(xyz, self.search, int(self.max_samples), self.max_per_hole, codes,
+                                            also_in=also_in)
         self._groups = _structure_groups(self.model_)
         return self
 
@@ -127,15 +143,34 @@ class OrdinaryKriging:
         out = self.predict(X, block_size)
         return GaussianPredictive(out["estimate"], np.sqrt(out["variance"]))
 
-    def predict(self, X, block_size=None, progress=None, should_stop=None):
+    def leave_group_out(self, progress=None, should_stop=None):
+        """`predict` at every row given to the last `fit` (all of them, in their
+        order, merged duplicates included), each estimated without any sample of
+        its own group: the same variogram, search, max_samples and max_per_hole,
+        the other groups only. NaN for rows fit dropped (a missing value or
+        coordinate), counted in n_unestimated like rows whose search holds only
+        their own group. A sample merged from coincident rows of several groups
+        is left out for the rows of every one of them."""
+        if getattr(self, "fit_groups_", None) is None:
+            raise ValueError(f"{self.label}: leave-group-out needs the group (hole) of every sample; fit was called "
+                             "without groups")
+        return self.predict(self.fit_xyz_, progress=progress, should_stop=should_stop,
+                            exclude_groups=self.fit_groups_)
+
+    def predict(self, X, block_size=None, progress=None, should_stop=None, exclude_groups=None):
         """Everything the Processing outputs need, as a dict: per-target arrays
         estimate ((m,) or (m, columns of y)), variance, slope (of regression),
         lagrange (float, NaN where not estimated), n_used (int) and unstable
         (bool), and the counts n_unestimated (targets with fewer than
         min_samples samples in the search, or a missing coordinate) and
         n_unstable (targets whose weights sum in absolute value above
-        UNSTABLE_WEIGHT_SUM, the mark of a nearly singular system)."""
+        UNSTABLE_WEIGHT_SUM, the mark of a nearly singular system).
+        exclude_groups: a group label per target (compared as strings with the
+        `groups` of fit); no sample of that group enters the target's
+        neighbourhood, the search widening past them. A label no sample has
+        excludes nothing."""
         targets = as_xyz(X)
+        exclude = None if exclude_groups is None else self._exclude_codes(exclude_groups, len(targets))
         offsets = None
         if block_size is not None and self.block_discretisation is not None:
             offsets = discretisation_offsets(block_size, self.block_discretisation)
@@ -155,7 +190,10 @@ class OrdinaryKriging:
             for start in range(0, len(chunks), n_jobs * 4):
                 check_cancelled(should_stop)
                 wave = chunks[start : start + n_jobs * 4]
-                for rows, result in zip(wave, pool.map(lambda r: self._solve(targets[r], offsets, cbar_vv), wave)):
+                results = pool.map(
+                    lambda r: self._solve(targets[r], offsets, cbar_vv, None if exclude is None else exclude[r]), wave
+                )
+                for rows, result in zip(wave, results):
                     for name, values in result.items():
                         out[name][rows] = values
                 report_progress(progress, (start + len(wave)) / max(len(chunks), 1))
@@ -163,8 +201,21 @@ class OrdinaryKriging:
         out["n_unstable"] = int(out["unstable"].sum())
         return out
 
-    def _solve(self, targets, offsets, cbar_vv):
-        idx, valid = self.neighbourhood_.query(targets)
+    def _exclude_codes(self, exclude_groups, m):
+        """Hole code per target of its label, -1 for a label no sample has."""
+        if self.group_labels_ is None:
+            raise ValueError(f"{self.label}: excluding groups needs the group (hole) of every sample; fit was called "
+                             "without groups")
+        labels = np.asarray(exclude_groups).astype(str).reshape(-1)
+        if len(labels) != m:
+            raise ValueError(f"{self.label}: {len(labels)} excluded groups for {m} targets")
+        position = np.searchsorted(self.group_labels_, labels)
+        inside = position < len(self.group_labels_)
+        found = inside & (self.group_labels_[np.minimum(position, len(self.group_labels_) - 1)] == labels)
+        return np.where(found, position, -1)
+
+    def _solve(self, targets, offsets, cbar_vv, exclude=None):
+        idx, valid = self.neighbourhood_.query(targets, exclude)
         # Canonical order per target, so targets sharing a neighbour set share
         # one left-hand side: on a block grid most neighbours' sets repeat.
         key = np.sort(np.where(valid, idx, -1), axis=1)

@@ -1,6 +1,7 @@
 """Moving search neighbourhood for kriging: a k-d tree in the space where the
 search ellipsoid is the unit sphere, nearest first, with an optional cap on the
-samples taken from one drillhole."""
+samples taken from one drillhole and optional exclusion of one drillhole per
+target (leave-group-out)."""
 import numpy as np
 
 from .geometry import as_xyz, rotation_matrix
@@ -25,18 +26,20 @@ class SearchEllipse:
         return (as_xyz(xyz) @ rotation_matrix(*self.angles).T) / self.radii
 
 
-def merge_duplicates(xyz, values, holes=None):
+def merge_duplicates(xyz, values, holes=None, return_inverse=False):
     """Average the values of samples at the same location (within
     COINCIDENT_DISTANCE), so no kriging matrix has two equal rows.
-    Returns (xyz, values, holes, n_removed); a merged sample keeps its first hole."""
+    Returns (xyz, values, holes, n_removed); a merged sample keeps its first hole.
+    With return_inverse, a fifth item gives for every input row the index of the
+    sample it became."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
     from scipy.spatial import cKDTree
 
+    n = len(xyz)
     pairs = cKDTree(xyz).query_pairs(COINCIDENT_DISTANCE, output_type="ndarray")
     if len(pairs) == 0:
-        return xyz, values, holes, 0
-    n = len(xyz)
+        return (xyz, values, holes, 0) + ((np.arange(n),) if return_inverse else ())
     graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
     _, group = connected_components(graph, directed=False)
     first = np.unique(group, return_index=True)[1]
@@ -51,14 +54,17 @@ def merge_duplicates(xyz, values, holes=None):
     )
     keep = np.sort(first)
     merged_holes = None if holes is None else holes[keep]
-    return xyz[keep], merged_values, merged_holes, n - len(keep)
+    return (xyz[keep], merged_values, merged_holes, n - len(keep)) + ((group,) if return_inverse else ())
 
 
 class Neighbourhood:
     """Nearest samples of each target within the search, at most `max_samples`
-    and at most `max_per_hole` from one hole (hole codes as integers)."""
+    and at most `max_per_hole` from one hole (hole codes as integers).
+    `also_in`: optional (sample indices, hole codes) of further holes a sample
+    belongs to (a merge of coincident samples of several holes), so excluding
+    any of them excludes the sample."""
 
-    def __init__(self, xyz, search=None, max_samples=32, max_per_hole=None, holes=None):
+    def __init__(self, xyz, search=None, max_samples=32, max_per_hole=None, holes=None, also_in=None):
         from scipy.spatial import cKDTree
 
         self.search = search
@@ -68,31 +74,45 @@ class Neighbourhood:
             raise ValueError("a maximum per hole needs the hole of every sample")
         self.holes = holes
         self.n = len(xyz)
+        self._also_in = None
+        if also_in is not None and len(also_in[0]):
+            width = int(max(np.max(also_in[1]), np.max(holes))) + 2
+            self._also_in = (np.unique(np.asarray(also_in[0], np.int64) * width + np.asarray(also_in[1])), width)
         self.tree = cKDTree(self._space(xyz), leafsize=32)
 
     def _space(self, xyz):
         return xyz if self.search is None else self.search.transform(xyz)
 
-    def query(self, targets):
+    def query(self, targets, exclude=None):
         """(indices (m, k), valid (m, k)), valid entries first, nearest first;
-        invalid entries hold index 0."""
+        invalid entries hold index 0. `exclude`: a hole code per target (-1 for
+        none) whose samples the target must not use; the search then widens past
+        them, up to max_samples valid neighbours or the end of the search."""
         points = self._space(targets)
         bound = np.inf if self.search is None else 1.0 + 1e-12
         k = min(self.max_samples, self.n)
-        if self.max_per_hole is None:
+        if exclude is not None:
+            exclude = np.asarray(exclude, dtype=np.int64).reshape(-1)
+            if len(exclude) != len(points):
+                raise ValueError(f"{len(exclude)} excluded holes for {len(points)} targets")
+            if self.holes is None:
+                raise ValueError("excluding a hole needs the hole of every sample")
+            if not np.any(exclude >= 0):
+                exclude = None
+        if self.max_per_hole is None and exclude is None:
             idx, valid = self._raw(points, k, bound)
             return np.where(valid, idx, 0), valid
-        return self._capped(points, bound)
+        return self._filtered(points, bound, exclude)
 
     def _raw(self, points, k, bound):
         _, idx = self.tree.query(points, k=k, distance_upper_bound=bound)
         idx = idx.reshape(len(points), k)
         return idx, idx < self.n
 
-    def _capped(self, points, bound):
-        """Query more candidates than needed, drop those beyond the per-hole cap,
-        and query again wider for targets whose candidate list ran out while
-        still inside the search."""
+    def _filtered(self, points, bound, exclude):
+        """Query more candidates than needed, drop those of the excluded hole and
+        those beyond the per-hole cap, and query again wider for targets whose
+        candidate list ran out while still inside the search."""
         m = len(points)
         out_idx = np.zeros((m, self.max_samples), dtype=np.int64)
         out_valid = np.zeros((m, self.max_samples), dtype=bool)
@@ -100,8 +120,19 @@ class Neighbourhood:
         k = min(self.n, self.max_samples * 3)
         while pending.size:
             idx, valid = self._raw(points[pending], k, bound)
-            codes = np.where(valid, self.holes[np.where(valid, idx, 0)], -1)
-            keep = valid & (_rank_within_hole(codes) < self.max_per_hole)
+            safe = np.where(valid, idx, 0)
+            codes = np.where(valid, self.holes[safe], -1)
+            keep = valid
+            if exclude is not None:
+                drop = exclude[pending, None]
+                keep = keep & ((codes != drop) | (drop < 0))
+                if self._also_in is not None:
+                    keys, width = self._also_in
+                    keep &= ~((drop >= 0) & np.isin(safe * width + drop, keys))
+            if self.max_per_hole is not None:
+                # Ranked among the samples left, so an excluded sample never
+                # takes a place under another hole's cap.
+                keep = keep & (_rank_within_hole(np.where(keep, codes, -1)) < self.max_per_hole)
             keep &= np.cumsum(keep, axis=1) <= self.max_samples
             enough = keep.sum(axis=1) >= self.max_samples
             exhausted = ~valid[:, -1] | (k >= self.n)

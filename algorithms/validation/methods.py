@@ -46,6 +46,10 @@ class CVData:
         present = [a for a in range(3) if np.isfinite(self.xyz[:, a]).all()]
         return self.xyz[:, present], ["xyz"[a] for a in present]
 
+    def flat_coordinates_and_covariates(self):
+        """(n, 3 + p): coordinates first (z 0 in 2D, as kriging takes them)."""
+        return self.flat_xyz if self.covariates is None else np.column_stack([self.flat_xyz, self.covariates])
+
     def coordinates_and_covariates(self):
         """(n, 3 + p): the GP's input, coordinates first."""
         return self.xyz if self.covariates is None else np.column_stack([self.xyz, self.covariates])
@@ -77,6 +81,14 @@ def _neural(method):
                             n_members=settings.get("n_members", 5), seed=settings.get("seed", 0), label="training fold")
 
     return build
+
+
+def _stacked(settings, X_train, y_train):
+    from ..ml.stacked import StackedNetwork
+
+    return StackedNetwork(epochs=settings.get("bnn_epochs", 400), n_members=settings.get("n_members", 5),
+                          max_samples=settings.get("max_samples", 32), seed=settings.get("seed", 0),
+                          label="training fold")
 
 
 def _ordinary_kriging(settings, X_train, y_train):
@@ -119,6 +131,8 @@ REGISTRY = {
                    "median indicator kriging with automatic indicator variograms per fold"),
         MethodSpec("gp", lambda data: data.coordinates_and_covariates(), _gaussian_process, True, True,
                    ("gpytorch",), "Gaussian process on coordinates and covariates, on log-grade"),
+        MethodSpec("stacked", lambda data: data.flat_coordinates_and_covariates(), _stacked, False, True,
+                   ("torch",), "deep ensemble stacked on leave-hole-out kriging, pooled with OK on calibration holes"),
     )
 }
 METHOD_NAMES = tuple(REGISTRY)
