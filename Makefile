@@ -49,8 +49,7 @@ lint: venv
 
 # Lint, then the science without QGIS (tests/unit; pytest-qgis is switched off
 # so a QGIS import there fails), then everything through QGIS (tests/processing).
-test: setup
-	$(VENV)/bin/ruff check --config ruff.toml .
+test: setup lint
 	$(QGIS_ENV) $(PY) -m pytest tests/unit -p no:pytest_qgis
 	$(QGIS_ENV) $(PY) -m pytest tests/processing
 

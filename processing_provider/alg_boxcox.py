@@ -1,7 +1,6 @@
 """reegrade:boxcox — per-field Box-Cox transform, fitted or applied from a file,
 and its inverse."""
 
-import json
 import os
 
 import numpy as np
@@ -16,9 +15,8 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
-from ..algorithms.common.atomic import atomic_write_bytes
 from ..algorithms.geostats import boxcox as bc
-from ..algorithms.io.modelfile import arrays_path_for
+from ..algorithms.io.modelfile import arrays_path_for, copy_model
 from .base import REEGradeAlgorithm
 from .layer_io import layer_label, read_numeric, require_features, write_appended
 
@@ -177,8 +175,4 @@ class BoxCoxAlgorithm(REEGradeAlgorithm):
         if not path_in:
             model.save(path_out, metadata={"fitted_on": label})
             return
-        header = dict(model.header_, arrays_file=os.path.basename(arrays_path_for(path_out)))
-        arrays_in = os.path.join(os.path.dirname(os.path.abspath(path_in)), model.header_["arrays_file"])
-        with open(arrays_in, "rb") as handle:
-            atomic_write_bytes(arrays_path_for(path_out), handle.read())
-        atomic_write_bytes(path_out, json.dumps(header, indent=2, sort_keys=True).encode("utf-8"))
+        copy_model(model.header_, path_in, path_out)

@@ -52,7 +52,7 @@ class CompositeAlgorithm(REEGradeAlgorithm):
         "Input: the desurveyed points of reegrade:desurvey (the usual chain: desurvey, composite, treo) or a "
         "plain interval table, with hole id, from and to fields (found by name when left empty: hole_id/"
         "holeid/BHID/hole, from_m/from/depth_from, to_m/to/depth_to). Samples must not overlap.\n\n"
-        "Grades: each chosen FIELD (when none is chosen: every field typed as numbers, or whose filled cells are "
+        "Grades: each of FIELDS (when none is chosen: every field typed as numbers, or whose filled cells are "
         "mostly numbers, as in a lab CSV) is averaged with weights equal to the overlap length of the samples "
         "where that field has a value: a missing assay lowers the field's support, it is never counted as "
         "zero. Values still written '<0.5' or '-0.5' are resolved by BELOW DETECTION (half the limit, zero or "

@@ -132,10 +132,11 @@ class ParseLogsAlgorithm(REEGradeAlgorithm):
             return None
         if not all(self._interval_fields(parameters, context, (self.HOLE_FIELD, self.FROM_FIELD, self.TO_FIELD))):
             label = layer_label(self.parameterAsSource(parameters, self.INPUT, context))
-            return f"{label}: joining onto samples needs the hole, from and to fields of the log intervals"
+            return self.tr("{0}: joining onto samples needs the hole, from and to fields of the log intervals").format(
+                label)
         sample_fields = (self.SAMPLE_HOLE_FIELD, self.SAMPLE_FROM_FIELD, self.SAMPLE_TO_FIELD)
         if not all(self._interval_fields(parameters, context, sample_fields)):
-            return f"{layer_label(samples)}: the sample hole, from and to fields are needed to join"
+            return self.tr("{0}: the sample hole, from and to fields are needed to join").format(layer_label(samples))
         return None
 
     def process(self, parameters, context, feedback):

@@ -106,6 +106,7 @@ class VariogramAlgorithm(REEGradeAlgorithm):
 
     def process(self, parameters, context, feedback):
         from ..algorithms.geostats.experimental import experimental_variogram, parse_directions
+        from ..algorithms.geostats.variogram_auto import default_lag
         from ..algorithms.geostats.variogram_fit import WEIGHTINGS, fit_variogram
         from ..algorithms.reports.variogram_plot import write_plot
 
@@ -123,7 +124,7 @@ class VariogramAlgorithm(REEGradeAlgorithm):
                        for name in (self.AZIMUTH, self.DIP, self.RAKE))
         directions = parse_directions(self.parameterAsString(parameters, self.DIRECTIONS, context), angles, dimensions)
         n_lags = self.parameterAsInt(parameters, self.N_LAGS, context)
-        lag = self.parameterAsDouble(parameters, self.LAG, context) or self._automatic_lag(xyz, n_lags)
+        lag = self.parameterAsDouble(parameters, self.LAG, context) or default_lag(xyz, n_lags)
         tolerance = self.parameterAsDouble(parameters, self.LAG_TOLERANCE, context) or None
         bandwidth = self.parameterAsDouble(parameters, self.BANDWIDTH, context) or None
         seed = self.seed(parameters, context)
@@ -167,11 +168,3 @@ class VariogramAlgorithm(REEGradeAlgorithm):
             xyz = xyz.copy()
             xyz[:, 2] = 0.0
         return xyz
-
-    @staticmethod
-    def _automatic_lag(xyz, n_lags):
-        finite = xyz[np.all(np.isfinite(xyz), axis=1)]
-        extent = float(np.linalg.norm(np.ptp(finite, axis=0))) if len(finite) else 0.0
-        if extent <= 0:
-            raise ValueError("the samples all sit at one location; give a lag")
-        return extent / (2.0 * n_lags)

@@ -17,6 +17,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
+from ..algorithms.common.parsing import DEFAULT_MISSING_CODES
 from ..algorithms.common.progress import Cancelled
 from .settings import default_cutoffs, default_seed
 from .styles import style_outputs_on_load
@@ -145,7 +146,8 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterString(
-                self.MISSING_CODES, self.tr("Missing-value codes"), "-99, -999, -9999", optional=True
+                self.MISSING_CODES, self.tr("Missing-value codes"),
+                ", ".join(f"{code:g}" for code in DEFAULT_MISSING_CODES), optional=True,
             )
         )
 

@@ -132,7 +132,7 @@ class OrdinaryKriging:
         self.constant_ = bool(np.all(np.ptp(values, axis=0) == 0))
         self.neighbourhood_ = Neighbourhood(xyz, self.search, int(self.max_samples), self.max_per_hole, codes,
                                             also_in=also_in)
-        self._groups = _structure_groups(self.model_)
+        self.structure_groups_ = _structure_groups(self.model_)
         return self
 
     def predictive(self, X, block_size=None):
@@ -252,7 +252,7 @@ class OrdinaryKriging:
         lhs = _buffer("lhs", (u, k + 1, k + 1))
         lhs.fill(0.0)
         block = lhs[:, :k, :k]
-        for reduction, structures in self._groups:
+        for reduction, structures in self.structure_groups_:
             t = [sum(rel[i] * reduction[i, j] for i in range(3)) for j in range(3)]
             _pairwise_distance(t, distance, work)
             for kind, sill, scale in structures:
@@ -270,7 +270,7 @@ class OrdinaryKriging:
         neighbours (zero for missing ones) and the unbiasedness 1."""
         m, k = valid.shape
         rhs = np.zeros((m, k + 1))
-        for reduction, structures in self._groups:
+        for reduction, structures in self.structure_groups_:
             t = [sum(rel[i] * reduction[i, j] for i in range(3)) for j in range(3)]
             for kind, sill, scale in structures:
                 rhs[:, :k] += sill * _target_correlation(kind, t, scale, offsets, reduction)

@@ -142,7 +142,8 @@ class MultipleIndicatorKriging:
         out = self.predict(X, block_size)
         if not out["estimated"].all():
             raise ValueError(
-                f"{out['n_unestimated']} of {len(out['estimated'])} targets have too few samples in the search; "
+                f"{self.label}: {out['n_unestimated']} of {len(out['estimated'])} targets have too few samples in "
+                "the search; "
                 "lower the minimum number of samples"
             )
         return out["ccdf"]

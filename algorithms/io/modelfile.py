@@ -220,3 +220,16 @@ def load_model(json_path, kind, format_version, fields=None, codec="npz", header
     arrays = codec.decode(arrays_path)
     check_checksum(json_path, header, checked_arrays(arrays, header["fields"], header["params"], header_in_checksum))
     return header, arrays
+
+
+def copy_model(header, json_in, json_out):
+    """Copy a loaded model file (its checked `header`) to `json_out` byte for
+    byte, arrays file included, so the copy keeps the original fit's date and
+    counts; only the header's name of the arrays file follows the new name."""
+    arrays_in = os.path.join(os.path.dirname(os.path.abspath(json_in)), header["arrays_file"])
+    extension = os.path.splitext(header["arrays_file"])[1]
+    arrays_out = arrays_path_for(json_out, extension)
+    with open(arrays_in, "rb") as handle:
+        atomic_write_bytes(arrays_out, handle.read())
+    copied = dict(header, arrays_file=os.path.basename(arrays_out))
+    atomic_write_bytes(json_out, json.dumps(copied, indent=2, sort_keys=True).encode("utf-8"))

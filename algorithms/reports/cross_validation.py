@@ -105,4 +105,3 @@ def write_report(path, title, rows, columns, pooled, xyz, target, notes=()):
         "</body></html>",
     ]
     atomic_write_bytes(path, "\n".join(parts).encode("utf-8"))
-

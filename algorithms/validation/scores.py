@@ -12,8 +12,6 @@ import numpy as np
 from ..common.predictive import NOMINAL_LEVELS
 
 CRPS_QUANTILES = 99
-
-
 DENSITY_FLOOR = 1e-12
 
 
@@ -79,4 +77,3 @@ def calibration_curve(scores, rows=None):
 def concatenate_scores(parts):
     """Join per-fold `sample_scores` dicts in the order given."""
     return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
-

@@ -6,30 +6,34 @@ import numpy as np
 import pytest
 from scipy import special, stats
 from test_boxcox import JURA_METALS, _distributions, _jura_metals
-from test_imputation_algorithm import _point_layer, _read
+from test_imputation_algorithm import _point_layer, _read  # noqa: F401 (_point_layer: a fixture _table_layer uses)
 
 from ree_grade.algorithms.geostats.boxcox import BoxCox
 
 
-def _table_layer(columns, name="assays", kind="double"):
-    """Point layer with {field: values}, one point per row along a line."""
-    n = len(next(iter(columns.values())))
-    xy = np.column_stack([500000.0 + np.arange(n), np.full(n, 7000000.0)])
-    values = {f: [np.nan if v is None else v for v in column] for f, column in columns.items()}
-    return _point_layer(values, xy, crs="EPSG:32750", name=name, kind=kind)
+@pytest.fixture
+def _table_layer(_point_layer):
+    def make(columns, name="assays", kind="double"):
+        """Point layer with {field: values}, one point per row along a line."""
+        n = len(next(iter(columns.values())))
+        xy = np.column_stack([500000.0 + np.arange(n), np.full(n, 7000000.0)])
+        values = {f: [np.nan if v is None else v for v in column] for f, column in columns.items()}
+        return _point_layer(values, xy, crs="EPSG:32750", name=name, kind=kind)
+
+    return make
 
 
 def _column(path, field):
     return _read(path, [field])[field]
 
 
-def _jura_layer(data_dir):
+def _jura_layer(table_layer, data_dir):
     X = _jura_metals(data_dir)
-    return _table_layer({m: X[:, j].tolist() for j, m in enumerate(JURA_METALS)}, "jura"), X
+    return table_layer({m: X[:, j].tolist() for j, m in enumerate(JURA_METALS)}, "jura"), X
 
 
-def test_fit_apply_and_inverse_through_processing(run_algorithm, data_dir, tmp_path):
-    layer, X = _jura_layer(data_dir)
+def test_fit_apply_and_inverse_through_processing(run_algorithm, _table_layer, data_dir, tmp_path):
+    layer, X = _jura_layer(_table_layer, data_dir)
     params_path = tmp_path / "bc.json"
     out = run_algorithm("boxcox", {
         "INPUT": layer, "FIELDS": ["Cu", "Pb"], "PARAMETERS_OUT": str(params_path),
@@ -64,7 +68,7 @@ def test_fit_apply_and_inverse_through_processing(run_algorithm, data_dir, tmp_p
         np.testing.assert_allclose(_column(back["OUTPUT"], metal), X[:, JURA_METALS.index(metal)], rtol=1e-9)
 
 
-def test_automatic_shift_and_below_detection_text(run_algorithm, tmp_path):
+def test_automatic_shift_and_below_detection_text(run_algorithm, _table_layer, tmp_path):
     values = ["0", "<0.5", "1.2", "3.5", "0.8", "7.1", "2.2"]
     layer = _table_layer({"La_ppm": values}, "assays", kind="string")
     out = run_algorithm("boxcox", {
@@ -78,7 +82,7 @@ def test_automatic_shift_and_below_detection_text(run_algorithm, tmp_path):
     np.testing.assert_allclose(_column(out["OUTPUT"], "bc_La_ppm"), expected, atol=1e-9)
 
 
-def test_negative_below_detection_convention(run_algorithm, tmp_path):
+def test_negative_below_detection_convention(run_algorithm, _table_layer, tmp_path):
     from qgis.core import QgsProcessingException
 
     values = ["1.5", "-0.5", "2.5", "4.0", "0.9", "7.5"]
@@ -101,7 +105,9 @@ def test_negative_below_detection_convention(run_algorithm, tmp_path):
         ({"Cu": [3.0, 1.0, 2.0, 5.0]}, "double", {"INVERSE": True}, r"INVERSE needs the parameter file"),
     ],
 )
-def test_bad_input_is_a_clear_error_with_no_output(run_algorithm, tmp_path, columns, kind, extra, message):
+def test_bad_input_is_a_clear_error_with_no_output(
+    run_algorithm, _table_layer, tmp_path, columns, kind, extra, message
+):
     from qgis.core import QgsProcessingException
 
     params = {
@@ -115,7 +121,7 @@ def test_bad_input_is_a_clear_error_with_no_output(run_algorithm, tmp_path, colu
     assert not (tmp_path / "p.npz").exists()
 
 
-def test_parameter_file_for_other_fields_is_refused(run_algorithm, tmp_path):
+def test_parameter_file_for_other_fields_is_refused(run_algorithm, _table_layer, tmp_path):
     from qgis.core import QgsProcessingException
 
     BoxCox().fit(_distributions()["gamma"], ["La_ppm"]).save(str(tmp_path / "la.json"))
