@@ -63,11 +63,11 @@ def run_case(name, seeds):
     per_seed = []
     for seed in seeds:
         start = time.perf_counter()
-        result = cross_validate(data, ["ok", "stacked"], SETTINGS, n_folds=N_FOLDS, seed=seed)
+        result = cross_validate(data, ["ok", "bnn"], SETTINGS, n_folds=N_FOLDS, seed=seed)
         pooled = {row["method"]: row for row in result.rows if row["fold"] == "all"}
-        per_seed.append({"seed": seed, "ok": pooled["ok"], "stacked": pooled["stacked"],
+        per_seed.append({"seed": seed, "ok": pooled["ok"], "stacked": pooled["bnn"],
                          "seconds": time.perf_counter() - start})
-        print(f"{title}, seed {seed}: OK {pooled['ok']['rmse']:.4g}, stacked {pooled['stacked']['rmse']:.4g} "
+        print(f"{title}, seed {seed}: OK {pooled['ok']['rmse']:.4g}, stacked {pooled['bnn']['rmse']:.4g} "
               f"({per_seed[-1]['seconds']:.0f} s)", flush=True)
     return title, data, per_seed
 

@@ -207,6 +207,10 @@
       <translation>Campos de covariables</translation>
     </message>
     <message>
+      <source>Categorical fields (one-hot encoded)</source>
+      <translation>Campos categóricos (codificación one-hot)</translation>
+    </message>
+    <message>
       <source>Hole id field</source>
       <translation>Campo de ID del sondaje</translation>
     </message>
@@ -1003,16 +1007,16 @@
       <translation>Ráster de covariables (bandas con el nombre de los atributos)</translation>
     </message>
     <message>
-      <source>Posterior samples (bnn)</source>
-      <translation>Muestras a posteriori (bnn)</translation>
-    </message>
-    <message>
       <source>Cut-offs (comma separated)</source>
       <translation>Leyes de corte (separadas por comas)</translation>
     </message>
     <message>
       <source>Random seed</source>
       <translation>Semilla aleatoria</translation>
+    </message>
+    <message>
+      <source>Posterior samples (bnn)</source>
+      <translation>Muestras a posteriori (bnn)</translation>
     </message>
     <message>
       <source>BNN estimates (points)</source>
@@ -1198,6 +1202,10 @@
       <translation>Campos de atributos</translation>
     </message>
     <message>
+      <source>Categorical fields (one-hot encoded)</source>
+      <translation>Campos categóricos (codificación one-hot)</translation>
+    </message>
+    <message>
       <source>Grade field (e.g. TREO_pct)</source>
       <translation>Campo de ley (p. ej. TREO_pct)</translation>
     </message>
@@ -1218,6 +1226,14 @@
       <translation>Épocas máximas</translation>
     </message>
     <message>
+      <source>Members (ensemble)</source>
+      <translation>Miembros (ensamble)</translation>
+    </message>
+    <message>
+      <source>Random seed</source>
+      <translation>Semilla aleatoria</translation>
+    </message>
+    <message>
       <source>Early-stopping patience (epochs)</source>
       <translation>Paciencia de la detención temprana (épocas)</translation>
     </message>
@@ -1234,10 +1250,6 @@
       <translation>Peso KL (bnn)</translation>
     </message>
     <message>
-      <source>Members (ensemble)</source>
-      <translation>Miembros (ensamble)</translation>
-    </message>
-    <message>
       <source>Weight decay (ensemble; empty = chosen on the held-out holes)</source>
       <translation>Decaimiento de pesos (ensamble; vacío = elegido con los sondajes reservados)</translation>
     </message>
@@ -1246,12 +1258,16 @@
       <translation>Fracción de validación (sondajes completos)</translation>
     </message>
     <message>
-      <source>Recalibrate the spread on the held-out holes</source>
-      <translation>Recalibrar la dispersión con los sondajes reservados</translation>
+      <source>Kriging maximum samples (stacked)</source>
+      <translation>Máximo de muestras del kriging (stacked)</translation>
     </message>
     <message>
-      <source>Random seed</source>
-      <translation>Semilla aleatoria</translation>
+      <source>Kriging maximum samples per hole (stacked; 0 = no cap)</source>
+      <translation>Máximo de muestras del kriging por sondaje (stacked; 0 = sin límite)</translation>
+    </message>
+    <message>
+      <source>Recalibrate the spread on the held-out holes</source>
+      <translation>Recalibrar la dispersión con los sondajes reservados</translation>
     </message>
     <message>
       <source>Model file</source>

@@ -207,6 +207,10 @@
       <translation>协变量字段</translation>
     </message>
     <message>
+      <source>Categorical fields (one-hot encoded)</source>
+      <translation>分类字段（独热编码）</translation>
+    </message>
+    <message>
       <source>Hole id field</source>
       <translation>钻孔编号字段</translation>
     </message>
@@ -1003,16 +1007,16 @@
       <translation>协变量栅格（波段名与特征名一致）</translation>
     </message>
     <message>
-      <source>Posterior samples (bnn)</source>
-      <translation>后验抽样次数（bnn）</translation>
-    </message>
-    <message>
       <source>Cut-offs (comma separated)</source>
       <translation>边界品位（逗号分隔）</translation>
     </message>
     <message>
       <source>Random seed</source>
       <translation>随机种子</translation>
+    </message>
+    <message>
+      <source>Posterior samples (bnn)</source>
+      <translation>后验抽样次数（bnn）</translation>
     </message>
     <message>
       <source>BNN estimates (points)</source>
@@ -1198,6 +1202,10 @@
       <translation>特征字段</translation>
     </message>
     <message>
+      <source>Categorical fields (one-hot encoded)</source>
+      <translation>分类字段（独热编码）</translation>
+    </message>
+    <message>
       <source>Grade field (e.g. TREO_pct)</source>
       <translation>品位字段（如 TREO_pct）</translation>
     </message>
@@ -1218,6 +1226,14 @@
       <translation>最大训练轮数</translation>
     </message>
     <message>
+      <source>Members (ensemble)</source>
+      <translation>成员数（集成）</translation>
+    </message>
+    <message>
+      <source>Random seed</source>
+      <translation>随机种子</translation>
+    </message>
+    <message>
       <source>Early-stopping patience (epochs)</source>
       <translation>早停耐心值（轮数）</translation>
     </message>
@@ -1234,10 +1250,6 @@
       <translation>KL 权重（bnn）</translation>
     </message>
     <message>
-      <source>Members (ensemble)</source>
-      <translation>成员数（集成）</translation>
-    </message>
-    <message>
       <source>Weight decay (ensemble; empty = chosen on the held-out holes)</source>
       <translation>权重衰减（集成；留空 = 在留出钻孔上选择）</translation>
     </message>
@@ -1246,12 +1258,16 @@
       <translation>验证集比例（按整孔划分）</translation>
     </message>
     <message>
-      <source>Recalibrate the spread on the held-out holes</source>
-      <translation>在留出钻孔上重新校准离散度</translation>
+      <source>Kriging maximum samples (stacked)</source>
+      <translation>克里金最多样品数（stacked）</translation>
     </message>
     <message>
-      <source>Random seed</source>
-      <translation>随机种子</translation>
+      <source>Kriging maximum samples per hole (stacked; 0 = no cap)</source>
+      <translation>克里金每孔最多样品数（stacked；0 = 不限）</translation>
+    </message>
+    <message>
+      <source>Recalibrate the spread on the held-out holes</source>
+      <translation>在留出钻孔上重新校准离散度</translation>
     </message>
     <message>
       <source>Model file</source>

@@ -25,9 +25,15 @@ class CrossValidateAlgorithm(REEGradeAlgorithm):
     HELP = (
         "Cross-validates grade estimators on the same folds, the way a resource estimator checks an estimate "
         "before trusting it.\n\n"
-        "INPUT: sample points; GRADE_FIELD: the grade field; COVARIATES: feature fields for BNN, ensemble and GP "
-        "(OK and MIK use the coordinates only; without covariates the BNN uses the coordinates); HOLE_FIELD: "
-        "the hole id field; METHODS: any of bnn, ensemble, ok, mik, gp; FOLDS (default 5); SCHEME: grouped by "
+        "INPUT: sample points; GRADE_FIELD: the grade field; COVARIATES: numeric feature fields and CATEGORICAL: "
+        "categorical ones (a lithology or domain code, one-hot encoded with the categories of each fold's "
+        "training rows; a category absent from them encodes as none) for bnn, ensemble, network and GP (OK and "
+        "MIK use the coordinates only); HOLE_FIELD: the hole id field; METHODS: any of bnn (the estimator "
+        "reegrade:trainbnn trains by default: a deep ensemble on coordinates, covariates and the leave-hole-out "
+        "kriging estimate and sd, pooled with kriging on calibration holes; zero grades floored), ensemble (a "
+        "plain deep ensemble on the covariates), ok, mik, gp and network (the plain mean-field variational BNN "
+        "on the covariates); ensemble and network use the coordinates when there is no covariate; FOLDS "
+        "(default 5); SCHEME: grouped by "
         "hole (default: every sample of a hole in one fold, so neighbouring intervals cannot leak) or the "
         "random stratified k-fold of the original method (row-wise, which flatters every method; kept to "
         "reproduce published figures). Every method refits everything, variograms included, on each training "
@@ -43,6 +49,7 @@ class CrossValidateAlgorithm(REEGradeAlgorithm):
     INPUT = "INPUT"
     GRADE_FIELD = "GRADE_FIELD"
     COVARIATES = "COVARIATES"
+    CATEGORICAL = "CATEGORICAL"
     HOLE_FIELD = "HOLE_FIELD"
     METHODS = "METHODS"
     FOLDS = "FOLDS"
@@ -66,6 +73,10 @@ class CrossValidateAlgorithm(REEGradeAlgorithm):
             type=QgsProcessingParameterField.Numeric, allowMultiple=True, optional=True,
         ))
         self.addParameter(QgsProcessingParameterField(
+            self.CATEGORICAL, self.tr("Categorical fields (one-hot encoded)"), parentLayerParameterName=self.INPUT,
+            allowMultiple=True, optional=True,
+        ))
+        self.addParameter(QgsProcessingParameterField(
             self.HOLE_FIELD, self.tr("Hole id field"), "hole_id", parentLayerParameterName=self.INPUT))
         self.addParameter(QgsProcessingParameterEnum(
             self.METHODS, self.tr("Methods"), options=list(METHOD_NAMES), allowMultiple=True, defaultValue=[0, 2, 3]))
@@ -87,6 +98,19 @@ class CrossValidateAlgorithm(REEGradeAlgorithm):
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Cross-validation table"), type=5))
         self.addParameter(QgsProcessingParameterFileDestination(
             self.REPORT, self.tr("Cross-validation report"), self.tr("HTML files (*.html)"), optional=True))
+
+    def parameter_problem(self, parameters, context):
+        """Why the grade, covariate and categorical fields cannot go together, or None."""
+        target = self.parameterAsString(parameters, self.GRADE_FIELD, context)
+        covariates = self.parameterAsFields(parameters, self.COVARIATES, context)
+        categorical = self.parameterAsFields(parameters, self.CATEGORICAL, context)
+        if target in covariates or target in categorical:
+            return self.tr("The grade field '{0}' is also selected as a covariate").format(target)
+        both = [name for name in categorical if name in covariates]
+        if both:
+            return self.tr("The field '{0}' is selected both as a numeric and as a categorical covariate").format(
+                both[0])
+        return None
 
     def process(self, parameters, context, feedback):
         from ..algorithms.validation.cross_validation import cross_validate
@@ -120,8 +144,8 @@ class CrossValidateAlgorithm(REEGradeAlgorithm):
             notes = [
                 f"{data.label}: {len(data.grade)} samples in {len(set(data.holes))} holes; target {data.target}; "
                 f"{n_folds} folds, scheme: {scheme_text}; seed {seed}.",
-                "Covariates: " + (", ".join(data.covariate_names) if data.covariate_names
-                                  else "none (BNN on coordinates)") + ".",
+                "Covariates: " + (", ".join(data.covariate_names) if data.covariate_names else "none") + "; "
+                "categorical: " + (", ".join(data.categorical_names) if data.categorical_names else "none") + ".",
             ]
             write_report(report, "REE Grade cross-validation", result.rows, result.columns, result.pooled, data.xyz,
                          data.target, notes)
@@ -136,9 +160,11 @@ class CrossValidateAlgorithm(REEGradeAlgorithm):
         label = layer_label(source)
         target = self.parameterAsString(parameters, self.GRADE_FIELD, context)
         covariates = self.parameterAsFields(parameters, self.COVARIATES, context)
+        categorical = self.parameterAsFields(parameters, self.CATEGORICAL, context)
         hole_field = self.parameterAsString(parameters, self.HOLE_FIELD, context)
         xyz, values = read_points_with_fields(source, [target] + covariates, label, feedback)
-        holes = read_columns(source, [hole_field], feedback, label)[0][hole_field]
+        raw = read_columns(source, [hole_field] + categorical, feedback, label)[0]
+        holes = raw[hole_field]
         grade = values[target]
         keep = np.isfinite(grade)
         if not keep.all():
@@ -157,8 +183,9 @@ class CrossValidateAlgorithm(REEGradeAlgorithm):
             if holes[row] in (None, ""):
                 raise QgsProcessingException(
                     self.tr("{0}: field '{1}', row {2}: the hole id is missing").format(label, hole_field, row + 1))
+        categories = {name: [v for v, k in zip(raw[name], keep) if k] for name in categorical}
         return CVData(xyz[keep], grade[keep], matrix, [str(h) for h, k in zip(holes, keep) if k], covariates,
-                      rows=np.flatnonzero(keep) + 1, label=label, target=target)
+                      rows=np.flatnonzero(keep) + 1, label=label, target=target, categories=categories)
 
     def _write_table(self, parameters, context, rows, columns):
         spec = [("method", "string"), ("fold", "string")] + [(c, "int" if c == "n" else "double") for c in columns]

@@ -1,5 +1,7 @@
-"""reegrade:predictbnn — grade distribution from a saved BNN / deep ensemble at
-points or on a covariate raster."""
+"""reegrade:predictbnn — grade distribution from a saved model of
+reegrade:trainbnn (stacked on kriging, BNN or deep ensemble) at points or on a
+covariate raster."""
+import json
 import os
 
 import numpy as np
@@ -13,11 +15,67 @@ from qgis.core import (
     QgsProcessingParameterRasterLayer,
 )
 
-from ..algorithms.common.predictive import summary_field
+from ..algorithms.common.predictive import QUANTILES, cutoff_name, summary_field
+from ..algorithms.common.progress import check_cancelled, report_progress
 from .base import REEGradeAlgorithm, require
-from .layer_io import field_names, layer_label, read_numeric, require_features, write_appended
+from .layer_io import (
+    field_names,
+    layer_label,
+    point_xyz,
+    read_columns,
+    read_numeric,
+    require_features,
+    write_appended,
+    xyz_in_crs,
+)
 
 PREFIX = "bnn"
+STACKED_KIND = "stacked_network"
+# Targets per piece of the stacked model's prediction (bounded memory, progress and cancel).
+STACKED_CHUNK = 16384
+
+
+def model_kind(path):
+    """The `kind` a model file's header names, or None when it cannot be read
+    (the loader then says why)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            header = json.load(handle)
+        return header.get("kind") if isinstance(header, dict) else None
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+
+
+def load_trained_model(path):
+    """The model of a reegrade:trainbnn file: a `StackedNetwork` (kind
+    stacked_network) or a `BNNRegressor` (kind bnn, and any file that is
+    neither, so its loader names what is wrong)."""
+    if model_kind(path) == STACKED_KIND:
+        from ..algorithms.ml.stacked import StackedNetwork
+
+        return StackedNetwork.load(path)
+    from ..algorithms.ml.bnn.model import BNNRegressor
+
+    return BNNRegressor.load(path)
+
+
+def stacked_summary(model, X, cutoffs=(), progress=None, should_stop=None):
+    """{"mean", "sd", "p10", "p50", "p90", "p_gt_<c>"...} of the stacked
+    model's pooled predictive at X (coordinates, then covariates), in chunks;
+    the kriging inputs are computed from the model's own samples."""
+    keys = ["mean", "sd"] + [f"p{round(q * 100):d}" for q in QUANTILES] + [cutoff_name(c) for c in cutoffs]
+    parts = [{key: np.zeros(0) for key in keys}]
+    for start in range(0, len(X), STACKED_CHUNK):
+        check_cancelled(should_stop)
+        predictive = model.predictive(X[start:start + STACKED_CHUNK])
+        part = {"mean": predictive.mean, "sd": predictive.sd}
+        for q in QUANTILES:
+            part[f"p{round(q * 100):d}"] = predictive.quantile(q)
+        for cutoff in cutoffs:
+            part[cutoff_name(cutoff)] = 1.0 - predictive.cdf(cutoff)
+        parts.append(part)
+        report_progress(progress, min(start + STACKED_CHUNK, len(X)) / len(X))
+    return {key: np.concatenate([part[key] for part in parts]) for key in keys}
 
 
 class PredictBNNAlgorithm(REEGradeAlgorithm):
@@ -25,8 +83,17 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
     DISPLAY_NAME = "Predict with Bayesian neural network"
     GROUP = "estimation"
     HELP = (
-        "Predicts the grade distribution with a model saved by reegrade:trainbnn (BNN or deep ensemble), at "
-        "points (INPUT) and/or on the grid of a covariate raster (COVARIATE RASTER).\n\n"
+        "Predicts the grade distribution with a model saved by reegrade:trainbnn (stacked on kriging, BNN or deep "
+        "ensemble; the file's header says which), at points (INPUT) and/or on the grid of a covariate raster "
+        "(COVARIATE RASTER).\n\n"
+        "Stacked model (trainbnn's default): the kriging estimate and sd every target needs are computed here, "
+        "from the samples, variogram and search saved in the model file, at the targets' coordinates (reprojected "
+        "to the samples' CRS when they differ). A model trained on 3D samples needs targets with z; on a "
+        "covariate raster (no z) only a 2D model predicts, at the cell centres. Categorical fields are "
+        "one-hot encoded with the model's categories: a category the training never saw switches no column on "
+        "and a warning counts such values per field; a raster cannot carry them. The predictive is the pool "
+        "w N(OK, sd^2) + (1 - w) ensemble; mean, sd, P10/P50/P90 and P(grade > c) are its own (N SAMPLES and "
+        "SEED do not apply).\n\n"
         "INPUT must carry every feature field of the model under the same name (e.g. the pc_ fields from "
         "reegrade:pcafusion in APPLY mode); COVARIATE RASTER is a multi-band raster whose band descriptions "
         "are the model's feature names (other bands are ignored; cells where a feature is nodata get nodata). "
@@ -73,21 +140,32 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
     def process(self, parameters, context, feedback):
         require("torch")
         require("safetensors")
-        from ..algorithms.ml.bnn.model import BNNRegressor
-
         points = self.parameterAsSource(parameters, self.INPUT, context)
         raster = self.parameterAsRasterLayer(parameters, self.COVARIATE_RASTER, context)
-        model = BNNRegressor.load(self.parameterAsFile(parameters, self.MODEL, context))
-        model.n_threads = prediction_threads()
-        options = dict(cutoffs=self.cutoffs(parameters, context),
-                       n_samples=self.parameterAsInt(parameters, self.N_SAMPLES, context),
-                       seed=self.seed(parameters, context))
-        if model.method == "ensemble":
-            feedback.pushInfo(
-                self.tr("Deep ensemble of {0} members: N SAMPLES does not apply").format(model.n_members))
-
-        point_summary = self._predict_points(model, points, options, feedback) if points is not None else None
-        raster_result = self._predict_raster(model, raster, options, feedback) if raster is not None else None
+        model = load_trained_model(self.parameterAsFile(parameters, self.MODEL, context))
+        stacked = hasattr(model, "kriging_")
+        if stacked:
+            model.network_.n_threads = prediction_threads()
+            model.kriging_.n_jobs = prediction_threads()
+            feedback.pushInfo(self.tr(
+                "Stacked model: ensemble of {0} members pooled with kriging at weight {1:g} on {2} samples ({3}D); "
+                "N SAMPLES and SEED do not apply").format(model.network_.n_members, model.weight_,
+                                                          len(model.samples_[1]), model.dimension()))
+            cutoffs = self.cutoffs(parameters, context)
+            point_summary = (self._predict_points_stacked(model, points, cutoffs, context, feedback)
+                             if points is not None else None)
+            raster_result = (self._predict_raster_stacked(model, raster, cutoffs, context, feedback)
+                             if raster is not None else None)
+        else:
+            model.n_threads = prediction_threads()
+            options = dict(cutoffs=self.cutoffs(parameters, context),
+                           n_samples=self.parameterAsInt(parameters, self.N_SAMPLES, context),
+                           seed=self.seed(parameters, context))
+            if model.method == "ensemble":
+                feedback.pushInfo(
+                    self.tr("Deep ensemble of {0} members: N SAMPLES does not apply").format(model.n_members))
+            point_summary = self._predict_points(model, points, options, feedback) if points is not None else None
+            raster_result = self._predict_raster(model, raster, options, feedback) if raster is not None else None
 
         results = {}
         if point_summary is not None:
@@ -132,6 +210,105 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
         feedback.pushInfo(self.tr("{0}: {1} of {2} cells have every feature").format(label, int(valid.sum()), len(X)))
         progress, should_stop = self.progress_callbacks(feedback, 50, 90)
         inside = model.predict(X[valid], label=label, progress=progress, should_stop=should_stop, **options)
+        summary = {}
+        for name, values in inside.items():
+            full = np.full(len(X), np.nan)
+            full[valid] = values
+            summary[name] = full
+        return profile, summary
+
+
+    # ---- the stacked model -------------------------------------------------------------------
+    def _model_crs(self, model):
+        """The samples' CRS saved in the model file, or None."""
+        from qgis.core import QgsCoordinateReferenceSystem
+
+        wkt = model.metadata_.get("crs_wkt")
+        crs = QgsCoordinateReferenceSystem.fromWkt(wkt) if wkt else QgsCoordinateReferenceSystem()
+        return crs if crs.isValid() else None
+
+    def _in_model_crs(self, model, xy, crs, context, feedback, label):
+        model_crs = self._model_crs(model)
+        return xy if model_crs is None else xyz_in_crs(xy, crs, model_crs, context, feedback, label)
+
+    @staticmethod
+    def _numeric_fields(model):
+        categorical = set(model.encoder.fields_) if model.encoder is not None else set()
+        return [name for name in model.input_fields() if name not in categorical]
+
+    def _predict_points_stacked(self, model, points, cutoffs, context, feedback):
+        from .alg_trainbnn import check_rows
+
+        label = layer_label(points)
+        require_features(points, label)
+        available = set(field_names(points))
+        missing = [name for name in model.input_fields() if name not in available]
+        if missing:
+            raise ValueError(
+                f"{label}: feature field(s) {', '.join(repr(m) for m in missing)} of the model are missing; the "
+                f"model was trained on {', '.join(model.input_fields()) or 'no covariate'}")
+        numeric = self._numeric_fields(model)
+        values = read_numeric(points, numeric, feedback=feedback, label=label)
+        X = (np.column_stack([values[name].values for name in numeric]) if numeric
+             else np.zeros((points.featureCount(), 0)))
+        check_rows(label, numeric, X)
+        if model.encoder is not None:
+            X = np.column_stack([X, self._encoded(model, points, label, feedback)])
+        _, geometries, _ = read_columns(points, [], feedback, label)
+        xyz = self._in_model_crs(model, point_xyz(geometries, label), points.sourceCrs(), context, feedback, label)
+        if model.dimension() == 3:
+            flat = np.flatnonzero(~np.isfinite(xyz[:, 2]))
+            if flat.size:
+                raise ValueError(self.tr(
+                    "{0}: feature at row {1} has no z; the model's kriging is 3D (trained on samples with z), so "
+                    "every target needs one").format(label, flat[0] + 1))
+        else:
+            xyz = xyz.copy()
+            xyz[:, 2] = 0.0
+        progress, should_stop = self.progress_callbacks(feedback, 10, 50)
+        return stacked_summary(model, np.column_stack([xyz, X]), cutoffs, progress, should_stop)
+
+    def _encoded(self, model, points, label, feedback):
+        """One-hot columns of the model's categorical fields, with a warning per
+        field counting the values the training never saw."""
+        columns, _, _ = read_columns(points, list(model.encoder.fields_), feedback, label)
+        matrix, _, unseen = model.encoder.transform(columns, label)
+        for field, count in unseen.items():
+            if count:
+                known = ", ".join(model.encoder.categories_[field])
+                feedback.pushWarning(self.tr(
+                    "{0}: {1} value(s) of '{2}' are categories the model was not trained on; they are encoded as "
+                    "no known category (known: {3})").format(label, count, field, known))
+        return matrix
+
+    def _predict_raster_stacked(self, model, raster, cutoffs, context, feedback):
+        require("rasterio")
+        from ..algorithms.io.raster import read_bands, template_grid
+
+        label = raster.name() or "covariate raster"
+        if model.encoder is not None:
+            raise ValueError(self.tr(
+                "{0}: the model has categorical field(s) {1}, which a raster cannot carry; predict at target points "
+                "instead").format(label, ", ".join(model.encoder.fields_)))
+        if model.dimension() == 3:
+            raise ValueError(self.tr(
+                "{0}: the model's kriging is 3D (trained on samples with z) and a raster has no z; predict at "
+                "target points with z instead (reegrade:targets)").format(label))
+        profile, bands, names = read_bands(raster.source())
+        numeric = self._numeric_fields(model)
+        missing = [name for name in numeric if name not in names]
+        if missing:
+            raise ValueError(
+                f"{label} (band descriptions): feature field(s) {', '.join(repr(m) for m in missing)} of the model "
+                f"are missing; the model was trained on {', '.join(numeric)}")
+        _, gx, gy = template_grid(raster.source())
+        xy = np.column_stack([gx, gy, np.zeros(len(gx))])
+        xyz = self._in_model_crs(model, xy, raster.crs(), context, feedback, label)
+        X = np.column_stack([xyz] + [bands[names.index(name)].ravel() for name in numeric])
+        valid = np.all(np.isfinite(X), axis=1)
+        feedback.pushInfo(self.tr("{0}: {1} of {2} cells have every feature").format(label, int(valid.sum()), len(X)))
+        progress, should_stop = self.progress_callbacks(feedback, 50, 90)
+        inside = stacked_summary(model, X[valid], cutoffs, progress, should_stop)
         summary = {}
         for name, values in inside.items():
             full = np.full(len(X), np.nan)

@@ -1,7 +1,9 @@
-"""reegrade:trainbnn — train a Bayesian neural network or a deep ensemble on
-log-grade from feature fields, with early stopping on held-out holes."""
+"""reegrade:trainbnn — train the stacked, kriging-guarded network (default), a
+Bayesian neural network or a deep ensemble on log-grade from feature fields,
+with early stopping on held-out holes."""
 import numpy as np
 from qgis.core import (
+    QgsProcessingException,
     QgsProcessingOutputFile,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
@@ -13,9 +15,44 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..algorithms.ml.bnn.architecture import METHODS
+from ..algorithms.ml.bnn.architecture import METHODS as NETWORK_METHODS
 from .base import REEGradeAlgorithm, require
-from .layer_io import layer_label, read_columns, require_features
+from .layer_io import layer_label, point_xyz, read_columns, require_crs, require_features
+
+# The METHOD options in order: architecture.METHODS (indices kept), then the stacked estimator.
+METHODS = NETWORK_METHODS + ("stacked",)
+DEFAULT_METHOD = METHODS.index("stacked")
+# What the stacked estimator does not take: it trains its ensemble at these defaults.
+NETWORK_ONLY = {"PATIENCE": 40, "LEARNING_RATE": 0.005, "PRIOR_SD": 1.0, "KL_WEIGHT": 1.0, "RECALIBRATE": True}
+
+
+def sample_coordinates(source, label, feedback, tr=str):
+    """(n, 3) coordinates of a point layer in its projected CRS, z 0 when not
+    every point has one (a warning when some have), and whether they are 3D.
+    A geographic CRS is refused: the kriging distances would be in degrees."""
+    require_crs(source.sourceCrs(), label)
+    if source.sourceCrs().isGeographic():
+        raise QgsProcessingException(tr(
+            "{0}: the layer's CRS {1} is geographic (degrees); reproject it to a projected CRS in metres first "
+            "(native:reprojectlayer)").format(label, source.sourceCrs().authid()))
+    _, geometries, _ = read_columns(source, [], feedback, label)
+    xyz = point_xyz(geometries, label)
+    if np.all(np.isfinite(xyz[:, 2])):
+        return xyz, True
+    if np.any(np.isfinite(xyz[:, 2])):
+        feedback.pushWarning(tr("{0}: not every point has a z; the kriging is 2D (z ignored)").format(label))
+    xyz = xyz.copy()
+    xyz[:, 2] = 0.0
+    return xyz, False
+
+
+def check_rows(label, names, matrix):
+    """Raise naming field and 1-based row of the first missing value of `matrix`'s columns."""
+    bad = np.argwhere(~np.isfinite(matrix))
+    if bad.size:
+        row, column = bad[0]
+        raise QgsProcessingException(
+            f"{label}: field '{names[column]}', row {row + 1}: value is missing; impute it first (reegrade:knnimpute)")
 
 
 class TrainBNNAlgorithm(REEGradeAlgorithm):
@@ -23,8 +60,25 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
     DISPLAY_NAME = "Train Bayesian neural network"
     GROUP = "estimation"
     HELP = (
-        "Trains a model of log-grade from numeric feature fields (PCA components pc_, or any covariates) and "
-        "saves it for reegrade:predictbnn.\n\n"
+        "Trains a model of grade from numeric feature fields (PCA components pc_, or any covariates) and "
+        "categorical ones (CATEGORICAL: a lithology or domain code, one-hot encoded, its categories kept in the "
+        "model file) and saves it for reegrade:predictbnn.\n\n"
+        "METHOD stacked (the default): a deep ensemble that knows where it is. Every sample gets the ordinary "
+        "kriging estimate and kriging sd of its location computed without its own hole (automatic variogram, "
+        "KRIGING MAXIMUM SAMPLES nearest samples, at most MAXIMUM SAMPLES PER HOLE from one hole), as a new hole "
+        "would see them; the ensemble takes the covariates, the coordinates (the layer's geometry, in a projected "
+        "CRS; 2D when not every point has a z) and those two kriging inputs together. Its point estimate is the "
+        "ensemble's median scaled by one factor fitted on calibration holes of their own and top-cut at the "
+        "99.5th percentile of the training grades; on those holes the estimate is pooled with kriging, "
+        "w N(OK, sd_K^2) + (1 - w) network, w chosen by the mean's RMSE plus the CRPS relative to plain OK, and "
+        "the spreads stretched so 90% intervals cover 90% (w = 1 is plain kriging: covariates that add nothing "
+        "leave the estimate to kriging). Zero and negative grades are floored at half the smallest positive "
+        "grade, with a warning counting them. The model file holds the ensemble, the samples the kriging uses "
+        "at prediction, the variogram and every calibration number. The ensemble trains with HIDDEN, EPOCHS, "
+        "N MEMBERS, VALIDATION FRACTION (empty: 0.25 of the holes not kept for calibration; 20% of the holes "
+        "are) and SEED, its weight decay chosen as below; PATIENCE, LEARNING RATE, PRIOR SD, KL WEIGHT and "
+        "RECALIBRATE are the ensemble's defaults (a warning says so if they are changed). It is the estimator "
+        "reegrade:crossvalidate's bnn method cross-validates.\n\n"
         "METHOD bnn: a Bayesian neural network: HIDDEN layers of ReLU units (default 64,64,64), every weight "
         "and bias with a Gaussian prior N(0, PRIOR SD^2) and a mean-field Gaussian posterior fitted by "
         "variational inference (reparameterised, Adam at LEARNING RATE), minimising the Gaussian negative "
@@ -38,7 +92,8 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
         "within one standard error (between held-out holes) of the lowest trains the N MEMBERS (roughly "
         "doubling the training time). Unregularised members fit the training holes' detail and predict "
         "confidently wrong grades on new holes.\n\n"
-        "Early stopping: whole holes (HOLE FIELD) making up VALIDATION FRACTION of the samples are held out, "
+        "Early stopping: whole holes (HOLE FIELD) making up VALIDATION FRACTION of the samples (empty: 0.2) are "
+        "held out, "
         "never random rows (neighbouring intervals of a hole are near copies), and each network keeps its "
         "weights from the epoch of lowest validation loss (at most EPOCHS; it stops after PATIENCE epochs "
         "without improvement). With RECALIBRATE, one factor stretching the predictive spread (log scale) is "
@@ -47,21 +102,27 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
         "saved, with each feature's range. At prediction, features are clipped to that range, the spread of "
         "log-grade is bounded by the training log-grades' sd and predicted log-grade means by their range "
         "widened by half an sd, so predictions far from the data do not extrapolate wildly. "
-        "Missing or non-positive grades, missing feature values (impute first), a missing hole id, fewer "
-        "than 20 samples or fewer than 3 holes are errors naming layer, field and row. Same SEED, same "
-        "model, bit for bit, on one machine.\n\n"
+        "Missing grades, non-positive grades (bnn, ensemble), missing numeric feature values (impute first), a "
+        "missing hole id, fewer than 20 samples or fewer than 3 holes are errors naming layer, field and row; a "
+        "missing category is the category '(missing)'. Same SEED, same model, bit for bit, on one machine.\n\n"
         "Outputs: MODEL OUT, a JSON header (features in order, standardisation, architecture, prior, "
-        "recalibration factor, training metadata, checksum) with the weights as .safetensors beside it; "
-        "the validation NLL and the spread factor (also in the log).\n\n"
+        "recalibration factor, training metadata, checksum; for stacked also the kriging, pooling and "
+        "categories) with the weights as .safetensors beside it; the validation NLL, the spread factor and "
+        "(stacked) the weight w on kriging (also in the log).\n\n"
         "References: Blundell et al. (2015) Weight uncertainty in neural networks, ICML; Kingma, Salimans and "
         "Welling (2015) Variational dropout and the local reparameterization trick, NeurIPS; "
         "Lakshminarayanan, Pritzel and Blundell (2017) Simple and scalable predictive uncertainty estimation "
         "using deep ensembles, NeurIPS; Kuleshov, Fenner and Ermon (2018) Accurate uncertainties for deep "
-        "learning using calibrated regression, ICML."
+        "learning using calibrated regression, ICML; Wolpert (1992) Stacked generalization, Neural Networks 5; "
+        "Stone (1961) and Genest and Zidek (1986) on the linear opinion pool."
     )
 
     INPUT = "INPUT"
     FEATURES = "FEATURES"
+    CATEGORICAL = "CATEGORICAL"
+    MAX_SAMPLES = "MAX_SAMPLES"
+    MAX_PER_HOLE = "MAX_PER_HOLE"
+    OK_WEIGHT = "OK_WEIGHT"
     GRADE_FIELD = "GRADE_FIELD"
     HOLE_FIELD = "HOLE_FIELD"
     METHOD = "METHOD"
@@ -84,16 +145,21 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
         numeric = QgsProcessingParameterField.Numeric
         self.addParameter(QgsProcessingParameterField(
             self.FEATURES, self.tr("Feature fields"), parentLayerParameterName=self.INPUT, type=numeric,
-            allowMultiple=True))
+            allowMultiple=True, optional=True))
+        self.addParameter(QgsProcessingParameterField(
+            self.CATEGORICAL, self.tr("Categorical fields (one-hot encoded)"), parentLayerParameterName=self.INPUT,
+            allowMultiple=True, optional=True))
         self.addParameter(QgsProcessingParameterField(
             self.GRADE_FIELD, self.tr("Grade field (e.g. TREO_pct)"), parentLayerParameterName=self.INPUT,
             type=numeric))
         self.addParameter(QgsProcessingParameterField(
             self.HOLE_FIELD, self.tr("Hole field (validation split by hole)"), parentLayerParameterName=self.INPUT))
-        # One option per architecture.METHODS, in its order.
+        # One option per METHODS, in its order.
         self.addParameter(QgsProcessingParameterEnum(
-            self.METHOD, self.tr("Method"), options=[self.tr("Bayesian neural network (bnn)"),
-                                                      self.tr("Deep ensemble (ensemble)")], defaultValue=0))
+            self.METHOD, self.tr("Method"),
+            options=[self.tr("Bayesian neural network (bnn)"), self.tr("Deep ensemble (ensemble)"),
+                     self.tr("Ensemble stacked on kriging, guarded by kriging (stacked)")],
+            defaultValue=DEFAULT_METHOD))
         self.addParameter(QgsProcessingParameterString(self.HIDDEN, self.tr("Hidden layer sizes"), "64,64,64"))
         integer, double = QgsProcessingParameterNumber.Integer, QgsProcessingParameterNumber.Double
         self.addParameter(QgsProcessingParameterNumber(
@@ -113,8 +179,13 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
             self.WEIGHT_DECAY, self.tr("Weight decay (ensemble; empty = chosen on the held-out holes)"), double,
             optional=True, minValue=0.0))
         self.add_advanced(QgsProcessingParameterNumber(
-            self.VALIDATION_FRACTION, self.tr("Validation fraction (whole holes)"), double, 0.2, minValue=0.01,
-            maxValue=0.9))
+            self.VALIDATION_FRACTION, self.tr("Validation fraction (whole holes)"),
+            double, optional=True, minValue=0.01, maxValue=0.9))
+        self.add_advanced(QgsProcessingParameterNumber(
+            self.MAX_SAMPLES, self.tr("Kriging maximum samples (stacked)"), integer, 32, minValue=1))
+        self.add_advanced(QgsProcessingParameterNumber(
+            self.MAX_PER_HOLE, self.tr("Kriging maximum samples per hole (stacked; 0 = no cap)"), integer, 0,
+            minValue=0))
         self.add_advanced(QgsProcessingParameterBoolean(
             self.RECALIBRATE, self.tr("Recalibrate the spread on the held-out holes"), True))
         self.addParameter(QgsProcessingParameterFileDestination(
@@ -122,15 +193,22 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
         self.addOutput(QgsProcessingOutputFile(self.MODEL_OUT, self.tr("Model file")))
         self.addOutput(QgsProcessingOutputNumber(self.VALIDATION_NLL, self.tr("Validation NLL (log-grade)")))
         self.addOutput(QgsProcessingOutputNumber(self.SPREAD_SCALE, self.tr("Spread recalibration factor")))
+        self.addOutput(QgsProcessingOutputNumber(self.OK_WEIGHT, self.tr("Weight on kriging (stacked)")))
 
     def parameter_problem(self, parameters, context):
         """Why the feature and grade fields cannot go together, or None."""
         features = self.parameterAsFields(parameters, self.FEATURES, context)
+        categorical = self.parameterAsFields(parameters, self.CATEGORICAL, context)
         grade_field = self.parameterAsString(parameters, self.GRADE_FIELD, context)
-        if not features:
+        method = METHODS[self.parameterAsEnum(parameters, self.METHOD, context)]
+        if not features and not categorical and method != "stacked":
             return self.tr("Select at least one feature field")
-        if grade_field in features:
+        if grade_field in features or grade_field in categorical:
             return self.tr("The grade field '{0}' is also selected as a feature").format(grade_field)
+        both = [name for name in categorical if name in features]
+        if both:
+            return self.tr("The field '{0}' is selected both as a numeric and as a categorical feature").format(
+                both[0])
         return None
 
     def process(self, parameters, context, feedback):
@@ -139,17 +217,73 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
         from ..algorithms.common.parsing import parse_numeric
         from ..algorithms.io.modelfile import arrays_path_for
         from ..algorithms.ml.bnn.checks import parse_hidden
-        from ..algorithms.ml.bnn.model import CODEC, BNNRegressor
+        from ..algorithms.ml.bnn.model import CODEC
 
         source = self.parameterAsSource(parameters, self.INPUT, context)
         label = layer_label(source)
         require_features(source, label)
         features = self.parameterAsFields(parameters, self.FEATURES, context)
+        categorical = self.parameterAsFields(parameters, self.CATEGORICAL, context)
         grade_field = self.parameterAsString(parameters, self.GRADE_FIELD, context)
         hole_field = self.parameterAsString(parameters, self.HOLE_FIELD, context)
-        model = BNNRegressor(
-            method=METHODS[self.parameterAsEnum(parameters, self.METHOD, context)],
-            hidden=parse_hidden(self.parameterAsString(parameters, self.HIDDEN, context)),
+        method = METHODS[self.parameterAsEnum(parameters, self.METHOD, context)]
+        hidden = parse_hidden(self.parameterAsString(parameters, self.HIDDEN, context))
+        validation_fraction = self.optional_double(parameters, self.VALIDATION_FRACTION, context)
+        model_path = self.parameterAsFileOutput(parameters, self.MODEL_OUT, context)
+
+        columns, _, _ = read_columns(source, list(features) + list(categorical) + [grade_field, hole_field], feedback,
+                                     label)
+        X = (np.column_stack([parse_numeric(columns[name], label, name).values for name in features]) if features
+             else np.zeros((source.featureCount(), 0)))
+        grade = parse_numeric(columns[grade_field], label, grade_field).values
+        holes = columns[hole_field]
+        names = list(features)
+        encoder = None
+        if categorical:
+            from ..algorithms.ml.encoding import CategoryEncoder
+
+            encoder = CategoryEncoder(label=label).fit({name: columns[name] for name in categorical})
+            onehot, encoded, _ = encoder.transform({name: columns[name] for name in categorical})
+            X, names = np.column_stack([X, onehot]), names + encoded
+            feedback.pushInfo(self.tr("{0}: categorical field(s) one-hot encoded as {1} columns: {2}").format(
+                label, len(encoded), ", ".join(encoded)))
+        progress, should_stop = self.progress_callbacks(feedback, 10, 95)
+        if method == "stacked":
+            model = self._fit_stacked(parameters, context, feedback, source, label, X, names, encoder, grade, holes,
+                                      hidden, validation_fraction, progress, should_stop)
+            network = model.network_
+        else:
+            model = self._network(parameters, context, method, hidden, validation_fraction, names, label,
+                                  grade_field, hole_field)
+            if encoder is not None:
+                feedback.pushWarning(self.tr(
+                    "METHOD {0}: the model file does not keep the categories; reegrade:predictbnn reads the "
+                    "one-hot columns by name ({1}); use METHOD stacked to have them encoded at prediction").format(
+                    method, ", ".join(names[len(features):])))
+            model.fit(X, grade, holes, progress=progress, should_stop=should_stop)
+            network = model
+        self.report_fit(network, feedback)
+        if method == "stacked":
+            self.report_stacked(model, feedback)
+        self.remove_on_failure(model_path, arrays_path_for(model_path, codec=CODEC))
+        if method == "stacked":
+            crs = source.sourceCrs()
+            model.save(model_path, {"crs": crs.authid(), "crs_wkt": crs.toWkt()})
+        else:
+            model.save(model_path)
+        return {
+            self.MODEL_OUT: model_path,
+            self.VALIDATION_NLL: float(np.mean(network.metadata_["validation_nll"])),
+            self.SPREAD_SCALE: network.scale_,
+            self.OK_WEIGHT: float(model.weight_) if method == "stacked" else None,
+        }
+
+    def _network(self, parameters, context, method, hidden, validation_fraction, names, label, grade_field,
+                 hole_field):
+        from ..algorithms.ml.bnn.model import BNNRegressor
+
+        return BNNRegressor(
+            method=method, hidden=hidden,
             epochs=self.parameterAsInt(parameters, self.EPOCHS, context),
             patience=self.parameterAsInt(parameters, self.PATIENCE, context),
             learning_rate=self.parameterAsDouble(parameters, self.LEARNING_RATE, context),
@@ -157,27 +291,72 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
             kl_weight=self.parameterAsDouble(parameters, self.KL_WEIGHT, context),
             n_members=self.parameterAsInt(parameters, self.N_MEMBERS, context),
             weight_decay=self.optional_double(parameters, self.WEIGHT_DECAY, context),
-            validation_fraction=self.parameterAsDouble(parameters, self.VALIDATION_FRACTION, context),
+            validation_fraction=0.2 if validation_fraction is None else validation_fraction,
             recalibrate=self.parameterAsBool(parameters, self.RECALIBRATE, context),
             seed=self.seed(parameters, context),
-            feature_names=features, label=label, target_name=grade_field, group_name=hole_field,
+            feature_names=names, label=label, target_name=grade_field, group_name=hole_field,
         )
-        model_path = self.parameterAsFileOutput(parameters, self.MODEL_OUT, context)
 
-        columns, _, _ = read_columns(source, list(features) + [grade_field, hole_field], feedback, label)
-        X = np.column_stack([parse_numeric(columns[name], label, name).values for name in features])
-        grade = parse_numeric(columns[grade_field], label, grade_field).values
-        progress, should_stop = self.progress_callbacks(feedback, 10, 95)
-        model.fit(X, grade, columns[hole_field], progress=progress, should_stop=should_stop)
+    def _fit_stacked(self, parameters, context, feedback, source, label, X, names, encoder, grade, holes, hidden,
+                     validation_fraction, progress, should_stop):
+        """The stacked estimator fitted on coordinates + covariates; rows
+        checked first so messages name the layer's rows."""
+        from ..algorithms.ml.stacked import StackedNetwork
 
-        self.report_fit(model, feedback)
-        self.remove_on_failure(model_path, arrays_path_for(model_path, codec=CODEC))
-        model.save(model_path)
-        return {
-            self.MODEL_OUT: model_path,
-            self.VALIDATION_NLL: float(np.mean(model.metadata_["validation_nll"])),
-            self.SPREAD_SCALE: model.scale_,
-        }
+        grade_field = self.parameterAsString(parameters, self.GRADE_FIELD, context)
+        hole_field = self.parameterAsString(parameters, self.HOLE_FIELD, context)
+        for key, default in NETWORK_ONLY.items():
+            given = (self.parameterAsBool(parameters, key, context) if isinstance(default, bool)
+                     else self.parameterAsDouble(parameters, key, context))
+            if given != default:
+                feedback.pushWarning(self.tr("{0} does not apply to METHOD stacked, whose ensemble trains at the "
+                                             "default {1}").format(key, default))
+        if self.optional_double(parameters, self.WEIGHT_DECAY, context) is not None:
+            feedback.pushWarning(self.tr("WEIGHT DECAY does not apply to METHOD stacked, whose ensemble chooses its "
+                                         "decay on the held-out holes"))
+        missing = np.flatnonzero(~np.isfinite(grade))
+        if missing.size:
+            raise QgsProcessingException(
+                self.tr("{0}: field '{1}', row {2}: grade is missing").format(label, grade_field, missing[0] + 1))
+        for row, hole in enumerate(holes):
+            if hole in (None, "") or str(hole).strip() == "":
+                raise QgsProcessingException(
+                    self.tr("{0}: field '{1}', row {2}: the hole id is missing").format(label, hole_field, row + 1))
+        check_rows(label, names, X)
+        from ..algorithms.ml.bnn.model import MIN_SAMPLES
+
+        if len(grade) < MIN_SAMPLES:
+            raise QgsProcessingException(self.tr(
+                "{0}: a neural network needs at least {1} samples, got {2}").format(label, MIN_SAMPLES, len(grade)))
+        xyz, is_3d = sample_coordinates(source, label, feedback, self.tr)
+        feedback.pushInfo(self.tr("{0}: kriging inputs in {1}").format(label, "3D" if is_3d else "2D"))
+        arguments = {} if validation_fraction is None else {"validation_fraction": validation_fraction}
+        model = StackedNetwork(
+            method="ensemble", n_coords=3, hidden=hidden, epochs=self.parameterAsInt(parameters, self.EPOCHS, context),
+            n_members=self.parameterAsInt(parameters, self.N_MEMBERS, context),
+            max_samples=self.parameterAsInt(parameters, self.MAX_SAMPLES, context),
+            max_per_hole=self.parameterAsInt(parameters, self.MAX_PER_HOLE, context) or None,
+            seed=self.seed(parameters, context), label=label, target_name=grade_field, covariate_names=names,
+            encoder=encoder, **arguments)
+        model.fit(np.column_stack([xyz, X]), grade, [str(h) for h in holes], progress=progress,
+                  should_stop=should_stop)
+        if model.n_floored_:
+            feedback.pushWarning(self.tr(
+                "{0}: {1} zero or negative grade(s) in '{2}' floored at {3:g} (half the smallest positive "
+                "grade)").format(label, model.n_floored_, grade_field, model.floor_))
+        return model
+
+    def report_stacked(self, model, feedback):
+        feedback.pushInfo(self.tr(
+            "Pooled with kriging on {0} calibration samples: weight on kriging w = {1:g}, interval stretch "
+            "{2:.3f}, mean scale {3:.3f}, top cut {4:.4g}").format(
+            model.n_calibration_, model.weight_, model.stretch_, model.mean_scale_, model.top_cut_))
+        chosen = min(model.selection_, key=lambda row: abs(row["weight"] - model.weight_))
+        kriging = model.selection_[-1]
+        feedback.pushInfo(self.tr(
+            "Calibration holes: RMSE {0:.4g} (kriging alone {1:.4g}), CRPS {2:.4g} (kriging alone {3:.4g}), "
+            "90% coverage {4:.3f}").format(chosen["rmse"], kriging["rmse"], chosen["crps"], kriging["crps"],
+                                           chosen["coverage90"]))
 
     def report_fit(self, model, feedback):
         meta = model.metadata_

@@ -101,6 +101,10 @@ CHOICES = (
     "The BNN's features are the PCA components of the spectral depths and areas, the geology-map units and "
     "distances, and random Fourier features of the coordinates. The parsed log text is joined onto the "
     "samples but is not a block feature: blocks have no drill logs.",
+    "The BNN is reegrade:trainbnn's default, the deep ensemble stacked on kriging: it takes the leave-hole-out "
+    "OK estimate and sd beside the features, which reegrade:predictbnn computes from the samples kept in the "
+    "model file, and is pooled with kriging at the weight its calibration holes chose. Its grade-tonnage curve "
+    "is that of its mean: the posterior bands of reegrade:gradetonnage read a plain network's file.",
 )
 
 
@@ -168,7 +172,9 @@ def steps():
          {"INPUT": Out("blocks_impute"), "MODE": 1, "TRANSFORM_IN": Out("samples_pca", "TRANSFORM_OUT")}, {}),
         ("trainbnn", "reegrade:trainbnn",
          {"INPUT": Out("samples_pca"), "FEATURES": PC_FIELDS, TrainBNNAlgorithm.GRADE_FIELD: "TREO_pct",
-          TrainBNNAlgorithm.HOLE_FIELD: "hole_id", "EPOCHS": In("epochs"), "RECALIBRATE": True, "SEED": In("seed")},
+          TrainBNNAlgorithm.HOLE_FIELD: "hole_id", "EPOCHS": In("epochs"), "RECALIBRATE": True,
+          # The default METHOD (stacked on kriging); its kriging takes as many samples as cross-validation's.
+          TrainBNNAlgorithm.MAX_SAMPLES: 24, "SEED": In("seed")},
          {"MODEL_OUT": ("model", "BNN model")}),
         ("predictbnn", "reegrade:predictbnn",
          {"MODEL": Out("trainbnn", "MODEL_OUT"), "INPUT": Out("blocks_pca"), "CUTOFFS": Expr(CUTOFF_TEXT),
@@ -196,7 +202,7 @@ def steps():
         ("gradetonnage", "reegrade:gradetonnage",
          {"INPUT": Out("hyperscore"), "GRADE_FIELDS": ESTIMATE_FIELDS, "GRADE_UNIT": 0, "VOLUME_FIELD": "volume",
           "DENSITY": In("density"), "CUTOFF_START": 0.0, "CUTOFF_STOP": 3.0, "CUTOFF_STEP": 0.1,
-          "MODEL": Out("trainbnn", "MODEL_OUT"), "N_REALISATIONS": 50, "SEED": In("seed")},
+          "SEED": In("seed")},
          {"OUTPUT": ("table", "Grade-tonnage table"), "PLOT": ("plot", "Grade-tonnage plot")}),
         ("crossvalidate", "reegrade:crossvalidate",
          {"INPUT": Out("samples_pca"), CrossValidateAlgorithm.GRADE_FIELD: "TREO_pct", "COVARIATES": PC_FIELDS,

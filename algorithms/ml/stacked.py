@@ -30,6 +30,17 @@ Zeros and negative grades (below detection written as 0 or as the negated
 limit) are floored at half the smallest positive grade, counted in
 `n_floored_`: a log-scale network cannot take them, and a resource estimate
 should not refuse a file for them.
+
+The model file (`save` / `StackedNetwork.load`) is one JSON header and one
+safetensors file over `io/modelfile` (kind "stacked_network"): the network's
+header parameters and weights (`BNNRegressor.header_params` /
+`from_header`), the rows the kriging was fitted on (coordinates, floored
+grades, hole codes; the hole labels in the JSON), the variogram, the search
+and neighbourhood settings, every fitted calibration number and, for
+categorical covariates, the categories of their one-hot columns. The checksum
+covers the header's fields and parameters too, so an edited weight, stretch or
+variogram sill is refused; loading refits the kriging on the stored rows, which
+is deterministic, so a loaded model predicts bit for bit as the saved one.
 """
 import numpy as np
 
@@ -37,6 +48,7 @@ from ..common.predictive import LogNormalMixturePredictive, PooledPredictive
 from ..common.progress import progress_span
 from ..common.splits import group_holdout, group_labels
 from ..geostats.kriging import OrdinaryKriging
+from ..io.modelfile import ModelFileError, load_model, save_model
 from .bnn.model import BNNRegressor
 
 WEIGHT_GRID = np.linspace(0.0, 1.0, 11)
@@ -46,6 +58,17 @@ MEAN_SCALE_BOUNDS = (0.25, 4.0)
 SELECTION_LEVELS = 19  # quantile levels of the CRPS that chooses w
 COVERAGE_LEVEL = 0.9
 CALIBRATION_SEED_OFFSET = 104729  # the calibration holes are drawn apart from the stopping holes
+
+KIND = "stacked_network"
+FORMAT_VERSION = 1
+CODEC = "safetensors"
+ESTIMATOR_KEYS = ("method", "n_coords", "hidden", "epochs", "n_members", "validation_fraction",
+                  "calibration_fraction", "max_samples", "max_per_hole", "seed", "target_name")
+CALIBRATION_KEYS = ("weight", "stretch", "mean_scale", "top_cut", "floor", "fill_mean", "fill_sd", "n_floored",
+                    "n_calibration", "selection")
+SELECTION_KEYS = ("weight", "stretch", "rmse", "crps", "coverage90", "score")
+NETWORK_PREFIX = "network/"
+KRIGING_ARRAYS = ("kriging/xyz", "kriging/values", "kriging/holes")
 
 
 def floor_grades(y, label="samples", target_name="grade"):
@@ -64,11 +87,16 @@ class StackedNetwork:
     """Estimator (fit(X, y, groups) / predictive(X)). X: `n_coords` coordinate
     columns, then the covariates (none is allowed: the network then has the
     coordinates and the kriging inputs). Network settings go to
-    `BNNRegressor`; `variogram` None fits one automatically (as OK does)."""
+    `BNNRegressor`; `variogram` None fits one automatically (as OK does).
+    `covariate_names` name the covariate columns (default x1, x2, ...) and
+    `encoder`, a fitted `encoding.CategoryEncoder` whose one-hot columns are
+    the last covariates (the caller encodes), is kept in the model file, so
+    a prediction encodes its categories as the training did."""
 
     def __init__(self, method="ensemble", n_coords=3, hidden=(64, 64, 64), epochs=400, n_members=5,
                  validation_fraction=0.25, calibration_fraction=0.2, variogram=None, search=None, max_samples=32,
-                 max_per_hole=None, seed=0, n_threads=1, label="samples", target_name="grade"):
+                 max_per_hole=None, seed=0, n_threads=1, label="samples", target_name="grade", covariate_names=None,
+                 encoder=None):
         self.method = method
         self.n_coords = n_coords
         self.hidden = hidden
@@ -84,6 +112,8 @@ class StackedNetwork:
         self.n_threads = n_threads
         self.label = label
         self.target_name = target_name
+        self.covariate_names = covariate_names
+        self.encoder = encoder
 
     # ---- fitting -------------------------------------------------------------------------
     def fit(self, X, y, groups=None, progress=None, should_stop=None):
@@ -94,6 +124,7 @@ class StackedNetwork:
         xyz = self._xyz(X)
         self.kriging_ = OrdinaryKriging(self.variogram, self.search, 1, self.max_samples, self.max_per_hole,
                                         seed=self.seed, label=self.label).fit(xyz, y, groups)
+        self.samples_ = (xyz, y, groups)  # the rows the kriging was fitted on, for the model file
         self.fill_mean_, self.fill_sd_ = float(np.mean(y)), float(np.std(y))
         memory = self.kriging_.leave_group_out(progress_span(progress, 0.0, 0.1), should_stop)
         estimate, sd = self._kriging_inputs(memory)
@@ -167,6 +198,188 @@ class StackedNetwork:
         estimate, sd = self._kriging_inputs(self.kriging_.predict(self._xyz(X), None, progress, should_stop))
         mu, sigma = self.network_.predict_log(self._features(X, estimate, sd))
         return self._pooled(self.weight_, self.stretch_, estimate, sd, mu, sigma)
+
+    # ---- model file ----------------------------------------------------------------------
+    def fitted_covariate_names(self):
+        """The covariate columns' names: `covariate_names`, or x1, x2, ..."""
+        n_covariates = len(self.network_.feature_names_) - self.n_coords - 2
+        names = (list(self.covariate_names) if self.covariate_names is not None
+                 else [f"x{i + 1}" for i in range(n_covariates)])
+        if len(names) != n_covariates:
+            raise ValueError(f"{self.label}: {len(names)} covariate names for {n_covariates} covariate columns")
+        return names
+
+    def dimension(self):
+        """3 when the kriging samples have a z other than 0, else 2 (targets then need no z)."""
+        xyz = self.samples_[0]
+        return 3 if self.n_coords == 3 and np.any(np.asarray(xyz)[:, 2] != 0) else 2
+
+    def input_fields(self):
+        """The fields a prediction layer must carry, in order: the numeric
+        covariates, then the categorical fields the encoder one-hot encodes."""
+        names = self.fitted_covariate_names()
+        if self.encoder is None:
+            return names
+        encoded = list(self.encoder.names_)
+        if names[len(names) - len(encoded):] != encoded:
+            raise ValueError(f"{self.label}: the encoder's one-hot columns are not the last covariates")
+        return names[: len(names) - len(encoded)] + list(self.encoder.fields_)
+
+    def save(self, json_path, metadata=None):
+        """Write `<name>.json` and `<name>.safetensors` (one model file, kind
+        'stacked_network'); `metadata` (plain values, e.g. the samples' CRS)
+        is added to the header's metadata. Returns the header."""
+        xyz, values, groups = self.samples_
+        labels, codes = np.unique(np.asarray(groups).astype(str), return_inverse=True)
+        arrays = {NETWORK_PREFIX + name: array for name, array in self.network_.header_tensors().items()}
+        arrays.update({
+            "kriging/xyz": np.ascontiguousarray(xyz, dtype=np.float64),
+            "kriging/values": np.ascontiguousarray(values, dtype=np.float64),
+            "kriging/holes": np.ascontiguousarray(codes.reshape(-1), dtype=np.int64),
+        })
+        search = self.kriging_.search
+        params = {
+            "estimator": {
+                "method": self.method, "n_coords": int(self.n_coords), "hidden": [int(h) for h in self.hidden],
+                "epochs": int(self.epochs), "n_members": int(self.n_members),
+                "validation_fraction": float(self.validation_fraction),
+                "calibration_fraction": float(self.calibration_fraction), "max_samples": int(self.max_samples),
+                "max_per_hole": None if self.max_per_hole is None else int(self.max_per_hole),
+                "seed": int(self.seed), "target_name": str(self.target_name),
+            },
+            "covariate_names": self.fitted_covariate_names(),
+            "categories": None if self.encoder is None else self.encoder.to_dict(),
+            "network": {"fields": list(self.network_.feature_names_), "params": self.network_.header_params()},
+            "kriging": {
+                "variogram": self.kriging_.model_.to_dict(), "variogram_given": self.variogram is not None,
+                "search": None if search is None else {"radii": [float(r) for r in search.radii],
+                                                       "angles": [float(a) for a in search.angles]},
+                "min_samples": int(self.kriging_.min_samples), "max_samples": int(self.kriging_.max_samples),
+                "max_per_hole": None if self.kriging_.max_per_hole is None else int(self.kriging_.max_per_hole),
+                "hole_labels": [str(label) for label in labels], "n_samples": int(len(values)),
+            },
+            "calibration": {
+                "weight": float(self.weight_), "stretch": float(self.stretch_), "mean_scale": float(self.mean_scale_),
+                "top_cut": float(self.top_cut_), "floor": float(self.floor_), "fill_mean": float(self.fill_mean_),
+                "fill_sd": float(self.fill_sd_), "n_floored": int(self.n_floored_),
+                "n_calibration": int(self.n_calibration_),
+                "selection": [{key: float(row[key]) for key in SELECTION_KEYS} for row in self.selection_],
+            },
+        }
+        header_metadata = {"n_samples": int(len(values)), "n_holes": int(len(labels)),
+                           "n_floored": int(self.n_floored_), "n_calibration": int(self.n_calibration_),
+                           "weight": float(self.weight_), "stretch": float(self.stretch_),
+                           "dimension": self.dimension(), "network": self.network_.metadata_}
+        header_metadata.update(metadata or {})
+        return save_model(json_path, KIND, FORMAT_VERSION, self.input_fields(), params, arrays, header_metadata,
+                          codec=CODEC, header_in_checksum=True)
+
+    @classmethod
+    def load(cls, json_path, fields=None):
+        """A fitted model from its file, after checking kind, format version,
+        fields (if given: the input fields, in order), checksum (of the arrays,
+        fields and parameters), parameters and array shapes; the kriging is
+        refitted on the stored rows with the stored variogram and search."""
+        from ..geostats.neighbourhood import SearchEllipse
+        from ..geostats.variogram_model import VariogramModel
+        from .encoding import CategoryEncoder
+
+        header, arrays = load_model(json_path, KIND, FORMAT_VERSION, fields, codec=CODEC, header_in_checksum=True)
+        params = header["params"]
+        estimator = _section(json_path, params, "estimator", ESTIMATOR_KEYS)
+        calibration = _section(json_path, params, "calibration", CALIBRATION_KEYS)
+        kriging = _section(json_path, params, "kriging", ("variogram", "variogram_given", "search", "min_samples",
+                                                          "max_samples", "max_per_hole", "hole_labels"))
+        network_part = _section(json_path, params, "network", ("fields", "params"))
+        if "covariate_names" not in params or "categories" not in params:
+            raise ModelFileError(f"{json_path}: params lack covariate_names or categories")
+
+        encoder = None
+        if params["categories"] is not None:
+            try:
+                encoder = CategoryEncoder.from_dict(params["categories"], f"{json_path}: params.categories")
+            except ValueError as error:
+                raise ModelFileError(str(error)) from None
+        try:
+            variogram = VariogramModel.from_dict(kriging["variogram"], f"{json_path}: params.kriging.variogram")
+            search = kriging["search"]
+            search = None if search is None else SearchEllipse(search["radii"], search["angles"])
+        except (ValueError, KeyError, TypeError) as error:
+            message = str(error) if isinstance(error, ValueError) else repr(error)
+            raise ModelFileError(f"{json_path}: params.kriging: {message}") from None
+        arguments = dict(estimator)
+        arguments["hidden"] = tuple(arguments["hidden"])
+        model = cls(variogram=variogram if kriging["variogram_given"] else None, search=search,
+                    covariate_names=list(params["covariate_names"]), encoder=encoder, **arguments)
+
+        network_tensors = {name[len(NETWORK_PREFIX):]: array for name, array in arrays.items()
+                           if name.startswith(NETWORK_PREFIX)}
+        model.network_ = BNNRegressor.from_header(network_part["params"], network_part["fields"], network_tensors,
+                                                  f"{json_path}: params.network",
+                                                  header.get("metadata", {}).get("network", {}))
+        model.network_.label, model.network_.target_name = model.label, model.target_name
+        expected = len(model.covariate_names) + model.n_coords + 2
+        if len(network_part["fields"]) != expected:
+            raise ModelFileError(
+                f"{json_path}: params.network.fields has {len(network_part['fields'])} inputs, expected {expected} "
+                f"({len(model.covariate_names)} covariates, {model.n_coords} coordinates, OK estimate and sd)")
+        if model.n_coords not in (1, 2, 3):
+            raise ModelFileError(f"{json_path}: params.estimator.n_coords {model.n_coords!r} is not 1, 2 or 3")
+        try:
+            if list(model.input_fields()) != list(header["fields"]):
+                raise ValueError("the covariate names and categories do not give the header's fields")
+        except ValueError as error:
+            raise ModelFileError(f"{json_path}: {error}") from None
+
+        xyz, values, codes = _kriging_rows(json_path, arrays, kriging["hole_labels"])
+        groups = np.asarray(kriging["hole_labels"], dtype=str)[codes]
+        model.kriging_ = OrdinaryKriging(variogram, search, int(kriging["min_samples"]), int(kriging["max_samples"]),
+                                         kriging["max_per_hole"], seed=model.seed, label=model.label)
+        model.kriging_.fit(xyz, values, groups)
+        model.samples_ = (xyz, values, groups)
+
+        for key in CALIBRATION_KEYS[:7]:
+            if not isinstance(calibration[key], (int, float)) or not np.isfinite(calibration[key]):
+                raise ModelFileError(f"{json_path}: params.calibration.{key} {calibration[key]!r} is not a number")
+        if not 0.0 <= calibration["weight"] <= 1.0:
+            raise ModelFileError(f"{json_path}: params.calibration.weight {calibration['weight']} is not in [0, 1]")
+        model.weight_, model.stretch_ = float(calibration["weight"]), float(calibration["stretch"])
+        model.mean_scale_, model.top_cut_ = float(calibration["mean_scale"]), float(calibration["top_cut"])
+        model.floor_ = float(calibration["floor"])
+        model.fill_mean_, model.fill_sd_ = float(calibration["fill_mean"]), float(calibration["fill_sd"])
+        model.n_floored_, model.n_calibration_ = int(calibration["n_floored"]), int(calibration["n_calibration"])
+        try:
+            model.selection_ = [{key: float(row[key]) for key in SELECTION_KEYS} for row in calibration["selection"]]
+        except (KeyError, TypeError, ValueError) as error:
+            raise ModelFileError(f"{json_path}: params.calibration.selection is malformed ({error!r})") from None
+        model.metadata_ = header.get("metadata", {})
+        return model
+
+
+def _section(json_path, params, name, keys):
+    """params[name], checked to be an object holding `keys`."""
+    if not isinstance(params, dict) or not isinstance(params.get(name), dict):
+        raise ModelFileError(f"{json_path}: params.{name} is missing or not an object")
+    missing = [key for key in keys if key not in params[name]]
+    if missing:
+        raise ModelFileError(f"{json_path}: params.{name} lacks {', '.join(missing)}")
+    return params[name]
+
+
+def _kriging_rows(json_path, arrays, hole_labels):
+    """(xyz (n, 3), values (n,), hole codes (n,)) of the file, shapes checked."""
+    missing = [name for name in KRIGING_ARRAYS if name not in arrays]
+    if missing:
+        raise ModelFileError(f"{json_path}: the weights file lacks {', '.join(missing)}")
+    xyz, values, codes = (np.asarray(arrays[name]) for name in KRIGING_ARRAYS)
+    n = len(values)
+    if values.ndim != 1 or xyz.shape != (n, 3) or codes.shape != (n,):
+        raise ModelFileError(
+            f"{json_path}: kriging samples do not fit together (kriging/xyz {xyz.shape}, kriging/values "
+            f"{values.shape}, kriging/holes {codes.shape}; expected (n, 3), (n,), (n,))")
+    if n and (codes.min() < 0 or codes.max() >= len(hole_labels)):
+        raise ModelFileError(f"{json_path}: kriging/holes has codes outside the {len(hole_labels)} hole labels")
+    return np.array(xyz, dtype=float), np.array(values, dtype=float), codes.astype(np.int64)
 
 
 def _mean_scale(median, y):

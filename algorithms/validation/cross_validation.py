@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..common.progress import check_cancelled, report_progress
-from .methods import check_data, method_specs
+from .methods import check_data, method_specs, with_categories
 from .scores import concatenate_scores, sample_scores, summarise
 
 METRIC_ORDER = ("n", "mae", "rmse", "r2", "bias", "coverage90", "width90", "crps", "nll")
@@ -56,7 +56,8 @@ def cross_validate(data, method_names, settings, n_folds=5, seed=0, cutoffs=(), 
     settings = dict(settings, seed=seed, cutoffs=cutoffs)
     methods = {}
     for spec in specs:
-        methods[spec.name] = (spec.inputs(data), lambda X, y, spec=spec: spec.factory(settings, X, y))
+        X, factory = with_categories(spec, data)  # categorical covariates one-hot encoded per fold
+        methods[spec.name] = (X, lambda X, y, factory=factory: factory(settings, X, y))
     rows, pooled = run_cross_validation(methods, data.grade, folds, data.holes, cutoffs, progress, should_stop, log)
     return CrossValidationResult(rows, metric_names(cutoffs), pooled, folds)
 

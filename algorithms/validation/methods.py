@@ -5,9 +5,18 @@ the CV loop nor the Processing layer holds method knowledge.
 
 Every method is built fresh for each fold and refits everything on the fold's
 training rows, variograms included, so no held-out grade informs its own
-estimate. OK and MIK use the coordinates only; BNN, ensemble and GP use the
-covariates (the BNN takes the coordinates when no covariate is given, so it is
-never blind)."""
+estimate. OK and MIK use the coordinates only. `bnn` is the estimator
+reegrade:trainbnn trains by default (`ml.stacked.StackedNetwork`: a deep
+ensemble on coordinates, covariates and the leave-hole-out OK estimate and sd,
+pooled with OK on calibration holes); `ensemble` and `network` (the mean-field
+variational BNN) are the plain networks on the covariates (on the coordinates
+when there is none, so they are never blind); GP takes coordinates and
+covariates.
+
+Categorical covariates (a lithology or domain code) reach the methods that use
+covariates one-hot encoded (`ml.encoding.CategoryEncoder`), the categories
+fitted in every fold on its training rows only: a category absent from them is
+all zeros in the held-out rows, as an unseen category is at prediction."""
 from dataclasses import dataclass
 from typing import Callable
 
@@ -21,7 +30,7 @@ class CVData:
     field's, for messages naming the offending row."""
 
     def __init__(self, xyz, grade, covariates, holes, covariate_names=(), rows=None, label="samples",
-                 target="grade"):
+                 target="grade", categories=None):
         self.xyz = np.asarray(xyz, dtype=float)
         self.grade = np.asarray(grade, dtype=float)
         self.covariates = None if covariates is None or np.size(covariates) == 0 else np.asarray(covariates, float)
@@ -30,6 +39,32 @@ class CVData:
         self.rows = np.arange(1, len(self.grade) + 1) if rows is None else np.asarray(rows, dtype=np.int64)
         self.label = label
         self.target = target
+        self._set_categories(categories or {})
+
+    def _set_categories(self, categories):
+        """`categories` {field: raw values}: kept as codes into each field's
+        sorted category texts (`category_levels`), missing values being the
+        category "(missing)"."""
+        from ..ml.encoding import MISSING, category_text
+
+        self.categorical_names = list(categories)
+        self.category_levels = {}
+        codes = []
+        for field, values in categories.items():
+            texts = [category_text(v) for v in values]
+            texts = np.array([MISSING if t is None else t for t in texts], dtype=object)
+            if len(texts) != len(self.grade):
+                raise ValueError(f"{self.label}: categorical field '{field}' has {len(texts)} values for "
+                                 f"{len(self.grade)} samples")
+            levels, code = np.unique(texts.astype(str), return_inverse=True)
+            self.category_levels[field] = levels
+            codes.append(code.reshape(-1).astype(float))
+        self.category_codes = np.column_stack(codes) if codes else None
+
+    def with_codes(self, X):
+        """X with the category codes appended (the `CategoryColumns` wrapper
+        one-hot encodes them in each fold)."""
+        return X if self.category_codes is None else np.column_stack([X, self.category_codes])
 
     @property
     def flat_xyz(self):
@@ -39,10 +74,14 @@ class CVData:
         return self.xyz
 
     def features(self):
-        """(matrix, names) the neural networks take: the covariates, or the
-        coordinate axes present when there is none."""
+        """(matrix, names) the plain neural networks take: the numeric
+        covariates, or the coordinate axes present when there is no covariate
+        (numeric or categorical) at all; categorical ones are appended as
+        codes by the registry's inputs."""
         if self.covariates is not None:
             return self.covariates, self.covariate_names
+        if self.category_codes is not None:
+            return np.zeros((len(self.grade), 0)), []
         present = [a for a in range(3) if np.isfinite(self.xyz[:, a]).all()]
         return self.xyz[:, present], ["xyz"[a] for a in present]
 
@@ -84,11 +123,53 @@ def _neural(method):
 
 
 def _stacked(settings, X_train, y_train):
+    """The estimator as reegrade:trainbnn's default (METHOD stacked) trains it."""
     from ..ml.stacked import StackedNetwork
 
     return StackedNetwork(epochs=settings.get("bnn_epochs", 400), n_members=settings.get("n_members", 5),
                           max_samples=settings.get("max_samples", 32), seed=settings.get("seed", 0),
                           label="training fold")
+
+
+class CategoryColumns:
+    """An estimator whose X ends in category codes (`CVData.with_codes`):
+    `fit` fits a `CategoryEncoder` on the training rows' categories and the
+    inner estimator on the numeric columns plus the one-hot columns;
+    `predictive` encodes the same way (an unseen category: all zeros)."""
+
+    def __init__(self, estimator, levels):
+        self.estimator = estimator
+        self.levels = levels
+
+    def _columns(self, X):
+        X = np.asarray(X, dtype=float)
+        n_plain = X.shape[1] - len(self.levels)
+        codes = X[:, n_plain:].astype(np.int64)
+        raw = {field: list(levels[codes[:, j]]) for j, (field, levels) in enumerate(self.levels.items())}
+        return X[:, :n_plain], raw
+
+    def fit(self, X, y, groups=None):
+        from ..ml.encoding import CategoryEncoder
+
+        plain, raw = self._columns(X)
+        self.encoder_ = CategoryEncoder(label="training fold").fit(raw)
+        self.estimator.fit(np.column_stack([plain, self.encoder_.transform(raw)[0]]), y, groups)
+        return self
+
+    def predictive(self, X):
+        plain, raw = self._columns(X)
+        return self.estimator.predictive(np.column_stack([plain, self.encoder_.transform(raw, "test fold")[0]]))
+
+
+def with_categories(spec, data):
+    """(inputs, factory) of `spec` on `data`: the spec's own, or, for a
+    method using covariates on data with categorical ones, with the codes
+    appended and the estimator wrapped in `CategoryColumns`."""
+    if not spec.uses_covariates or data.category_codes is None:
+        return spec.inputs(data), spec.factory
+    levels = dict(data.category_levels)
+    return data.with_codes(spec.inputs(data)), lambda settings, X, y: CategoryColumns(
+        spec.factory(settings, X, y), levels)
 
 
 def _ordinary_kriging(settings, X_train, y_train):
@@ -118,21 +199,23 @@ def _gaussian_process(settings, X_train, y_train):
     return GPRegressor(iterations=settings.get("gp_iterations", 150), seed=settings.get("seed", 0), n_coords=3)
 
 
+# The order is the Processing enum's: indices 0-4 are kept, new methods are appended.
 REGISTRY = {
     spec.name: spec
     for spec in (
-        MethodSpec("bnn", lambda data: data.features()[0], _neural("bnn"), True, True, ("torch",),
-                   "Bayesian neural network (variational), on log-grade"),
+        MethodSpec("bnn", lambda data: data.flat_coordinates_and_covariates(), _stacked, False, True,
+                   ("torch",), "trainbnn's default: deep ensemble stacked on leave-hole-out kriging, pooled with "
+                   "OK on calibration holes (zero grades floored)"),
         MethodSpec("ensemble", lambda data: data.features()[0], _neural("ensemble"), True, True, ("torch",),
-                   "deep ensemble of neural networks, on log-grade"),
+                   "deep ensemble of neural networks on the covariates, on log-grade"),
         MethodSpec("ok", lambda data: data.flat_xyz, _ordinary_kriging, False, False, ("scipy",),
                    "ordinary kriging with an automatic variogram per fold"),
         MethodSpec("mik", lambda data: data.flat_xyz, _indicator_kriging, False, False, (),
                    "median indicator kriging with automatic indicator variograms per fold"),
         MethodSpec("gp", lambda data: data.coordinates_and_covariates(), _gaussian_process, True, True,
                    ("gpytorch",), "Gaussian process on coordinates and covariates, on log-grade"),
-        MethodSpec("stacked", lambda data: data.flat_coordinates_and_covariates(), _stacked, False, True,
-                   ("torch",), "deep ensemble stacked on leave-hole-out kriging, pooled with OK on calibration holes"),
+        MethodSpec("network", lambda data: data.features()[0], _neural("bnn"), True, True, ("torch",),
+                   "Bayesian neural network (mean-field variational) on the covariates, on log-grade"),
     )
 }
 METHOD_NAMES = tuple(REGISTRY)

@@ -1,5 +1,6 @@
 """reegrade:trainbnn and reegrade:predictbnn through processing.run: points,
-a covariate raster, determinism of the saved model, and bad input."""
+a covariate raster, determinism of the saved model, and bad input; the
+stacked (default) method on PointZ samples with a categorical field."""
 import json
 
 import numpy as np
@@ -120,17 +121,19 @@ def test_bad_input_gives_clear_errors_and_no_output(run_algorithm, samples, poin
     grade[4] = 0.0
     bad = point_layer("bad samples", xy, X, grade, holes)
     with pytest.raises(QgsProcessingException, match="bad samples: field 'TREO_pct', row 5: grade 0 is not positive"):
-        train(run_algorithm, bad, tmp_path / "bad.json")
+        train(run_algorithm, bad, tmp_path / "bad.json", METHOD=1)
     assert not (tmp_path / "bad.json").exists()
     grade[4] = np.nan
-    with pytest.raises(QgsProcessingException, match="row 5: grade is missing"):
-        train(run_algorithm, point_layer("nan samples", xy, X, grade, holes), tmp_path / "bad.json")
-    few = point_layer("few", xy[:10], X[:10], grade[10:20], holes[:10])
-    with pytest.raises(QgsProcessingException, match="at least 20 samples, got 10"):
-        train(run_algorithm, few, tmp_path / "few.json")
+    for method in (1, 2):
+        with pytest.raises(QgsProcessingException, match="row 5: grade is missing"):
+            train(run_algorithm, point_layer("nan samples", xy, X, grade, holes), tmp_path / "bad.json",
+                  METHOD=method)
+        few = point_layer("few", xy[:10], X[:10], grade[10:20], holes[:10])
+        with pytest.raises(QgsProcessingException, match="at least 20 samples, got 10"):
+            train(run_algorithm, few, tmp_path / "few.json", METHOD=method)
 
     model_path = tmp_path / "model.json"
-    train(run_algorithm, layer, model_path)
+    train(run_algorithm, layer, model_path, METHOD=1)
     lacking = point_layer("targets", np.zeros((5, 2)), X[:5, :2], feature_names=FEATURES[:2])
     with pytest.raises(QgsProcessingException, match=r"targets: feature field\(s\) 'pc_03' of the model are missing"):
         run_algorithm("predictbnn", {"MODEL": str(model_path), "INPUT": lacking, "OUTPUT": str(tmp_path / "o.gpkg")})
@@ -165,8 +168,144 @@ def test_parameters_checked_together_and_expert_ones_advanced(run_algorithm, pro
 
     train_flags = advanced("trainbnn")
     assert {k for k, v in train_flags.items() if v} == {
-        "PATIENCE", "LEARNING_RATE", "PRIOR_SD", "KL_WEIGHT", "WEIGHT_DECAY", "VALIDATION_FRACTION", "RECALIBRATE"}
-    assert {"FEATURES", "GRADE_FIELD", "HOLE_FIELD", "METHOD", "HIDDEN", "EPOCHS", "N_MEMBERS", "SEED"} <= {
-        k for k, v in train_flags.items() if not v}
+        "PATIENCE", "LEARNING_RATE", "PRIOR_SD", "KL_WEIGHT", "WEIGHT_DECAY", "VALIDATION_FRACTION", "RECALIBRATE",
+        "MAX_SAMPLES", "MAX_PER_HOLE"}
+    assert {"FEATURES", "CATEGORICAL", "GRADE_FIELD", "HOLE_FIELD", "METHOD", "HIDDEN", "EPOCHS", "N_MEMBERS",
+            "SEED"} <= {k for k, v in train_flags.items() if not v}
+    algorithm = QgsApplication.processingRegistry().algorithmById("reegrade:trainbnn")
+    method = algorithm.parameterDefinition("METHOD")
+    assert method.defaultValue() == 2 and len(method.options()) == 3 and "(stacked)" in method.options()[2]
+    with pytest.raises(QgsProcessingException, match="Select at least one feature field"):
+        train(run_algorithm, layer, tmp_path / "m.json", FEATURES=[], METHOD=1)
+    with pytest.raises(QgsProcessingException, match="'pc_01' is selected both as a numeric and as a categorical"):
+        train(run_algorithm, layer, tmp_path / "m.json", CATEGORICAL=["pc_01"])
     predict_flags = advanced("predictbnn")
     assert predict_flags["N_SAMPLES"] and not predict_flags["CUTOFFS"] and not predict_flags["SEED"]
+
+
+class Messages:
+    """A feedback that keeps the warnings."""
+
+    def __new__(cls):
+        from qgis.core import QgsProcessingFeedback
+
+        class Collect(QgsProcessingFeedback):
+            def __init__(self):
+                super().__init__()
+                self.warnings = []
+
+            def pushWarning(self, text):  # noqa: N802 (QGIS API name)
+                self.warnings.append(text)
+                super().pushWarning(text)
+
+        return Collect()
+
+
+def drilled_layer(memory_layer, n_holes=24, per_hole=8, seed=0, lithologies=("granite", "syenite", "carbonatite"),
+                  name="composites", crs="EPSG:32648"):
+    """PointZ composites of vertical holes: a smooth log-grade field, a
+    numeric covariate and a lithology that shifts the grade."""
+    rng = np.random.default_rng(seed)
+    collars = rng.uniform(0, 800, size=(n_holes, 2))
+    xyz = np.concatenate([np.column_stack([np.repeat(c[None], per_hole, 0), 300.0 - 10.0 * np.arange(per_hole)])
+                          for c in collars])
+    n = len(xyz)
+    lith = np.array(lithologies)[rng.integers(0, len(lithologies), n)]
+    shift = {"granite": 0.0, "syenite": 0.4, "carbonatite": 0.9}
+    covariate = rng.normal(size=n)
+    grade = np.exp(0.5 * np.sin(xyz[:, 0] / 250.0) + 0.3 * covariate
+                   + np.array([shift.get(v, 0.0) for v in lith]) + 0.2 * rng.normal(size=n))
+    holes = np.repeat([f"DH{i:02d}" for i in range(n_holes)], per_hole)
+    rows = [(covariate[i], str(lith[i]), grade[i], str(holes[i])) for i in range(n)]
+    coords = [(224000 + x, 3088000 + y, z) for x, y, z in xyz]
+    layer = memory_layer(["pc_01", "lith:string", "TREO_pct", "hole_id:string"], rows, coords, name=name, crs=crs)
+    return layer, xyz, covariate, lith
+
+
+STACKED = {"HIDDEN": "16,16", "EPOCHS": 30, "N_MEMBERS": 2, "SEED": 3, "MAX_SAMPLES": 12}
+
+
+def test_stacked_is_the_default_and_predicts_with_its_kriging_and_categories(run_algorithm, memory_layer, tmp_path):
+    from qgis.core import QgsProcessingException, QgsVectorLayer
+
+    layer, xyz, covariate, lith = drilled_layer(memory_layer)
+    model_path = tmp_path / "stacked.json"
+    feedback = Messages()
+    result = run_algorithm("trainbnn", {
+        "INPUT": layer, "FEATURES": ["pc_01"], "CATEGORICAL": ["lith"], "GRADE_FIELD": "TREO_pct",
+        "HOLE_FIELD": "hole_id", "MODEL_OUT": str(model_path), **STACKED}, feedback)
+    header = json.loads(model_path.read_text())
+    assert header["kind"] == "stacked_network" and header["fields"] == ["pc_01", "lith"]
+    assert header["params"]["covariate_names"] == ["pc_01", "lith=carbonatite", "lith=granite", "lith=syenite"]
+    assert header["params"]["categories"]["categories"]["lith"] == ["carbonatite", "granite", "syenite"]
+    assert header["metadata"]["crs"] == "EPSG:32648" and header["metadata"]["dimension"] == 3
+    assert 0.0 <= result["OK_WEIGHT"] <= 1.0 and result["OK_WEIGHT"] == header["params"]["calibration"]["weight"]
+    assert result["SPREAD_SCALE"] > 0 and np.isfinite(result["VALIDATION_NLL"])
+    assert (tmp_path / "stacked.safetensors").is_file()
+
+    # Targets between the holes, one of them in a lithology the training never saw, and one NULL lithology.
+    t_lith = ["granite", "syenite", "basalt", "carbonatite", None, "basalt"]
+    t_xyz = xyz[:6] + [15.0, -10.0, -5.0]
+    targets = memory_layer(["pc_01", "lith:string"], [(covariate[i], t_lith[i]) for i in range(6)],
+                           [(224000 + x, 3088000 + y, z) for x, y, z in t_xyz], name="blocks")
+    feedback = Messages()
+    out = run_algorithm("predictbnn", {"MODEL": str(model_path), "INPUT": targets, "CUTOFFS": "1.5",
+                                       "OUTPUT": str(tmp_path / "est.gpkg")}, feedback)
+    assert any("3 value(s) of 'lith' are categories the model was not trained on" in w for w in feedback.warnings)
+    rows = list(QgsVectorLayer(out["OUTPUT"], "est", "ogr").getFeatures())
+    assert len(rows) == 6
+    for f in rows:
+        assert f["bnn_p10"] < f["bnn_p50"] < f["bnn_p90"] and f["bnn_sd"] > 0 and f["bnn_mean"] > 0
+        assert 0 <= f["bnn_p_gt_1_5"] <= 1
+
+    # The same estimate from the science: the adapter computed the kriging inputs from the model's samples.
+    from ree_grade.algorithms.ml.stacked import StackedNetwork
+
+    model = StackedNetwork.load(str(model_path), fields=["pc_01", "lith"])
+    onehot, _, _ = model.encoder.transform({"lith": t_lith})
+    expected = model.predictive(np.column_stack([t_xyz + [224000, 3088000, 0], covariate[:6], onehot])).mean
+    np.testing.assert_allclose([f["bnn_mean"] for f in rows], expected, rtol=1e-6)
+
+    # A 3D model wants z at every target, and takes no raster.
+    flat = memory_layer(["pc_01", "lith:string"], [(0.1, "granite")] * 2, [(224100, 3088100)] * 2, name="flat")
+    with pytest.raises(QgsProcessingException, match="flat: feature at row 1 has no z; the model's kriging is 3D"):
+        run_algorithm("predictbnn", {"MODEL": str(model_path), "INPUT": flat, "OUTPUT": str(tmp_path / "f.gpkg")})
+    lacking = memory_layer(["pc_01"], [(0.1,)], [(224100, 3088100, 250.0)], name="lacking")
+    with pytest.raises(QgsProcessingException, match=r"lacking: feature field\(s\) 'lith' of the model are missing"):
+        run_algorithm("predictbnn", {"MODEL": str(model_path), "INPUT": lacking, "OUTPUT": str(tmp_path / "l.gpkg")})
+    raster = covariate_raster(tmp_path / "covariates.tif", np.random.default_rng(0).normal(size=(40, 3)))
+    with pytest.raises(QgsProcessingException, match="categorical field\\(s\\) lith, which a raster cannot carry"):
+        run_algorithm("predictbnn", {"MODEL": str(model_path), "COVARIATE_RASTER": str(raster),
+                                     "OUTPUT_RASTER": str(tmp_path / "r.tif")})
+
+
+def test_stacked_on_flat_samples_predicts_on_a_raster(run_algorithm, point_layer, tmp_path):
+    import rasterio
+
+    model_path = tmp_path / "flat.json"
+    feedback = Messages()
+    xy, X, grade, holes = sample_table()
+    grade[[3, 50]] = [0.0, -0.1]  # below detection: floored, not refused
+    run_algorithm("trainbnn", {
+        "INPUT": point_layer("zeros", xy, X, grade, holes), "FEATURES": FEATURES, "GRADE_FIELD": "TREO_pct",
+        "HOLE_FIELD": "hole_id", "MODEL_OUT": str(model_path), **STACKED}, feedback)
+    assert any("2 zero or negative grade(s) in 'TREO_pct' floored" in w for w in feedback.warnings)
+    header = json.loads(model_path.read_text())
+    assert header["metadata"]["dimension"] == 2 and header["params"]["calibration"]["n_floored"] == 2
+    raster = covariate_raster(tmp_path / "covariates.tif", X)
+    out = run_algorithm("predictbnn", {"MODEL": str(model_path), "COVARIATE_RASTER": str(raster), "CUTOFFS": "1.5",
+                                       "OUTPUT_RASTER": str(tmp_path / "est.tif")})
+    with rasterio.open(out["OUTPUT_RASTER"]) as src:
+        assert list(src.descriptions) == ["mean", "sd", "p10", "p50", "p90", "p_gt_1.5"]
+        mean = src.read(1, masked=True)
+        assert mean.mask[0, 0] and not mean.mask[0, 1:].any() and np.all(mean[~mean.mask] > 0)
+
+
+def test_stacked_refuses_a_geographic_crs(run_algorithm, memory_layer, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    layer, _, _, _ = drilled_layer(memory_layer, n_holes=6, crs="EPSG:4326", name="lat-long")
+    with pytest.raises(QgsProcessingException, match="lat-long: the layer's CRS EPSG:4326 is geographic"):
+        run_algorithm("trainbnn", {"INPUT": layer, "FEATURES": ["pc_01"], "GRADE_FIELD": "TREO_pct",
+                                   "HOLE_FIELD": "hole_id", "MODEL_OUT": str(tmp_path / "m.json"), **STACKED})
+    assert not (tmp_path / "m.json").exists()

@@ -1,5 +1,7 @@
 """reegrade:crossvalidate through processing.run
-(split from tests/unit/test_crossvalidate.py, whose pure helpers it reuses)."""
+(split from tests/unit/test_crossvalidate.py, whose pure helpers it reuses):
+the table and report, bad input, and the bnn method (trainbnn's stacked
+default) with a categorical covariate one-hot encoded per fold."""
 import numpy as np
 import pytest
 from test_crossvalidate import _drilled_field
@@ -7,10 +9,11 @@ from test_crossvalidate import _drilled_field
 
 @pytest.fixture
 def _layer(memory_layer):
-    def make(xyz, grade, covariate, holes):
-        rows = [(str(holes[row]), grade[row], covariate[row, 0]) for row in range(len(grade))]
+    def make(xyz, grade, covariate, holes, lith=None):
+        lith = ["granite"] * len(grade) if lith is None else lith
+        rows = [(str(holes[row]), grade[row], covariate[row, 0], lith[row]) for row in range(len(grade))]
         coords = [xyz[row] + [500000, 3000000, 1000] for row in range(len(grade))]
-        return memory_layer(["hole_id:string", "TREO_pct", "cov"], rows, coords, name="composites")
+        return memory_layer(["hole_id:string", "TREO_pct", "cov", "lith:string"], rows, coords, name="composites")
 
     return make
 
@@ -42,11 +45,59 @@ def test_algorithm_rejects_bad_input(run_algorithm, _layer, tmp_path):
     layer = _layer(xyz, grade, covariate, holes)
     out = tmp_path / "cv.csv"
     base = {"INPUT": layer, "GRADE_FIELD": "TREO_pct", "HOLE_FIELD": "hole_id", "OUTPUT": str(out)}
-    not_positive = r"composites: field 'TREO_pct', row 6: grade -0.5 is not positive"
-    with pytest.raises(QgsProcessingException, match=not_positive):
-        run_algorithm("crossvalidate", dict(base, METHODS=[0]))
+    not_positive = r"composites: field 'TREO_pct', row 6: grade -0.5 is not positive; ensemble, gp and network model"
+    for plain_network in (1, 5):
+        with pytest.raises(QgsProcessingException, match=not_positive):
+            run_algorithm("crossvalidate", dict(base, METHODS=[plain_network]))
+    with pytest.raises(QgsProcessingException, match="The field 'cov' is selected both as a numeric and as a "):
+        run_algorithm("crossvalidate", dict(base, METHODS=[2], COVARIATES=["cov"], CATEGORICAL=["cov"]))
     with pytest.raises(QgsProcessingException, match="10 folds need at least 10 groups"):
         run_algorithm("crossvalidate", dict(base, METHODS=[2], FOLDS=10))
     with pytest.raises(QgsProcessingException, match="Incorrect parameter value for METHODS"):
         run_algorithm("crossvalidate", dict(base, METHODS=[]))
     assert not out.exists()
+
+
+def test_method_names_keep_their_indices(provider):
+    from qgis.core import QgsApplication
+
+    algorithm = QgsApplication.processingRegistry().algorithmById("reegrade:crossvalidate")
+    methods = algorithm.parameterDefinition("METHODS")
+    assert methods.options() == ["bnn", "ensemble", "ok", "mik", "gp", "network"]
+    assert methods.defaultValue() == [0, 2, 3]
+    assert algorithm.parameterDefinition("CATEGORICAL") is not None
+
+
+def test_bnn_is_the_stacked_estimator_with_categories_per_fold(run_algorithm, _layer, tmp_path):
+    from qgis.core import QgsProcessingFeedback, QgsVectorLayer
+
+    xyz, grade, covariate, holes = _drilled_field(n_holes=30, per_hole=4)
+    rng = np.random.default_rng(4)
+    lith = [["granite", "syenite"][i] for i in rng.integers(0, 2, len(grade))]
+    lith[:4] = ["carbonatite"] * 4  # one hole only: in its fold, a category the training rows lack
+    lith[6] = None
+    grade[10] = 0.0  # floored by the stacked estimator, not refused
+    layer = _layer(xyz, grade, covariate, holes, lith)
+
+    class Log(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.lines = []
+
+        def pushInfo(self, text):  # noqa: N802 (QGIS API name)
+            self.lines.append(text)
+            super().pushInfo(text)
+
+    log = Log()
+    result = run_algorithm("crossvalidate", {
+        "INPUT": layer, "GRADE_FIELD": "TREO_pct", "COVARIATES": ["cov"], "CATEGORICAL": ["lith"],
+        "HOLE_FIELD": "hole_id", "METHODS": [0, 2], "FOLDS": 3, "BNN_EPOCHS": 20, "N_MEMBERS": 2, "MAX_SAMPLES": 12,
+        "OUTPUT": str(tmp_path / "cv.csv"), "REPORT": str(tmp_path / "cv.html"),
+    }, log)
+    table = QgsVectorLayer(result["OUTPUT"], "cv", "ogr")
+    rows = {(f["method"], f["fold"]): f for f in table.getFeatures()}
+    assert set(rows) == {(method, fold) for method in ("bnn", "ok") for fold in ("1", "2", "3", "all")}
+    assert int(rows[("bnn", "all")]["n"]) == 120
+    assert np.isfinite(float(rows[("bnn", "all")]["rmse"])) and 0 <= float(rows[("bnn", "all")]["coverage90"]) <= 1
+    assert any(line.startswith("bnn, fold 3: RMSE") for line in log.lines)
+    assert "categorical: lith" in (tmp_path / "cv.html").read_text()

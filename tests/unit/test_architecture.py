@@ -24,9 +24,11 @@ RANK = {
     "common": 0,
     "io": 1,
     "drillholes": 2, "spectral": 2, "logtext": 2, "geology": 2,
-    "geostats": 3, "ml": 3, "synthetic": 3,
-    "validation": 4, "resources": 4,
-    "reports": 5,
+    "geostats": 3, "synthetic": 3,
+    # The spatial network (ml.stacked) stands on kriging: its memory and its guard.
+    "ml": 4,
+    "validation": 5, "resources": 5,
+    "reports": 6,
 }
 MAX_TOP_LEVEL_MODULES = 6
 

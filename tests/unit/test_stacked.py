@@ -101,3 +101,122 @@ def test_mean_never_exceeds_the_top_cut_on_the_network_side(fitted):
     far[:, 3] = 50.0  # a covariate far outside the training range
     predictive = model.predictive(far)
     assert np.all(predictive.network.mean <= model.top_cut_ * (1 + 1e-9))
+
+
+# ---- the model file ------------------------------------------------------------------------
+def test_saved_and_loaded_model_predicts_bit_for_bit(fitted, tmp_path):
+    model, X, _ = fitted[True]
+    path = tmp_path / "stacked.json"
+    header = model.save(str(path))
+    assert (tmp_path / "stacked.safetensors").is_file()
+    assert header["kind"] == "stacked_network" and header["format_version"] == 1
+    assert header["fields"] == ["x1"] and header["params"]["covariate_names"] == ["x1"]
+    calibration = header["params"]["calibration"]
+    assert calibration["weight"] == model.weight_ and calibration["stretch"] == model.stretch_
+    assert header["params"]["kriging"]["hole_labels"] == sorted(set(model.samples_[2]))
+
+    loaded = StackedNetwork.load(str(path), fields=["x1"])
+    for name in ("weight_", "stretch_", "mean_scale_", "top_cut_", "floor_", "fill_mean_", "fill_sd_",
+                 "n_floored_", "n_calibration_", "selection_", "n_coords"):
+        assert getattr(loaded, name) == getattr(model, name), name
+    assert loaded.kriging_.model_.to_dict() == model.kriging_.model_.to_dict()
+    before, after = model.predictive(X), loaded.predictive(X)
+    np.testing.assert_array_equal(before.mean, after.mean)
+    np.testing.assert_array_equal(before.sd, after.sd)
+    for level in (0.05, 0.1, 0.5, 0.9, 0.95):
+        np.testing.assert_array_equal(before.quantile(level), after.quantile(level))
+    np.testing.assert_array_equal(before.cdf(1.5), after.cdf(1.5))
+
+
+def test_categories_travel_in_the_model_file(fitted, tmp_path):
+    import copy
+
+    from ree_grade.algorithms.ml.encoding import CategoryEncoder
+
+    model = copy.copy(fitted[True][0])
+    model.encoder = CategoryEncoder().fit({"lith": ["granite", "granite"]})
+    model.covariate_names = ["lith=granite"]
+    header = model.save(str(tmp_path / "m.json"))
+    assert header["fields"] == ["lith"]
+    loaded = StackedNetwork.load(str(tmp_path / "m.json"), fields=["lith"])
+    assert loaded.encoder.to_dict() == model.encoder.to_dict() and loaded.covariate_names == ["lith=granite"]
+    model.covariate_names = ["x1"]
+    with pytest.raises(ValueError, match="one-hot columns are not the last covariates"):
+        model.save(str(tmp_path / "bad.json"))
+
+
+def test_edited_truncated_or_foreign_stacked_files_are_rejected(fitted, tmp_path):
+    import json
+
+    from ree_grade.algorithms.io.modelfile import ModelFileError, load_model, save_model
+
+    model = fitted[True][0]
+    path = tmp_path / "m.json"
+    model.save(str(path))
+    weights = tmp_path / "m.safetensors"
+    original_json, original_weights = path.read_text(), weights.read_bytes()
+
+    for edit in (lambda h: h["params"]["calibration"].__setitem__("weight", 0.55),
+                 lambda h: h["params"]["kriging"]["variogram"].__setitem__("nugget", 0.123),
+                 lambda h: h["params"]["network"]["params"].__setitem__("spread_scale", 2.345)):
+        header = json.loads(original_json)
+        edit(header)
+        path.write_text(json.dumps(header))
+        with pytest.raises(ModelFileError, match=r"m\.json: checksum mismatch"):
+            StackedNetwork.load(str(path))
+    path.write_text(original_json)
+
+    weights.write_bytes(original_weights[:200])
+    with pytest.raises(ModelFileError, match=r"m\.safetensors: weights file is corrupted or truncated"):
+        StackedNetwork.load(str(path))
+    weights.write_bytes(original_weights)
+
+    with pytest.raises(ModelFileError, match=r"fields do not match the fitted ones \(missing \['x1'\]"):
+        StackedNetwork.load(str(path), fields=["other"])
+    model.network_.save(str(tmp_path / "net.json"))
+    with pytest.raises(ModelFileError, match="kind is 'bnn', expected 'stacked_network'"):
+        StackedNetwork.load(str(tmp_path / "net.json"))
+
+    # Consistent files (checksum recomputed) whose contents do not fit are refused naming the key.
+    header, arrays = load_model(str(path), "stacked_network", 1, codec="safetensors", header_in_checksum=True)
+
+    def rewritten(params, arrays):
+        save_model(str(tmp_path / "r.json"), "stacked_network", 1, header["fields"], params, arrays,
+                   codec="safetensors", header_in_checksum=True)
+        return str(tmp_path / "r.json")
+
+    short = dict(arrays, **{"kriging/holes": arrays["kriging/holes"][:-1]})
+    with pytest.raises(ModelFileError, match=r"r\.json: kriging samples do not fit together .*kriging/holes"):
+        StackedNetwork.load(rewritten(header["params"], short))
+    lacking = {k: v for k, v in arrays.items() if k != "network/layer0.weight"}
+    with pytest.raises(ModelFileError, match=r"r\.json: params\.network: the weights do not fit the architecture"):
+        StackedNetwork.load(rewritten(header["params"], lacking))
+    params = json.loads(json.dumps(header["params"]))
+    del params["calibration"]["stretch"]
+    with pytest.raises(ModelFileError, match=r"r\.json: params\.calibration lacks stretch"):
+        StackedNetwork.load(rewritten(params, arrays))
+    params = json.loads(json.dumps(header["params"]))
+    params["calibration"]["weight"] = 1.5
+    with pytest.raises(ModelFileError, match=r"params\.calibration\.weight 1\.5 is not in \[0, 1\]"):
+        StackedNetwork.load(rewritten(params, arrays))
+
+
+def test_round_trip_with_a_search_ellipse_a_cap_per_hole_and_a_given_variogram(tmp_path):
+    from ree_grade.algorithms.geostats.neighbourhood import SearchEllipse
+    from ree_grade.algorithms.geostats.variogram_model import Structure, VariogramModel
+
+    X, y, holes = drilled(True, n_holes=20, seed=7)
+    X2 = np.delete(X, 2, axis=1)  # 2D: x, y, covariate
+    variogram = VariogramModel(0.1, [Structure("spherical", 0.9, (400.0, 300.0, 300.0), (30.0, 0.0, 0.0))])
+    model = StackedNetwork(**dict(FAST, max_samples=10), n_coords=2, variogram=variogram,
+                           search=SearchEllipse((500.0, 350.0, 350.0), (30.0, 0.0, 0.0)), max_per_hole=3,
+                           covariate_names=["detail"], seed=1).fit(X2, y, holes)
+    header = model.save(str(tmp_path / "m.json"), metadata={"crs": "EPSG:32648"})
+    assert header["metadata"]["crs"] == "EPSG:32648" and header["metadata"]["dimension"] == 2
+    assert header["params"]["kriging"]["search"] == {"radii": [500.0, 350.0, 350.0], "angles": [30.0, 0.0, 0.0]}
+    loaded = StackedNetwork.load(str(tmp_path / "m.json"), fields=["detail"])
+    assert loaded.variogram is not None and loaded.kriging_.max_per_hole == 3 and loaded.n_coords == 2
+    targets = X2[:40] + [25.0, -15.0, 0.0]
+    before, after = model.predictive(targets), loaded.predictive(targets)
+    np.testing.assert_array_equal(before.mean, after.mean)
+    np.testing.assert_array_equal(before.quantile(0.9), after.quantile(0.9))

@@ -306,9 +306,19 @@ class BNNRegressor:
     # ---- model file ----------------------------------------------------------------------
     def save(self, json_path):
         """Write `<name>.json` and `<name>.safetensors`; returns the header."""
-        arrays = {name: np.ascontiguousarray(t.detach().numpy()) for name, t in self.tensors_.items()}
-        return save_model(json_path, KIND, FORMAT_VERSION, self.feature_names_, self._header_params(), arrays,
-                          self.metadata_, codec=CODEC, header_in_checksum=True)
+        return save_model(json_path, KIND, FORMAT_VERSION, self.feature_names_, self._header_params(),
+                          self.header_tensors(), self.metadata_, codec=CODEC, header_in_checksum=True)
+
+    def header_params(self):
+        """The JSON-ready parameters of the fitted model (architecture,
+        standardisation, recalibration): with `header_tensors()` and
+        `feature_names_`, all `from_header` needs; another model's file may
+        hold them (the stacked network keeps its network this way)."""
+        return self._header_params()
+
+    def header_tensors(self):
+        """{name: contiguous ndarray} of the fitted weights, as the model file holds them."""
+        return {name: np.ascontiguousarray(t.detach().numpy()) for name, t in self.tensors_.items()}
 
     def _header_params(self):
         return {
@@ -335,17 +345,24 @@ class BNNRegressor:
         fields (if given), checksum (of tensors, fields and parameters),
         parameters and tensor shapes."""
         header, arrays = load_model(json_path, KIND, FORMAT_VERSION, fields, codec=CODEC, header_in_checksum=True)
-        check_header_params(json_path, header)
-        params = header["params"]
+        return cls.from_header(header["params"], header["fields"], arrays, json_path, header.get("metadata", {}))
+
+    @classmethod
+    def from_header(cls, params, fields, tensors, source, metadata=None):
+        """A fitted model from `header_params()`, its feature names and
+        `header_tensors()` as read back from a model file (`source` names it,
+        and the part of it, in messages), after checking the parameters and the
+        tensor shapes against the architecture."""
+        check_params_header(source, params, fields)
         arguments = {key: params[key] for key in CONSTRUCTOR_KEYS}
         arguments["hidden"] = tuple(arguments["hidden"])
-        model = cls(weight_decay=params.get("weight_decay"), feature_names=list(header["fields"]), **arguments)
-        expected = tensor_shapes(model.method, len(header["fields"]), model.hidden, model.n_members)
-        found = {name: tuple(array.shape) for name, array in arrays.items()}
+        model = cls(weight_decay=params.get("weight_decay"), feature_names=list(fields), **arguments)
+        expected = tensor_shapes(model.method, len(fields), model.hidden, model.n_members)
+        found = {name: tuple(np.shape(array)) for name, array in tensors.items()}
         if found != expected:
             raise ModelFileError(
-                f"{json_path}: the weights do not fit the architecture (expected {expected}, found {found})")
-        model.feature_names_ = list(header["fields"])
+                f"{source}: the weights do not fit the architecture (expected {expected}, found {found})")
+        model.feature_names_ = list(fields)
         model.x_mean_ = np.asarray(params["input_standardisation"]["mean"], dtype=float)
         model.x_sd_ = np.asarray(params["input_standardisation"]["sd"], dtype=float)
         model.x_bounds_ = tuple(np.asarray(params["input_standardisation"][k], dtype=float) for k in ("min", "max"))
@@ -354,14 +371,19 @@ class BNNRegressor:
         model.mu_bounds_ = tuple(float(v) for v in params["target_transform"]["then_bounds"])
         model.scale_ = float(params["spread_scale"])
         model.weight_decay_ = model.weight_decay
-        model.tensors_ = {name: torch.from_numpy(np.array(array)) for name, array in arrays.items()}
-        model.metadata_ = header.get("metadata", {})
+        model.tensors_ = {name: torch.from_numpy(np.array(array)) for name, array in tensors.items()}
+        model.metadata_ = dict(metadata or {})
         return model
 
 
 def check_header_params(json_path, header):
     """Raise unless the header's parameters describe a model this version can rebuild."""
-    params = header["params"]
+    check_params_header(json_path, header["params"], header["fields"])
+
+
+def check_params_header(source, params, fields):
+    """Raise (naming `source`) unless `params` and `fields` describe a model this version can rebuild."""
+    json_path = source
     if not isinstance(params, dict):
         raise ModelFileError(f"{json_path}: 'params' is not an object")
     missing = [key for key in PARAM_KEYS if key not in params]
@@ -372,7 +394,7 @@ def check_header_params(json_path, header):
     decay = params.get("weight_decay")
     if decay is not None and not (isinstance(decay, (int, float)) and decay >= 0):
         raise ModelFileError(f"{json_path}: weight_decay {decay!r} is not a non-negative number or null")
-    n_fields = len(header["fields"])
+    n_fields = len(fields)
     for key in ("mean", "sd", "min", "max"):
         if len(params["input_standardisation"].get(key, [])) != n_fields:
             raise ModelFileError(f"{json_path}: input standardisation '{key}' does not have one value per field")
