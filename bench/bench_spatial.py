@@ -16,7 +16,9 @@ with the lithology one-hot encoded.
     python bench/bench_spatial.py [--cases jura_cd jura_ni walker copper copper_lith] [--seeds 0 1 2]
 """
 import argparse
+import json
 import time
+from pathlib import Path
 
 import numpy as np
 from common import import_plugin, write_result
@@ -28,6 +30,8 @@ from ree_grade.algorithms.validation.cross_validation import cross_validate  # n
 from ree_grade.algorithms.validation.methods import CVData  # noqa: E402
 
 N_FOLDS = 5
+RUNS = Path(__file__).resolve().parent / "results" / "spatial_runs"
+LARGE = ("copper", "copper_lith")  # 30,406 composites: about an hour per seed on 2 cores
 SETTINGS = {"bnn_epochs": 400, "n_members": 5, "max_samples": 32}
 
 
@@ -58,15 +62,24 @@ def case_data(name):
     return title, CVData(data["xyz"], data["grade"], covariates, data["holes"], names, label=title)
 
 
-def run_case(name, seeds):
+def run_case(name, seeds, rerun=False):
+    """Each (case, seed) run is kept in bench/results/spatial_runs/ as it
+    finishes, so a long set (Copper Creek) is not lost to an interrupted run;
+    `rerun` measures again."""
     title, data = case_data(name)
     per_seed = []
     for seed in seeds:
+        path = RUNS / f"{name}_seed{seed}.json"
+        if path.exists() and not rerun:
+            per_seed.append(json.loads(path.read_text()))
+            continue
         start = time.perf_counter()
         result = cross_validate(data, ["ok", "bnn"], SETTINGS, n_folds=N_FOLDS, seed=seed)
         pooled = {row["method"]: row for row in result.rows if row["fold"] == "all"}
         per_seed.append({"seed": seed, "ok": pooled["ok"], "stacked": pooled["bnn"],
                          "seconds": time.perf_counter() - start})
+        RUNS.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(per_seed[-1], indent=1))
         print(f"{title}, seed {seed}: OK {pooled['ok']['rmse']:.4g}, stacked {pooled['bnn']['rmse']:.4g} "
               f"({per_seed[-1]['seconds']:.0f} s)", flush=True)
     return title, data, per_seed
@@ -94,10 +107,14 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", nargs="*", default=["jura_cd", "jura_ni", "walker", "copper", "copper_lith"])
     parser.add_argument("--seeds", nargs="*", type=int, default=[0, 1, 2])
+    parser.add_argument("--large-seeds", nargs="*", type=int, default=[0],
+                        help="fold seeds for the Copper Creek cases (slow)")
+    parser.add_argument("--rerun", action="store_true", help="measure again instead of reading kept runs")
     args = parser.parse_args()
     sections, targets = [__doc__.split("\n\n")[1].replace("\n", " ")], []
     for name in args.cases:
-        markdown, ratios, per_seed, mean_grade = case_markdown(*run_case(name, args.seeds))
+        seeds = args.large_seeds if name in LARGE else args.seeds
+        markdown, ratios, per_seed, mean_grade = case_markdown(*run_case(name, seeds, args.rerun))
         sections.append(markdown)
         goal = -0.05 if name == "copper_lith" else 0.0
         targets.append({"target": f"stacked RMSE vs OK, {name}", "goal": f"<= {goal:+.0%}",

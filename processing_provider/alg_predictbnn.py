@@ -142,6 +142,9 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
         require("safetensors")
         points = self.parameterAsSource(parameters, self.INPUT, context)
         raster = self.parameterAsRasterLayer(parameters, self.COVARIATE_RASTER, context)
+        if points is None and raster is None:
+            # Given but not a readable layer (parameter_problem only sees that something was given).
+            raise ValueError(self.tr("Give target points or a covariate raster to predict on"))
         model = load_trained_model(self.parameterAsFile(parameters, self.MODEL, context))
         stacked = hasattr(model, "kriging_")
         if stacked:
