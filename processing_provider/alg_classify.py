@@ -11,7 +11,13 @@ from qgis.core import (
     QgsProcessingUtils,
 )
 
-from ..algorithms.resources.classification import CLASS_CODES, ClassificationRule, drill_spacing
+from ..algorithms.resources.classification import (
+    CLASS_CODES,
+    ClassificationRule,
+    drill_spacing,
+    flatten_if_2d,
+    sd_from_spread,
+)
 from .base import REEGradeAlgorithm
 from .layer_io import (
     layer_label,
@@ -141,9 +147,7 @@ class ClassifyAlgorithm(REEGradeAlgorithm):
         mean_field = self.parameterAsString(parameters, self.MEAN_FIELD, context)
         spread_field = self.parameterAsString(parameters, self.SPREAD_FIELD, context)
         block_xyz, values = read_points_with_fields(blocks, [mean_field, spread_field], feedback=feedback)
-        spread = values[spread_field]
-        if self.parameterAsEnum(parameters, self.SPREAD_IS, context) == 1:
-            spread = np.sqrt(np.where(spread >= 0, spread, np.nan))
+        spread = sd_from_spread(values[spread_field], self.parameterAsEnum(parameters, self.SPREAD_IS, context) == 1)
 
         samples = self.parameterAsSource(parameters, self.SAMPLES, context)
         hole_field = self.parameterAsString(parameters, self.HOLE_FIELD, context)
@@ -151,9 +155,7 @@ class ClassifyAlgorithm(REEGradeAlgorithm):
         sample_xyz, _ = read_points_with_fields(samples, [], sample_label, feedback)
         holes = read_columns(samples, [hole_field], feedback, sample_label)[0][hole_field]
         sample_xyz = xyz_in_crs(sample_xyz, samples.sourceCrs(), blocks.sourceCrs(), context, feedback, sample_label)
-        if np.isnan(block_xyz[:, 2]).all() or np.isnan(sample_xyz[:, 2]).all():
-            block_xyz, sample_xyz = block_xyz.copy(), sample_xyz.copy()
-            block_xyz[:, 2] = sample_xyz[:, 2] = 0.0
+        block_xyz, sample_xyz = flatten_if_2d(block_xyz, sample_xyz)
         spacing = drill_spacing(block_xyz, sample_xyz, holes, rule.n_holes)
         classes, rel_sd = rule.classify(values[mean_field], spread, spacing)
         for name in CLASS_CODES:

@@ -1,7 +1,6 @@
 """reegrade:composite — length-weighted fixed-length composites within holes
 (and domains)."""
 
-import numpy as np
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsProcessing,
@@ -14,9 +13,8 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..algorithms.common.parsing import parse_numeric
-from ..algorithms.drillholes.composite import RESIDUAL_RULES, composite
-from ..algorithms.drillholes.geometry import azimuth_dip, direction_vectors, interpolate_along_holes, plunge_from_dip
+from ..algorithms.drillholes.composite import RESIDUAL_RULES, composite, locate_composites
+from ..algorithms.drillholes.geometry import azimuth_dip
 from ..algorithms.drillholes.tables import (
     FROM_NAMES,
     HOLE_NAMES,
@@ -217,17 +215,8 @@ class CompositeAlgorithm(REEGradeAlgorithm):
 
     def _locate(self, source, columns, geometries, holes, start, end, result, feedback):
         label = layer_label(source)
-        xyz = point_xyz(geometries, label)
-        lower = {name.lower(): name for name in columns}
-        tangents = None
-        if "azimuth" in lower and "dip" in lower:
-            azimuth = parse_numeric(columns[lower["azimuth"]], label, lower["azimuth"]).values
-            dip = parse_numeric(columns[lower["dip"]], label, lower["dip"]).values
-            if not (np.isnan(azimuth).any() or np.isnan(dip).any()):
-                tangents = direction_vectors(azimuth, plunge_from_dip(dip, "negative_down"))
-        middle = 0.5 * (result["from"] + result["to"])
-        points, directions, vertical = interpolate_along_holes(
-            holes, 0.5 * (start + end), xyz, result["hole"], middle, tangents
+        points, directions, vertical = locate_composites(
+            label, columns, point_xyz(geometries, label), holes, start, end, result
         )
         if vertical:
             feedback.pushWarning(

@@ -2,7 +2,6 @@
 
 import numpy as np
 from qgis.core import (
-    QgsProcessingException,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
@@ -14,10 +13,13 @@ from qgis.core import (
 
 from ..algorithms.resources.gradetonnage import (
     METAL_FACTORS,
-    block_tonnage,
+    block_volume,
     cutoff_series,
     grade_tonnage,
-    grade_tonnage_bands,
+    in_metal_units,
+    layer_tonnage,
+    posterior_curves,
+    volume_fields,
 )
 from .base import REEGradeAlgorithm, require
 from .layer_io import field_names, layer_label, read_numeric, require_features, write_table
@@ -172,11 +174,7 @@ class GradeTonnageAlgorithm(REEGradeAlgorithm):
             curves["bnn posterior"] = self._posterior_curves(
                 parameters, context, blocks, label, model_path, tonnage, cutoffs, feedback
             )
-        for curve in curves.values():
-            curve["metal"] = curve["metal"] * METAL_FACTORS[unit]
-            for p in (10, 50, 90):
-                if f"metal_p{p}" in curve:
-                    curve[f"metal_p{p}"] = curve[f"metal_p{p}"] * METAL_FACTORS[unit]
+        curves = in_metal_units(curves, unit)
         results = {self.OUTPUT: self._write_table(parameters, context, curves)}
         plot = self.parameterAsFileOutput(parameters, self.PLOT, context)
         if plot:
@@ -189,27 +187,20 @@ class GradeTonnageAlgorithm(REEGradeAlgorithm):
         return results
 
     def _tonnage(self, parameters, context, blocks, label):
-        names = field_names(blocks)
-        volume_field = self.parameterAsString(parameters, self.VOLUME_FIELD, context)
-        if not volume_field and "volume" in names:
-            volume_field = "volume"
-        if volume_field:
-            volume = read_numeric(blocks, [volume_field], label=label)[volume_field].values
-        elif all(axis in names for axis in ("dx", "dy", "dz")):
-            sizes = read_numeric(blocks, ["dx", "dy", "dz"], label=label)
-            volume = sizes["dx"].values * sizes["dy"].values * sizes["dz"].values
-        else:
-            volume = np.full(blocks.featureCount(), self.parameterAsDouble(parameters, self.BLOCK_VOLUME, context))
+        fields = volume_fields(field_names(blocks), self.parameterAsString(parameters, self.VOLUME_FIELD, context))
+        columns = read_numeric(blocks, fields, label=label) if fields else {}
+        volume = block_volume(
+            blocks.featureCount(),
+            {name: columns[name].values for name in fields},
+            self.parameterAsDouble(parameters, self.BLOCK_VOLUME, context),
+        )
         density_field = self.parameterAsString(parameters, self.DENSITY_FIELD, context)
         density = (
             read_numeric(blocks, [density_field], label=label)[density_field].values
             if density_field
             else self.parameterAsDouble(parameters, self.DENSITY, context)
         )
-        try:
-            return block_tonnage(volume, density)
-        except ValueError as error:
-            raise QgsProcessingException(f"{label}: {error}") from None
+        return layer_tonnage(volume, density, label)
 
     def _posterior_curves(self, parameters, context, blocks, label, model_path, tonnage, cutoffs, feedback):
         require("torch")
@@ -222,10 +213,7 @@ class GradeTonnageAlgorithm(REEGradeAlgorithm):
         mu, sigma = model.predict_log(
             X, self.parameterAsInt(parameters, self.N_REALISATIONS, context), self.seed(parameters, context), label
         )
-        realisations = np.exp(mu + sigma**2 / 2.0)
-        bands = grade_tonnage_bands(realisations, tonnage, cutoffs)
-        mean_curve = grade_tonnage(realisations.mean(axis=0), tonnage, cutoffs)
-        return {**mean_curve, **{k: v for k, v in bands.items() if k != "cutoff"}}
+        return posterior_curves(mu, sigma, tonnage, cutoffs)
 
     def _write_table(self, parameters, context, curves):
         spec = [

@@ -149,11 +149,12 @@ class HyperScoreAlgorithm(REEGradeAlgorithm):
             return read_numeric(source, fields, label=label)[fields[0]].values
         mean_field, spread_field = fields
         columns = read_numeric(source, [mean_field, spread_field], label=label)
-        spread = columns[spread_field].values
-        if self.parameterAsEnum(parameters, self.SPREAD_IS_VARIANCE, context) == 1:
-            negative = np.flatnonzero(spread < 0)
-            if negative.size:
-                raise ValueError(f"{label}: field '{spread_field}', row {negative[0] + 1}: negative variance")
-            spread = np.sqrt(spread)
-        cutoff = self.parameterAsDouble(parameters, self.CUTOFF, context)
-        return hs.exceedance_probability(columns[mean_field].values, spread, cutoff, mode)
+        return hs.exceedance_from_spread(
+            columns[mean_field].values,
+            columns[spread_field].values,
+            self.parameterAsDouble(parameters, self.CUTOFF, context),
+            mode,
+            self.parameterAsEnum(parameters, self.SPREAD_IS_VARIANCE, context) == 1,
+            label,
+            spread_field,
+        )

@@ -148,15 +148,8 @@ class TargetsAlgorithm(REEGradeAlgorithm):
     @staticmethod
     def _from_template(template):
         require("rasterio")
-        from ..algorithms.io.raster import template_grid
-
         require_crs(template.crs(), template.name())
-        profile, x, y = template_grid(template.source())
-        transform = profile["transform"]
-        if transform.b or transform.d:
-            raise ValueError(f"{template.name()}: a rotated raster cannot be a target grid")
-        grid = tg.template_targets(x, y, profile["width"], profile["height"], transform.a, transform.e)
-        return grid, template.crs()
+        return tg.targets_from_template(template.source(), template.name()), template.crs()
 
     def _clip(self, parameters, context, feedback, targets, crs):
         source = self.parameterAsSource(parameters, self.CLIP, context)
@@ -173,24 +166,18 @@ class TargetsAlgorithm(REEGradeAlgorithm):
         if dem is None:
             return targets
         require("rasterio")
-        import rasterio
-        from rasterio.warp import transform as warp
-
         require_crs(dem.crs(), dem.name())
-        x, y = targets["xc"], targets["yc"]
-        with rasterio.open(dem.source()) as src:
-            if dem.crs() != crs:
-                feedback.pushInfo(self.tr("{0}: sampled in its own CRS {1}").format(dem.name(), dem.crs().authid()))
-                x, y = (np.asarray(v) for v in warp(crs.toWkt(), src.crs, x, y))
-            method = tg.SAMPLING[self.parameterAsEnum(parameters, self.TOPO_SAMPLING, context)]
-            surface = tg.sample_surface(src.read(1), src.transform, x, y, method, src.nodata)
-        keep, uncovered = tg.below_surface(targets["zc"], surface)
+        warped = dem.crs() != crs
+        method = tg.SAMPLING[self.parameterAsEnum(parameters, self.TOPO_SAMPLING, context)]
+        kept, uncovered = tg.below_topography(targets, dem.source(), method, crs.toWkt() if warped else None)
+        if warped:
+            feedback.pushInfo(self.tr("{0}: sampled in its own CRS {1}").format(dem.name(), dem.crs().authid()))
         if uncovered:
             feedback.pushWarning(
                 self.tr("{0} blocks lie off the DEM or on its nodata cells and were dropped").format(uncovered)
             )
-        feedback.pushInfo(self.tr("{0} blocks lie at or below the topography").format(int(keep.sum())))
-        return tg.subset(targets, keep)
+        feedback.pushInfo(self.tr("{0} blocks lie at or below the topography").format(len(kept["xc"])))
+        return kept
 
     def _write(self, parameters, context, feedback, targets, crs, three_d):
         names = list(targets)

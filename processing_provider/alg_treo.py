@@ -10,7 +10,6 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..algorithms.common.parsing import blank_missing_codes, parse_numeric
 from ..algorithms.drillholes import oxides
 from .base import REEGradeAlgorithm
 from .layer_io import field_names, layer_label, read_columns, require_features, write_appended
@@ -86,20 +85,12 @@ class TreoAlgorithm(REEGradeAlgorithm):
         found = oxides.element_fields(field_names(source), mapping, label)
         options = self.below_detection_options(parameters, context)
         columns, _, _ = read_columns(source, list(found.values()), feedback, label)
-        values = {}
-        for element, field in found.items():
-            column = parse_numeric(
-                blank_missing_codes(columns[field], options["missing_codes"]),
-                label,
-                field,
-                negative_is_below_detection=True,
-                below_detection=options["below_detection"],
-            )
-            if column.n_below_detection:
-                feedback.pushInfo(
-                    self.tr("'{0}': {1} value(s) below detection").format(field, column.n_below_detection)
-                )
-            values[element] = column.values
+        values, below = oxides.parse_elements(
+            columns, found, label, options["missing_codes"], options["below_detection"]
+        )
+        for element, count in below.items():
+            if count:
+                feedback.pushInfo(self.tr("'{0}': {1} value(s) below detection").format(found[element], count))
         partial = self.parameterAsBool(parameters, self.PARTIAL, context)
         result = oxides.treo(
             values,

@@ -11,8 +11,9 @@ argue about.
 """
 import numpy as np
 
+from ..common.parsing import parse_numeric
 from ..common.progress import check_cancelled, report_progress
-from .geometry import rows_by_hole
+from .geometry import direction_vectors, interpolate_along_holes, plunge_from_dip, rows_by_hole
 from .tables import DEPTH_TOLERANCE_M, check_depth_order
 
 RESIDUAL_RULES = ("keep", "discard", "merge", "distribute")
@@ -84,6 +85,34 @@ def composite(table, holes, start, end, numeric, text=None, domain=None, length=
     result.update(hole=out["hole"], domain=out["domain"], text=out["text"], dropped=out["dropped"],
                   numeric=dict(zip(names, np.vstack(out["numeric"] or [np.empty((0, len(names)))]).T)))
     return result
+
+
+def sample_tangents(table, columns):
+    """(n, 3) unit tangents of the samples from their 'azimuth' and 'dip' columns
+    (names matched case-insensitively in `columns` {name: raw values}; dip
+    negative down), or None when either column is missing or has a missing
+    value; text that is not a number raises naming table, column and row."""
+    lower = {name.lower(): name for name in columns}
+    if "azimuth" not in lower or "dip" not in lower:
+        return None
+    azimuth = parse_numeric(columns[lower["azimuth"]], table, lower["azimuth"]).values
+    dip = parse_numeric(columns[lower["dip"]], table, lower["dip"]).values
+    if np.isnan(azimuth).any() or np.isnan(dip).any():
+        return None
+    return direction_vectors(azimuth, plunge_from_dip(dip, "negative_down"))
+
+
+def locate_composites(table, columns, sample_xyz, holes, start, end, result):
+    """Positions and tangents of the composites in `result` (from `composite`) at
+    their mid-depths, interpolated along each hole from the samples' positions
+    `sample_xyz` (n, 3) at their interval midpoints (from `start` to `end`) and,
+    when `columns` has azimuth and dip, their tangents (`sample_tangents`).
+    Returns (xyz, tangents, n_holes_assumed_vertical)."""
+    tangents = sample_tangents(table, columns)
+    middle = 0.5 * (result["from"] + result["to"])
+    return interpolate_along_holes(
+        holes, 0.5 * (np.asarray(start, dtype=float) + np.asarray(end, dtype=float)), sample_xyz, result["hole"],
+        middle, tangents)
 
 
 def _check_no_overlap(table, hole, rows, start, end):

@@ -13,6 +13,8 @@ sums can be asked for, and then come with the number of oxides summed.
 """
 import numpy as np
 
+from ..common.parsing import blank_missing_codes, parse_numeric
+
 # (element, oxide, factor): the standard element-to-oxide conversion factors.
 OXIDES = (
     ("La", "La2O3", 1.1728),
@@ -76,6 +78,24 @@ def parse_mapping(text):
             raise ValueError(f"field map: {element!r} is not one of {', '.join(ELEMENTS)}")
         mapping[canonical] = field
     return mapping
+
+
+def parse_elements(columns, found, table, missing_codes=(), below_detection="half"):
+    """({element: floats}, {element: n below detection}) from raw assay columns
+    ({field: values}) for the elements `found` ({element: field}, as
+    `element_fields` gives): cells equal to a missing code are blanked, a
+    negative value is below detection (`below_detection` policy of
+    `parse_numeric`), and text that is not a number raises naming table, field
+    and row. Both dicts follow the order of `found`."""
+    values, below = {}, {}
+    for element, field in found.items():
+        column = parse_numeric(
+            blank_missing_codes(columns[field], missing_codes), table, field,
+            negative_is_below_detection=True, below_detection=below_detection,
+        )
+        values[element] = column.values
+        below[element] = column.n_below_detection
+    return values, below
 
 
 def oxide_percent(values, element, units="ppm"):

@@ -15,6 +15,8 @@ import math
 
 import numpy as np
 
+from ..io.raster import read_surface, template_grid
+
 MAX_BLOCKS = 20_000_000
 SAMPLING = ("nearest", "bilinear")
 
@@ -86,6 +88,16 @@ def template_targets(x, y, width, height, dx, dy):
     }
 
 
+def targets_from_template(path, label):
+    """Targets at the cell centres of the raster at `path` (`template_targets`);
+    a rotated raster (shear terms in its transform) is refused naming `label`."""
+    profile, x, y = template_grid(path)
+    transform = profile["transform"]
+    if transform.b or transform.d:
+        raise ValueError(f"{label}: a rotated raster cannot be a target grid")
+    return template_targets(x, y, profile["width"], profile["height"], transform.a, transform.e)
+
+
 def subset(targets, keep):
     return {name: values[keep] for name, values in targets.items()}
 
@@ -153,3 +165,14 @@ def below_surface(zc, surface):
     uncovered = np.isnan(surface)
     keep = ~uncovered & (np.asarray(zc, dtype=float) <= surface)
     return keep, int(uncovered.sum())
+
+
+def below_topography(targets, dem_path, method="nearest", targets_crs=None):
+    """(targets kept, n_uncovered): the targets whose centroid lies at or below
+    the surface of the DEM at `dem_path` (first band, sampled by `method` at the
+    targets' xc, yc, warped from `targets_crs` into the DEM's CRS when given);
+    targets off the DEM or on its nodata cells are dropped and counted."""
+    values, transform, nodata, x, y = read_surface(dem_path, targets["xc"], targets["yc"], targets_crs)
+    surface = sample_surface(values, transform, x, y, method, nodata)
+    keep, uncovered = below_surface(targets["zc"], surface)
+    return subset(targets, keep), uncovered

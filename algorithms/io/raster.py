@@ -20,6 +20,20 @@ def template_grid(path):
     return profile, np.asarray(x, dtype=float), np.asarray(y, dtype=float)
 
 
+def read_surface(path, x, y, points_crs=None):
+    """(band, transform, nodata, x, y) of a single-surface raster (a DEM): its
+    first band, affine transform and nodata value, with the points (x, y) given
+    in the raster's CRS, warped there from `points_crs` (WKT or any CRS rasterio
+    reads) when it is given."""
+    import rasterio
+    from rasterio.warp import transform as warp
+
+    with rasterio.open(path) as src:
+        if points_crs is not None:
+            x, y = (np.asarray(v) for v in warp(points_crs, src.crs, x, y))
+        return src.read(1), src.transform, src.nodata, x, y
+
+
 def write_bands(path, bands, band_names, transform, crs, nodata=-9999.0, dtype="float32"):
     """Write `bands` (n_bands, rows, cols), NaN as `nodata`, each band described
     by its name, atomically."""

@@ -59,6 +59,26 @@ class ClassificationRule:
         return classes, rel_sd
 
 
+def sd_from_spread(spread, is_variance):
+    """Standard deviations from a spread column: itself, or the square root of a
+    variance, with a negative (or missing) variance giving NaN (unclassifiable)."""
+    spread = np.asarray(spread, dtype=float)
+    if not is_variance:
+        return spread
+    return np.sqrt(np.where(spread >= 0, spread, np.nan))
+
+
+def flatten_if_2d(block_xyz, sample_xyz):
+    """(block_xyz, sample_xyz) with z set to 0 in copies of both when either has
+    no elevation at all (2D points), so spacing is measured in plan; unchanged
+    (the same arrays) otherwise."""
+    block_xyz, sample_xyz = np.asarray(block_xyz, dtype=float), np.asarray(sample_xyz, dtype=float)
+    if np.isnan(block_xyz[:, 2]).all() or np.isnan(sample_xyz[:, 2]).all():
+        block_xyz, sample_xyz = block_xyz.copy(), sample_xyz.copy()
+        block_xyz[:, 2] = sample_xyz[:, 2] = 0.0
+    return block_xyz, sample_xyz
+
+
 def drill_spacing(block_xyz, sample_xyz, sample_holes, n_holes=3, candidates=64, chunk=50000):
     """Mean distance from each block to the nearest sample of each of its
     `n_holes` nearest distinct holes (inf when fewer holes exist)."""

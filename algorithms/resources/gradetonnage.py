@@ -57,4 +57,65 @@ def cutoff_series(start, stop, step):
 
 
 METAL_FACTORS = {"%": 0.01, "ppm": 1e-6, "g/t": 1e-6}
+BLOCK_SIZE_FIELDS = ("dx", "dy", "dz")
+
+
+def volume_fields(field_names, volume_field=""):
+    """The fields a block volume is read from: VOLUME_FIELD if chosen, else a
+    field named 'volume' (reegrade:targets writes one), else dx, dy and dz when
+    all three exist, else none (a constant volume)."""
+    names = list(field_names)
+    if not volume_field and "volume" in names:
+        volume_field = "volume"
+    if volume_field:
+        return [volume_field]
+    if all(axis in names for axis in BLOCK_SIZE_FIELDS):
+        return list(BLOCK_SIZE_FIELDS)
+    return []
+
+
+def block_volume(n_blocks, columns, volume):
+    """(n_blocks,) block volumes: the product of the columns ({field: values},
+    one volume field or dx, dy, dz), or the constant `volume` when there are none."""
+    if not columns:
+        return np.full(n_blocks, volume)
+    arrays = [np.asarray(values, dtype=float) for values in columns.values()]
+    product = arrays[0]
+    for values in arrays[1:]:
+        product = product * values
+    return product
+
+
+def layer_tonnage(volume, density, label):
+    """block_tonnage with its error naming the layer (`label`)."""
+    try:
+        return block_tonnage(volume, density)
+    except ValueError as error:
+        raise ValueError(f"{label}: {error}") from None
+
+
+def posterior_curves(mu, sigma, tonnage, cutoffs):
+    """Curves from (S, n) log-grade posterior draws: each draw's expected grade map
+    exp(mu + sigma^2/2) is one realisation; returns the curve of the realisations'
+    mean grade with the P10/P50/P90 bands of the realisations' curves."""
+    realisations = np.exp(np.asarray(mu) + np.asarray(sigma) ** 2 / 2.0)
+    bands = grade_tonnage_bands(realisations, tonnage, cutoffs)
+    mean_curve = grade_tonnage(realisations.mean(axis=0), tonnage, cutoffs)
+    return {**mean_curve, **{k: v for k, v in bands.items() if k != "cutoff"}}
+
+
+def in_metal_units(curves, unit):
+    """Curves with metal (and its bands) turned from tonnes x grade into tonnes of
+    metal by METAL_FACTORS[unit]; the input curves are left unchanged."""
+    if unit not in METAL_FACTORS:
+        raise ValueError(f"grade unit {unit!r} is not one of {', '.join(METAL_FACTORS)}")
+    factor = METAL_FACTORS[unit]
+    scaled = {}
+    for name, curve in curves.items():
+        curve = dict(curve)
+        for key in ("metal", "metal_p10", "metal_p50", "metal_p90"):
+            if key in curve:
+                curve[key] = curve[key] * factor
+        scaled[name] = curve
+    return scaled
 

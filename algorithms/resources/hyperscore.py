@@ -77,3 +77,21 @@ def exceedance_probability(mean, sd, cutoff, distribution="normal"):
         else:
             raise ValueError(f"unknown distribution {distribution!r}; use 'normal' or 'lognormal'")
     return np.where(np.isfinite(mean) & np.isfinite(sd), p, np.nan)
+
+
+def sd_from_variance(variance, label, field):
+    """Standard deviations from a variance column (NaN stays NaN); a negative
+    variance raises naming the layer (`label`), field and 1-based row."""
+    variance = np.asarray(variance, dtype=float)
+    negative = np.flatnonzero(variance < 0)
+    if negative.size:
+        raise ValueError(f"{label}: field '{field}', row {negative[0] + 1}: negative variance")
+    return np.sqrt(variance)
+
+
+def exceedance_from_spread(mean, spread, cutoff, distribution, spread_is_variance, label, spread_field):
+    """V = P(grade > cutoff) from a mean and a spread column that is a standard
+    deviation or (`spread_is_variance`) a variance (`sd_from_variance`), under a
+    normal or moment-matched lognormal (`exceedance_probability`)."""
+    sd = sd_from_variance(spread, label, spread_field) if spread_is_variance else spread
+    return exceedance_probability(mean, sd, cutoff, distribution)

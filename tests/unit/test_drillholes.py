@@ -7,7 +7,12 @@ import pytest
 
 from ree_grade.algorithms.common.parsing import parse_distinct
 from ree_grade.algorithms.drillholes import oxides
-from ree_grade.algorithms.drillholes.composite import composite, composite_intervals
+from ree_grade.algorithms.drillholes.composite import (
+    composite,
+    composite_intervals,
+    locate_composites,
+    sample_tangents,
+)
 from ree_grade.algorithms.drillholes.desurvey import desurvey, hole_paths
 from ree_grade.algorithms.drillholes.geometry import (
     HolePath,
@@ -381,3 +386,54 @@ def test_element_fields_and_mapping():
         oxides.parse_mapping("Xx=a")
     with pytest.raises(ValueError, match=r"input: field 'nope' mapped to La not found"):
         oxides.element_fields(fields, {"La": "nope"})
+
+
+def test_sample_tangents_from_azimuth_and_dip_columns():
+    # Azimuth 90, dip -60 (negative down): east and down, (cos 60, 0, -sin 60).
+    tangents = sample_tangents("samples", {"Azimuth": ["90", 90.0], "DIP": ["-60", -60.0], "La": [1, 2]})
+    np.testing.assert_allclose(tangents, [[0.5, 0.0, -math.sqrt(3) / 2]] * 2, atol=1e-12)
+    assert sample_tangents("samples", {"azimuth": [90.0]}) is None
+    assert sample_tangents("samples", {"azimuth": [90.0, 90.0], "dip": [-60.0, None]}) is None
+    with pytest.raises(ValueError, match=r"samples: column 'dip', row 2: 'steep' is not a number"):
+        sample_tangents("samples", {"azimuth": [90.0, 90.0], "dip": [-60.0, "steep"]})
+
+
+def test_composites_are_placed_along_the_hole():
+    # A straight hole from (100, 200, 50), azimuth 90, dip -60: a point at measured
+    # depth d is (100 + d/2, 200, 50 - d sqrt(3)/2). Samples 0-1, 1-3, 3-4 sit at
+    # their midpoints 0.5, 2 and 3.5; 2 m composites have mid-depths 1 and 3.
+    start, end = np.array([0.0, 1.0, 3.0]), np.array([1.0, 3.0, 4.0])
+    middle = 0.5 * (start + end)
+    on_hole = np.column_stack([100 + middle / 2, np.full(3, 200.0), 50 - middle * math.sqrt(3) / 2])
+    holes = ["A"] * 3
+    result = composite("samples", holes, start, end, {"La": [1.0, 2.0, 3.0]}, length=2.0)
+    columns = {"azimuth": [90.0] * 3, "dip": [-60.0] * 3}
+    points, tangents, vertical = locate_composites("samples", columns, on_hole, holes, start, end, result)
+    np.testing.assert_allclose(points, [[100.5, 200.0, 50 - math.sqrt(3) / 2], [101.5, 200.0, 50 - 1.5 * math.sqrt(3)]],
+                               atol=1e-9)
+    np.testing.assert_allclose(tangents, [[0.5, 0.0, -math.sqrt(3) / 2]] * 2, atol=1e-9)
+    assert vertical == 0
+    # Without azimuth/dip the chords of a straight hole give the same points.
+    chord, _, vertical = locate_composites("samples", {}, on_hole, holes, start, end, result)
+    np.testing.assert_allclose(chord, points, atol=1e-9)
+    # A single sample without a direction: the hole is taken as vertical below it.
+    # One 0-4 m sample at (0, 0, 8) (its midpoint, 2 m): composites at 1 m and 3 m lie 1 m above and below.
+    single = composite("samples", ["B"], [0.0], [4.0], {"La": [1.0]}, length=2.0)
+    points, tangents, vertical = locate_composites("samples", {}, [[0.0, 0.0, 8.0]], ["B"], [0.0], [4.0], single)
+    assert vertical == 1
+    np.testing.assert_allclose(points, [[0.0, 0.0, 9.0], [0.0, 0.0, 7.0]], atol=1e-12)
+    np.testing.assert_allclose(tangents, [[0.0, 0.0, -1.0]] * 2, atol=1e-12)
+
+
+def test_parse_elements_blanks_codes_and_counts_below_detection():
+    columns = {"La_ppm": ["<10", "-99", "250"], "CE": ["-4", "30", "abc"]}
+    found = {"La": "La_ppm", "Ce": "CE"}
+    values, below = oxides.parse_elements({**columns, "CE": ["-4", "30", "60"]}, found, "assays", [-99.0], "half")
+    np.testing.assert_array_equal(values["La"][[0, 2]], [5.0, 250.0])
+    assert np.isnan(values["La"][1]), "-99 is a missing code, not a detection limit of 99"
+    np.testing.assert_array_equal(values["Ce"], [2.0, 30.0, 60.0])
+    assert below == {"La": 1, "Ce": 1} and list(values) == ["La", "Ce"]
+    values, below = oxides.parse_elements({"La_ppm": ["-99"]}, {"La": "La_ppm"}, "assays")
+    assert values["La"][0] == pytest.approx(49.5) and below == {"La": 1}
+    with pytest.raises(ValueError, match=r"assays: column 'CE', row 3: 'abc' is not a number"):
+        oxides.parse_elements(columns, found, "assays", [-99.0])

@@ -41,3 +41,21 @@ def test_exceedance_from_moments():
     p = hs.exceedance_probability([mean], [sd], 1.5, "lognormal")
     assert p[0] == pytest.approx(lognorm(s=sigma, scale=np.exp(mu)).sf(1.5), rel=1e-10)
     assert hs.exceedance_probability([2.0], [0.0], 1.5)[0] == 1.0
+
+
+def test_variance_to_sd_names_layer_field_and_row():
+    sd = hs.sd_from_variance([0.25, 4.0, np.nan], "blocks", "ok_var")
+    np.testing.assert_array_equal(sd[:2], [0.5, 2.0])
+    assert np.isnan(sd[2])
+    with pytest.raises(ValueError, match=r"^blocks: field 'ok_var', row 2: negative variance$"):
+        hs.sd_from_variance([0.25, -0.01], "blocks", "ok_var")
+
+
+def test_exceedance_from_a_variance_or_an_sd():
+    # Mean 2, variance 0.25 (sd 0.5), cut-off 1.5: one sd below the mean, P = Phi(1).
+    p = hs.exceedance_from_spread([2.0], [0.25], 1.5, "normal", True, "blocks", "ok_var")
+    assert p[0] == pytest.approx(norm.cdf(1.0))
+    p = hs.exceedance_from_spread([2.0], [0.25], 1.5, "normal", False, "blocks", "ok_sd")
+    assert p[0] == pytest.approx(norm.sf(-2.0))
+    with pytest.raises(ValueError, match="blocks: field 'ok_var', row 1: negative variance"):
+        hs.exceedance_from_spread([2.0], [-1.0], 1.5, "lognormal", True, "blocks", "ok_var")

@@ -2,8 +2,23 @@
 import numpy as np
 import pytest
 
-from ree_grade.algorithms.resources.classification import ClassificationRule, drill_spacing
-from ree_grade.algorithms.resources.gradetonnage import block_tonnage, cutoff_series, grade_tonnage, grade_tonnage_bands
+from ree_grade.algorithms.resources.classification import (
+    ClassificationRule,
+    drill_spacing,
+    flatten_if_2d,
+    sd_from_spread,
+)
+from ree_grade.algorithms.resources.gradetonnage import (
+    block_tonnage,
+    block_volume,
+    cutoff_series,
+    grade_tonnage,
+    grade_tonnage_bands,
+    in_metal_units,
+    layer_tonnage,
+    posterior_curves,
+    volume_fields,
+)
 
 
 def test_grade_tonnage_by_hand():
@@ -72,3 +87,72 @@ def test_classification_rule():
     assert "Measured: sd/mean <= 0.1 and spacing <= 50" in rule.describe()
     with pytest.raises(ValueError, match="Measured <= Indicated"):
         ClassificationRule(measured_rel_sd=0.5, indicated_rel_sd=0.3)
+
+
+def test_volume_comes_from_a_field_the_block_sizes_or_a_constant():
+    assert volume_fields(["x", "volume", "dx", "dy", "dz"]) == ["volume"]
+    assert volume_fields(["x", "volume", "vol"], "vol") == ["vol"]
+    assert volume_fields(["dz", "dy", "dx"]) == ["dx", "dy", "dz"]
+    assert volume_fields(["dx", "dy"]) == []
+    np.testing.assert_array_equal(block_volume(2, {"vol": [8.0, 12.5]}, 1000.0), [8.0, 12.5])
+    np.testing.assert_array_equal(
+        block_volume(2, {"dx": [10.0, 5.0], "dy": [10.0, 4.0], "dz": [2.0, 3.0]}, 1000.0), [200.0, 60.0]
+    )
+    np.testing.assert_array_equal(block_volume(3, {}, 1000.0), [1000.0, 1000.0, 1000.0])
+
+
+def test_layer_tonnage_names_the_layer():
+    np.testing.assert_array_equal(layer_tonnage([200.0, 60.0], [2.5, 2.0], "blocks"), [500.0, 120.0])
+    with pytest.raises(ValueError, match=r"^blocks: block 2: volume nan is not positive$"):
+        layer_tonnage([200.0, np.nan], 2.5, "blocks")
+
+
+def test_posterior_curves_by_hand():
+    # Two draws over two blocks of 10 t: log-grade mu with sigma 0 or sqrt(2 ln 2)
+    # (exp(s^2/2) = 2), so realisations [[1, 2], [3, 4]] (grade units).
+    mu = np.log([[1.0, 1.0], [3.0, 2.0]])
+    sigma = np.array([[0.0, np.sqrt(2 * np.log(2.0))], [0.0, np.sqrt(2 * np.log(2.0))]])
+    curves = posterior_curves(mu, sigma, np.array([10.0, 10.0]), [0.0, 2.5])
+    # Mean map [2, 3]: above 0 all 20 t at 2.5; above 2.5 only block 2, 10 t at 3.
+    np.testing.assert_allclose(curves["tonnage"], [20.0, 10.0])
+    np.testing.assert_allclose(curves["grade"], [2.5, 3.0])
+    np.testing.assert_allclose(curves["metal"], [50.0, 30.0])
+    # Draw 1 [1, 2]: 20 t (metal 30), 0 t above 2.5; draw 2 [3, 4]: 20 t (metal 70) at both.
+    np.testing.assert_allclose(curves["tonnage_p50"], [20.0, 10.0])
+    np.testing.assert_allclose(curves["metal_p10"], [30.0 + 0.1 * 40.0, 0.1 * 70.0])
+    np.testing.assert_allclose(curves["metal_p90"], [30.0 + 0.9 * 40.0, 0.9 * 70.0])
+    # The first draw has no tonnage above 2.5, so its grade is NaN and the band is the second draw's.
+    np.testing.assert_allclose(curves["grade_p50"], [(1.5 + 3.5) / 2, 3.5])
+    assert "cutoff" in curves and list(curves["cutoff"]) == [0.0, 2.5]
+
+
+def test_metal_units():
+    curves = {"ok": {"cutoff": np.array([0.0]), "metal": np.array([250.0])},
+              "bnn": {"metal": np.array([100.0]), "metal_p10": np.array([50.0]), "metal_p90": np.array([150.0]),
+                      "grade": np.array([2.0])}}
+    scaled = in_metal_units(curves, "%")
+    assert scaled["ok"]["metal"][0] == pytest.approx(2.5) and curves["ok"]["metal"][0] == 250.0
+    assert scaled["bnn"]["metal_p10"][0] == pytest.approx(0.5) and scaled["bnn"]["metal_p90"][0] == pytest.approx(1.5)
+    assert scaled["bnn"]["grade"][0] == 2.0
+    assert in_metal_units(curves, "g/t")["ok"]["metal"][0] == pytest.approx(2.5e-4)
+    with pytest.raises(ValueError, match="grade unit 'oz'"):
+        in_metal_units(curves, "oz")
+
+
+def test_spread_to_sd_and_2d_points():
+    np.testing.assert_array_equal(sd_from_spread([0.25, 4.0], False), [0.25, 4.0])
+    sd = sd_from_spread([0.25, 4.0, -1.0, np.nan], True)
+    np.testing.assert_array_equal(sd[:2], [0.5, 2.0])
+    assert np.isnan(sd[2:]).all()
+    blocks = np.array([[0.0, 0.0, np.nan], [1.0, 0.0, np.nan]])
+    samples = np.array([[0.0, 3.0, -40.0]])
+    flat_blocks, flat_samples = flatten_if_2d(blocks, samples)
+    np.testing.assert_array_equal(flat_blocks, [[0.0, 0.0, 0.0], [1.0, 0.0, 0.0]])
+    np.testing.assert_array_equal(flat_samples, [[0.0, 3.0, 0.0]])
+    assert np.isnan(blocks[0, 2]) and samples[0, 2] == -40.0, "the inputs are not changed"
+    # Spacing in plan: 3 m from the first block to the only hole.
+    assert drill_spacing(flat_blocks, flat_samples, ["A"], n_holes=1)[0] == pytest.approx(3.0)
+    three_d = np.array([[0.0, 0.0, -10.0]])
+    kept_blocks, kept_samples = flatten_if_2d(three_d, samples)
+    np.testing.assert_array_equal(kept_blocks, three_d)
+    np.testing.assert_array_equal(kept_samples, samples)

@@ -91,3 +91,45 @@ def test_template_targets_are_the_cell_centres(tmp_path):
     first = np.flatnonzero((grid["ix"] == 0) & (grid["iy"] == 0))[0]
     assert (grid["xc"][first], grid["yc"][first]) == (505.0, 105.0)
     assert sorted(grid["block_id"]) == list(range(12)) and np.all(grid["dy"] == 10.0)
+
+
+def test_template_targets_from_a_file_and_rotated_rasters(tmp_path):
+    from affine import Affine
+
+    path = str(tmp_path / "template.tif")
+    write_bands(path, np.zeros((1, 3, 4)), ["zero"], from_origin(500.0, 130.0, 10.0, 10.0), CRS)
+    grid = tg.targets_from_template(path, "template")
+    # Top-left cell centre (505, 125) is row 0, i.e. iy = 2 counted from the bottom row.
+    assert (grid["xc"][0], grid["yc"][0], grid["ix"][0], grid["iy"][0]) == (505.0, 125.0, 0, 2)
+    assert (grid["xc"][-1], grid["yc"][-1], grid["ix"][-1], grid["iy"][-1]) == (535.0, 105.0, 3, 0)
+    assert np.all(grid["dx"] == 10.0) and np.all(grid["dy"] == 10.0) and len(grid["xc"]) == 12
+    rotated = str(tmp_path / "rotated.tif")
+    write_bands(rotated, np.zeros((1, 3, 4)), ["zero"], Affine(10.0, 2.0, 500.0, 0.0, -10.0, 130.0), CRS)
+    with pytest.raises(ValueError, match="^rotated dem: a rotated raster cannot be a target grid$"):
+        tg.targets_from_template(rotated, "rotated dem")
+
+
+def _targets(x, y, z):
+    x, y, z = (np.asarray(v, dtype=float) for v in (x, y, z))
+    return {"block_id": np.arange(len(x)), "xc": x, "yc": y, "zc": z}
+
+
+def test_below_topography_reads_warps_and_samples_the_dem(tmp_path):
+    values, _ = _plane_dem()  # z = 1000 + 2 x - y with x, y from the raster's corner
+    values[0, 9] = np.nan  # nodata in the top-right cell
+    path = str(tmp_path / "dem.tif")
+    write_bands(path, values[None], ["z"], from_origin(500000.0, 100.0, 10.0, 10.0), CRS)
+    # Surface at (12, 33) from the corner: nearest cell centre (15, 35) -> 995, bilinear 991.
+    x = 500000.0 + np.array([12.0, 12.0, 12.0, 98.0, 150.0])
+    y = np.array([33.0, 33.0, 33.0, 98.0, 50.0])
+    targets = _targets(x, y, [990.0, 993.0, 996.0, 0.0, 0.0])
+    kept, uncovered = tg.below_topography(targets, path, "nearest")
+    assert kept["block_id"].tolist() == [0, 1] and uncovered == 2
+    kept, uncovered = tg.below_topography(targets, path, "bilinear")
+    assert kept["block_id"].tolist() == [0] and uncovered == 2
+    # The same points in UTM zone 48's projection without its false easting: x is 500 km less there.
+    shifted = _targets(x - 500000.0, y, targets["zc"])
+    local = "+proj=tmerc +lat_0=0 +lon_0=105 +k=0.9996 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
+    kept, uncovered = tg.below_topography(shifted, path, "nearest", local)
+    assert kept["block_id"].tolist() == [0, 1] and uncovered == 2
+    np.testing.assert_array_equal(kept["xc"], x[:2] - 500000.0)  # the targets keep their own coordinates
