@@ -41,6 +41,9 @@ def assemble():
     table = (
         "## Every target\n\n| target | goal | reached | met | date |\n|---|---|---|---|---|\n" + "\n".join(rows) + "\n"
     )
+    notes = BENCH / "NOTES.md"  # what a rerun changed or did not, kept by hand
+    if notes.exists():
+        header += "\n" + notes.read_text().strip() + "\n"
     (BENCH / "RESULTS.md").write_text(header + "\n" + "\n".join(sections) + "\n" + table)
 
 

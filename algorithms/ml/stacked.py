@@ -192,6 +192,11 @@ class StackedNetwork:
         shifted = mu + np.log(point) - np.log(lognormal_mean)
         return PooledPredictive(weight, estimate, np.maximum(stretch * sd, 1e-12), shifted, spread)
 
+    def fit_summary(self):
+        """One line on what the calibration holes chose, for logs and reports."""
+        return (f"weight on kriging w = {self.weight_:.1f}, interval stretch {self.stretch_:.3f}, mean scale "
+                f"{self.mean_scale_:.3f}, top cut {self.top_cut_:.4g}, {self.n_floored_} grade(s) floored")
+
     # ---- prediction ----------------------------------------------------------------------
     def predictive(self, X, progress=None, should_stop=None):
         X = np.asarray(X, dtype=float)

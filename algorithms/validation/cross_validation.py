@@ -87,7 +87,9 @@ def run_cross_validation(methods, observed, folds, groups=None, cutoffs=(), prog
             done += 1
             report_progress(progress, done / steps)
             if log is not None:
-                log(f"{name}, fold {fold}: RMSE {rows[-1]['rmse']:.4g}, 90% coverage {rows[-1]['coverage90']:.3f}")
+                fitted = getattr(estimator, "fit_summary", None)
+                log(f"{name}, fold {fold}: RMSE {rows[-1]['rmse']:.4g}, 90% coverage {rows[-1]['coverage90']:.3f}"
+                    + (f"; {fitted()}" if fitted is not None else ""))
         pooled[name] = concatenate_scores(parts)
         rows.append({"method": name, "fold": "all", **summarise(pooled[name], cutoffs)})
     return rows, pooled

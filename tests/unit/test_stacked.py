@@ -220,3 +220,16 @@ def test_round_trip_with_a_search_ellipse_a_cap_per_hole_and_a_given_variogram(t
     before, after = model.predictive(targets), loaded.predictive(targets)
     np.testing.assert_array_equal(before.mean, after.mean)
     np.testing.assert_array_equal(before.quantile(0.9), after.quantile(0.9))
+
+
+def test_cross_validation_logs_what_each_fold_chose():
+    from ree_grade.algorithms.validation.cross_validation import cross_validate
+    from ree_grade.algorithms.validation.methods import CVData
+
+    X, y, holes = drilled(True, n_holes=16, seed=8)
+    lines = []
+    data = CVData(X[:, :3], y, X[:, 3:], holes, ["detail"])
+    cross_validate(data, ["bnn"], {"bnn_epochs": 30, "n_members": 2, "max_samples": 12}, n_folds=2, seed=0,
+                   log=lines.append)
+    assert len(lines) == 2
+    assert all("weight on kriging w = " in line and "grade(s) floored" in line for line in lines)
