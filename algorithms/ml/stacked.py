@@ -22,8 +22,10 @@ knows is what the neighbouring samples assay. So:
    early stopping), the predictive is the linear pool
    w N(OK, (k sd_K)^2) + (1 - w) network (its spreads stretched by the same k),
    with k set per w so that 90 % intervals cover 90 % of the calibration
-   samples, and w chosen by the mean's RMSE plus the CRPS, each relative to
-   plain OK's (w = 1). With covariates that add nothing, w goes to 1 and the
+   samples, and w chosen by the mean's squared error plus the CRPS, each
+   relative to plain OK's (w = 1): the largest w within one standard error
+   (between calibration holes) of the best. With covariates that add nothing,
+   or a gain the calibration holes cannot tell from noise, w goes to 1 and the
    estimate becomes kriging's.
 
 Zeros and negative grades (below detection written as 0 or as the negated
@@ -139,7 +141,7 @@ class StackedNetwork:
         mu, sigma = self.network_.predict_log(features[calibration])
         self.mean_scale_ = _mean_scale(LogNormalMixturePredictive(mu, sigma).quantile(0.5), y[calibration])
         self.weight_, self.stretch_, self.selection_ = self._choose_pool(
-            estimate[calibration], sd[calibration], mu, sigma, y[calibration])
+            estimate[calibration], sd[calibration], mu, sigma, y[calibration], groups[calibration])
         self.n_calibration_ = int(len(calibration))
         return self
 
@@ -159,23 +161,34 @@ class StackedNetwork:
         log_estimate = np.log(np.maximum(estimate, self.floor_))
         return np.column_stack([X[:, self.n_coords:], X[:, : self.n_coords], log_estimate, sd])
 
-    def _choose_pool(self, estimate, sd, mu, sigma, y):
+    def _choose_pool(self, estimate, sd, mu, sigma, y, holes):
         """(w, k, table): for each w the stretch whose 90 % intervals cover
-        closest to 90 %, then the w of lowest RMSE/RMSE_OK + CRPS/CRPS_OK."""
-        rows = []
+        closest to 90 %, scored per sample by squared error / OK's MSE plus
+        CRPS / OK's CRPS (`score`, their mean). The LARGEST w whose score is
+        within one standard error (between calibration holes) of the lowest
+        wins: a network that is better by less than the calibration holes can
+        tell leaves the estimate to kriging (the one-standard-error rule, as
+        for the ensemble's weight decay)."""
+        rows, losses = [], []
         for weight in WEIGHT_GRID:
             stretch = min(STRETCH_GRID, key=lambda k: abs(self._coverage(weight, k, estimate, sd, mu, sigma, y)
                                                          - COVERAGE_LEVEL))
             pooled = self._pooled(weight, stretch, estimate, sd, mu, sigma)
-            rmse = float(np.sqrt(np.mean((pooled.mean - y) ** 2)))
-            rows.append({"weight": float(weight), "stretch": float(stretch), "rmse": rmse,
-                         "crps": float(np.mean(_crps(pooled, y))),
+            squared, crps = (pooled.mean - y) ** 2, _crps(pooled, y)
+            losses.append((squared, crps))
+            rows.append({"weight": float(weight), "stretch": float(stretch), "rmse": float(np.sqrt(squared.mean())),
+                         "crps": float(crps.mean()),
                          "coverage90": self._coverage(weight, stretch, estimate, sd, mu, sigma, y)})
-        kriging = rows[-1]
-        for row in rows:
-            row["score"] = row["rmse"] / kriging["rmse"] + row["crps"] / kriging["crps"]
-        best = min(reversed(rows), key=lambda row: row["score"])  # a tie goes to the larger w
-        return best["weight"], best["stretch"], rows
+        kriging_mse, kriging_crps = losses[-1][0].mean(), losses[-1][1].mean()
+        per_sample = [squared / kriging_mse + crps / kriging_crps for squared, crps in losses]
+        for row, loss in zip(rows, per_sample):
+            row["score"] = float(loss.mean())
+        best = int(np.argmin([row["score"] for row in rows]))
+        _, hole_index = group_labels(holes)
+        chosen = max(i for i in range(len(rows))
+                     if rows[i]["score"] - rows[best]["score"] <= _hole_standard_error(per_sample[i] - per_sample[best],
+                                                                                       hole_index))
+        return rows[chosen]["weight"], rows[chosen]["stretch"], rows
 
     def _coverage(self, weight, stretch, estimate, sd, mu, sigma, y):
         pooled = self._pooled(weight, stretch, estimate, sd, mu, sigma)
@@ -391,6 +404,17 @@ def _mean_scale(median, y):
     """Least-squares factor c of y ~ c median (through the origin), bounded."""
     scale = float(np.sum(y * median) / np.sum(median**2))
     return float(np.clip(scale, *MEAN_SCALE_BOUNDS))
+
+
+def _hole_standard_error(difference, hole_index):
+    """Standard error of the mean per-sample difference, from its hole means
+    (samples of one hole are not independent)."""
+    n_holes = int(hole_index.max()) + 1
+    if n_holes < 2:
+        return 0.0
+    counts = np.bincount(hole_index, minlength=n_holes)
+    means = np.bincount(hole_index, weights=difference, minlength=n_holes) / np.maximum(counts, 1)
+    return float(np.std(means, ddof=1) / np.sqrt(n_holes))
 
 
 def _crps(predictive, y, n_levels=SELECTION_LEVELS):
