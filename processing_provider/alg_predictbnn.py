@@ -213,12 +213,7 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
         feedback.pushInfo(self.tr("{0}: {1} of {2} cells have every feature").format(label, int(valid.sum()), len(X)))
         progress, should_stop = self.progress_callbacks(feedback, 50, 90)
         inside = model.predict(X[valid], label=label, progress=progress, should_stop=should_stop, **options)
-        summary = {}
-        for name, values in inside.items():
-            full = np.full(len(X), np.nan)
-            full[valid] = values
-            summary[name] = full
-        return profile, summary
+        return profile, _on_every_cell(inside, valid)
 
 
     # ---- the stacked model -------------------------------------------------------------------
@@ -312,15 +307,20 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
         feedback.pushInfo(self.tr("{0}: {1} of {2} cells have every feature").format(label, int(valid.sum()), len(X)))
         progress, should_stop = self.progress_callbacks(feedback, 50, 90)
         inside = stacked_summary(model, X[valid], cutoffs, progress, should_stop)
-        summary = {}
-        for name, values in inside.items():
-            full = np.full(len(X), np.nan)
-            full[valid] = values
-            summary[name] = full
-        return profile, summary
+        return profile, _on_every_cell(inside, valid)
 
 
 def prediction_threads():
     """QGIS's maximum-threads setting, or every core when it is unlimited (-1)."""
     limit = QgsApplication.maxThreads()
     return limit if limit > 0 else (os.cpu_count() or 1)
+
+
+def _on_every_cell(inside, valid):
+    """Summaries of the valid cells spread back over the whole grid (NaN elsewhere)."""
+    summary = {}
+    for name, values in inside.items():
+        full = np.full(len(valid), np.nan)
+        full[valid] = values
+        summary[name] = full
+    return summary
