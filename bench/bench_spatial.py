@@ -14,6 +14,11 @@ floored for the network); Copper Creek Cu composites on coordinates alone and
 with the lithology one-hot encoded.
 
     python bench/bench_spatial.py [--cases jura_cd jura_ni walker copper copper_lith] [--seeds 0 1 2]
+                                  [--large-seeds 0] [--rerun]
+
+Each (case, seed) is kept in bench/results/spatial_runs/ when it finishes and read
+back on the next run (so `make bench` reassembles without the hour Copper Creek
+takes per seed); `--rerun` measures every requested run again.
 """
 import argparse
 import json
