@@ -17,8 +17,8 @@ with the lithology one-hot encoded.
                                   [--large-seeds 0] [--rerun]
 
 Each (case, seed) is kept in bench/results/spatial_runs/ when it finishes and read
-back on the next run (so `make bench` reassembles without the hour Copper Creek
-takes per seed); `--rerun` measures every requested run again.
+back on the next run (so `make bench` reassembles without the 20 minutes Copper Creek
+takes per case and seed); `--rerun` measures every requested run again.
 """
 import argparse
 import json
@@ -36,7 +36,7 @@ from ree_grade.algorithms.validation.methods import CVData  # noqa: E402
 
 N_FOLDS = 5
 RUNS = Path(__file__).resolve().parent / "results" / "spatial_runs"
-LARGE = ("copper", "copper_lith")  # 30,406 composites: about an hour per seed on 2 cores
+LARGE = ("copper", "copper_lith")  # 30,406 composites: about 20 minutes per case and seed on 2 cores
 SETTINGS = {"bnn_epochs": 400, "n_members": 5, "max_samples": 32}
 
 
