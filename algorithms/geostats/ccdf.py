@@ -102,16 +102,20 @@ class IndicatorCcdf:
                 out[here] = a + (b - a) * (u if model == "linear" else u ** (1.0 / omega))
         return out
 
+    def _classes_of(self, z):
+        """Per class holding some of `z`: (tail model, omega, class bounds a and
+        b, which targets' z fall in it, their cdf levels at a and at b)."""
+        for c, (model, omega) in enumerate(zip(self.models, self.omegas)):
+            a, b = self.bounds[c], self.bounds[c + 1]
+            here = (z >= a) & (z < b)
+            if np.any(here):
+                yield model, omega, a, b, here, self.levels[here, c], self.levels[here, c + 1]
+
     def cdf(self, z):
         """F(z) per target."""
         z = np.broadcast_to(np.asarray(z, dtype=float), (self.threshold_cdf.shape[0],))
         out = np.where(z < self.zmin, 0.0, 1.0)
-        for c, (model, omega) in enumerate(zip(self.models, self.omegas)):
-            a, b = self.bounds[c], self.bounds[c + 1]
-            here = (z >= a) & (z < b)
-            if not np.any(here):
-                continue
-            low, high = self.levels[here, c], self.levels[here, c + 1]
+        for model, omega, a, b, here, low, high in self._classes_of(z):
             if model == "hyperbolic":
                 out[here] = 1.0 - (1.0 - low) * (a / z[here]) ** omega
             else:
@@ -123,12 +127,7 @@ class IndicatorCcdf:
         """Log density per target (-inf outside [zmin, zmax) or in an empty class)."""
         z = np.broadcast_to(np.asarray(z, dtype=float), (self.threshold_cdf.shape[0],))
         density = np.zeros(len(z))
-        for c, (model, omega) in enumerate(zip(self.models, self.omegas)):
-            a, b = self.bounds[c], self.bounds[c + 1]
-            here = (z >= a) & (z < b)
-            if not np.any(here):
-                continue
-            low, high = self.levels[here, c], self.levels[here, c + 1]
+        for model, omega, a, b, here, low, high in self._classes_of(z):
             if model == "hyperbolic":
                 density[here] = (1.0 - low) * omega * a**omega * z[here] ** (-omega - 1.0)
             elif model == "linear":
