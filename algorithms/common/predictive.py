@@ -92,6 +92,18 @@ def normal_summary(mean, sd, cutoffs=(), quantiles=QUANTILES):
     return out
 
 
+def crps_from_quantiles(predictive, y, n_levels, **quantile_options):
+    """CRPS = 2 * integral over tau of the pinball loss of the tau-quantile,
+    by the midpoint rule on `n_levels` levels (exact as n_levels grows; it
+    works for any distribution that gives quantiles). `quantile_options` go to
+    `predictive.quantile`."""
+    total = np.zeros_like(y)
+    for tau in (np.arange(n_levels) + 0.5) / n_levels:
+        q = predictive.quantile(tau, **quantile_options)
+        total += ((y < q).astype(float) - tau) * (q - y)
+    return 2.0 * total / n_levels
+
+
 def _mixture_quantiles(mu, sigma, w, quantiles, tolerance=1e-12, max_iterations=60):
     """Quantiles of a Gaussian mixture: safeguarded Newton on its CDF, started
     from the moment-matched normal and kept inside a bisection bracket, on the

@@ -46,7 +46,7 @@ is deterministic, so a loaded model predicts bit for bit as the saved one.
 """
 import numpy as np
 
-from ..common.predictive import LogNormalMixturePredictive, PooledPredictive
+from ..common.predictive import LogNormalMixturePredictive, PooledPredictive, crps_from_quantiles
 from ..common.progress import progress_span
 from ..common.splits import group_holdout, group_labels
 from ..geostats.kriging import OrdinaryKriging
@@ -58,6 +58,7 @@ STRETCH_GRID = np.exp(np.linspace(np.log(0.5), np.log(3.0), 19))
 TOP_CUT_QUANTILE = 0.995
 MEAN_SCALE_BOUNDS = (0.25, 4.0)
 SELECTION_LEVELS = 19  # quantile levels of the CRPS that chooses w
+SELECTION_ITERATIONS = 40  # bisection steps of the pooled quantiles while choosing w and k
 COVERAGE_LEVEL = 0.9
 CALIBRATION_SEED_OFFSET = 104729  # the calibration holes are drawn apart from the stopping holes
 
@@ -139,9 +140,11 @@ class StackedNetwork:
         ).fit(features[rest], y[rest], groups[rest], progress_span(progress, 0.1, 0.95), should_stop)
         self.top_cut_ = float(np.quantile(y[rest], TOP_CUT_QUANTILE))
         mu, sigma = self.network_.predict_log(features[calibration])
-        self.mean_scale_ = _mean_scale(LogNormalMixturePredictive(mu, sigma).quantile(0.5), y[calibration])
+        median = LogNormalMixturePredictive(mu, sigma).quantile(0.5)
+        self.mean_scale_ = _mean_scale(median, y[calibration])
         self.weight_, self.stretch_, self.selection_ = self._choose_pool(
-            estimate[calibration], sd[calibration], mu, sigma, y[calibration], groups[calibration])
+            estimate[calibration], sd[calibration], mu, sigma, self._point(median), y[calibration],
+            groups[calibration])
         self.n_calibration_ = int(len(calibration))
         return self
 
@@ -161,7 +164,7 @@ class StackedNetwork:
         log_estimate = np.log(np.maximum(estimate, self.floor_))
         return np.column_stack([X[:, self.n_coords:], X[:, : self.n_coords], log_estimate, sd])
 
-    def _choose_pool(self, estimate, sd, mu, sigma, y, holes):
+    def _choose_pool(self, estimate, sd, mu, sigma, point, y, holes):
         """(w, k, table): for each w the stretch whose 90 % intervals cover
         closest to 90 %, scored per sample by squared error / OK's MSE plus
         CRPS / OK's CRPS (`score`, their mean). The LARGEST w whose score is
@@ -171,14 +174,14 @@ class StackedNetwork:
         for the ensemble's weight decay)."""
         rows, losses = [], []
         for weight in WEIGHT_GRID:
-            stretch = min(STRETCH_GRID, key=lambda k: abs(self._coverage(weight, k, estimate, sd, mu, sigma, y)
-                                                         - COVERAGE_LEVEL))
-            pooled = self._pooled(weight, stretch, estimate, sd, mu, sigma)
-            squared, crps = (pooled.mean - y) ** 2, _crps(pooled, y)
+            coverage = {k: _coverage(self._pooled(weight, k, estimate, sd, mu, sigma, point), y) for k in STRETCH_GRID}
+            stretch = min(STRETCH_GRID, key=lambda k: abs(coverage[k] - COVERAGE_LEVEL))
+            pooled = self._pooled(weight, stretch, estimate, sd, mu, sigma, point)
+            squared = (pooled.mean - y) ** 2
+            crps = crps_from_quantiles(pooled, y, SELECTION_LEVELS, iterations=SELECTION_ITERATIONS)
             losses.append((squared, crps))
             rows.append({"weight": float(weight), "stretch": float(stretch), "rmse": float(np.sqrt(squared.mean())),
-                         "crps": float(crps.mean()),
-                         "coverage90": self._coverage(weight, stretch, estimate, sd, mu, sigma, y)})
+                         "crps": float(crps.mean()), "coverage90": coverage[stretch]})
         kriging_mse, kriging_crps = losses[-1][0].mean(), losses[-1][1].mean()
         per_sample = [squared / kriging_mse + crps / kriging_crps for squared, crps in losses]
         for row, loss in zip(rows, per_sample):
@@ -190,16 +193,12 @@ class StackedNetwork:
                                                                                        hole_index))
         return rows[chosen]["weight"], rows[chosen]["stretch"], rows
 
-    def _coverage(self, weight, stretch, estimate, sd, mu, sigma, y):
-        pooled = self._pooled(weight, stretch, estimate, sd, mu, sigma)
-        tail = (1.0 - COVERAGE_LEVEL) / 2.0
-        return float(np.mean((y >= pooled.quantile(tail, 40)) & (y <= pooled.quantile(1.0 - tail, 40))))
+    def _point(self, median):
+        """The network's point estimate: its calibrated, top-cut median."""
+        return np.minimum(self.mean_scale_ * median, self.top_cut_)
 
-    def _pooled(self, weight, stretch, estimate, sd, mu, sigma):
-        """The pool at (w, k), the network shifted so its mean is the
-        calibrated, top-cut median."""
-        median = LogNormalMixturePredictive(mu, sigma).quantile(0.5)
-        point = np.minimum(self.mean_scale_ * median, self.top_cut_)
+    def _pooled(self, weight, stretch, estimate, sd, mu, sigma, point):
+        """The pool at (w, k), the network shifted so its mean is `point`."""
         spread = stretch * sigma
         lognormal_mean = np.mean(np.exp(mu + spread**2 / 2.0), axis=0)
         shifted = mu + np.log(point) - np.log(lognormal_mean)
@@ -215,7 +214,8 @@ class StackedNetwork:
         X = np.asarray(X, dtype=float)
         estimate, sd = self._kriging_inputs(self.kriging_.predict(self._xyz(X), None, progress, should_stop))
         mu, sigma = self.network_.predict_log(self._features(X, estimate, sd))
-        return self._pooled(self.weight_, self.stretch_, estimate, sd, mu, sigma)
+        point = self._point(LogNormalMixturePredictive(mu, sigma).quantile(0.5))
+        return self._pooled(self.weight_, self.stretch_, estimate, sd, mu, sigma, point)
 
     # ---- model file ----------------------------------------------------------------------
     def fitted_covariate_names(self):
@@ -417,9 +417,9 @@ def _hole_standard_error(difference, hole_index):
     return float(np.std(means, ddof=1) / np.sqrt(n_holes))
 
 
-def _crps(predictive, y, n_levels=SELECTION_LEVELS):
-    total = np.zeros_like(y)
-    for tau in (np.arange(n_levels) + 0.5) / n_levels:
-        q = predictive.quantile(tau, 40)
-        total += ((y < q).astype(float) - tau) * (q - y)
-    return 2.0 * total / n_levels
+def _coverage(pooled, y):
+    """Share of `y` inside the central COVERAGE_LEVEL interval."""
+    tail = (1.0 - COVERAGE_LEVEL) / 2.0
+    lower = pooled.quantile(tail, SELECTION_ITERATIONS)
+    upper = pooled.quantile(1.0 - tail, SELECTION_ITERATIONS)
+    return float(np.mean((y >= lower) & (y <= upper)))

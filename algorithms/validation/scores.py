@@ -9,7 +9,7 @@ never double-counts a sample.
 """
 import numpy as np
 
-from ..common.predictive import NOMINAL_LEVELS
+from ..common.predictive import NOMINAL_LEVELS, crps_from_quantiles
 
 CRPS_QUANTILES = 99
 DENSITY_FLOOR = 1e-12
@@ -27,23 +27,12 @@ def sample_scores(predictive, observed, cutoffs=()):
         if level == 0.9:
             scores["q05"], scores["q95"] = lower, upper
     scores["q50"] = predictive.quantile(0.5)
-    scores["crps"] = crps_from_quantiles(predictive, y)
+    scores["crps"] = crps_from_quantiles(predictive, y, CRPS_QUANTILES)
     scores["log_density"] = np.maximum(predictive.logpdf(y), np.log(DENSITY_FLOOR))
     for cutoff in cutoffs:
         p_above = 1.0 - predictive.cdf(cutoff)
         scores[f"brier_{cutoff:g}"] = (p_above - (y > cutoff)) ** 2
     return scores
-
-
-def crps_from_quantiles(predictive, y, n_levels=CRPS_QUANTILES):
-    """CRPS = 2 * integral over tau of the pinball loss of the tau-quantile,
-    by the midpoint rule on `n_levels` levels (exact as n_levels grows; it
-    works for any distribution that gives quantiles)."""
-    total = np.zeros_like(y)
-    for tau in (np.arange(n_levels) + 0.5) / n_levels:
-        q = predictive.quantile(tau)
-        total += ((y < q).astype(float) - tau) * (q - y)
-    return 2.0 * total / n_levels
 
 
 def summarise(scores, cutoffs=(), rows=None):
