@@ -217,7 +217,10 @@ class LogNormalMixturePredictive:
             z = (log_value - self.mu) / self.sigma
             component = -0.5 * z**2 - np.log(self.sigma) - 0.5 * np.log(2 * np.pi) - log_value
         peak = np.max(component, axis=0)
-        return peak + np.log(np.mean(np.exp(component - peak), axis=0))
+        with np.errstate(invalid="ignore"):
+            density = peak + np.log(np.mean(np.exp(component - peak), axis=0))
+        # A lognormal has no mass at or below zero (log(0) alone would give inf - inf = NaN).
+        return np.where(np.broadcast_to(value, density.shape) > 0, density, -np.inf)
 
 
 class PooledPredictive:

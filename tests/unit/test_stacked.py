@@ -233,3 +233,13 @@ def test_cross_validation_logs_what_each_fold_chose():
                    log=lines.append)
     assert len(lines) == 2
     assert all("weight on kriging w = " in line and "grade(s) floored" in line for line in lines)
+
+
+def test_log_density_of_a_zero_grade_is_minus_infinity_not_nan():
+    from ree_grade.algorithms.common.predictive import LogNormalMixturePredictive
+
+    lognormal = LogNormalMixturePredictive([[0.0, 0.5]], [[1.0, 0.5]])
+    np.testing.assert_array_equal(lognormal.logpdf(np.array([0.0, -1.0])), [-np.inf, -np.inf])
+    pooled = PooledPredictive(0.4, [1.0, 1.0], [0.5, 0.5], [[0.0, 0.5]], [[1.0, 0.5]])
+    expected = np.log(0.4 * stats.norm.pdf(0.0, 1.0, 0.5))
+    np.testing.assert_allclose(pooled.logpdf(np.array([0.0, 0.0])), [expected, expected])
