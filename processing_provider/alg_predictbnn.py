@@ -1,7 +1,6 @@
 """reegrade:predictbnn — grade distribution from a saved model of
 reegrade:trainbnn (stacked on kriging, BNN or deep ensemble) at points or on a
 covariate raster."""
-import json
 import os
 
 import numpy as np
@@ -15,8 +14,7 @@ from qgis.core import (
     QgsProcessingParameterRasterLayer,
 )
 
-from ..algorithms.common.predictive import QUANTILES, cutoff_name, summary_field
-from ..algorithms.common.progress import check_cancelled, report_progress
+from ..algorithms.common.predictive import summary_field
 from .base import REEGradeAlgorithm, require
 from .layer_io import (
     field_names,
@@ -30,52 +28,6 @@ from .layer_io import (
 )
 
 PREFIX = "bnn"
-STACKED_KIND = "stacked_network"
-# Targets per piece of the stacked model's prediction (bounded memory, progress and cancel).
-STACKED_CHUNK = 16384
-
-
-def model_kind(path):
-    """The `kind` a model file's header names, or None when it cannot be read
-    (the loader then says why)."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            header = json.load(handle)
-        return header.get("kind") if isinstance(header, dict) else None
-    except (OSError, UnicodeDecodeError, ValueError):
-        return None
-
-
-def load_trained_model(path):
-    """The model of a reegrade:trainbnn file: a `StackedNetwork` (kind
-    stacked_network) or a `BNNRegressor` (kind bnn, and any file that is
-    neither, so its loader names what is wrong)."""
-    if model_kind(path) == STACKED_KIND:
-        from ..algorithms.ml.stacked import StackedNetwork
-
-        return StackedNetwork.load(path)
-    from ..algorithms.ml.bnn.model import BNNRegressor
-
-    return BNNRegressor.load(path)
-
-
-def stacked_summary(model, X, cutoffs=(), progress=None, should_stop=None):
-    """{"mean", "sd", "p10", "p50", "p90", "p_gt_<c>"...} of the stacked
-    model's pooled predictive at X (coordinates, then covariates), in chunks;
-    the kriging inputs are computed from the model's own samples."""
-    keys = ["mean", "sd"] + [f"p{round(q * 100):d}" for q in QUANTILES] + [cutoff_name(c) for c in cutoffs]
-    parts = [{key: np.zeros(0) for key in keys}]
-    for start in range(0, len(X), STACKED_CHUNK):
-        check_cancelled(should_stop)
-        predictive = model.predictive(X[start:start + STACKED_CHUNK])
-        part = {"mean": predictive.mean, "sd": predictive.sd}
-        for q in QUANTILES:
-            part[f"p{round(q * 100):d}"] = predictive.quantile(q)
-        for cutoff in cutoffs:
-            part[cutoff_name(cutoff)] = 1.0 - predictive.cdf(cutoff)
-        parts.append(part)
-        report_progress(progress, min(start + STACKED_CHUNK, len(X)) / len(X))
-    return {key: np.concatenate([part[key] for part in parts]) for key in keys}
 
 
 class PredictBNNAlgorithm(REEGradeAlgorithm):
@@ -140,12 +92,14 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
     def process(self, parameters, context, feedback):
         require("torch")
         require("safetensors")
+        from ..algorithms.ml.stacked import load_grade_model
+
         points = self.parameterAsSource(parameters, self.INPUT, context)
         raster = self.parameterAsRasterLayer(parameters, self.COVARIATE_RASTER, context)
         if points is None and raster is None:
             # Given but not a readable layer (parameter_problem only sees that something was given).
             raise ValueError(self.tr("Give target points or a covariate raster to predict on"))
-        model = load_trained_model(self.parameterAsFile(parameters, self.MODEL, context))
+        model = load_grade_model(self.parameterAsFile(parameters, self.MODEL, context))
         stacked = hasattr(model, "kriging_")
         if stacked:
             model.network_.n_threads = prediction_threads()
@@ -264,7 +218,7 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
             xyz = xyz.copy()
             xyz[:, 2] = 0.0
         progress, should_stop = self.progress_callbacks(feedback, 10, 50)
-        return stacked_summary(model, np.column_stack([xyz, X]), cutoffs, progress, should_stop)
+        return model.predict(np.column_stack([xyz, X]), cutoffs, progress, should_stop)
 
     def _encoded(self, model, points, label, feedback):
         """One-hot columns of the model's categorical fields, with a warning per
@@ -306,7 +260,7 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
         valid = np.all(np.isfinite(X), axis=1)
         feedback.pushInfo(self.tr("{0}: {1} of {2} cells have every feature").format(label, int(valid.sum()), len(X)))
         progress, should_stop = self.progress_callbacks(feedback, 50, 90)
-        inside = stacked_summary(model, X[valid], cutoffs, progress, should_stop)
+        inside = model.predict(X[valid], cutoffs, progress, should_stop)
         return profile, _on_every_cell(inside, valid)
 
 

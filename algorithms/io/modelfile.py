@@ -164,6 +164,17 @@ def save_model(json_path, kind, format_version, fields, params, arrays, metadata
     return header
 
 
+def header_kind(json_path):
+    """The `kind` a model file's header names, or None when it cannot be read
+    (the kind's own loader then says why)."""
+    try:
+        with open(json_path, encoding="utf-8") as handle:
+            header = json.load(handle)
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    return header.get("kind") if isinstance(header, dict) else None
+
+
 def read_header(json_path, kind, format_version):
     """The JSON header, checked for kind and format version."""
     if not os.path.isfile(json_path):

@@ -46,11 +46,17 @@ is deterministic, so a loaded model predicts bit for bit as the saved one.
 """
 import numpy as np
 
-from ..common.predictive import LogNormalMixturePredictive, PooledPredictive, crps_from_quantiles
-from ..common.progress import progress_span
+from ..common.predictive import (
+    QUANTILES,
+    LogNormalMixturePredictive,
+    PooledPredictive,
+    crps_from_quantiles,
+    cutoff_name,
+)
+from ..common.progress import check_cancelled, progress_span, report_progress
 from ..common.splits import group_holdout, group_labels
 from ..geostats.kriging import OrdinaryKriging
-from ..io.modelfile import ModelFileError, load_model, save_model
+from ..io.modelfile import ModelFileError, header_kind, load_model, save_model
 from .bnn.model import BNNRegressor
 
 WEIGHT_GRID = np.linspace(0.0, 1.0, 11)
@@ -63,6 +69,7 @@ COVERAGE_LEVEL = 0.9
 CALIBRATION_SEED_OFFSET = 104729  # the calibration holes are drawn apart from the stopping holes
 
 KIND = "stacked_network"
+PREDICT_CHUNK = 16384  # targets per pooled predictive, so memory stays flat in the number of targets
 FORMAT_VERSION = 1
 CODEC = "safetensors"
 ESTIMATOR_KEYS = ("method", "n_coords", "hidden", "epochs", "n_members", "validation_fraction",
@@ -210,6 +217,25 @@ class StackedNetwork:
                 f"{self.mean_scale_:.3f}, top cut {self.top_cut_:.4g}, {self.n_floored_} grade(s) floored")
 
     # ---- prediction ----------------------------------------------------------------------
+    def predict(self, X, cutoffs=(), progress=None, should_stop=None):
+        """{"mean", "sd", "p10", "p50", "p90", "p_gt_<c>"...} of the pooled
+        predictive at X (coordinates, then covariates), in chunks (bounded
+        memory, progress and cancel), as `BNNRegressor.predict` gives them."""
+        X = np.asarray(X, dtype=float)
+        keys = ["mean", "sd"] + [f"p{round(q * 100):d}" for q in QUANTILES] + [cutoff_name(c) for c in cutoffs]
+        parts = [{key: np.zeros(0) for key in keys}]
+        for start in range(0, len(X), PREDICT_CHUNK):
+            check_cancelled(should_stop)
+            predictive = self.predictive(X[start:start + PREDICT_CHUNK])
+            part = {"mean": predictive.mean, "sd": predictive.sd}
+            for q in QUANTILES:
+                part[f"p{round(q * 100):d}"] = predictive.quantile(q)
+            for cutoff in cutoffs:
+                part[cutoff_name(cutoff)] = 1.0 - predictive.cdf(cutoff)
+            parts.append(part)
+            report_progress(progress, min(start + PREDICT_CHUNK, len(X)) / len(X))
+        return {key: np.concatenate([part[key] for part in parts]) for key in keys}
+
     def predictive(self, X, progress=None, should_stop=None):
         X = np.asarray(X, dtype=float)
         estimate, sd = self._kriging_inputs(self.kriging_.predict(self._xyz(X), None, progress, should_stop))
@@ -423,3 +449,12 @@ def _coverage(pooled, y):
     lower = pooled.quantile(tail, SELECTION_ITERATIONS)
     upper = pooled.quantile(1.0 - tail, SELECTION_ITERATIONS)
     return float(np.mean((y >= lower) & (y <= upper)))
+
+
+def load_grade_model(path):
+    """The model of a reegrade:trainbnn file: a `StackedNetwork` (kind
+    stacked_network) or a `BNNRegressor` (kind bnn, and any file that is
+    neither, so that its loader names what is wrong)."""
+    if header_kind(path) == KIND:
+        return StackedNetwork.load(path)
+    return BNNRegressor.load(path)

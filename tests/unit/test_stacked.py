@@ -243,3 +243,25 @@ def test_log_density_of_a_zero_grade_is_minus_infinity_not_nan():
     pooled = PooledPredictive(0.4, [1.0, 1.0], [0.5, 0.5], [[0.0, 0.5]], [[1.0, 0.5]])
     expected = np.log(0.4 * stats.norm.pdf(0.0, 1.0, 0.5))
     np.testing.assert_allclose(pooled.logpdf(np.array([0.0, 0.0])), [expected, expected])
+
+
+def test_predict_summarises_the_pooled_predictive_chunk_by_chunk(fitted, tmp_path, monkeypatch):
+    from ree_grade.algorithms.io.modelfile import header_kind
+    from ree_grade.algorithms.ml import stacked
+    from ree_grade.algorithms.ml.bnn.model import BNNRegressor
+
+    model, X, _ = fitted[True]
+    monkeypatch.setattr(stacked, "PREDICT_CHUNK", 7)  # many chunks, the last one short
+    summary = model.predict(X, cutoffs=[1.5])
+    whole = model.predictive(X)
+    # The network runs in float32, whose matrix products round differently for another batch shape.
+    np.testing.assert_allclose(summary["mean"], whole.mean, rtol=1e-6)
+    np.testing.assert_allclose(summary["p90"], whole.quantile(0.9), rtol=1e-6)
+    np.testing.assert_allclose(summary["p_gt_1.5"], 1.0 - whole.cdf(1.5), atol=1e-6)
+    model.save(str(tmp_path / "stacked.json"))
+    assert header_kind(str(tmp_path / "stacked.json")) == "stacked_network"
+    assert isinstance(stacked.load_grade_model(str(tmp_path / "stacked.json")), stacked.StackedNetwork)
+    model.network_.save(str(tmp_path / "plain.json"))
+    assert isinstance(stacked.load_grade_model(str(tmp_path / "plain.json")), BNNRegressor)
+    (tmp_path / "broken.json").write_text("{")
+    assert header_kind(str(tmp_path / "broken.json")) is None
