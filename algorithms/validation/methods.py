@@ -11,7 +11,9 @@ ensemble on coordinates, covariates and the leave-hole-out OK estimate and sd,
 pooled with OK on calibration holes); `ensemble` and `network` (the mean-field
 variational BNN) are the plain networks on the covariates (on the coordinates
 when there is none, so they are never blind); GP takes coordinates and
-covariates.
+covariates; `rk`, regression kriging, is the classical geostatistical use of
+covariates (a linear trend plus OK of its residuals), the baseline a network
+on covariates must beat besides plain OK.
 
 Categorical covariates (a lithology or domain code) reach the methods that use
 covariates one-hot encoded (`ml.encoding.CategoryEncoder`), the categories
@@ -193,6 +195,13 @@ def _inside(cutoffs, values):
     return tuple(c for c in cutoffs if values.min() < c < values.max())
 
 
+def _regression_kriging(settings, X_train, y_train):
+    from ..geostats.regression_kriging import RegressionKriging
+
+    return RegressionKriging(max_samples=settings.get("max_samples", 32), seed=settings.get("seed", 0),
+                             label="training fold")
+
+
 def _gaussian_process(settings, X_train, y_train):
     from ..ml.gp import GPRegressor
 
@@ -216,6 +225,9 @@ REGISTRY = {
                    ("gpytorch",), "Gaussian process on coordinates and covariates, on log-grade"),
         MethodSpec("network", lambda data: data.features()[0], _neural("bnn"), True, True, ("torch",),
                    "Bayesian neural network (mean-field variational) on the covariates, on log-grade"),
+        MethodSpec("rk", lambda data: data.flat_coordinates_and_covariates(), _regression_kriging, False, True,
+                   ("scipy",), "regression kriging: a linear (ridge) trend on covariates and coordinates plus OK "
+                   "of its residuals"),
     )
 }
 METHOD_NAMES = tuple(REGISTRY)

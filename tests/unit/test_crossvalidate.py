@@ -77,10 +77,10 @@ def test_predictives_share_the_protocol_and_sd_is_the_distribution_sd():
 
 def test_registry_knows_every_method():
     # New methods go last: the Processing enum and saved models refer to methods by position.
-    assert METHOD_NAMES == ("bnn", "ensemble", "ok", "mik", "gp", "network")
+    assert METHOD_NAMES == ("bnn", "ensemble", "ok", "mik", "gp", "network", "rk")
     # bnn floors zeros and below-detection grades itself; the plain log-scale models refuse them.
     assert {n for n, s in REGISTRY.items() if s.needs_positive_grades} == {"ensemble", "gp", "network"}
-    assert {n for n, s in REGISTRY.items() if s.uses_covariates} == {"bnn", "ensemble", "gp", "network"}
+    assert {n for n, s in REGISTRY.items() if s.uses_covariates} == {"bnn", "ensemble", "gp", "network", "rk"}
     with pytest.raises(ValueError, match="unknown method"):
         method_specs(["nn"])
 
