@@ -78,6 +78,7 @@ CALIBRATION_KEYS = ("weight", "stretch", "mean_scale", "top_cut", "floor", "fill
                     "n_calibration", "selection")
 SELECTION_KEYS = ("weight", "stretch", "rmse", "crps", "coverage90", "score")
 NETWORK_PREFIX = "network/"
+INPUT_KEYS = ("ok_estimate", "ok_sd", "mu", "sigma", "network_point")  # the pool's inputs, in `_pooled`'s order
 KRIGING_ARRAYS = ("kriging/xyz", "kriging/values", "kriging/holes")
 
 
@@ -149,9 +150,11 @@ class StackedNetwork:
         mu, sigma = self.network_.predict_log(features[calibration])
         median = LogNormalMixturePredictive(mu, sigma).quantile(0.5)
         self.mean_scale_ = _mean_scale(median, y[calibration])
+        self.calibration_inputs_ = {"ok_estimate": estimate[calibration], "ok_sd": sd[calibration], "mu": mu,
+                                    "sigma": sigma, "network_point": self._point(median), "grade": y[calibration],
+                                    "holes": groups[calibration]}
         self.weight_, self.stretch_, self.selection_ = self._choose_pool(
-            estimate[calibration], sd[calibration], mu, sigma, self._point(median), y[calibration],
-            groups[calibration])
+            *(self.calibration_inputs_[key] for key in INPUT_KEYS), y[calibration], groups[calibration])
         self.n_calibration_ = int(len(calibration))
         return self
 
@@ -237,11 +240,32 @@ class StackedNetwork:
         return {key: np.concatenate([part[key] for part in parts]) for key in keys}
 
     def predictive(self, X, progress=None, should_stop=None):
+        inputs = self.pool_inputs(X, progress, should_stop)
+        return self._pooled(self.weight_, self.stretch_, *(inputs[key] for key in INPUT_KEYS))
+
+    def pool_with_point(self, calibration_point, inputs):
+        """(predictive, w): the pool at `inputs` (`pool_inputs` with its
+        "network_point" replaced by another point estimate) with w and the
+        stretch chosen again on the calibration holes, the network's point
+        there being `calibration_point`: how another point estimate would do
+        inside the same guard."""
+        calibration = dict(self.calibration_inputs_, network_point=calibration_point)
+        weight, stretch, _ = self._choose_pool(*(calibration[key] for key in INPUT_KEYS), calibration["grade"],
+                                               calibration["holes"])
+        return self._pooled(weight, stretch, *(inputs[key] for key in INPUT_KEYS)), weight
+
+    def pool_inputs(self, X, progress=None, should_stop=None):
+        """What the pool combines at X: the OK estimate and sd, the network's
+        log-grade components (mu, sigma) and its point estimate (the
+        calibrated, top-cut median); `calibration_inputs_` holds the same for
+        the calibration rows (with their grades and holes), so that other
+        pools or point estimates can be compared on one fit
+        (bench/bench_point_estimate.py)."""
         X = np.asarray(X, dtype=float)
         estimate, sd = self._kriging_inputs(self.kriging_.predict(self._xyz(X), None, progress, should_stop))
         mu, sigma = self.network_.predict_log(self._features(X, estimate, sd))
         point = self._point(LogNormalMixturePredictive(mu, sigma).quantile(0.5))
-        return self._pooled(self.weight_, self.stretch_, estimate, sd, mu, sigma, point)
+        return {"ok_estimate": estimate, "ok_sd": sd, "mu": mu, "sigma": sigma, "network_point": point}
 
     # ---- model file ----------------------------------------------------------------------
     def fitted_covariate_names(self):

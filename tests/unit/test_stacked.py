@@ -265,3 +265,15 @@ def test_predict_summarises_the_pooled_predictive_chunk_by_chunk(fitted, tmp_pat
     assert isinstance(stacked.load_grade_model(str(tmp_path / "plain.json")), BNNRegressor)
     (tmp_path / "broken.json").write_text("{")
     assert header_kind(str(tmp_path / "broken.json")) is None
+
+
+def test_another_point_estimate_is_pooled_under_the_same_guard(fitted):
+    model, X, y = fitted[True]
+    inputs = model.pool_inputs(X)
+    same, weight = model.pool_with_point(model.calibration_inputs_["network_point"], inputs)
+    np.testing.assert_allclose(same.mean, model.predictive(X).mean, rtol=1e-12)
+    assert weight == model.weight_
+    # A point estimate that knows nothing (the calibration grades' mean) earns no weight against kriging.
+    flat = np.full(len(model.calibration_inputs_["grade"]), model.calibration_inputs_["grade"].mean())
+    _, flat_weight = model.pool_with_point(flat, dict(inputs, network_point=np.full(len(X), flat[0])))
+    assert flat_weight > model.weight_
