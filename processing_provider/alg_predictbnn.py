@@ -102,8 +102,7 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
         model = load_grade_model(self.parameterAsFile(parameters, self.MODEL, context))
         stacked = hasattr(model, "kriging_")
         if stacked:
-            model.network_.n_threads = prediction_threads()
-            model.kriging_.n_jobs = prediction_threads()
+            model.n_threads = model.kriging_.n_jobs = prediction_threads()
             feedback.pushInfo(self.tr(
                 "Stacked model: ensemble of {0} members pooled with kriging at weight {1:g} on {2} samples ({3}D); "
                 "N SAMPLES and SEED do not apply").format(model.network_.n_members, model.weight_,

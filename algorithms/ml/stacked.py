@@ -44,6 +44,8 @@ covers the header's fields and parameters too, so an edited weight, stretch or
 variogram sill is refused; loading refits the kriging on the stored rows, which
 is deterministic, so a loaded model predicts bit for bit as the saved one.
 """
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 from ..common.predictive import (
@@ -53,8 +55,9 @@ from ..common.predictive import (
     crps_from_quantiles,
     cutoff_name,
 )
-from ..common.progress import check_cancelled, progress_span, report_progress
+from ..common.progress import progress_span
 from ..common.splits import group_holdout, group_labels
+from ..common.threads import in_order
 from ..geostats.kriging import OrdinaryKriging
 from ..io.modelfile import ModelFileError, header_kind, load_model, save_model
 from .bnn.model import BNNRegressor
@@ -134,7 +137,7 @@ class StackedNetwork:
         group_labels(groups, self.label)
         xyz = self._xyz(X)
         self.kriging_ = OrdinaryKriging(self.variogram, self.search, 1, self.max_samples, self.max_per_hole,
-                                        seed=self.seed, label=self.label).fit(xyz, y, groups)
+                                        n_jobs=self.n_threads, seed=self.seed, label=self.label).fit(xyz, y, groups)
         self.samples_ = (xyz, y, groups)  # the rows the kriging was fitted on, for the model file
         self.fill_mean_, self.fill_sd_ = float(np.mean(y)), float(np.std(y))
         memory = self.kriging_.leave_group_out(progress_span(progress, 0.0, 0.1), should_stop)
@@ -223,21 +226,32 @@ class StackedNetwork:
     def predict(self, X, cutoffs=(), progress=None, should_stop=None):
         """{"mean", "sd", "p10", "p50", "p90", "p_gt_<c>"...} of the pooled
         predictive at X (coordinates, then covariates), in chunks (bounded
-        memory, progress and cancel), as `BNNRegressor.predict` gives them."""
+        memory, progress and cancel), as `BNNRegressor.predict` gives them.
+        The chunks go to `n_threads` workers, each kriging, running the
+        network and summarising its chunk on one thread (BLAS and torch held
+        to one thread for the whole call): the summaries are numpy on one
+        core, so only chunk-level threads use the second; a value does not
+        depend on the thread count."""
+        from ..geostats.kriging import _single_threaded_blas
+        from .bnn.training import deterministic_torch
+
         X = np.asarray(X, dtype=float)
         keys = ["mean", "sd"] + [f"p{round(q * 100):d}" for q in QUANTILES] + [cutoff_name(c) for c in cutoffs]
-        parts = [{key: np.zeros(0) for key in keys}]
-        for start in range(0, len(X), PREDICT_CHUNK):
-            check_cancelled(should_stop)
-            predictive = self.predictive(X[start:start + PREDICT_CHUNK])
-            part = {"mean": predictive.mean, "sd": predictive.sd}
-            for q in QUANTILES:
-                part[f"p{round(q * 100):d}"] = predictive.quantile(q)
-            for cutoff in cutoffs:
-                part[cutoff_name(cutoff)] = 1.0 - predictive.cdf(cutoff)
-            parts.append(part)
-            report_progress(progress, min(start + PREDICT_CHUNK, len(X)) / len(X))
-        return {key: np.concatenate([part[key] for part in parts]) for key in keys}
+        chunks = [X[start:start + PREDICT_CHUNK] for start in range(0, len(X), PREDICT_CHUNK)]
+        empty = {key: np.zeros(0) for key in keys}
+        with _single_threaded_blas(), deterministic_torch(1), ThreadPoolExecutor(max(int(self.n_threads), 1)) as pool:
+            parts = in_order(pool, lambda chunk: self._summary(chunk, cutoffs), chunks, 2 * max(int(self.n_threads), 1),
+                             progress, should_stop)
+        return {key: np.concatenate([empty[key]] + [part[key] for part in parts]) for key in keys}
+
+    def _summary(self, X, cutoffs):
+        predictive = self._pooled(self.weight_, self.stretch_, *(self._pool_inputs(X)[key] for key in INPUT_KEYS))
+        part = {"mean": predictive.mean, "sd": predictive.sd}
+        for q in QUANTILES:
+            part[f"p{round(q * 100):d}"] = predictive.quantile(q)
+        for cutoff in cutoffs:
+            part[cutoff_name(cutoff)] = 1.0 - predictive.cdf(cutoff)
+        return part
 
     def predictive(self, X, progress=None, should_stop=None):
         inputs = self.pool_inputs(X, progress, should_stop)
@@ -261,9 +275,18 @@ class StackedNetwork:
         the calibration rows (with their grades and holes), so that other
         pools or point estimates can be compared on one fit
         (bench/bench_point_estimate.py)."""
+        from .bnn.training import deterministic_torch
+
+        with deterministic_torch(self.n_threads):
+            return self._pool_inputs(X, progress, should_stop)
+
+    def _pool_inputs(self, X, progress=None, should_stop=None):
+        """`pool_inputs` without touching torch's settings (process-wide), so
+        that prediction workers may run it side by side."""
         X = np.asarray(X, dtype=float)
         estimate, sd = self._kriging_inputs(self.kriging_.predict(self._xyz(X), None, progress, should_stop))
-        mu, sigma = self.network_.predict_log(self._features(X, estimate, sd))
+        features = self._features(X, estimate, sd)
+        mu, sigma = self.network_.log_components(features)
         point = self._point(LogNormalMixturePredictive(mu, sigma).quantile(0.5))
         return {"ok_estimate": estimate, "ok_sd": sd, "mu": mu, "sigma": sigma, "network_point": point}
 

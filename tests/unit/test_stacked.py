@@ -258,6 +258,13 @@ def test_predict_summarises_the_pooled_predictive_chunk_by_chunk(fitted, tmp_pat
     np.testing.assert_allclose(summary["mean"], whole.mean, rtol=1e-6)
     np.testing.assert_allclose(summary["p90"], whole.quantile(0.9), rtol=1e-6)
     np.testing.assert_allclose(summary["p_gt_1.5"], 1.0 - whole.cdf(1.5), atol=1e-6)
+    model.n_threads = model.kriging_.n_jobs = 2
+    try:
+        on_two_threads = model.predict(X, cutoffs=[1.5])
+    finally:
+        model.n_threads = model.kriging_.n_jobs = 1
+    for key, values in summary.items():
+        np.testing.assert_array_equal(on_two_threads[key], values)  # workers never change a value
     model.save(str(tmp_path / "stacked.json"))
     assert header_kind(str(tmp_path / "stacked.json")) == "stacked_network"
     assert isinstance(stacked.load_grade_model(str(tmp_path / "stacked.json")), stacked.StackedNetwork)

@@ -222,10 +222,15 @@ class BNNRegressor:
     def predict_log(self, X, n_samples=None, seed=None, label="targets"):
         """(mu, sigma) of log-grade, each (n_components, n_targets): the
         posterior weight samples (bnn) or members (ensemble), recalibrated."""
+        with deterministic_torch(self.n_threads):
+            return self.log_components(X, n_samples, seed, label)
+
+    def log_components(self, X, n_samples=None, seed=None, label="targets"):
+        """`predict_log` leaving torch's settings (process-wide) to the
+        caller, so that prediction workers may call it side by side."""
         X = as_columns(X, self.feature_names_, label)
         check_finite(X, self.feature_names_, label)
-        with deterministic_torch(self.n_threads):
-            return self._log_components(X, self.component_weights(*self._draw(n_samples, seed)))
+        return self._log_components(X, self.component_weights(*self._draw(n_samples, seed)))
 
     def predictive(self, X, n_samples=None, seed=None, label="targets"):
         """A `LogNormalMixturePredictive` of grade at X (the cross-validation's
