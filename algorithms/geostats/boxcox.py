@@ -16,11 +16,15 @@ import numpy as np
 from scipy import special, stats
 
 from ..common.parsing import as_columns
-from ..io.modelfile import load_model, save_model
+from ..io.modelfile import DictOf, Mapping, Number, Text, check_arrays, load_model, save_model
 
 KIND = "boxcox"
 FORMAT_VERSION = 1
 PREFIX = "bc_"
+PARAMS_SCHEMA = Mapping({
+    "shift_rule": Text(), "lambda_rule": Text("mle", "given"), "prefix": Text(),
+    "per_field": DictOf(Mapping({"lambda": Number(), "shift": Number(), "n": Number(low=0, integer=True)})),
+})
 
 
 def auto_shift(values):
@@ -164,14 +168,14 @@ class BoxCox:
     def load(cls, path, fields=None):
         """A fitted transform from `save`; `fields`, when given, must be the
         fitted ones in the same order."""
-        header, arrays = load_model(path, KIND, FORMAT_VERSION, fields)
+        header, arrays = load_model(path, KIND, FORMAT_VERSION, fields, params_schema=PARAMS_SCHEMA)
+        n_fields = len(header["fields"])
+        check_arrays(path, arrays, {"lambdas": (n_fields,), "shifts": (n_fields,), "n": (n_fields,)})
         model = cls(shift=dict(zip(header["fields"], arrays["shifts"].tolist())), lmbda=None)
         model.fields_ = list(header["fields"])
         model.lambdas_ = arrays["lambdas"].astype(float)
         model.shifts_ = arrays["shifts"].astype(float)
         model.n_ = arrays["n"].astype(np.int64)
-        if not (model.lambdas_.shape == model.shifts_.shape == (len(model.fields_),)):
-            raise ValueError(f"{path}: {len(model.fields_)} fields but the arrays do not hold one lambda each")
         _check_readable_copy(path, header, model)
         model.header_ = header
         return model
