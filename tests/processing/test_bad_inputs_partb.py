@@ -100,3 +100,87 @@ def test_a_hand_edited_model_file_is_refused_naming_the_key(run_algorithm, sampl
         _edit_json(bnn_file, key, value)
         name, params = "predictbnn", {"MODEL": bnn_file, "INPUT": layer, "OUTPUT": outputs[0]}
     assert_clean_refusal(run_algorithm, name, params, message, outputs)
+
+
+# --- hyperspectral cubes ---------------------------------------------------------------------------------------
+def test_an_aviris_classic_envi_cube_runs_and_the_log_says_what_was_sorted_and_dropped(run_algorithm, tmp_path,
+                                                                                        data_dir):
+    from qgis.core import QgsProcessingFeedback
+    from test_hyperspectral import classic_cube, read_features, write_envi_classic
+
+    class Log(QgsProcessingFeedback):
+        infos = []
+
+        def pushInfo(self, info):  # noqa: N802 (QGIS API name)
+            self.infos.append(info)
+            super().pushInfo(info)
+
+    stored, centres, fwhm, bbl = classic_cube(data_dir, rows=5, cols=4)
+    envi = write_envi_classic(tmp_path, stored, centres, fwhm, bbl)
+    feedback = Log()
+    out = str(tmp_path / "features.tif")
+    run_algorithm("hyperspectralfeatures", {"INPUT": envi, "OUTPUT": out}, feedback)
+    assert any("bands sorted by wavelength" in info for info in feedback.infos)
+    assert any("marked bad in the bad-band list (bbl) dropped" in info for info in feedback.infos)
+    bands, names = read_features(out)
+    assert "hs_nd800_depth" in names and np.isfinite(bands[names.index("hs_nd800_depth")]).sum() == 19
+
+
+def _all_nan_geotiff(tmp_path, data_dir):
+    from test_hyperspectral import write_geotiff
+
+    return write_geotiff(tmp_path / "nan.tif", np.full((80, 4, 5), np.nan, np.float32), np.linspace(450, 1000, 80))
+
+
+def _all_nodata_envi(tmp_path, data_dir):
+    from test_hyperspectral import classic_cube, write_envi_classic
+
+    stored, centres, fwhm, bbl = classic_cube(data_dir, rows=4, cols=5)
+    return write_envi_classic(tmp_path, np.full_like(stored, -9999), centres, fwhm, bbl)
+
+
+def _short_bad_band_list(tmp_path, data_dir):
+    from test_hyperspectral import classic_cube, write_envi_classic
+
+    stored, centres, fwhm, bbl = classic_cube(data_dir, rows=4, cols=5)
+    return write_envi_classic(tmp_path, stored, centres, fwhm, bbl[:10])
+
+
+def _wavelength_count_mismatch(tmp_path, data_dir):
+    from test_hyperspectral import write_geotiff
+
+    return write_geotiff(tmp_path / "short.tif", np.full((80, 4, 5), 0.3, np.float32), np.linspace(450, 1000, 80))
+
+
+def _nan_wavelength(tmp_path, data_dir):
+    from test_hyperspectral import classic_cube, write_envi_classic
+
+    stored, centres, fwhm, bbl = classic_cube(data_dir, rows=4, cols=5)
+    path = write_envi_classic(tmp_path, stored, centres, fwhm, bbl)
+    header = tmp_path / "classic.hdr"
+    header.write_text(header.read_text().replace(f"{centres[40] / 1000:.6f}", "nan", 1))
+    return path
+
+
+# (builder of the cube, WAVELENGTHS, message)
+CUBE_CASES = [
+    (_all_nan_geotiff, "", r"nan.tif: every pixel of the \d+ bands read \(\d+-\d+ nm\) is no-data or NaN"),
+    (_all_nodata_envi, "", r"classic.img: every pixel of the \d+ bands read .*\(no-data value -9999\)"),
+    (_short_bad_band_list, "", r"classic.hdr: bbl must hold one 0 or 1 per band \(224\), got 10 values"),
+    (_wavelength_count_mismatch, ", ".join(["500"] * 79), r"short.tif \(WAVELENGTHS parameter\): 79 wavelengths "
+                                                         r"for a cube of 80 bands"),
+    (_nan_wavelength, "", r"classic.img \(ENVI header\): wavelength of band 41 is not a number"),
+    (_wavelength_count_mismatch, ", ".join(["500"] * 80), r"short.tif \(WAVELENGTHS parameter\): the 80 bands have "
+                                                         r"1 distinct wavelength\(s\)"),
+]
+
+
+@pytest.mark.parametrize("build, wavelengths, message", CUBE_CASES, ids=[c[0].__name__[1:] for c in CUBE_CASES])
+def test_a_bad_cube_is_refused_naming_the_file_and_band(run_algorithm, tmp_path, data_dir, build, wavelengths,
+                                                         message):
+    out = str(tmp_path / "out" / "features.tif")
+    params = {"INPUT": build(tmp_path, data_dir), "OUTPUT": out}
+    if wavelengths:
+        params["WAVELENGTHS"] = wavelengths
+    assert_clean_refusal(run_algorithm, "hyperspectralfeatures", params, message, [out])
+    assert not os.path.isdir(os.path.dirname(out)) or os.listdir(os.path.dirname(out)) == []
