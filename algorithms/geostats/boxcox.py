@@ -13,8 +13,8 @@ the three-parameter likelihood is unbounded as the shift approaches -min(x).
 `shift="auto"` applies the documented rule in `auto_shift`.
 """
 import numpy as np
-from scipy import special, stats
 
+from ..common.optional import optional_import
 from ..common.parsing import as_columns
 from ..io.modelfile import DictOf, Mapping, Number, Text, check_arrays, load_model, save_model
 
@@ -66,7 +66,7 @@ def fit_lambda(values, table="input", field="value"):
             f"{_column_label(table, field)} has {np.unique(observed).size} distinct value(s) in {observed.size} rows; "
             "a Box-Cox lambda needs at least three values that are not all equal"
         )
-    return float(stats.boxcox_normmax(observed, method="mle"))
+    return float(optional_import("scipy.stats").boxcox_normmax(observed, method="mle"))
 
 
 class BoxCox:
@@ -123,6 +123,7 @@ class BoxCox:
     def transform(self, X, table="input"):
         X = as_columns(X, self.fields_, table)
         out = np.full(X.shape, np.nan)
+        special = optional_import("scipy.special")
         for j, field in enumerate(self.fields_):
             shifted = X[:, j] + self.shifts_[j]
             _check_positive(shifted, table, field, self.shifts_[j])
@@ -139,6 +140,7 @@ class BoxCox:
         result is NaN; `out_of_domain_` counts those rows per field."""
         Y = as_columns(Y, self.fields_, "input")
         out = np.full(Y.shape, np.nan)
+        special = optional_import("scipy.special")
         self.out_of_domain_ = {}
         for j, field in enumerate(self.fields_):
             y, lmbda = Y[:, j], self.lambdas_[j]

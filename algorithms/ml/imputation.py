@@ -29,9 +29,8 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from scipy.spatial import cKDTree
-from scipy.spatial.distance import cdist
 
+from ..common.optional import optional_import
 from ..common.parsing import as_columns
 from ..common.progress import check_cancelled, report_progress
 from ..io.modelfile import Flag, Mapping, Number, Text, check_arrays, load_model, save_model
@@ -177,7 +176,8 @@ class KNNImputer3D:
         for j, donors in enumerate(donor_sets):
             check_cancelled(should_stop)
             fetch = min(len(donors), k + _TIE_MARGIN)
-            distance, index = cKDTree(self.donor_xyz_[donors]).query(xyz[blank], fetch)
+            tree = optional_import("scipy.spatial").cKDTree(self.donor_xyz_[donors])
+            distance, index = tree.query(xyz[blank], fetch)
             distance, index = distance.reshape(len(blank), fetch), index.reshape(len(blank), fetch)
             if fetch < len(donors):
                 unresolved[blank[distance[:, k - 1] >= distance[:, -1]]] = True
@@ -211,6 +211,7 @@ class KNNImputer3D:
         w = float(self.spatial_weight)
         total = np.zeros((len(X), len(self.donors_)))
         if w > 0:
+            cdist = optional_import("scipy.spatial.distance").cdist
             total += w * cdist(xyz, self.donor_xyz_, "sqeuclidean") / self.scale_**2
         if w < 1:
             total += (1.0 - w) * self._feature_sq(X, donor_terms)
