@@ -29,8 +29,8 @@ class OutputWriteError(ValueError):
 
 def no_room_error(path, reason):
     return OutputWriteError(
-        f"{path}: could not be written ({reason}): the disk is full or the file is larger than the system allows; "
-        "nothing was left at that path, so free some space (or write elsewhere) and run again")
+        f"{path}: could not be written ({reason}), as when the disk is full or the file is larger than the system "
+        "allows; nothing was left at that path: free some space (or write elsewhere) and run again")
 
 
 def current_umask():

@@ -69,10 +69,15 @@ def atomic_geotiff(path, **profile):
     onto `path` only when the block exits normally and GDAL reported no failed
     write; removed otherwise."""
     import rasterio
+    from rasterio.errors import RasterioIOError
 
     with atomic_path(path) as tmp, gdal_errors() as errors:
-        with rasterio.open(tmp, "w", driver="GTiff", **profile) as dst:
-            yield dst
+        try:
+            with rasterio.open(tmp, "w", driver="GTiff", **profile) as dst:
+                yield dst
+        except RasterioIOError as error:
+            # "Write failed. See previous exception": GDAL's reason is its cause.
+            raise no_room_error(path, f"GDAL: {errors[0] if errors else error.__cause__ or error}") from None
         if errors:
             raise no_room_error(path, f"GDAL: {errors[0]}")
 
