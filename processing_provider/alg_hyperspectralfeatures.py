@@ -101,6 +101,7 @@ class HyperspectralFeaturesAlgorithm(REEGradeAlgorithm):
             progress=progress,
             should_stop=should_stop,
             warn=feedback.pushWarning,
+            log=feedback.pushInfo,
         )
         feedback.pushInfo(
             self.tr("wavelengths from {0}; read {1} bands in {2} window(s); wrote {3} bands: {4}").format(

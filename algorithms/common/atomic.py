@@ -11,12 +11,26 @@ meant to be shared should not be. The umask is read without changing it, because
 inside QGIS other threads create files at the same time.
 """
 import contextlib
+import errno
 import glob
 import os
 import secrets
 import threading
 
 _UMASK_LOCK = threading.Lock()
+# What a full disk, a quota or a file-size limit (ulimit -f) makes a write fail with.
+_NO_ROOM = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+
+
+class OutputWriteError(ValueError):
+    """An output that could not be written whole (no room on the disk); a
+    ValueError, so the user reads the message, not a traceback."""
+
+
+def no_room_error(path, reason):
+    return OutputWriteError(
+        f"{path}: could not be written ({reason}), as when the disk is full or the file is larger than the system "
+        "allows; nothing was left at that path: free some space (or write elsewhere) and run again")
 
 
 def current_umask():
@@ -65,7 +79,12 @@ def atomic_path(path):
     and replaces `path`; on any exception it and its sidecars are removed."""
     tmp = _temporary_name(path)
     try:
-        yield tmp
+        try:
+            yield tmp
+        except OSError as error:
+            if error.errno in _NO_ROOM:
+                raise no_room_error(path, error.strerror) from None
+            raise
         if not os.path.exists(tmp):
             raise FileNotFoundError(f"{path}: the writer did not create its temporary file {tmp}")
         mode = file_mode()

@@ -15,9 +15,22 @@ needs no hand-written bridge.
 from typing import Protocol, runtime_checkable
 
 import numpy as np
-from scipy.special import ndtr, ndtri
+
+from .optional import optional_import
 
 QUANTILES = (0.1, 0.5, 0.9)
+
+
+# scipy is looked up at each call, not imported with the module: the settings
+# page and every adapter import this module, and the plugin must load without scipy.
+def ndtr(x):
+    """The standard normal cdf (scipy.special.ndtr)."""
+    return optional_import("scipy.special").ndtr(x)
+
+
+def ndtri(p):
+    """The standard normal quantile (scipy.special.ndtri)."""
+    return optional_import("scipy.special").ndtri(p)
 NOMINAL_LEVELS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 
 

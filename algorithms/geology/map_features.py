@@ -25,7 +25,7 @@ import unicodedata
 import numpy as np
 
 from ..common.progress import check_cancelled, report_progress
-from ..io.modelfile import load_model, save_model
+from ..io.modelfile import DictOf, Mapping, Nullable, Number, Text, check_arrays, load_model, save_model
 
 SLUG_LENGTH = 40
 PREFIX = "geo_"
@@ -35,6 +35,8 @@ FAULT_FIELD = "geo_dist_fault"
 RESERVED = (UNIT_FIELD, CONTACT_FIELD, FAULT_FIELD)
 KIND = "geologyunits"
 FORMAT_VERSION = 1
+UNIT_LIST_SCHEMA = Mapping({"unit_field": Nullable(Text()), "field_names": DictOf(Text())},
+                           optional={"slug_length": Number(low=1, integer=True)})
 _CHUNK = 50_000
 
 
@@ -99,7 +101,8 @@ class UnitList:
 
     @classmethod
     def load(cls, path):
-        header, arrays = load_model(path, KIND, FORMAT_VERSION)
+        header, arrays = load_model(path, KIND, FORMAT_VERSION, params_schema=UNIT_LIST_SCHEMA)
+        check_arrays(path, arrays, {"units": (len(header["fields"]),)}, text=("units",))
         unit_list = cls([str(u) for u in arrays["units"]], header["params"].get("unit_field"))
         unit_list.header_ = header
         return unit_list

@@ -13,14 +13,18 @@ the three-parameter likelihood is unbounded as the shift approaches -min(x).
 `shift="auto"` applies the documented rule in `auto_shift`.
 """
 import numpy as np
-from scipy import special, stats
 
+from ..common.optional import optional_import
 from ..common.parsing import as_columns
-from ..io.modelfile import load_model, save_model
+from ..io.modelfile import DictOf, Mapping, Number, Text, check_arrays, load_model, save_model
 
 KIND = "boxcox"
 FORMAT_VERSION = 1
 PREFIX = "bc_"
+PARAMS_SCHEMA = Mapping({
+    "shift_rule": Text(), "lambda_rule": Text("mle", "given"), "prefix": Text(),
+    "per_field": DictOf(Mapping({"lambda": Number(), "shift": Number(), "n": Number(low=0, integer=True)})),
+})
 
 
 def auto_shift(values):
@@ -62,7 +66,7 @@ def fit_lambda(values, table="input", field="value"):
             f"{_column_label(table, field)} has {np.unique(observed).size} distinct value(s) in {observed.size} rows; "
             "a Box-Cox lambda needs at least three values that are not all equal"
         )
-    return float(stats.boxcox_normmax(observed, method="mle"))
+    return float(optional_import("scipy.stats").boxcox_normmax(observed, method="mle"))
 
 
 class BoxCox:
@@ -119,6 +123,7 @@ class BoxCox:
     def transform(self, X, table="input"):
         X = as_columns(X, self.fields_, table)
         out = np.full(X.shape, np.nan)
+        special = optional_import("scipy.special")
         for j, field in enumerate(self.fields_):
             shifted = X[:, j] + self.shifts_[j]
             _check_positive(shifted, table, field, self.shifts_[j])
@@ -135,6 +140,7 @@ class BoxCox:
         result is NaN; `out_of_domain_` counts those rows per field."""
         Y = as_columns(Y, self.fields_, "input")
         out = np.full(Y.shape, np.nan)
+        special = optional_import("scipy.special")
         self.out_of_domain_ = {}
         for j, field in enumerate(self.fields_):
             y, lmbda = Y[:, j], self.lambdas_[j]
@@ -164,14 +170,14 @@ class BoxCox:
     def load(cls, path, fields=None):
         """A fitted transform from `save`; `fields`, when given, must be the
         fitted ones in the same order."""
-        header, arrays = load_model(path, KIND, FORMAT_VERSION, fields)
+        header, arrays = load_model(path, KIND, FORMAT_VERSION, fields, params_schema=PARAMS_SCHEMA)
+        n_fields = len(header["fields"])
+        check_arrays(path, arrays, {"lambdas": (n_fields,), "shifts": (n_fields,), "n": (n_fields,)})
         model = cls(shift=dict(zip(header["fields"], arrays["shifts"].tolist())), lmbda=None)
         model.fields_ = list(header["fields"])
         model.lambdas_ = arrays["lambdas"].astype(float)
         model.shifts_ = arrays["shifts"].astype(float)
         model.n_ = arrays["n"].astype(np.int64)
-        if not (model.lambdas_.shape == model.shifts_.shape == (len(model.fields_),)):
-            raise ValueError(f"{path}: {len(model.fields_)} fields but the arrays do not hold one lambda each")
         _check_readable_copy(path, header, model)
         model.header_ = header
         return model

@@ -20,12 +20,20 @@ import math
 
 import numpy as np
 
-from ..io.modelfile import load_model, save_model
+from ..io.modelfile import ListOf, Mapping, Number, Text, check_schema, load_model, save_model
 from .geometry import ANGLE_CONVENTION, as_xyz, rotation_matrix
 
 STRUCTURE_TYPES = ("spherical", "exponential", "gaussian")
 MODEL_KIND = "variogram"
 MODEL_VERSION = 1
+STRUCTURE_SCHEMA = Mapping(
+    {"type": Text(*STRUCTURE_TYPES), "sill": Number(low=0), "ranges": ListOf(Number(above=0), length=3)},
+    optional={"angles": ListOf(Number(), length=3)},
+)
+PARAMS_SCHEMA = Mapping(
+    {"nugget": Number(low=0), "structures": ListOf(STRUCTURE_SCHEMA)},
+    optional={"angle_convention": Text(), "lag": Number(above=0), "sample_variance": Number(low=0)},
+)
 
 
 def unit_correlation(kind, r, out=None, work=None):
@@ -109,14 +117,11 @@ class VariogramModel:
 
     @classmethod
     def from_dict(cls, data, source="variogram model"):
-        try:
-            structures = [
-                Structure(s["type"], float(s["sill"]), s["ranges"], s.get("angles", (0.0, 0.0, 0.0)))
-                for s in data["structures"]
-            ]
-            return cls(float(data["nugget"]), structures)
-        except (KeyError, TypeError) as error:
-            raise ValueError(f"{source}: malformed variogram parameters ({error!r})") from None
+        """The model of `to_dict()`; a malformed dict is a ValueError naming `source` and the key."""
+        check_schema(source, data, PARAMS_SCHEMA)
+        structures = [Structure(s["type"], s["sill"], s["ranges"], s.get("angles", (0.0, 0.0, 0.0)))
+                      for s in data["structures"]]
+        return cls(data["nugget"], structures)
 
     def save(self, path, field, experimental=None, metadata=None):
         """The model as a JSON header (kind 'variogram', fitted on `field`) with
@@ -133,7 +138,7 @@ class VariogramModel:
         """The model of a file written by `save`, after the model file's kind,
         version and checksum checks; the file's header (fields, metadata) is
         kept as `header_`."""
-        header, _ = load_model(path, MODEL_KIND, MODEL_VERSION)
+        header, _ = load_model(path, MODEL_KIND, MODEL_VERSION, params_schema=PARAMS_SCHEMA)
         model = cls.from_dict(header["params"], source=path)
         model.header_ = header
         return model

@@ -16,6 +16,7 @@ import datetime as _dt
 import hashlib
 import io
 import json
+import math
 import os
 import re
 import zipfile
@@ -164,6 +165,195 @@ def save_model(json_path, kind, format_version, fields, params, arrays, metadata
     return header
 
 
+# ---- the header's schema -------------------------------------------------------------
+# A hand-edited header (`"fields": 5`, a null where an object belongs) must be
+# refused naming the key and what it should hold, before any loader indexes it
+# and fails with a TypeError deep inside. Each spec below checks one JSON value.
+
+class Spec:
+    """What one JSON value must be; `expected` is said in the message."""
+
+    expected = "a value"
+
+    def check(self, value, where):
+        """Raise `SchemaError` (at `where`) unless `value` fits."""
+        if not self.fits(value):
+            raise SchemaError(where, value, self.expected)
+
+    def fits(self, value):
+        return True
+
+
+class SchemaError(Exception):
+    """Where a header departs from its schema; `check_schema` names the file."""
+
+    def __init__(self, where, value, expected, missing=False):
+        super().__init__(where)
+        self.where, self.value, self.expected, self.missing = where, value, expected, missing
+
+
+def _is_number(value):
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
+
+
+class Number(Spec):
+    """A finite number (not a boolean) within optional bounds; `above` is an
+    exclusive lower bound, `low`/`high` inclusive ones."""
+
+    def __init__(self, low=None, high=None, above=None, integer=False):
+        self.low, self.high, self.above, self.integer = low, high, above, integer
+        noun = "a whole number" if integer else "a number"
+        bounds = [f"> {above:g}" if above is not None else None, f">= {low:g}" if low is not None else None,
+                  f"<= {high:g}" if high is not None else None]
+        self.expected = " ".join([noun] + [b for b in bounds if b])
+
+    def fits(self, value):
+        if not _is_number(value) or (self.integer and not (isinstance(value, int) or value.is_integer())):
+            return False
+        return ((self.low is None or value >= self.low) and (self.high is None or value <= self.high)
+                and (self.above is None or value > self.above))
+
+
+class Text(Spec):
+    """A string, one of `choices` when given."""
+
+    def __init__(self, *choices):
+        self.choices = choices
+        self.expected = f"one of {', '.join(map(repr, choices))}" if choices else "a text"
+
+    def fits(self, value):
+        return isinstance(value, str) and (not self.choices or value in self.choices)
+
+
+class Flag(Spec):
+    expected = "true or false"
+
+    def fits(self, value):
+        return isinstance(value, bool)
+
+
+class Nullable(Spec):
+    def __init__(self, spec):
+        self.spec = spec
+        self.expected = f"{spec.expected} or null"
+
+    def check(self, value, where):
+        if value is not None:
+            try:
+                self.spec.check(value, where)
+            except SchemaError as error:
+                if error.where == where:
+                    error.expected = self.expected
+                raise
+
+
+class ListOf(Spec):
+    """A list of items of `item`, of exactly `length` items or at least `min_length`."""
+
+    def __init__(self, item, length=None, min_length=0):
+        self.item, self.length, self.min_length = item, length, min_length
+        count = f"{length} " if length is not None else (f"at least {min_length} " if min_length else "")
+        self.expected = f"a list of {count}items, each {item.expected}"
+
+    def check(self, value, where):
+        if not isinstance(value, list) or len(value) < self.min_length or (
+                self.length is not None and len(value) != self.length):
+            raise SchemaError(where, value, self.expected)
+        for position, item in enumerate(value, start=1):
+            self.item.check(item, f"{where}, item {position}")
+
+
+class Mapping(Spec):
+    """An object with the `required` keys and possibly the `optional` ones,
+    each {key: spec}; other keys are allowed (a newer writer's notes)."""
+
+    def __init__(self, required, optional=None):
+        self.required, self.optional = dict(required), dict(optional or {})
+        self.expected = "an object with " + ", ".join(map(repr, self.required)) if self.required else "an object"
+
+    def check(self, value, where):
+        if not isinstance(value, dict):
+            raise SchemaError(where, value, self.expected)
+        for key, spec in self.required.items():
+            if key not in value:
+                raise SchemaError(_joined(where, key), None, spec.expected, missing=True)
+            spec.check(value[key], _joined(where, key))
+        for key, spec in self.optional.items():
+            if key in value:
+                spec.check(value[key], _joined(where, key))
+
+
+class DictOf(Spec):
+    """An object whose every value is `value` (keys are names, e.g. fields)."""
+
+    def __init__(self, value):
+        self.value = value
+        self.expected = f"an object whose values are each {value.expected}"
+
+    def check(self, value, where):
+        if not isinstance(value, dict):
+            raise SchemaError(where, value, self.expected)
+        for key, item in value.items():
+            self.value.check(item, _joined(where, key))
+
+
+def _joined(where, key):
+    return f"{where}.{key}" if where else str(key)
+
+
+def _described(value):
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return f"the text {value[:40]!r}"
+    if isinstance(value, list):
+        return f"a list of {len(value)} items"
+    return "an object"
+
+
+def check_schema(source, value, spec, where=""):
+    """Raise a ModelFileError naming `source`, the key (dotted from `where`)
+    and what it should hold, unless `value` fits `spec`."""
+    try:
+        spec.check(value, where)
+    except SchemaError as error:
+        key = error.where or "the header"
+        if error.missing:
+            raise ModelFileError(f"{source}: '{key}' is missing; expected {error.expected}") from None
+        raise ModelFileError(
+            f"{source}: '{key}' is {_described(error.value)}; expected {error.expected}") from None
+
+
+def check_arrays(source, arrays, shapes, text=()):
+    """Raise naming `source` and the array unless each of `shapes` ({name:
+    shape}, None for any length) is present with that shape, of numbers
+    (texts for the names in `text`)."""
+    for name, shape in shapes.items():
+        if name not in arrays:
+            raise ModelFileError(f"{source}: the arrays file lacks the array '{name}'")
+        array = arrays[name]
+        wants_numbers = name not in text
+        if (array.dtype.kind in "biuf") != wants_numbers or len(array.shape) != len(shape) or any(
+                want is not None and got != want for got, want in zip(array.shape, shape)):
+            wanted = " x ".join("n" if want is None else str(want) for want in shape) or "()"
+            raise ModelFileError(
+                f"{source}: array '{name}' holds {array.dtype} of shape {tuple(array.shape)}; expected "
+                f"{'numbers' if wants_numbers else 'texts'} of shape {wanted}")
+
+
+HEADER_SCHEMA = Mapping(
+    {"kind": Text(), "format_version": Number(integer=True), "fields": ListOf(Text()), "params": Mapping({}),
+     "checksum_sha256": Text()},
+    optional={"arrays_file": Text(), "metadata": Mapping({}), "plugin_version": Text()},
+)
+
+
 def header_kind(json_path):
     """The `kind` a model file's header names, or None when it cannot be read
     (the kind's own loader then says why)."""
@@ -186,9 +376,10 @@ def read_header(json_path, kind, format_version):
         raise ModelFileError(f"{json_path}: not a valid JSON model header ({error})") from None
     if not isinstance(header, dict):
         raise ModelFileError(f"{json_path}: not a valid JSON model header (top level is not an object)")
-    missing = [key for key in ("kind", "format_version", "fields", "params", "checksum_sha256") if key not in header]
+    missing = [key for key in HEADER_SCHEMA.required if key not in header]
     if missing:
         raise ModelFileError(f"{json_path}: header lacks {', '.join(missing)}")
+    check_schema(json_path, header, HEADER_SCHEMA)
     if header["kind"] != kind:
         raise ModelFileError(f"{json_path}: kind is {header['kind']!r}, expected {kind!r}")
     if header["format_version"] != format_version:
@@ -218,12 +409,19 @@ def check_checksum(json_path, header, arrays):
         raise ModelFileError(f"{json_path}: checksum mismatch: the arrays file was edited, truncated or swapped")
 
 
-def load_model(json_path, kind, format_version, fields=None, codec="npz", header_in_checksum=False):
-    """(header, arrays) after checking kind, version, fields and checksum (of
-    the arrays, and of the fields and parameters with `header_in_checksum`)."""
+def load_model(json_path, kind, format_version, fields=None, codec="npz", header_in_checksum=False,
+               params_schema=None):
+    """(header, arrays) after checking kind, version, fields, the parameters
+    against `params_schema` (a `Spec`, or a function of the header's fields
+    giving one) and checksum (of the arrays, and of the fields and parameters
+    with `header_in_checksum`). The schema comes before the checksum, so a
+    hand-edited key is named rather than reported as a mismatch."""
     codec = codec_for(codec)
     header = read_header(json_path, kind, format_version)
     check_fields(json_path, header, fields)
+    if params_schema is not None:
+        spec = params_schema if isinstance(params_schema, Spec) else params_schema(header["fields"])
+        check_schema(json_path, header["params"], spec, "params")
     name = header.get("arrays_file")
     arrays_path = os.path.join(os.path.dirname(os.path.abspath(json_path)), str(name or ""))
     if not name or not os.path.isfile(arrays_path):

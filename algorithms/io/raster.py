@@ -1,10 +1,12 @@
 """Multi-band GeoTIFF output with named bands, written to a temporary file and
 moved into place only when complete, and raster templates as cell centres."""
+import logging
+import threading
 from contextlib import contextmanager
 
 import numpy as np
 
-from ..common.atomic import atomic_path
+from ..common.atomic import atomic_path, no_room_error
 
 
 def template_grid(path):
@@ -64,8 +66,55 @@ def read_bands(path):
 @contextmanager
 def atomic_geotiff(path, **profile):
     """An open rasterio GeoTIFF writer on a temporary file beside `path`, moved
-    onto `path` only when the block exits normally; removed otherwise."""
+    onto `path` only when the block exits normally and GDAL reported no failed
+    write; removed otherwise."""
     import rasterio
+    from rasterio.errors import RasterioIOError
 
-    with atomic_path(path) as tmp, rasterio.open(tmp, "w", driver="GTiff", **profile) as dst:
-        yield dst
+    with atomic_path(path) as tmp, gdal_errors() as errors:
+        try:
+            with rasterio.open(tmp, "w", driver="GTiff", **profile) as dst:
+                yield dst
+        except RasterioIOError as error:
+            # "Write failed. See previous exception": GDAL's reason is its cause.
+            raise no_room_error(path, f"GDAL: {errors[0] if errors else error.__cause__ or error}") from None
+        if errors:
+            raise no_room_error(path, f"GDAL: {errors[0]}")
+
+
+_RASTERIO_LOG = "rasterio._env"
+_LOG_LOCK = threading.Lock()
+# The logger's level before the first listener lowered it, and how many listen.
+_LISTENERS = {"level": logging.NOTSET, "count": 0}
+
+
+@contextmanager
+def gdal_errors():
+    """The errors GDAL signals in this thread while the block runs. A write
+    that fails (a full disk, `ulimit -f`) raises nothing in rasterio: GDAL
+    says so to rasterio's log only, at INFO, and the file is left with holes
+    GDAL reads back as no-data; so the log is listened to, for this thread."""
+    thread, errors = threading.get_ident(), []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            message = record.getMessage()
+            if record.thread == thread and message.startswith("GDAL signalled an error"):
+                errors.append(message.split("msg=", 1)[-1].strip("'"))
+
+    logger, handler = logging.getLogger(_RASTERIO_LOG), Collect(logging.INFO)
+    with _LOG_LOCK:
+        if not _LISTENERS["count"]:
+            _LISTENERS["level"] = logger.level
+        _LISTENERS["count"] += 1
+        logger.addHandler(handler)
+        if not logger.isEnabledFor(logging.INFO):
+            logger.setLevel(logging.INFO)
+    try:
+        yield errors
+    finally:
+        with _LOG_LOCK:
+            logger.removeHandler(handler)
+            _LISTENERS["count"] -= 1
+            if not _LISTENERS["count"]:
+                logger.setLevel(_LISTENERS["level"])

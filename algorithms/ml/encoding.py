@@ -21,8 +21,12 @@ import math
 
 import numpy as np
 
+from ..io.modelfile import DictOf, ListOf, Mapping, Text, check_schema
+
 MISSING = "(missing)"
 MISSING_POLICIES = ("category", "error")
+SCHEMA = Mapping({"fields": ListOf(Text(), min_length=1), "categories": DictOf(ListOf(Text()))},
+                 optional={"missing": Text(*MISSING_POLICIES)})
 
 
 def category_text(value):
@@ -120,14 +124,13 @@ class CategoryEncoder:
     @classmethod
     def from_dict(cls, data, source="category encoder"):
         """The fitted encoder of `to_dict()`; a malformed dict is a ValueError naming `source`."""
-        try:
-            fields = [str(f) for f in data["fields"]]
-            categories = {field: [str(c) for c in data["categories"][field]] for field in fields}
-            missing = data.get("missing", "category")
-        except (KeyError, TypeError) as error:
-            raise ValueError(f"{source}: malformed categories ({error!r})") from None
-        if missing not in MISSING_POLICIES:
-            raise ValueError(f"{source}: missing-value policy {missing!r} is not one of {', '.join(MISSING_POLICIES)}")
+        check_schema(source, data, SCHEMA)
+        fields = list(data["fields"])
+        absent = [field for field in fields if field not in data["categories"]]
+        if absent:
+            raise ValueError(f"{source}: 'categories' lacks field(s) {', '.join(map(repr, absent))}")
+        categories = {field: list(data["categories"][field]) for field in fields}
+        missing = data.get("missing", "category")
         for field, values in categories.items():
             if values != sorted(set(values)):
                 raise ValueError(f"{source}: categories of field '{field}' are not sorted and unique")

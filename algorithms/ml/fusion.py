@@ -23,7 +23,7 @@ import numpy as np
 
 from ..common.parsing import as_columns
 from ..common.progress import check_cancelled, report_progress
-from ..io.modelfile import ModelFileError, load_model, save_model
+from ..io.modelfile import Flag, ListOf, Mapping, Nullable, Number, Text, check_arrays, load_model, save_model
 
 KIND = "pcafusion"
 FORMAT_VERSION = 1
@@ -31,6 +31,13 @@ MAX_COMPONENTS = 100
 PREFIX = "pc_"
 RFF_PREFIX = "emb_rff_"
 FILL_POLICIES = ("error", "mean")
+PARAMS_SCHEMA = Mapping({
+    "n_components": Nullable(Number(low=1, high=MAX_COMPONENTS, integer=True)),
+    "variance_threshold": Nullable(Number(above=0, high=1)), "rff_features": Number(low=0, integer=True),
+    "length_scale": Number(above=0), "seed": Number(integer=True), "fill_missing": Text(*FILL_POLICIES),
+    "drop_constant": Flag(), "dropped_fields": ListOf(Text()), "coordinate_dims": Number(low=0, high=3, integer=True),
+    "columns": ListOf(Text()), "components": ListOf(Text()),
+})
 
 
 def component_names(k):
@@ -278,27 +285,27 @@ class PCAFusion:
     def load(cls, path, fields=None):
         """A fitted transform from `save`; `fields`, when given, must be the
         fields it uses (constant ones dropped at fit excluded), in its order."""
-        header, arrays = load_model(path, KIND, FORMAT_VERSION, fields)
+        header, arrays = load_model(path, KIND, FORMAT_VERSION, fields, params_schema=PARAMS_SCHEMA)
         params = header["params"]
-        try:
-            model = cls(params["n_components"], params["variance_threshold"], params["rff_features"],
-                        params["length_scale"], params["seed"], params["fill_missing"], params["drop_constant"])
-            model.dropped_fields_ = list(params["dropped_fields"])
-            model.fields_ = list(header["fields"])
-            model.dims_ = int(params["coordinate_dims"])
-            model.column_names_ = list(params["columns"])
-            model.means_, model.sds_ = arrays["means"], arrays["sds"]
-            model.fill_values_, model.centre_ = arrays["fill_values"], arrays["centre"]
-            model.W_, model.b_ = arrays["rff_W"], arrays["rff_b"]
-            model.components_ = arrays["components"]
-            model.explained_variance_ = arrays["explained_variance"]
-            model.explained_variance_ratio_ = arrays["explained_variance_ratio"]
-            model.all_explained_variance_ratio_ = arrays["all_explained_variance_ratio"]
-        except (KeyError, TypeError, ValueError) as error:
-            raise ModelFileError(f"{path}: not a complete PCA fusion transform ({error})") from None
-        p = len(model.fields_) + model.rff_features
-        if model.means_.shape != (p,) or model.components_.shape[1:] != (p,) or model.W_.shape[0] != model.rff_features:
-            raise ModelFileError(f"{path}: array shapes do not match its {len(model.fields_)} fields")
+        p = len(header["fields"]) + params["rff_features"]
+        check_arrays(path, arrays, {
+            "means": (p,), "sds": (p,), "fill_values": (None,), "rff_W": (params["rff_features"], None),
+            "rff_b": (None,), "centre": (None,), "components": (None, p), "explained_variance": (None,),
+            "explained_variance_ratio": (None,), "all_explained_variance_ratio": (None,),
+        })
+        model = cls(params["n_components"], params["variance_threshold"], params["rff_features"],
+                    params["length_scale"], params["seed"], params["fill_missing"], params["drop_constant"])
+        model.dropped_fields_ = list(params["dropped_fields"])
+        model.fields_ = list(header["fields"])
+        model.dims_ = params["coordinate_dims"]
+        model.column_names_ = list(params["columns"])
+        model.means_, model.sds_ = arrays["means"], arrays["sds"]
+        model.fill_values_, model.centre_ = arrays["fill_values"], arrays["centre"]
+        model.W_, model.b_ = arrays["rff_W"], arrays["rff_b"]
+        model.components_ = arrays["components"]
+        model.explained_variance_ = arrays["explained_variance"]
+        model.explained_variance_ratio_ = arrays["explained_variance_ratio"]
+        model.all_explained_variance_ratio_ = arrays["all_explained_variance_ratio"]
         model.n_samples_ = header.get("metadata", {}).get("n_samples")
         model.metadata_ = header.get("metadata", {})
         model.header_ = header

@@ -29,17 +29,21 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from scipy.spatial import cKDTree
-from scipy.spatial.distance import cdist
 
+from ..common.optional import optional_import
 from ..common.parsing import as_columns
 from ..common.progress import check_cancelled, report_progress
-from ..io.modelfile import load_model, save_model
+from ..io.modelfile import Flag, Mapping, Number, Text, check_arrays, load_model, save_model
 
 KIND = "knnimpute"
 FORMAT_VERSION = 1
 FLAG_SUFFIX = "_imputed"
 WEIGHTINGS = ("distance", "uniform")
+PARAMS_SCHEMA = Mapping(
+    {"k": Number(low=1, integer=True), "spatial_weight": Number(low=0, high=1), "spatial_scale": Number(above=0),
+     "weights": Text(*WEIGHTINGS), "has_z": Flag()},
+    optional={"spatial_scale_rule": Text(), "crs": Mapping({"authid": Text(), "wkt": Text()})},
+)
 _UNRELATED_SQ = 2.0
 _CHUNK_CELLS = 2_000_000
 # Each worker holds a few (chunk x donors) float64 matrices, about 100 MB.
@@ -172,7 +176,8 @@ class KNNImputer3D:
         for j, donors in enumerate(donor_sets):
             check_cancelled(should_stop)
             fetch = min(len(donors), k + _TIE_MARGIN)
-            distance, index = cKDTree(self.donor_xyz_[donors]).query(xyz[blank], fetch)
+            tree = optional_import("scipy.spatial").cKDTree(self.donor_xyz_[donors])
+            distance, index = tree.query(xyz[blank], fetch)
             distance, index = distance.reshape(len(blank), fetch), index.reshape(len(blank), fetch)
             if fetch < len(donors):
                 unresolved[blank[distance[:, k - 1] >= distance[:, -1]]] = True
@@ -206,6 +211,7 @@ class KNNImputer3D:
         w = float(self.spatial_weight)
         total = np.zeros((len(X), len(self.donors_)))
         if w > 0:
+            cdist = optional_import("scipy.spatial.distance").cdist
             total += w * cdist(xyz, self.donor_xyz_, "sqeuclidean") / self.scale_**2
         if w < 1:
             total += (1.0 - w) * self._feature_sq(X, donor_terms)
@@ -260,15 +266,16 @@ class KNNImputer3D:
     def load(cls, path, fields=None):
         """A fitted imputer from `save`; `fields`, when given, must be the
         fitted ones in the same order."""
-        header, arrays = load_model(path, KIND, FORMAT_VERSION, fields)
+        header, arrays = load_model(path, KIND, FORMAT_VERSION, fields, params_schema=PARAMS_SCHEMA)
         p = header["params"]
+        n_fields = len(header["fields"])
+        n_donors = len(arrays["donors"]) if "donors" in arrays else None
+        check_arrays(path, arrays, {"donors": (None, n_fields), "xyz": (n_donors, 3), "means": (n_fields,),
+                                    "sds": (n_fields,)})
         model = cls(p["k"], p["spatial_weight"], p["spatial_scale"], p["weights"])
-        model._check_params()
         model.fields_ = list(header["fields"])
         model.donors_, model.donor_xyz_ = arrays["donors"], arrays["xyz"]
         model.means_, model.sds_ = arrays["means"], arrays["sds"]
-        if model.donors_.shape[1:] != (len(model.fields_),) or model.donor_xyz_.shape != (len(model.donors_), 3):
-            raise ValueError(f"{path}: the arrays do not match the {len(model.fields_)} fields of the header")
         model.scale_ = float(p["spatial_scale"])
         model.has_z_ = bool(p["has_z"])
         model.crs_ = p.get("crs") or {"authid": "", "wkt": ""}

@@ -9,7 +9,8 @@ list (GDAL ENVI domain or default domain); per-band `wavelength`,
 band descriptions ("Band 1 (450.0 nm)", "450.5"). Units from the metadata,
 otherwise values below 30 are micrometres. Scale: GDAL scale/offset, else the
 ENVI `reflectance scale factor`. No-data: the band's no-data value, else the
-ENVI `data ignore value`, and NaN.
+ENVI `data ignore value`, and NaN. Bands the ENVI `bbl` list marks bad are not
+read; the rest are taken in increasing wavelength (`features.SpectralOrder`).
 """
 import os
 import re
@@ -19,7 +20,7 @@ import numpy as np
 
 from ..common.progress import check_cancelled, report_progress
 from ..io.raster import atomic_geotiff
-from .features import FeatureSet, check_wavelengths, load_band_table, to_nanometres
+from .features import FeatureSet, SpectralOrder, load_band_table, to_nanometres
 
 OUTPUT_NODATA = -9999.0
 DEFAULT_MEMORY_MB = 64
@@ -42,6 +43,7 @@ class CubeInfo:
     scale: float
     offset: float
     nodata: object
+    order: SpectralOrder
 
 
 # --- metadata ------------------------------------------------------------------
@@ -143,10 +145,22 @@ def _scale_and_offset(src, header, path):
     return scale, offset
 
 
+def bad_band_list(header, n_bands, source):
+    """Which bands the ENVI header's `bbl` keeps (1) and drops (0), or None
+    without one."""
+    if not header.get("bbl"):
+        return None
+    flags = parse_number_list(header["bbl"], f"{source}: bbl")
+    if flags.size != n_bands or not np.isin(flags, (0, 1)).all():
+        raise ValueError(f"{source}: bbl must hold one 0 or 1 per band ({n_bands}), got {flags.size} values")
+    return flags == 1
+
+
 def describe_cube(path, wavelengths=None):
     """CubeInfo of a GDAL-readable cube; `wavelengths` (a list, or text as
     parse_number_list reads it) overrides the metadata. Raises on a single-band
-    raster, missing or non-increasing wavelengths, or a count mismatch."""
+    raster, missing wavelengths or a count mismatch; bands out of wavelength
+    order are sorted and a wavelength listed twice is averaged (`info.order`)."""
     import rasterio
 
     try:
@@ -169,13 +183,14 @@ def describe_cube(path, wavelengths=None):
                 f"{path}: no wavelengths found (ENVI header, band metadata or band descriptions); "
                 "give them in WAVELENGTHS as a comma-separated list or a text file"
             )
-        found = check_wavelengths(found, src.count, f"{path} ({source})")
+        good = bad_band_list(header, src.count, header_path)
+        order = SpectralOrder(found, src.count, f"{path} ({source})", good)
         nodata = src.nodata
         if nodata is None and header.get("data ignore value"):
             nodata = float(header["data ignore value"])
         scale, offset = _scale_and_offset(src, header, path)
-        return CubeInfo(path, src.width, src.height, src.count, src.crs, src.transform, found, source,
-                        scale, offset, nodata)
+        return CubeInfo(path, src.width, src.height, src.count, src.crs, src.transform, order.wavelengths, source,
+                        scale, offset, nodata, order)
 
 
 # --- streaming -----------------------------------------------------------------
@@ -186,31 +201,52 @@ def rows_per_window(n_bands, width, memory_mb, block_rows=1):
     return max(block_rows, rows // block_rows * block_rows)
 
 
-def read_window(src, bands, window, info):
-    """(len(bands), pixels) float32 reflectance of `window`, for 1-based band
-    numbers `bands`, no-data and NaN as NaN, scaled."""
-    data = src.read(indexes=[int(b) for b in bands], window=window, out_dtype="float32")
-    data = data.reshape(len(bands), -1)
+def read_window(src, spectral_bands, window, info):
+    """(len(spectral_bands), pixels) float32 reflectance of `window` at the
+    0-based positions `spectral_bands` of `info.wavelengths`, no-data and NaN
+    as NaN, scaled; a wavelength the cube holds twice is the mean of its bands
+    that hold data."""
+    sources = [info.order.sources[int(j)] for j in spectral_bands]
+    needed = np.unique(np.concatenate(sources)) if sources else np.array([], dtype=int)
+    data = src.read(indexes=(needed + 1).tolist(), window=window, out_dtype="float32")
+    data = data.reshape(len(needed), -1)
     if info.nodata is not None and not np.isnan(info.nodata):
         data[data == np.float32(info.nodata)] = np.nan
     if info.scale != 1.0 or info.offset != 0.0:
         data *= np.float32(info.scale)
         data += np.float32(info.offset)
-    return data
+    rows = [np.searchsorted(needed, group) for group in sources]
+    if all(r.size == 1 for r in rows):
+        single = np.concatenate(rows) if rows else np.array([], dtype=int)
+        return data if np.array_equal(single, np.arange(len(needed))) else data[single]
+    return np.stack([data[r[0]] if r.size == 1 else _mean_of_finite(data[r]) for r in rows])
+
+
+def _mean_of_finite(values):
+    finite = np.isfinite(values)
+    count = finite.sum(axis=0)
+    total = np.where(finite, values, 0.0).sum(axis=0, dtype=np.float32)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / count, np.nan).astype(np.float32)
 
 
 def write_feature_raster(path, out_path, wavelengths=None, band_table=None, memory_mb=DEFAULT_MEMORY_MB,
-                         progress=None, should_stop=None, warn=None):
+                         progress=None, should_stop=None, warn=None, log=None):
     """Compute the band table's features of the cube at `path` into a float32
     GeoTIFF at `out_path`, one named band per feature, window by window.
 
     Only the bands the features read are read. Returns {"names", "skipped",
-    "windows", "wavelength_source", "bands_read"}; `warn(message)` hears about
-    every feature left out because the sensor does not cover it."""
+    "windows", "wavelength_source", "bands_read", "band_notes"};
+    `warn(message)` hears about every feature left out because the sensor does
+    not cover it, `log(message)` about bands sorted, averaged or dropped. A
+    cube with no data in the bands read is an error, not an all-no-data file."""
     import rasterio
     from rasterio.windows import Window
 
     info = describe_cube(path, wavelengths)
+    for note in info.order.notes:
+        if log is not None:
+            log(note)
     features = FeatureSet(info.wavelengths, load_band_table(band_table))
     for name, reason in features.skipped:
         if warn is not None:
@@ -228,15 +264,38 @@ def write_feature_raster(path, out_path, wavelengths=None, band_table=None, memo
                        blockysize=min(16, info.height), BIGTIFF="IF_SAFER")
         with atomic_geotiff(out_path, **profile) as dst:
             _describe_output(dst, features, info)
+            found_data = found_feature = False
             for done, row0 in enumerate(starts, start=1):
                 check_cancelled(should_stop)
                 window = Window(0, row0, info.width, min(rows, info.height - row0))
-                values = features.compute(read_window(src, features.bands + 1, window, info))
-                values[~np.isfinite(values)] = OUTPUT_NODATA
+                reflectance = read_window(src, features.bands, window, info)
+                found_data = found_data or bool(np.isfinite(reflectance).any())
+                values = features.compute(reflectance)
+                finite = np.isfinite(values)
+                found_feature = found_feature or bool(finite.any())
+                values[~finite] = OUTPUT_NODATA
                 dst.write(values.reshape(len(features.names), window.height, window.width), window=window)
                 report_progress(progress, done / len(starts))
+            _check_found(path, info, features, found_data, found_feature)
     return {"names": features.names, "skipped": features.skipped, "windows": len(starts),
-            "wavelength_source": info.wavelength_source, "bands_read": int(features.bands.size)}
+            "wavelength_source": info.wavelength_source, "bands_read": int(features.bands.size),
+            "band_notes": list(info.order.notes)}
+
+
+def _check_found(path, info, features, found_data, found_feature):
+    """Raise (inside the atomic writer, so nothing is left) for an output that
+    would be no-data everywhere."""
+    span = f"{features.wavelengths[features.bands[0]]:.0f}-{features.wavelengths[features.bands[-1]]:.0f} nm"
+    if not found_data:
+        nodata = "NaN only" if info.nodata is None or np.isnan(info.nodata) else f"no-data value {info.nodata:g}"
+        raise ValueError(
+            f"{path}: every pixel of the {features.bands.size} bands read ({span}) is no-data or NaN ({nodata}); "
+            "an all-no-data output would say nothing, so none is written: check the cube's no-data value "
+            "('data ignore value' in an ENVI header) and that it holds reflectance")
+    if not found_feature:
+        raise ValueError(
+            f"{path}: no pixel gives an absorption feature in {span}: the reflectance is zero or negative under "
+            "every continuum; check the cube's scale factor and offset")
 
 
 def _describe_output(dst, features, info):

@@ -69,6 +69,67 @@ def check_wavelengths(wavelengths, n_bands, source):
     return wavelengths
 
 
+# Two bands whose wavelengths differ by less than this are one wavelength
+# measured twice (headers write two decimals): their reflectances are averaged.
+DUPLICATE_NM = 0.01
+
+
+class SpectralOrder:
+    """The cube's usable bands in increasing wavelength: `wavelengths` (nm,
+    strictly increasing), `sources` (per wavelength, the 0-based cube bands
+    averaged into it) and `notes` (what was reordered, merged or dropped, for
+    the log).
+
+    Imaging spectrometers built from several detectors (AVIRIS-classic's four)
+    list each detector's bands in turn, so the wavelengths step back where two
+    detectors overlap (... 675.27, 666.02 ...); every band is a genuine
+    measurement at its own wavelength, so sorting keeps them all, and only a
+    wavelength listed twice is merged."""
+
+    def __init__(self, wavelengths, n_bands, source, good=None):
+        wavelengths = np.asarray(wavelengths, dtype=float)
+        if wavelengths.shape != (n_bands,):
+            raise ValueError(f"{source}: {wavelengths.size} wavelengths for a cube of {n_bands} bands")
+        good = np.ones(n_bands, dtype=bool) if good is None else np.asarray(good, dtype=bool)
+        bad = np.flatnonzero(good & ~np.isfinite(wavelengths))
+        if bad.size:
+            raise ValueError(f"{source}: wavelength of band {bad[0] + 1} is not a number")
+        self.notes = []
+        dropped = np.flatnonzero(~good)
+        if dropped.size:
+            self.notes.append(f"{dropped.size} band(s) marked bad in the bad-band list (bbl) dropped: "
+                              f"{_band_ranges(dropped)}")
+        kept = np.flatnonzero(good)
+        if kept.size < 2:
+            raise ValueError(f"{source}: {kept.size} band(s) left after the bad-band list; a cube needs many")
+        order = kept[np.argsort(wavelengths[kept], kind="stable")]
+        stepped_back = int((np.diff(wavelengths[kept]) < 0).sum())
+        if stepped_back:
+            self.notes.append(f"bands sorted by wavelength: the list steps back {stepped_back} time(s), as where "
+                              "the detectors of a multi-detector spectrometer overlap")
+        groups = np.split(order, np.flatnonzero(np.diff(wavelengths[order]) >= DUPLICATE_NM) + 1)
+        self.sources = [np.sort(group) for group in groups]
+        self.wavelengths = np.array([wavelengths[group].mean() for group in groups])
+        if self.wavelengths.size < 2:
+            raise ValueError(f"{source}: the {kept.size} bands have {self.wavelengths.size} distinct wavelength(s); "
+                             "a cube needs many")
+        merged = [group for group in self.sources if group.size > 1]
+        if merged:
+            self.notes.append(f"{len(merged)} wavelength(s) listed more than once, their bands averaged: " + "; ".join(
+                f"{wavelengths[g[0]]:g} nm (bands {', '.join(str(b + 1) for b in g)})" for g in merged[:5])
+                + ("; ..." if len(merged) > 5 else ""))
+
+    @property
+    def bands_used(self):
+        return int(sum(group.size for group in self.sources))
+
+
+def _band_ranges(indices):
+    """'1-4, 107-114' of 0-based band indices, 1-based."""
+    runs = np.split(indices, np.flatnonzero(np.diff(indices) != 1) + 1)
+    return ", ".join(f"{r[0] + 1}" if r.size == 1 else f"{r[0] + 1}-{r[-1] + 1}" for r in runs)
+
+
 # --- band table ----------------------------------------------------------------
 def load_band_table(path=None):
     """The feature definitions of a JSON (like absorption_bands.json) or CSV

@@ -184,3 +184,13 @@ def test_model_file_codec_names(tmp_path):
     with pytest.raises(ValueError, match="codec must be one of npz, safetensors, got 'pickle'"):
         save_model(str(tmp_path / "m.json"), "x", 1, [], {}, {"a": np.zeros(2)}, codec="pickle")
     assert not (tmp_path / "m.json").exists()
+
+
+def test_a_missing_optional_package_is_a_value_error_naming_the_pip_package():
+    from ree_grade.algorithms.common.optional import MissingPackageError, optional_import
+
+    assert optional_import("numpy.linalg") is np.linalg
+    with pytest.raises(MissingPackageError, match=r"needs the Python package 'scikit-learn', which could not be "
+                                                  r"imported .*python3 -m pip install scikit-learn") as caught:
+        optional_import("sklearn.no_such_module_of_it")
+    assert isinstance(caught.value, ValueError)

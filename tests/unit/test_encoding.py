@@ -55,7 +55,7 @@ def test_dict_round_trip_and_bad_dicts():
         encoder.transform(columns), again.transform(columns))
     np.testing.assert_array_equal(matrix, matrix_again)
     assert (names, unseen) == (names_again, unseen_again) and unseen == {"lith": 1, "unit": 0}
-    with pytest.raises(ValueError, match="model.json: malformed categories"):
+    with pytest.raises(ValueError, match=r"model.json: .categories. lacks field\(s\) .lith."):
         CategoryEncoder.from_dict({"fields": ["lith"], "categories": {}}, "model.json")
     with pytest.raises(ValueError, match="categories of field 'lith' are not sorted and unique"):
         CategoryEncoder.from_dict({"fields": ["lith"], "categories": {"lith": ["b", "a"]}})

@@ -422,3 +422,142 @@ def test_small_sample_deposit_nd_depth_tracks_surface_grade(tmp_path):
     for band in ND:
         depth = bands[names.index(f"hs_{band}_depth")]
         assert spearmanr(depth[ok], grade[ok]).correlation > 0.1, band
+
+
+# --- AVIRIS-classic cubes: overlapping spectrometers, bad-band list, duplicates, no data ----------------------
+def aviris_classic(data_dir):
+    """(centres nm, fwhm nm) of all 224 AVIRIS 1996 bands in file order: the
+    four spectrometers' lists step back where they overlap (675.27, 666.02)."""
+    folder = data_dir / USGS
+    centres = _column(folder / "splib07a_Wavelengths_AVIRIS_1996_0.37-2.5_microns.txt") * 1000.0
+    fwhm = _column(folder / "splib07a_Bandpass_(FWHM)_AVIRIS_1996_in_microns.txt") * 1000.0
+    return np.round(centres, 2), np.round(fwhm, 2)
+
+
+def classic_cube(data_dir, rows=9, cols=7, seed=4):
+    """(int16 reflectance x 10000 in AVIRIS band order with -9999 no-data,
+    centres, fwhm, bbl): a seeded mixture of USGS bastnaesite, calcite and
+    kaolinite, the deep water bands and the first two bands marked bad."""
+    centres, fwhm = aviris_classic(data_dir)
+    library = [REE_MINERALS["bastnaesite"], GANGUE["calcite"], GANGUE["kaolinite"]]
+    spectra = np.array([resample(*library_spectrum(data_dir, f), centres, fwhm) for f in library])
+    fractions = np.random.default_rng(seed).dirichlet(np.ones(3), size=rows * cols)
+    cube = (fractions @ spectra).T.reshape(-1, rows, cols)
+    stored = np.rint(cube * 10000).astype("<i2")
+    stored[:, 2, 3] = -9999
+    bbl = np.ones(centres.size, dtype=int)
+    bbl[:2] = 0
+    bbl[((centres > 1340) & (centres < 1450)) | ((centres > 1800) & (centres < 1960))] = 0
+    return stored, centres, fwhm, bbl
+
+
+def write_envi_classic(folder, stored, centres, fwhm, bbl, name="classic"):
+    """An ENVI BIL cube with the header AVIRIS-classic products carry: the
+    wavelength and fwhm lists in micrometres, bbl and the data ignore value."""
+    img = folder / f"{name}.img"
+    np.ascontiguousarray(stored.transpose(1, 0, 2)).tofile(img)
+    as_list = lambda values, fmt: "{" + ",\n  ".join(fmt.format(v) for v in values) + "}"  # noqa: E731
+    (folder / f"{name}.hdr").write_text(
+        "ENVI\ndescription = {AVIRIS reflectance, overlapping spectrometers}\n"
+        f"samples = {stored.shape[2]}\nlines = {stored.shape[1]}\nbands = {stored.shape[0]}\nheader offset = 0\n"
+        "file type = ENVI Standard\ndata type = 2\ninterleave = bil\nbyte order = 0\n"
+        "map info = {UTM, 1, 1, 224000, 3089000, 10, 10, 48, North, WGS-84, units=Meters}\n"
+        "wavelength units = Micrometers\n"
+        f"wavelength = {as_list(centres / 1000, '{:.6f}')}\nfwhm = {as_list(fwhm / 1000, '{:.6f}')}\n"
+        f"bbl = {as_list(bbl, '{:d}')}\n"
+        "reflectance scale factor = 10000\ndata ignore value = -9999\n"
+    )
+    return str(img)
+
+
+def sorted_good_geotiff(path, stored, centres, bbl):
+    """The same cube as a float32 GeoTIFF of the good bands in wavelength
+    order, scaled exactly as the reader scales the int16 values."""
+    good = np.flatnonzero(bbl == 1)
+    order = good[np.argsort(centres[good], kind="stable")]
+    values = stored[order].astype(np.float32)
+    values = np.where(stored[order] == -9999, np.float32(np.nan), values * np.float32(1e-4))
+    return write_geotiff(path, values.astype(np.float32), centres[order])
+
+
+def test_an_aviris_classic_envi_cube_with_overlaps_and_a_bad_band_list_works(tmp_path, data_dir):
+    stored, centres, fwhm, bbl = classic_cube(data_dir)
+    assert (np.diff(centres) < 0).sum() == 3 and 675.27 in centres and 666.02 in centres
+    envi = write_envi_classic(tmp_path, stored, centres, fwhm, bbl)
+    notes = []
+    summary = cube_io.write_feature_raster(envi, str(tmp_path / "envi.tif"), log=notes.append)
+    assert summary["wavelength_source"] == "ENVI header"
+    assert any("sorted by wavelength" in note and "steps back 2 time(s)" in note for note in notes)
+    assert any(f"{(bbl == 0).sum()} band(s) marked bad in the bad-band list (bbl) dropped: 1-2," in note
+               for note in notes)
+    reference = sorted_good_geotiff(tmp_path / "sorted.tif", stored, centres, bbl)
+    cube_io.write_feature_raster(reference, str(tmp_path / "sorted_f.tif"))
+    a, names = read_features(tmp_path / "envi.tif")
+    b, _ = read_features(tmp_path / "sorted_f.tif")
+    assert np.array_equal(a, b, equal_nan=True)
+    assert np.isnan(a[:, 2, 3]).all() and np.isfinite(a[names.index("hs_nd800_depth")]).sum() == a[0].size - 1
+
+
+def test_a_user_wavelengths_file_with_overlapping_spectrometers_is_sorted_not_refused(tmp_path, data_dir):
+    stored, centres, _, _ = classic_cube(data_dir)
+    keep = np.flatnonzero((centres > 400) & (centres < 1300))
+    values = np.where(stored[keep] == -9999, np.nan, stored[keep] * 1e-4).astype(np.float32)
+    path = write_geotiff(tmp_path / "classic.tif", values, centres[keep], describe=False)
+    listed = tmp_path / "wavelengths.txt"
+    listed.write_text("wavelength_um\n" + "\n".join(f"{w / 1000:.5f}" for w in centres[keep]))
+    notes = []
+    cube_io.write_feature_raster(path, str(tmp_path / "f.tif"), wavelengths=str(listed), log=notes.append)
+    order = np.argsort(centres[keep], kind="stable")
+    cube_io.write_feature_raster(write_geotiff(tmp_path / "s.tif", values[order], centres[keep][order]),
+                                 str(tmp_path / "s_f.tif"))
+    a, names = read_features(tmp_path / "f.tif")
+    b, _ = read_features(tmp_path / "s_f.tif")
+    assert "hs_nd800_depth" in names and np.array_equal(a, b, equal_nan=True)
+    assert notes == ["bands sorted by wavelength: the list steps back 2 time(s), as where the detectors of a "
+                     "multi-detector spectrometer overlap"]
+
+
+def test_a_wavelength_listed_twice_is_averaged_and_said(tmp_path):
+    wavelengths = np.array([500.0, 600.0, 700.0, 650.0, 700.0, 800.0])
+    cube = np.stack([np.full((3, 4), v, np.float32) for v in (0.1, 0.2, 0.3, 0.25, 0.5, 0.6)])
+    cube[4, 0, 0] = np.nan
+    path = write_geotiff(tmp_path / "dup.tif", cube, wavelengths)
+    info = cube_io.describe_cube(path)
+    assert info.wavelengths.tolist() == [500, 600, 650, 700, 800]
+    assert [group.tolist() for group in info.order.sources] == [[0], [1], [3], [2, 4], [5]]
+    assert any("700 nm (bands 3, 5)" in note for note in info.order.notes)
+    import rasterio
+    from rasterio.windows import Window
+
+    with rasterio.open(path) as src:
+        read = cube_io.read_window(src, [2, 3], Window(0, 0, 4, 3), info)
+    assert read[0] == pytest.approx(0.25) and read[1, 0] == pytest.approx(0.3) and read[1, 1:] == pytest.approx(0.4)
+
+
+def test_a_bad_band_list_of_the_wrong_length_is_refused(tmp_path, data_dir):
+    stored, centres, fwhm, bbl = classic_cube(data_dir, rows=3, cols=4)
+    envi = write_envi_classic(tmp_path, stored, centres, fwhm, bbl[:-1])
+    with pytest.raises(ValueError, match=r"classic.hdr: bbl must hold one 0 or 1 per band \(224\), got 223 values"):
+        cube_io.describe_cube(envi)
+
+
+@pytest.mark.parametrize("kind", ["nan GeoTIFF", "nodata ENVI"])
+def test_an_all_no_data_cube_is_an_error_and_leaves_no_file(tmp_path, data_dir, kind):
+    stored, centres, fwhm, bbl = classic_cube(data_dir, rows=4, cols=5)
+    if kind == "nan GeoTIFF":
+        path = write_geotiff(tmp_path / "nan.tif", np.full((80, 4, 5), np.nan, np.float32),
+                             np.linspace(450, 1000, 80))
+        expected = r"nan.tif: every pixel of the \d+ bands read \(\d+-\d+ nm\) is no-data or NaN \(NaN only\)"
+    else:
+        path = write_envi_classic(tmp_path, np.full_like(stored, -9999), centres, fwhm, bbl)
+        expected = r"classic.img: every pixel of the \d+ bands read .* is no-data or NaN \(no-data value -9999\)"
+    with pytest.raises(ValueError, match=expected):
+        cube_io.write_feature_raster(path, str(tmp_path / "out" / "f.tif"))
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_reflectance_with_no_feature_anywhere_is_an_error(tmp_path):
+    path = write_geotiff(tmp_path / "zero.tif", np.zeros((40, 3, 3), np.float32), np.linspace(450, 2450, 40))
+    with pytest.raises(ValueError, match="zero.tif: no pixel gives an absorption feature"):
+        cube_io.write_feature_raster(path, str(tmp_path / "f.tif"))
+    assert not (tmp_path / "f.tif").exists()

@@ -55,7 +55,18 @@ from ...common.predictive import LogNormalMixturePredictive, lognormal_mixture_s
 from ...common.progress import progress_span
 from ...common.splits import group_holdout, group_labels
 from ...common.threads import in_order
-from ...io.modelfile import ModelFileError, load_model, save_model
+from ...io.modelfile import (
+    Flag,
+    ListOf,
+    Mapping,
+    ModelFileError,
+    Nullable,
+    Number,
+    Text,
+    check_schema,
+    load_model,
+    save_model,
+)
 from .architecture import METHODS, layer_tensors, tensor_shapes
 from .calibration import coverage_error, fit_spread_scale, mixture_nll, stretch
 from .checks import check_finite, check_grades, check_params
@@ -95,7 +106,6 @@ CONSTRUCTOR_KEYS = (
     "epochs", "batch_size", "patience", "validation_fraction", "recalibrate", "seed",
 )
 # And "weight_decay", which files written before the ensemble had one lack (read as None).
-PARAM_KEYS = CONSTRUCTOR_KEYS + ("input_standardisation", "target_transform", "spread_scale")
 
 
 def rows_within(components, weights):
@@ -349,7 +359,8 @@ class BNNRegressor:
         """A fitted model from its file, after checking kind, format version,
         fields (if given), checksum (of tensors, fields and parameters),
         parameters and tensor shapes."""
-        header, arrays = load_model(json_path, KIND, FORMAT_VERSION, fields, codec=CODEC, header_in_checksum=True)
+        header, arrays = load_model(json_path, KIND, FORMAT_VERSION, fields, codec=CODEC, header_in_checksum=True,
+                                    params_schema=params_schema)
         return cls.from_header(header["params"], header["fields"], arrays, json_path, header.get("metadata", {}))
 
     @classmethod
@@ -381,31 +392,24 @@ class BNNRegressor:
         return model
 
 
-def check_header_params(json_path, header):
-    """Raise unless the header's parameters describe a model this version can rebuild."""
-    check_params_header(json_path, header["params"], header["fields"])
+def params_schema(fields):
+    """What a BNN header's parameters must hold, for a model of `fields`."""
+    per_field = ListOf(Number(), length=len(fields))
+    return Mapping({
+        "method": Text(*METHODS), "hidden": ListOf(Number(low=1, integer=True), min_length=1),
+        "n_members": Number(low=1, integer=True), "prior_sd": Number(above=0), "kl_weight": Number(low=0),
+        "sigma_floor": Number(above=0), "sigma_max": Number(above=0), "n_samples": Number(low=1, integer=True),
+        "learning_rate": Number(above=0), "epochs": Number(low=1, integer=True),
+        "batch_size": Number(low=1, integer=True), "patience": Number(low=1, integer=True),
+        "validation_fraction": Number(low=0, high=1), "recalibrate": Flag(), "seed": Number(integer=True),
+        "input_standardisation": Mapping({"mean": per_field, "sd": per_field, "min": per_field, "max": per_field}),
+        "target_transform": Mapping({"name": Text("log"), "then_mean": Number(), "then_sd": Number(above=0),
+                                     "then_bounds": ListOf(Number(), length=2)}),
+        "spread_scale": Number(above=0),
+    }, optional={"weight_decay": Nullable(Number(low=0))})
 
 
 def check_params_header(source, params, fields):
     """Raise (naming `source`) unless `params` and `fields` describe a model this version can rebuild."""
-    json_path = source
-    if not isinstance(params, dict):
-        raise ModelFileError(f"{json_path}: 'params' is not an object")
-    missing = [key for key in PARAM_KEYS if key not in params]
-    if missing:
-        raise ModelFileError(f"{json_path}: params lack {', '.join(missing)}")
-    if params["method"] not in METHODS:
-        raise ModelFileError(f"{json_path}: method {params['method']!r} is not one of {', '.join(METHODS)}")
-    decay = params.get("weight_decay")
-    if decay is not None and not (isinstance(decay, (int, float)) and decay >= 0):
-        raise ModelFileError(f"{json_path}: weight_decay {decay!r} is not a non-negative number or null")
-    n_fields = len(fields)
-    for key in ("mean", "sd", "min", "max"):
-        if len(params["input_standardisation"].get(key, [])) != n_fields:
-            raise ModelFileError(f"{json_path}: input standardisation '{key}' does not have one value per field")
-    transform = params["target_transform"]
-    if transform.get("name") != "log":
-        raise ModelFileError(f"{json_path}: target transform {transform.get('name')!r} is not 'log'")
-    missing = [key for key in ("then_mean", "then_sd", "then_bounds") if key not in transform]
-    if missing:
-        raise ModelFileError(f"{json_path}: target transform lacks {', '.join(missing)}")
+    check_schema(source, fields, ListOf(Text()), "fields")
+    check_schema(source, params, params_schema(fields), "params")
