@@ -162,7 +162,9 @@ class CrossValidateAlgorithm(REEGradeAlgorithm):
         covariates = self.parameterAsFields(parameters, self.COVARIATES, context)
         categorical = self.parameterAsFields(parameters, self.CATEGORICAL, context)
         hole_field = self.parameterAsString(parameters, self.HOLE_FIELD, context)
+        self.require_projected(source.sourceCrs(), label)
         xyz, values = read_points_with_fields(source, [target] + covariates, label, feedback)
+        self.warn_if_degrees(xyz, source.sourceCrs(), label, feedback)
         raw = read_columns(source, [hole_field] + categorical, feedback, label)[0]
         holes = raw[hole_field]
         grade = values[target]

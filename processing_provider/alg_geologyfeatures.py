@@ -90,6 +90,7 @@ class GeologyFeaturesAlgorithm(REEGradeAlgorithm):
         label = layer_label(source)
         require_features(source, label)
         require_crs(source.sourceCrs(), label)
+        self.require_projected(source.sourceCrs(), label)
         _, geometries, _ = read_columns(source, [], feedback, label)
         xyz = point_xyz(geometries, label)
         unit_field = self.parameterAsString(parameters, self.UNIT_FIELD, context)

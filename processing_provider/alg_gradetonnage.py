@@ -21,7 +21,7 @@ from ..algorithms.resources.gradetonnage import (
     posterior_curves,
     volume_fields,
 )
-from .base import REEGradeAlgorithm, require
+from .base import REEGradeAlgorithm, refuse_if_too_large, require
 from .layer_io import field_names, layer_label, read_numeric, require_features, write_table
 
 UNITS = tuple(METAL_FACTORS)
@@ -154,7 +154,12 @@ class GradeTonnageAlgorithm(REEGradeAlgorithm):
             self.parameterAsDouble(parameters, name, context)
             for name in (self.CUTOFF_START, self.CUTOFF_STOP, self.CUTOFF_STEP)
         )
-        return cutoff_series(start, stop, step)
+        blocks = self.parameterAsSource(parameters, self.INPUT, context)
+        n_blocks = blocks.featureCount() if blocks is not None else 1
+        cutoffs = cutoff_series(start, stop, step, n_blocks)
+        refuse_if_too_large(len(cutoffs) * n_blocks * 9, f"{len(cutoffs)} cut-offs over {n_blocks} blocks",
+                            "use a larger cut-off step")
+        return cutoffs
 
     def process(self, parameters, context, feedback):
         blocks = self.parameterAsSource(parameters, self.INPUT, context)

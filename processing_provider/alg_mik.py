@@ -1,7 +1,6 @@
 """reegrade:mik — Multiple Indicator Kriging (GSLIB ik3d + postik)."""
 import numpy as np
 from qgis.core import (
-    QgsProcessingException,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFile,
@@ -103,13 +102,12 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
     def process(self, parameters, context, feedback):
         samples = self.parameterAsSource(parameters, self.INPUT, context)
         field = self.parameterAsString(parameters, self.GRADE_FIELD, context)
-        targets = self.parameterAsSource(parameters, self.TARGETS, context)
-        template = self.parameterAsRasterLayer(parameters, self.TEMPLATE, context)
-        if targets is None and template is None:
-            raise QgsProcessingException(self.tr("Give target points or a raster template to estimate on"))
+        targets, template = self.wanted_targets(parameters, context, feedback)
         cutoffs = self.cutoffs(parameters, context)
         label = layer_label(samples)
         xyz, values = read_points_with_fields(samples, [field], label, feedback)
+        self.check_crs(samples, template, xyz, label, feedback)
+        values[field] = self.grade_values(values[field], label, field, feedback)
         holes = self.holes(parameters, context, samples, label)
         block, discretisation = self.support(parameters, context)
         mik = self._estimator(parameters, context, discretisation, label)

@@ -16,7 +16,7 @@ from qgis.core import (
 )
 
 from ..algorithms.ml.bnn.architecture import METHODS as NETWORK_METHODS
-from .base import REEGradeAlgorithm, require
+from .base import REEGradeAlgorithm, require, require_projected
 from .layer_io import layer_label, point_xyz, read_columns, require_crs, require_features
 
 # The METHOD options in order: architecture.METHODS (indices kept), then the stacked estimator.
@@ -31,10 +31,7 @@ def sample_coordinates(source, label, feedback, tr=str):
     every point has one (a warning when some have), and whether they are 3D.
     A geographic CRS is refused: the kriging distances would be in degrees."""
     require_crs(source.sourceCrs(), label)
-    if source.sourceCrs().isGeographic():
-        raise QgsProcessingException(tr(
-            "{0}: the layer's CRS {1} is geographic (degrees); reproject it to a projected CRS in metres first "
-            "(native:reprojectlayer)").format(label, source.sourceCrs().authid()))
+    require_projected(source.sourceCrs(), label, "stacked kriging")
     _, geometries, _ = read_columns(source, [], feedback, label)
     xyz = point_xyz(geometries, label)
     if np.all(np.isfinite(xyz[:, 2])):

@@ -114,9 +114,11 @@ class VariogramAlgorithm(REEGradeAlgorithm):
         field = self.parameterAsString(parameters, self.GRADE_FIELD, context)
         label = layer_label(source)
         xyz, values = read_points_with_fields(source, [field], label, feedback)
+        self.require_projected(source.sourceCrs(), label)
+        self.warn_if_degrees(xyz, source.sourceCrs(), label, feedback)
         dimensions = 2 if self.parameterAsEnum(parameters, self.DIMENSION, context) == 0 else 3
         xyz = self._coordinates(xyz, dimensions, label, feedback)
-        values = values[field]
+        values = self.grade_values(values[field], label, field, feedback)
         missing = int(np.isnan(values).sum())
         if missing:
             feedback.pushWarning(self.tr("{0}: {1} samples without '{2}' are left out").format(label, missing, field))

@@ -3,17 +3,26 @@
 the science's `ValueError`s into `QgsProcessingException`s and removes partial
 outputs when a run fails or is cancelled."""
 
+import html
 import importlib
 import os
+import tempfile
+import traceback
 
 from qgis.core import (
+    QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingException,
+    QgsProcessingOutputLayerDefinition,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFolderDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
+    QgsProcessingParameterVectorDestination,
+    QgsProperty,
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
@@ -60,6 +69,92 @@ def require(module_name):
         ) from None
 
 
+# Formats whose field names GDAL cuts (Shapefile/dBase: 10 characters), so that `bnn_p_gt_1_5` would be written
+# as `bnn_p_gt_2`, a field named after a cut-off it does not hold.
+SHORT_FIELD_NAME_FORMATS = {".shp": "Shapefile", ".dbf": "dBase"}
+
+# Fields whose values are negative by nature (Box-Cox, PCA components, embeddings), never detection-limit codes.
+SIGNED_FIELD_PREFIXES = ("bc_", "pc_", "emb_")
+# Labs use one or a few detection limits per element; many distinct negative values are real values instead.
+MAX_DETECTION_LIMITS = 3
+
+# Files SQLite and GDAL write beside an output; removed with it after a failure.
+SIDECAR_SUFFIXES = ("", ".aux.xml", "-wal", "-shm", "-journal")
+
+
+def help_html(text):
+    """Plain help text as the HTML the help panel renders, so `<0.5` or `<cut-off>` is shown, not read as a tag."""
+    return html.escape(text, quote=False).replace("\n", "<br>")
+
+
+def physical_memory_bytes():
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, OSError, ValueError):
+        return 16 * 2**30
+
+
+def refuse_if_too_large(n_bytes, what, advice):
+    """A ValueError before an allocation that this computer's memory cannot hold (numpy would fail late, or swap)."""
+    available = physical_memory_bytes()
+    if n_bytes > available:
+        raise ValueError(
+            f"{what} would need {n_bytes / 2**30:,.1f} GiB of memory, more than the {available / 2**30:,.1f} GiB "
+            f"this computer has; {advice}"
+        )
+
+
+def require_projected(crs, label, algorithm_name):
+    """Refuse a layer whose distances would be taken in degrees: a variogram range, a search radius or a cell size
+    in metres means nothing there, and the results would be wrong without a word."""
+    if crs is not None and crs.isValid() and crs.isGeographic():
+        raise QgsProcessingException(QCoreApplication.translate(
+            "REEGradeAlgorithm",
+            "{0}: its CRS {1} ({2}) is geographic, in degrees, but {3} measures distances in metres; reproject the "
+            "layer to a projected CRS (e.g. its UTM zone) first").format(
+            label, crs.authid() or "without an authority id", crs.description(), algorithm_name))
+
+
+def destination_path(value):
+    """The local file an output parameter's value names, or None (temporary, memory or database outputs)."""
+    if isinstance(value, QgsProcessingOutputLayerDefinition):
+        value = value.sink
+    if isinstance(value, QgsProperty):
+        value = value.staticValue()
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not value or value == QgsProcessing.TEMPORARY_OUTPUT or value.startswith("memory:"):
+        return None
+    path = value.split("|", 1)[0]
+    has_scheme = ":" in path.split("/", 1)[0] and not (len(path) > 1 and path[1] == ":")
+    if has_scheme or "dbname=" in path:
+        return None
+    return os.path.abspath(path)
+
+
+def writable_problem(path, is_folder):
+    """Why `path` (a file, or a folder the run fills) cannot be written, or None. Missing folders are made by the
+    run, so the nearest existing one must take new files; tried with a real file, since permissions, read-only
+    mounts and root all make os.access an unreliable guess."""
+    if os.path.isdir(path) and not is_folder:
+        return f"'{path}' is a folder, not a file"
+    folder = path if is_folder else os.path.dirname(path)
+    while not os.path.exists(folder) and os.path.dirname(folder) != folder:
+        folder = os.path.dirname(folder)
+    if not os.path.isdir(folder):
+        return f"'{folder}' is a file, so no folder can be made there"
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".reegrade_write_test_", dir=folder)
+        os.close(handle)
+        os.remove(probe)
+    except OSError as error:
+        return f"nothing can be written in the folder '{folder}' ({error.strerror or error})"
+    if os.path.isfile(path) and not os.access(path, os.W_OK):
+        return f"'{path}' exists and cannot be overwritten"
+    return None
+
+
 class REEGradeAlgorithm(QgsProcessingAlgorithm):
     """Subclasses set NAME, DISPLAY_NAME, GROUP (a key of GROUPS) and HELP, define
     `initAlgorithm`, and implement `process` instead of `processAlgorithm`."""
@@ -87,7 +182,7 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
         return self.GROUP
 
     def shortHelpString(self):  # noqa: N802 (QGIS API name)
-        return self.tr(self.HELP)
+        return help_html(self.tr(self.HELP))
 
     def tr(self, string):
         return QCoreApplication.translate(type(self).__name__, string)
@@ -129,10 +224,18 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
         )
 
     def cutoffs(self, parameters, context):
-        """The cut-off grades, positive, sorted and unique."""
-        from ..algorithms.common.predictive import parse_cutoffs
+        """The cut-off grades, positive, sorted and unique; each one exactly what its field and band name say, so no
+        output is named after a cut-off it does not hold."""
+        from ..algorithms.common.predictive import cutoff_name, parse_cutoffs
 
-        return parse_cutoffs(self.parameterAsString(parameters, self.CUTOFFS, context))
+        cutoffs = parse_cutoffs(self.parameterAsString(parameters, self.CUTOFFS, context))
+        for cutoff in cutoffs:
+            written = cutoff_name(cutoff)[len("p_gt_"):]
+            if float(written) != cutoff:
+                raise ValueError(self.tr(
+                    "cut-offs: {0!r} has more significant digits than an output name keeps ({1}); round it").format(
+                    cutoff, written))
+        return cutoffs
 
     def add_below_detection_parameters(self):
         """What a below-detection value ('<0.5', '-0.5') becomes, and the codes a database writes for 'no value'."""
@@ -200,6 +303,93 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
         """Register file outputs to delete if the run fails after creating them."""
         self._cleanup_paths.extend(p for p in paths if p)
 
+    def grade_values(self, values, label, field, feedback):
+        """A grade field's values with the codes labs and databases write read as such: -99-style 'no value' codes
+        become missing, and negated detection limits (-0.05 for <0.05) become below-detection results at half the
+        limit, each with a warning; kriging and variograms would otherwise take them for real negative grades. A
+        transformed field (bc_, pc_, emb_: negative by nature) is kept as it is."""
+        import numpy as np
+
+        values = np.array(values, dtype=float)
+        if field.lower().startswith(SIGNED_FIELD_PREFIXES):
+            return values
+        codes = np.isin(values, DEFAULT_MISSING_CODES)
+        if codes.any():
+            feedback.pushWarning(self.tr(
+                "{0}: field '{1}': {2} value(s) are missing-value codes ({3}; first at row {4}) and are left out"
+            ).format(label, field, int(codes.sum()), ", ".join(f"{v:g}" for v in np.unique(values[codes])),
+                     int(np.flatnonzero(codes)[0]) + 1))
+            values[codes] = np.nan
+        negative = values < 0
+        finite = int(np.isfinite(values).sum())
+        limits = np.unique(values[negative])
+        if negative.any() and negative.sum() * 2 <= finite and len(limits) <= MAX_DETECTION_LIMITS:
+            first = int(np.flatnonzero(negative)[0])
+            feedback.pushWarning(self.tr(
+                "{0}: field '{1}': {2} negative value(s) (first at row {3}: {4:g}) are read as below-detection results "
+                "(-0.05 means <0.05) at half the limit; a grade is never negative").format(
+                label, field, int(negative.sum()), first + 1, values[first]))
+            values[negative] = -values[negative] / 2.0
+        return values
+
+    def require_projected(self, crs, label):
+        require_projected(crs, label, self.DISPLAY_NAME)
+
+    def warn_if_degrees(self, xyz, crs, label, feedback):
+        """Warn when coordinates look like longitudes and latitudes in a layer declared projected: a deposit spans
+        more than a few metres, so x within 180 and y within 90 spanning under 5 units are degrees."""
+        import numpy as np
+
+        if crs is None or not crs.isValid() or crs.isGeographic() or len(xyz) == 0:
+            return
+        x, y = np.asarray(xyz)[:, 0], np.asarray(xyz)[:, 1]
+        x, y = x[np.isfinite(x)], y[np.isfinite(y)]
+        if x.size == 0 or y.size == 0:
+            return
+        in_degrees = np.all(np.abs(x) <= 180.0) and np.all(np.abs(y) <= 90.0)
+        if in_degrees and np.ptp(x) < 5.0 and np.ptp(y) < 5.0:
+            feedback.pushWarning(self.tr(
+                "{0}: all {1} x, y values lie between -180 and 180, -90 and 90 and span under 5 units, though the "
+                "CRS {2} is projected (metres): they look like longitudes and latitudes; if so, declare EPSG:4326 "
+                "and reproject to a projected CRS").format(label, len(xyz), crs.authid()))
+
+    @staticmethod
+    def output_requested(parameters, name):
+        """Whether an optional output was given rather than skipped."""
+        value = parameters.get(name)
+        if isinstance(value, QgsProcessingOutputLayerDefinition):
+            value = value.sink.staticValue()
+        return value not in (None, "")
+
+    def make_output_folders(self, parameters):
+        """Make the missing folders of the file outputs (checked writable by `output_problem`), since not every
+        writer QGIS hands a sink to makes them."""
+        for definition in self.destinationParameterDefinitions():
+            path = destination_path(parameters.get(definition.name()))
+            if path is not None and not isinstance(definition, QgsProcessingParameterFolderDestination):
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+
+    def output_problem(self, parameters, context):
+        """Why one of the file outputs cannot be written (missing or read-only folder, a format that cuts field
+        names), or None; checked before any work, so a run does not compute for an hour and then fail to save."""
+        for definition in self.destinationParameterDefinitions():
+            path = destination_path(parameters.get(definition.name()))
+            if path is None:
+                continue
+            label = f"{self.tr(definition.description())} ({definition.name()})"
+            is_vector = isinstance(
+                definition, (QgsProcessingParameterFeatureSink, QgsProcessingParameterVectorDestination))
+            extension = os.path.splitext(path)[1].lower()
+            if is_vector and extension in SHORT_FIELD_NAME_FORMATS:
+                return self.tr(
+                    "{0}: the {1} format cuts field names at 10 characters (bnn_p_gt_1_5 would be written as "
+                    "bnn_p_gt_2, a field named after another cut-off); write a GeoPackage (.gpkg) instead").format(
+                    label, SHORT_FIELD_NAME_FORMATS[extension])
+            problem = writable_problem(path, isinstance(definition, QgsProcessingParameterFolderDestination))
+            if problem:
+                return f"{label}: {problem}"
+        return None
+
     def parameter_problem(self, parameters, context):
         """Why these parameters cannot go together (a minimum above its maximum, a mode without the file it
         needs), or None. Subclasses override it; the dialog shows the message before the run starts."""
@@ -210,7 +400,7 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
         if not ok:
             return ok, message
         try:
-            problem = self.parameter_problem(parameters, context)
+            problem = self.parameter_problem(parameters, context) or self.output_problem(parameters, context)
         except ValueError as error:
             problem = str(error)
         return (False, problem) if problem else (True, "")
@@ -219,9 +409,10 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
         self._cleanup_paths = []
         try:
             # Checked again here: a run through QgsProcessingAlgorithm.run() skips checkParameterValues.
-            problem = self.parameter_problem(parameters, context)
+            problem = self.parameter_problem(parameters, context) or self.output_problem(parameters, context)
             if problem:
                 raise QgsProcessingException(problem)
+            self.make_output_folders(parameters)
             results = self.process(parameters, context, feedback)
             style_outputs_on_load(results, context)
             return results
@@ -234,17 +425,34 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
         except ValueError as error:
             self._remove_partial_outputs()
             raise QgsProcessingException(str(error)) from None
+        except Exception as error:
+            self._remove_partial_outputs()
+            raise QgsProcessingException(self._unexpected(error, feedback)) from None
         except BaseException:
             self._remove_partial_outputs()
             raise
+
+    def _unexpected(self, error, feedback):
+        """One sentence for the user; the traceback goes to the log only, where a bug report can quote it."""
+        if isinstance(error, MemoryError):
+            return self.tr("reegrade:{0} ran out of memory; no output was written. Use fewer targets or samples, "
+                           "or a coarser grid").format(self.NAME)
+        if isinstance(error, OSError):
+            where = f" ({error.filename})" if error.filename else ""
+            return self.tr("reegrade:{0} could not read or write a file{1}: {2}; no output was written").format(
+                self.NAME, where, error.strerror or error)
+        feedback.reportError(traceback.format_exc(), False)
+        return self.tr(
+            "reegrade:{0} stopped on an unexpected {1}; this is a bug in REE Grade, not in your data: please "
+            "report it with the log shown above. No output was written").format(self.NAME, type(error).__name__)
 
     def process(self, parameters, context, feedback):
         raise QgsProcessingException(f"{self.NAME}: process() is not implemented")
 
     def _remove_partial_outputs(self):
         for path in self._cleanup_paths:
-            for candidate in (path, path + ".aux.xml"):
-                if os.path.exists(candidate):
+            for candidate in (path + suffix for suffix in SIDECAR_SUFFIXES):
+                if os.path.isfile(candidate):
                     os.remove(candidate)
         self._cleanup_paths = []
 
