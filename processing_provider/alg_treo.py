@@ -97,6 +97,7 @@ class TreoAlgorithm(REEGradeAlgorithm):
             units=UNIT_OPTIONS[self.parameterAsEnum(parameters, self.UNITS, context)],
             split=oxides.SPLITS[self.parameterAsEnum(parameters, self.SPLIT, context)],
             partial=partial,
+            table=label,
         )
         feedback.pushInfo(self.tr("Elements read: {0}").format(", ".join(f"{e}={f}" for e, f in found.items())))
         missing = int(np.isnan(result["TREO_pct"]).sum())

@@ -12,7 +12,7 @@ from qgis.core import (
 )
 
 from .base import refuse_if_too_large
-from .layer_io import layer_label, read_columns, read_points_with_fields, xyz_in_crs
+from .layer_io import layer_label, read_columns, read_points_with_fields, require_crs, xyz_in_crs
 
 # Bytes held per estimated cell: coordinates, estimates, variances, the ccdf of MIK's thresholds and their copies.
 CELL_BYTES = 8 * 64
@@ -199,6 +199,7 @@ class KrigingNeighbourhoodMixin:
         at TEMPLATE ELEVATION when given (3D), else flat."""
         from ..algorithms.io.raster import template_grid
 
+        require_crs(template.crs(), template.name() or "raster template")
         s_xyz = xyz_in_crs(xyz, samples.sourceCrs(), template.crs(), context, feedback, label)
         width, height = template.width(), template.height()
         name = template.name() or "raster template"

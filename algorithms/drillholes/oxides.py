@@ -105,7 +105,7 @@ def oxide_percent(values, element, units="ppm"):
     return np.asarray(values, dtype=float) * UNITS[units] * FACTORS[element] / 1e4
 
 
-def treo(element_values, units="ppm", split="La-Sm", partial=False):
+def treo(element_values, units="ppm", split="La-Sm", partial=False, table="input"):
     """Oxide % of each element given ({element: values}) and the sums.
 
     Returns {oxide field: values, "TREO_pct", "LREO_pct", "HREO_pct"} and,
@@ -116,10 +116,11 @@ def treo(element_values, units="ppm", split="La-Sm", partial=False):
         raise ValueError(f"unknown light/heavy split {split!r}; use one of {', '.join(SPLITS)}")
     absent = [element for element in ELEMENTS if element not in element_values]
     if len(absent) == len(ELEMENTS):
-        raise ValueError(f"no rare-earth element field found (looked for {', '.join(ELEMENTS)} or <El>_ppm)")
+        raise ValueError(
+            f"{table}: no rare-earth element field found (looked for {', '.join(ELEMENTS)} or <El>_ppm)")
     if absent and not partial:
         raise ValueError(
-            f"TREO needs all of La-Lu and Y; no field for {', '.join(absent)}. Map them, or allow partial sums"
+            f"{table}: TREO needs all of La-Lu and Y; no field for {', '.join(absent)}. Map them, or allow partial sums"
         )
     out = {oxide_field(element): oxide_percent(values, element, units) for element, values in element_values.items()}
     light = [e for e in LIGHT[split] if e in element_values]
