@@ -109,6 +109,10 @@ class GaussianProcessAlgorithm(REEGradeAlgorithm):
         if len(y) <= self.parameterAsInt(parameters, self.EXACT_LIMIT, context):
             refuse_if_too_large(len(y) ** 2 * 8 * 6, f"an exact GP on {len(y)} samples",
                                 "lower EXACT LIMIT so that the sparse GP is used")
+        else:
+            inducing = self.parameterAsInt(parameters, self.N_INDUCING, context)
+            refuse_if_too_large(inducing ** 2 * 8 * 6, f"a sparse GP with {inducing} inducing points",
+                                "use fewer inducing points")
         model = GPRegressor(
             log_transform=log_transform,
             exact_limit=self.parameterAsInt(parameters, self.EXACT_LIMIT, context),

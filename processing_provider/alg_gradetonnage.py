@@ -215,9 +215,12 @@ class GradeTonnageAlgorithm(REEGradeAlgorithm):
         model.check_features(field_names(blocks), label)
         features = read_numeric(blocks, model.feature_names_, feedback=feedback, label=label)
         X = np.column_stack([features[name].values for name in model.feature_names_])
-        mu, sigma = model.predict_log(
-            X, self.parameterAsInt(parameters, self.N_REALISATIONS, context), self.seed(parameters, context), label
-        )
+        realisations = self.parameterAsInt(parameters, self.N_REALISATIONS, context)
+        # (realisations x blocks) log-grade draws, and a (cut-off x block) table per realisation.
+        refuse_if_too_large(realisations * len(X) * (32 + len(cutoffs)),
+                            f"{realisations} posterior realisations of {len(X)} blocks at {len(cutoffs)} cut-offs",
+                            "use fewer realisations or cut-offs")
+        mu, sigma = model.predict_log(X, realisations, self.seed(parameters, context), label)
         return posterior_curves(mu, sigma, tonnage, cutoffs)
 
     def _write_table(self, parameters, context, curves):

@@ -196,6 +196,7 @@ class PCAFusionAlgorithm(REEGradeAlgorithm):
         crs = source.sourceCrs()
         if model.rff_features:
             require_crs(crs, label)
+            self.require_projected(crs, label)  # the Fourier features' length scale is in metres
         progress, should_stop = self.progress_callbacks(feedback, 10.0, 80.0)
         model.fit(
             X,

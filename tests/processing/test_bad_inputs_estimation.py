@@ -139,6 +139,8 @@ CASES = [
     refused("gp_zero_grade_with_log_transform", "gp", lambda env: _gp_params(
         env, INPUT=env.samples(grades=[0.0] + [1.0 + k / 36 for k in range(35)])),
         "samples", "field 'grade'", "row 1", "not positive"),
+    refused("gp_inducing_points_terabytes", "gp", lambda env: _gp_params(env, EXACT_LIMIT=10, N_INDUCING=10_000_000),
+            "sparse GP with 10000000 inducing points", "would need", "GiB"),
     refused("gp_both_outputs_skipped", "gp", lambda env: _gp_params(env, OUTPUT=None), "Nothing would be written"),
     refused("gp_covariates_with_a_template", "gp", lambda env: _gp_params(
         env, TARGETS=None, OUTPUT=None, TEMPLATE=env.raster(), COVARIATES=["grade"],
