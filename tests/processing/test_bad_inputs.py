@@ -8,12 +8,16 @@ every expected piece (the layer, field and row where there is one), no Python
 traceback, and no file is left in the output folder. Or it is warned: the run
 succeeds, one warning holds every expected piece, and `check` confirms the
 result is right."""
+import importlib
 import os
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Optional
 
 import numpy as np
 import pytest
+from helpers import REPO
 from qgis.core import QgsProcessingException, QgsProcessingFeedback
 
 TRACEBACK_MARKS = ("Traceback", 'File "')
@@ -227,3 +231,31 @@ def test_a_good_run_still_writes_where_it_was_asked(env, run_algorithm):
     """The output checks refuse only what cannot be written: a folder that does not exist yet is made."""
     result = run_algorithm("ordinarykriging", _ok_params(env, OUTPUT=str(env.tmp / "new" / "deeper" / "ok.gpkg")))
     assert os.path.exists(result["OUTPUT"].split("|")[0])
+
+
+# --- the README's table of the catalogue --------------------------------------------------------------------------
+TABLE_START = "<!-- bad-input catalogue: made by catalogue_table() in tests/processing/test_bad_inputs.py -->"
+TABLE_END = "<!-- end of the bad-input catalogue -->"
+
+
+def catalogue_table():
+    """The Markdown table of the cases of every test_bad_inputs*.py, by stage (the file's suffix)."""
+    lines = ["| Stage | File | Refused | Warned | Kinds |", "|---|---|---:|---:|---:|"]
+    totals = [0, 0]
+    for path in sorted(Path(__file__).parent.glob("test_bad_inputs*.py")):
+        cases = getattr(importlib.import_module(path.stem), "CASES", [])
+        warned_count = sum(bool(getattr(case, "warned", False)) for case in cases)
+        counts = [len(cases) - warned_count, warned_count]
+        totals = [a + b for a, b in zip(totals, counts)]
+        stage = path.stem[len("test_bad_inputs_"):] or "every algorithm"
+        lines.append(f"| {stage} | `{path.name}` | {counts[0]} | {counts[1]} | {sum(counts)} |")
+    lines.append(f"| **all** | | **{totals[0]}** | **{totals[1]}** | **{sum(totals)}** |")
+    return "\n".join(lines)
+
+
+def test_readme_lists_the_catalogue_counts():
+    readme = (REPO / "README.md").read_text()
+    found = re.search(re.escape(TABLE_START) + r"\n(.*?)\n" + re.escape(TABLE_END), readme, re.S)
+    expected = catalogue_table()
+    assert found, f"README.md lacks the catalogue table; put this between {TABLE_START} and {TABLE_END}:\n{expected}"
+    assert found.group(1) == expected, f"README.md's catalogue table is stale; it should read:\n{expected}"
