@@ -227,6 +227,24 @@ def test_a_failing_raster_phase_leaves_no_points_file(env, run_algorithm):
     assert leftovers(env.out) == []
 
 
+def test_a_cancel_in_the_raster_phase_leaves_no_points_file(env, run_algorithm):
+    """Cancelled as the points are being written (the writer reports 90 % once they are all checked out; its next
+    cancel check would be after 1000 features), the run stops in the raster kriging, and the points GeoPackage
+    written by then must go with it, since the message says no output was written."""
+
+    class CancelInRasterPhase(Messages):
+        def setProgress(self, value):  # noqa: N802 (QGIS API name)
+            super().setProgress(value)
+            if value >= 90.0:
+                self.cancel()
+
+    feedback = CancelInRasterPhase()
+    parameters = _ok_params(env, TEMPLATE=env.raster(), OUTPUT_RASTER=env.output("ok.tif"))
+    with pytest.raises(QgsProcessingException, match="Cancelled by the user; no output was written"):
+        run_algorithm("ordinarykriging", parameters, feedback)
+    assert leftovers(env.out) == []
+
+
 def test_a_good_run_still_writes_where_it_was_asked(env, run_algorithm):
     """The output checks refuse only what cannot be written: a folder that does not exist yet is made."""
     result = run_algorithm("ordinarykriging", _ok_params(env, OUTPUT=str(env.tmp / "new" / "deeper" / "ok.gpkg")))
