@@ -13,7 +13,7 @@ sums can be asked for, and then come with the number of oxides summed.
 """
 import numpy as np
 
-from ..common.parsing import blank_missing_codes, parse_numeric
+from ..common.parsing import blank_missing_codes, parse_numeric, thousands_warning
 
 # (element, oxide, factor): the standard element-to-oxide conversion factors.
 OXIDES = (
@@ -80,13 +80,14 @@ def parse_mapping(text):
     return mapping
 
 
-def parse_elements(columns, found, table, missing_codes=(), below_detection="half"):
+def parse_elements(columns, found, table, missing_codes=(), below_detection="half", notices=None):
     """({element: floats}, {element: n below detection}) from raw assay columns
     ({field: values}) for the elements `found` ({element: field}, as
     `element_fields` gives): cells equal to a missing code are blanked, a
     negative value is below detection (`below_detection` policy of
     `parse_numeric`), and text that is not a number raises naming table, field
-    and row. Both dicts follow the order of `found`."""
+    and row. Both dicts follow the order of `found`. Suspicious cells (a thousands separator among decimals)
+    add a notice to `notices` when it is given."""
     values, below = {}, {}
     for element, field in found.items():
         column = parse_numeric(
@@ -95,6 +96,9 @@ def parse_elements(columns, found, table, missing_codes=(), below_detection="hal
         )
         values[element] = column.values
         below[element] = column.n_below_detection
+        warning = thousands_warning(column, table, field)
+        if warning and notices is not None:
+            notices.append(warning)
     return values, below
 
 

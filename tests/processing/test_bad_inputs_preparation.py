@@ -74,6 +74,18 @@ def _comma_read_as_thousands(result, env):
     assert tm == [1500.0]
 
 
+def _composite_tm_as_thousands(result, env):
+    first = [f for f in _features(result) if f["hole_id"] == "DH001" and f["from_m"] == 0]
+    assert [f["Tm"] for f in first] == [1500.0]
+
+
+def _treo_with_tm_as_thousands(result, env):
+    from ree_grade.algorithms.drillholes.oxides import oxide_percent
+
+    first = _features(result)[0]
+    assert first["Tm2O3_pct"] == pytest.approx(oxide_percent([1500.0], "Tm")[0])
+
+
 CASES = [
     # ---- desurvey: the collar table
     refused("desurvey_geographic_collars", "desurvey", lambda env: env.desurvey(COLLAR_CRS="EPSG:4326"),
@@ -128,6 +140,11 @@ CASES = [
         _set(2, "to", "1"), LENGTH=2.0), "assays", "row 2", "is not less than"),
     refused("composite_assay_is_text", "composite", lambda env: env.assays(_set(5, "La", "n.a."), LENGTH=2.0),
             "assays", "'La'", "row 5", "'n.a.'"),
+    warned("composite_thousands_comma_among_decimals", "composite", lambda env: env.assays(
+        _set(1, "Tm", "1,500"), LENGTH=2.0), ("assays", "column 'Tm'", "row 1", "read as thousands"),
+        _composite_tm_as_thousands),
+    warned("treo_thousands_comma_among_decimals", "treo", lambda env: env.assays(_set(1, "Tm", "1,500")),
+           ("assays", "column 'Tm'", "row 1", "read as thousands"), _treo_with_tm_as_thousands),
     refused("treo_element_is_text", "treo", lambda env: env.assays(_set(3, "Nd", "lots")),
             "assays", "'Nd'", "row 3", "'lots'"),
     refused("treo_field_map_to_a_missing_field", "treo", lambda env: env.assays(FIELD_MAP="La=LA_ICP"),
