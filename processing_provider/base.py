@@ -72,6 +72,8 @@ def require(module_name):
 # Formats whose field names GDAL cuts (Shapefile/dBase: 10 characters), so that `bnn_p_gt_1_5` would be written
 # as `bnn_p_gt_2`, a field named after a cut-off it does not hold.
 SHORT_FIELD_NAME_FORMATS = {".shp": "Shapefile", ".dbf": "dBase"}
+# Formats that keep geometries but not attribute fields: every estimate would be lost.
+FIELDLESS_FORMATS = {".dxf": "DXF", ".gpx": "GPX"}
 
 # Fields whose values are negative by nature (Box-Cox, PCA components, embeddings), never detection-limit codes.
 SIGNED_FIELD_PREFIXES = ("bc_", "pc_", "emb_")
@@ -385,6 +387,9 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
                     "{0}: the {1} format cuts field names at 10 characters (bnn_p_gt_1_5 would be written as "
                     "bnn_p_gt_2, a field named after another cut-off); write a GeoPackage (.gpkg) instead").format(
                     label, SHORT_FIELD_NAME_FORMATS[extension])
+            if is_vector and extension in FIELDLESS_FORMATS:
+                return self.tr("{0}: the {1} format does not keep attribute fields, so the results would be lost; "
+                               "write a GeoPackage (.gpkg) instead").format(label, FIELDLESS_FORMATS[extension])
             problem = writable_problem(path, isinstance(definition, QgsProcessingParameterFolderDestination))
             if problem:
                 return f"{label}: {problem}"

@@ -183,6 +183,8 @@ CASES = [
         "(OUTPUT)", "Shapefile", "bnn_p_gt_2"),
     refused("dbase_table_output", "gradetonnage", lambda env: {
         "INPUT": env.samples(), "GRADE_FIELDS": ["grade"], "OUTPUT": env.output("gt.dbf")}, "dBase", ".gpkg"),
+    refused("dxf_output_drops_the_fields", "ordinarykriging", lambda env: _ok_params(env, OUTPUT=env.output("ok.dxf")),
+            "(OUTPUT)", "DXF", "does not keep attribute fields"),
     refused("cutoff_more_digits_than_field_name", "mik", lambda env: {
         "INPUT": env.samples(), "GRADE_FIELD": "grade", "TARGETS": env.targets(), "CUTOFFS": "1.23456789",
         "OUTPUT": env.output("mik.gpkg")}, "1.23456789", "significant digits", "1.23457"),
