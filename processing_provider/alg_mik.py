@@ -10,7 +10,7 @@ from qgis.core import (
 )
 
 from ..algorithms.common.predictive import cutoff_name, summary_field
-from .base import REEGradeAlgorithm, require
+from .base import REEGradeAlgorithm, refuse_if_too_large, require
 from .kriging_neighbourhood import KrigingNeighbourhoodMixin
 from .layer_io import layer_label, read_points_with_fields, write_appended
 
@@ -165,6 +165,10 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
 
     def _estimate(self, mik, xyz, values, holes, targets, block, cutoffs, feedback, start, end):
         """{band name: array over all targets}, NaN where not estimated."""
+        n_thresholds = len(mik.thresholds) if mik.thresholds is not None else 9 + len(mik.tail_cutoffs)
+        # Indicators of every sample and a ccdf (with its order-relation copies) at every target, per threshold.
+        refuse_if_too_large((len(xyz) + 8 * len(targets)) * n_thresholds * 8,
+                            f"{n_thresholds} thresholds at {len(targets)} targets", "use fewer thresholds")
         mik.fit(xyz, values, holes, log=feedback.pushInfo)
         progress, should_stop = self.progress_callbacks(feedback, start, end)
         out = mik.predict(targets, block, progress, should_stop)

@@ -10,6 +10,8 @@ import tempfile
 import traceback
 
 from qgis.core import (
+    Qgis,
+    QgsMessageLog,
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingException,
@@ -79,6 +81,9 @@ FIELDLESS_FORMATS = {".dxf": "DXF", ".gpx": "GPX"}
 SIGNED_FIELD_PREFIXES = ("bc_", "pc_", "emb_")
 # Labs use one or a few detection limits per element; many distinct negative values are real values instead.
 MAX_DETECTION_LIMITS = 3
+
+# Each cut-off is an output field and band; GeoPackage allows 2000 columns, and no one reads 100 probability maps.
+MAX_CUTOFFS = 100
 
 # Files SQLite and GDAL write beside an output; removed with it after a failure.
 SIDECAR_SUFFIXES = ("", ".aux.xml", "-wal", "-shm", "-journal")
@@ -231,6 +236,9 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
         from ..algorithms.common.predictive import cutoff_name, parse_cutoffs
 
         cutoffs = parse_cutoffs(self.parameterAsString(parameters, self.CUTOFFS, context))
+        if len(cutoffs) > MAX_CUTOFFS:
+            raise ValueError(self.tr("cut-offs: {0} given; at most {1}, since each one is a field and a band").format(
+                len(cutoffs), MAX_CUTOFFS))
         for cutoff in cutoffs:
             written = cutoff_name(cutoff)[len("p_gt_"):]
             if float(written) != cutoff:
@@ -408,6 +416,9 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
             problem = self.parameter_problem(parameters, context) or self.output_problem(parameters, context)
         except ValueError as error:
             problem = str(error)
+        except Exception as error:  # noqa: BLE001 (the dialog must get a sentence, never a traceback)
+            QgsMessageLog.logMessage(traceback.format_exc(), "REE Grade", Qgis.Critical)
+            problem = self._bug_sentence(error)
         return (False, problem) if problem else (True, "")
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
@@ -447,6 +458,9 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
             return self.tr("reegrade:{0} could not read or write a file{1}: {2}; no output was written").format(
                 self.NAME, where, error.strerror or error)
         feedback.reportError(traceback.format_exc(), False)
+        return self._bug_sentence(error)
+
+    def _bug_sentence(self, error):
         return self.tr(
             "reegrade:{0} stopped on an unexpected {1}; this is a bug in REE Grade, not in your data: please "
             "report it with the log shown above. No output was written").format(self.NAME, type(error).__name__)

@@ -103,6 +103,13 @@ class Env:
         path.write_text(text)
         return str(path)
 
+    def huge_raster(self, cells=200_000):
+        """A template of cells x cells 1 m cells that takes no room: a VRT without sources."""
+        return self.text_file("huge.vrt", (
+            f'<VRTDataset rasterXSize="{cells}" rasterYSize="{cells}"><SRS>EPSG:32648</SRS>'
+            '<GeoTransform>499000, 1, 0, 3001000, 0, -1</GeoTransform>'
+            '<VRTRasterBand dataType="Float32" band="1"/></VRTDataset>'))
+
     def raster(self, name="template.tif", crs=CRS, bands=1, descriptions=None, origin=(499990.0, 3000110.0),
                size=(6, 6), cell=20.0):
         """A small GeoTIFF (crs None: without CRS)."""
@@ -185,6 +192,10 @@ CASES = [
         "INPUT": env.samples(), "GRADE_FIELDS": ["grade"], "OUTPUT": env.output("gt.dbf")}, "dBase", ".gpkg"),
     refused("dxf_output_drops_the_fields", "ordinarykriging", lambda env: _ok_params(env, OUTPUT=env.output("ok.dxf")),
             "(OUTPUT)", "DXF", "does not keep attribute fields"),
+    refused("more_cutoffs_than_outputs_can_hold", "mik", lambda env: {
+        "INPUT": env.samples(), "GRADE_FIELD": "grade", "TARGETS": env.targets(),
+        "CUTOFFS": ", ".join(f"{k / 100:g}" for k in range(1, 102)), "OUTPUT": env.output("mik.gpkg")},
+        "cut-offs: 101 given; at most 100"),
     refused("cutoff_more_digits_than_field_name", "mik", lambda env: {
         "INPUT": env.samples(), "GRADE_FIELD": "grade", "TARGETS": env.targets(), "CUTOFFS": "1.23456789",
         "OUTPUT": env.output("mik.gpkg")}, "1.23456789", "significant digits", "1.23457"),
@@ -218,6 +229,22 @@ def test_unexpected_error_is_one_sentence_with_the_traceback_in_the_log(provider
     assert not any(mark in message for mark in TRACEBACK_MARKS)
     assert any("Traceback" in text and "not iterable" in text for text in feedback.errors)
     assert leftovers(env.out) == []
+
+
+def test_a_bug_in_the_parameter_checks_is_a_sentence_too(provider, monkeypatch, env):
+    """checkParameterValues runs in the dialog, outside processAlgorithm: a bug there must not show a traceback."""
+    from qgis.core import QgsProcessingContext
+
+    from ree_grade.processing_provider.alg_variogram import VariogramAlgorithm
+
+    def broken(self, parameters, context):
+        raise KeyError("DIMENSION")
+
+    monkeypatch.setattr(VariogramAlgorithm, "parameter_problem", broken)
+    algorithm = provider.algorithm("variogram").create()
+    ok, message = algorithm.checkParameterValues(_variogram_params(env), QgsProcessingContext())
+    assert not ok and "reegrade:variogram" in message and "KeyError" in message and "bug in REE Grade" in message
+    assert not any(mark in message for mark in TRACEBACK_MARKS)
 
 
 def test_a_failing_raster_phase_leaves_no_points_file(env, run_algorithm):

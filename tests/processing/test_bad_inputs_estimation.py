@@ -94,6 +94,9 @@ CASES = [
             "Give target points or a raster template"),
     refused("ok_discretisation_terabytes", "ordinarykriging", lambda env: _ok_params(
         env, BLOCK_SIZE="10, 10, 10", DISCRETISATION="100, 100, 100"), "100 x 100 x 100", "would need", "GiB"),
+    refused("ok_template_of_forty_billion_cells", "ordinarykriging", lambda env: _ok_params(
+        env, TARGETS=None, OUTPUT=None, TEMPLATE=env.huge_raster(), OUTPUT_RASTER=env.output("ok.tif")),
+        "huge", "200000 x 200000 cells", "would need", "GiB"),
     refused("ok_min_samples_above_max", "ordinarykriging", lambda env: _ok_params(
         env, MIN_SAMPLES=30, MAX_SAMPLES=10), "minimum number of samples (30) exceeds the maximum (10)"),
     refused("ok_cap_per_hole_without_hole_field", "ordinarykriging", lambda env: _ok_params(env, MAX_PER_HOLE=2),
@@ -141,6 +144,9 @@ CASES = [
         "samples", "field 'grade'", "row 1", "not positive"),
     refused("gp_inducing_points_terabytes", "gp", lambda env: _gp_params(env, EXACT_LIMIT=10, N_INDUCING=10_000_000),
             "sparse GP with 10000000 inducing points", "would need", "GiB"),
+    refused("gp_template_of_forty_billion_cells", "gp", lambda env: _gp_params(
+        env, TARGETS=None, OUTPUT=None, TEMPLATE=env.huge_raster(), OUTPUT_RASTER=env.output("gp.tif")),
+        "huge", "200000 x 200000 cells", "would need", "GiB"),
     refused("gp_both_outputs_skipped", "gp", lambda env: _gp_params(env, OUTPUT=None), "Nothing would be written"),
     refused("gp_covariates_with_a_template", "gp", lambda env: _gp_params(
         env, TARGETS=None, OUTPUT=None, TEMPLATE=env.raster(), COVARIATES=["grade"],
