@@ -11,7 +11,7 @@ from qgis.core import (
 )
 
 from ..algorithms.validation.methods import METHOD_NAMES
-from .base import REEGradeAlgorithm, require
+from .base import REEGradeAlgorithm, errors_naming, require
 from .layer_io import layer_label, read_columns, read_points_with_fields, write_table
 
 # The order of the SCHEME options (the science's names for them).
@@ -133,8 +133,9 @@ class CrossValidateAlgorithm(REEGradeAlgorithm):
         report = self.parameterAsFileOutput(parameters, self.REPORT, context)
         data = self._data(parameters, context, feedback)
         progress, should_stop = self.progress_callbacks(feedback, 5, 90)
-        result = cross_validate(data, methods, settings, n_folds, seed, cutoffs, scheme, progress, should_stop,
-                                feedback.pushInfo)
+        with errors_naming(data.label):
+            result = cross_validate(data, methods, settings, n_folds, seed, cutoffs, scheme, progress, should_stop,
+                                    feedback.pushInfo)
         results = {self.OUTPUT: self._write_table(parameters, context, result.rows, result.columns)}
         if report:
             from ..algorithms.reports.cross_validation import write_report

@@ -12,7 +12,7 @@ from qgis.core import (
 )
 
 from ..algorithms.common.predictive import summary_field
-from .base import REEGradeAlgorithm, refuse_if_too_large, require
+from .base import REEGradeAlgorithm, errors_naming, refuse_if_too_large, require
 from .layer_io import layer_label, read_points_with_fields, write_appended, xyz_in_crs
 
 
@@ -122,7 +122,8 @@ class GaussianProcessAlgorithm(REEGradeAlgorithm):
             n_coords=3,
         )
         progress, should_stop = self.progress_callbacks(feedback, 0, 70)
-        model.fit(X, y, progress=progress, should_stop=should_stop)
+        with errors_naming(layer_label(samples)):
+            model.fit(X, y, progress=progress, should_stop=should_stop)
         feedback.pushInfo(
             self.tr("{0} GP on {1} samples; length scales {2}").format(
                 "Exact" if model.exact_ else "Sparse", len(y), np.array2string(model.length_scales_, precision=1)

@@ -174,6 +174,9 @@ class GradeTonnageAlgorithm(REEGradeAlgorithm):
         if grade_fields:
             grades = read_numeric(blocks, grade_fields, feedback=feedback, label=label)
             for name in grade_fields:
+                if not np.isfinite(grades[name].values).any():
+                    raise ValueError(self.tr("{0}: field '{1}' has no values (every block is missing); the curve "
+                                             "would be empty").format(label, name))
                 curves[name] = grade_tonnage(grades[name].values, tonnage, cutoffs)
         if model_path:
             curves["bnn posterior"] = self._posterior_curves(

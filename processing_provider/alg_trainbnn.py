@@ -16,7 +16,7 @@ from qgis.core import (
 )
 
 from ..algorithms.ml.bnn.architecture import METHODS as NETWORK_METHODS
-from .base import REEGradeAlgorithm, require, require_projected
+from .base import REEGradeAlgorithm, errors_naming, require, require_projected
 from .layer_io import layer_label, point_xyz, read_columns, require_crs, require_features
 
 # The METHOD options in order: architecture.METHODS (indices kept), then the stacked estimator.
@@ -257,7 +257,8 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
                     "METHOD {0}: the model file does not keep the categories; reegrade:predictbnn reads the "
                     "one-hot columns by name ({1}); use METHOD stacked to have them encoded at prediction").format(
                     method, ", ".join(names[len(features):])))
-            model.fit(X, grade, holes, progress=progress, should_stop=should_stop)
+            with errors_naming(label):
+                model.fit(X, grade, holes, progress=progress, should_stop=should_stop)
             network = model
         self.report_fit(network, feedback)
         if method == "stacked":
@@ -335,8 +336,9 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
             max_per_hole=self.parameterAsInt(parameters, self.MAX_PER_HOLE, context) or None,
             seed=self.seed(parameters, context), label=label, target_name=grade_field, covariate_names=names,
             encoder=encoder, **arguments)
-        model.fit(np.column_stack([xyz, X]), grade, [str(h) for h in holes], progress=progress,
-                  should_stop=should_stop)
+        with errors_naming(label):
+            model.fit(np.column_stack([xyz, X]), grade, [str(h) for h in holes], progress=progress,
+                      should_stop=should_stop)
         if model.n_floored_:
             feedback.pushWarning(self.tr(
                 "{0}: {1} zero or negative grade(s) in '{2}' floored at {3:g} (half the smallest positive "

@@ -10,7 +10,7 @@ from qgis.core import (
 )
 
 from ..algorithms.io.modelfile import arrays_path_for
-from .base import REEGradeAlgorithm, require
+from .base import REEGradeAlgorithm, errors_naming, require
 from .layer_io import layer_label, read_points_with_fields
 
 
@@ -141,7 +141,8 @@ class VariogramAlgorithm(REEGradeAlgorithm):
         fixed = self.parameterAsEnum(parameters, self.NUGGET, context) == 1
         nugget = self.parameterAsDouble(parameters, self.NUGGET_VALUE, context) if fixed else None
         weighting = WEIGHTINGS[self.parameterAsEnum(parameters, self.WEIGHTING, context)]
-        fit = fit_variogram(experimental, structures, nugget, angles, weighting, seed=seed)
+        with errors_naming(f"{label}: field '{field}'"):
+            fit = fit_variogram(experimental, structures, nugget, angles, weighting, seed=seed)
         feedback.setProgress(80)
         for warning in fit.warnings:
             feedback.pushWarning(warning)

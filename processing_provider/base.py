@@ -8,6 +8,7 @@ import importlib
 import os
 import tempfile
 import traceback
+from contextlib import contextmanager
 
 from qgis.core import (
     Qgis,
@@ -109,6 +110,18 @@ def refuse_if_too_large(n_bytes, what, advice):
             f"{what} would need {n_bytes / 2**30:,.1f} GiB of memory, more than the {available / 2**30:,.1f} GiB "
             f"this computer has; {advice}"
         )
+
+
+@contextmanager
+def errors_naming(label):
+    """Science errors raised inside name `label` (the layer, or the layer and field): a fit deep in a model
+    often knows no layer name."""
+    try:
+        yield
+    except ValueError as error:
+        if str(error).startswith(label):
+            raise
+        raise ValueError(f"{label}: {error}") from None
 
 
 def require_projected(crs, label, algorithm_name):

@@ -69,6 +69,15 @@ class Env:
         self.out = tmp_path / "out"
         self.out.mkdir()
 
+    def empty(self, fields=("grade", "hole_id"), name="samples"):
+        """A point layer without features."""
+        return self.layer({f: "string" if f == "hole_id" else "double" for f in fields}, [], [], name=name,
+                          geometry="PointZ")
+
+    def one_hole(self, n=36):
+        return self.layer({"grade": "double", "hole_id": "string"}, [[1.0 + k / 10, "H1"] for k in range(n)],
+                          [(500000.0 + k, 3000000.0, 10.0) for k in range(n)], name="samples")
+
     def output(self, name):
         return str(self.out / name)
 
@@ -178,6 +187,8 @@ CASES = [
         env, OUTPUT=env.text_file("plain.txt", "x") + "/ok.gpkg"), "(OUTPUT)", "plain.txt", "is a file"),
     refused("output_folder_not_writable", "variogram", lambda env: _variogram_params(
         env, MODEL_OUT="/proc/reegrade_variogram.json"), "(MODEL_OUT)", "'/proc'", "nothing can be written"),
+    refused("output_folder_for_the_synthetic_deposit_not_writable", "syntheticdeposit", lambda env: {
+        "OUTPUT_FOLDER": "/proc/synthetic"}, "(OUTPUT_FOLDER)", "nothing can be written"),
     refused("output_is_a_folder", "variogram", lambda env: _variogram_params(env, MODEL_OUT=str(env.tmp)),
             "(MODEL_OUT)", "is a folder, not a file"),
     refused("trainbnn_output_not_writable_before_training", "trainbnn", lambda env: _trainbnn_params(

@@ -68,6 +68,13 @@ CASES = [
         env, INPUT=env.samples(crs="EPSG:4326", xy=DEGREES)), "samples", "EPSG:4326", "geographic", "metres"),
     refused("variogram_constant_grade", "variogram", lambda env: _variogram_params(
         env, INPUT=env.samples(grades=[2.0] * 36)), "field 'grade'", "every value equals 2"),
+    refused("variogram_empty_samples", "variogram", lambda env: _variogram_params(env, INPUT=env.empty()),
+            "samples", "the layer is empty"),
+    refused("variogram_too_few_pairs_per_lag", "variogram", lambda env: _variogram_params(env, INPUT=env.samples(
+        grades=[1.0, 2.0], xy=[(500000.0, 3000000.0), (500010.0, 3000000.0)])),
+        "samples: field 'grade'", "only 0 lags have at least 10 pairs"),
+    refused("variogram_no_structure", "variogram", lambda env: _variogram_params(env, STRUCTURES=" , "),
+            "at least one variogram structure"),
     refused("variogram_unknown_structure", "variogram", lambda env: _variogram_params(env, STRUCTURES="cubic"),
             "unknown variogram structure type 'cubic'"),
     refused("variogram_directions_not_numbers", "variogram", lambda env: _variogram_params(env, DIRECTIONS="north"),
@@ -97,6 +104,18 @@ CASES = [
     refused("ok_template_of_forty_billion_cells", "ordinarykriging", lambda env: _ok_params(
         env, TARGETS=None, OUTPUT=None, TEMPLATE=env.huge_raster(), OUTPUT_RASTER=env.output("ok.tif")),
         "huge", "200000 x 200000 cells", "would need", "GiB"),
+    refused("ok_empty_samples", "ordinarykriging", lambda env: _ok_params(env, INPUT=env.empty()),
+            "samples", "the layer is empty"),
+    refused("ok_no_sample_has_a_grade", "ordinarykriging", lambda env: _ok_params(
+        env, INPUT=env.samples(grades=[None] * 36)), "samples", "0 samples with a value"),
+    refused("ok_empty_targets", "ordinarykriging", lambda env: _ok_params(
+        env, TARGETS=env.empty(("block",), "targets")), "targets", "the layer is empty"),
+    refused("ok_no_discretisation_point", "ordinarykriging", lambda env: _ok_params(
+        env, BLOCK_SIZE="10, 10, 10", DISCRETISATION="0, 0, 0"), "at least 1 point per axis"),
+    refused("ok_negative_block_size", "ordinarykriging", lambda env: _ok_params(env, BLOCK_SIZE="-10, 10, 10"),
+            "block size must not be negative"),
+    refused("ok_variogram_file_of_another_kind", "ordinarykriging", lambda env: _ok_params(
+        env, VARIOGRAM=env.text_file("other.json", '{"kind": "bnn"}')), "other.json", "header lacks"),
     refused("ok_min_samples_above_max", "ordinarykriging", lambda env: _ok_params(
         env, MIN_SAMPLES=30, MAX_SAMPLES=10), "minimum number of samples (30) exceeds the maximum (10)"),
     refused("ok_cap_per_hole_without_hole_field", "ordinarykriging", lambda env: _ok_params(env, MAX_PER_HOLE=2),
@@ -133,6 +152,12 @@ CASES = [
     refused("mik_threshold_outside_data", "mik", lambda env: _mik_params(env, THRESHOLDS="0.5, 100"), "100"),
     refused("mik_cutoff_not_a_number", "mik", lambda env: _mik_params(env, CUTOFFS="1.5, high"),
             "cut-offs", "'high' is not a number"),
+    refused("mik_constant_grade", "mik", lambda env: _mik_params(env, INPUT=env.samples(grades=[1.0] * 36)),
+            "samples", "outside the data range"),
+    refused("mik_thresholds_not_numbers", "mik", lambda env: _mik_params(env, THRESHOLDS="a, b"),
+            "thresholds", "'a, b' is not a list of numbers"),
+    refused("mik_zmax_below_the_thresholds", "mik", lambda env: _mik_params(env, ZMAX=0.01),
+            "within [zmin, zmax] = [0.0, 0.01]"),
     refused("mik_negative_cutoff", "mik", lambda env: _mik_params(env, CUTOFFS="-1"), "not a positive grade"),
     # ---- Gaussian process
     refused("gp_constant_grade", "gp", lambda env: _gp_params(env, INPUT=env.samples(grades=[1.2] * 36)),
@@ -147,6 +172,8 @@ CASES = [
     refused("gp_template_of_forty_billion_cells", "gp", lambda env: _gp_params(
         env, TARGETS=None, OUTPUT=None, TEMPLATE=env.huge_raster(), OUTPUT_RASTER=env.output("gp.tif")),
         "huge", "200000 x 200000 cells", "would need", "GiB"),
+    refused("gp_too_few_samples", "gp", lambda env: _gp_params(env, INPUT=env.samples(
+        grades=[1.0, 2.0], xy=[(500000.0, 3000000.0), (500010.0, 3000000.0)])), "samples", "at least 10 samples"),
     refused("gp_both_outputs_skipped", "gp", lambda env: _gp_params(env, OUTPUT=None), "Nothing would be written"),
     refused("gp_covariates_with_a_template", "gp", lambda env: _gp_params(
         env, TARGETS=None, OUTPUT=None, TEMPLATE=env.raster(), COVARIATES=["grade"],
@@ -163,11 +190,17 @@ CASES = [
     refused("trainbnn_missing_grade", "trainbnn", lambda env: _trainbnn_params(
         env, INPUT=env.samples(grades=[None] + [1.0 + k / 36 for k in range(35)])),
         "samples", "field 'grade'", "row 1", "grade is missing"),
+    refused("trainbnn_a_single_hole", "trainbnn", lambda env: _trainbnn_params(env, INPUT=env.one_hole()),
+            "samples", "at least 2 groups (holes), got 1"),
+    refused("trainbnn_hidden_layer_of_no_unit", "trainbnn", lambda env: _trainbnn_params(env, HIDDEN="0"),
+            "hidden layers", "at least one unit"),
     refused("trainbnn_hidden_sizes_not_numbers", "trainbnn", lambda env: _trainbnn_params(env, HIDDEN="big"),
             "big"),
     # ---- predictbnn
     refused("predictbnn_both_outputs_skipped", "predictbnn", lambda env: _predict_params(env, OUTPUT=None),
             "Nothing would be written"),
+    refused("predictbnn_model_file_hand_edited", "predictbnn", lambda env: _predict_params(
+        env, MODEL=env.text_file("edited.json", '{"kind": "bnn", "fields": 5}')), "edited.json", "header lacks"),
     refused("predictbnn_nothing_to_predict_on", "predictbnn", lambda env: _predict_params(env, INPUT=None),
             "Give target points or a covariate raster"),
 ]

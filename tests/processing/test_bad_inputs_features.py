@@ -41,6 +41,8 @@ CASES = [
     refused("samplefeatures_no_point_on_the_raster", "samplefeatures", lambda env: {
         "INPUT": env.samples(), "RASTER": env.raster(origin=(100000.0, 100000.0)), "OUTPUT": env.output("s.gpkg")},
         "lie on the raster"),
+    refused("samplefeatures_empty_points", "samplefeatures", lambda env: {
+        "INPUT": env.empty(), "RASTER": env.raster(), "OUTPUT": env.output("s.gpkg")}, "samples", "the layer is empty"),
     # ---- geologyfeatures
     refused("geologyfeatures_points_and_map_in_degrees", "geologyfeatures", lambda env: {
         "INPUT": env.samples(crs="EPSG:4326", xy=DEGREES), "GEOLOGY": _geology(env, "EPSG:4326", SQUARE_DEGREES),
@@ -60,6 +62,9 @@ CASES = [
     refused("knnimpute_reference_not_a_model_file", "knnimpute", lambda env: {
         "INPUT": _with_gaps(env), "REFERENCE_IN": env.text_file("ref.json", "[1, 2]"), "OUTPUT": env.output("i.gpkg")},
         "ref.json"),
+    refused("knnimpute_field_without_values", "knnimpute", lambda env: {
+        "INPUT": env.samples(grades=[None] * 36), "FIELDS": ["grade"], "OUTPUT": env.output("i.gpkg")},
+        "samples", "field 'grade' has no values"),
     # ---- boxcox
     refused("boxcox_negative_value_without_shift", "boxcox", lambda env: {
         "INPUT": env.samples(grades=[1.0, -0.5] + [1.0 + k / 10 for k in range(34)]), "FIELDS": ["grade"],
@@ -67,6 +72,12 @@ CASES = [
         "field 'grade', row 2", "-0.5 plus shift 0 is not positive"),
     refused("boxcox_inverse_without_parameters", "boxcox", lambda env: {
         "INPUT": env.samples(), "FIELDS": ["grade"], "INVERSE": True, "OUTPUT": env.output("b.gpkg")}, "INVERSE"),
+    refused("boxcox_field_without_values", "boxcox", lambda env: {
+        "INPUT": env.samples(grades=[None] * 36), "FIELDS": ["grade"], "OUTPUT": env.output("b.gpkg")},
+        "samples", "field 'grade' has no values"),
+    refused("boxcox_parameters_file_hand_edited", "boxcox", lambda env: {
+        "INPUT": env.samples(), "PARAMETERS_IN": env.text_file("lambdas.json", '{"kind": "boxcox", "fields": 5}'),
+        "OUTPUT": env.output("b.gpkg")}, "lambdas.json", "header lacks"),
     # ---- pcafusion
     refused("pcafusion_points_without_crs", "pcafusion", lambda env: {
         "INPUT": env.samples(crs=""), "FIELDS": ["grade"], "N_COMPONENTS": 1, "RFF_FEATURES": 8,
@@ -80,6 +91,9 @@ CASES = [
     refused("pcafusion_field_without_values", "pcafusion", lambda env: {
         "INPUT": env.samples(extra={"La_ppm": ("double", [None] * 36)}), "FIELDS": ["La_ppm", "grade"],
         "N_COMPONENTS": 1, "OUTPUT": env.output("p.gpkg")}, "field 'La_ppm' has no values"),
+    refused("pcafusion_every_field_constant", "pcafusion", lambda env: {
+        "INPUT": env.samples(grades=[1.0] * 36), "FIELDS": ["grade"], "N_COMPONENTS": 1,
+        "OUTPUT": env.output("p.gpkg")}, "samples", "every selected field is constant: grade"),
     refused("pcafusion_apply_without_transform", "pcafusion", lambda env: {
         "INPUT": _with_gaps(env), "MODE": 1, "OUTPUT": env.output("p.gpkg")}, "APPLY mode needs a saved transform"),
     # ---- parselogs

@@ -157,6 +157,12 @@ CASES = [
     refused("treo_no_element_at_all", "treo", lambda env: {
         "INPUT": env.layer({"hole_id": "string", "note": "string"}, [["DH1", "x"]], name="assays"),
         "OUTPUT": env.output("t.gpkg")}, "assays", "no rare-earth element field"),
+    refused("treo_empty_table", "treo", lambda env: {
+        "INPUT": env.layer({"La": "double"}, [], name="assays"), "OUTPUT": env.output("t.gpkg")},
+        "assays", "the layer is empty"),
+    refused("composite_empty_table", "composite", lambda env: {
+        "INPUT": env.layer({"hole_id": "string", "from": "double", "to": "double"}, [], name="assays"), "LENGTH": 2.0,
+        "OUTPUT": env.output("c.gpkg")}, "assays", "the layer is empty"),
     refused("parselogs_empty_log_table", "parselogs", lambda env: {
         "INPUT": env.layer({"hole_id": "string", "description": "string"}, [], name="logs"),
         "DESCRIPTION_FIELD": "description", "OUTPUT": env.output("logs.gpkg")}, "logs", "empty"),

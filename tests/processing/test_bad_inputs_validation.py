@@ -74,6 +74,10 @@ CASES = [
         extra={"cov": ("double", [1.0] * 7 + [None] + [1.0] * 28)}), COVARIATES=["cov"]),
         "samples", "field 'cov', row 8", "impute"),
     refused("crossvalidate_more_folds_than_holes", "crossvalidate", lambda env: _cv(env, FOLDS=20), "20"),
+    refused("crossvalidate_a_single_hole", "crossvalidate", lambda env: _cv(env, INPUT=env.one_hole(), FOLDS=5),
+            "samples", "5 folds need at least 5 groups (holes), got 1"),
+    refused("crossvalidate_empty_samples", "crossvalidate", lambda env: _cv(env, INPUT=env.empty()),
+            "samples", "the layer is empty"),
     refused("crossvalidate_no_method", "crossvalidate", lambda env: _cv(env, METHODS=[]), "METHODS"),
     # ---- gradetonnage
     refused("gradetonnage_tiny_step_over_a_huge_range", "gradetonnage", lambda env: _gradetonnage(
@@ -86,6 +90,11 @@ CASES = [
             "at least one grade field"),
     refused("gradetonnage_empty_block_layer", "gradetonnage", lambda env: _gradetonnage(
         env, INPUT=_blocks(env, xy=[])), "blocks", "empty"),
+    refused("gradetonnage_grade_field_without_values", "gradetonnage", lambda env: _gradetonnage(
+        env, INPUT=env.layer({"mean": "double"}, [[None], [None]], [(500000.0, 3000000.0), (500010.0, 3000000.0)],
+                             name="blocks")), "blocks", "field 'mean' has no values"),
+    refused("gradetonnage_model_file_not_an_object", "gradetonnage", lambda env: _gradetonnage(
+        env, GRADE_FIELDS=[], MODEL=env.text_file("list.json", "[]")), "list.json", "not a valid JSON model header"),
     refused("gradetonnage_negative_density_field", "gradetonnage", lambda env: _gradetonnage(
         env, DENSITY_FIELD="sd", INPUT=env.layer({"mean": "double", "sd": "double"}, [[1.0, 2.5], [1.2, -2.0]],
                                                  [(500000.0, 3000000.0), (500010.0, 3000000.0)], name="blocks")),
@@ -95,12 +104,18 @@ CASES = [
         env, INPUT=_blocks(env, crs="EPSG:4326", xy=DEGREES[:4])), "blocks", "EPSG:4326", "geographic"),
     refused("classify_thresholds_out_of_order", "classify", lambda env: _classify(
         env, MEASURED_SPACING=300.0, INDICATED_SPACING=100.0), "spacing"),
+    refused("classify_empty_blocks", "classify", lambda env: _classify(env, INPUT=_blocks(env, xy=[])),
+            "blocks", "the layer is empty"),
+    refused("classify_empty_samples", "classify", lambda env: _classify(env, SAMPLES=env.empty()),
+            "samples", "the layer is empty"),
     refused("classify_samples_without_crs", "classify", lambda env: _classify(env, SAMPLES=env.samples(crs="")),
             "samples", "no coordinate reference system"),
     # ---- hyperscore
     refused("hyperscore_probability_above_one", "hyperscore", lambda env: _hyperscore(env, INPUT=env.layer(
         {"p": "double"}, [[0.2], [1.7]], [(500000.0, 3000000.0), (500010.0, 3000000.0)], name="blocks")),
         "blocks", "row 2", "1.7"),
+    refused("hyperscore_empty_blocks", "hyperscore", lambda env: _hyperscore(env, INPUT=_blocks(env, xy=[])),
+            "blocks", "the layer is empty"),
     # ---- report
     refused("report_on_an_empty_block_layer", "report", lambda env: {
         "BLOCKS": _blocks(env, xy=[]), "NOTES": "bench 1", "OUTPUT": env.output("r.html")},
