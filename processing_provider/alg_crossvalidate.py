@@ -11,7 +11,8 @@ from qgis.core import (
 )
 
 from ..algorithms.validation.methods import METHOD_NAMES
-from .base import REEGradeAlgorithm, errors_naming, require
+from .base import REEGradeAlgorithm, require
+from .checks import errors_naming
 from .layer_io import layer_label, read_columns, read_points_with_fields, write_table
 
 # The order of the SCHEME options (the science's names for them).

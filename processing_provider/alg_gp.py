@@ -12,7 +12,8 @@ from qgis.core import (
 )
 
 from ..algorithms.common.predictive import summary_field
-from .base import REEGradeAlgorithm, errors_naming, refuse_if_too_large, require
+from .base import REEGradeAlgorithm, require
+from .checks import errors_naming, refuse_if_too_large
 from .layer_io import layer_label, read_points_with_fields, write_appended, xyz_in_crs
 
 

@@ -21,7 +21,8 @@ from ..algorithms.resources.gradetonnage import (
     posterior_curves,
     volume_fields,
 )
-from .base import REEGradeAlgorithm, refuse_if_too_large, require
+from .base import REEGradeAlgorithm, require
+from .checks import refuse_if_too_large
 from .layer_io import field_names, layer_label, read_numeric, require_features, write_table
 
 UNITS = tuple(METAL_FACTORS)

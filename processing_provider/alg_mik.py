@@ -10,7 +10,8 @@ from qgis.core import (
 )
 
 from ..algorithms.common.predictive import cutoff_name, summary_field
-from .base import REEGradeAlgorithm, refuse_if_too_large, require
+from .base import REEGradeAlgorithm, require
+from .checks import refuse_if_too_large
 from .kriging_neighbourhood import KrigingNeighbourhoodMixin
 from .layer_io import layer_label, read_points_with_fields, write_appended
 

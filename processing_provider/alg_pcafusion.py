@@ -20,7 +20,8 @@ from qgis.core import (
 
 from ..algorithms.io.modelfile import arrays_path_for, check_fields
 from ..algorithms.ml import fusion as fusion
-from .base import REEGradeAlgorithm, errors_naming
+from .base import REEGradeAlgorithm
+from .checks import errors_naming
 from .layer_io import (
     layer_label,
     read_points_with_fields,

@@ -16,7 +16,8 @@ from qgis.core import (
 )
 
 from ..algorithms.ml.bnn.architecture import METHODS as NETWORK_METHODS
-from .base import REEGradeAlgorithm, errors_naming, require, require_projected
+from .base import REEGradeAlgorithm, require
+from .checks import errors_naming, require_projected
 from .layer_io import layer_label, point_xyz, read_columns, require_crs, require_features
 
 # The METHOD options in order: architecture.METHODS (indices kept), then the stacked estimator.

@@ -10,7 +10,8 @@ from qgis.core import (
 )
 
 from ..algorithms.io.modelfile import arrays_path_for
-from .base import REEGradeAlgorithm, errors_naming, require
+from .base import REEGradeAlgorithm, require
+from .checks import errors_naming
 from .layer_io import layer_label, read_points_with_fields
 
 

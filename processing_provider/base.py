@@ -6,14 +6,11 @@ outputs when a run fails or is cancelled."""
 import html
 import importlib
 import os
-import tempfile
 import traceback
-from contextlib import contextmanager
 
 from qgis.core import (
     Qgis,
     QgsMessageLog,
-    QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputLayerDefinition,
@@ -25,12 +22,13 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorDestination,
-    QgsProperty,
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..algorithms.common.parsing import DEFAULT_MISSING_CODES
 from ..algorithms.common.progress import Cancelled
+from .checks import degrees_warning, grade_values, require_projected
+from .outputs import destination_path, format_problem, remove_with_sidecars, writable_problem
 from .settings import default_cutoffs, default_seed
 from .styles import style_outputs_on_load
 
@@ -72,107 +70,12 @@ def require(module_name):
         ) from None
 
 
-# Formats whose field names GDAL cuts (Shapefile/dBase: 10 characters), so that `bnn_p_gt_1_5` would be written
-# as `bnn_p_gt_2`, a field named after a cut-off it does not hold.
-SHORT_FIELD_NAME_FORMATS = {".shp": "Shapefile", ".dbf": "dBase"}
-# Formats that keep geometries but not attribute fields: every estimate would be lost.
-FIELDLESS_FORMATS = {".dxf": "DXF", ".gpx": "GPX"}
-
-# Fields whose values are negative by nature (Box-Cox, PCA components, embeddings), never detection-limit codes.
-SIGNED_FIELD_PREFIXES = ("bc_", "pc_", "emb_")
-# Labs use one or a few detection limits per element; many distinct negative values are real values instead.
-MAX_DETECTION_LIMITS = 3
-
 # Each cut-off is an output field and band; GeoPackage allows 2000 columns, and no one reads 100 probability maps.
 MAX_CUTOFFS = 100
-
-# Files SQLite and GDAL write beside an output; removed with it after a failure.
-SIDECAR_SUFFIXES = ("", ".aux.xml", "-wal", "-shm", "-journal")
-
 
 def help_html(text):
     """Plain help text as the HTML the help panel renders, so `<0.5` or `<cut-off>` is shown, not read as a tag."""
     return html.escape(text, quote=False).replace("\n", "<br>")
-
-
-def physical_memory_bytes():
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (AttributeError, OSError, ValueError):
-        return 16 * 2**30
-
-
-def refuse_if_too_large(n_bytes, what, advice):
-    """A ValueError before an allocation that this computer's memory cannot hold (numpy would fail late, or swap)."""
-    available = physical_memory_bytes()
-    if n_bytes > available:
-        raise ValueError(
-            f"{what} would need {n_bytes / 2**30:,.1f} GiB of memory, more than the {available / 2**30:,.1f} GiB "
-            f"this computer has; {advice}"
-        )
-
-
-@contextmanager
-def errors_naming(label):
-    """Science errors raised inside name `label` (the layer, or the layer and field): a fit deep in a model
-    often knows no layer name."""
-    try:
-        yield
-    except ValueError as error:
-        if str(error).startswith(label):
-            raise
-        raise ValueError(f"{label}: {error}") from None
-
-
-def require_projected(crs, label, algorithm_name):
-    """Refuse a layer whose distances would be taken in degrees: a variogram range, a search radius or a cell size
-    in metres means nothing there, and the results would be wrong without a word."""
-    if crs is not None and crs.isValid() and crs.isGeographic():
-        raise QgsProcessingException(QCoreApplication.translate(
-            "REEGradeAlgorithm",
-            "{0}: its CRS {1} ({2}) is geographic, in degrees, but {3} measures distances in metres; reproject the "
-            "layer to a projected CRS (e.g. its UTM zone) first").format(
-            label, crs.authid() or "without an authority id", crs.description(), algorithm_name))
-
-
-def destination_path(value):
-    """The local file an output parameter's value names, or None (temporary, memory or database outputs)."""
-    if isinstance(value, QgsProcessingOutputLayerDefinition):
-        value = value.sink
-    if isinstance(value, QgsProperty):
-        value = value.staticValue()
-    if not isinstance(value, str):
-        return None
-    value = value.strip()
-    if not value or value == QgsProcessing.TEMPORARY_OUTPUT or value.startswith("memory:"):
-        return None
-    path = value.split("|", 1)[0]
-    has_scheme = ":" in path.split("/", 1)[0] and not (len(path) > 1 and path[1] == ":")
-    if has_scheme or "dbname=" in path:
-        return None
-    return os.path.abspath(path)
-
-
-def writable_problem(path, is_folder):
-    """Why `path` (a file, or a folder the run fills) cannot be written, or None. Missing folders are made by the
-    run, so the nearest existing one must take new files; tried with a real file, since permissions, read-only
-    mounts and root all make os.access an unreliable guess."""
-    if os.path.isdir(path) and not is_folder:
-        return f"'{path}' is a folder, not a file"
-    folder = path if is_folder else os.path.dirname(path)
-    while not os.path.exists(folder) and os.path.dirname(folder) != folder:
-        folder = os.path.dirname(folder)
-    if not os.path.isdir(folder):
-        return f"'{folder}' is a file, so no folder can be made there"
-    try:
-        handle, probe = tempfile.mkstemp(prefix=".reegrade_write_test_", dir=folder)
-        os.close(handle)
-        os.remove(probe)
-    except OSError as error:
-        return f"nothing can be written in the folder '{folder}' ({error.strerror or error})"
-    if os.path.isfile(path) and not os.access(path, os.W_OK):
-        return f"'{path}' exists and cannot be overwritten"
-    return None
 
 
 class REEGradeAlgorithm(QgsProcessingAlgorithm):
@@ -327,54 +230,20 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
         self._cleanup_paths.extend(p for p in paths if p)
 
     def grade_values(self, values, label, field, feedback):
-        """A grade field's values with the codes labs and databases write read as such: -99-style 'no value' codes
-        become missing, and negated detection limits (-0.05 for <0.05) become below-detection results at half the
-        limit, each with a warning; kriging and variograms would otherwise take them for real negative grades. A
-        transformed field (bc_, pc_, emb_: negative by nature) is kept as it is."""
-        import numpy as np
-
-        values = np.array(values, dtype=float)
-        if field.lower().startswith(SIGNED_FIELD_PREFIXES):
-            return values
-        codes = np.isin(values, DEFAULT_MISSING_CODES)
-        if codes.any():
-            feedback.pushWarning(self.tr(
-                "{0}: field '{1}': {2} value(s) are missing-value codes ({3}; first at row {4}) and are left out"
-            ).format(label, field, int(codes.sum()), ", ".join(f"{v:g}" for v in np.unique(values[codes])),
-                     int(np.flatnonzero(codes)[0]) + 1))
-            values[codes] = np.nan
-        negative = values < 0
-        finite = int(np.isfinite(values).sum())
-        limits = np.unique(values[negative])
-        if negative.any() and negative.sum() * 2 <= finite and len(limits) <= MAX_DETECTION_LIMITS:
-            first = int(np.flatnonzero(negative)[0])
-            feedback.pushWarning(self.tr(
-                "{0}: field '{1}': {2} negative value(s) (first at row {3}: {4:g}) are read as below-detection results "
-                "(-0.05 means <0.05) at half the limit; a grade is never negative").format(
-                label, field, int(negative.sum()), first + 1, values[first]))
-            values[negative] = -values[negative] / 2.0
+        """`checks.grade_values` with its warnings pushed."""
+        values, warnings = grade_values(values, label, field)
+        for warning in warnings:
+            feedback.pushWarning(warning)
         return values
 
     def require_projected(self, crs, label):
         require_projected(crs, label, self.DISPLAY_NAME)
 
     def warn_if_degrees(self, xyz, crs, label, feedback):
-        """Warn when coordinates look like longitudes and latitudes in a layer declared projected: a deposit spans
-        more than a few metres, so x within 180 and y within 90 spanning under 5 units are degrees."""
-        import numpy as np
+        warning = degrees_warning(xyz, crs, label)
+        if warning:
+            feedback.pushWarning(warning)
 
-        if crs is None or not crs.isValid() or crs.isGeographic() or len(xyz) == 0:
-            return
-        x, y = np.asarray(xyz)[:, 0], np.asarray(xyz)[:, 1]
-        x, y = x[np.isfinite(x)], y[np.isfinite(y)]
-        if x.size == 0 or y.size == 0:
-            return
-        in_degrees = np.all(np.abs(x) <= 180.0) and np.all(np.abs(y) <= 90.0)
-        if in_degrees and np.ptp(x) < 5.0 and np.ptp(y) < 5.0:
-            feedback.pushWarning(self.tr(
-                "{0}: all {1} x, y values lie between -180 and 180, -90 and 90 and span under 5 units, though the "
-                "CRS {2} is projected (metres): they look like longitudes and latitudes; if so, declare EPSG:4326 "
-                "and reproject to a projected CRS").format(label, len(xyz), crs.authid()))
 
     @staticmethod
     def output_requested(parameters, name):
@@ -393,27 +262,19 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
                 os.makedirs(os.path.dirname(path), exist_ok=True)
 
     def output_problem(self, parameters, context):
-        """Why one of the file outputs cannot be written (missing or read-only folder, a format that cuts field
-        names), or None; checked before any work, so a run does not compute for an hour and then fail to save."""
+        """Why one of the file outputs cannot be written (a folder that cannot be made or written, a format that
+        cuts field names or drops them), or None; checked before any work, so a run does not compute for an hour
+        and then fail to save."""
         for definition in self.destinationParameterDefinitions():
             path = destination_path(parameters.get(definition.name()))
             if path is None:
                 continue
-            label = f"{self.tr(definition.description())} ({definition.name()})"
             is_vector = isinstance(
                 definition, (QgsProcessingParameterFeatureSink, QgsProcessingParameterVectorDestination))
-            extension = os.path.splitext(path)[1].lower()
-            if is_vector and extension in SHORT_FIELD_NAME_FORMATS:
-                return self.tr(
-                    "{0}: the {1} format cuts field names at 10 characters (bnn_p_gt_1_5 would be written as "
-                    "bnn_p_gt_2, a field named after another cut-off); write a GeoPackage (.gpkg) instead").format(
-                    label, SHORT_FIELD_NAME_FORMATS[extension])
-            if is_vector and extension in FIELDLESS_FORMATS:
-                return self.tr("{0}: the {1} format does not keep attribute fields, so the results would be lost; "
-                               "write a GeoPackage (.gpkg) instead").format(label, FIELDLESS_FORMATS[extension])
-            problem = writable_problem(path, isinstance(definition, QgsProcessingParameterFolderDestination))
+            is_folder = isinstance(definition, QgsProcessingParameterFolderDestination)
+            problem = (format_problem(path) if is_vector else None) or writable_problem(path, is_folder)
             if problem:
-                return f"{label}: {problem}"
+                return f"{self.tr(definition.description())} ({definition.name()}): {problem}"
         return None
 
     def parameter_problem(self, parameters, context):
@@ -483,9 +344,7 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
 
     def _remove_partial_outputs(self):
         for path in self._cleanup_paths:
-            for candidate in (path + suffix for suffix in SIDECAR_SUFFIXES):
-                if os.path.isfile(candidate):
-                    os.remove(candidate)
+            remove_with_sidecars(path)
         self._cleanup_paths = []
 
     @staticmethod

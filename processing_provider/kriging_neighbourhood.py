@@ -11,7 +11,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from .base import refuse_if_too_large
+from .checks import refuse_if_too_large
 from .layer_io import layer_label, read_columns, read_points_with_fields, require_crs, xyz_in_crs
 
 # Bytes held per estimated cell: coordinates, estimates, variances, the ccdf of MIK's thresholds and their copies.

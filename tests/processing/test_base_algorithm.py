@@ -55,7 +55,7 @@ def test_the_help_texts_the_issue_found_cut(provider, name):
 def test_output_checks_leave_temporary_and_memory_outputs_alone():
     from qgis.core import QgsProcessing, QgsProcessingOutputLayerDefinition
 
-    from ree_grade.processing_provider.base import destination_path
+    from ree_grade.processing_provider.outputs import destination_path
 
     assert destination_path(QgsProcessing.TEMPORARY_OUTPUT) is None
     assert destination_path("memory:") is None
