@@ -146,6 +146,7 @@ class ClassifyAlgorithm(REEGradeAlgorithm):
         blocks = self.parameterAsSource(parameters, self.INPUT, context)
         mean_field = self.parameterAsString(parameters, self.MEAN_FIELD, context)
         spread_field = self.parameterAsString(parameters, self.SPREAD_FIELD, context)
+        self.require_projected(blocks.sourceCrs(), layer_label(blocks))
         block_xyz, values = read_points_with_fields(blocks, [mean_field, spread_field], feedback=feedback)
         spread = sd_from_spread(values[spread_field], self.parameterAsEnum(parameters, self.SPREAD_IS, context) == 1)
 

@@ -152,7 +152,7 @@ class CompositeAlgorithm(REEGradeAlgorithm):
         holes = table.hole_ids(names["hole"])
         start = table.required_numbers(names["from"], "the from depth")
         end = table.required_numbers(names["to"], "the to depth")
-        numeric, text = self._values(parameters, context, source, table, names)
+        numeric, text = self._values(parameters, context, source, table, names, feedback)
         domain = columns[names["domain"]] if names["domain"] else None
         progress, should_stop = self.progress_callbacks(feedback, 10, 70)
         result = composite(
@@ -194,7 +194,7 @@ class CompositeAlgorithm(REEGradeAlgorithm):
         names["domain"] = self.parameterAsString(parameters, self.DOMAIN, context) or None
         return names
 
-    def _values(self, parameters, context, source, table, names):
+    def _values(self, parameters, context, source, table, names, feedback):
         """({field: floats} to average, {field: texts} to carry by dominance):
         the chosen fields must be numbers; otherwise every field that reads
         as numbers (typed so, or mostly numbers) is averaged."""
@@ -204,7 +204,11 @@ class CompositeAlgorithm(REEGradeAlgorithm):
         ]
         chosen = self.parameterAsFields(parameters, self.FIELDS, context)
         typed = {f.name(): "double" for f in source.fields() if f.isNumeric() or f.name() in chosen}
-        attributes, _ = read_attributes(table, candidates, typed, **self.below_detection_options(parameters, context))
+        notices = []
+        attributes, _ = read_attributes(table, candidates, typed, notices=notices,
+                                        **self.below_detection_options(parameters, context))
+        for notice in notices:
+            feedback.pushWarning(notice)
         numeric = {
             name: values
             for name, (kind, values) in attributes.items()

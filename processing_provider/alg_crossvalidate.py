@@ -12,6 +12,7 @@ from qgis.core import (
 
 from ..algorithms.validation.methods import METHOD_NAMES
 from .base import REEGradeAlgorithm, require
+from .checks import errors_naming
 from .layer_io import layer_label, read_columns, read_points_with_fields, write_table
 
 # The order of the SCHEME options (the science's names for them).
@@ -133,8 +134,9 @@ class CrossValidateAlgorithm(REEGradeAlgorithm):
         report = self.parameterAsFileOutput(parameters, self.REPORT, context)
         data = self._data(parameters, context, feedback)
         progress, should_stop = self.progress_callbacks(feedback, 5, 90)
-        result = cross_validate(data, methods, settings, n_folds, seed, cutoffs, scheme, progress, should_stop,
-                                feedback.pushInfo)
+        with errors_naming(data.label):
+            result = cross_validate(data, methods, settings, n_folds, seed, cutoffs, scheme, progress, should_stop,
+                                    feedback.pushInfo)
         results = {self.OUTPUT: self._write_table(parameters, context, result.rows, result.columns)}
         if report:
             from ..algorithms.reports.cross_validation import write_report
@@ -162,7 +164,9 @@ class CrossValidateAlgorithm(REEGradeAlgorithm):
         covariates = self.parameterAsFields(parameters, self.COVARIATES, context)
         categorical = self.parameterAsFields(parameters, self.CATEGORICAL, context)
         hole_field = self.parameterAsString(parameters, self.HOLE_FIELD, context)
+        self.require_projected(source.sourceCrs(), label)
         xyz, values = read_points_with_fields(source, [target] + covariates, label, feedback)
+        self.warn_if_degrees(xyz, source.sourceCrs(), label, feedback)
         raw = read_columns(source, [hole_field] + categorical, feedback, label)[0]
         holes = raw[hole_field]
         grade = values[target]

@@ -1,6 +1,7 @@
 """reegrade:desurvey — collar, survey and interval tables to a PointZ layer of
 interval midpoints (minimum curvature)."""
 
+import numpy as np
 from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
@@ -12,7 +13,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..algorithms.drillholes.desurvey import desurvey, upward_warning
+from ..algorithms.drillholes.desurvey import desurvey, survey_warnings, upward_warning
 from ..algorithms.drillholes.geometry import DIP_CONVENTIONS
 from ..algorithms.drillholes.tables import (
     AZIMUTH_NAMES,
@@ -183,6 +184,8 @@ class DesurveyAlgorithm(REEGradeAlgorithm):
         upward = upward_warning(collars, surveys, convention)
         if upward:
             feedback.pushWarning(upward)
+        for message in survey_warnings(collars, surveys, convention):
+            feedback.pushWarning(message)
         for name, count in intervals["below_detection"].items():
             feedback.pushInfo(self.tr("'{0}': {1} value(s) below detection").format(name, count))
         unsurveyed = sum(1 for hole in set(intervals["hole"]) if hole not in surveys)
@@ -224,7 +227,9 @@ class DesurveyAlgorithm(REEGradeAlgorithm):
         explicit_xy = self.parameterAsString(parameters, self.COLLAR_X, context)
         geometry_xyz = point_xyz(geometries, table.label) if is_points and not explicit_xy else None
         collars = read_collars(table, columns, convention, geometry_xyz)
-        return collars, self._collar_crs(parameters, context, source, table.label, is_points and not explicit_xy)
+        crs = self._collar_crs(parameters, context, source, table.label, is_points and not explicit_xy)
+        self.warn_if_degrees(np.array([c["xyz"] for c in collars.values()]), crs, table.label, feedback)
+        return collars, crs
 
     def _collar_crs(self, parameters, context, source, label, from_geometry):
         """Points placed by their geometry are in the layer's CRS; x/y columns

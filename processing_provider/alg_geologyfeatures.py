@@ -12,7 +12,16 @@ from qgis.core import (
 
 from ..algorithms.io.modelfile import arrays_path_for
 from .base import REEGradeAlgorithm, require
-from .layer_io import layer_label, point_xyz, read_columns, read_shapely, require_crs, require_features, write_appended
+from .layer_io import (
+    layer_label,
+    point_xyz,
+    read_columns,
+    read_shapely,
+    require_crs,
+    require_features,
+    write_appended,
+    xyz_in_crs,
+)
 
 
 class GeologyFeaturesAlgorithm(REEGradeAlgorithm):
@@ -91,11 +100,12 @@ class GeologyFeaturesAlgorithm(REEGradeAlgorithm):
         require_features(source, label)
         require_crs(source.sourceCrs(), label)
         _, geometries, _ = read_columns(source, [], feedback, label)
-        xyz = point_xyz(geometries, label)
         unit_field = self.parameterAsString(parameters, self.UNIT_FIELD, context)
         geology_source = self.parameterAsSource(parameters, self.GEOLOGY, context)
-        polygons, columns = read_shapely(geology_source, [unit_field], source.sourceCrs(), context, feedback)
-        faults = self._faults(parameters, context, feedback, source.sourceCrs())
+        crs = self._distance_crs(source, geology_source, label, feedback)
+        xyz = xyz_in_crs(point_xyz(geometries, label), source.sourceCrs(), crs, context, None, label)
+        polygons, columns = read_shapely(geology_source, [unit_field], crs, context, feedback)
+        faults = self._faults(parameters, context, feedback, crs)
         units = self._saved_units(parameters, context, unit_field, geology)
         geo_map = geology.GeologyMap(polygons, columns[unit_field], faults, units, label=layer_label(geology_source))
         progress, should_stop = self.progress_callbacks(feedback, 10.0, 90.0)
@@ -113,6 +123,18 @@ class GeologyFeaturesAlgorithm(REEGradeAlgorithm):
             columns_out[name] = (kind, values[name])
         results[self.OUTPUT] = write_appended(self, parameters, context, self.OUTPUT, source, columns_out, feedback)
         return results
+
+    def _distance_crs(self, source, geology_source, label, feedback):
+        """The CRS distances to contacts and faults are measured in: the points', or the geology map's when the
+        points are in degrees and the map is projected (named in the log); degrees on both sides are refused."""
+        crs = source.sourceCrs()
+        geology_crs = geology_source.sourceCrs() if geology_source is not None else None
+        if crs.isGeographic() and geology_crs is not None and geology_crs.isValid() and not geology_crs.isGeographic():
+            feedback.pushInfo(self.tr("{0}: its CRS {1} is geographic; distances are measured in the geology map's "
+                                      "CRS {2}").format(label, crs.authid(), geology_crs.authid()))
+            return geology_crs
+        self.require_projected(crs, label)
+        return crs
 
     def _faults(self, parameters, context, feedback, crs):
         source = self.parameterAsSource(parameters, self.FAULTS, context)

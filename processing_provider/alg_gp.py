@@ -13,6 +13,7 @@ from qgis.core import (
 
 from ..algorithms.common.predictive import summary_field
 from .base import REEGradeAlgorithm, require
+from .checks import errors_naming, refuse_if_too_large
 from .layer_io import layer_label, read_points_with_fields, write_appended, xyz_in_crs
 
 
@@ -77,6 +78,11 @@ class GaussianProcessAlgorithm(REEGradeAlgorithm):
     def parameter_problem(self, parameters, context):
         if parameters.get(self.TEMPLATE) and self.parameterAsFields(parameters, self.COVARIATES, context):
             return self.tr("Covariates need target points carrying them; a raster template has none")
+        points = bool(parameters.get(self.TARGETS)) and self.output_requested(parameters, self.OUTPUT)
+        raster = bool(parameters.get(self.TEMPLATE)) and self.output_requested(parameters, self.OUTPUT_RASTER)
+        if (parameters.get(self.TARGETS) or parameters.get(self.TEMPLATE)) and not (points or raster):
+            return self.tr("Nothing would be written: give the points output (OUTPUT) for the target points or the "
+                           "raster output (OUTPUT_RASTER) for the template")
         return None
 
     def process(self, parameters, context, feedback):
@@ -90,12 +96,24 @@ class GaussianProcessAlgorithm(REEGradeAlgorithm):
         cutoffs = self.cutoffs(parameters, context)
         targets = self.parameterAsSource(parameters, self.TARGETS, context)
         template = self.parameterAsRasterLayer(parameters, self.TEMPLATE, context)
+        if not self.output_requested(parameters, self.OUTPUT):
+            targets = None
+        if not self.output_requested(parameters, self.OUTPUT_RASTER):
+            template = None
         if targets is None and template is None:
             raise QgsProcessingException(self.tr("Give target points or a raster template to predict on"))
         raster_path = self.parameterAsOutputLayer(parameters, self.OUTPUT_RASTER, context) if template else None
 
         log_transform = self.parameterAsBool(parameters, self.LOG_TRANSFORM, context)
+        self.require_projected(samples.sourceCrs(), layer_label(samples))
         X, y = self._samples(samples, target, covariates, log_transform, feedback)
+        if len(y) <= self.parameterAsInt(parameters, self.EXACT_LIMIT, context):
+            refuse_if_too_large(len(y) ** 2 * 8 * 6, f"an exact GP on {len(y)} samples",
+                                "lower EXACT LIMIT so that the sparse GP is used")
+        else:
+            inducing = self.parameterAsInt(parameters, self.N_INDUCING, context)
+            refuse_if_too_large(inducing ** 2 * 8 * 6, f"a sparse GP with {inducing} inducing points",
+                                "use fewer inducing points")
         model = GPRegressor(
             log_transform=log_transform,
             exact_limit=self.parameterAsInt(parameters, self.EXACT_LIMIT, context),
@@ -105,7 +123,8 @@ class GaussianProcessAlgorithm(REEGradeAlgorithm):
             n_coords=3,
         )
         progress, should_stop = self.progress_callbacks(feedback, 0, 70)
-        model.fit(X, y, progress=progress, should_stop=should_stop)
+        with errors_naming(layer_label(samples)):
+            model.fit(X, y, progress=progress, should_stop=should_stop)
         feedback.pushInfo(
             self.tr("{0} GP on {1} samples; length scales {2}").format(
                 "Exact" if model.exact_ else "Sparse", len(y), np.array2string(model.length_scales_, precision=1)
@@ -121,8 +140,14 @@ class GaussianProcessAlgorithm(REEGradeAlgorithm):
             columns = {summary_field("gp", name): ("double", values) for name, values in summary.items()}
             results[self.OUTPUT] = write_appended(self, parameters, context, self.OUTPUT, targets, columns, feedback)
         if template is not None:
+            refuse_if_too_large(template.width() * template.height() * 8 * 64,
+                                f"{template.name()}: predicting its {template.width()} x {template.height()} cells",
+                                "use a template with larger cells")
             profile, gx, gy = template_grid(template.source())
             coords = np.column_stack([gx, gy, np.full(len(gx), np.nan)])
+            if template.crs().isValid() and samples.sourceCrs().isValid():
+                # The model was fitted on the samples' coordinates; the cell centres must be in the same CRS.
+                coords = xyz_in_crs(coords, template.crs(), samples.sourceCrs(), context, feedback, template.name())
             summary = model.predict(coords, cutoffs)
             bands = np.stack([v.reshape(profile["height"], profile["width"]) for v in summary.values()])
             self.remove_on_failure(raster_path)
@@ -134,7 +159,8 @@ class GaussianProcessAlgorithm(REEGradeAlgorithm):
         """(X: coordinates then covariates, grade) of the samples with a grade."""
         label = layer_label(samples)
         xyz, values = read_points_with_fields(samples, [target] + list(covariates), label, feedback)
-        y = values[target]
+        self.warn_if_degrees(xyz, samples.sourceCrs(), label, feedback)
+        y = self.grade_values(values[target], label, target, feedback)
         keep = np.isfinite(y)
         if log_transform and np.any(keep & (y <= 0)):
             row = int(np.flatnonzero(keep & (y <= 0))[0])
@@ -153,5 +179,9 @@ class GaussianProcessAlgorithm(REEGradeAlgorithm):
                     self.tr("{0}: field '{1}', row {2}: covariate is missing; impute it first "
                             "(reegrade:knnimpute)").format(label, name, missing[0] + 1)
                 )
+        if keep.any() and np.ptp(y[keep]) == 0:
+            raise QgsProcessingException(self.tr(
+                "{0}: field '{1}': every sample has the same grade ({2:g}); a Gaussian process has no variation to "
+                "fit (its length scales and noise would be arbitrary)").format(label, target, y[keep][0]))
         X = np.column_stack([xyz] + [values[f] for f in covariates])
         return X[keep], y[keep]

@@ -22,6 +22,7 @@ from ..algorithms.resources.gradetonnage import (
     volume_fields,
 )
 from .base import REEGradeAlgorithm, require
+from .checks import refuse_if_too_large
 from .layer_io import field_names, layer_label, read_numeric, require_features, write_table
 
 UNITS = tuple(METAL_FACTORS)
@@ -154,7 +155,12 @@ class GradeTonnageAlgorithm(REEGradeAlgorithm):
             self.parameterAsDouble(parameters, name, context)
             for name in (self.CUTOFF_START, self.CUTOFF_STOP, self.CUTOFF_STEP)
         )
-        return cutoff_series(start, stop, step)
+        blocks = self.parameterAsSource(parameters, self.INPUT, context)
+        n_blocks = blocks.featureCount() if blocks is not None else 1
+        cutoffs = cutoff_series(start, stop, step, n_blocks)
+        refuse_if_too_large(len(cutoffs) * n_blocks * 9, f"{len(cutoffs)} cut-offs over {n_blocks} blocks",
+                            "use a larger cut-off step")
+        return cutoffs
 
     def process(self, parameters, context, feedback):
         blocks = self.parameterAsSource(parameters, self.INPUT, context)
@@ -169,6 +175,9 @@ class GradeTonnageAlgorithm(REEGradeAlgorithm):
         if grade_fields:
             grades = read_numeric(blocks, grade_fields, feedback=feedback, label=label)
             for name in grade_fields:
+                if not np.isfinite(grades[name].values).any():
+                    raise ValueError(self.tr("{0}: field '{1}' has no values (every block is missing); the curve "
+                                             "would be empty").format(label, name))
                 curves[name] = grade_tonnage(grades[name].values, tonnage, cutoffs)
         if model_path:
             curves["bnn posterior"] = self._posterior_curves(
@@ -210,9 +219,12 @@ class GradeTonnageAlgorithm(REEGradeAlgorithm):
         model.check_features(field_names(blocks), label)
         features = read_numeric(blocks, model.feature_names_, feedback=feedback, label=label)
         X = np.column_stack([features[name].values for name in model.feature_names_])
-        mu, sigma = model.predict_log(
-            X, self.parameterAsInt(parameters, self.N_REALISATIONS, context), self.seed(parameters, context), label
-        )
+        realisations = self.parameterAsInt(parameters, self.N_REALISATIONS, context)
+        # (realisations x blocks) log-grade draws, and a (cut-off x block) table per realisation.
+        refuse_if_too_large(realisations * len(X) * (32 + len(cutoffs)),
+                            f"{realisations} posterior realisations of {len(X)} blocks at {len(cutoffs)} cut-offs",
+                            "use fewer realisations or cut-offs")
+        mu, sigma = model.predict_log(X, realisations, self.seed(parameters, context), label)
         return posterior_curves(mu, sigma, tonnage, cutoffs)
 
     def _write_table(self, parameters, context, curves):

@@ -163,13 +163,8 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
             xyz = self._to_reference_crs(xyz, source.sourceCrs(), model.crs_, context, feedback, label)
             filled, imputed = model.transform(X, xyz, label, progress, should_stop)
         else:
-            if source.sourceCrs().isGeographic():
-                feedback.pushWarning(
-                    self.tr(
-                        "{0} is in a geographic CRS: distances are taken in degrees, which stretch with "
-                        "latitude and do not match z in metres; reproject the samples to a projected CRS"
-                    ).format(label)
-                )
+            if model.spatial_weight > 0:
+                self.require_projected(source.sourceCrs(), label)
             filled, imputed = model.fit_transform(X, xyz, fields, label, progress, should_stop)
         for j, field in enumerate(fields):
             feedback.pushInfo(self.tr("{0}: {1} value(s) imputed").format(field, int(imputed[:, j].sum())))

@@ -1,7 +1,6 @@
 """reegrade:mik — Multiple Indicator Kriging (GSLIB ik3d + postik)."""
 import numpy as np
 from qgis.core import (
-    QgsProcessingException,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFile,
@@ -12,6 +11,7 @@ from qgis.core import (
 
 from ..algorithms.common.predictive import cutoff_name, summary_field
 from .base import REEGradeAlgorithm, require
+from .checks import refuse_if_too_large
 from .kriging_neighbourhood import KrigingNeighbourhoodMixin
 from .layer_io import layer_label, read_points_with_fields, write_appended
 
@@ -103,13 +103,12 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
     def process(self, parameters, context, feedback):
         samples = self.parameterAsSource(parameters, self.INPUT, context)
         field = self.parameterAsString(parameters, self.GRADE_FIELD, context)
-        targets = self.parameterAsSource(parameters, self.TARGETS, context)
-        template = self.parameterAsRasterLayer(parameters, self.TEMPLATE, context)
-        if targets is None and template is None:
-            raise QgsProcessingException(self.tr("Give target points or a raster template to estimate on"))
+        targets, template = self.wanted_targets(parameters, context, feedback)
         cutoffs = self.cutoffs(parameters, context)
         label = layer_label(samples)
         xyz, values = read_points_with_fields(samples, [field], label, feedback)
+        self.check_crs(samples, template, xyz, label, feedback)
+        values[field] = self.grade_values(values[field], label, field, feedback)
         holes = self.holes(parameters, context, samples, label)
         block, discretisation = self.support(parameters, context)
         mik = self._estimator(parameters, context, discretisation, label)
@@ -167,6 +166,10 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
 
     def _estimate(self, mik, xyz, values, holes, targets, block, cutoffs, feedback, start, end):
         """{band name: array over all targets}, NaN where not estimated."""
+        n_thresholds = len(mik.thresholds) if mik.thresholds is not None else 9 + len(mik.tail_cutoffs)
+        # Indicators of every sample and a ccdf (with its order-relation copies) at every target, per threshold.
+        refuse_if_too_large((len(xyz) + 8 * len(targets)) * n_thresholds * 8,
+                            f"{n_thresholds} thresholds at {len(targets)} targets", "use fewer thresholds")
         mik.fit(xyz, values, holes, log=feedback.pushInfo)
         progress, should_stop = self.progress_callbacks(feedback, start, end)
         out = mik.predict(targets, block, progress, should_stop)

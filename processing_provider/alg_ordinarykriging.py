@@ -3,7 +3,6 @@ import os
 
 import numpy as np
 from qgis.core import (
-    QgsProcessingException,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFile,
     QgsProcessingParameterRasterDestination,
@@ -60,10 +59,7 @@ class OrdinaryKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgorithm):
 
         samples = self.parameterAsSource(parameters, self.INPUT, context)
         field = self.parameterAsString(parameters, self.GRADE_FIELD, context)
-        targets = self.parameterAsSource(parameters, self.TARGETS, context)
-        template = self.parameterAsRasterLayer(parameters, self.TEMPLATE, context)
-        if targets is None and template is None:
-            raise QgsProcessingException(self.tr("Give target points or a raster template to krige on"))
+        targets, template = self.wanted_targets(parameters, context, feedback)
         model = VariogramModel.load(self.parameterAsFile(parameters, self.VARIOGRAM, context))
         fitted_on = model.header_["fields"]
         if fitted_on and fitted_on[0] != field:
@@ -74,6 +70,8 @@ class OrdinaryKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgorithm):
         block, discretisation = self.support(parameters, context)
         label = layer_label(samples)
         xyz, values = read_points_with_fields(samples, [field], label, feedback)
+        self.check_crs(samples, template, xyz, label, feedback)
+        values[field] = self.grade_values(values[field], label, field, feedback)
         holes = self.holes(parameters, context, samples, label)
         kriging = OrdinaryKriging(
             model, self.search(parameters, context), self.parameterAsInt(parameters, self.MIN_SAMPLES, context),

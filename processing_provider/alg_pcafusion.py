@@ -21,6 +21,7 @@ from qgis.core import (
 from ..algorithms.io.modelfile import arrays_path_for, check_fields
 from ..algorithms.ml import fusion as fusion
 from .base import REEGradeAlgorithm
+from .checks import errors_naming
 from .layer_io import (
     layer_label,
     read_points_with_fields,
@@ -196,16 +197,11 @@ class PCAFusionAlgorithm(REEGradeAlgorithm):
         crs = source.sourceCrs()
         if model.rff_features:
             require_crs(crs, label)
+            self.require_projected(crs, label)  # the Fourier features' length scale is in metres
         progress, should_stop = self.progress_callbacks(feedback, 10.0, 80.0)
-        model.fit(
-            X,
-            fields,
-            xyz,
-            label,
-            {"fitted_on": label, "crs": crs.toWkt() if crs.isValid() else ""},
-            progress,
-            should_stop,
-        )
+        with errors_naming(label):
+            model.fit(X, fields, xyz, label, {"fitted_on": label, "crs": crs.toWkt() if crs.isValid() else ""},
+                      progress, should_stop)
         if model.dropped_fields_:
             feedback.pushWarning(
                 self.tr("Constant fields left out of the fit: {0}").format(", ".join(model.dropped_fields_))

@@ -96,6 +96,10 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
 
         points = self.parameterAsSource(parameters, self.INPUT, context)
         raster = self.parameterAsRasterLayer(parameters, self.COVARIATE_RASTER, context)
+        if not self.output_requested(parameters, self.OUTPUT):
+            points = None
+        if not self.output_requested(parameters, self.OUTPUT_RASTER):
+            raster = None
         if points is None and raster is None:
             # Given but not a readable layer (parameter_problem only sees that something was given).
             raise ValueError(self.tr("Give target points or a covariate raster to predict on"))
@@ -142,6 +146,11 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
         """Why there is nothing to predict on, or None."""
         if not parameters.get(self.INPUT) and not parameters.get(self.COVARIATE_RASTER):
             return self.tr("Give target points or a covariate raster to predict on")
+        points = bool(parameters.get(self.INPUT)) and self.output_requested(parameters, self.OUTPUT)
+        raster = bool(parameters.get(self.COVARIATE_RASTER)) and self.output_requested(parameters, self.OUTPUT_RASTER)
+        if not (points or raster):
+            return self.tr("Nothing would be written: give the points output (OUTPUT) for the target points or the "
+                           "raster output (OUTPUT_RASTER) for the covariate raster")
         return None
 
     def _predict_points(self, model, points, options, feedback):
@@ -180,6 +189,7 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
 
     def _in_model_crs(self, model, xy, crs, context, feedback, label):
         model_crs = self._model_crs(model)
+        self.require_projected(model_crs, self.tr("the model's samples"))
         return xy if model_crs is None else xyz_in_crs(xy, crs, model_crs, context, feedback, label)
 
     @staticmethod

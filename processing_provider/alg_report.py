@@ -101,9 +101,12 @@ class WorkflowReportAlgorithm(REEGradeAlgorithm):
             for name, title in PAGE_TITLES.items()
             if self.parameterAsFile(parameters, name, context)
         ]
+        self._check_blocks(parameters, context)
         truth = self._truth(parameters, context)
         blocks = self._blocks(parameters, context, feedback) if truth is not None else None
         notes = [n for n in self.parameterAsString(parameters, self.NOTES, context).split("\n") if n.strip()]
+        if not (maps or pages or truth is not None or notes):
+            raise ValueError(self.tr("Nothing to report: give at least one map, page, truth file or note"))
         path = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
         self.remove_on_failure(path)
         demo_report.write_workflow_report(
@@ -119,6 +122,13 @@ class WorkflowReportAlgorithm(REEGradeAlgorithm):
         )
         feedback.pushInfo(self.tr("Report: {0}").format(path))
         return {self.OUTPUT: path}
+
+    def _check_blocks(self, parameters, context):
+        """An empty block layer would make a report of a bare title."""
+        source = self.parameterAsSource(parameters, self.BLOCKS, context)
+        if source is not None and source.featureCount() == 0:
+            raise ValueError(self.tr("{0}: the estimated block layer has no features; nothing to report on").format(
+                layer_label(source)))
 
     def _truth(self, parameters, context):
         from ..algorithms.reports.workflow import check_truth

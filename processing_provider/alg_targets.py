@@ -133,10 +133,12 @@ class TargetsAlgorithm(REEGradeAlgorithm):
         dy = self.parameterAsDouble(parameters, self.DY, context)
         template = self.parameterAsRasterLayer(parameters, self.TEMPLATE, context)
         if template is not None:
+            self.require_projected(template.crs(), template.name())
             return self._from_template(template)
         extent = self.parameterAsExtent(parameters, self.EXTENT, context)
         crs = self.parameterAsExtentCrs(parameters, self.EXTENT, context)
         require_crs(crs, "EXTENT")
+        self.require_projected(crs, "EXTENT")
         box = (extent.xMinimum(), extent.xMaximum(), extent.yMinimum(), extent.yMaximum())
         if not three_d:
             return tg.grid_2d(*box, dx, dy), crs

@@ -17,6 +17,7 @@ from qgis.core import (
 
 from ..algorithms.ml.bnn.architecture import METHODS as NETWORK_METHODS
 from .base import REEGradeAlgorithm, require
+from .checks import errors_naming, require_projected
 from .layer_io import layer_label, point_xyz, read_columns, require_crs, require_features
 
 # The METHOD options in order: architecture.METHODS (indices kept), then the stacked estimator.
@@ -31,10 +32,7 @@ def sample_coordinates(source, label, feedback, tr=str):
     every point has one (a warning when some have), and whether they are 3D.
     A geographic CRS is refused: the kriging distances would be in degrees."""
     require_crs(source.sourceCrs(), label)
-    if source.sourceCrs().isGeographic():
-        raise QgsProcessingException(tr(
-            "{0}: the layer's CRS {1} is geographic (degrees); reproject it to a projected CRS in metres first "
-            "(native:reprojectlayer)").format(label, source.sourceCrs().authid()))
+    require_projected(source.sourceCrs(), label, "stacked kriging")
     _, geometries, _ = read_columns(source, [], feedback, label)
     xyz = point_xyz(geometries, label)
     if np.all(np.isfinite(xyz[:, 2])):
@@ -260,7 +258,8 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
                     "METHOD {0}: the model file does not keep the categories; reegrade:predictbnn reads the "
                     "one-hot columns by name ({1}); use METHOD stacked to have them encoded at prediction").format(
                     method, ", ".join(names[len(features):])))
-            model.fit(X, grade, holes, progress=progress, should_stop=should_stop)
+            with errors_naming(label):
+                model.fit(X, grade, holes, progress=progress, should_stop=should_stop)
             network = model
         self.report_fit(network, feedback)
         if method == "stacked":
@@ -338,8 +337,9 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
             max_per_hole=self.parameterAsInt(parameters, self.MAX_PER_HOLE, context) or None,
             seed=self.seed(parameters, context), label=label, target_name=grade_field, covariate_names=names,
             encoder=encoder, **arguments)
-        model.fit(np.column_stack([xyz, X]), grade, [str(h) for h in holes], progress=progress,
-                  should_stop=should_stop)
+        with errors_naming(label):
+            model.fit(np.column_stack([xyz, X]), grade, [str(h) for h in holes], progress=progress,
+                      should_stop=should_stop)
         if model.n_floored_:
             feedback.pushWarning(self.tr(
                 "{0}: {1} zero or negative grade(s) in '{2}' floored at {3:g} (half the smallest positive "

@@ -85,9 +85,12 @@ class TreoAlgorithm(REEGradeAlgorithm):
         found = oxides.element_fields(field_names(source), mapping, label)
         options = self.below_detection_options(parameters, context)
         columns, _, _ = read_columns(source, list(found.values()), feedback, label)
+        notices = []
         values, below = oxides.parse_elements(
-            columns, found, label, options["missing_codes"], options["below_detection"]
+            columns, found, label, options["missing_codes"], options["below_detection"], notices
         )
+        for notice in notices:
+            feedback.pushWarning(notice)
         for element, count in below.items():
             if count:
                 feedback.pushInfo(self.tr("'{0}': {1} value(s) below detection").format(found[element], count))
@@ -97,6 +100,7 @@ class TreoAlgorithm(REEGradeAlgorithm):
             units=UNIT_OPTIONS[self.parameterAsEnum(parameters, self.UNITS, context)],
             split=oxides.SPLITS[self.parameterAsEnum(parameters, self.SPLIT, context)],
             partial=partial,
+            table=label,
         )
         feedback.pushInfo(self.tr("Elements read: {0}").format(", ".join(f"{e}={f}" for e, f in found.items())))
         missing = int(np.isnan(result["TREO_pct"]).sum())

@@ -11,6 +11,7 @@ from qgis.core import (
 
 from ..algorithms.io.modelfile import arrays_path_for
 from .base import REEGradeAlgorithm, require
+from .checks import errors_naming
 from .layer_io import layer_label, read_points_with_fields
 
 
@@ -114,9 +115,11 @@ class VariogramAlgorithm(REEGradeAlgorithm):
         field = self.parameterAsString(parameters, self.GRADE_FIELD, context)
         label = layer_label(source)
         xyz, values = read_points_with_fields(source, [field], label, feedback)
+        self.require_projected(source.sourceCrs(), label)
+        self.warn_if_degrees(xyz, source.sourceCrs(), label, feedback)
         dimensions = 2 if self.parameterAsEnum(parameters, self.DIMENSION, context) == 0 else 3
         xyz = self._coordinates(xyz, dimensions, label, feedback)
-        values = values[field]
+        values = self.grade_values(values[field], label, field, feedback)
         missing = int(np.isnan(values).sum())
         if missing:
             feedback.pushWarning(self.tr("{0}: {1} samples without '{2}' are left out").format(label, missing, field))
@@ -139,7 +142,8 @@ class VariogramAlgorithm(REEGradeAlgorithm):
         fixed = self.parameterAsEnum(parameters, self.NUGGET, context) == 1
         nugget = self.parameterAsDouble(parameters, self.NUGGET_VALUE, context) if fixed else None
         weighting = WEIGHTINGS[self.parameterAsEnum(parameters, self.WEIGHTING, context)]
-        fit = fit_variogram(experimental, structures, nugget, angles, weighting, seed=seed)
+        with errors_naming(f"{label}: field '{field}'"):
+            fit = fit_variogram(experimental, structures, nugget, angles, weighting, seed=seed)
         feedback.setProgress(80)
         for warning in fit.warnings:
             feedback.pushWarning(warning)

@@ -3,22 +3,32 @@
 the science's `ValueError`s into `QgsProcessingException`s and removes partial
 outputs when a run fails or is cancelled."""
 
+import html
 import importlib
 import os
+import traceback
 
 from qgis.core import (
+    Qgis,
+    QgsMessageLog,
     QgsProcessingAlgorithm,
     QgsProcessingException,
+    QgsProcessingOutputLayerDefinition,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFolderDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
+    QgsProcessingParameterVectorDestination,
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..algorithms.common.parsing import DEFAULT_MISSING_CODES
 from ..algorithms.common.progress import Cancelled
+from .checks import degrees_warning, grade_values, require_projected
+from .outputs import destination_path, format_problem, remove_with_sidecars, writable_problem
 from .settings import default_cutoffs, default_seed
 from .styles import style_outputs_on_load
 
@@ -60,6 +70,14 @@ def require(module_name):
         ) from None
 
 
+# Each cut-off is an output field and band; GeoPackage allows 2000 columns, and no one reads 100 probability maps.
+MAX_CUTOFFS = 100
+
+def help_html(text):
+    """Plain help text as the HTML the help panel renders, so `<0.5` or `<cut-off>` is shown, not read as a tag."""
+    return html.escape(text, quote=False).replace("\n", "<br>")
+
+
 class REEGradeAlgorithm(QgsProcessingAlgorithm):
     """Subclasses set NAME, DISPLAY_NAME, GROUP (a key of GROUPS) and HELP, define
     `initAlgorithm`, and implement `process` instead of `processAlgorithm`."""
@@ -87,7 +105,7 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
         return self.GROUP
 
     def shortHelpString(self):  # noqa: N802 (QGIS API name)
-        return self.tr(self.HELP)
+        return help_html(self.tr(self.HELP))
 
     def tr(self, string):
         return QCoreApplication.translate(type(self).__name__, string)
@@ -129,10 +147,21 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
         )
 
     def cutoffs(self, parameters, context):
-        """The cut-off grades, positive, sorted and unique."""
-        from ..algorithms.common.predictive import parse_cutoffs
+        """The cut-off grades, positive, sorted and unique; each one exactly what its field and band name say, so no
+        output is named after a cut-off it does not hold."""
+        from ..algorithms.common.predictive import cutoff_name, parse_cutoffs
 
-        return parse_cutoffs(self.parameterAsString(parameters, self.CUTOFFS, context))
+        cutoffs = parse_cutoffs(self.parameterAsString(parameters, self.CUTOFFS, context))
+        if len(cutoffs) > MAX_CUTOFFS:
+            raise ValueError(self.tr("cut-offs: {0} given; at most {1}, since each one is a field and a band").format(
+                len(cutoffs), MAX_CUTOFFS))
+        for cutoff in cutoffs:
+            written = cutoff_name(cutoff)[len("p_gt_"):]
+            if float(written) != cutoff:
+                raise ValueError(self.tr(
+                    "cut-offs: {0!r} has more significant digits than an output name keeps ({1}); round it").format(
+                    cutoff, written))
+        return cutoffs
 
     def add_below_detection_parameters(self):
         """What a below-detection value ('<0.5', '-0.5') becomes, and the codes a database writes for 'no value'."""
@@ -200,6 +229,54 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
         """Register file outputs to delete if the run fails after creating them."""
         self._cleanup_paths.extend(p for p in paths if p)
 
+    def grade_values(self, values, label, field, feedback):
+        """`checks.grade_values` with its warnings pushed."""
+        values, warnings = grade_values(values, label, field)
+        for warning in warnings:
+            feedback.pushWarning(warning)
+        return values
+
+    def require_projected(self, crs, label):
+        require_projected(crs, label, self.DISPLAY_NAME)
+
+    def warn_if_degrees(self, xyz, crs, label, feedback):
+        warning = degrees_warning(xyz, crs, label)
+        if warning:
+            feedback.pushWarning(warning)
+
+
+    @staticmethod
+    def output_requested(parameters, name):
+        """Whether an optional output was given rather than skipped."""
+        value = parameters.get(name)
+        if isinstance(value, QgsProcessingOutputLayerDefinition):
+            value = value.sink.staticValue()
+        return value not in (None, "")
+
+    def make_output_folders(self, parameters):
+        """Make the missing folders of the file outputs (checked writable by `output_problem`), since not every
+        writer QGIS hands a sink to makes them."""
+        for definition in self.destinationParameterDefinitions():
+            path = destination_path(parameters.get(definition.name()))
+            if path is not None and not isinstance(definition, QgsProcessingParameterFolderDestination):
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+
+    def output_problem(self, parameters, context):
+        """Why one of the file outputs cannot be written (a folder that cannot be made or written, a format that
+        cuts field names or drops them), or None; checked before any work, so a run does not compute for an hour
+        and then fail to save."""
+        for definition in self.destinationParameterDefinitions():
+            path = destination_path(parameters.get(definition.name()))
+            if path is None:
+                continue
+            is_vector = isinstance(
+                definition, (QgsProcessingParameterFeatureSink, QgsProcessingParameterVectorDestination))
+            is_folder = isinstance(definition, QgsProcessingParameterFolderDestination)
+            problem = (format_problem(path) if is_vector else None) or writable_problem(path, is_folder)
+            if problem:
+                return f"{self.tr(definition.description())} ({definition.name()}): {problem}"
+        return None
+
     def parameter_problem(self, parameters, context):
         """Why these parameters cannot go together (a minimum above its maximum, a mode without the file it
         needs), or None. Subclasses override it; the dialog shows the message before the run starts."""
@@ -210,18 +287,22 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
         if not ok:
             return ok, message
         try:
-            problem = self.parameter_problem(parameters, context)
+            problem = self.parameter_problem(parameters, context) or self.output_problem(parameters, context)
         except ValueError as error:
             problem = str(error)
+        except Exception as error:  # noqa: BLE001 (the dialog must get a sentence, never a traceback)
+            QgsMessageLog.logMessage(traceback.format_exc(), "REE Grade", Qgis.Critical)
+            problem = self._bug_sentence(error)
         return (False, problem) if problem else (True, "")
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
         self._cleanup_paths = []
         try:
             # Checked again here: a run through QgsProcessingAlgorithm.run() skips checkParameterValues.
-            problem = self.parameter_problem(parameters, context)
+            problem = self.parameter_problem(parameters, context) or self.output_problem(parameters, context)
             if problem:
                 raise QgsProcessingException(problem)
+            self.make_output_folders(parameters)
             results = self.process(parameters, context, feedback)
             style_outputs_on_load(results, context)
             return results
@@ -234,18 +315,36 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
         except ValueError as error:
             self._remove_partial_outputs()
             raise QgsProcessingException(str(error)) from None
+        except Exception as error:
+            self._remove_partial_outputs()
+            raise QgsProcessingException(self._unexpected(error, feedback)) from None
         except BaseException:
             self._remove_partial_outputs()
             raise
+
+    def _unexpected(self, error, feedback):
+        """One sentence for the user; the traceback goes to the log only, where a bug report can quote it."""
+        if isinstance(error, MemoryError):
+            return self.tr("reegrade:{0} ran out of memory; no output was written. Use fewer targets or samples, "
+                           "or a coarser grid").format(self.NAME)
+        if isinstance(error, OSError):
+            where = f" ({error.filename})" if error.filename else ""
+            return self.tr("reegrade:{0} could not read or write a file{1}: {2}; no output was written").format(
+                self.NAME, where, error.strerror or error)
+        feedback.reportError(traceback.format_exc(), False)
+        return self._bug_sentence(error)
+
+    def _bug_sentence(self, error):
+        return self.tr(
+            "reegrade:{0} stopped on an unexpected {1}; this is a bug in REE Grade, not in your data: please "
+            "report it with the log shown above. No output was written").format(self.NAME, type(error).__name__)
 
     def process(self, parameters, context, feedback):
         raise QgsProcessingException(f"{self.NAME}: process() is not implemented")
 
     def _remove_partial_outputs(self):
         for path in self._cleanup_paths:
-            for candidate in (path, path + ".aux.xml"):
-                if os.path.exists(candidate):
-                    os.remove(candidate)
+            remove_with_sidecars(path)
         self._cleanup_paths = []
 
     @staticmethod

@@ -11,7 +11,24 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from .layer_io import layer_label, read_columns, read_points_with_fields, xyz_in_crs
+from .checks import refuse_if_too_large
+from .layer_io import layer_label, read_columns, read_points_with_fields, require_crs, xyz_in_crs
+
+# Bytes held per estimated cell: coordinates, estimates, variances, the ccdf of MIK's thresholds and their copies.
+CELL_BYTES = 8 * 64
+# Concurrent kriging systems, as OrdinaryKriging's chunks are processed (chunk size x threads x waves of 4).
+SYSTEMS_AT_ONCE = 1024 * 8 * 4
+
+
+def check_block_memory(discretisation, max_samples):
+    """Block kriging averages covariances over every pair of discretisation points (once) and between every
+    neighbour and every point (per system): 100 x 100 x 100 points would need terabytes."""
+    points = int(np.prod(discretisation))
+    pairs = points * points * 8 * 4
+    per_systems = SYSTEMS_AT_ONCE * max_samples * points * 8 * 2
+    refuse_if_too_large(
+        max(pairs, per_systems), f"block discretisation {' x '.join(str(n) for n in discretisation)}",
+        "use fewer discretisation points per block (e.g. 4, 4, 2)")
 
 
 class KrigingNeighbourhoodMixin:
@@ -82,6 +99,9 @@ class KrigingNeighbourhoodMixin:
 
     def parameter_problem(self, parameters, context):
         """The neighbourhood's cross-parameter checks, through the base class's hook."""
+        nothing = self.nothing_to_write(parameters)
+        if nothing:
+            return nothing
         min_samples = self.parameterAsInt(parameters, self.MIN_SAMPLES, context)
         max_samples = self.parameterAsInt(parameters, self.MAX_SAMPLES, context)
         if min_samples > max_samples:
@@ -89,7 +109,44 @@ class KrigingNeighbourhoodMixin:
                 min_samples, max_samples)
         if self.max_per_hole(parameters, context) and not self.parameterAsString(parameters, self.HOLE_FIELD, context):
             return self.tr("A maximum per hole needs the hole id field")
+        block, discretisation = self.support(parameters, context)
+        if block is not None:
+            check_block_memory(discretisation, max_samples)
         return super().parameter_problem(parameters, context)
+
+    def nothing_to_write(self, parameters):
+        """Why the run would write nothing (targets without their output, a template without its raster), or None."""
+        points = bool(parameters.get(self.TARGETS)) and self.output_requested(parameters, self.OUTPUT)
+        raster = bool(parameters.get(self.TEMPLATE)) and self.output_requested(parameters, self.OUTPUT_RASTER)
+        if points or raster:
+            return None
+        if parameters.get(self.TARGETS) or parameters.get(self.TEMPLATE):
+            return self.tr("Nothing would be written: give the points output (OUTPUT) for the target points or the "
+                           "raster output (OUTPUT_RASTER) for the template")
+        return self.tr("Give target points or a raster template to estimate on")
+
+    def wanted_targets(self, parameters, context, feedback):
+        """(target points or None, raster template or None): those whose output is requested; one given without
+        its output is left aside with a notice."""
+        targets = self.parameterAsSource(parameters, self.TARGETS, context)
+        template = self.parameterAsRasterLayer(parameters, self.TEMPLATE, context)
+        if targets is not None and not self.output_requested(parameters, self.OUTPUT):
+            feedback.pushWarning(self.tr("Target points given without the points output (OUTPUT); not estimated"))
+            targets = None
+        if template is not None and not self.output_requested(parameters, self.OUTPUT_RASTER):
+            feedback.pushWarning(self.tr("Raster template given without the raster output (OUTPUT_RASTER); "
+                                         "not estimated"))
+            template = None
+        if targets is None and template is None:
+            raise ValueError(self.tr("Give target points or a raster template to estimate on"))
+        return targets, template
+
+    def check_crs(self, samples, template, xyz, label, feedback):
+        """Distances are taken in the samples' CRS (point targets) or the template's (raster): both projected."""
+        self.require_projected(samples.sourceCrs(), label)
+        if template is not None:
+            self.require_projected(template.crs(), template.name() or "raster template")
+        self.warn_if_degrees(xyz, samples.sourceCrs(), label, feedback)
 
     def support(self, parameters, context):
         """(block size or None for point support, discretisation points per axis)."""
@@ -142,7 +199,12 @@ class KrigingNeighbourhoodMixin:
         at TEMPLATE ELEVATION when given (3D), else flat."""
         from ..algorithms.io.raster import template_grid
 
+        require_crs(template.crs(), template.name() or "raster template")
         s_xyz = xyz_in_crs(xyz, samples.sourceCrs(), template.crs(), context, feedback, label)
+        width, height = template.width(), template.height()
+        name = template.name() or "raster template"
+        refuse_if_too_large(width * height * CELL_BYTES, f"{name}: estimating its {width} x {height} cells",
+                            "use a template with larger cells")
         profile, gx, gy = template_grid(template.source())
         elevation = self.optional_double(parameters, self.TEMPLATE_ELEVATION, context)
         gz = np.full(len(gx), np.nan if elevation is None else elevation)

@@ -4,6 +4,7 @@ Errors name the layer, the field and the 1-based feature row, and everything is
 read and checked before any sink is created, so a bad input leaves no output."""
 
 import math
+import os
 
 import numpy as np
 from qgis.core import (
@@ -20,7 +21,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
-from ..algorithms.common.parsing import parse_numeric
+from ..algorithms.common.parsing import parse_numeric, thousands_warning
 from ..algorithms.common.progress import check_cancelled
 
 
@@ -84,10 +85,22 @@ def read_numeric(source, names, negative_is_below_detection=False, below_detecti
     field and row."""
     label = label or layer_label(source)
     columns, _, _ = read_columns(source, names, feedback, label)
-    return {
+    parsed = {
         name: parse_numeric(values, label, name, negative_is_below_detection, below_detection)
         for name, values in columns.items()
     }
+    warn_suspicious(parsed, label, feedback)
+    return parsed
+
+
+def warn_suspicious(parsed, label, feedback):
+    """Push the parser's warnings ({field: NumericColumn}) about cells that probably mean something else."""
+    if feedback is None:
+        return
+    for name, column in parsed.items():
+        warning = thousands_warning(column, label, name)
+        if warning:
+            feedback.pushWarning(warning)
 
 
 def point_xyz(geometries, label):
@@ -157,6 +170,10 @@ def create_sink(algorithm, parameters, context, output_name, fields, wkb_type, c
     sink, destination = algorithm.parameterAsSink(parameters, output_name, context, fields, wkb_type, crs)
     if sink is None:
         raise QgsProcessingException(algorithm.invalidSinkError(parameters, output_name))
+    written = destination.split("|", 1)[0]
+    if os.path.isabs(written):
+        # A later phase (a raster, a second sink) may still fail or be cancelled: this file must go with it.
+        algorithm.remove_on_failure(written)
     return sink, destination
 
 
@@ -219,8 +236,9 @@ def read_points_with_fields(source, names, label=None, feedback=None, **numeric_
     label = label or layer_label(source)
     require_features(source, label)
     columns, geometries, _ = read_columns(source, names, feedback, label)
-    values = {name: parse_numeric(column, label, name, **numeric_options).values for name, column in columns.items()}
-    return point_xyz(geometries, label), values
+    parsed = {name: parse_numeric(column, label, name, **numeric_options) for name, column in columns.items()}
+    warn_suspicious(parsed, label, feedback)
+    return point_xyz(geometries, label), {name: column.values for name, column in parsed.items()}
 
 
 def save_layer_metadata(layer, metadata):

@@ -30,10 +30,11 @@ class NumericColumn:
     """A parsed lab column: values (NaN where missing), which rows were below
     detection, and the detection limit written for those rows."""
 
-    def __init__(self, values, below_detection, detection_limit):
+    def __init__(self, values, below_detection, detection_limit, thousands=None):
         self.values = values
         self.below_detection = below_detection
         self.detection_limit = detection_limit
+        self.thousands = np.zeros(len(values), dtype=bool) if thousands is None else thousands
 
     @property
     def n_missing(self):
@@ -60,6 +61,7 @@ def parse_numeric(values, table, column, negative_is_below_detection=False, belo
     parsed = np.full(n, np.nan)
     below = np.zeros(n, dtype=bool)
     limits = np.full(n, np.nan)
+    thousands = np.zeros(n, dtype=bool)
     for row, raw in enumerate(values):
         value, limit = _parse_cell(raw, table, column, row, negative_is_below_detection)
         if limit is not None:
@@ -67,7 +69,25 @@ def parse_numeric(values, table, column, negative_is_below_detection=False, belo
             limits[row] = limit
             value = {"half": limit / 2.0, "zero": 0.0, "missing": np.nan}[below_detection]
         parsed[row] = value
-    return NumericColumn(parsed, below, limits)
+        thousands[row] = isinstance(raw, str) and _looks_like_thousands(raw.strip())
+    return NumericColumn(parsed, below, limits, thousands)
+
+
+def thousands_warning(column, table, name):
+    """A warning when cells read with a thousands separator ('1,500' -> 1500) sit in a column whose other values
+    are a hundred times smaller: there the comma is far more likely a decimal comma (1.5), or None."""
+    if not column.thousands.any():
+        return None
+    others = column.values[~column.thousands & np.isfinite(column.values)]
+    read = column.values[column.thousands]
+    if others.size == 0 or np.median(np.abs(others)) * 100 > np.min(np.abs(read)):
+        return None
+    first = int(np.flatnonzero(column.thousands)[0])
+    return (
+        f"{table}: column '{name}': {int(column.thousands.sum())} value(s) with a comma (first at row {first + 1}, "
+        f"read as {column.values[first]:g}) were read as thousands, while the other values are around "
+        f"{np.median(others):.3g}; if the comma is a decimal comma, correct the file (1.5, not 1,500)"
+    )
 
 
 def _parse_cell(raw, table, column, row, negative_is_below_detection):
@@ -154,7 +174,8 @@ def parse_distinct(values, table, column, **options):
     except ValueError:
         parse_numeric(values, table, column, **options)
         raise
-    return NumericColumn(parsed.values[codes], parsed.below_detection[codes], parsed.detection_limit[codes])
+    return NumericColumn(parsed.values[codes], parsed.below_detection[codes], parsed.detection_limit[codes],
+                         parsed.thousands[codes])
 
 
 def as_columns(X, fields, table="input"):

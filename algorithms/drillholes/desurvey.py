@@ -70,6 +70,29 @@ def _depth_warnings(hole, path, surveyed, total_depth, middle, end):
     return warnings
 
 
+def survey_warnings(collars, surveys, convention):
+    """Warnings for single holes a typo or a sign makes wrong: one that rises above its collar while the others go
+    down (a +90 in a negative-down table), and a survey station deeper than the hole's recorded total depth."""
+    warnings = []
+    directions = {hole: t[:, 2] for hole, (_, t) in surveys.items()}
+    directions.update({hole: np.array([c["tangent"][2]]) for hole, c in collars.items()
+                       if hole not in directions and c["tangent"] is not None})
+    downward = [hole for hole, z in directions.items() if np.all(z < 0)]
+    for hole, z in directions.items():
+        if downward and np.any(z > 0):
+            depths = surveys[hole][0][z > 0] if hole in surveys else np.array([0.0])
+            warnings.append(
+                f"hole '{hole}': the direction at {depths[0]:g} m points upwards, so the hole rises above its collar, "
+                f"while other holes go down (dip convention '{convention}'); check the sign of its dip")
+    for hole, (depths, _) in surveys.items():
+        total_depth = collars[hole]["total_depth"]
+        if np.isfinite(total_depth) and depths[-1] > total_depth + DEPTH_TOLERANCE_M:
+            warnings.append(
+                f"hole '{hole}': a survey station at {depths[-1]:g} m is deeper than its total depth {total_depth:g} m "
+                "in the collar table; check the depth or the total depth")
+    return warnings
+
+
 def upward_warning(collars, surveys, convention):
     """A warning when every hole points upwards: usually the dip convention
     is the wrong way round."""

@@ -13,7 +13,7 @@ sums can be asked for, and then come with the number of oxides summed.
 """
 import numpy as np
 
-from ..common.parsing import blank_missing_codes, parse_numeric
+from ..common.parsing import blank_missing_codes, parse_numeric, thousands_warning
 
 # (element, oxide, factor): the standard element-to-oxide conversion factors.
 OXIDES = (
@@ -80,13 +80,14 @@ def parse_mapping(text):
     return mapping
 
 
-def parse_elements(columns, found, table, missing_codes=(), below_detection="half"):
+def parse_elements(columns, found, table, missing_codes=(), below_detection="half", notices=None):
     """({element: floats}, {element: n below detection}) from raw assay columns
     ({field: values}) for the elements `found` ({element: field}, as
     `element_fields` gives): cells equal to a missing code are blanked, a
     negative value is below detection (`below_detection` policy of
     `parse_numeric`), and text that is not a number raises naming table, field
-    and row. Both dicts follow the order of `found`."""
+    and row. Both dicts follow the order of `found`. Suspicious cells (a thousands separator among decimals)
+    add a notice to `notices` when it is given."""
     values, below = {}, {}
     for element, field in found.items():
         column = parse_numeric(
@@ -95,6 +96,9 @@ def parse_elements(columns, found, table, missing_codes=(), below_detection="hal
         )
         values[element] = column.values
         below[element] = column.n_below_detection
+        warning = thousands_warning(column, table, field)
+        if warning and notices is not None:
+            notices.append(warning)
     return values, below
 
 
@@ -105,7 +109,7 @@ def oxide_percent(values, element, units="ppm"):
     return np.asarray(values, dtype=float) * UNITS[units] * FACTORS[element] / 1e4
 
 
-def treo(element_values, units="ppm", split="La-Sm", partial=False):
+def treo(element_values, units="ppm", split="La-Sm", partial=False, table="input"):
     """Oxide % of each element given ({element: values}) and the sums.
 
     Returns {oxide field: values, "TREO_pct", "LREO_pct", "HREO_pct"} and,
@@ -116,10 +120,11 @@ def treo(element_values, units="ppm", split="La-Sm", partial=False):
         raise ValueError(f"unknown light/heavy split {split!r}; use one of {', '.join(SPLITS)}")
     absent = [element for element in ELEMENTS if element not in element_values]
     if len(absent) == len(ELEMENTS):
-        raise ValueError(f"no rare-earth element field found (looked for {', '.join(ELEMENTS)} or <El>_ppm)")
+        raise ValueError(
+            f"{table}: no rare-earth element field found (looked for {', '.join(ELEMENTS)} or <El>_ppm)")
     if absent and not partial:
         raise ValueError(
-            f"TREO needs all of La-Lu and Y; no field for {', '.join(absent)}. Map them, or allow partial sums"
+            f"{table}: TREO needs all of La-Lu and Y; no field for {', '.join(absent)}. Map them, or allow partial sums"
         )
     out = {oxide_field(element): oxide_percent(values, element, units) for element, values in element_values.items()}
     light = [e for e in LIGHT[split] if e in element_values]

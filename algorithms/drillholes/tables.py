@@ -14,7 +14,14 @@ import bisect
 
 import numpy as np
 
-from ..common.parsing import DEFAULT_MISSING_CODES, blank_missing_codes, parse_distinct, parse_numeric, value_index
+from ..common.parsing import (
+    DEFAULT_MISSING_CODES,
+    blank_missing_codes,
+    parse_distinct,
+    parse_numeric,
+    thousands_warning,
+    value_index,
+)
 from .geometry import MAX_DOGLEG_DEG, direction_vectors, dogleg, plunge_from_dip, rows_by_hole
 
 HOLE_NAMES = ("hole_id", "holeid", "bhid", "hole", "dhid", "hole_name", "holename", "borehole")
@@ -244,8 +251,8 @@ def read_intervals(table, columns, collars, overlap_policy="error", below_detect
     check_depth_order(label, start, end, (columns["from"], columns["to"]))
     names = [name for name in table.columns if name not in (columns["hole"], columns["from"], columns["to"])]
     _check_name_clashes(label, names)
-    attributes, below = read_attributes(table, names, kinds, below_detection, missing_codes)
     notices = []
+    attributes, below = read_attributes(table, names, kinds, below_detection, missing_codes, notices)
     keep = _drop_exact_duplicates(table, holes, notices)
     keep = _resolve_overlaps(label, holes, start, end, keep, overlap_policy, notices)
     first = _first_row(holes)
@@ -293,9 +300,11 @@ def _check_name_clashes(label, names):
             raise ValueError(f"{label}: column '{name}' has the name of an output field; rename it")
 
 
-def read_attributes(table, names, kinds=None, below_detection="half", missing_codes=DEFAULT_MISSING_CODES):
+def read_attributes(table, names, kinds=None, below_detection="half", missing_codes=DEFAULT_MISSING_CODES,
+                    notices=None):
     """({name: ("double", floats) or ("string", texts)}, {name: count below
-    detection}) for columns of `table`; see `read_intervals` for the rule."""
+    detection}) for columns of `table`; see `read_intervals` for the rule. Suspicious cells (a thousands
+    separator among decimals) add a notice to `notices` when it is given."""
     kinds = kinds or {}
     attributes, below = {}, {}
     for name in names:
@@ -305,6 +314,9 @@ def read_attributes(table, names, kinds=None, below_detection="half", missing_co
             attributes[name] = ("string", [None if value is None else str(value) for value in raw])
             continue
         attributes[name] = ("double", column.values)
+        warning = thousands_warning(column, table.label, name)
+        if warning and notices is not None:
+            notices.append(warning)
         if column.n_below_detection:
             below[name] = column.n_below_detection
     return attributes, below

@@ -5,6 +5,8 @@ Realisations (S, n) come from the BNN posterior: each posterior weight sample
 gives a coherent grade map, so the spread of the curves across samples is the
 model's (epistemic) uncertainty on the whole curve, which per-block P10/P90 maps
 cannot give (the P90 of every block at once is not a realisation)."""
+import math
+
 import numpy as np
 
 
@@ -50,9 +52,21 @@ def grade_tonnage_bands(realisations, tonnage, cutoffs, quantiles=(0.1, 0.5, 0.9
     return out
 
 
-def cutoff_series(start, stop, step):
+# More cut-offs than a curve can show; the (cut-offs x blocks) table behind them would fill any memory first.
+MAX_CUTOFFS = 100_000
+
+
+def cutoff_series(start, stop, step, n_blocks=1):
+    """start, start + step, ... up to stop; refused before numpy allocates when there would be more than
+    MAX_CUTOFFS of them (a 1e-6 step to 1e6 would need terabytes)."""
     if not step > 0 or stop < start:
         raise ValueError(f"cut-off series {start}..{stop} step {step} is empty")
+    count = math.floor((stop - start) / step) + 1
+    if count > MAX_CUTOFFS:
+        needed = count * (max(int(n_blocks), 1) + 1) * 9 / 2**30
+        raise ValueError(
+            f"cut-off series {start:g}..{stop:g} step {step:g} has {count:,} cut-offs and would need {needed:,.1f} "
+            f"GiB of memory for {n_blocks} block(s); at most {MAX_CUTOFFS:,} are allowed: use a larger step")
     return np.round(np.arange(start, stop + step / 2.0, step), 10)
 
 

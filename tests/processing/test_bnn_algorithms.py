@@ -305,7 +305,7 @@ def test_stacked_refuses_a_geographic_crs(run_algorithm, memory_layer, tmp_path)
     from qgis.core import QgsProcessingException
 
     layer, _, _, _ = drilled_layer(memory_layer, n_holes=6, crs="EPSG:4326", name="lat-long")
-    with pytest.raises(QgsProcessingException, match="lat-long: the layer's CRS EPSG:4326 is geographic"):
+    with pytest.raises(QgsProcessingException, match=r"lat-long: its CRS EPSG:4326 \(WGS 84\) is geographic"):
         run_algorithm("trainbnn", {"INPUT": layer, "FEATURES": ["pc_01"], "GRADE_FIELD": "TREO_pct",
                                    "HOLE_FIELD": "hole_id", "MODEL_OUT": str(tmp_path / "m.json"), **STACKED})
     assert not (tmp_path / "m.json").exists()

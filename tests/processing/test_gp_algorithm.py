@@ -48,10 +48,10 @@ def test_algorithm_rejects_non_positive_grade(run_algorithm, _points, tmp_path):
 
     coords, grade = _field(20)
     values = list(grade)
-    values[2] = -0.5
+    values[2] = 0.0
     samples = _points("assays", coords, values)
     out = tmp_path / "gp.gpkg"
-    with pytest.raises(QgsProcessingException, match=r"assays: field 'grade', row 3: grade -0.5 is not positive"):
+    with pytest.raises(QgsProcessingException, match=r"assays: field 'grade', row 3: grade 0.0 is not positive"):
         run_algorithm("gp", {"INPUT": samples, "GRADE_FIELD": "grade", "TARGETS": samples, "OUTPUT": str(out)})
     assert not out.exists()
     with pytest.raises(QgsProcessingException, match="target points or a raster template"):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from ree_grade.algorithms.common.atomic import atomic_path, atomic_write_bytes, current_umask
-from ree_grade.algorithms.common.parsing import parse_numeric
+from ree_grade.algorithms.common.parsing import parse_numeric, thousands_warning
 from ree_grade.algorithms.common.progress import Cancelled, check_cancelled
 from ree_grade.algorithms.io.modelfile import ModelFileError, load_model, save_model
 
@@ -194,3 +194,15 @@ def test_a_missing_optional_package_is_a_value_error_naming_the_pip_package():
                                                   r"imported .*python3 -m pip install scikit-learn") as caught:
         optional_import("sklearn.no_such_module_of_it")
     assert isinstance(caught.value, ValueError)
+
+
+def test_a_thousands_comma_among_decimals_is_flagged_with_its_row():
+    column = parse_numeric(["1.2", "1,500", "0.9", "<0.5"], "assays", "Tm")
+    assert column.values[1] == 1500.0 and column.thousands.tolist() == [False, True, False, False]
+    warning = thousands_warning(column, "assays", "Tm")
+    assert "assays: column 'Tm'" in warning and "row 2" in warning and "read as 1500" in warning
+
+
+def test_a_thousands_comma_among_thousands_is_not_flagged():
+    assert thousands_warning(parse_numeric(["1200", "1,500", "900"], "assays", "La"), "assays", "La") is None
+    assert thousands_warning(parse_numeric(["1.2", "0.9"], "assays", "Tm"), "assays", "Tm") is None

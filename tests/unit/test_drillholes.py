@@ -13,7 +13,7 @@ from ree_grade.algorithms.drillholes.composite import (
     locate_composites,
     sample_tangents,
 )
-from ree_grade.algorithms.drillholes.desurvey import desurvey, hole_paths
+from ree_grade.algorithms.drillholes.desurvey import desurvey, hole_paths, survey_warnings
 from ree_grade.algorithms.drillholes.geometry import (
     HolePath,
     azimuth_dip,
@@ -437,3 +437,32 @@ def test_parse_elements_blanks_codes_and_counts_below_detection():
     assert values["La"][0] == pytest.approx(49.5) and below == {"La": 1}
     with pytest.raises(ValueError, match=r"assays: column 'CE', row 3: 'abc' is not a number"):
         oxides.parse_elements(columns, found, "assays", [-99.0])
+
+
+def _surveyed(dips, total_depth=None):
+    columns = {"hole_id": ["A", "B"], "x": [0.0, 100.0], "y": [0.0, 0.0], "z": [10.0, 20.0],
+               "td": [total_depth or 50.0] * 2}
+    collars = read_collars(Table("collars", columns),
+                           {"hole": "hole_id", "x": "x", "y": "y", "z": "z", "total_depth": "td"})
+    table = {"hole": ["A", "A", "B"], "depth": [0.0, 40.0, 0.0], "az": [0.0, 0.0, 0.0], "dip": dips}
+    columns = {"hole": "hole", "depth": "depth", "azimuth": "az", "dip": "dip"}
+    return collars, read_surveys(Table("surveys", table), columns, collars)
+
+
+def test_survey_warnings_name_a_rising_hole_among_downward_ones():
+    collars, surveys = _surveyed([-60.0, -60.0, 60.0])
+    warnings = survey_warnings(collars, surveys, "negative_down")
+    assert len(warnings) == 1 and "hole 'B'" in warnings[0] and "rises above its collar" in warnings[0]
+    assert survey_warnings(*_surveyed([-60.0, -60.0, -70.0]), "negative_down") == []
+
+
+def test_survey_warnings_name_a_station_below_the_total_depth():
+    collars, surveys = _surveyed([-60.0, -60.0, -70.0], total_depth=30.0)
+    warnings = survey_warnings(collars, surveys, "negative_down")
+    assert warnings == ["hole 'A': a survey station at 40 m is deeper than its total depth 30 m in the collar table; "
+                        "check the depth or the total depth"]
+
+
+def test_treo_errors_name_the_table():
+    with pytest.raises(ValueError, match="assays: TREO needs all of La-Lu and Y; no field for"):
+        oxides.treo({"La": np.array([1.0])}, table="assays")

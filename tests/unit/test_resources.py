@@ -156,3 +156,9 @@ def test_spread_to_sd_and_2d_points():
     kept_blocks, kept_samples = flatten_if_2d(three_d, samples)
     np.testing.assert_array_equal(kept_blocks, three_d)
     np.testing.assert_array_equal(kept_samples, samples)
+
+
+def test_a_cutoff_series_too_long_is_refused_before_it_is_allocated():
+    with pytest.raises(ValueError, match=r"has 1,000,000,000,001 cut-offs and would need [\d,.]+ GiB"):
+        cutoff_series(0.0, 1e6, 1e-6, n_blocks=1000)
+    assert len(cutoff_series(0.0, 1.0, 1e-5)) == 100_001

@@ -1,0 +1,75 @@
+"""The files an algorithm writes: which local path an output parameter names, whether it can be written and in
+a format that keeps the fields, and removing one (with the files GDAL and SQLite put beside it) after a failure.
+Checked before any work, so a run never computes for an hour and then fails to save."""
+import os
+import tempfile
+
+from qgis.core import QgsProcessing, QgsProcessingOutputLayerDefinition, QgsProperty
+
+# Formats whose field names GDAL cuts (Shapefile/dBase: 10 characters), so that `bnn_p_gt_1_5` would be written
+# as `bnn_p_gt_2`, a field named after a cut-off it does not hold.
+SHORT_FIELD_NAME_FORMATS = {".shp": "Shapefile", ".dbf": "dBase"}
+# Formats that keep geometries but not attribute fields: every estimate would be lost.
+FIELDLESS_FORMATS = {".dxf": "DXF", ".gpx": "GPX"}
+
+# Files SQLite and GDAL write beside an output; removed with it after a failure.
+SIDECAR_SUFFIXES = ("", ".aux.xml", "-wal", "-shm", "-journal")
+
+
+def destination_path(value):
+    """The local file an output parameter's value names, or None (temporary, memory or database outputs)."""
+    if isinstance(value, QgsProcessingOutputLayerDefinition):
+        value = value.sink
+    if isinstance(value, QgsProperty):
+        value = value.staticValue()
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not value or value == QgsProcessing.TEMPORARY_OUTPUT or value.startswith("memory:"):
+        return None
+    path = value.split("|", 1)[0]
+    has_scheme = ":" in path.split("/", 1)[0] and not (len(path) > 1 and path[1] == ":")
+    if has_scheme or "dbname=" in path:
+        return None
+    return os.path.abspath(path)
+
+
+def writable_problem(path, is_folder):
+    """Why `path` (a file, or a folder the run fills) cannot be written, or None. Missing folders are made by the
+    run, so the nearest existing one must take new files; tried with a real file, since permissions, read-only
+    mounts and root all make os.access an unreliable guess."""
+    if os.path.isdir(path) and not is_folder:
+        return f"'{path}' is a folder, not a file"
+    folder = path if is_folder else os.path.dirname(path)
+    while not os.path.exists(folder) and os.path.dirname(folder) != folder:
+        folder = os.path.dirname(folder)
+    if not os.path.isdir(folder):
+        return f"'{folder}' is a file, so no folder can be made there"
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".reegrade_write_test_", dir=folder)
+        os.close(handle)
+        os.remove(probe)
+    except OSError as error:
+        return f"nothing can be written in the folder '{folder}' ({error.strerror or error})"
+    if os.path.isfile(path) and not os.access(path, os.W_OK):
+        return f"'{path}' exists and cannot be overwritten"
+    return None
+
+
+def format_problem(path):
+    """Why a vector output's format would lose or mislabel fields, or None."""
+    extension = os.path.splitext(path)[1].lower()
+    if extension in SHORT_FIELD_NAME_FORMATS:
+        return (f"the {SHORT_FIELD_NAME_FORMATS[extension]} format cuts field names at 10 characters (bnn_p_gt_1_5 "
+                "would be written as bnn_p_gt_2, a field named after another cut-off); write a GeoPackage (.gpkg) "
+                "instead")
+    if extension in FIELDLESS_FORMATS:
+        return (f"the {FIELDLESS_FORMATS[extension]} format does not keep attribute fields, so the results would be "
+                "lost; write a GeoPackage (.gpkg) instead")
+    return None
+
+
+def remove_with_sidecars(path):
+    for candidate in (path + suffix for suffix in SIDECAR_SUFFIXES):
+        if os.path.isfile(candidate):
+            os.remove(candidate)
