@@ -59,7 +59,18 @@ from ..common.progress import progress_span
 from ..common.splits import group_holdout, group_labels
 from ..common.threads import in_order
 from ..geostats.kriging import OrdinaryKriging
-from ..io.modelfile import ModelFileError, header_kind, load_model, save_model
+from ..io.modelfile import (
+    Flag,
+    ListOf,
+    Mapping,
+    ModelFileError,
+    Nullable,
+    Number,
+    Text,
+    header_kind,
+    load_model,
+    save_model,
+)
 from .bnn.model import BNNRegressor
 
 WEIGHT_GRID = np.linspace(0.0, 1.0, 11)
@@ -77,12 +88,36 @@ FORMAT_VERSION = 1
 CODEC = "safetensors"
 ESTIMATOR_KEYS = ("method", "n_coords", "hidden", "epochs", "n_members", "validation_fraction",
                   "calibration_fraction", "max_samples", "max_per_hole", "seed", "target_name")
-CALIBRATION_KEYS = ("weight", "stretch", "mean_scale", "top_cut", "floor", "fill_mean", "fill_sd", "n_floored",
-                    "n_calibration", "selection")
 SELECTION_KEYS = ("weight", "stretch", "rmse", "crps", "coverage90", "score")
 NETWORK_PREFIX = "network/"
 INPUT_KEYS = ("ok_estimate", "ok_sd", "mu", "sigma", "network_point")  # the pool's inputs, in `_pooled`'s order
 KRIGING_ARRAYS = ("kriging/xyz", "kriging/values", "kriging/holes")
+_COUNT = Number(low=1, integer=True)
+PARAMS_SCHEMA = Mapping({
+    "estimator": Mapping({
+        "method": Text("ensemble", "bnn"), "n_coords": Number(low=1, high=3, integer=True),
+        "hidden": ListOf(_COUNT, min_length=1), "epochs": _COUNT, "n_members": _COUNT,
+        "validation_fraction": Number(above=0, high=1), "calibration_fraction": Number(above=0, high=1),
+        "max_samples": _COUNT, "max_per_hole": Nullable(Number(low=0, integer=True)), "seed": Number(integer=True),
+        "target_name": Text(),
+    }),
+    "covariate_names": ListOf(Text()),
+    "categories": Nullable(Mapping({})),  # CategoryEncoder.from_dict checks the inside
+    "network": Mapping({"fields": ListOf(Text()), "params": Mapping({})}),  # so does BNNRegressor.from_header
+    "kriging": Mapping({
+        "variogram": Mapping({}), "variogram_given": Flag(),
+        "search": Nullable(Mapping({"radii": ListOf(Number(above=0), length=3),
+                                    "angles": ListOf(Number(), length=3)})),
+        "min_samples": _COUNT, "max_samples": _COUNT, "max_per_hole": Nullable(Number(low=0, integer=True)),
+        "hole_labels": ListOf(Text()),
+    }),
+    "calibration": Mapping({
+        "weight": Number(low=0, high=1), "stretch": Number(above=0), "mean_scale": Number(above=0),
+        "top_cut": Number(above=0), "floor": Number(above=0), "fill_mean": Number(), "fill_sd": Number(low=0),
+        "n_floored": Number(low=0, integer=True), "n_calibration": Number(low=0, integer=True),
+        "selection": ListOf(Mapping({key: Number() for key in SELECTION_KEYS})),
+    }),
+})
 
 
 def floor_grades(y, label="samples", target_name="grade"):
@@ -375,15 +410,11 @@ class StackedNetwork:
         from ..geostats.variogram_model import VariogramModel
         from .encoding import CategoryEncoder
 
-        header, arrays = load_model(json_path, KIND, FORMAT_VERSION, fields, codec=CODEC, header_in_checksum=True)
+        header, arrays = load_model(json_path, KIND, FORMAT_VERSION, fields, codec=CODEC, header_in_checksum=True,
+                                    params_schema=PARAMS_SCHEMA)
         params = header["params"]
-        estimator = _section(json_path, params, "estimator", ESTIMATOR_KEYS)
-        calibration = _section(json_path, params, "calibration", CALIBRATION_KEYS)
-        kriging = _section(json_path, params, "kriging", ("variogram", "variogram_given", "search", "min_samples",
-                                                          "max_samples", "max_per_hole", "hole_labels"))
-        network_part = _section(json_path, params, "network", ("fields", "params"))
-        if "covariate_names" not in params or "categories" not in params:
-            raise ModelFileError(f"{json_path}: params lack covariate_names or categories")
+        estimator, calibration, kriging = params["estimator"], params["calibration"], params["kriging"]
+        network_part = params["network"]
 
         encoder = None
         if params["categories"] is not None:
@@ -395,10 +426,9 @@ class StackedNetwork:
             variogram = VariogramModel.from_dict(kriging["variogram"], f"{json_path}: params.kriging.variogram")
             search = kriging["search"]
             search = None if search is None else SearchEllipse(search["radii"], search["angles"])
-        except (ValueError, KeyError, TypeError) as error:
-            message = str(error) if isinstance(error, ValueError) else repr(error)
-            raise ModelFileError(f"{json_path}: params.kriging: {message}") from None
-        arguments = dict(estimator)
+        except ValueError as error:
+            raise ModelFileError(f"{json_path}: params.kriging: {error}") from None
+        arguments = {key: estimator[key] for key in ESTIMATOR_KEYS}
         arguments["hidden"] = tuple(arguments["hidden"])
         model = cls(variogram=variogram if kriging["variogram_given"] else None, search=search,
                     covariate_names=list(params["covariate_names"]), encoder=encoder, **arguments)
@@ -414,8 +444,6 @@ class StackedNetwork:
             raise ModelFileError(
                 f"{json_path}: params.network.fields has {len(network_part['fields'])} inputs, expected {expected} "
                 f"({len(model.covariate_names)} covariates, {model.n_coords} coordinates, OK estimate and sd)")
-        if model.n_coords not in (1, 2, 3):
-            raise ModelFileError(f"{json_path}: params.estimator.n_coords {model.n_coords!r} is not 1, 2 or 3")
         try:
             if list(model.input_fields()) != list(header["fields"]):
                 raise ValueError("the covariate names and categories do not give the header's fields")
@@ -429,32 +457,14 @@ class StackedNetwork:
         model.kriging_.fit(xyz, values, groups)
         model.samples_ = (xyz, values, groups)
 
-        for key in CALIBRATION_KEYS[:7]:
-            if not isinstance(calibration[key], (int, float)) or not np.isfinite(calibration[key]):
-                raise ModelFileError(f"{json_path}: params.calibration.{key} {calibration[key]!r} is not a number")
-        if not 0.0 <= calibration["weight"] <= 1.0:
-            raise ModelFileError(f"{json_path}: params.calibration.weight {calibration['weight']} is not in [0, 1]")
         model.weight_, model.stretch_ = float(calibration["weight"]), float(calibration["stretch"])
         model.mean_scale_, model.top_cut_ = float(calibration["mean_scale"]), float(calibration["top_cut"])
         model.floor_ = float(calibration["floor"])
         model.fill_mean_, model.fill_sd_ = float(calibration["fill_mean"]), float(calibration["fill_sd"])
         model.n_floored_, model.n_calibration_ = int(calibration["n_floored"]), int(calibration["n_calibration"])
-        try:
-            model.selection_ = [{key: float(row[key]) for key in SELECTION_KEYS} for row in calibration["selection"]]
-        except (KeyError, TypeError, ValueError) as error:
-            raise ModelFileError(f"{json_path}: params.calibration.selection is malformed ({error!r})") from None
+        model.selection_ = [{key: float(row[key]) for key in SELECTION_KEYS} for row in calibration["selection"]]
         model.metadata_ = header.get("metadata", {})
         return model
-
-
-def _section(json_path, params, name, keys):
-    """params[name], checked to be an object holding `keys`."""
-    if not isinstance(params, dict) or not isinstance(params.get(name), dict):
-        raise ModelFileError(f"{json_path}: params.{name} is missing or not an object")
-    missing = [key for key in keys if key not in params[name]]
-    if missing:
-        raise ModelFileError(f"{json_path}: params.{name} lacks {', '.join(missing)}")
-    return params[name]
 
 
 def _kriging_rows(json_path, arrays, hole_labels):

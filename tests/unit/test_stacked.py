@@ -193,12 +193,24 @@ def test_edited_truncated_or_foreign_stacked_files_are_rejected(fitted, tmp_path
         StackedNetwork.load(rewritten(header["params"], lacking))
     params = json.loads(json.dumps(header["params"]))
     del params["calibration"]["stretch"]
-    with pytest.raises(ModelFileError, match=r"r\.json: params\.calibration lacks stretch"):
+    with pytest.raises(ModelFileError, match=r"r\.json: 'params\.calibration\.stretch' is missing; expected a number"):
         StackedNetwork.load(rewritten(params, arrays))
-    params = json.loads(json.dumps(header["params"]))
-    params["calibration"]["weight"] = 1.5
-    with pytest.raises(ModelFileError, match=r"params\.calibration\.weight 1\.5 is not in \[0, 1\]"):
-        StackedNetwork.load(rewritten(params, arrays))
+    hand_edits = [
+        (("calibration", "weight"), 1.5, r"'params\.calibration\.weight' is the number 1\.5; expected a number >= 0"),
+        (("estimator", "hidden"), 5, r"'params\.estimator\.hidden' is the number 5; expected a list"),
+        (("estimator", "n_coords"), 4, r"'params\.estimator\.n_coords' is the number 4"),
+        (("kriging", "search"), {"radii": [1.0], "angles": [0, 0, 0]}, r"'params\.kriging\.search\.radii' is a list"),
+        (("calibration", "selection"), {"weight": 1}, r"'params\.calibration\.selection' is an object"),
+        (("network",), None, r"'params\.network' is null; expected an object"),
+    ]
+    for keys, value, message in hand_edits:
+        params = json.loads(json.dumps(header["params"]))
+        inner = params
+        for key in keys[:-1]:
+            inner = inner[key]
+        inner[keys[-1]] = value
+        with pytest.raises(ModelFileError, match=message):
+            StackedNetwork.load(rewritten(params, arrays))
 
 
 def test_round_trip_with_a_search_ellipse_a_cap_per_hole_and_a_given_variogram(tmp_path):
