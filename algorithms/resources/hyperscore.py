@@ -15,8 +15,17 @@ estimator that gives a mean and a spread (OK's estimate and kriging variance),
 from a normal or lognormal distribution with those moments.
 """
 import numpy as np
-from scipy.special import expit
-from scipy.stats import norm
+
+from ..common.optional import optional_import
+
+
+def expit(x):
+    # scipy is imported when a score is computed, never at plugin load (issue 14).
+    return optional_import("scipy.special").expit(x)
+
+
+def _normal_sf(z):
+    return optional_import("scipy.special").ndtr(-np.asarray(z, dtype=float))
 
 DEFAULT_BETA = 5.0
 DEFAULT_GAMMA = -np.log(2.0)
@@ -63,7 +72,7 @@ def exceedance_probability(mean, sd, cutoff, distribution="normal"):
         raise ValueError("a standard deviation is negative")
     with np.errstate(divide="ignore", invalid="ignore"):
         if distribution == "normal":
-            p = norm.sf((cutoff - mean) / sd)
+            p = _normal_sf((cutoff - mean) / sd)
             degenerate = sd == 0
             p = np.where(degenerate, (mean > cutoff).astype(float), p)
         elif distribution == "lognormal":
@@ -71,7 +80,7 @@ def exceedance_probability(mean, sd, cutoff, distribution="normal"):
                 raise ValueError("a lognormal exceedance needs a positive cut-off")
             sigma2 = np.log1p((sd / mean) ** 2)
             mu = np.log(mean) - sigma2 / 2.0
-            p = norm.sf((np.log(cutoff) - mu) / np.sqrt(sigma2))
+            p = _normal_sf((np.log(cutoff) - mu) / np.sqrt(sigma2))
             p = np.where(sd == 0, (mean > cutoff).astype(float), p)
             p = np.where(mean <= 0, 0.0, p)
         else:

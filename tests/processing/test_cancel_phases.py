@@ -125,14 +125,9 @@ def hyperspectral(data, out):
 # The share of the progress bar from which the points are written to their sink
 # (layer_io.write_appended); with a raster too, the raster comes after it.
 WRITING = 90.0
-SINK_WRITE = pytest.mark.xfail(strict=True, reason="a cancel while or after layer_io.write_appended fills the sink "
-                                                   "leaves the GeoPackage it created (part A: sink clean-up)")
 STAGES = [ordinary_kriging, mik, train_ensemble, train_stacked, predict, hyperspectral]
 STAGE_IDS = [stage.__name__ for stage in STAGES]
-WRITERS = [pytest.param(ordinary_kriging, marks=SINK_WRITE), pytest.param(mik, marks=SINK_WRITE), train_ensemble,
-           train_stacked, pytest.param(predict, marks=SINK_WRITE), hyperspectral,
-           pytest.param(ordinary_kriging_raster, marks=SINK_WRITE), pytest.param(mik_raster, marks=SINK_WRITE),
-           pytest.param(predict_raster, marks=SINK_WRITE)]
+WRITERS = STAGES + [ordinary_kriging_raster, mik_raster, predict_raster]
 WRITER_IDS = STAGE_IDS + ["ordinary_kriging_raster", "mik_raster", "predict_raster"]
 
 

@@ -63,7 +63,7 @@ def test_method_names_keep_their_indices(provider):
 
     algorithm = QgsApplication.processingRegistry().algorithmById("reegrade:crossvalidate")
     methods = algorithm.parameterDefinition("METHODS")
-    assert methods.options() == ["bnn", "ensemble", "ok", "mik", "gp", "network"]
+    assert methods.options() == ["bnn", "ensemble", "ok", "mik", "gp", "network", "rk"]
     assert methods.defaultValue() == [0, 2, 3]
     assert algorithm.parameterDefinition("CATEGORICAL") is not None
 

@@ -109,9 +109,6 @@ def test_the_plugin_loads_and_the_algorithm_names_the_missing_package(tmp_path, 
         assert result["message"] is None and result["left"] == ["bc.gpkg"], result["message"]
 
 
-@pytest.mark.xfail(strict=True, reason="algorithms/resources/hyperscore.py imports scipy at its top and "
-                                       "alg_hyperscore imports it at its top (neither is part B's): hyperscore "
-                                       "vanishes from the toolbox without scipy")
 def test_without_scipy_hyperscore_stays_in_the_toolbox(tmp_path, expected_algorithms):
     result = run_without("scipy", "boxcox", tmp_path)
     assert result["load_errors"] == [] and result["algorithms"] == expected_algorithms

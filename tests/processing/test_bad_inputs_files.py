@@ -269,6 +269,10 @@ CUBE_CASES = [
 ]
 
 
+# What the README's catalogue table counts (test_bad_inputs.catalogue_table): every kind here is a refusal.
+CASES = MODEL_FILE_CASES + CUBE_CASES
+
+
 @pytest.mark.parametrize("build, wavelengths, message", CUBE_CASES, ids=[c[0].__name__[1:] for c in CUBE_CASES])
 def test_a_bad_cube_is_refused_naming_the_file_and_band(run_algorithm, tmp_path, data_dir, build, wavelengths,
                                                          message):
