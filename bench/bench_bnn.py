@@ -131,14 +131,15 @@ def pooled(rows, method, key):
 def large_case(d):
     """The `large` preset's 2 m composites (their true TREO, seed 0) with `d`
     features: the PCA components of `d` random Fourier features of the
-    coordinates (pcafusion), as a user with no other covariate would have."""
+    coordinates (pcafusion), as a user with no other covariate would have;
+    (features, grade, holes, coordinates)."""
     from bench_kriging import composite_2m, large_drilling
 
     xyz, grade, holes = composite_2m(large_drilling()[3])
     keep = grade > 0
     fusion = PCAFusion(n_components=d, rff_features=d, length_scale=200.0, seed=SEED)
     X = fusion.fit_transform(np.empty((int(keep.sum()), 0)), [], xyz=xyz[keep])
-    return X, grade[keep], holes[keep]
+    return X, grade[keep], holes[keep], xyz[keep]
 
 
 def forward_flops(n_targets, n_samples, sizes):
@@ -149,7 +150,7 @@ def forward_flops(n_targets, n_samples, sizes):
 def speed(d, n_predict, threads):
     """Training times on the `large` preset (one thread, the default) and
     prediction figures on each thread count of `threads`."""
-    X, grade, groups = large_case(d)
+    X, grade, groups, _ = large_case(d)
     n = len(grade)
     figures = {"n_train": n}
     for method in ("bnn", "ensemble"):
