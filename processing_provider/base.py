@@ -28,7 +28,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from ..algorithms.common.parsing import DEFAULT_MISSING_CODES
 from ..algorithms.common.progress import Cancelled
 from .checks import degrees_warning, grade_values, require_projected
-from .outputs import destination_path, format_problem, remove_with_sidecars, writable_problem
+from .outputs import clash_problem, destination_path, format_problem, remove_with_sidecars, writable_problem
 from .settings import default_cutoffs, default_seed
 from .styles import style_outputs_on_load
 
@@ -263,19 +263,23 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
 
     def output_problem(self, parameters, context):
         """Why one of the file outputs cannot be written (a folder that cannot be made or written, a format that
-        cuts field names or drops them), or None; checked before any work, so a run does not compute for an hour
-        and then fail to save."""
+        cuts field names or drops them, two outputs naming one file), or None; checked before any work, so a run
+        does not compute for an hour and then fail to save."""
+        claims = []
         for definition in self.destinationParameterDefinitions():
             path = destination_path(parameters.get(definition.name()))
             if path is None:
                 continue
+            label = f"{self.tr(definition.description())} ({definition.name()})"
+            if not isinstance(definition, QgsProcessingParameterFolderDestination):
+                claims.append((label, path))
             is_vector = isinstance(
                 definition, (QgsProcessingParameterFeatureSink, QgsProcessingParameterVectorDestination))
             is_folder = isinstance(definition, QgsProcessingParameterFolderDestination)
             problem = (format_problem(path) if is_vector else None) or writable_problem(path, is_folder)
             if problem:
-                return f"{self.tr(definition.description())} ({definition.name()}): {problem}"
-        return None
+                return f"{label}: {problem}"
+        return clash_problem(claims)
 
     def parameter_problem(self, parameters, context):
         """Why these parameters cannot go together (a minimum above its maximum, a mode without the file it

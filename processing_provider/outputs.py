@@ -34,6 +34,36 @@ def destination_path(value):
     return os.path.abspath(path)
 
 
+# A model's JSON header names an arrays file beside it, whichever codec it uses (io.modelfile.arrays_path_for).
+MODEL_ARRAYS_SUFFIXES = (".npz", ".safetensors")
+
+
+def files_written(path):
+    """The files an output at `path` may write, compared case-sensitively after symlinks are resolved: the path
+    itself and, for a model's JSON, its arrays file beside it."""
+    path = os.path.realpath(path)
+    root, extension = os.path.splitext(path)
+    if extension.lower() == ".json":
+        return {path} | {root + suffix for suffix in MODEL_ARRAYS_SUFFIXES}
+    return {path}
+
+
+def clash_problem(claims):
+    """For [(label, path)], why two outputs would write the same file, or None: the second would overwrite the
+    first (a GeoTIFF under a GeoPackage's name, a plot over a model) while the run reports success."""
+    seen = []
+    for label, path in claims:
+        files = files_written(path)
+        for other_label, other_path, other_files in seen:
+            shared = files & other_files
+            if shared:
+                beside = "" if path == other_path else " (a model's JSON writes its arrays file beside it)"
+                return (f"{other_label} and {label} would both write '{sorted(shared)[0]}'{beside}, so one would "
+                        "overwrite the other; give each output its own file name")
+        seen.append((label, path, files))
+    return None
+
+
 def writable_problem(path, is_folder):
     """Why `path` (a file, or a folder the run fills) cannot be written, or None. Missing folders are made by the
     run, so the nearest existing one must take new files; tried with a real file, since permissions, read-only

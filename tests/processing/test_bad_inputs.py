@@ -203,6 +203,13 @@ CASES = [
         "INPUT": env.samples(), "GRADE_FIELDS": ["grade"], "OUTPUT": env.output("gt.dbf")}, "dBase", ".gpkg"),
     refused("dxf_output_drops_the_fields", "ordinarykriging", lambda env: _ok_params(env, OUTPUT=env.output("ok.dxf")),
             "(OUTPUT)", "DXF", "does not keep attribute fields"),
+    refused("two_outputs_one_file", "ordinarykriging", lambda env: _ok_params(
+        env, TEMPLATE=env.raster(), OUTPUT_RASTER=env.output("ok.gpkg")),
+        "Kriged points (OUTPUT) and Kriged raster (OUTPUT_RASTER)", "ok.gpkg", "overwrite"),
+    refused("plot_over_the_model", "variogram", lambda env: _variogram_params(env, PLOT=env.output("v.json")),
+            "Variogram model (MODEL_OUT) and Variogram plot (PLOT)", "v.json", "overwrite"),
+    refused("plot_over_the_models_arrays_file", "variogram", lambda env: _variogram_params(
+        env, PLOT=env.output("v.npz")), "(MODEL_OUT) and Variogram plot (PLOT)", "v.npz", "arrays file beside it"),
     refused("more_cutoffs_than_outputs_can_hold", "mik", lambda env: {
         "INPUT": env.samples(), "GRADE_FIELD": "grade", "TARGETS": env.targets(),
         "CUTOFFS": ", ".join(f"{k / 100:g}" for k in range(1, 102)), "OUTPUT": env.output("mik.gpkg")},
