@@ -4,13 +4,25 @@ Checked before any work, so a run never computes for an hour and then fails to s
 import os
 import tempfile
 
-from qgis.core import QgsProcessing, QgsProcessingOutputLayerDefinition, QgsProperty
+from qgis.core import QgsProcessing, QgsProcessingOutputLayerDefinition, QgsProperty, QgsVectorFileWriter
 
-# Formats whose field names GDAL cuts (Shapefile/dBase: 10 characters), so that `bnn_p_gt_1_5` would be written
-# as `bnn_p_gt_2`, a field named after a cut-off it does not hold.
-SHORT_FIELD_NAME_FORMATS = {".shp": "Shapefile", ".dbf": "dBase"}
-# Formats that keep geometries but not attribute fields: every estimate would be lost.
-FIELDLESS_FORMATS = {".dxf": "DXF", ".gpx": "GPX"}
+# GDAL/OGR drivers whose field names are cut (Shapefile and its dBase table: 10 characters), so that
+# `bnn_p_gt_1_5` would be written as `bnn_p_gt_2`, a field named after a cut-off it does not hold. By driver, not
+# extension: QGIS writes .shp, .dbf, .shz and .shp.zip all with the Shapefile driver.
+SHORT_FIELD_NAME_DRIVERS = {"ESRI Shapefile": "Shapefile"}
+# Drivers that keep geometries but not attribute fields: every estimate would be lost.
+FIELDLESS_DRIVERS = {"DXF": "DXF", "GPX": "GPX"}
+
+
+def vector_driver(path):
+    """The OGR driver QGIS writes `path` with, by its longest extension that names one (`shp.zip` before `zip`),
+    or ''."""
+    parts = os.path.basename(path).lower().split(".")
+    for start in range(1, len(parts)):
+        driver = QgsVectorFileWriter.driverForExtension(".".join(parts[start:]))
+        if driver:
+            return driver
+    return ""
 
 # Files SQLite and GDAL write beside an output; removed with it after a failure.
 SIDECAR_SUFFIXES = ("", ".aux.xml", "-wal", "-shm", "-journal")
@@ -88,13 +100,14 @@ def writable_problem(path, is_folder):
 
 def format_problem(path):
     """Why a vector output's format would lose or mislabel fields, or None."""
-    extension = os.path.splitext(path)[1].lower()
-    if extension in SHORT_FIELD_NAME_FORMATS:
-        return (f"the {SHORT_FIELD_NAME_FORMATS[extension]} format cuts field names at 10 characters (bnn_p_gt_1_5 "
+    driver = vector_driver(path)
+    if driver in SHORT_FIELD_NAME_DRIVERS:
+        name = "dBase" if path.lower().endswith(".dbf") else SHORT_FIELD_NAME_DRIVERS[driver]
+        return (f"the {name} format cuts field names at 10 characters (bnn_p_gt_1_5 "
                 "would be written as bnn_p_gt_2, a field named after another cut-off); write a GeoPackage (.gpkg) "
                 "instead")
-    if extension in FIELDLESS_FORMATS:
-        return (f"the {FIELDLESS_FORMATS[extension]} format does not keep attribute fields, so the results would be "
+    if driver in FIELDLESS_DRIVERS:
+        return (f"the {FIELDLESS_DRIVERS[driver]} format does not keep attribute fields, so the results would be "
                 "lost; write a GeoPackage (.gpkg) instead")
     return None
 

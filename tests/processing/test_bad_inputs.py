@@ -196,6 +196,11 @@ CASES = [
     refused("shapefile_cuts_cutoff_field_names", "mik", lambda env: {
         "INPUT": env.samples(), "GRADE_FIELD": "grade", "TARGETS": env.targets(), "CUTOFFS": "1.5, 2",
         "OUTPUT": env.output("mik.shp")}, "MIK points (OUTPUT)", "Shapefile", "10 characters", ".gpkg"),
+    refused("zipped_shapefile_shz_cuts_field_names", "mik", lambda env: {
+        "INPUT": env.samples(), "GRADE_FIELD": "grade", "TARGETS": env.targets(), "CUTOFFS": "1.5, 2",
+        "OUTPUT": env.output("mik.shz")}, "MIK points (OUTPUT)", "Shapefile", "10 characters", ".gpkg"),
+    refused("zipped_shapefile_shp_zip_cuts_field_names", "ordinarykriging", lambda env: _ok_params(
+        env, OUTPUT=env.output("ok.SHP.ZIP")), "(OUTPUT)", "Shapefile", "10 characters"),
     refused("shapefile_for_predictbnn", "predictbnn", lambda env: {
         "MODEL": env.text_file("m.json", "{}"), "INPUT": env.targets(), "OUTPUT": env.output("p.shp")},
         "(OUTPUT)", "Shapefile", "bnn_p_gt_2"),
