@@ -133,7 +133,7 @@ class TargetsAlgorithm(REEGradeAlgorithm):
         dy = self.parameterAsDouble(parameters, self.DY, context)
         template = self.parameterAsRasterLayer(parameters, self.TEMPLATE, context)
         if template is not None:
-            self.require_projected(template.crs(), template.name())
+            self.require_projected(template.crs(), template.name(), missing_ok=True)
             return self._from_template(template)
         extent = self.parameterAsExtent(parameters, self.EXTENT, context)
         crs = self.parameterAsExtentCrs(parameters, self.EXTENT, context)

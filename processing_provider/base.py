@@ -236,8 +236,8 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
             feedback.pushWarning(warning)
         return values
 
-    def require_projected(self, crs, label):
-        require_projected(crs, label, self.DISPLAY_NAME)
+    def require_projected(self, crs, label, missing_ok=False):
+        require_projected(crs, label, self.DISPLAY_NAME, missing_ok)
 
     def warn_if_degrees(self, xyz, crs, label, feedback):
         warning = degrees_warning(xyz, crs, label)

@@ -45,10 +45,20 @@ def errors_naming(label):
         raise ValueError(f"{label}: {error}") from None
 
 
-def require_projected(crs, label, algorithm_name):
+def require_projected(crs, label, algorithm_name, missing_ok=False):
     """Refuse a layer whose distances would be taken in degrees: a variogram range, a search radius or a cell size
-    in metres means nothing there, and the results would be wrong without a word."""
-    if crs is not None and crs.isValid() and crs.isGeographic():
+    in metres means nothing there, and the results would be wrong without a word. A layer without a (valid) CRS
+    is refused too, since nothing says its coordinates are not degrees; `missing_ok` for a CRS checked later
+    (a raster template reprojected to) or absent by design."""
+    if crs is None or not crs.isValid():
+        if missing_ok:
+            return
+        raise QgsProcessingException(QCoreApplication.translate(
+            "REEGradeAlgorithm",
+            "{0}: the layer has no coordinate reference system (or an invalid one), but {1} measures distances in "
+            "metres; set its projected CRS first (for a local mine grid, any projected CRS in metres)").format(
+            label, algorithm_name))
+    if crs.isGeographic():
         raise QgsProcessingException(QCoreApplication.translate(
             "REEGradeAlgorithm",
             "{0}: its CRS {1} ({2}) is geographic, in degrees, but {3} measures distances in metres; reproject the "

@@ -6,6 +6,7 @@ from qgis.core import QgsVectorLayer
 from test_bad_inputs import Env, _ok_params, _trainbnn_params, _variogram_params, judge, refused, warned
 
 from ree_grade.algorithms.geostats.variogram_model import VariogramModel
+from ree_grade.processing_provider.alg_trainbnn import DEFAULT_METHOD as STACKED
 
 DEGREES = [(105.80 + 0.0002 * i, 21.00 + 0.0002 * j) for i in range(6) for j in range(6)]
 SOME_BELOW_DETECTION = [-0.05 if k % 6 == 0 else 1.0 + 0.1 * (k % 5) for k in range(36)]
@@ -57,6 +58,24 @@ def _gp_params(env, **extra):
                  "OUTPUT": env.output("gp.gpkg")}, **extra)
 
 
+def _stacked_model_in(env, crs):
+    """A stacked model trained by trainbnn on the samples, its saved samples' CRS then edited to `crs`."""
+    import json
+
+    import processing
+    from qgis.core import QgsCoordinateReferenceSystem, QgsProcessingContext, QgsProcessingFeedback
+
+    path = str(env.tmp / "stacked.json")
+    trained = _trainbnn_params(env, METHOD=STACKED, MODEL_OUT=path, HIDDEN="4", MAX_SAMPLES=8)
+    processing.run("reegrade:trainbnn", trained, context=QgsProcessingContext(), feedback=QgsProcessingFeedback())
+    with open(path, encoding="utf-8") as handle:
+        header = json.load(handle)
+    header["metadata"].update(crs=crs, crs_wkt=QgsCoordinateReferenceSystem(crs).toWkt() if crs else "")
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(header, handle)
+    return path
+
+
 def _predict_params(env, **extra):
     return dict({"MODEL": env.text_file("model.json", "{}"), "INPUT": env.targets(),
                  "OUTPUT": env.output("p.gpkg")}, **extra)
@@ -64,6 +83,8 @@ def _predict_params(env, **extra):
 
 CASES = [
     # ---- variogram
+    refused("variogram_samples_without_crs", "variogram", lambda env: _variogram_params(
+        env, INPUT=env.samples(crs="", xy=DEGREES)), "samples", "no coordinate reference system", "metres"),
     refused("variogram_geographic_samples", "variogram", lambda env: _variogram_params(
         env, INPUT=env.samples(crs="EPSG:4326", xy=DEGREES)), "samples", "EPSG:4326", "geographic", "metres"),
     refused("variogram_constant_grade", "variogram", lambda env: _variogram_params(
@@ -201,6 +222,10 @@ CASES = [
             "Nothing would be written"),
     refused("predictbnn_model_file_hand_edited", "predictbnn", lambda env: _predict_params(
         env, MODEL=env.text_file("edited.json", '{"kind": "bnn", "fields": 5}')), "edited.json", "header lacks"),
+    refused("predictbnn_model_samples_geographic", "predictbnn", lambda env: _predict_params(
+        env, MODEL=_stacked_model_in(env, "EPSG:4326")), "the model's samples", "EPSG:4326", "geographic"),
+    refused("predictbnn_model_samples_without_crs", "predictbnn", lambda env: _predict_params(
+        env, MODEL=_stacked_model_in(env, "")), "the model's samples", "no coordinate reference system"),
     refused("predictbnn_nothing_to_predict_on", "predictbnn", lambda env: _predict_params(env, INPUT=None),
             "Give target points or a covariate raster"),
 ]
