@@ -10,6 +10,10 @@ from ree_grade.processing_provider.alg_trainbnn import DEFAULT_METHOD as STACKED
 
 DEGREES = [(105.80 + 0.0002 * i, 21.00 + 0.0002 * j) for i in range(6) for j in range(6)]
 SOME_BELOW_DETECTION = [-0.05 if k % 6 == 0 else 1.0 + 0.1 * (k % 5) for k in range(36)]
+# Six distinct negative values (rows 3, 9, ..., 33): too many for detection limits, so kept as grades.
+MANY_NEGATIVES = [-0.1 * (k // 6 + 1) if k % 6 == 2 else 1.0 + 0.02 * k for k in range(36)]
+NEGATIVE_KEPT = ("samples", "field 'grade'", "6 negative value(s)", "row 3: -0.1", "real negative grades",
+                 "6 distinct values")
 WITH_MISSING_CODES = [-99.0 if k % 9 == 0 else 1.0 + 0.1 * (k % 5) for k in range(36)]
 
 
@@ -103,6 +107,8 @@ CASES = [
     warned("variogram_negative_detection_codes", "variogram", lambda env: _variogram_params(
         env, INPUT=env.samples(grades=SOME_BELOW_DETECTION)),
         ("samples", "field 'grade'", "6 negative value(s)", "row 1", "-0.05", "below-detection"), _variogram_written),
+    warned("variogram_negative_grades_not_codes", "variogram", lambda env: _variogram_params(
+        env, INPUT=env.samples(grades=MANY_NEGATIVES)), NEGATIVE_KEPT, _variogram_written),
     warned("variogram_missing_value_codes", "variogram", lambda env: _variogram_params(
         env, INPUT=env.samples(grades=WITH_MISSING_CODES)),
         ("samples", "field 'grade'", "missing-value codes (-99", "row 1"), _variogram_without_codes),
@@ -155,6 +161,8 @@ CASES = [
         env, INPUT=env.samples(grades=SOME_BELOW_DETECTION)),
         ("samples", "field 'grade'", "negative value(s)", "row 1", "below-detection"),
         _estimates_non_negative("ok_estimate")),
+    warned("ok_negative_grades_not_codes", "ordinarykriging", lambda env: _ok_params(
+        env, INPUT=env.samples(grades=MANY_NEGATIVES)), NEGATIVE_KEPT, _estimates_within("ok_estimate", -0.6, 1.7)),
     warned("ok_missing_value_codes", "ordinarykriging", lambda env: _ok_params(
         env, INPUT=env.samples(grades=WITH_MISSING_CODES)), ("samples", "missing-value codes"),
         _estimates_within("ok_estimate", 1.0, 1.4)),
@@ -165,6 +173,10 @@ CASES = [
     refused("mik_geographic_samples", "mik", lambda env: _mik_params(
         env, INPUT=env.samples(crs="EPSG:4326", xy=DEGREES), TARGETS=env.targets(crs="EPSG:4326", xy=DEGREES[:4])),
         "samples", "EPSG:4326", "geographic"),
+    warned("mik_negative_grades_not_codes", "mik", lambda env: _mik_params(env, INPUT=env.samples(
+        grades=MANY_NEGATIVES), CUTOFFS="1.2", ZMIN=-1.0), NEGATIVE_KEPT, _estimates_within("mik_p_gt_1_2", 0.0, 1.0)),
+    refused("mik_negative_grades_below_zmin", "mik", lambda env: _mik_params(env, INPUT=env.samples(
+        grades=MANY_NEGATIVES), CUTOFFS="1.2"), "samples", "field 'grade'", "6 grade(s)", "zmin (0)", "row 3: -0.1"),
     refused("mik_both_outputs_skipped", "mik", lambda env: _mik_params(env, OUTPUT=None), "Nothing would be written"),
     refused("mik_discretisation_terabytes", "mik", lambda env: _mik_params(
         env, BLOCK_SIZE="10, 10, 10", DISCRETISATION="100, 100, 100"), "would need", "GiB"),
@@ -199,6 +211,8 @@ CASES = [
     refused("gp_covariates_with_a_template", "gp", lambda env: _gp_params(
         env, TARGETS=None, OUTPUT=None, TEMPLATE=env.raster(), COVARIATES=["grade"],
         OUTPUT_RASTER=env.output("gp.tif")), "Covariates need target points"),
+    warned("gp_negative_grades_not_codes", "gp", lambda env: _gp_params(env, INPUT=env.samples(
+        grades=MANY_NEGATIVES), LOG_TRANSFORM=False), NEGATIVE_KEPT, _estimates_within("gp_mean", -0.6, 1.7)),
     refused("gp_missing_covariate", "gp", lambda env: _gp_params(env, INPUT=env.samples(
         extra={"cov": ("double", [None] + [1.0] * 35)}), COVARIATES=["cov"]), "field 'cov'", "row 1", "impute"),
     # ---- trainbnn
