@@ -196,6 +196,6 @@ class TargetsAlgorithm(REEGradeAlgorithm):
                 point_geometry(x, y, zc)
                 for x, y, zc in zip(targets["xc"][start:stop], targets["yc"][start:stop], z[start:stop])
             ]
-            write_rows(sink, fields, rows, geometries)
+            write_rows(sink, fields, rows, geometries, destination=destination, first_row=start + 1)
             feedback.setProgress(100.0 * stop / n)
         return destination

@@ -147,9 +147,20 @@ def point_geometry(x, y, z=None):
     return QgsGeometry(QgsPoint(float(x), float(y), float(z)))
 
 
-def write_rows(sink, fields, rows, geometries, feedback=None):
+def add_feature(sink, feature, row, destination):
+    """Add one feature; a refusal (a full disk, a locked or vanished file) names the file and the row."""
+    if sink.addFeature(feature, QgsFeatureSink.FastInsert):
+        return
+    where = (destination or "the output").split("|", 1)[0]
+    reason = sink.lastError() if hasattr(sink, "lastError") else ""
+    raise QgsProcessingException(
+        f"{where}: could not write feature {row}{f' ({reason})' if reason else ''}; the disk may be full or the "
+        "file locked by another program; no output was written")
+
+
+def write_rows(sink, fields, rows, geometries, feedback=None, destination=None, first_row=1):
     """Write attribute rows (and geometries, or None) to a sink created with
-    `fields`, honouring cancel."""
+    `fields`, honouring cancel; `first_row` numbers them in an error (chunked writes)."""
     total = max(len(rows), 1)
     for count, (row, geometry) in enumerate(zip(rows, geometries)):
         if feedback is not None and count % 1000 == 0:
@@ -159,8 +170,7 @@ def write_rows(sink, fields, rows, geometries, feedback=None):
         feature.setAttributes([to_attribute(value) for value in row])
         if geometry is not None:
             feature.setGeometry(geometry)
-        if not sink.addFeature(feature, QgsFeatureSink.FastInsert):
-            raise QgsProcessingException(f"could not write feature {count + 1} to the output")
+        add_feature(sink, feature, count + first_row, destination)
 
 
 def create_sink(algorithm, parameters, context, output_name, fields, wkb_type, crs=None):
@@ -202,8 +212,7 @@ def write_appended(algorithm, parameters, context, output_name, source, columns,
         out.setAttributes([attributes[i] for i in kept] + [to_attribute(column[row]) for column in values])
         if feature.hasGeometry():
             out.setGeometry(feature.geometry())
-        if not sink.addFeature(out, QgsFeatureSink.FastInsert):
-            raise QgsProcessingException(f"could not write feature {row + 1} to {output_name}")
+        add_feature(sink, out, row + 1, destination)
     return destination
 
 
@@ -292,8 +301,8 @@ def write_table(algorithm, parameters, context, output_name, spec, rows):
     [(name, kind)] and rows of values in that order."""
     fields = qgs_fields(spec)
     sink, destination = create_sink(algorithm, parameters, context, output_name, fields, QgsWkbTypes.NoGeometry)
-    for row in rows:
+    for number, row in enumerate(rows, start=1):
         feature = QgsFeature(fields)
         feature.setAttributes([to_attribute(value) for value in row])
-        sink.addFeature(feature, QgsFeatureSink.FastInsert)
+        add_feature(sink, feature, number, destination)
     return destination

@@ -297,6 +297,31 @@ def test_a_cancel_in_the_raster_phase_leaves_no_points_file(env, run_algorithm):
     assert leftovers(env.out) == []
 
 
+def test_a_feature_the_sink_refuses_names_the_file_and_row(env):
+    """A sink that stops taking features (a full disk) is an error naming the file, the row and the likely cause."""
+    from qgis.core import QgsFields
+
+    from ree_grade.processing_provider.layer_io import write_rows
+
+    class FullDisk:
+        def __init__(self):
+            self.taken = 0
+
+        def addFeature(self, feature, flags):  # noqa: N802 (QGIS API name)
+            self.taken += 1
+            return self.taken < 3
+
+        def lastError(self):  # noqa: N802 (QGIS API name)
+            return "No space left on device"
+
+    path = env.output("t.gpkg")
+    with pytest.raises(QgsProcessingException) as raised:
+        write_rows(FullDisk(), QgsFields(), [[]] * 5, [None] * 5, destination=path + "|layername=t", first_row=11)
+    message = str(raised.value)
+    assert message.startswith(path + ": could not write feature 13 (No space left on device)"), message
+    assert "disk may be full" in message
+
+
 def test_a_good_run_still_writes_where_it_was_asked(env, run_algorithm):
     """The output checks refuse only what cannot be written: a folder that does not exist yet is made."""
     result = run_algorithm("ordinarykriging", _ok_params(env, OUTPUT=str(env.tmp / "new" / "deeper" / "ok.gpkg")))
