@@ -3,9 +3,11 @@
 the science's `ValueError`s into `QgsProcessingException`s and removes partial
 outputs when a run fails or is cancelled."""
 
+import gc
 import html
 import importlib
 import os
+import shutil
 import traceback
 
 from qgis.core import (
@@ -28,7 +30,15 @@ from qgis.PyQt.QtCore import QCoreApplication
 from ..algorithms.common.parsing import DEFAULT_MISSING_CODES
 from ..algorithms.common.progress import Cancelled
 from .checks import degrees_warning, grade_values, require_projected
-from .outputs import clash_problem, destination_path, format_problem, remove_with_sidecars, writable_problem
+from .outputs import (
+    clash_problem,
+    commit_staged,
+    destination_path,
+    format_problem,
+    remove_with_sidecars,
+    staged_value,
+    writable_problem,
+)
 from .settings import default_cutoffs, default_seed
 from .styles import style_outputs_on_load
 
@@ -90,6 +100,7 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
     def __init__(self):
         super().__init__()
         self._cleanup_paths = []
+        self._staged = []
 
     def name(self):
         return self.NAME
@@ -225,6 +236,40 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
             return None
         return self.parameterAsDouble(parameters, name, context)
 
+    def stage_sink(self, parameters, output_name):
+        """(parameters, staged file, final path): a local file output redirected to a hidden temporary folder
+        beside it, moved into place when the run succeeds (`_commit_staged`); (parameters, None, None) for a
+        temporary, memory or database output."""
+        value = parameters.get(output_name)
+        path = destination_path(value)
+        if path is None:
+            return parameters, None, None
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        staged_parameter, staged, folder = staged_value(value, path)
+        self._staged.append((staged, path, folder))
+        return dict(parameters, **{output_name: staged_parameter}), staged, path
+
+    def _commit_staged(self, context):
+        """Move each staged sink into place once its writer is closed (the sinks are gone with process()'s frame),
+        and point the layers QGIS loads on completion at the final files."""
+        gc.collect()
+        staged, self._staged = self._staged, []
+        for index, (temporary, path, folder) in enumerate(staged):
+            try:
+                commit_staged(temporary, path, folder)
+            except OSError:
+                self._staged = staged[index:]
+                raise
+        renames = {temporary: path for temporary, path, _ in staged}
+        loads = context.layersToLoadOnCompletion()
+        if any(temporary in key for key in loads for temporary in renames):
+            remapped = {}
+            for key, details in loads.items():
+                for temporary, path in renames.items():
+                    key = key.replace(temporary, path)
+                remapped[key] = details
+            context.setLayersToLoadOnCompletion(remapped)
+
     def remove_on_failure(self, *paths):
         """Register file outputs to delete if the run fails after creating them."""
         self._cleanup_paths.extend(p for p in paths if p)
@@ -301,6 +346,7 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
         self._cleanup_paths = []
+        self._staged = []
         try:
             # Checked again here: a run through QgsProcessingAlgorithm.run() skips checkParameterValues.
             problem = self.parameter_problem(parameters, context) or self.output_problem(parameters, context)
@@ -308,6 +354,7 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
                 raise QgsProcessingException(problem)
             self.make_output_folders(parameters)
             results = self.process(parameters, context, feedback)
+            self._commit_staged(context)
             style_outputs_on_load(results, context)
             return results
         except Cancelled:
@@ -350,6 +397,10 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
         for path in self._cleanup_paths:
             remove_with_sidecars(path)
         self._cleanup_paths = []
+        gc.collect()  # close the staged sinks' writers before their folders go
+        for _, _, folder in self._staged:
+            shutil.rmtree(folder, ignore_errors=True)
+        self._staged = []
 
     @staticmethod
     def progress_callbacks(feedback, start=0.0, end=100.0):

@@ -4,7 +4,6 @@ Errors name the layer, the field and the 1-based feature row, and everything is
 read and checked before any sink is created, so a bad input leaves no output."""
 
 import math
-import os
 
 import numpy as np
 from qgis.core import (
@@ -174,16 +173,18 @@ def write_rows(sink, fields, rows, geometries, feedback=None, destination=None, 
 
 
 def create_sink(algorithm, parameters, context, output_name, fields, wkb_type, crs=None):
-    """(sink, destination) of the feature-sink output `output_name`; one that cannot be created is an error."""
+    """(sink, destination) of the feature-sink output `output_name`; one that cannot be created is an error. The
+    destination is the final path, where the file appears once the run has succeeded."""
     if crs is None:
         crs = QgsCoordinateReferenceSystem()
-    sink, destination = algorithm.parameterAsSink(parameters, output_name, context, fields, wkb_type, crs)
+    # A local file is written in a hidden folder beside it and moved into place when the run succeeds, so a
+    # failure, a cancel or a kill in this or a later phase never leaves a partial file under the user's name.
+    staged_parameters, staged, final = algorithm.stage_sink(parameters, output_name)
+    sink, destination = algorithm.parameterAsSink(staged_parameters, output_name, context, fields, wkb_type, crs)
     if sink is None:
         raise QgsProcessingException(algorithm.invalidSinkError(parameters, output_name))
-    written = destination.split("|", 1)[0]
-    if os.path.isabs(written):
-        # A later phase (a raster, a second sink) may still fail or be cancelled: this file must go with it.
-        algorithm.remove_on_failure(written)
+    if staged is not None:
+        destination = destination.replace(staged, final, 1)
     return sink, destination
 
 

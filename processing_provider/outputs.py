@@ -2,6 +2,7 @@
 a format that keeps the fields, and removing one (with the files GDAL and SQLite put beside it) after a failure.
 Checked before any work, so a run never computes for an hour and then fails to save."""
 import os
+import shutil
 import tempfile
 
 from qgis.core import QgsProcessing, QgsProcessingOutputLayerDefinition, QgsProperty, QgsVectorFileWriter
@@ -110,6 +111,35 @@ def format_problem(path):
         return (f"the {FIELDLESS_DRIVERS[driver]} format does not keep attribute fields, so the results would be "
                 "lost; write a GeoPackage (.gpkg) instead")
     return None
+
+
+def staged_value(value, path):
+    """(value naming a hidden temporary folder's file of the same name beside `path`, that file, the folder): a
+    vector sink is written there and moved into place only once the run succeeded, so a crash or a kill never
+    leaves a partial file under the user's name (the model and GeoTIFF writers do the same through
+    algorithms/common/atomic.py). The file keeps its name, since GeoPackage names its layer after it."""
+    folder = tempfile.mkdtemp(prefix=f".{os.path.basename(path)}.reegrade-", dir=os.path.dirname(path))
+    staged = os.path.join(folder, os.path.basename(path))
+    if isinstance(value, QgsProcessingOutputLayerDefinition):
+        raw = value.sink.staticValue() if isinstance(value.sink, QgsProperty) else str(value.sink)
+    else:
+        raw = value.staticValue() if isinstance(value, QgsProperty) else value
+    rest = raw.strip().split("|", 1)
+    staged_raw = staged + ("|" + rest[1] if len(rest) > 1 else "")
+    if isinstance(value, QgsProcessingOutputLayerDefinition):
+        definition = QgsProcessingOutputLayerDefinition(value)
+        definition.sink = QgsProperty.fromValue(staged_raw)
+        return definition, staged, folder
+    return staged_raw, staged, folder
+
+
+def commit_staged(staged, path, folder):
+    """Move a staged output (and what its driver wrote beside it) into place, the file itself last, and remove
+    the temporary folder."""
+    names = sorted(os.listdir(folder), key=lambda name: name == os.path.basename(staged))
+    for name in names:
+        os.replace(os.path.join(folder, name), os.path.join(os.path.dirname(path), name))
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def remove_with_sidecars(path):

@@ -322,6 +322,36 @@ def test_a_feature_the_sink_refuses_names_the_file_and_row(env):
     assert "disk may be full" in message
 
 
+def test_a_vector_output_appears_only_once_written_whole(env, run_algorithm):
+    """A sink is written in a hidden folder beside the output and moved into place when the run succeeds: while the
+    targets are written, nothing is under the asked name (a kill then leaves no partial t.gpkg); afterwards the
+    file is there alone, whole, its GeoPackage layer named after it, and a second run replaces it only when done."""
+    import sqlite3
+
+    from qgis.core import QgsVectorLayer
+
+    seen = []
+
+    class Watch(Messages):
+        def setProgress(self, value):  # noqa: N802 (QGIS API name)
+            super().setProgress(value)
+            seen.append(leftovers(env.out))
+
+    parameters = {"MODE": 0, "EXTENT": "500000,500200,3000000,3000200 [EPSG:32648]", "DX": 50.0, "DY": 50.0,
+                  "OUTPUT": env.output("t.gpkg")}
+    for run in range(2):
+        seen.clear()
+        result = run_algorithm("targets", parameters, Watch())
+        assert result["OUTPUT"].split("|")[0] == env.output("t.gpkg")
+        during = [names for names in seen if any(".reegrade-" in name for name in names)]
+        # The first run has no t.gpkg until it is done; the second keeps the first's whole file until then.
+        assert during and all(("t.gpkg" in names) == (run == 1) for names in during), seen
+        assert leftovers(env.out) == ["t.gpkg"]
+        assert QgsVectorLayer(result["OUTPUT"], "t", "ogr").featureCount() == 16
+        with sqlite3.connect(env.output("t.gpkg")) as db:
+            assert db.execute("select table_name from gpkg_contents").fetchall() == [("t",)]
+
+
 def test_a_good_run_still_writes_where_it_was_asked(env, run_algorithm):
     """The output checks refuse only what cannot be written: a folder that does not exist yet is made."""
     result = run_algorithm("ordinarykriging", _ok_params(env, OUTPUT=str(env.tmp / "new" / "deeper" / "ok.gpkg")))
