@@ -352,6 +352,20 @@ def test_a_vector_output_appears_only_once_written_whole(env, run_algorithm):
             assert db.execute("select table_name from gpkg_contents").fetchall() == [("t",)]
 
 
+def test_a_staged_output_is_loaded_from_its_final_path(provider, env):
+    """The dialog loads a sink's layer when the run ends: it must be pointed at the moved file, not the folder."""
+    import processing
+    from qgis.core import QgsProcessingContext, QgsProcessingOutputLayerDefinition, QgsProject
+
+    context = QgsProcessingContext()
+    output = QgsProcessingOutputLayerDefinition(env.output("t.gpkg"), QgsProject.instance())
+    processing.run("reegrade:targets", {"MODE": 0, "EXTENT": "500000,500200,3000000,3000200 [EPSG:32648]",
+                                        "DX": 50.0, "DY": 50.0, "OUTPUT": output}, context=context)
+    loads = list(context.layersToLoadOnCompletion())
+    assert loads and all(".reegrade-" not in key for key in loads), loads
+    assert any(key.split("|")[0] == env.output("t.gpkg") for key in loads), loads
+
+
 def test_a_good_run_still_writes_where_it_was_asked(env, run_algorithm):
     """The output checks refuse only what cannot be written: a folder that does not exist yet is made."""
     result = run_algorithm("ordinarykriging", _ok_params(env, OUTPUT=str(env.tmp / "new" / "deeper" / "ok.gpkg")))
