@@ -297,6 +297,18 @@ def test_a_cancel_in_the_raster_phase_leaves_no_points_file(env, run_algorithm):
     assert leftovers(env.out) == []
 
 
+def test_a_models_weights_file_clashes_with_an_output_of_that_name(tmp_path):
+    """A network's JSON writes its .safetensors beside it, a transform's its .npz: either name taken by another
+    output is a clash; other names in the folder are not."""
+    from ree_grade.processing_provider.outputs import clash_problem
+
+    model = ("Model file (MODEL_OUT)", str(tmp_path / "m.json"))
+    clash = clash_problem([model, ("Report (REPORT)", str(tmp_path / "m.safetensors"))])
+    assert clash and "Model file (MODEL_OUT) and Report (REPORT)" in clash and "m.safetensors" in clash
+    assert clash_problem([model, ("Report (REPORT)", str(tmp_path / "m.html"))]) is None
+    assert clash_problem([model, ("Other model (OTHER)", str(tmp_path / "sub" / ".." / "m.json"))])
+
+
 def test_a_feature_the_sink_refuses_names_the_file_and_row(env):
     """A sink that stops taking features (a full disk) is an error naming the file, the row and the likely cause."""
     from qgis.core import QgsFields
