@@ -253,6 +253,6 @@ class CompositeAlgorithm(REEGradeAlgorithm):
             wkb, crs = QgsWkbTypes.NoGeometry, QgsCoordinateReferenceSystem()
         fields = qgs_fields(spec)
         sink, destination = create_sink(self, parameters, context, self.OUTPUT, fields, wkb, crs)
-        write_rows(sink, fields, list(zip(*columns)), geometries, feedback)
+        write_rows(sink, fields, list(zip(*columns)), geometries, feedback, destination)
         feedback.pushInfo(self.tr("{0} composites in {1} holes").format(len(result["hole"]), len(set(result["hole"]))))
         return destination

@@ -306,6 +306,6 @@ class DesurveyAlgorithm(REEGradeAlgorithm):
         xyz = located["xyz"]
         geometries = [point_geometry(x, y, z) for x, y, z in xyz]
         sink, destination = create_sink(self, parameters, context, self.OUTPUT, fields, QgsWkbTypes.PointZ, crs)
-        write_rows(sink, fields, rows, geometries, feedback)
+        write_rows(sink, fields, rows, geometries, feedback, destination)
         feedback.pushInfo(self.tr("{0} interval midpoints in {1} holes").format(len(rows), len(set(intervals["hole"]))))
         return destination

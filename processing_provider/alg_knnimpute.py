@@ -160,7 +160,8 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
         xyz = point_xyz(geometries, label)
         progress, should_stop = self.progress_callbacks(feedback, 10.0, 90.0)
         if reference:
-            xyz = self._to_reference_crs(xyz, source.sourceCrs(), model.crs_, context, feedback, label)
+            xyz = self._to_reference_crs(xyz, source.sourceCrs(), model.crs_, context, feedback, label,
+                                         model.spatial_weight)
             filled, imputed = model.transform(X, xyz, label, progress, should_stop)
         else:
             if model.spatial_weight > 0:
@@ -185,12 +186,15 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
         results[self.OUTPUT] = write_appended(self, parameters, context, self.OUTPUT, source, columns, feedback)
         return results
 
-    def _to_reference_crs(self, xyz, layer_crs, saved, context, feedback, label):
-        """The layer's x, y in the reference's CRS; z is kept (no vertical datum shift)."""
+    def _to_reference_crs(self, xyz, layer_crs, saved, context, feedback, label, spatial_weight):
+        """The layer's x, y in the reference's CRS; z is kept (no vertical datum shift). Without a CRS on either
+        side, distances (spatial weight > 0) are refused as for a fit: nothing says they are not degrees."""
         reference_crs = QgsCoordinateReferenceSystem(saved.get("authid") or "")
         if not reference_crs.isValid() and saved.get("wkt"):
             reference_crs = QgsCoordinateReferenceSystem.fromWkt(saved["wkt"])
         if not reference_crs.isValid() and not layer_crs.isValid():
+            if spatial_weight > 0:
+                self.require_projected(layer_crs, label)
             feedback.pushInfo(
                 self.tr("Neither the layer nor the reference has a CRS; coordinates are used as they are")
             )

@@ -100,6 +100,15 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
             return self.tr("A single variogram file serves median IK only; full MIK fits one per threshold")
         return super().parameter_problem(parameters, context)
 
+    @staticmethod
+    def _check_zmin(values, zmin, label, field):
+        """Grades below the ccdf's lower bound would make thresholds the science refuses without naming a row."""
+        below = np.flatnonzero(values < zmin)
+        if below.size:
+            raise ValueError(
+                f"{label}: field '{field}': {below.size} grade(s) lie below the minimum grade zmin ({zmin:g}), the "
+                f"first at row {below[0] + 1}: {values[below[0]]:g}; lower zmin (ZMIN) or recode them")
+
     def process(self, parameters, context, feedback):
         samples = self.parameterAsSource(parameters, self.INPUT, context)
         field = self.parameterAsString(parameters, self.GRADE_FIELD, context)
@@ -109,6 +118,7 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
         xyz, values = read_points_with_fields(samples, [field], label, feedback)
         self.check_crs(samples, template, xyz, label, feedback)
         values[field] = self.grade_values(values[field], label, field, feedback)
+        self._check_zmin(values[field], self.parameterAsDouble(parameters, self.ZMIN, context), label, field)
         holes = self.holes(parameters, context, samples, label)
         block, discretisation = self.support(parameters, context)
         mik = self._estimator(parameters, context, discretisation, label)

@@ -133,7 +133,7 @@ class TargetsAlgorithm(REEGradeAlgorithm):
         dy = self.parameterAsDouble(parameters, self.DY, context)
         template = self.parameterAsRasterLayer(parameters, self.TEMPLATE, context)
         if template is not None:
-            self.require_projected(template.crs(), template.name())
+            self.require_projected(template.crs(), template.name(), missing_ok=True)
             return self._from_template(template)
         extent = self.parameterAsExtent(parameters, self.EXTENT, context)
         crs = self.parameterAsExtentCrs(parameters, self.EXTENT, context)
@@ -196,6 +196,6 @@ class TargetsAlgorithm(REEGradeAlgorithm):
                 point_geometry(x, y, zc)
                 for x, y, zc in zip(targets["xc"][start:stop], targets["yc"][start:stop], z[start:stop])
             ]
-            write_rows(sink, fields, rows, geometries)
+            write_rows(sink, fields, rows, geometries, destination=destination, first_row=start + 1)
             feedback.setProgress(100.0 * stop / n)
         return destination

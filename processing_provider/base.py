@@ -3,9 +3,11 @@
 the science's `ValueError`s into `QgsProcessingException`s and removes partial
 outputs when a run fails or is cancelled."""
 
+import gc
 import html
 import importlib
 import os
+import shutil
 import traceback
 
 from qgis.core import (
@@ -28,7 +30,15 @@ from qgis.PyQt.QtCore import QCoreApplication
 from ..algorithms.common.parsing import DEFAULT_MISSING_CODES
 from ..algorithms.common.progress import Cancelled
 from .checks import degrees_warning, grade_values, require_projected
-from .outputs import destination_path, format_problem, remove_with_sidecars, writable_problem
+from .outputs import (
+    clash_problem,
+    commit_staged,
+    destination_path,
+    format_problem,
+    remove_with_sidecars,
+    staged_value,
+    writable_problem,
+)
 from .settings import default_cutoffs, default_seed
 from .styles import style_outputs_on_load
 
@@ -90,6 +100,7 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
     def __init__(self):
         super().__init__()
         self._cleanup_paths = []
+        self._staged = []
 
     def name(self):
         return self.NAME
@@ -225,6 +236,40 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
             return None
         return self.parameterAsDouble(parameters, name, context)
 
+    def stage_sink(self, parameters, output_name):
+        """(parameters, staged file, final path): a local file output redirected to a hidden temporary folder
+        beside it, moved into place when the run succeeds (`_commit_staged`); (parameters, None, None) for a
+        temporary, memory or database output."""
+        value = parameters.get(output_name)
+        path = destination_path(value)
+        if path is None:
+            return parameters, None, None
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        staged_parameter, staged, folder = staged_value(value, path)
+        self._staged.append((staged, path, folder))
+        return dict(parameters, **{output_name: staged_parameter}), staged, path
+
+    def _commit_staged(self, context):
+        """Move each staged sink into place once its writer is closed (the sinks are gone with process()'s frame),
+        and point the layers QGIS loads on completion at the final files."""
+        gc.collect()
+        staged, self._staged = self._staged, []
+        for index, (temporary, path, folder) in enumerate(staged):
+            try:
+                commit_staged(temporary, path, folder)
+            except OSError:
+                self._staged = staged[index:]
+                raise
+        renames = {temporary: path for temporary, path, _ in staged}
+        loads = context.layersToLoadOnCompletion()
+        if any(temporary in key for key in loads for temporary in renames):
+            remapped = {}
+            for key, details in loads.items():
+                for temporary, path in renames.items():
+                    key = key.replace(temporary, path)
+                remapped[key] = details
+            context.setLayersToLoadOnCompletion(remapped)
+
     def remove_on_failure(self, *paths):
         """Register file outputs to delete if the run fails after creating them."""
         self._cleanup_paths.extend(p for p in paths if p)
@@ -236,8 +281,8 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
             feedback.pushWarning(warning)
         return values
 
-    def require_projected(self, crs, label):
-        require_projected(crs, label, self.DISPLAY_NAME)
+    def require_projected(self, crs, label, missing_ok=False):
+        require_projected(crs, label, self.DISPLAY_NAME, missing_ok)
 
     def warn_if_degrees(self, xyz, crs, label, feedback):
         warning = degrees_warning(xyz, crs, label)
@@ -263,19 +308,23 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
 
     def output_problem(self, parameters, context):
         """Why one of the file outputs cannot be written (a folder that cannot be made or written, a format that
-        cuts field names or drops them), or None; checked before any work, so a run does not compute for an hour
-        and then fail to save."""
+        cuts field names or drops them, two outputs naming one file), or None; checked before any work, so a run
+        does not compute for an hour and then fail to save."""
+        claims = []
         for definition in self.destinationParameterDefinitions():
             path = destination_path(parameters.get(definition.name()))
             if path is None:
                 continue
+            label = f"{self.tr(definition.description())} ({definition.name()})"
+            if not isinstance(definition, QgsProcessingParameterFolderDestination):
+                claims.append((label, path))
             is_vector = isinstance(
                 definition, (QgsProcessingParameterFeatureSink, QgsProcessingParameterVectorDestination))
             is_folder = isinstance(definition, QgsProcessingParameterFolderDestination)
             problem = (format_problem(path) if is_vector else None) or writable_problem(path, is_folder)
             if problem:
-                return f"{self.tr(definition.description())} ({definition.name()}): {problem}"
-        return None
+                return f"{label}: {problem}"
+        return clash_problem(claims)
 
     def parameter_problem(self, parameters, context):
         """Why these parameters cannot go together (a minimum above its maximum, a mode without the file it
@@ -297,6 +346,7 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
         self._cleanup_paths = []
+        self._staged = []
         try:
             # Checked again here: a run through QgsProcessingAlgorithm.run() skips checkParameterValues.
             problem = self.parameter_problem(parameters, context) or self.output_problem(parameters, context)
@@ -304,6 +354,7 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
                 raise QgsProcessingException(problem)
             self.make_output_folders(parameters)
             results = self.process(parameters, context, feedback)
+            self._commit_staged(context)
             style_outputs_on_load(results, context)
             return results
         except Cancelled:
@@ -346,6 +397,10 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
         for path in self._cleanup_paths:
             remove_with_sidecars(path)
         self._cleanup_paths = []
+        gc.collect()  # close the staged sinks' writers before their folders go
+        for _, _, folder in self._staged:
+            shutil.rmtree(folder, ignore_errors=True)
+        self._staged = []
 
     @staticmethod
     def progress_callbacks(feedback, start=0.0, end=100.0):

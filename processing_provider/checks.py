@@ -45,10 +45,20 @@ def errors_naming(label):
         raise ValueError(f"{label}: {error}") from None
 
 
-def require_projected(crs, label, algorithm_name):
+def require_projected(crs, label, algorithm_name, missing_ok=False):
     """Refuse a layer whose distances would be taken in degrees: a variogram range, a search radius or a cell size
-    in metres means nothing there, and the results would be wrong without a word."""
-    if crs is not None and crs.isValid() and crs.isGeographic():
+    in metres means nothing there, and the results would be wrong without a word. A layer without a (valid) CRS
+    is refused too, since nothing says its coordinates are not degrees; `missing_ok` for a CRS checked later
+    (a raster template reprojected to) or absent by design."""
+    if crs is None or not crs.isValid():
+        if missing_ok:
+            return
+        raise QgsProcessingException(QCoreApplication.translate(
+            "REEGradeAlgorithm",
+            "{0}: the layer has no coordinate reference system (or an invalid one), but {1} measures distances in "
+            "metres; set its projected CRS first (for a local mine grid, any projected CRS in metres)").format(
+            label, algorithm_name))
+    if crs.isGeographic():
         raise QgsProcessingException(QCoreApplication.translate(
             "REEGradeAlgorithm",
             "{0}: its CRS {1} ({2}) is geographic, in degrees, but {3} measures distances in metres; reproject the "
@@ -59,7 +69,8 @@ def require_projected(crs, label, algorithm_name):
 def grade_values(values, label, field):
     """(values, warnings): a grade field's values with the codes labs and databases write read as such: -99-style
     'no value' codes become missing, and negated detection limits (-0.05 for <0.05) become below-detection results
-    at half the limit; kriging and variograms would otherwise take them for real negative grades. A transformed
+    at half the limit; kriging and variograms would otherwise take them for real negative grades. Other negative
+    values (too many distinct ones for detection limits) are kept, with a warning naming the rows. A transformed
     field (bc_, pc_, emb_: negative by nature) is kept as it is."""
     values = np.array(values, dtype=float)
     if field.lower().startswith(SIGNED_FIELD_PREFIXES):
@@ -72,14 +83,26 @@ def grade_values(values, label, field):
                         f"first at row {int(np.flatnonzero(codes)[0]) + 1}) and are left out")
         values[codes] = np.nan
     negative = values < 0
+    if not negative.any():
+        return values, warnings
     finite = int(np.isfinite(values).sum())
-    if negative.any() and negative.sum() * 2 <= finite and len(np.unique(values[negative])) <= MAX_DETECTION_LIMITS:
-        first = int(np.flatnonzero(negative)[0])
+    first = int(np.flatnonzero(negative)[0])
+    distinct = len(np.unique(values[negative]))
+    if negative.sum() * 2 <= finite and distinct <= MAX_DETECTION_LIMITS:
         warnings.append(
             f"{label}: field '{field}': {int(negative.sum())} negative value(s) (first at row {first + 1}: "
             f"{values[first]:g}) are read as below-detection results (-0.05 means <0.05) at half the limit; a grade "
             "is never negative")
         values[negative] = -values[negative] / 2.0
+    else:
+        # Too many distinct values (or too many rows) for detection limits: kept as they are, but never silently,
+        # since a grade is not negative and kriging them pulls every estimate near them down.
+        why = (f"{distinct} distinct values, more than the {MAX_DETECTION_LIMITS} detection limits a lab uses"
+               if distinct > MAX_DETECTION_LIMITS else "more than half of the values")
+        warnings.append(
+            f"{label}: field '{field}': {int(negative.sum())} negative value(s) (first at row {first + 1}: "
+            f"{values[first]:g}) are used as real negative grades, not read as below-detection results ({why}); "
+            "a grade is never negative, so if they are codes, recode them ('<0.05') or make them missing first")
     return values, warnings
 
 

@@ -145,7 +145,8 @@ class KrigingNeighbourhoodMixin:
         """Distances are taken in the samples' CRS (point targets) or the template's (raster): both projected."""
         self.require_projected(samples.sourceCrs(), label)
         if template is not None:
-            self.require_projected(template.crs(), template.name() or "raster template")
+            # A template without CRS is refused where the samples are reprojected to it (`raster_inputs`).
+            self.require_projected(template.crs(), template.name() or "raster template", missing_ok=True)
         self.warn_if_degrees(xyz, samples.sourceCrs(), label, feedback)
 
     def support(self, parameters, context):

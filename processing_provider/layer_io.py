@@ -4,7 +4,6 @@ Errors name the layer, the field and the 1-based feature row, and everything is
 read and checked before any sink is created, so a bad input leaves no output."""
 
 import math
-import os
 
 import numpy as np
 from qgis.core import (
@@ -147,9 +146,20 @@ def point_geometry(x, y, z=None):
     return QgsGeometry(QgsPoint(float(x), float(y), float(z)))
 
 
-def write_rows(sink, fields, rows, geometries, feedback=None):
+def add_feature(sink, feature, row, destination):
+    """Add one feature; a refusal (a full disk, a locked or vanished file) names the file and the row."""
+    if sink.addFeature(feature, QgsFeatureSink.FastInsert):
+        return
+    where = (destination or "the output").split("|", 1)[0]
+    reason = sink.lastError() if hasattr(sink, "lastError") else ""
+    raise QgsProcessingException(
+        f"{where}: could not write feature {row}{f' ({reason})' if reason else ''}; the disk may be full or the "
+        "file locked by another program; no output was written")
+
+
+def write_rows(sink, fields, rows, geometries, feedback=None, destination=None, first_row=1):
     """Write attribute rows (and geometries, or None) to a sink created with
-    `fields`, honouring cancel."""
+    `fields`, honouring cancel; `first_row` numbers them in an error (chunked writes)."""
     total = max(len(rows), 1)
     for count, (row, geometry) in enumerate(zip(rows, geometries)):
         if feedback is not None and count % 1000 == 0:
@@ -159,21 +169,22 @@ def write_rows(sink, fields, rows, geometries, feedback=None):
         feature.setAttributes([to_attribute(value) for value in row])
         if geometry is not None:
             feature.setGeometry(geometry)
-        if not sink.addFeature(feature, QgsFeatureSink.FastInsert):
-            raise QgsProcessingException(f"could not write feature {count + 1} to the output")
+        add_feature(sink, feature, count + first_row, destination)
 
 
 def create_sink(algorithm, parameters, context, output_name, fields, wkb_type, crs=None):
-    """(sink, destination) of the feature-sink output `output_name`; one that cannot be created is an error."""
+    """(sink, destination) of the feature-sink output `output_name`; one that cannot be created is an error. The
+    destination is the final path, where the file appears once the run has succeeded."""
     if crs is None:
         crs = QgsCoordinateReferenceSystem()
-    sink, destination = algorithm.parameterAsSink(parameters, output_name, context, fields, wkb_type, crs)
+    # A local file is written in a hidden folder beside it and moved into place when the run succeeds, so a
+    # failure, a cancel or a kill in this or a later phase never leaves a partial file under the user's name.
+    staged_parameters, staged, final = algorithm.stage_sink(parameters, output_name)
+    sink, destination = algorithm.parameterAsSink(staged_parameters, output_name, context, fields, wkb_type, crs)
     if sink is None:
         raise QgsProcessingException(algorithm.invalidSinkError(parameters, output_name))
-    written = destination.split("|", 1)[0]
-    if os.path.isabs(written):
-        # A later phase (a raster, a second sink) may still fail or be cancelled: this file must go with it.
-        algorithm.remove_on_failure(written)
+    if staged is not None:
+        destination = destination.replace(staged, final, 1)
     return sink, destination
 
 
@@ -202,8 +213,7 @@ def write_appended(algorithm, parameters, context, output_name, source, columns,
         out.setAttributes([attributes[i] for i in kept] + [to_attribute(column[row]) for column in values])
         if feature.hasGeometry():
             out.setGeometry(feature.geometry())
-        if not sink.addFeature(out, QgsFeatureSink.FastInsert):
-            raise QgsProcessingException(f"could not write feature {row + 1} to {output_name}")
+        add_feature(sink, out, row + 1, destination)
     return destination
 
 
@@ -292,8 +302,8 @@ def write_table(algorithm, parameters, context, output_name, spec, rows):
     [(name, kind)] and rows of values in that order."""
     fields = qgs_fields(spec)
     sink, destination = create_sink(algorithm, parameters, context, output_name, fields, QgsWkbTypes.NoGeometry)
-    for row in rows:
+    for number, row in enumerate(rows, start=1):
         feature = QgsFeature(fields)
         feature.setAttributes([to_attribute(value) for value in row])
-        sink.addFeature(feature, QgsFeatureSink.FastInsert)
+        add_feature(sink, feature, number, destination)
     return destination

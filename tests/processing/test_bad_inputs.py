@@ -196,6 +196,11 @@ CASES = [
     refused("shapefile_cuts_cutoff_field_names", "mik", lambda env: {
         "INPUT": env.samples(), "GRADE_FIELD": "grade", "TARGETS": env.targets(), "CUTOFFS": "1.5, 2",
         "OUTPUT": env.output("mik.shp")}, "MIK points (OUTPUT)", "Shapefile", "10 characters", ".gpkg"),
+    refused("zipped_shapefile_shz_cuts_field_names", "mik", lambda env: {
+        "INPUT": env.samples(), "GRADE_FIELD": "grade", "TARGETS": env.targets(), "CUTOFFS": "1.5, 2",
+        "OUTPUT": env.output("mik.shz")}, "MIK points (OUTPUT)", "Shapefile", "10 characters", ".gpkg"),
+    refused("zipped_shapefile_shp_zip_cuts_field_names", "ordinarykriging", lambda env: _ok_params(
+        env, OUTPUT=env.output("ok.SHP.ZIP")), "(OUTPUT)", "Shapefile", "10 characters"),
     refused("shapefile_for_predictbnn", "predictbnn", lambda env: {
         "MODEL": env.text_file("m.json", "{}"), "INPUT": env.targets(), "OUTPUT": env.output("p.shp")},
         "(OUTPUT)", "Shapefile", "bnn_p_gt_2"),
@@ -203,6 +208,13 @@ CASES = [
         "INPUT": env.samples(), "GRADE_FIELDS": ["grade"], "OUTPUT": env.output("gt.dbf")}, "dBase", ".gpkg"),
     refused("dxf_output_drops_the_fields", "ordinarykriging", lambda env: _ok_params(env, OUTPUT=env.output("ok.dxf")),
             "(OUTPUT)", "DXF", "does not keep attribute fields"),
+    refused("two_outputs_one_file", "ordinarykriging", lambda env: _ok_params(
+        env, TEMPLATE=env.raster(), OUTPUT_RASTER=env.output("ok.gpkg")),
+        "Kriged points (OUTPUT) and Kriged raster (OUTPUT_RASTER)", "ok.gpkg", "overwrite"),
+    refused("plot_over_the_model", "variogram", lambda env: _variogram_params(env, PLOT=env.output("v.json")),
+            "Variogram model (MODEL_OUT) and Variogram plot (PLOT)", "v.json", "overwrite"),
+    refused("plot_over_the_models_arrays_file", "variogram", lambda env: _variogram_params(
+        env, PLOT=env.output("v.npz")), "(MODEL_OUT) and Variogram plot (PLOT)", "v.npz", "arrays file beside it"),
     refused("more_cutoffs_than_outputs_can_hold", "mik", lambda env: {
         "INPUT": env.samples(), "GRADE_FIELD": "grade", "TARGETS": env.targets(),
         "CUTOFFS": ", ".join(f"{k / 100:g}" for k in range(1, 102)), "OUTPUT": env.output("mik.gpkg")},
@@ -283,6 +295,87 @@ def test_a_cancel_in_the_raster_phase_leaves_no_points_file(env, run_algorithm):
     with pytest.raises(QgsProcessingException, match="Cancelled by the user; no output was written"):
         run_algorithm("ordinarykriging", parameters, feedback)
     assert leftovers(env.out) == []
+
+
+def test_a_models_weights_file_clashes_with_an_output_of_that_name(tmp_path):
+    """A network's JSON writes its .safetensors beside it, a transform's its .npz: either name taken by another
+    output is a clash; other names in the folder are not."""
+    from ree_grade.processing_provider.outputs import clash_problem
+
+    model = ("Model file (MODEL_OUT)", str(tmp_path / "m.json"))
+    clash = clash_problem([model, ("Report (REPORT)", str(tmp_path / "m.safetensors"))])
+    assert clash and "Model file (MODEL_OUT) and Report (REPORT)" in clash and "m.safetensors" in clash
+    assert clash_problem([model, ("Report (REPORT)", str(tmp_path / "m.html"))]) is None
+    assert clash_problem([model, ("Other model (OTHER)", str(tmp_path / "sub" / ".." / "m.json"))])
+
+
+def test_a_feature_the_sink_refuses_names_the_file_and_row(env):
+    """A sink that stops taking features (a full disk) is an error naming the file, the row and the likely cause."""
+    from qgis.core import QgsFields
+
+    from ree_grade.processing_provider.layer_io import write_rows
+
+    class FullDisk:
+        def __init__(self):
+            self.taken = 0
+
+        def addFeature(self, feature, flags):  # noqa: N802 (QGIS API name)
+            self.taken += 1
+            return self.taken < 3
+
+        def lastError(self):  # noqa: N802 (QGIS API name)
+            return "No space left on device"
+
+    path = env.output("t.gpkg")
+    with pytest.raises(QgsProcessingException) as raised:
+        write_rows(FullDisk(), QgsFields(), [[]] * 5, [None] * 5, destination=path + "|layername=t", first_row=11)
+    message = str(raised.value)
+    assert message.startswith(path + ": could not write feature 13 (No space left on device)"), message
+    assert "disk may be full" in message
+
+
+def test_a_vector_output_appears_only_once_written_whole(env, run_algorithm):
+    """A sink is written in a hidden folder beside the output and moved into place when the run succeeds: while the
+    targets are written, nothing is under the asked name (a kill then leaves no partial t.gpkg); afterwards the
+    file is there alone, whole, its GeoPackage layer named after it, and a second run replaces it only when done."""
+    import sqlite3
+
+    from qgis.core import QgsVectorLayer
+
+    seen = []
+
+    class Watch(Messages):
+        def setProgress(self, value):  # noqa: N802 (QGIS API name)
+            super().setProgress(value)
+            seen.append(leftovers(env.out))
+
+    parameters = {"MODE": 0, "EXTENT": "500000,500200,3000000,3000200 [EPSG:32648]", "DX": 50.0, "DY": 50.0,
+                  "OUTPUT": env.output("t.gpkg")}
+    for run in range(2):
+        seen.clear()
+        result = run_algorithm("targets", parameters, Watch())
+        assert result["OUTPUT"].split("|")[0] == env.output("t.gpkg")
+        during = [names for names in seen if any(".reegrade-" in name for name in names)]
+        # The first run has no t.gpkg until it is done; the second keeps the first's whole file until then.
+        assert during and all(("t.gpkg" in names) == (run == 1) for names in during), seen
+        assert leftovers(env.out) == ["t.gpkg"]
+        assert QgsVectorLayer(result["OUTPUT"], "t", "ogr").featureCount() == 16
+        with sqlite3.connect(env.output("t.gpkg")) as db:
+            assert db.execute("select table_name from gpkg_contents").fetchall() == [("t",)]
+
+
+def test_a_staged_output_is_loaded_from_its_final_path(provider, env):
+    """The dialog loads a sink's layer when the run ends: it must be pointed at the moved file, not the folder."""
+    import processing
+    from qgis.core import QgsProcessingContext, QgsProcessingOutputLayerDefinition, QgsProject
+
+    context = QgsProcessingContext()
+    output = QgsProcessingOutputLayerDefinition(env.output("t.gpkg"), QgsProject.instance())
+    processing.run("reegrade:targets", {"MODE": 0, "EXTENT": "500000,500200,3000000,3000200 [EPSG:32648]",
+                                        "DX": 50.0, "DY": 50.0, "OUTPUT": output}, context=context)
+    loads = list(context.layersToLoadOnCompletion())
+    assert loads and all(".reegrade-" not in key for key in loads), loads
+    assert any(key.split("|")[0] == env.output("t.gpkg") for key in loads), loads
 
 
 def test_a_good_run_still_writes_where_it_was_asked(env, run_algorithm):

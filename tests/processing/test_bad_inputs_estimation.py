@@ -6,9 +6,14 @@ from qgis.core import QgsVectorLayer
 from test_bad_inputs import Env, _ok_params, _trainbnn_params, _variogram_params, judge, refused, warned
 
 from ree_grade.algorithms.geostats.variogram_model import VariogramModel
+from ree_grade.processing_provider.alg_trainbnn import DEFAULT_METHOD as STACKED
 
 DEGREES = [(105.80 + 0.0002 * i, 21.00 + 0.0002 * j) for i in range(6) for j in range(6)]
 SOME_BELOW_DETECTION = [-0.05 if k % 6 == 0 else 1.0 + 0.1 * (k % 5) for k in range(36)]
+# Six distinct negative values (rows 3, 9, ..., 33): too many for detection limits, so kept as grades.
+MANY_NEGATIVES = [-0.1 * (k // 6 + 1) if k % 6 == 2 else 1.0 + 0.02 * k for k in range(36)]
+NEGATIVE_KEPT = ("samples", "field 'grade'", "6 negative value(s)", "row 3: -0.1", "real negative grades",
+                 "6 distinct values")
 WITH_MISSING_CODES = [-99.0 if k % 9 == 0 else 1.0 + 0.1 * (k % 5) for k in range(36)]
 
 
@@ -57,6 +62,24 @@ def _gp_params(env, **extra):
                  "OUTPUT": env.output("gp.gpkg")}, **extra)
 
 
+def _stacked_model_in(env, crs):
+    """A stacked model trained by trainbnn on the samples, its saved samples' CRS then edited to `crs`."""
+    import json
+
+    import processing
+    from qgis.core import QgsCoordinateReferenceSystem, QgsProcessingContext, QgsProcessingFeedback
+
+    path = str(env.tmp / "stacked.json")
+    trained = _trainbnn_params(env, METHOD=STACKED, MODEL_OUT=path, HIDDEN="4", MAX_SAMPLES=8)
+    processing.run("reegrade:trainbnn", trained, context=QgsProcessingContext(), feedback=QgsProcessingFeedback())
+    with open(path, encoding="utf-8") as handle:
+        header = json.load(handle)
+    header["metadata"].update(crs=crs, crs_wkt=QgsCoordinateReferenceSystem(crs).toWkt() if crs else "")
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(header, handle)
+    return path
+
+
 def _predict_params(env, **extra):
     return dict({"MODEL": env.text_file("model.json", "{}"), "INPUT": env.targets(),
                  "OUTPUT": env.output("p.gpkg")}, **extra)
@@ -64,6 +87,8 @@ def _predict_params(env, **extra):
 
 CASES = [
     # ---- variogram
+    refused("variogram_samples_without_crs", "variogram", lambda env: _variogram_params(
+        env, INPUT=env.samples(crs="", xy=DEGREES)), "samples", "no coordinate reference system", "metres"),
     refused("variogram_geographic_samples", "variogram", lambda env: _variogram_params(
         env, INPUT=env.samples(crs="EPSG:4326", xy=DEGREES)), "samples", "EPSG:4326", "geographic", "metres"),
     refused("variogram_constant_grade", "variogram", lambda env: _variogram_params(
@@ -82,6 +107,8 @@ CASES = [
     warned("variogram_negative_detection_codes", "variogram", lambda env: _variogram_params(
         env, INPUT=env.samples(grades=SOME_BELOW_DETECTION)),
         ("samples", "field 'grade'", "6 negative value(s)", "row 1", "-0.05", "below-detection"), _variogram_written),
+    warned("variogram_negative_grades_not_codes", "variogram", lambda env: _variogram_params(
+        env, INPUT=env.samples(grades=MANY_NEGATIVES)), NEGATIVE_KEPT, _variogram_written),
     warned("variogram_missing_value_codes", "variogram", lambda env: _variogram_params(
         env, INPUT=env.samples(grades=WITH_MISSING_CODES)),
         ("samples", "field 'grade'", "missing-value codes (-99", "row 1"), _variogram_without_codes),
@@ -134,6 +161,8 @@ CASES = [
         env, INPUT=env.samples(grades=SOME_BELOW_DETECTION)),
         ("samples", "field 'grade'", "negative value(s)", "row 1", "below-detection"),
         _estimates_non_negative("ok_estimate")),
+    warned("ok_negative_grades_not_codes", "ordinarykriging", lambda env: _ok_params(
+        env, INPUT=env.samples(grades=MANY_NEGATIVES)), NEGATIVE_KEPT, _estimates_within("ok_estimate", -0.6, 1.7)),
     warned("ok_missing_value_codes", "ordinarykriging", lambda env: _ok_params(
         env, INPUT=env.samples(grades=WITH_MISSING_CODES)), ("samples", "missing-value codes"),
         _estimates_within("ok_estimate", 1.0, 1.4)),
@@ -144,6 +173,10 @@ CASES = [
     refused("mik_geographic_samples", "mik", lambda env: _mik_params(
         env, INPUT=env.samples(crs="EPSG:4326", xy=DEGREES), TARGETS=env.targets(crs="EPSG:4326", xy=DEGREES[:4])),
         "samples", "EPSG:4326", "geographic"),
+    warned("mik_negative_grades_not_codes", "mik", lambda env: _mik_params(env, INPUT=env.samples(
+        grades=MANY_NEGATIVES), CUTOFFS="1.2", ZMIN=-1.0), NEGATIVE_KEPT, _estimates_within("mik_p_gt_1_2", 0.0, 1.0)),
+    refused("mik_negative_grades_below_zmin", "mik", lambda env: _mik_params(env, INPUT=env.samples(
+        grades=MANY_NEGATIVES), CUTOFFS="1.2"), "samples", "field 'grade'", "6 grade(s)", "zmin (0)", "row 3: -0.1"),
     refused("mik_both_outputs_skipped", "mik", lambda env: _mik_params(env, OUTPUT=None), "Nothing would be written"),
     refused("mik_discretisation_terabytes", "mik", lambda env: _mik_params(
         env, BLOCK_SIZE="10, 10, 10", DISCRETISATION="100, 100, 100"), "would need", "GiB"),
@@ -178,6 +211,8 @@ CASES = [
     refused("gp_covariates_with_a_template", "gp", lambda env: _gp_params(
         env, TARGETS=None, OUTPUT=None, TEMPLATE=env.raster(), COVARIATES=["grade"],
         OUTPUT_RASTER=env.output("gp.tif")), "Covariates need target points"),
+    warned("gp_negative_grades_not_codes", "gp", lambda env: _gp_params(env, INPUT=env.samples(
+        grades=MANY_NEGATIVES), LOG_TRANSFORM=False), NEGATIVE_KEPT, _estimates_within("gp_mean", -0.6, 1.7)),
     refused("gp_missing_covariate", "gp", lambda env: _gp_params(env, INPUT=env.samples(
         extra={"cov": ("double", [None] + [1.0] * 35)}), COVARIATES=["cov"]), "field 'cov'", "row 1", "impute"),
     # ---- trainbnn
@@ -201,6 +236,10 @@ CASES = [
             "Nothing would be written"),
     refused("predictbnn_model_file_hand_edited", "predictbnn", lambda env: _predict_params(
         env, MODEL=env.text_file("edited.json", '{"kind": "bnn", "fields": 5}')), "edited.json", "header lacks"),
+    refused("predictbnn_model_samples_geographic", "predictbnn", lambda env: _predict_params(
+        env, MODEL=_stacked_model_in(env, "EPSG:4326")), "the model's samples", "EPSG:4326", "geographic"),
+    refused("predictbnn_model_samples_without_crs", "predictbnn", lambda env: _predict_params(
+        env, MODEL=_stacked_model_in(env, "")), "the model's samples", "no coordinate reference system"),
     refused("predictbnn_nothing_to_predict_on", "predictbnn", lambda env: _predict_params(env, INPUT=None),
             "Give target points or a covariate raster"),
 ]

@@ -23,6 +23,19 @@ def _with_gaps(env, crs="EPSG:32648", xy=None):
                                                                      for k in range(36)])})
 
 
+def _reference_without_crs(env, spatial_weight=0.5):
+    """A knnimpute reference fitted on projected-looking samples but saved without a CRS (an old or edited file)."""
+    import numpy as np
+
+    from ree_grade.algorithms.ml.imputation import KNNImputer3D
+
+    xyz = np.array([(500000.0 + 20 * k, 3000000.0, 10.0) for k in range(12)])
+    path = str(env.tmp / "reference.json")
+    KNNImputer3D(k=3, spatial_weight=spatial_weight).fit(
+        np.arange(12.0)[:, None], xyz, ["La_ppm"]).save(path, crs={"authid": "", "wkt": ""})
+    return path
+
+
 def _logs(env, rows):
     return env.layer({"hole_id": "string", "from_m": "double", "to_m": "double", "description": "string"}, rows,
                      name="logs")
@@ -57,6 +70,12 @@ CASES = [
     refused("knnimpute_geographic_samples", "knnimpute", lambda env: {
         "INPUT": _with_gaps(env, "EPSG:4326", DEGREES), "FIELDS": ["La_ppm"], "OUTPUT": env.output("i.gpkg")},
         "samples", "EPSG:4326", "geographic"),
+    refused("knnimpute_spatial_weight_without_crs", "knnimpute", lambda env: {
+        "INPUT": _with_gaps(env, "", DEGREES), "FIELDS": ["La_ppm"], "SPATIAL_WEIGHT": 0.5,
+        "OUTPUT": env.output("i.gpkg")}, "samples", "no coordinate reference system", "metres"),
+    refused("knnimpute_reference_and_layer_without_crs", "knnimpute", lambda env: {
+        "INPUT": _with_gaps(env, "", DEGREES), "FIELDS": ["La_ppm"], "REFERENCE_IN": _reference_without_crs(env),
+        "OUTPUT": env.output("i.gpkg")}, "samples", "no coordinate reference system", "metres"),
     refused("knnimpute_no_field", "knnimpute", lambda env: {
         "INPUT": _with_gaps(env), "OUTPUT": env.output("i.gpkg")}, "Select at least one field to impute"),
     refused("knnimpute_reference_not_a_model_file", "knnimpute", lambda env: {

@@ -64,6 +64,10 @@ CASES = [
     # ---- crossvalidate
     refused("crossvalidate_geographic_samples", "crossvalidate", lambda env: _cv(
         env, INPUT=env.samples(crs="EPSG:4326", xy=DEGREES)), "samples", "EPSG:4326", "geographic"),
+    refused("crossvalidate_samples_without_crs", "crossvalidate", lambda env: _cv(
+        env, INPUT=env.samples(crs="", xy=DEGREES)), "samples", "no coordinate reference system", "metres"),
+    refused("crossvalidate_samples_with_an_invalid_crs", "crossvalidate", lambda env: _cv(
+        env, INPUT=env.samples(crs="EPSG:999999", xy=DEGREES)), "samples", "no coordinate reference system"),
     refused("crossvalidate_grade_as_covariate", "crossvalidate", lambda env: _cv(env, COVARIATES=["grade"]),
             "grade field 'grade' is also selected as a covariate"),
     refused("crossvalidate_hole_id_missing", "crossvalidate", lambda env: _cv(env, INPUT=env.layer(

@@ -7,6 +7,8 @@ from test_imputation import JURA_METALS, _deposit, _deposit_assays, _jura
 from ree_grade.algorithms.common.parsing import parse_numeric
 from ree_grade.algorithms.ml.imputation import KNNImputer3D, mask_at_random
 
+LOCAL_GRID = "EPSG:32632"
+
 
 @pytest.fixture
 def _point_layer(memory_layer):
@@ -36,7 +38,8 @@ def test_jura_through_processing_with_reference(run_algorithm, _point_layer, dat
     X, xy = _jura(data_dir)
     hidden = mask_at_random(X, 0.2, np.random.default_rng(5))
     masked = np.where(hidden, np.nan, X)
-    layer = _point_layer({m: masked[:, j] for j, m in enumerate(JURA_METALS)}, xy, crs="")
+    # The Jura survey is on a local km grid; declared projected, since distances without a CRS are refused.
+    layer = _point_layer({m: masked[:, j] for j, m in enumerate(JURA_METALS)}, xy, crs=LOCAL_GRID)
     out = run_algorithm("knnimpute", {
         "INPUT": layer, "FIELDS": JURA_METALS, "K": 6, "SPATIAL_WEIGHT": 0.3,
         "REFERENCE_OUT": str(tmp_path / "ref.json"), "OUTPUT": str(tmp_path / "imputed.gpkg"),
@@ -47,9 +50,9 @@ def test_jura_through_processing_with_reference(run_algorithm, _point_layer, dat
         np.testing.assert_allclose(got[metal], expected[:, j], rtol=1e-12)
         np.testing.assert_array_equal(got[metal + "_imputed"], hidden[:, j].astype(float))
     reference = KNNImputer3D.load(out["REFERENCE_OUT"])
-    assert reference.k == 6 and reference.spatial_weight == 0.3 and reference.crs_["authid"] == ""
+    assert reference.k == 6 and reference.spatial_weight == 0.3 and reference.crs_["authid"] == LOCAL_GRID
 
-    targets = _point_layer({m: np.full(3, np.nan) for m in JURA_METALS}, xy[:3] + 0.01, crs="", name="targets")
+    targets = _point_layer({m: np.full(3, np.nan) for m in JURA_METALS}, xy[:3] + 0.01, crs=LOCAL_GRID, name="targets")
     applied = run_algorithm("knnimpute", {
         "INPUT": targets, "REFERENCE_IN": out["REFERENCE_OUT"], "OUTPUT": str(tmp_path / "targets.gpkg"),
     })
