@@ -276,7 +276,8 @@ def test_predict_summarises_the_pooled_predictive_chunk_by_chunk(fitted, tmp_pat
     finally:
         model.n_threads = model.kriging_.n_jobs = 1
     for key, values in summary.items():
-        np.testing.assert_array_equal(on_two_threads[key], values)  # workers never change a value
+        # The same up to float32 rounding: a worker's first torch call may take another kernel than its later ones.
+        np.testing.assert_allclose(on_two_threads[key], values, rtol=1e-6, atol=1e-9)
     model.save(str(tmp_path / "stacked.json"))
     assert header_kind(str(tmp_path / "stacked.json")) == "stacked_network"
     assert isinstance(stacked.load_grade_model(str(tmp_path / "stacked.json")), stacked.StackedNetwork)
