@@ -90,7 +90,7 @@ ESTIMATOR_KEYS = ("method", "n_coords", "hidden", "epochs", "n_members", "valida
                   "calibration_fraction", "max_samples", "max_per_hole", "seed", "target_name")
 SELECTION_KEYS = ("weight", "stretch", "rmse", "crps", "coverage90", "score")
 NETWORK_PREFIX = "network/"
-INPUT_KEYS = ("ok_estimate", "ok_sd", "mu", "sigma", "network_point")  # the pool's inputs, in `_pooled`'s order
+INPUT_KEYS = ("ok_estimate", "ok_sd", "mu", "sigma", "network_point")  # what the pool combines, in `_pooled`'s order
 KRIGING_ARRAYS = ("kriging/xyz", "kriging/values", "kriging/holes")
 _COUNT = Number(low=1, integer=True)
 PARAMS_SCHEMA = Mapping({
@@ -191,8 +191,7 @@ class StackedNetwork:
         self.calibration_inputs_ = {"ok_estimate": estimate[calibration], "ok_sd": sd[calibration], "mu": mu,
                                     "sigma": sigma, "network_point": self._point(median), "grade": y[calibration],
                                     "holes": groups[calibration]}
-        self.weight_, self.stretch_, self.selection_ = self._choose_pool(
-            *(self.calibration_inputs_[key] for key in INPUT_KEYS), y[calibration], groups[calibration])
+        self.weight_, self.stretch_, self.selection_ = self._choose_pool(self.calibration_inputs_)
         self.n_calibration_ = int(len(calibration))
         return self
 
@@ -212,19 +211,20 @@ class StackedNetwork:
         log_estimate = np.log(np.maximum(estimate, self.floor_))
         return np.column_stack([X[:, self.n_coords:], X[:, : self.n_coords], log_estimate, sd])
 
-    def _choose_pool(self, estimate, sd, mu, sigma, point, y, holes):
-        """(w, k, table): for each w the stretch whose 90 % intervals cover
-        closest to 90 %, scored per sample by squared error / OK's MSE plus
-        CRPS / OK's CRPS (`score`, their mean). The LARGEST w whose score is
+    def _choose_pool(self, calibration):
+        """(w, k, table) on `calibration` (`calibration_inputs_`'s keys): for
+        each w the stretch whose 90 % intervals cover closest to 90 %, scored
+        per sample by squared error / OK's MSE plus CRPS / OK's CRPS (`score`, their mean). The LARGEST w whose score is
         within one standard error (between calibration holes) of the lowest
         wins: a network that is better by less than the calibration holes can
         tell leaves the estimate to kriging (the one-standard-error rule, as
         for the ensemble's weight decay)."""
+        y, holes = calibration["grade"], calibration["holes"]
         rows, losses = [], []
         for weight in WEIGHT_GRID:
-            coverage = {k: _coverage(self._pooled(weight, k, estimate, sd, mu, sigma, point), y) for k in STRETCH_GRID}
+            coverage = {k: _coverage(self._pooled(weight, k, calibration), y) for k in STRETCH_GRID}
             stretch = min(STRETCH_GRID, key=lambda k: abs(coverage[k] - COVERAGE_LEVEL))
-            pooled = self._pooled(weight, stretch, estimate, sd, mu, sigma, point)
+            pooled = self._pooled(weight, stretch, calibration)
             squared = (pooled.mean - y) ** 2
             crps = crps_from_quantiles(pooled, y, SELECTION_LEVELS, iterations=SELECTION_ITERATIONS)
             losses.append((squared, crps))
@@ -245,8 +245,10 @@ class StackedNetwork:
         """The network's point estimate: its calibrated, top-cut median."""
         return np.minimum(self.mean_scale_ * median, self.top_cut_)
 
-    def _pooled(self, weight, stretch, estimate, sd, mu, sigma, point):
-        """The pool at (w, k), the network shifted so its mean is `point`."""
+    def _pooled(self, weight, stretch, inputs):
+        """The pool at (w, k) of `inputs` (`pool_inputs`'s keys), the network
+        shifted so its mean is the network's point estimate."""
+        estimate, sd, mu, sigma, point = (inputs[key] for key in INPUT_KEYS)
         spread = stretch * sigma
         lognormal_mean = np.mean(np.exp(mu + spread**2 / 2.0), axis=0)
         shifted = mu + np.log(point) - np.log(lognormal_mean)
@@ -280,8 +282,7 @@ class StackedNetwork:
         return {key: np.concatenate([empty[key]] + [part[key] for part in parts]) for key in keys}
 
     def _summary(self, X, cutoffs):
-        inputs = self._pool_inputs(X)
-        predictive = self._pooled(self.weight_, self.stretch_, *(inputs[key] for key in INPUT_KEYS))
+        predictive = self._pooled(self.weight_, self.stretch_, self._pool_inputs(X))
         part = {"mean": predictive.mean, "sd": predictive.sd}
         for q in QUANTILES:
             part[f"p{round(q * 100):d}"] = predictive.quantile(q)
@@ -290,8 +291,7 @@ class StackedNetwork:
         return part
 
     def predictive(self, X, progress=None, should_stop=None):
-        inputs = self.pool_inputs(X, progress, should_stop)
-        return self._pooled(self.weight_, self.stretch_, *(inputs[key] for key in INPUT_KEYS))
+        return self._pooled(self.weight_, self.stretch_, self.pool_inputs(X, progress, should_stop))
 
     def pool_with_point(self, calibration_point, inputs):
         """(predictive, w): the pool at `inputs` (`pool_inputs` with its
@@ -299,10 +299,8 @@ class StackedNetwork:
         stretch chosen again on the calibration holes, the network's point
         there being `calibration_point`: how another point estimate would do
         inside the same guard."""
-        calibration = dict(self.calibration_inputs_, network_point=calibration_point)
-        weight, stretch, _ = self._choose_pool(*(calibration[key] for key in INPUT_KEYS), calibration["grade"],
-                                               calibration["holes"])
-        return self._pooled(weight, stretch, *(inputs[key] for key in INPUT_KEYS)), weight
+        weight, stretch, _ = self._choose_pool(dict(self.calibration_inputs_, network_point=calibration_point))
+        return self._pooled(weight, stretch, inputs), weight
 
     def pool_inputs(self, X, progress=None, should_stop=None):
         """What the pool combines at X: the OK estimate and sd, the network's
