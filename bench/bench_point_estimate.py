@@ -31,13 +31,11 @@ holes), so a difference is the point estimate's alone:
 Runs are kept in bench/results/point_runs/ like bench_spatial's.
 """
 import argparse
-import json
-import time
 from pathlib import Path
 
 import numpy as np
 from bench_spatial import LARGE, N_FOLDS, case_data
-from common import import_plugin, write_result
+from common import import_plugin, kept_run, write_result
 
 import_plugin()
 
@@ -149,15 +147,7 @@ def run_case(name, seeds, rerun):
     title, data = case_data(name)
     runs = []
     for seed in seeds:
-        path = RUNS / f"{name}_seed{seed}.json"
-        if path.exists() and not rerun:
-            runs.append(json.loads(path.read_text()))
-            continue
-        start = time.perf_counter()
-        runs.append(run_seed(data, seed))
-        runs[-1]["seconds"] = time.perf_counter() - start
-        RUNS.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(runs[-1], indent=1))
+        runs.append(kept_run(RUNS / f"{name}_seed{seed}.json", rerun, lambda seed=seed: run_seed(data, seed)))
         print(f"{title}, seed {seed}: {runs[-1]['seconds']:.0f} s", flush=True)
     return title, data, runs
 

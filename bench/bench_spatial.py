@@ -21,12 +21,10 @@ back on the next run (so `make bench` reassembles without the 20 minutes Copper 
 takes per case and seed); `--rerun` measures every requested run again.
 """
 import argparse
-import json
-import time
 from pathlib import Path
 
 import numpy as np
-from common import import_plugin, write_result
+from common import import_plugin, kept_run, write_result
 from real_data import load_copper_creek, load_jura, load_walker_lake
 
 import_plugin()
@@ -67,6 +65,12 @@ def case_data(name):
     return title, CVData(data["xyz"], data["grade"], covariates, data["holes"], names, label=title)
 
 
+def measure(data, seed):
+    result = cross_validate(data, ["ok", "bnn"], SETTINGS, n_folds=N_FOLDS, seed=seed)
+    pooled = {row["method"]: row for row in result.rows if row["fold"] == "all"}
+    return {"seed": seed, "ok": pooled["ok"], "stacked": pooled["bnn"]}
+
+
 def run_case(name, seeds, rerun=False):
     """Each (case, seed) run is kept in bench/results/spatial_runs/ as it
     finishes, so a long set (Copper Creek) is not lost to an interrupted run;
@@ -74,19 +78,10 @@ def run_case(name, seeds, rerun=False):
     title, data = case_data(name)
     per_seed = []
     for seed in seeds:
-        path = RUNS / f"{name}_seed{seed}.json"
-        if path.exists() and not rerun:
-            per_seed.append(json.loads(path.read_text()))
-            continue
-        start = time.perf_counter()
-        result = cross_validate(data, ["ok", "bnn"], SETTINGS, n_folds=N_FOLDS, seed=seed)
-        pooled = {row["method"]: row for row in result.rows if row["fold"] == "all"}
-        per_seed.append({"seed": seed, "ok": pooled["ok"], "stacked": pooled["bnn"],
-                         "seconds": time.perf_counter() - start})
-        RUNS.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(per_seed[-1], indent=1))
-        print(f"{title}, seed {seed}: OK {pooled['ok']['rmse']:.4g}, stacked {pooled['bnn']['rmse']:.4g} "
-              f"({per_seed[-1]['seconds']:.0f} s)", flush=True)
+        per_seed.append(kept_run(RUNS / f"{name}_seed{seed}.json", rerun, lambda seed=seed: measure(data, seed)))
+        run = per_seed[-1]
+        print(f"{title}, seed {seed}: OK {run['ok']['rmse']:.4g}, stacked {run['stacked']['rmse']:.4g} "
+              f"({run['seconds']:.0f} s)", flush=True)
     return title, data, per_seed
 
 

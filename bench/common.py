@@ -36,3 +36,20 @@ def write_result(topic, title, markdown, targets):
     }
     (BENCH / "results" / f"{topic}.json").write_text(json.dumps(result, indent=2))
     print(markdown)
+
+
+def kept_run(path, rerun, measure):
+    """The run kept at `path` (JSON), or measure() timed, kept there and
+    returned: long benches survive an interrupted run and reassemble without
+    measuring again; `rerun` measures again."""
+    import time
+
+    if path.exists() and not rerun:
+        return json.loads(path.read_text())
+    start = time.perf_counter()
+    run = measure()
+    run["seconds"] = time.perf_counter() - start
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(run, indent=1))
+    return run
+
