@@ -118,37 +118,53 @@ def crps_from_quantiles(predictive, y, n_levels, **quantile_options):
 
 
 def _mixture_quantiles(mu, sigma, w, quantiles, tolerance=1e-12, max_iterations=60):
-    """Quantiles of a Gaussian mixture: safeguarded Newton on its CDF, started
-    from the moment-matched normal and kept inside a bisection bracket, on the
-    targets not yet converged only; a few steps where bisection needs 60."""
+    """Quantiles of a Gaussian mixture (components over axis 0, weights `w`),
+    by `safeguarded_newton` started from the moment-matched normal."""
     mean = np.sum(w * mu, axis=0)
     spread = np.sqrt(np.maximum(np.sum(w * (sigma**2 + mu**2), axis=0) - mean**2, 1e-300))
-    result = []
-    for q in quantiles:
-        x = mean + ndtri(q) * spread
-        low = np.min(mu - 8.0 * sigma, axis=0)
-        high = np.max(mu + 8.0 * sigma, axis=0)
-        x = np.clip(x, low, high)
-        active = np.arange(mu.shape[1])
-        for _ in range(max_iterations):
-            m, s = mu[:, active], sigma[:, active]
-            z = (x[active] - m) / s
-            excess = np.sum(w * ndtr(z), axis=0) - q
-            done = np.abs(excess) < tolerance
-            keep = ~done
-            active, z, excess, m, s = active[keep], z[:, keep], excess[keep], m[:, keep], s[:, keep]
-            if not active.size:
-                break
-            below = excess < 0
-            low[active] = np.where(below, x[active], low[active])
-            high[active] = np.where(below, high[active], x[active])
-            density = np.sum(w / s * np.exp(-0.5 * z * z), axis=0) / np.sqrt(2.0 * np.pi)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                newton = x[active] - excess / density
-            inside = np.isfinite(newton) & (newton > low[active]) & (newton < high[active])
-            x[active] = np.where(inside, newton, 0.5 * (low[active] + high[active]))
-        result.append(x)
-    return result
+
+    def excess_and_density(rows, x, level):
+        m, s = mu[:, rows], sigma[:, rows]
+        z = (x - m) / s
+        density = np.sum(w / s * np.exp(-0.5 * z * z), axis=0) / np.sqrt(2.0 * np.pi)
+        return np.sum(w * ndtr(z), axis=0) - level, density
+
+    low, high = np.min(mu - 8.0 * sigma, axis=0), np.max(mu + 8.0 * sigma, axis=0)
+    return [safeguarded_newton(lambda rows, x, q=q: excess_and_density(rows, x, q),
+                               np.clip(mean + ndtri(q) * spread, low, high), low.copy(), high.copy(),
+                               tolerance, max_iterations)
+            for q in quantiles]
+
+
+def safeguarded_newton(excess_and_density, x, low, high, tolerance, max_iterations):
+    """Roots of an increasing function per target (a CDF minus a level):
+    Newton steps kept inside the bracket [low, high], which every evaluation
+    narrows; a step that would leave it, or one after which the residual has
+    not at least halved (Newton creeping across a flat stretch between two
+    modes), is a bisection instead, so it converges at least as fast as
+    bisection and usually in a few steps. Only targets whose residual is not
+    yet within `tolerance` are evaluated. `excess_and_density(rows, x)` gives
+    the residual and the derivative at x for those rows. Changes x, low and
+    high in place and returns x."""
+    active = np.flatnonzero(high > low)
+    previous = np.full(x.shape, np.inf)
+    for _ in range(max_iterations):
+        if not active.size:
+            break
+        excess, density = excess_and_density(active, x[active])
+        keep = np.abs(excess) >= tolerance
+        active, excess, density = active[keep], excess[keep], density[keep]
+        below = excess < 0
+        low[active] = np.where(below, x[active], low[active])
+        high[active] = np.where(below, high[active], x[active])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            newton = x[active] - excess / density
+        trusted = (np.isfinite(newton) & (newton > low[active]) & (newton < high[active])
+                   & (np.abs(excess) <= 0.5 * previous[active]))
+        previous[active] = np.abs(excess)
+        x[active] = np.where(trusted, newton, 0.5 * (low[active] + high[active]))
+        active = active[high[active] - low[active] > 4.0 * np.finfo(float).eps * np.abs(x[active])]
+    return x
 
 
 @runtime_checkable
@@ -265,13 +281,36 @@ class PooledPredictive:
         peak = np.max(parts, axis=0)
         return peak + np.log(np.sum(np.exp(parts - peak), axis=0))
 
-    def quantile(self, level, iterations=60):
-        """By bisection on the pooled CDF, between the lower and upper of the
-        two parts' own quantiles (the pooled quantile lies between them)."""
+    def quantile(self, level, iterations=60, tolerance=1e-12):
+        """`safeguarded_newton` on the pooled CDF, inside the bracket of the
+        two parts' own quantiles (the pooled quantile lies between them);
+        `iterations` steps at most."""
         a, b = self.normal.quantile(level), self.network.quantile(level)
         low, high = np.minimum(a, b), np.maximum(a, b)
-        for _ in range(iterations):
-            middle = 0.5 * (low + high)
-            below = self.cdf(middle) < level
-            low, high = np.where(below, middle, low), np.where(below, high, middle)
-        return 0.5 * (low + high)
+        weight = np.broadcast_to(self.weight, low.shape)
+
+        def excess_and_density(rows, x):
+            return (self._cdf_at(x, rows, weight[rows]) - level, self._pdf_at(x, rows, weight[rows]))
+
+        return safeguarded_newton(excess_and_density, weight * a + (1.0 - weight) * b, low, high, tolerance,
+                                  iterations)
+
+    def _cdf_at(self, value, rows, weight):
+        normal, network = self.normal, self.network
+        normal_cdf = ndtr((value - normal.mean[rows]) / normal.sd[rows])
+        with np.errstate(divide="ignore"):
+            log_value = np.log(np.maximum(value, 0.0))
+        network_cdf = np.mean(ndtr((log_value - network.mu[:, rows]) / network.sigma[:, rows]), axis=0)
+        return weight * normal_cdf + (1.0 - weight) * network_cdf
+
+    def _pdf_at(self, value, rows, weight):
+        normal, network = self.normal, self.network
+        z = (value - normal.mean[rows]) / normal.sd[rows]
+        normal_pdf = np.exp(-0.5 * z * z) / (normal.sd[rows] * np.sqrt(2.0 * np.pi))
+        positive = value > 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_value = np.log(np.where(positive, value, 1.0))
+            sigma = network.sigma[:, rows]
+            zl = (log_value - network.mu[:, rows]) / sigma
+            network_pdf = np.mean(np.exp(-0.5 * zl * zl) / sigma, axis=0) / (np.sqrt(2.0 * np.pi) * value)
+        return weight * normal_pdf + (1.0 - weight) * np.where(positive, network_pdf, 0.0)

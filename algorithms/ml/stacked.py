@@ -78,7 +78,7 @@ STRETCH_GRID = np.exp(np.linspace(np.log(0.5), np.log(3.0), 19))
 TOP_CUT_QUANTILE = 0.995
 MEAN_SCALE_BOUNDS = (0.25, 4.0)
 SELECTION_LEVELS = 19  # quantile levels of the CRPS that chooses w
-SELECTION_ITERATIONS = 40  # bisection steps of the pooled quantiles while choosing w and k
+SELECTION_ITERATIONS = 40  # at most this many steps per pooled quantile of the CRPS that chooses w
 COVERAGE_LEVEL = 0.9
 CALIBRATION_SEED_OFFSET = 104729  # the calibration holes are drawn apart from the stopping holes
 
@@ -500,11 +500,13 @@ def _hole_standard_error(difference, hole_index):
 
 
 def _coverage(pooled, y):
-    """Share of `y` inside the central COVERAGE_LEVEL interval."""
+    """Share of `y` inside the central COVERAGE_LEVEL interval, read off the
+    pooled CDF at y (y lies between the tail quantiles exactly when its CDF
+    lies between the tail levels): one CDF evaluation, not two quantile
+    searches."""
     tail = (1.0 - COVERAGE_LEVEL) / 2.0
-    lower = pooled.quantile(tail, SELECTION_ITERATIONS)
-    upper = pooled.quantile(1.0 - tail, SELECTION_ITERATIONS)
-    return float(np.mean((y >= lower) & (y <= upper)))
+    level = pooled.cdf(y)
+    return float(np.mean((level >= tail) & (level <= 1.0 - tail)))
 
 
 def load_grade_model(path):
