@@ -1305,8 +1305,8 @@
       <translation>División entre ligeras y pesadas</translation>
     </message>
     <message>
-      <source>Allow partial sums (adds TREO_n)</source>
-      <translation>Permitir sumas parciales (añade TREO_n)</translation>
+      <source>Missing elements</source>
+      <translation>Elementos ausentes</translation>
     </message>
     <message>
       <source>Samples with oxides and TREO</source>

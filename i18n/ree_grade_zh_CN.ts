@@ -1305,8 +1305,8 @@
       <translation>轻 / 重稀土划分</translation>
     </message>
     <message>
-      <source>Allow partial sums (adds TREO_n)</source>
-      <translation>允许部分求和（增加 TREO_n 字段）</translation>
+      <source>Missing elements</source>
+      <translation>缺失元素</translation>
     </message>
     <message>
       <source>Samples with oxides and TREO</source>

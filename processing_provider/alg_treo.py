@@ -1,9 +1,7 @@
 """reegrade:treo — rare-earth element assays to oxide %, TREO, LREO and HREO."""
 
-import numpy as np
 from qgis.core import (
     QgsProcessing,
-    QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
@@ -34,10 +32,16 @@ class TreoAlgorithm(REEGradeAlgorithm):
         "'La=LA_ICP; Ce=CE_ICP'. UNITS: ppm (default), ppb or %. Text values '<0.5' or negative values are "
         "below detection and become half the limit (default), zero or missing (BELOW DETECTION); values "
         "from reegrade:desurvey were already resolved by its own policy. MISSING CODES become missing.\n\n"
-        "Missing values: a TREO over fewer elements is biased low, so a feature missing any element gets no "
-        "TREO (NULL), and no LREO/HREO for the group the element belongs to, and every element must have a "
-        "field. With ALLOW PARTIAL SUMS, the sums run over the elements present and TREO_n counts the oxides "
-        "summed (15 = complete).\n\n"
+        "Missing elements: a TREO over fewer elements is biased low, and a NULL TREO loses the sample. "
+        "Estimate from the REE pattern (default): a feature missing up to 3 of the 15 elements (or lacking a "
+        "field for them) has them estimated from its own chondrite-normalised pattern (McDonough and Sun 1995), "
+        "log-linear in atomic number between the nearest measured neighbours (Y read at Ho's place); the "
+        "oxide fields keep what was measured, only the sums use the estimates. On the sample deposit this "
+        "keeps 9,798 of the 10,391 samples NULL otherwise, with a median error of 1.7 % against 1.5 % for "
+        "complete samples. Missing as zero: partial sums (biased low). NULL: every sum with a missing member "
+        "is NULL and every element needs a field. Light group complete: TREO and LREO where La-Sm (or La-Eu) "
+        "are all measured, missing heavy elements as zero. TREO_n counts the measured oxides (15 = complete); "
+        "the log counts the features estimated, per element, and those left without TREO.\n\n"
         "Reference: element-to-oxide factors are molar-mass ratios (IUPAC standard atomic weights); see "
         "e.g. Dostal, J. (2017), Rare earth element deposits of alkaline igneous rocks, Resources 6(3), 34."
     )
@@ -46,7 +50,7 @@ class TreoAlgorithm(REEGradeAlgorithm):
     FIELD_MAP = "FIELD_MAP"
     UNITS = "UNITS"
     SPLIT = "SPLIT"
-    PARTIAL = "PARTIAL"
+    MISSING = "MISSING"
     OUTPUT = "OUTPUT"
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
@@ -73,7 +77,13 @@ class TreoAlgorithm(REEGradeAlgorithm):
             )
         )
         self.addParameter(
-            QgsProcessingParameterBoolean(self.PARTIAL, self.tr("Allow partial sums (adds TREO_n)"), False)
+            QgsProcessingParameterEnum(
+                self.MISSING,
+                self.tr("Missing elements"),
+                options=[self.tr("Estimate from the REE pattern (up to 3 per feature)"), self.tr("Missing as zero"),
+                         self.tr("NULL sums"), self.tr("TREO where the light group is complete")],
+                defaultValue=0,
+            )
         )
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Samples with oxides and TREO")))
 
@@ -94,21 +104,33 @@ class TreoAlgorithm(REEGradeAlgorithm):
         for element, count in below.items():
             if count:
                 feedback.pushInfo(self.tr("'{0}': {1} value(s) below detection").format(found[element], count))
-        partial = self.parameterAsBool(parameters, self.PARTIAL, context)
-        result = oxides.treo(
+        missing = oxides.MISSING_POLICIES[self.parameterAsEnum(parameters, self.MISSING, context)]
+        result, counts = oxides.treo(
             values,
             units=UNIT_OPTIONS[self.parameterAsEnum(parameters, self.UNITS, context)],
             split=oxides.SPLITS[self.parameterAsEnum(parameters, self.SPLIT, context)],
-            partial=partial,
+            missing=missing,
             table=label,
         )
+        self._log_missing(found, counts, len(result["TREO_pct"]), missing, feedback)
         feedback.pushInfo(self.tr("Elements read: {0}").format(", ".join(f"{e}={f}" for e, f in found.items())))
-        missing = int(np.isnan(result["TREO_pct"]).sum())
-        if missing:
-            feedback.pushWarning(
-                self.tr("{0} of {1} features have no TREO (an element is missing){2}").format(
-                    missing, len(result["TREO_pct"]), "" if partial else self.tr("; allow partial sums to sum the rest")
-                )
-            )
         columns = {name: ("int" if name == "TREO_n" else "double", array) for name, array in result.items()}
         return {self.OUTPUT: write_appended(self, parameters, context, self.OUTPUT, source, columns, feedback)}
+
+    def _log_missing(self, found, counts, n, missing, feedback):
+        absent = [element for element in oxides.ELEMENTS if element not in found]
+        if absent:
+            then = {"pattern": self.tr("estimated from each feature's REE pattern"),
+                    "zero": self.tr("summed as zero"), "light": self.tr("summed as zero where heavy")}[missing]
+            feedback.pushWarning(self.tr("No field for {0}: missing in every feature, {1}").format(", ".join(absent),
+                                                                                                  then))
+        if counts["estimated_rows"]:
+            per_element = ", ".join(f"{e} {k}" for e, k in counts["estimated"].items() if k)
+            feedback.pushInfo(self.tr("{0} of {1} features had missing elements estimated from their REE pattern "
+                                      "({2})").format(counts["estimated_rows"], n, per_element))
+        if counts["null_rows"]:
+            reason = {"pattern": self.tr("more than 3 elements missing, or too few measured to estimate them"),
+                      "zero": self.tr("no element measured"), "null": self.tr("an element is missing"),
+                      "light": self.tr("the light group is incomplete")}[missing]
+            feedback.pushWarning(self.tr("{0} of {1} features have no TREO ({2})").format(counts["null_rows"], n,
+                                                                                       reason))

@@ -86,6 +86,16 @@ def _treo_with_tm_as_thousands(result, env):
     assert first["Tm2O3_pct"] == pytest.approx(oxide_percent([1500.0], "Tm")[0])
 
 
+def _without_y(rows):
+    return [row[:rows[0].index("Y")] + row[rows[0].index("Y") + 1:] for row in rows]
+
+
+def _treo_with_y_estimated(result, env):
+    features = _features(result)
+    assert all(f["TREO_pct"] is not None and f["TREO_pct"] > 0 for f in features if f["TREO_n"] == 14)
+    assert "Y2O3_pct" not in features[0].fields().names()
+
+
 CASES = [
     # ---- desurvey: the collar table
     refused("desurvey_geographic_collars", "desurvey", lambda env: env.desurvey(COLLAR_CRS="EPSG:4326"),
@@ -151,9 +161,11 @@ CASES = [
             "assays", "'LA_ICP'", "not found"),
     refused("treo_field_map_not_element_equals_field", "treo", lambda env: env.assays(FIELD_MAP="lanthanum"),
             "field map", "'lanthanum'", "Element=field"),
-    refused("treo_an_element_has_no_field", "treo", lambda env: env.assays(
-        lambda rows: [row[:rows[0].index("Y")] + row[rows[0].index("Y") + 1:] for row in rows]),
-        "assays", "no field for Y", "partial"),
+    refused("treo_an_element_has_no_field_with_null_sums", "treo", lambda env: env.assays(
+        _without_y, MISSING=2), "assays", "no field for Y", "another missing-element policy"),
+    warned("treo_an_element_has_no_field", "treo", lambda env: env.assays(_without_y),
+           ("No field for Y", "missing in every feature", "estimated from each feature's REE pattern"),
+           _treo_with_y_estimated),
     refused("treo_no_element_at_all", "treo", lambda env: {
         "INPUT": env.layer({"hole_id": "string", "note": "string"}, [["DH1", "x"]], name="assays"),
         "OUTPUT": env.output("t.gpkg")}, "assays", "no rare-earth element field"),

@@ -246,19 +246,28 @@ def test_treo_algorithm_on_a_table(run_algorithm, tables, tmp_path):
     assert first["LREO_pct"] + first["HREO_pct"] == pytest.approx(expected)
     # Row 2 has Tm '<0.5' and Lu '-0.5': half the limit by default.
     assert features[1]["Tm2O3_pct"] == pytest.approx(0.25 * 1.1421 / 1e4)
-    assert _value(features[2], "TREO_pct") is None and features[2]["HREO_pct"] is not None
-    partial = run_algorithm("treo", {"INPUT": str(tables / "assays.csv"), "PARTIAL": True, "BELOW_DETECTION": 2,
+    # Row 3 lacks La: estimated from its pattern for the sums, its oxide field stays NULL.
+    assert _value(features[2], "La2O3_pct") is None and features[2]["TREO_pct"] > features[2]["HREO_pct"] > 0
+    assert features[2]["TREO_n"] == 14
+    strict = run_algorithm("treo", {"INPUT": str(tables / "assays.csv"), "MISSING": 2,
+                                    "OUTPUT": str(tmp_path / "s.gpkg")})
+    _, strict_features = _features(strict["OUTPUT"])
+    assert _value(strict_features[2], "TREO_pct") is None and strict_features[2]["HREO_pct"] is not None
+    partial = run_algorithm("treo", {"INPUT": str(tables / "assays.csv"), "MISSING": 1, "BELOW_DETECTION": 2,
                                      "OUTPUT": str(tmp_path / "p.gpkg")})
-    _, features = _features(partial["OUTPUT"])
-    assert [f["TREO_n"] for f in features[:3]] == [15, 13, 14]
+    _, partial_features = _features(partial["OUTPUT"])
+    assert [f["TREO_n"] for f in partial_features[:3]] == [15, 13, 14]
+    assert partial_features[2]["TREO_pct"] < features[2]["TREO_pct"]
 
 
 def test_treo_field_map_and_missing_elements(run_algorithm, tables, tmp_path):
     _rewrite(tables / "assays.csv", lambda rows: [[c.replace("La", "LA_ICP") for c in rows[0]]] + rows[1:])
     out = tmp_path / "missing.gpkg"
-    with pytest.raises(QgsProcessingException, match=r"no field for La\. Map them, or allow partial sums"):
-        run_algorithm("treo", {"INPUT": str(tables / "assays.csv"), "OUTPUT": str(out)})
+    with pytest.raises(QgsProcessingException, match=r"no field for La\. Map them, or choose another missing-element"):
+        run_algorithm("treo", {"INPUT": str(tables / "assays.csv"), "MISSING": 2, "OUTPUT": str(out)})
     assert not out.exists()
+    estimated = run_algorithm("treo", {"INPUT": str(tables / "assays.csv"), "OUTPUT": str(out)})
+    assert all(f["TREO_pct"] > 0 for f in _features(estimated["OUTPUT"])[1] if f["TREO_n"] == 14)
     mapped = run_algorithm("treo", {"INPUT": str(tables / "assays.csv"), "FIELD_MAP": "La=LA_ICP",
                                     "OUTPUT": str(tmp_path / "m.gpkg")})
     assert _features(mapped["OUTPUT"])[1][0]["La2O3_pct"] == pytest.approx(0.11728)

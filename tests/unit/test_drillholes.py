@@ -353,26 +353,70 @@ def test_oxide_factors_are_molar_mass_ratios():
         assert factor == pytest.approx(ratio, abs=1e-4), oxide
 
 
-def test_treo_hand_values_and_missing_policy():
+def test_treo_hand_values_and_missing_policies():
     ppm = {element: np.array([1000.0, 1000.0]) for element in oxides.ELEMENTS}
     ppm["Lu"] = np.array([1000.0, np.nan])
-    result = oxides.treo(ppm)
+    result, counts = oxides.treo(ppm, missing="null")
     # 1000 ppm of each: oxide % = 0.1 x factor; TREO = 0.1 x sum of the fifteen factors.
     assert result["La2O3_pct"][0] == pytest.approx(0.11728)
     assert result["TREO_pct"][0] == pytest.approx(0.1 * sum(oxides.FACTORS.values()))
     assert result["LREO_pct"][0] == pytest.approx(0.1 * (1.1728 + 1.2284 + 1.2082 + 1.1664 + 1.1596))
     assert result["LREO_pct"][0] + result["HREO_pct"][0] == pytest.approx(result["TREO_pct"][0])
     assert np.isnan(result["TREO_pct"][1]) and np.isnan(result["HREO_pct"][1]) and not np.isnan(result["LREO_pct"][1])
-    partial = oxides.treo(ppm, partial=True, split="La-Eu")
-    assert partial["TREO_n"].tolist() == [15, 14]
+    assert counts["null_rows"] == 1 and result["TREO_n"].tolist() == [15, 14]
+    partial, _ = oxides.treo(ppm, missing="zero", split="La-Eu")
     assert partial["TREO_pct"][1] == pytest.approx(0.1 * (sum(oxides.FACTORS.values()) - 1.1371))
     assert partial["LREO_pct"][0] == pytest.approx(0.1 * (1.1728 + 1.2284 + 1.2082 + 1.1664 + 1.1596 + 1.1579))
-    assert oxides.treo({"Ce": [1.0]}, units="pct", partial=True)["CeO2_pct"][0] == pytest.approx(1.2284)
+    assert oxides.treo({"Ce": [1.0]}, units="pct", missing="zero")[0]["CeO2_pct"][0] == pytest.approx(1.2284)
+    light, _ = oxides.treo(dict(ppm, La=np.array([np.nan, 1000.0])), missing="light")
+    assert np.isnan(light["TREO_pct"][0]) and light["TREO_pct"][1] == pytest.approx(partial["TREO_pct"][1])
 
 
-def test_treo_needs_every_element_or_partial_sums():
-    with pytest.raises(ValueError, match=r"no field for Tm, Lu\. Map them, or allow partial sums"):
-        oxides.treo({e: [1.0] for e in oxides.ELEMENTS if e not in ("Tm", "Lu")})
+def chondritic(pattern_slope, n=4):
+    """ppm of a pattern exactly log-linear in atomic number, chondrite-normalised."""
+    return {e: np.full(n, oxides.CHONDRITE[e] * 100.0 * np.exp(pattern_slope * (oxides.PATTERN_PLACE[e] - 57)))
+            for e in oxides.ELEMENTS}
+
+
+def test_missing_elements_are_estimated_from_a_log_linear_pattern_exactly():
+    ppm = chondritic(-0.3)
+    complete, _ = oxides.treo(ppm, missing="null")
+    ppm["La"][0] = np.nan  # an end: extrapolated from Ce and Pr
+    ppm["Eu"][1] = ppm["Tb"][1] = np.nan
+    ppm["Y"][2] = np.nan  # read at Ho's place
+    ppm["Lu"][3] = ppm["Tm"][3] = ppm["Ce"][3] = np.nan
+    estimated, counts = oxides.treo(ppm)
+    np.testing.assert_allclose(estimated["TREO_pct"], complete["TREO_pct"], rtol=1e-12)
+    assert np.isnan(estimated["La2O3_pct"][0])  # the oxide fields keep what was measured
+    assert counts["estimated_rows"] == 4 and counts["estimated"]["Eu"] == 1 and counts["null_rows"] == 0
+    assert estimated["TREO_n"].tolist() == [14, 13, 14, 12]
+
+
+def test_too_thin_a_pattern_is_not_estimated():
+    ppm = chondritic(-0.2, n=2)
+    for element in ("La", "Ce", "Pr", "Nd"):
+        ppm[element][0] = np.nan
+    ppm["Yb"][1] = 0.0  # a zero (below detection as zero) is no guide to its neighbours, but is summed
+    ppm["Lu"][1] = np.nan
+    estimated, counts = oxides.treo(ppm)
+    assert np.isnan(estimated["TREO_pct"][0]) and counts["null_rows"] == 1
+    assert np.isfinite(estimated["TREO_pct"][1]) and counts["estimated"]["Lu"] == 1
+
+
+def test_absent_field_is_estimated_by_default_and_refused_with_null_sums():
+    ppm = chondritic(-0.3, n=3)
+    complete, _ = oxides.treo(ppm)
+    del ppm["Tm"]
+    estimated, counts = oxides.treo(ppm)
+    np.testing.assert_allclose(estimated["TREO_pct"], complete["TREO_pct"], rtol=1e-12)
+    assert counts["estimated"]["Tm"] == 3
+    with pytest.raises(ValueError, match=r"no field for Tm\. Map them, or choose another missing-element policy"):
+        oxides.treo(ppm, missing="null")
+    with pytest.raises(ValueError, match="unknown missing-element policy"):
+        oxides.treo(ppm, missing="guess")
+
+
+def test_treo_needs_some_element():
     with pytest.raises(ValueError, match="no rare-earth element field found"):
         oxides.treo({})
 
@@ -465,4 +509,4 @@ def test_survey_warnings_name_a_station_below_the_total_depth():
 
 def test_treo_errors_name_the_table():
     with pytest.raises(ValueError, match="assays: TREO needs all of La-Lu and Y; no field for"):
-        oxides.treo({"La": np.array([1.0])}, table="assays")
+        oxides.treo({"La": np.array([1.0])}, table="assays", missing="null")
