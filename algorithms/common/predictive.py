@@ -271,7 +271,7 @@ class PooledPredictive:
         return np.sqrt(np.maximum(second - self.mean**2, 0.0))
 
     def cdf(self, value):
-        return self.weight * self.normal.cdf(value) + (1.0 - self.weight) * self.network.cdf(value)
+        return self._cdf_at(np.asarray(value, float), slice(None), self.weight)
 
     def logpdf(self, value):
         value = np.asarray(value, float)
@@ -296,6 +296,7 @@ class PooledPredictive:
                                   iterations)
 
     def _cdf_at(self, value, rows, weight):
+        """The pooled CDF at `value` for the targets `rows` (an index or a slice)."""
         normal, network = self.normal, self.network
         normal_cdf = ndtr((value - normal.mean[rows]) / normal.sd[rows])
         with np.errstate(divide="ignore"):

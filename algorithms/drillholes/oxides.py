@@ -57,7 +57,7 @@ CHONDRITE = {"La": 0.237, "Ce": 0.613, "Pr": 0.0928, "Nd": 0.457, "Sm": 0.148, "
 # Places along the pattern: atomic numbers (Pm, 61, is never assayed), Y at Ho's.
 PATTERN_PLACE = {"La": 57, "Ce": 58, "Pr": 59, "Nd": 60, "Sm": 62, "Eu": 63, "Gd": 64, "Tb": 65, "Dy": 66,
                  "Ho": 67, "Er": 68, "Tm": 69, "Yb": 70, "Lu": 71, "Y": 67}
-LANTHANIDES = ELEMENTS[:14]
+IS_LANTHANIDE = np.array([element != "Y" for element in ELEMENTS])  # Y is read along, never a guide
 
 
 def oxide_field(element):
@@ -161,8 +161,9 @@ def treo(element_values, units="ppm", split="La-Sm", missing="pattern", table="i
     heavy = [e for e in ELEMENTS if e not in light]
     stack = {name: np.column_stack([summed[e] for e in members])
              for name, members in (("TREO_pct", ELEMENTS), ("LREO_pct", light), ("HREO_pct", heavy))}
+    light_complete = ~np.isnan(stack["LREO_pct"]).any(axis=1)
     for name, values in stack.items():
-        out[name] = _sum(values, missing, light_complete=~np.isnan(stack["LREO_pct"]).any(axis=1))
+        out[name] = _sum(values, missing, light_complete)
     out["TREO_n"] = np.column_stack([~np.isnan(measured[e]) for e in ELEMENTS]).sum(axis=1)
     counts["null_rows"] = int(np.isnan(out["TREO_pct"]).sum())
     return out, counts
@@ -201,7 +202,8 @@ def estimate_from_pattern(oxides, max_estimated=MAX_ESTIMATED):
                                 return_inverse=True)
     for index, pattern in enumerate(patterns):
         rows = candidates[group.reshape(-1) == index]
-        wanted, sources = np.flatnonzero(pattern[:15]), np.flatnonzero(pattern[15:] & (np.arange(15) < 14))
+        lacks, usable_here = pattern[:len(ELEMENTS)], pattern[len(ELEMENTS):]
+        wanted, sources = np.flatnonzero(lacks), np.flatnonzero(usable_here & IS_LANTHANIDE)
         if len(sources) < 2:
             continue
         weights = _interpolation_weights([PATTERN_PLACE[ELEMENTS[i]] for i in wanted],

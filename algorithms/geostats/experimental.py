@@ -9,7 +9,7 @@ import numpy as np
 
 from ..common.parsing import parse_numbers
 from ..common.progress import check_cancelled, report_progress
-from .geometry import as_xyz, axis_angles, direction_vector, rotation_matrix
+from .geometry import as_xyz, axis_angles, direction_vector, rotation_matrix, spatial_order
 
 
 class ExperimentalVariogram:
@@ -110,8 +110,6 @@ def _check_experimental_input(xyz, values, lag, n_lags, label):
 # array, so memory stays bounded whatever the number of samples and the arrays
 # stay in cache between the dozen numpy passes each tile takes.
 _TILE = 512
-# Bits per axis of the Z-order that makes consecutive samples (a tile) compact.
-_ORDER_BITS = 10
 
 
 class _Bins:
@@ -161,7 +159,7 @@ def _accumulate(xyz, values, bins, direction_list, angle_tolerance, bandwidth, p
     "distance", "count": (directions, bins)} over every pair i < j."""
     # Pairs are unordered and the statistics symmetric, so the samples can be
     # put in Z-order: tiles are then compact and far tile pairs skipped whole.
-    order = _spatial_order(xyz)
+    order = spatial_order(xyz)
     coords = np.ascontiguousarray(xyz[order].T)
     columns = np.ascontiguousarray(values[order].T)
     tiles = _tile_pairs(coords, bins.radius)
@@ -178,18 +176,6 @@ def _accumulate(xyz, values, bins, direction_list, angle_tolerance, bandwidth, p
         done += _tile_size(rows, cols)
         report_progress(progress, done / total)
     return sums
-
-
-def _spatial_order(xyz):
-    """Sample order along a Z-order (Morton) curve on a 2^10 grid per axis."""
-    low, span = xyz.min(axis=0), np.ptp(xyz, axis=0)
-    scale = np.where(span > 0, ((1 << _ORDER_BITS) - 1) / np.where(span > 0, span, 1.0), 0.0)
-    cells = np.floor((xyz - low) * scale).astype(np.uint64)
-    code = np.zeros(len(xyz), dtype=np.uint64)
-    for bit in range(_ORDER_BITS):
-        for axis in range(3):
-            code |= ((cells[:, axis] >> np.uint64(bit)) & np.uint64(1)) << np.uint64(3 * bit + axis)
-    return np.argsort(code, kind="stable")
 
 
 def _tile_pairs(coords, radius):

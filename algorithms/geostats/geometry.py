@@ -54,3 +54,17 @@ def axis_angles(vector):
     dip = math.degrees(math.asin(max(-1.0, min(1.0, z))))
     return (round(azimuth, 10), round(dip, 10))
 
+
+def spatial_order(points, bits=10):
+    """Z-order (Morton) permutation of 3D points on a 2^bits grid per axis:
+    consecutive points then form compact patches (kriging chunks whose targets
+    share neighbours, variogram tiles whose far pairs are skipped whole)."""
+    if len(points) == 0:
+        return np.zeros(0, dtype=np.int64)
+    low, span = points.min(axis=0), np.ptp(points, axis=0)
+    cells = ((points - low) / np.where(span > 0, span, 1.0) * (2**bits - 1)).astype(np.int64)
+    code = np.zeros(len(points), dtype=np.int64)
+    for bit in range(bits):
+        for axis in range(3):
+            code |= ((cells[:, axis] >> bit) & 1) << (3 * bit + axis)
+    return np.argsort(code, kind="stable")

@@ -29,7 +29,7 @@ from contextlib import nullcontext
 import numpy as np
 
 from ..common.progress import check_cancelled, report_progress
-from .geometry import as_xyz
+from .geometry import as_xyz, spatial_order
 from .neighbourhood import COINCIDENT_DISTANCE, Neighbourhood, merge_duplicates
 from .variogram_model import unit_correlation
 
@@ -184,7 +184,7 @@ class OrdinaryKriging:
         out["n_used"] = np.zeros(m, dtype=np.int64)
         out["unstable"] = np.zeros(m, dtype=bool)
         finite = np.flatnonzero(np.all(np.isfinite(targets), axis=1))
-        finite = finite[_spatial_order(targets[finite])]
+        finite = finite[spatial_order(targets[finite])]
         chunks = [finite[s : s + chunk_size] for s in range(0, len(finite), chunk_size)]
         with _single_threaded_blas(), ThreadPoolExecutor(n_jobs) as pool:
             for start in range(0, len(chunks), n_jobs * 4):
@@ -316,20 +316,6 @@ def _solve_grouped(lhs, inverse, rhs):
     solution = np.empty_like(rhs)
     solution[order] = solved[group[order], :, position]
     return solution
-
-
-def _spatial_order(points, bits=10):
-    """Z-order (Morton) permutation of the points, so each chunk is a compact
-    patch whose targets share neighbours."""
-    if len(points) == 0:
-        return np.zeros(0, dtype=np.int64)
-    low, span = points.min(axis=0), np.ptp(points, axis=0)
-    cells = ((points - low) / np.where(span > 0, span, 1.0) * (2**bits - 1)).astype(np.int64)
-    code = np.zeros(len(points), dtype=np.int64)
-    for bit in range(bits):
-        for axis in range(3):
-            code |= ((cells[:, axis] >> bit) & 1) << (3 * bit + axis)
-    return np.argsort(code, kind="stable")
 
 
 def _unique_rows(key):
