@@ -348,14 +348,14 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
 
     def report_stacked(self, model, feedback):
         feedback.pushInfo(self.tr(
-            "Pooled with kriging on {0} calibration samples: weight on kriging w = {1:g}, interval stretch "
-            "{2:.3f}, mean scale {3:.3f}, top cut {4:.4g}").format(
-            model.n_calibration_, model.weight_, model.stretch_, model.mean_scale_, model.top_cut_))
+            "Pooled with kriging: weight on kriging w = {0:g} (least squared error of the out-of-hole estimates "
+            "of all training samples), interval stretch {1:.3f} (on {2} calibration samples), top cut {3:.4g}").format(
+            model.weight_, model.stretch_, model.n_calibration_, model.top_cut_))
         chosen = min(model.selection_, key=lambda row: abs(row["weight"] - model.weight_))
         kriging = model.selection_[-1]
         feedback.pushInfo(self.tr(
-            "Calibration holes: RMSE {0:.4g} (kriging alone {1:.4g}), CRPS {2:.4g} (kriging alone {3:.4g}), "
-            "90% coverage {4:.3f}").format(chosen["rmse"], kriging["rmse"], chosen["crps"], kriging["crps"],
+            "Out-of-hole RMSE {0:.4g} (kriging alone {1:.4g}); on the calibration holes CRPS {2:.4g} (kriging alone "
+            "{3:.4g}), 90% coverage {4:.3f}").format(chosen["rmse"], kriging["rmse"], chosen["crps"], kriging["crps"],
                                            chosen["coverage90"]))
 
     def report_fit(self, model, feedback):

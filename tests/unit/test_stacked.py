@@ -5,6 +5,7 @@ import pytest
 from scipy import stats
 
 from ree_grade.algorithms.common.predictive import GaussianPredictive, PooledPredictive, Predictive
+from ree_grade.algorithms.ml import stacked
 from ree_grade.algorithms.ml.stacked import StackedNetwork, floor_grades
 
 FAST = dict(hidden=(16, 16), epochs=80, n_members=3, max_samples=16)
@@ -81,7 +82,10 @@ def test_noise_covariate_leaves_the_estimate_to_kriging(fitted):
     assert rmse < 1.1 * rmse_ok
     table = model.selection_
     assert [row["weight"] for row in table] == pytest.approx(np.linspace(0, 1, 11))
-    assert table[-1]["score"] == pytest.approx(2.0)
+    # score: the pooled mean's out-of-hole MSE relative to kriging's; the chosen w has the lowest.
+    assert table[-1]["score"] == pytest.approx(1.0)
+    chosen = next(row for row in table if row["weight"] == model.weight_)
+    assert chosen["score"] == min(row["score"] for row in table)
 
 
 def test_same_seed_same_estimate_and_zeros_are_floored():
@@ -109,14 +113,14 @@ def test_saved_and_loaded_model_predicts_bit_for_bit(fitted, tmp_path):
     path = tmp_path / "stacked.json"
     header = model.save(str(path))
     assert (tmp_path / "stacked.safetensors").is_file()
-    assert header["kind"] == "stacked_network" and header["format_version"] == 1
+    assert header["kind"] == "stacked_network" and header["format_version"] == stacked.FORMAT_VERSION
     assert header["fields"] == ["x1"] and header["params"]["covariate_names"] == ["x1"]
     calibration = header["params"]["calibration"]
     assert calibration["weight"] == model.weight_ and calibration["stretch"] == model.stretch_
     assert header["params"]["kriging"]["hole_labels"] == sorted(set(model.samples_[2]))
 
     loaded = StackedNetwork.load(str(path), fields=["x1"])
-    for name in ("weight_", "stretch_", "mean_scale_", "top_cut_", "floor_", "fill_mean_", "fill_sd_",
+    for name in ("weight_", "stretch_", "top_cut_", "floor_", "fill_mean_", "fill_sd_",
                  "n_floored_", "n_calibration_", "selection_", "n_coords"):
         assert getattr(loaded, name) == getattr(model, name), name
     assert loaded.kriging_.model_.to_dict() == model.kriging_.model_.to_dict()
@@ -178,16 +182,26 @@ def test_edited_truncated_or_foreign_stacked_files_are_rejected(fitted, tmp_path
         StackedNetwork.load(str(tmp_path / "net.json"))
 
     # Consistent files (checksum recomputed) whose contents do not fit are refused naming the key.
-    header, arrays = load_model(str(path), "stacked_network", 1, codec="safetensors", header_in_checksum=True)
+    version = stacked.FORMAT_VERSION
+    header, arrays = load_model(str(path), "stacked_network", version, codec="safetensors", header_in_checksum=True)
 
     def rewritten(params, arrays):
-        save_model(str(tmp_path / "r.json"), "stacked_network", 1, header["fields"], params, arrays,
+        save_model(str(tmp_path / "r.json"), "stacked_network", version, header["fields"], params, arrays,
                    codec="safetensors", header_in_checksum=True)
         return str(tmp_path / "r.json")
 
     short = dict(arrays, **{"kriging/holes": arrays["kriging/holes"][:-1]})
     with pytest.raises(ModelFileError, match=r"r\.json: kriging samples do not fit together .*kriging/holes"):
         StackedNetwork.load(rewritten(header["params"], short))
+    no_forest = {k: v for k, v in arrays.items() if k != "forest/threshold"}
+    with pytest.raises(ModelFileError, match=r"r\.json: the weights file lacks forest/threshold"):
+        StackedNetwork.load(rewritten(header["params"], no_forest))
+    bad_child = dict(arrays, **{"forest/left": np.where(arrays["forest/left"] > 0, 10**9, arrays["forest/left"])})
+    with pytest.raises(ModelFileError, match=r"r\.json: forest: tree at node 0 has children outside it"):
+        StackedNetwork.load(rewritten(header["params"], bad_child))
+    far_feature = dict(arrays, **{"forest/feature": arrays["forest/feature"] + 50})
+    with pytest.raises(ModelFileError, match=r"r\.json: the forest splits on input"):
+        StackedNetwork.load(rewritten(header["params"], far_feature))
     lacking = {k: v for k, v in arrays.items() if k != "network/layer0.weight"}
     with pytest.raises(ModelFileError, match=r"r\.json: params\.network: the weights do not fit the architecture"):
         StackedNetwork.load(rewritten(header["params"], lacking))
@@ -259,7 +273,6 @@ def test_log_density_of_a_zero_grade_is_minus_infinity_not_nan():
 
 def test_predict_summarises_the_pooled_predictive_chunk_by_chunk(fitted, tmp_path, monkeypatch):
     from ree_grade.algorithms.io.modelfile import header_kind
-    from ree_grade.algorithms.ml import stacked
     from ree_grade.algorithms.ml.bnn.model import BNNRegressor
 
     model, X, _ = fitted[True]
@@ -285,15 +298,3 @@ def test_predict_summarises_the_pooled_predictive_chunk_by_chunk(fitted, tmp_pat
     assert isinstance(stacked.load_grade_model(str(tmp_path / "plain.json")), BNNRegressor)
     (tmp_path / "broken.json").write_text("{")
     assert header_kind(str(tmp_path / "broken.json")) is None
-
-
-def test_another_point_estimate_is_pooled_under_the_same_guard(fitted):
-    model, X, y = fitted[True]
-    inputs = model.pool_inputs(X)
-    same, weight = model.pool_with_point(model.calibration_inputs_["network_point"], inputs)
-    np.testing.assert_allclose(same.mean, model.predictive(X).mean, rtol=1e-12)
-    assert weight == model.weight_
-    # A point estimate that knows nothing (the calibration grades' mean) earns no weight against kriging.
-    flat = np.full(len(model.calibration_inputs_["grade"]), model.calibration_inputs_["grade"].mean())
-    _, flat_weight = model.pool_with_point(flat, dict(inputs, network_point=np.full(len(X), flat[0])))
-    assert flat_weight > model.weight_
