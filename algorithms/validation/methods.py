@@ -7,8 +7,9 @@ Every method is built fresh for each fold and refits everything on the fold's
 training rows, variograms included, so no held-out grade informs its own
 estimate. OK and MIK use the coordinates only. `bnn` is the estimator
 reegrade:trainbnn trains by default (`ml.stacked.StackedNetwork`: a deep
-ensemble on coordinates, covariates and the leave-hole-out OK estimate and sd,
-pooled with OK on calibration holes); `ensemble` and `network` (the mean-field
+ensemble on coordinates, covariates and the leave-hole-out OK estimate and sd
+for the spread, a hole-bagged forest on the same inputs for the mean, pooled
+with OK at the weight the training samples' out-of-hole errors choose); `ensemble` and `network` (the mean-field
 variational BNN) are the plain networks on the covariates (on the coordinates
 when there is none, so they are never blind); GP takes coordinates and
 covariates; `rk`, regression kriging, is the classical geostatistical use of
@@ -213,8 +214,8 @@ REGISTRY = {
     spec.name: spec
     for spec in (
         MethodSpec("bnn", lambda data: data.flat_coordinates_and_covariates(), _stacked, False, True,
-                   ("torch",), "trainbnn's default: deep ensemble stacked on leave-hole-out kriging, pooled with "
-                   "OK on calibration holes (zero grades floored)"),
+                   ("torch", "sklearn"), "trainbnn's default: deep ensemble and forest stacked on leave-hole-out "
+                   "kriging, pooled with OK (zero grades floored)"),
         MethodSpec("ensemble", lambda data: data.features()[0], _neural("ensemble"), True, True, ("torch",),
                    "deep ensemble of neural networks on the covariates, on log-grade"),
         MethodSpec("ok", lambda data: data.flat_xyz, _ordinary_kriging, False, False, ("scipy",),
