@@ -26,6 +26,10 @@
       <source>Validation</source>
       <translation>Validación</translation>
     </message>
+    <message>
+      <source>Workflow</source>
+      <translation>Flujo de trabajo</translation>
+    </message>
   </context>
   <context>
     <name>BoxCoxAlgorithm</name>

@@ -26,6 +26,10 @@
       <source>Validation</source>
       <translation>验证</translation>
     </message>
+    <message>
+      <source>Workflow</source>
+      <translation>工作流程</translation>
+    </message>
   </context>
   <context>
     <name>BoxCoxAlgorithm</name>

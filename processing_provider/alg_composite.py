@@ -123,7 +123,7 @@ class CompositeAlgorithm(REEGradeAlgorithm):
                 defaultValue=1,
             )
         )
-        self.addParameter(
+        self.add_advanced(
             QgsProcessingParameterNumber(
                 self.RESIDUAL_THRESHOLD,
                 self.tr("Residual threshold (% of length)"),
@@ -133,7 +133,7 @@ class CompositeAlgorithm(REEGradeAlgorithm):
                 maxValue=100.0,
             )
         )
-        self.addParameter(
+        self.add_advanced(
             QgsProcessingParameterNumber(
                 self.MIN_COVERAGE, self.tr("Minimum coverage (%)"), double, 50.0, minValue=0.0, maxValue=100.0
             )

@@ -66,9 +66,9 @@ class GaussianProcessAlgorithm(REEGradeAlgorithm):
             self.EXACT_LIMIT, self.tr("Exact GP up to n samples"), integer, 2000, minValue=10))
         self.add_advanced(QgsProcessingParameterNumber(
             self.N_INDUCING, self.tr("Inducing points (sparse GP)"), integer, 512, minValue=8))
-        self.addParameter(QgsProcessingParameterNumber(
+        self.add_advanced(QgsProcessingParameterNumber(
             self.ITERATIONS, self.tr("Optimiser iterations"), integer, 150, minValue=1))
-        self.add_seed_parameter(default=42)
+        self.add_seed_parameter(default=42, advanced=True)
         self.add_cutoffs_parameter(default="1.5")
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.OUTPUT, self.tr("GP estimates (points)"), optional=True, createByDefault=False))

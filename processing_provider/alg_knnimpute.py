@@ -93,7 +93,7 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
                 maxValue=1.0,
             )
         )
-        self.addParameter(
+        self.add_advanced(
             QgsProcessingParameterNumber(
                 self.SPATIAL_SCALE,
                 self.tr("Spatial scale (0 = automatic)"),

@@ -89,7 +89,7 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
             self.add_advanced(QgsProcessingParameterNumber(
                 omega_key, self.tr(omega_label), double, 1.5 if key == self.UPPER_TAIL else 1.0, minValue=0.01))
         self.add_cutoffs_parameter("Cut-offs for P(grade > cut-off)")
-        self.add_seed_parameter("Random seed (variogram fits)")
+        self.add_seed_parameter("Random seed (variogram fits)", advanced=True)
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.OUTPUT, self.tr("MIK points"), optional=True, createByDefault=False))
         self.addParameter(QgsProcessingParameterRasterDestination(

@@ -120,18 +120,18 @@ class PCAFusionAlgorithm(REEGradeAlgorithm):
                 self.VARIANCE, self.tr("Explained-variance threshold"), double, 0.95, minValue=1e-6, maxValue=1.0
             )
         )
-        self.addParameter(
+        self.add_advanced(
             QgsProcessingParameterNumber(
                 self.RFF_FEATURES, self.tr("Random Fourier features of X, Y, Z"), integer, 0, minValue=0, maxValue=1000
             )
         )
-        self.addParameter(
+        self.add_advanced(
             QgsProcessingParameterNumber(
                 self.LENGTH_SCALE, self.tr("Embedding length scale (map units)"), double, 200.0, minValue=1e-9
             )
         )
         self.add_seed_parameter(default=0, advanced=True)
-        self.addParameter(
+        self.add_advanced(
             QgsProcessingParameterBoolean(self.MEAN_FILL, self.tr("Fill missing values with the mean"), False)
         )
         self.add_advanced(

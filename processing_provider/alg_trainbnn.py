@@ -158,11 +158,11 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
             options=[self.tr("Bayesian neural network (bnn)"), self.tr("Deep ensemble (ensemble)"),
                      self.tr("Ensemble stacked on kriging, guarded by kriging (stacked)")],
             defaultValue=DEFAULT_METHOD))
-        self.addParameter(QgsProcessingParameterString(self.HIDDEN, self.tr("Hidden layer sizes"), "64,64,64"))
+        self.add_advanced(QgsProcessingParameterString(self.HIDDEN, self.tr("Hidden layer sizes"), "64,64,64"))
         integer, double = QgsProcessingParameterNumber.Integer, QgsProcessingParameterNumber.Double
-        self.addParameter(QgsProcessingParameterNumber(
+        self.add_advanced(QgsProcessingParameterNumber(
             self.EPOCHS, self.tr("Maximum epochs"), integer, 400, minValue=1))
-        self.addParameter(QgsProcessingParameterNumber(
+        self.add_advanced(QgsProcessingParameterNumber(
             self.N_MEMBERS, self.tr("Members (ensemble)"), integer, 5, minValue=1, maxValue=100))
         self.add_seed_parameter()
         self.add_advanced(QgsProcessingParameterNumber(

@@ -68,7 +68,7 @@ class TreoAlgorithm(REEGradeAlgorithm):
             )
         )
         self.add_below_detection_parameters()
-        self.addParameter(
+        self.add_advanced(
             QgsProcessingParameterEnum(
                 self.SPLIT,
                 self.tr("Light/heavy split"),

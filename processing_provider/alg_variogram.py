@@ -97,7 +97,7 @@ class VariogramAlgorithm(REEGradeAlgorithm):
             self.WEIGHTING, self.tr("Weighting"),
             options=[self.tr("Cressie N/gamma^2"), self.tr("N/h^2"), self.tr("N")], defaultValue=0,
         ))
-        self.add_seed_parameter(default=42)
+        self.add_seed_parameter(default=42, advanced=True)
         self.addParameter(QgsProcessingParameterFileDestination(
             self.MODEL_OUT, self.tr("Variogram model"), self.tr("JSON files (*.json)")))
         self.addParameter(QgsProcessingParameterFileDestination(

@@ -244,7 +244,7 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
                 defaultValue=0,
             )
         )
-        self.addParameter(
+        self.add_advanced(
             QgsProcessingParameterString(
                 self.MISSING_CODES, self.tr("Missing-value codes"),
                 ", ".join(f"{code:g}" for code in DEFAULT_MISSING_CODES), optional=True,
