@@ -47,6 +47,20 @@ class BoxCoxAlgorithm(REEGradeAlgorithm):
         "Statistical Society B 26, 211-252."
     )
 
+    PARAMETER_HELP = {
+        "INPUT": "The layer whose fields are transformed: the samples, or the targets when a saved parameter file is "
+                 "applied.",
+        "FIELDS": "Numeric fields to transform. Leave empty when applying a saved parameter file: its fields are used.",
+        "SHIFT": "A constant added to every selected field before the transform, so that all values are positive.",
+        "AUTO_SHIFT": "Shift a field whose minimum is zero or negative so that its minimum becomes half its smallest "
+                      "positive value; fields already positive are left as they are.",
+        "PARAMETERS_IN": "A parameter file saved by an earlier run: its lambdas and shifts are applied instead of "
+                         "fitting new ones (use it for the prediction targets).",
+        "INVERSE": "Back-transform the layer's bc_ fields into the original units, with the saved parameter file.",
+        "PARAMETERS_OUT": "Where to save the fitted lambdas and shifts, to apply the same transform to the targets.",
+        "OUTPUT": "The input features plus a bc_ field for each transformed field.",
+    }
+
     INPUT = "INPUT"
     FIELDS = "FIELDS"
     SHIFT = "SHIFT"

@@ -70,6 +70,24 @@ class CompositeAlgorithm(REEGradeAlgorithm):
         "University Press, section 6.4 (compositing)."
     )
 
+    PARAMETER_HELP = {
+        "INPUT": "The desurveyed points of Desurvey drillholes, or an interval table with hole id, from and to.",
+        "HOLE_FIELD": "The hole id; found by its usual names (hole_id, holeid, BHID, hole) when left empty.",
+        "FROM": "The interval's from depth along the hole (m); found by name (from_m, from, depth_from) when left "
+                "empty.",
+        "TO": "The interval's to depth along the hole (m); found by name (to_m, to, depth_to) when left empty.",
+        "DOMAIN": "Optional domain or lithology code: a change of its value down the hole starts a new run, and no "
+                  "composite straddles it.",
+        "FIELDS": "The grades to average by length; when none is chosen, every numeric field.",
+        "LENGTH": "The length of each composite along the hole, in metres (often the bench height).",
+        "RESIDUAL": "What becomes of the end piece of a run that is shorter than the composite length.",
+        "RESIDUAL_THRESHOLD": "The end piece's length, in % of the composite length, below which it is discarded or "
+                              "merged.",
+        "MIN_COVERAGE": "Composites whose sampled length is less than this % of their length (gaps, unsampled core) "
+                        "are dropped.",
+        "OUTPUT": "One feature per composite with hole_id, from_m, to_m, length_m, coverage and the composited fields.",
+    }
+
     INPUT = "INPUT"
     HOLE_FIELD = "HOLE_FIELD"
     FROM = "FROM"

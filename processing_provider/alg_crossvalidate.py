@@ -50,6 +50,26 @@ class CrossValidateAlgorithm(REEGradeAlgorithm):
         "JASA 102; Deutsch & Journel (1998), GSLIB, on cross-validation of kriging."
     )
 
+    PARAMETER_HELP = {
+        "INPUT": "Sample points carrying the grade and the covariates, in a projected CRS.",
+        "GRADE_FIELD": "The grade every method predicts, e.g. TREO_pct.",
+        "COVARIATES": "Numeric covariates (e.g. the pc_ components) for the network methods, GP and regression "
+                      "kriging; OK and MIK use the coordinates only.",
+        "CATEGORICAL": "Categorical covariates (a lithology or domain code), one-hot encoded for the network methods.",
+        "HOLE_FIELD": "The hole id: with folds grouped by hole, every sample of a hole is held out together.",
+        "METHODS": "The estimators compared on the same folds.",
+        "FOLDS": "The number of folds; every sample is predicted once, by a fit that did not see it.",
+        "SCHEME": "Grouped by hole (as new drilling would test an estimate) or the row-wise random split of the "
+                  "original method, which flatters every method.",
+        "BNN_EPOCHS": "The most epochs each network trains for in each fold.",
+        "N_MEMBERS": "The number of networks in each ensemble.",
+        "MAX_SAMPLES": "The nearest samples each kriging estimate uses.",
+        "GP_ITERATIONS": "Optimiser iterations of the Gaussian process's hyperparameters in each fold.",
+        "OUTPUT": "One row per method and fold, plus a pooled row per method: MAE, RMSE, R2, bias, 90% interval "
+                  "coverage and width, CRPS, NLL and the Brier score at each cut-off.",
+        "REPORT": "An HTML page with the table, observed-versus-predicted plots, interval calibration and swath plots.",
+    }
+
     INPUT = "INPUT"
     GRADE_FIELD = "GRADE_FIELD"
     COVARIATES = "COVARIATES"

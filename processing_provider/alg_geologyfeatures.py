@@ -51,6 +51,17 @@ class GeologyFeaturesAlgorithm(REEGradeAlgorithm):
         "with GIS. Pergamon, Oxford (distance-to-feature and map-unit evidence layers)."
     )
 
+    PARAMETER_HELP = {
+        "INPUT": "Samples or targets, 2D or 3D (3D points use their X and Y).",
+        "GEOLOGY": "The geology map's polygons.",
+        "UNIT_FIELD": "The field of the polygons holding the unit's code or name.",
+        "FAULTS": "Optional fault lines, for the distance to the nearest fault.",
+        "UNITS_FILE": "The unit list saved when the samples were processed: give it for the targets, so both get the "
+                      "same fields.",
+        "UNITS_OUT": "Where to save the unit list, for the targets.",
+        "OUTPUT": "The input features plus geo_unit, one 0/1 field per unit, geo_dist_contact and geo_dist_fault.",
+    }
+
     INPUT = "INPUT"
     GEOLOGY = "GEOLOGY"
     UNIT_FIELD = "UNIT_FIELD"

@@ -36,6 +36,22 @@ class GaussianProcessAlgorithm(REEGradeAlgorithm):
         "GPU acceleration, NeurIPS; Hensman et al. (2013), Gaussian processes for big data, UAI."
     )
 
+    PARAMETER_HELP = {
+        "INPUT": "Sample points with the grade, in a projected CRS.",
+        "GRADE_FIELD": "The grade to estimate, e.g. TREO_pct.",
+        "COVARIATES": "Optional covariate fields used as further dimensions; the targets must carry them too.",
+        "LOG_TRANSFORM": "Model the logarithm of the grade, so the estimates are lognormal (grades are positive and "
+                         "skewed).",
+        "TARGETS": "Points to estimate at, e.g. the block centroids of Prediction targets.",
+        "TEMPLATE": "A raster whose cells are estimated, instead of or beside target points.",
+        "EXACT_LIMIT": "Up to this many samples the exact Gaussian process is fitted; above it, a sparse one.",
+        "N_INDUCING": "The number of inducing points of the sparse Gaussian process.",
+        "ITERATIONS": "Iterations of the optimiser that fits the kernel's length scales and the noise.",
+        "OUTPUT": "The target points with gp_mean, gp_sd, gp_p10, gp_p50, gp_p90 and gp_p_gt_ per cut-off.",
+        "OUTPUT_RASTER": "A multi-band GeoTIFF on the template with bands mean, sd, p10, p50, p90 and p_gt_ per "
+                         "cut-off.",
+    }
+
     INPUT = "INPUT"
     GRADE_FIELD = "GRADE_FIELD"
     COVARIATES = "COVARIATES"

@@ -38,6 +38,21 @@ class HyperScoreAlgorithm(REEGradeAlgorithm):
         "Journel (1983), Math. Geol. 15, and Deutsch & Journel (1998), GSLIB, postik."
     )
 
+    PARAMETER_HELP = {
+        "INPUT": "Estimated targets carrying a probability field, or a mean and a spread field.",
+        "SOURCE": "Where V, the probability that the grade exceeds the cut-off, comes from: a probability field (BNN "
+                  "or MIK), or a mean and a spread read as a normal or lognormal distribution (kriging).",
+        "PROBABILITY_FIELD": "The P(grade > cut-off) field, e.g. bnn_p_gt_1_5.",
+        "MEAN_FIELD": "The estimate, e.g. ok_estimate, when V comes from a mean and a spread.",
+        "SPREAD_FIELD": "The standard deviation or kriging variance of that estimate.",
+        "SPREAD_IS_VARIANCE": "Whether the spread field holds a standard deviation or a variance.",
+        "CUTOFF": "The grade V refers to, when it comes from a mean and a spread.",
+        "BETA": "The slope of the sigmoid of ln V (positive).",
+        "GAMMA": "The offset of the sigmoid.",
+        "KAPPA": "The exponent that sharpens the score (positive).",
+        "OUTPUT": "The input features plus hyperscore, hyperscore_norm (0-100) and hyperscore_v.",
+    }
+
     INPUT = "INPUT"
     SOURCE = "SOURCE"
     PROBABILITY_FIELD = "PROBABILITY_FIELD"

@@ -46,6 +46,16 @@ class HyperspectralFeaturesAlgorithm(REEGradeAlgorithm):
         "Data Series 1035."
     )
 
+    PARAMETER_HELP = {
+        "INPUT": "A reflectance cube GDAL reads (GeoTIFF, ENVI with its .hdr, ...).",
+        "WAVELENGTHS": "Band centres overriding the file's own, as a comma-separated list or a text file (nm, or um "
+                       "below 30); empty: read from the file.",
+        "BAND_TABLE": "Your own table of absorption features (JSON or CSV, like the bundled absorption_bands.json); "
+                      "empty: the bundled one.",
+        "MEMORY_MB": "How much memory one window of the cube may take; the cube is processed window by window.",
+        "OUTPUT": "A float32 GeoTIFF with the depth, centre and area of each absorption feature and hs_ree_index.",
+    }
+
     INPUT = "INPUT"
     WAVELENGTHS = "WAVELENGTHS"
     BAND_TABLE = "BAND_TABLE"

@@ -52,6 +52,21 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
         "Bioinformatics 17, 520-525 (k-NN imputation); scikit-learn's KNNImputer for the nan-aware distance."
     )
 
+    PARAMETER_HELP = {
+        "INPUT": "The samples whose gaps are filled, or the targets when a saved reference is given.",
+        "FIELDS": "The fields whose missing values are filled; may be left empty with a saved reference.",
+        "K": "How many donors, the nearest samples that have the value, each missing value is estimated from.",
+        "SPATIAL_WEIGHT": "How much the distance counts against similarity on the other fields: 1 purely spatial, 0 "
+                          "purely by similarity.",
+        "SPATIAL_SCALE": "The distance (layer units) that counts as much as unrelated fields; 0: the spread of the "
+                         "coordinates. A variogram range is a sensible choice.",
+        "WEIGHTING": "Whether the donors are averaged by inverse distance or equally.",
+        "REFERENCE_IN": "A reference saved from the samples: the layer is imputed from those donors with their "
+                        "settings.",
+        "REFERENCE_OUT": "Where to save the samples as a reference, to impute the targets the same way.",
+        "OUTPUT": "The input features with every selected field filled and a _imputed flag per field.",
+    }
+
     INPUT = "INPUT"
     FIELDS = "FIELDS"
     K = "K"

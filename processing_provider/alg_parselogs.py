@@ -59,6 +59,24 @@ class ParseLogsAlgorithm(REEGradeAlgorithm):
         "networks, EMNLP; Wang W. et al. (2020) MiniLM, NeurIPS."
     )
 
+    PARAMETER_HELP = {
+        "INPUT": "The drill-log intervals (table or layer).",
+        "DESCRIPTION_FIELD": "The free-text description of each interval.",
+        "HOLE_FIELD": "The hole id of the log intervals (needed to join onto samples).",
+        "FROM_FIELD": "The from depth of the log intervals.",
+        "TO_FIELD": "The to depth of the log intervals.",
+        "VOCABULARY": "A text file adding lithologies, minerals or spelling variants to the default vocabulary.",
+        "USE_TRANSFORMER": "Match descriptions no rule reads to a lithology with the bundled sentence transformer "
+                           "(offline).",
+        "THRESHOLD": "The cosine similarity a transformer match needs to be accepted.",
+        "CACHE_FOLDER": "A folder where the transformer's embeddings are cached between runs.",
+        "SAMPLES": "Sample intervals to join the log fields onto, by hole and depth overlap.",
+        "SAMPLE_HOLE_FIELD": "The hole id of the samples.",
+        "SAMPLE_FROM_FIELD": "The from depth of the samples.",
+        "SAMPLE_TO_FIELD": "The to depth of the samples.",
+        "OUTPUT": "The log intervals (or the samples) with the log_ lithology, alteration and mineral fields.",
+    }
+
     INPUT = "INPUT"
     DESCRIPTION_FIELD = "DESCRIPTION_FIELD"
     HOLE_FIELD = "HOLE_FIELD"

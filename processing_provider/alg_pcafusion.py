@@ -50,7 +50,7 @@ class PCAFusionAlgorithm(REEGradeAlgorithm):
         "[N_COMPONENTS] 0 the fewest components explaining [VARIANCE] of the variance are kept. Each "
         "component's sign makes its largest loading positive. The transform (fields in order, means, sds, "
         "W, b, coordinate centre, components, explained variance, the samples' CRS) is saved to [TRANSFORM_OUT] "
-        "[OUTPUT] as JSON + npz.\n\n"
+        "as JSON + npz.\n\n"
         "APPLY: the saved transform [TRANSFORM_IN] is applied to [INPUT]; fields are matched by name and a missing one "
         "is an error naming it; [FIELDS] may be left empty, and if given must be the file's fields in its order; "
         "the other fit parameters are ignored. Points in another CRS than "
@@ -65,6 +65,23 @@ class PCAFusionAlgorithm(REEGradeAlgorithm):
         "developments. Phil. Trans. R. Soc. A 374, 20150202. Rahimi, A. and Recht, B. (2007) Random features "
         "for large-scale kernel machines. NeurIPS 20."
     )
+
+    PARAMETER_HELP = {
+        "INPUT": "The samples (to fit) or the targets (to apply the samples' saved transform).",
+        "FIELDS": "The numeric covariates fused into components when fitting.",
+        "MODE": "Fit a transform on the samples and save it, or apply a saved one to the targets.",
+        "N_COMPONENTS": "How many components to keep; 0 keeps the fewest that explain the variance threshold.",
+        "VARIANCE": "The share of the variance the kept components must explain, when the number of components is 0.",
+        "RFF_FEATURES": "Random Fourier features of the coordinates added before the PCA, a smooth spatial embedding; "
+                        "0: none.",
+        "LENGTH_SCALE": "The distance (map units) over which the spatial embedding varies.",
+        "MEAN_FILL": "Fill missing values with the samples' mean instead of stopping (better: k-NN imputation first).",
+        "DROP_CONSTANT": "Leave out constant fields (a geology unit no sample lies in) with a warning, instead of "
+                         "stopping.",
+        "TRANSFORM_IN": "The transform saved when fitting on the samples.",
+        "TRANSFORM_OUT": "Where to save the fitted transform, for the targets.",
+        "OUTPUT": "The input features plus pc_01, pc_02, ...",
+    }
 
     INPUT = "INPUT"
     FIELDS = "FIELDS"

@@ -66,6 +66,17 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
         "ensembles, NeurIPS."
     )
 
+    PARAMETER_HELP = {
+        "MODEL": "A model file saved by Train Bayesian neural network.",
+        "INPUT": "Target points carrying the model's feature fields (e.g. the pc_ fields of PCA fusion applied to the "
+                 "targets).",
+        "COVARIATE_RASTER": "A multi-band raster whose band descriptions are the model's feature names, to predict on "
+                            "its grid.",
+        "N_SAMPLES": "Posterior weight draws per target (bnn models only).",
+        "OUTPUT": "The target points with bnn_mean, bnn_sd, bnn_p10, bnn_p50, bnn_p90 and bnn_p_gt_ per cut-off.",
+        "OUTPUT_RASTER": "A multi-band GeoTIFF on the covariate raster's grid with the same bands.",
+    }
+
     MODEL = "MODEL"
     INPUT = "INPUT"
     COVARIATE_RASTER = "COVARIATE_RASTER"

@@ -37,6 +37,15 @@ class SampleFeaturesAlgorithm(REEGradeAlgorithm):
         "no-data; bilinear weighting as in GDAL's gdallocationinfo -r bilinear."
     )
 
+    PARAMETER_HELP = {
+        "INPUT": "Samples or targets; 3D points are read at their X and Y.",
+        "RASTER": "Any raster GDAL reads, with a CRS, e.g. the absorption features.",
+        "METHOD": "Nearest: the pixel holding the point. Bilinear: the four nearest pixel centres, weighted by "
+                  "distance.",
+        "PREFIX": "Text put before every new field name.",
+        "OUTPUT": "The input features plus one field per band, named after the band's description.",
+    }
+
     INPUT = "INPUT"
     RASTER = "RASTER"
     METHOD = "METHOD"

@@ -48,6 +48,12 @@ class SyntheticDepositAlgorithm(REEGradeAlgorithm):
         "Reviews 36, 90-105) on the Mianning-Dechang REE belt."
     )
 
+    PARAMETER_HELP = {
+        "PRESET": "small (about 16 holes, seconds), demo (about 200 holes, the bundled sample) or large (500 holes, "
+                  "about 4 GB of files).",
+        "OUTPUT_FOLDER": "The folder the deposit's tables, geology, cube and true grades are written into.",
+    }
+
     PRESET = "PRESET"
     OUTPUT_FOLDER = "OUTPUT_FOLDER"
 

@@ -48,6 +48,21 @@ class TargetsAlgorithm(REEGradeAlgorithm):
         "Guide, 2nd ed. Oxford University Press (grid conventions)."
     )
 
+    PARAMETER_HELP = {
+        "MODE": "A 2D grid of cell centres, or a 3D block model of block centroids.",
+        "TEMPLATE": "A raster whose cell centres become the targets (2D).",
+        "EXTENT": "The area the grid or block model covers.",
+        "DX": "The cell or block size along X (map units).",
+        "DY": "The cell or block size along Y (map units).",
+        "DZ": "The block height (3D).",
+        "ZMIN": "The bottom of the block model (3D).",
+        "ZMAX": "The top of the block model (3D).",
+        "CLIP": "Polygons outside which targets are dropped.",
+        "TOPOGRAPHY": "A DEM: blocks whose centroid lies above the surface are dropped (3D).",
+        "TOPO_SAMPLING": "How the DEM is read at each block: the nearest cell or bilinear between cell centres.",
+        "OUTPUT": "One point per target with block_id, its indices, its centre and its size (and volume in 3D).",
+    }
+
     MODE = "MODE"
     TEMPLATE = "TEMPLATE"
     EXTENT = "EXTENT"

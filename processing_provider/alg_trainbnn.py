@@ -115,6 +115,31 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
         "Stone (1961) and Genest and Zidek (1986) on the linear opinion pool."
     )
 
+    PARAMETER_HELP = {
+        "INPUT": "Sample points (composites) with the grade and the feature fields, in a projected CRS.",
+        "FEATURES": "Numeric covariates the network reads, e.g. the pc_ components of PCA fusion.",
+        "CATEGORICAL": "Categorical covariates (a lithology or domain code), one-hot encoded.",
+        "GRADE_FIELD": "The grade to model, e.g. TREO_pct (modelled on log scale).",
+        "HOLE_FIELD": "The hole id: whole holes are held out for early stopping and calibration, never single "
+                      "intervals.",
+        "METHOD": "Stacked (the default): an ensemble that also reads the kriging estimate, pooled with kriging; or a "
+                  "plain Bayesian network; or a plain deep ensemble.",
+        "HIDDEN": "The sizes of the hidden layers, comma separated.",
+        "EPOCHS": "The most passes over the training samples; training stops earlier when the held-out holes stop "
+                  "improving.",
+        "N_MEMBERS": "The number of networks in the ensemble.",
+        "PATIENCE": "Epochs without improvement on the held-out holes before training stops.",
+        "LEARNING_RATE": "The step size of the Adam optimiser.",
+        "PRIOR_SD": "The standard deviation of the Gaussian prior on every weight (bnn).",
+        "KL_WEIGHT": "The weight of the prior's KL term in the loss (bnn).",
+        "WEIGHT_DECAY": "The ensemble's weight decay; empty: chosen on the held-out holes.",
+        "VALIDATION_FRACTION": "The share of holes held out for early stopping; empty: the method's default.",
+        "MAX_SAMPLES": "The nearest samples each kriging estimate of the stacked method uses.",
+        "MAX_PER_HOLE": "The most samples of one hole in each kriging estimate; 0: no cap.",
+        "RECALIBRATE": "Stretch the predictive spread so that its intervals cover their share on the held-out holes.",
+        "MODEL_OUT": "Where to save the model (JSON with arrays beside it), for Predict with Bayesian neural network.",
+    }
+
     INPUT = "INPUT"
     FEATURES = "FEATURES"
     CATEGORICAL = "CATEGORICAL"

@@ -205,17 +205,18 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
         )
         if minimum is not None:
             parameter.setMinimum(minimum)
+        parameter.setHelp(self.tr("The same seed gives the same result; another seed shows how much of it is chance."))
         self.add_advanced(parameter) if advanced else self.addParameter(parameter)
 
     def seed(self, parameters, context):
         return self.parameterAsInt(parameters, self.SEED, context)
 
     def add_cutoffs_parameter(self, label="Cut-offs (comma separated)", default=None):
-        self.addParameter(
-            QgsProcessingParameterString(
-                self.CUTOFFS, self.tr(label), default_cutoffs() if default is None else default, optional=True
-            )
-        )
+        parameter = QgsProcessingParameterString(
+            self.CUTOFFS, self.tr(label), default_cutoffs() if default is None else default, optional=True)
+        parameter.setHelp(self.tr("Grades, in the grade's unit, at which P(grade > cut-off) is written; the default "
+                                  "is set on the plugin's settings page."))
+        self.addParameter(parameter)
 
     def cutoffs(self, parameters, context):
         """The cut-off grades, positive, sorted and unique; each one exactly what its field and band name say, so no
@@ -236,20 +237,21 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
 
     def add_below_detection_parameters(self):
         """What a below-detection value ('<0.5', '-0.5') becomes, and the codes a database writes for 'no value'."""
-        self.addParameter(
-            QgsProcessingParameterEnum(
-                self.BELOW_DETECTION,
-                self.tr("Below detection becomes"),
-                options=[self.tr("Half the detection limit"), self.tr("Zero"), self.tr("Missing")],
-                defaultValue=0,
-            )
+        policy = QgsProcessingParameterEnum(
+            self.BELOW_DETECTION,
+            self.tr("Below detection becomes"),
+            options=[self.tr("Half the detection limit"), self.tr("Zero"), self.tr("Missing")],
+            defaultValue=0,
         )
-        self.add_advanced(
-            QgsProcessingParameterString(
-                self.MISSING_CODES, self.tr("Missing-value codes"),
-                ", ".join(f"{code:g}" for code in DEFAULT_MISSING_CODES), optional=True,
-            )
+        policy.setHelp(self.tr("What an assay reported below detection ('<0.5', or -0.5 as some labs write it) "
+                               "becomes."))
+        self.addParameter(policy)
+        codes = QgsProcessingParameterString(
+            self.MISSING_CODES, self.tr("Missing-value codes"),
+            ", ".join(f"{code:g}" for code in DEFAULT_MISSING_CODES), optional=True,
         )
+        codes.setHelp(self.tr("Numbers a database writes for 'no value' (such as -99), read as missing."))
+        self.add_advanced(codes)
 
     def below_detection_options(self, parameters, context):
         """{'below_detection': policy, 'missing_codes': codes} as the drillhole readers take them."""
@@ -265,13 +267,12 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
 
     def add_negative_below_detection_parameter(self):
         """Whether -0.5 is read as '<0.5', the assay convention (off for fields that can be negative)."""
-        self.addParameter(
-            QgsProcessingParameterBoolean(
-                self.NEGATIVE_BELOW_DETECTION,
-                self.tr("Negative numbers are below-detection results (-0.5 means <0.5)"),
-                False,
-            )
-        )
+        parameter = QgsProcessingParameterBoolean(
+            self.NEGATIVE_BELOW_DETECTION, self.tr("Negative numbers are below-detection results (-0.5 means <0.5)"),
+            False)
+        parameter.setHelp(self.tr("Read -0.5 as '<0.5', the assay convention; leave it off for fields that can be "
+                                  "negative, such as bc_ or pc_."))
+        self.addParameter(parameter)
 
     def negative_below_detection(self, parameters, context):
         return self.parameterAsBool(parameters, self.NEGATIVE_BELOW_DETECTION, context)

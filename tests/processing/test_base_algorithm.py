@@ -92,3 +92,23 @@ def test_help_shows_the_labels_it_references(provider):
     algorithm = provider.algorithm("hyperspectralfeatures")
     assert "<b>Memory budget per window (MB)</b>" in algorithm.shortHelpString()
     assert "Band table (JSON or CSV; empty: the bundled one)" in algorithm.help_text()
+
+
+def test_parameter_help_is_complete_where_given_and_names_real_parameters(provider):
+    """An algorithm with PARAMETER_HELP gives every parameter a tooltip (QGIS shows help() under the label's tooltip),
+    and a key there that no parameter has (renamed since) is caught."""
+    from ree_grade.processing_provider.base import REEGradeAlgorithm
+
+    with_help, problems = 0, []
+    for algorithm in (a for a in provider.algorithms() if isinstance(a, REEGradeAlgorithm)):
+        if not type(algorithm).PARAMETER_HELP:
+            continue
+        with_help += 1
+        names = {d.name() for d in algorithm.parameterDefinitions()}
+        problems += [f"{algorithm.name()}: no parameter {key}" for key in type(algorithm).PARAMETER_HELP
+                     if key not in names]
+        problems += [f"{algorithm.name()}: {d.name()} has no help" for d in algorithm.parameterDefinitions()
+                     if not d.help().strip()]
+        assert all(d.help() in d.toolTip() for d in algorithm.parameterDefinitions())
+    assert with_help >= 15
+    assert not problems, problems
