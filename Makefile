@@ -66,7 +66,8 @@ bench: setup
 docs: setup
 	$(QGIS_ENV) $(PY) scripts/build_docs.py
 
-# The tutorial's pictures (QGIS desktop under Xvfb), into docs/guide/images/; then `make docs`.
+# The tutorial's pictures (QGIS desktop under Xvfb), into docs/guide/images/; then `make docs`. The report picture
+# is taken from REE_DOCS_REPORT (default demo_output/report.html, from `make demo`) and kept when there is none.
 docs-screenshots: setup
 	mkdir -p docs/guide/images
 	tests/screenshot/run_capture.sh $(CURDIR)/docs/guide/images $(CURDIR)/tests/screenshot/capture_docs.py

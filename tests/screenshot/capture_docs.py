@@ -1,13 +1,13 @@
 """Run inside QGIS desktop (qgis --code, see run_capture.sh): the tutorial's pictures. Loads the sample deposit's
 tables, opens the desurvey dialog on them and the trainbnn dialog (its expert settings folded), opens the workflow
-model in the graphical modeler and renders its whole scene, saves each into REE_SCREENSHOT_OUT (a folder) with a
-state.json saying what was found, and quits."""
+model in the graphical modeler and renders its whole scene, shows the top of a workflow report, saves each into
+REE_SCREENSHOT_OUT (a folder) with a state.json saying what was found, and quits."""
 import json
 import os
 from pathlib import Path
 
 from qgis.core import QgsApplication, QgsCoordinateReferenceSystem, QgsProject, QgsVectorLayer
-from qgis.PyQt.QtCore import QRectF, Qt, QTimer
+from qgis.PyQt.QtCore import QRectF, Qt, QTimer, QUrl
 from qgis.PyQt.QtGui import QImage, QPainter
 from qgis.utils import iface
 
@@ -93,7 +93,25 @@ def step_render_model(dialog):
     painter.end()
     STATE["tutorial_workflow.png"] = image.save(str(OUT / "tutorial_workflow.png"))
     dialog.close()
-    QTimer.singleShot(500, step_finish)
+    QTimer.singleShot(500, step_report)
+
+
+def step_report():
+    """The top of a workflow report (REE_DOCS_REPORT, default demo_output/report.html of `make demo`); without one
+    the picture already in docs/guide/images/ is kept."""
+    from qgis.PyQt.QtWebKitWidgets import QWebView
+
+    report = Path(os.environ.get("REE_DOCS_REPORT", PLUGIN / "demo_output" / "report.html"))
+    if not report.is_file():
+        STATE["tutorial_report.png"] = f"kept: no {report}"
+        step_finish()
+        return
+    view = QWebView()
+    view.resize(1100, 1400)
+    KEEP.append(view)
+    view.loadFinished.connect(lambda ok: QTimer.singleShot(1500, lambda: (save(view, "tutorial_report.png"),
+                                                                          step_finish())))
+    view.load(QUrl.fromLocalFile(str(report)))
 
 
 def step_finish():
