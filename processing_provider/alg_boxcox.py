@@ -111,7 +111,7 @@ class BoxCoxAlgorithm(REEGradeAlgorithm):
                 optional=True,
             )
         )
-        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Transformed")))
+        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Layer with Box-Cox fields (bc_)")))
 
     def parameter_problem(self, parameters, context):
         path_in = self.parameterAsFile(parameters, self.PARAMETERS_IN, context)

@@ -139,7 +139,7 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
                 createByDefault=False,
             )
         )
-        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Imputed")))
+        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Layer with the gaps filled")))
 
     def parameter_problem(self, parameters, context):
         fields = self.parameterAsFields(parameters, self.FIELDS, context)

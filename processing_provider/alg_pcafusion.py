@@ -166,7 +166,7 @@ class PCAFusionAlgorithm(REEGradeAlgorithm):
                 self.TRANSFORM_OUT, self.tr("Transform file (FIT)"), self.tr("JSON files (*.json)"), optional=True
             )
         )
-        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("With components")))
+        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Layer with PCA components (pc_)")))
         self.addOutput(QgsProcessingOutputNumber(self.COMPONENTS, self.tr("Number of components")))
         self.addOutput(QgsProcessingOutputString(self.EXPLAINED_VARIANCE, self.tr("Explained variance ratios")))
 
