@@ -15,9 +15,7 @@ from qgis.core import Qgis, QgsMessageLog, QgsProcessingProvider
 from qgis.PyQt.QtCore import QCoreApplication, QUrl
 from qgis.PyQt.QtGui import QIcon
 
-from .base import WORKFLOW_GROUP, REEGradeAlgorithm, workflow_page
-
-PLUGIN_DIR = os.path.dirname(os.path.dirname(__file__))
+from .base import PLUGIN_DIR, WORKFLOW_GROUP, REEGradeAlgorithm, workflow_page
 
 
 def discover_algorithm_classes(errors=None):
