@@ -16,7 +16,7 @@ QGIS_ENV := QT_QPA_PLATFORM=offscreen QGIS_CUSTOM_CONFIG_PATH=$(PROFILE) \
 	QGIS_PLUGINPATH=$(PLUGINS_DIR) PATH=$(VENV)/bin:$$PATH VIRTUAL_ENV=$(VENV) \
 	OMP_NUM_THREADS=2 PYTHONDONTWRITEBYTECODE=1
 
-.PHONY: setup qgis venv profile lint test demo bench package screenshot translations clean
+.PHONY: setup qgis venv profile lint test demo bench package screenshot docs docs-screenshots translations clean
 
 setup: qgis venv profile
 
@@ -61,6 +61,17 @@ demo: setup
 
 bench: setup
 	$(QGIS_ENV) $(PY) bench/run_all.py
+
+# The HTML help shipped in help/html/ (committed; tests/processing/test_docs.py checks it is up to date).
+docs: setup
+	$(QGIS_ENV) $(PY) scripts/build_docs.py
+
+# The tutorial's pictures (QGIS desktop under Xvfb), into docs/guide/images/; then `make docs`. The report picture
+# is taken from REE_DOCS_REPORT (default demo_output/report.html, from `make demo`) and kept when there is none.
+docs-screenshots: setup
+	mkdir -p docs/guide/images
+	tests/screenshot/run_capture.sh $(CURDIR)/docs/guide/images $(CURDIR)/tests/screenshot/capture_docs.py
+	cat docs/guide/images/state.json && rm -f docs/guide/images/state.json
 
 translations: setup
 	$(QGIS_ENV) $(PY) scripts/i18n.py update

@@ -26,6 +26,10 @@
       <source>Validation</source>
       <translation>Validación</translation>
     </message>
+    <message>
+      <source>Workflow</source>
+      <translation>Flujo de trabajo</translation>
+    </message>
   </context>
   <context>
     <name>BoxCoxAlgorithm</name>
@@ -66,8 +70,8 @@
       <translation>Archivo de parámetros</translation>
     </message>
     <message>
-      <source>Transformed</source>
-      <translation>Transformado</translation>
+      <source>Layer with Box-Cox fields (bc_)</source>
+      <translation>Capa con campos Box-Cox (bc_)</translation>
     </message>
   </context>
   <context>
@@ -636,8 +640,8 @@
       <translation>Guardar referencia</translation>
     </message>
     <message>
-      <source>Imputed</source>
-      <translation>Imputado</translation>
+      <source>Layer with the gaps filled</source>
+      <translation>Capa con los huecos rellenados</translation>
     </message>
   </context>
   <context>
@@ -984,8 +988,8 @@
       <translation>Archivo de transformación (AJUSTAR)</translation>
     </message>
     <message>
-      <source>With components</source>
-      <translation>Con componentes</translation>
+      <source>Layer with PCA components (pc_)</source>
+      <translation>Capa con componentes principales (pc_)</translation>
     </message>
   </context>
   <context>

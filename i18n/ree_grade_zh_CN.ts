@@ -26,6 +26,10 @@
       <source>Validation</source>
       <translation>验证</translation>
     </message>
+    <message>
+      <source>Workflow</source>
+      <translation>工作流程</translation>
+    </message>
   </context>
   <context>
     <name>BoxCoxAlgorithm</name>
@@ -66,8 +70,8 @@
       <translation>参数文件</translation>
     </message>
     <message>
-      <source>Transformed</source>
-      <translation>变换结果</translation>
+      <source>Layer with Box-Cox fields (bc_)</source>
+      <translation>含 Box-Cox 字段 (bc_) 的图层</translation>
     </message>
   </context>
   <context>
@@ -636,8 +640,8 @@
       <translation>保存参考数据</translation>
     </message>
     <message>
-      <source>Imputed</source>
-      <translation>插补结果</translation>
+      <source>Layer with the gaps filled</source>
+      <translation>已填补缺失值的图层</translation>
     </message>
   </context>
   <context>
@@ -984,8 +988,8 @@
       <translation>变换文件（拟合）</translation>
     </message>
     <message>
-      <source>With components</source>
-      <translation>含主成分的结果</translation>
+      <source>Layer with PCA components (pc_)</source>
+      <translation>含主成分 (pc_) 的图层</translation>
     </message>
   </context>
   <context>

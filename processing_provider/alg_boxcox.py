@@ -31,12 +31,12 @@ class BoxCoxAlgorithm(REEGradeAlgorithm):
         "same transform is applied to prediction targets and undone on estimates.\n\n"
         "Fit (no parameter file given): each field's lambda is the maximum-likelihood estimate, the same as "
         "scipy.stats.boxcox; missing values are skipped and stay NULL. Values must be positive after the shift: "
-        "SHIFT is added to every selected field; with AUTOMATIC SHIFT, a field whose minimum is zero or negative "
+        "[SHIFT] is added to every selected field; with [AUTO_SHIFT], a field whose minimum is zero or negative "
         "is shifted so that its minimum becomes half its smallest positive value (fields that are already "
         "positive are not shifted). Text such as '<0.5' is read as half the detection limit, and so is -0.5 "
-        "when NEGATIVE BELOW DETECTION is set (the assay convention); other text is an error naming the row.\n\n"
-        "Apply (PARAMETERS_IN given): the saved lambdas and shifts are used; FIELDS may be left empty (the "
-        "file's fields are used) and must otherwise be exactly the file's fields. With INVERSE, the layer's "
+        "when [NEGATIVE_BELOW_DETECTION] is set (the assay convention); other text is an error naming the row.\n\n"
+        "Apply ([PARAMETERS_IN] given): the saved lambdas and shifts are used; [FIELDS] may be left empty (the "
+        "file's fields are used) and must otherwise be exactly the file's fields. With [INVERSE], the layer's "
         "bc_<field> fields are back-transformed into <field>; values with lambda * y + 1 <= 0 have no original "
         "value and become NULL, with a warning counting them. Back-transforming an estimate made in Box-Cox "
         "units (a kriged or predicted mean) gives about the median of the grade, not its mean; quantiles "
@@ -46,6 +46,20 @@ class BoxCoxAlgorithm(REEGradeAlgorithm):
         "Reference: Box, G.E.P. and Cox, D.R. (1964) An analysis of transformations. Journal of the Royal "
         "Statistical Society B 26, 211-252."
     )
+
+    PARAMETER_HELP = {
+        "INPUT": "The layer whose fields are transformed: the samples, or the targets when a saved parameter file is "
+                 "applied.",
+        "FIELDS": "Numeric fields to transform. Leave empty when applying a saved parameter file: its fields are used.",
+        "SHIFT": "A constant added to every selected field before the transform, so that all values are positive.",
+        "AUTO_SHIFT": "Shift a field whose minimum is zero or negative so that its minimum becomes half its smallest "
+                      "positive value; fields already positive are left as they are.",
+        "PARAMETERS_IN": "A parameter file saved by an earlier run: its lambdas and shifts are applied instead of "
+                         "fitting new ones (use it for the prediction targets).",
+        "INVERSE": "Back-transform the layer's bc_ fields into the original units, with the saved parameter file.",
+        "PARAMETERS_OUT": "Where to save the fitted lambdas and shifts, to apply the same transform to the targets.",
+        "OUTPUT": "The input features plus a bc_ field for each transformed field.",
+    }
 
     INPUT = "INPUT"
     FIELDS = "FIELDS"
@@ -97,7 +111,7 @@ class BoxCoxAlgorithm(REEGradeAlgorithm):
                 optional=True,
             )
         )
-        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Transformed")))
+        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Layer with Box-Cox fields (bc_)")))
 
     def parameter_problem(self, parameters, context):
         path_in = self.parameterAsFile(parameters, self.PARAMETERS_IN, context)

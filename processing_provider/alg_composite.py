@@ -45,21 +45,21 @@ class CompositeAlgorithm(REEGradeAlgorithm):
     GROUP = "preparation"
     HELP = (
         "Length-weighted compositing to a fixed length within each hole, and optionally within a domain: a "
-        "change of the DOMAIN field's value down the hole starts a new run, and composites never straddle it. "
+        "change of the [DOMAIN] field's value down the hole starts a new run, and composites never straddle it. "
         "Composites are laid from the top of each run (the first sample's from depth).\n\n"
         "Input: the desurveyed points of reegrade:desurvey (the usual chain: desurvey, composite, treo) or a "
         "plain interval table, with hole id, from and to fields (found by name when left empty: hole_id/"
         "holeid/BHID/hole, from_m/from/depth_from, to_m/to/depth_to). Samples must not overlap.\n\n"
-        "Grades: each of FIELDS (when none is chosen: every field typed as numbers, or whose filled cells are "
+        "Grades: each of [FIELDS] (when none is chosen: every field typed as numbers, or whose filled cells are "
         "mostly numbers, as in a lab CSV) is averaged with weights equal to the overlap length of the samples "
         "where that field has a value: a missing assay lowers the field's support, it is never counted as "
-        "zero. Values still written '<0.5' or '-0.5' are resolved by BELOW DETECTION (half the limit, zero or "
-        "missing) and MISSING CODES become missing, as in reegrade:desurvey. Other text fields get the value "
+        "zero. Values still written '<0.5' or '-0.5' are resolved by [BELOW_DETECTION] (half the limit, zero or "
+        "missing) and [MISSING_CODES] become missing, as in reegrade:desurvey. Other text fields get the value "
         "covering most of the composite.\n\n"
-        "RESIDUAL: the end piece of a run shorter than LENGTH is kept as a short composite; discarded when "
-        "shorter than RESIDUAL THRESHOLD % of LENGTH (kept otherwise); merged into the previous composite when "
+        "[RESIDUAL]: the end piece of a run shorter than [LENGTH] is kept as a short composite; discarded when "
+        "shorter than [RESIDUAL_THRESHOLD] % of [LENGTH] (kept otherwise); merged into the previous composite when "
         "shorter than the threshold (kept otherwise); or every run is divided into equal composites of the "
-        "length closest to LENGTH (distribute). MINIMUM COVERAGE: composites whose sampled length is less than "
+        "length closest to [LENGTH] (distribute). [MIN_COVERAGE]: composites whose sampled length is less than "
         "this % of their length (gaps, unsampled core) are dropped.\n\n"
         "Output: hole_id, from_m, to_m, length_m, coverage (sampled fraction of the length, 0-1), the domain, "
         "the composited fields and, for points, azimuth and dip (negative downwards) at the composite "
@@ -69,6 +69,24 @@ class CompositeAlgorithm(REEGradeAlgorithm):
         "Reference: Sinclair, A.J. & Blackwell, G.H. (2002), Applied Mineral Inventory Estimation, Cambridge "
         "University Press, section 6.4 (compositing)."
     )
+
+    PARAMETER_HELP = {
+        "INPUT": "The desurveyed points of Desurvey drillholes, or an interval table with hole id, from and to.",
+        "HOLE_FIELD": "The hole id; found by its usual names (hole_id, holeid, BHID, hole) when left empty.",
+        "FROM": "The interval's from depth along the hole (m); found by name (from_m, from, depth_from) when left "
+                "empty.",
+        "TO": "The interval's to depth along the hole (m); found by name (to_m, to, depth_to) when left empty.",
+        "DOMAIN": "Optional domain or lithology code: a change of its value down the hole starts a new run, and no "
+                  "composite straddles it.",
+        "FIELDS": "The grades to average by length; when none is chosen, every numeric field.",
+        "LENGTH": "The length of each composite along the hole, in metres (often the bench height).",
+        "RESIDUAL": "What becomes of the end piece of a run that is shorter than the composite length.",
+        "RESIDUAL_THRESHOLD": "The end piece's length, in % of the composite length, below which it is discarded or "
+                              "merged.",
+        "MIN_COVERAGE": "Composites whose sampled length is less than this % of their length (gaps, unsampled core) "
+                        "are dropped.",
+        "OUTPUT": "One feature per composite with hole_id, from_m, to_m, length_m, coverage and the composited fields.",
+    }
 
     INPUT = "INPUT"
     HOLE_FIELD = "HOLE_FIELD"
@@ -123,7 +141,7 @@ class CompositeAlgorithm(REEGradeAlgorithm):
                 defaultValue=1,
             )
         )
-        self.addParameter(
+        self.add_advanced(
             QgsProcessingParameterNumber(
                 self.RESIDUAL_THRESHOLD,
                 self.tr("Residual threshold (% of length)"),
@@ -133,7 +151,7 @@ class CompositeAlgorithm(REEGradeAlgorithm):
                 maxValue=100.0,
             )
         )
-        self.addParameter(
+        self.add_advanced(
             QgsProcessingParameterNumber(
                 self.MIN_COVERAGE, self.tr("Minimum coverage (%)"), double, 50.0, minValue=0.0, maxValue=100.0
             )

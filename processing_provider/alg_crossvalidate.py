@@ -26,28 +26,49 @@ class CrossValidateAlgorithm(REEGradeAlgorithm):
     HELP = (
         "Cross-validates grade estimators on the same folds, the way a resource estimator checks an estimate "
         "before trusting it.\n\n"
-        "INPUT: sample points; GRADE_FIELD: the grade field; COVARIATES: numeric feature fields and CATEGORICAL: "
+        "[INPUT]: sample points; [GRADE_FIELD]: the grade field; [COVARIATES]: numeric feature fields and "
+        "[CATEGORICAL]: "
         "categorical ones (a lithology or domain code, one-hot encoded with the categories of each fold's "
         "training rows; a category absent from them encodes as none) for bnn, ensemble, network, GP and rk (OK and "
-        "MIK use the coordinates only); HOLE_FIELD: the hole id field; METHODS: any of bnn (the estimator "
+        "MIK use the coordinates only); [HOLE_FIELD]: the hole id field; [METHODS]: any of bnn (the estimator "
         "reegrade:trainbnn trains by default: a deep ensemble on coordinates, covariates and the leave-hole-out "
         "kriging estimate and sd, pooled with kriging on calibration holes; zero grades floored), ensemble (a "
         "plain deep ensemble on the covariates), ok, mik, gp and network (the plain mean-field variational BNN "
         "on the covariates) and rk (regression kriging: a linear trend on covariates and coordinates plus OK of its "
         "residuals, the classical way kriging takes covariates); ensemble and network use the coordinates when "
-        "there is no covariate; FOLDS "
-        "(default 5); SCHEME: grouped by "
+        "there is no covariate; [FOLDS] "
+        "(default 5); [SCHEME]: grouped by "
         "hole (default: every sample of a hole in one fold, so neighbouring intervals cannot leak) or the "
         "random stratified k-fold of the original method (row-wise, which flatters every method; kept to "
         "reproduce published figures). Every method refits everything, variograms included, on each training "
-        "part. CUTOFFS: grades for the Brier score; SEED makes the folds and the fits repeatable.\n\n"
-        "Outputs: OUTPUT, a table with one row per method and fold plus a pooled row (fold 'all') per method: "
+        "part. [CUTOFFS]: grades for the Brier score; [SEED] makes the folds and the fits repeatable.\n\n"
+        "Outputs: [OUTPUT], a table with one row per method and fold plus a pooled row (fold 'all') per method: "
         "n, MAE, RMSE, R2, bias (mean of estimate minus truth), coverage90 and width90 of the central 90% "
-        "interval, CRPS, NLL and brier_<cut-off>; REPORT, an HTML page with the table, observed-vs-predicted "
+        "interval, CRPS, NLL and brier_<cut-off>; [REPORT], an HTML page with the table, observed-vs-predicted "
         "scatter plots, calibration curves of the central intervals and swath plots along X, Y and Z.\n\n"
         "Reference: Gneiting & Raftery (2007), Strictly proper scoring rules, prediction, and estimation, "
         "JASA 102; Deutsch & Journel (1998), GSLIB, on cross-validation of kriging."
     )
+
+    PARAMETER_HELP = {
+        "INPUT": "Sample points carrying the grade and the covariates, in a projected CRS.",
+        "GRADE_FIELD": "The grade every method predicts, e.g. TREO_pct.",
+        "COVARIATES": "Numeric covariates (e.g. the pc_ components) for the network methods, GP and regression "
+                      "kriging; OK and MIK use the coordinates only.",
+        "CATEGORICAL": "Categorical covariates (a lithology or domain code), one-hot encoded for the network methods.",
+        "HOLE_FIELD": "The hole id: with folds grouped by hole, every sample of a hole is held out together.",
+        "METHODS": "The estimators compared on the same folds.",
+        "FOLDS": "The number of folds; every sample is predicted once, by a fit that did not see it.",
+        "SCHEME": "Grouped by hole (as new drilling would test an estimate) or the row-wise random split of the "
+                  "original method, which flatters every method.",
+        "BNN_EPOCHS": "The most epochs each network trains for in each fold.",
+        "N_MEMBERS": "The number of networks in each ensemble.",
+        "MAX_SAMPLES": "The nearest samples each kriging estimate uses.",
+        "GP_ITERATIONS": "Optimiser iterations of the Gaussian process's hyperparameters in each fold.",
+        "OUTPUT": "One row per method and fold, plus a pooled row per method: MAE, RMSE, R2, bias, 90% interval "
+                  "coverage and width, CRPS, NLL and the Brier score at each cut-off.",
+        "REPORT": "An HTML page with the table, observed-versus-predicted plots, interval calibration and swath plots.",
+    }
 
     INPUT = "INPUT"
     GRADE_FIELD = "GRADE_FIELD"

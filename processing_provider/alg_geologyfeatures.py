@@ -32,11 +32,11 @@ class GeologyFeaturesAlgorithm(REEGradeAlgorithm):
         "Adds geology-map covariates to points (samples or prediction targets, 2D or 3D): the mapped unit at "
         "each point as one-hot fields, the distance to the nearest contact between different units and, "
         "with a fault layer, the distance to the nearest fault.\n\n"
-        "Parameters: INPUT points; GEOLOGY polygons with UNIT FIELD (a unit code or name); FAULTS optional "
-        "lines; UNITS FILE optional unit list saved by an earlier run. Run the samples first with UNITS OUTPUT "
-        "set and give that file as UNITS FILE when processing targets, so both get identical fields. Without a "
+        "Parameters: [INPUT] points; [GEOLOGY] polygons with [UNIT_FIELD] (a unit code or name); [FAULTS] optional "
+        "lines; [UNITS_FILE] optional unit list saved by an earlier run. Run the samples first with [UNITS_OUT] "
+        "set and give that file as [UNITS_FILE] when processing targets, so both get identical fields. Without a "
         "unit list the fields come from every unit of the polygon layer (not only those the points hit), "
-        "sorted, so samples and targets processed against the same map also match. GEOLOGY and FAULTS in "
+        "sorted, so samples and targets processed against the same map also match. [GEOLOGY] and [FAULTS] in "
         "another CRS are reprojected to the points' CRS (with a notice); a layer without CRS is an error.\n\n"
         "Outputs: the input features plus geo_unit (the unit value; NULL outside the map), one field "
         "geo_<slug> per unit (1 inside it, 0 elsewhere), geo_dist_contact and geo_dist_fault (map units, "
@@ -50,6 +50,17 @@ class GeologyFeaturesAlgorithm(REEGradeAlgorithm):
         "Reference: Bonham-Carter, G.F. (1994) Geographic Information Systems for Geoscientists: Modelling "
         "with GIS. Pergamon, Oxford (distance-to-feature and map-unit evidence layers)."
     )
+
+    PARAMETER_HELP = {
+        "INPUT": "Samples or targets, 2D or 3D (3D points use their X and Y).",
+        "GEOLOGY": "The geology map's polygons.",
+        "UNIT_FIELD": "The field of the polygons holding the unit's code or name.",
+        "FAULTS": "Optional fault lines, for the distance to the nearest fault.",
+        "UNITS_FILE": "The unit list saved when the samples were processed: give it for the targets, so both get the "
+                      "same fields.",
+        "UNITS_OUT": "Where to save the unit list, for the targets.",
+        "OUTPUT": "The input features plus geo_unit, one 0/1 field per unit, geo_dist_contact and geo_dist_fault.",
+    }
 
     INPUT = "INPUT"
     GEOLOGY = "GEOLOGY"

@@ -25,16 +25,32 @@ class GaussianProcessAlgorithm(REEGradeAlgorithm):
         "Fits a Gaussian process to a grade field of the samples and predicts it at target points or on a "
         "raster template: Matern 5/2 kernel with one length scale per axis on standardised coordinates "
         "(learned anisotropy), plus optional covariate fields as further dimensions; the noise term plays "
-        "the nugget. Up to EXACT LIMIT samples the exact GP is fitted; above it a variational sparse GP with "
-        "N INDUCING inducing points, trained on minibatches.\n\n"
-        "With LOG TRANSFORM (default) the grade is modelled on log scale and the outputs are those of a "
-        "lognormal: mean = exp(mu + s^2/2), sd, P10/P50/P90 and P(grade > cut-off) for each of CUTOFFS.\n\n"
+        "the nugget. Up to [EXACT_LIMIT] samples the exact GP is fitted; above it a variational sparse GP with "
+        "[N_INDUCING] inducing points, trained on minibatches.\n\n"
+        "With [LOG_TRANSFORM] (default) the grade is modelled on log scale and the outputs are those of a "
+        "lognormal: mean = exp(mu + s^2/2), sd, P10/P50/P90 and P(grade > cut-off) for each of [CUTOFFS].\n\n"
         "Outputs: target points with gp_mean, gp_sd, gp_p10, gp_p50, gp_p90 and gp_p_gt_<cut-off> (the "
         "decimal point written as _), and/or a multi-band GeoTIFF on the template with bands mean, sd, p10, "
         "p50, p90, p_gt_<cut-off>. Covariates need target points carrying the same fields.\n\n"
         "Reference: Gardner et al. (2018), GPyTorch: Blackbox matrix-matrix Gaussian process inference with "
         "GPU acceleration, NeurIPS; Hensman et al. (2013), Gaussian processes for big data, UAI."
     )
+
+    PARAMETER_HELP = {
+        "INPUT": "Sample points with the grade, in a projected CRS.",
+        "GRADE_FIELD": "The grade to estimate, e.g. TREO_pct.",
+        "COVARIATES": "Optional covariate fields used as further dimensions; the targets must carry them too.",
+        "LOG_TRANSFORM": "Model the logarithm of the grade, so the estimates are lognormal (grades are positive and "
+                         "skewed).",
+        "TARGETS": "Points to estimate at, e.g. the block centroids of Prediction targets.",
+        "TEMPLATE": "A raster whose cells are estimated, instead of or beside target points.",
+        "EXACT_LIMIT": "Up to this many samples the exact Gaussian process is fitted; above it, a sparse one.",
+        "N_INDUCING": "The number of inducing points of the sparse Gaussian process.",
+        "ITERATIONS": "Iterations of the optimiser that fits the kernel's length scales and the noise.",
+        "OUTPUT": "The target points with gp_mean, gp_sd, gp_p10, gp_p50, gp_p90 and gp_p_gt_ per cut-off.",
+        "OUTPUT_RASTER": "A multi-band GeoTIFF on the template with bands mean, sd, p10, p50, p90 and p_gt_ per "
+                         "cut-off.",
+    }
 
     INPUT = "INPUT"
     GRADE_FIELD = "GRADE_FIELD"
@@ -66,9 +82,9 @@ class GaussianProcessAlgorithm(REEGradeAlgorithm):
             self.EXACT_LIMIT, self.tr("Exact GP up to n samples"), integer, 2000, minValue=10))
         self.add_advanced(QgsProcessingParameterNumber(
             self.N_INDUCING, self.tr("Inducing points (sparse GP)"), integer, 512, minValue=8))
-        self.addParameter(QgsProcessingParameterNumber(
+        self.add_advanced(QgsProcessingParameterNumber(
             self.ITERATIONS, self.tr("Optimiser iterations"), integer, 150, minValue=1))
-        self.add_seed_parameter(default=42)
+        self.add_seed_parameter(default=42, advanced=True)
         self.add_cutoffs_parameter(default="1.5")
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.OUTPUT, self.tr("GP estimates (points)"), optional=True, createByDefault=False))

@@ -27,9 +27,9 @@ class HyperScoreAlgorithm(REEGradeAlgorithm):
         "defaults sigmoid(-ln 2) = 1/3, so HyperScore runs only from 100 (V = 0) to 111.1 (V = 1); it never "
         "goes below 100. The output therefore also carries hyperscore_norm, the same score mapped linearly "
         "onto 0-100 over the range the parameters allow, and hyperscore_v, the V used.\n\n"
-        "Parameters: V SOURCE is a probability field (BNN or MIK p_gt_<cut-off>) or, for Ordinary Kriging, "
-        "a mean field and a spread field (standard deviation, or kriging variance when SPREAD IS VARIANCE) "
-        "read as a normal or moment-matched lognormal distribution, with CUTOFF. BETA, GAMMA and KAPPA are "
+        "Parameters: V [SOURCE] is a probability field (BNN or MIK p_gt_<cut-off>) or, for Ordinary Kriging, "
+        "a mean field and a spread field (standard deviation, or kriging variance when [SPREAD_IS_VARIANCE]) "
+        "read as a normal or moment-matched lognormal distribution, with [CUTOFF]. [BETA], [GAMMA] and [KAPPA] are "
         "the formula's constants (beta and kappa must be positive).\n\n"
         "Output: the input features with hyperscore, hyperscore_norm and hyperscore_v; targets without a "
         "value get NULL. Probabilities outside [0, 1] are an error naming the row.\n\n"
@@ -37,6 +37,21 @@ class HyperScoreAlgorithm(REEGradeAlgorithm):
         "probability, sharpened by kappa and offset by gamma); for exceedance probabilities from kriging, "
         "Journel (1983), Math. Geol. 15, and Deutsch & Journel (1998), GSLIB, postik."
     )
+
+    PARAMETER_HELP = {
+        "INPUT": "Estimated targets carrying a probability field, or a mean and a spread field.",
+        "SOURCE": "Where V, the probability that the grade exceeds the cut-off, comes from: a probability field (BNN "
+                  "or MIK), or a mean and a spread read as a normal or lognormal distribution (kriging).",
+        "PROBABILITY_FIELD": "The P(grade > cut-off) field, e.g. bnn_p_gt_1_5.",
+        "MEAN_FIELD": "The estimate, e.g. ok_estimate, when V comes from a mean and a spread.",
+        "SPREAD_FIELD": "The standard deviation or kriging variance of that estimate.",
+        "SPREAD_IS_VARIANCE": "Whether the spread field holds a standard deviation or a variance.",
+        "CUTOFF": "The grade V refers to, when it comes from a mean and a spread.",
+        "BETA": "The slope of the sigmoid of ln V (positive).",
+        "GAMMA": "The offset of the sigmoid.",
+        "KAPPA": "The exponent that sharpens the score (positive).",
+        "OUTPUT": "The input features plus hyperscore, hyperscore_norm (0-100) and hyperscore_v.",
+    }
 
     INPUT = "INPUT"
     SOURCE = "SOURCE"

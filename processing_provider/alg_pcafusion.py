@@ -43,28 +43,45 @@ class PCAFusionAlgorithm(REEGradeAlgorithm):
         "Fuses covariates (assays, spectral hs_, log-text log_, geology geo_ fields) and a spatial embedding "
         "of the coordinates into a few uncorrelated principal components, and saves the whole transform so "
         "the prediction targets get exactly the samples' components.\n\n"
-        "FIT: FIELDS (numeric) plus, when RFF FEATURES m > 0, m random Fourier features of X, Y, Z "
-        "(sqrt(2/m) cos(W x + b), W ~ N(0, 1/LENGTH SCALE^2), b ~ U(0, 2 pi), drawn from SEED, coordinates "
+        "FIT: [FIELDS] (numeric) plus, when [RFF_FEATURES] m > 0, m random Fourier features of X, Y, Z "
+        "(sqrt(2/m) cos(W x + b), W ~ N(0, 1/[LENGTH_SCALE]^2), b ~ U(0, 2 pi), drawn from [SEED], coordinates "
         "centred on the samples' mean; X, Y only when the points have no Z). Every column is standardised "
-        "(mean 0, population sd 1) and PCA is taken by SVD. N COMPONENTS (1-100) fixes the number; with "
-        "N COMPONENTS 0 the fewest components explaining VARIANCE THRESHOLD of the variance are kept. Each "
+        "(mean 0, population sd 1) and PCA is taken by SVD. [N_COMPONENTS] (1-100) fixes the number; with "
+        "[N_COMPONENTS] 0 the fewest components explaining [VARIANCE] of the variance are kept. Each "
         "component's sign makes its largest loading positive. The transform (fields in order, means, sds, "
-        "W, b, coordinate centre, components, explained variance, the samples' CRS) is saved to TRANSFORM "
-        "OUTPUT as JSON + npz.\n\n"
-        "APPLY: the saved TRANSFORM INPUT is applied to INPUT; fields are matched by name and a missing one "
-        "is an error naming it; FIELDS may be left empty, and if given must be the file's fields in its order; "
+        "W, b, coordinate centre, components, explained variance, the samples' CRS) is saved to [TRANSFORM_OUT] "
+        "as JSON + npz.\n\n"
+        "APPLY: the saved transform [TRANSFORM_IN] is applied to [INPUT]; fields are matched by name and a missing one "
+        "is an error naming it; [FIELDS] may be left empty, and if given must be the file's fields in its order; "
         "the other fit parameters are ignored. Points in another CRS than "
         "the samples are reprojected with a notice; a layer without CRS is an error.\n\n"
-        "Missing values are an error naming field and row (run knnimpute first) unless MEAN FILL, which "
+        "Missing values are an error naming field and row (run knnimpute first) unless [MEAN_FILL], which "
         "fills them with the samples' mean. Text, all-missing fields and fewer samples than components are "
         "errors; constant fields (a one-hot geology unit no sample lies in) are left out with a warning under "
-        "DROP CONSTANT (the default) and are an error naming the field otherwise.\n\n"
+        "[DROP_CONSTANT] (the default) and are an error naming the field otherwise.\n\n"
         "Outputs: the input features plus pc_01 ... pc_NN; the number of components and the explained "
         "variance ratio of each (also in the log).\n\n"
         "References: Jolliffe, I.T. and Cadima, J. (2016) Principal component analysis: a review and recent "
         "developments. Phil. Trans. R. Soc. A 374, 20150202. Rahimi, A. and Recht, B. (2007) Random features "
         "for large-scale kernel machines. NeurIPS 20."
     )
+
+    PARAMETER_HELP = {
+        "INPUT": "The samples (to fit) or the targets (to apply the samples' saved transform).",
+        "FIELDS": "The numeric covariates fused into components when fitting.",
+        "MODE": "Fit a transform on the samples and save it, or apply a saved one to the targets.",
+        "N_COMPONENTS": "How many components to keep; 0 keeps the fewest that explain the variance threshold.",
+        "VARIANCE": "The share of the variance the kept components must explain, when the number of components is 0.",
+        "RFF_FEATURES": "Random Fourier features of the coordinates added before the PCA, a smooth spatial embedding; "
+                        "0: none.",
+        "LENGTH_SCALE": "The distance (map units) over which the spatial embedding varies.",
+        "MEAN_FILL": "Fill missing values with the samples' mean instead of stopping (better: k-NN imputation first).",
+        "DROP_CONSTANT": "Leave out constant fields (a geology unit no sample lies in) with a warning, instead of "
+                         "stopping.",
+        "TRANSFORM_IN": "The transform saved when fitting on the samples.",
+        "TRANSFORM_OUT": "Where to save the fitted transform, for the targets.",
+        "OUTPUT": "The input features plus pc_01, pc_02, ...",
+    }
 
     INPUT = "INPUT"
     FIELDS = "FIELDS"
@@ -120,18 +137,18 @@ class PCAFusionAlgorithm(REEGradeAlgorithm):
                 self.VARIANCE, self.tr("Explained-variance threshold"), double, 0.95, minValue=1e-6, maxValue=1.0
             )
         )
-        self.addParameter(
+        self.add_advanced(
             QgsProcessingParameterNumber(
                 self.RFF_FEATURES, self.tr("Random Fourier features of X, Y, Z"), integer, 0, minValue=0, maxValue=1000
             )
         )
-        self.addParameter(
+        self.add_advanced(
             QgsProcessingParameterNumber(
                 self.LENGTH_SCALE, self.tr("Embedding length scale (map units)"), double, 200.0, minValue=1e-9
             )
         )
         self.add_seed_parameter(default=0, advanced=True)
-        self.addParameter(
+        self.add_advanced(
             QgsProcessingParameterBoolean(self.MEAN_FILL, self.tr("Fill missing values with the mean"), False)
         )
         self.add_advanced(
@@ -149,7 +166,7 @@ class PCAFusionAlgorithm(REEGradeAlgorithm):
                 self.TRANSFORM_OUT, self.tr("Transform file (FIT)"), self.tr("JSON files (*.json)"), optional=True
             )
         )
-        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("With components")))
+        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Layer with PCA components (pc_)")))
         self.addOutput(QgsProcessingOutputNumber(self.COMPONENTS, self.tr("Number of components")))
         self.addOutput(QgsProcessingOutputString(self.EXPLAINED_VARIANCE, self.tr("Explained variance ratios")))
 

@@ -36,27 +36,27 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
     GROUP = "estimation"
     HELP = (
         "Predicts the grade distribution with a model saved by reegrade:trainbnn (stacked on kriging, BNN or deep "
-        "ensemble; the file's header says which), at points (INPUT) and/or on the grid of a covariate raster "
-        "(COVARIATE RASTER).\n\n"
+        "ensemble; the file's header says which), at points ([INPUT]) and/or on the grid of a covariate raster "
+        "([COVARIATE_RASTER]).\n\n"
         "Stacked model (trainbnn's default): the kriging estimate and sd every target needs are computed here, "
         "from the samples, variogram and search saved in the model file, at the targets' coordinates (reprojected "
         "to the samples' CRS when they differ). A model trained on 3D samples needs targets with z; on a "
         "covariate raster (no z) only a 2D model predicts, at the cell centres. Categorical fields are "
         "one-hot encoded with the model's categories: a category the training never saw switches no column on "
         "and a warning counts such values per field; a raster cannot carry them. The predictive is the pool "
-        "w N(OK, sd^2) + (1 - w) ensemble; mean, sd, P10/P50/P90 and P(grade > c) are its own (N SAMPLES and "
-        "SEED do not apply).\n\n"
-        "INPUT must carry every feature field of the model under the same name (e.g. the pc_ fields from "
-        "reegrade:pcafusion in APPLY mode); COVARIATE RASTER is a multi-band raster whose band descriptions "
+        "w N(OK, sd^2) + (1 - w) ensemble; mean, sd, P10/P50/P90 and P(grade > c) are its own ([N_SAMPLES] and "
+        "[SEED] do not apply).\n\n"
+        "[INPUT] must carry every feature field of the model under the same name (e.g. the pc_ fields from "
+        "reegrade:pcafusion in APPLY mode); [COVARIATE_RASTER] is a multi-band raster whose band descriptions "
         "are the model's feature names (other bands are ignored; cells where a feature is nodata get nodata). "
         "A missing field or band is an error naming it; so is a model file that was edited, truncated or is "
         "of another kind.\n\n"
-        "Per target, the log-grade is a mixture of Gaussians over N SAMPLES posterior weight draws (bnn; drawn "
-        "from SEED) or over the members (ensemble), and the grade a mixture of lognormals: mean = average of "
+        "Per target, the log-grade is a mixture of Gaussians over [N_SAMPLES] posterior weight draws (bnn; drawn "
+        "from [SEED]) or over the members (ensemble), and the grade a mixture of lognormals: mean = average of "
         "exp(mu + s^2/2) (not exp(mu)), sd from the mixture's moments, P10/P50/P90 its quantiles, and "
-        "P(grade > c) for each cut-off of CUTOFFS (comma separated, in the grade's unit).\n\n"
-        "Outputs: OUTPUT, the input points plus bnn_mean, bnn_sd, bnn_p10, bnn_p50, bnn_p90 and "
-        "bnn_p_gt_<c> per cut-off, the decimal point written as _ (1.5 -> bnn_p_gt_1_5); OUTPUT RASTER, a "
+        "P(grade > c) for each cut-off of [CUTOFFS] (comma separated, in the grade's unit).\n\n"
+        "Outputs: [OUTPUT], the input points plus bnn_mean, bnn_sd, bnn_p10, bnn_p50, bnn_p90 and "
+        "bnn_p_gt_<c> per cut-off, the decimal point written as _ (1.5 -> bnn_p_gt_1_5); [OUTPUT_RASTER], a "
         "multi-band GeoTIFF on the covariate raster's grid with bands described mean, sd, p10, p50, p90, "
         "p_gt_<c> (p_gt_1.5).\n\n"
         "Targets are predicted in chunks on as many threads as QGIS's maximum-threads setting allows (all "
@@ -65,6 +65,17 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
         "Pritzel and Blundell (2017) Simple and scalable predictive uncertainty estimation using deep "
         "ensembles, NeurIPS."
     )
+
+    PARAMETER_HELP = {
+        "MODEL": "A model file saved by Train Bayesian neural network.",
+        "INPUT": "Target points carrying the model's feature fields (e.g. the pc_ fields of PCA fusion applied to the "
+                 "targets).",
+        "COVARIATE_RASTER": "A multi-band raster whose band descriptions are the model's feature names, to predict on "
+                            "its grid.",
+        "N_SAMPLES": "Posterior weight draws per target (bnn models only).",
+        "OUTPUT": "The target points with bnn_mean, bnn_sd, bnn_p10, bnn_p50, bnn_p90 and bnn_p_gt_ per cut-off.",
+        "OUTPUT_RASTER": "A multi-band GeoTIFF on the covariate raster's grid with the same bands.",
+    }
 
     MODEL = "MODEL"
     INPUT = "INPUT"

@@ -23,19 +23,28 @@ class SampleFeaturesAlgorithm(REEGradeAlgorithm):
     HELP = (
         "Samples every band of a raster at points (samples or prediction targets) into fields, e.g. the "
         "hs_ absorption features of reegrade:hyperspectralfeatures at drill-hole composites.\n\n"
-        "Parameters: INPUT points, 2D or 3D (3D points use their X and Y: a surface raster is read at the "
-        "point's map position, whatever its depth). RASTER any GDAL-readable raster with a CRS. METHOD nearest "
+        "Parameters: [INPUT] points, 2D or 3D (3D points use their X and Y: a surface raster is read at the "
+        "point's map position, whatever its depth). [RASTER] any GDAL-readable raster with a CRS. [METHOD] nearest "
         "(the pixel containing the point) or bilinear (the four nearest pixel centres, weighted by distance and "
-        "renormalised over those holding data). PREFIX text put before every field name. Points in another CRS "
+        "renormalised over those holding data). [PREFIX] text put before every field name. Points in another CRS "
         "than the raster are reprojected to it (with a notice); a layer or raster without CRS is an error.\n\n"
-        "Outputs: OUTPUT the input features plus one double field per band, named PREFIX + the band description "
-        "made field-safe (hs_nd800_depth stays hs_nd800_depth), or PREFIX + b<i> for a band without description. "
+        "Outputs: [OUTPUT] the input features plus one double field per band, named [PREFIX] + the band description "
+        "made field-safe (hs_nd800_depth stays hs_nd800_depth), or [PREFIX] + b<i> for a band without description. "
         "An input field of the same name is replaced. The raster's scale and offset are applied. Points outside "
         "the raster or on its no-data value get NULL, and are counted in the log; when no point lies on the raster "
         "(usually a wrong CRS) the run stops with an error.\n\n"
         "Reference: GDAL raster data model (gdal.org/user/raster_data_model.html) for pixel addressing and "
         "no-data; bilinear weighting as in GDAL's gdallocationinfo -r bilinear."
     )
+
+    PARAMETER_HELP = {
+        "INPUT": "Samples or targets; 3D points are read at their X and Y.",
+        "RASTER": "Any raster GDAL reads, with a CRS, e.g. the absorption features.",
+        "METHOD": "Nearest: the pixel holding the point. Bilinear: the four nearest pixel centres, weighted by "
+                  "distance.",
+        "PREFIX": "Text put before every new field name.",
+        "OUTPUT": "The input features plus one field per band, named after the band's description.",
+    }
 
     INPUT = "INPUT"
     RASTER = "RASTER"

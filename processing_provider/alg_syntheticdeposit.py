@@ -33,11 +33,11 @@ class SyntheticDepositAlgorithm(REEGradeAlgorithm):
         "Generates a synthetic carbonatite-fluorite REE deposit (bastnaesite ore along a steep fault, modelled on "
         "Maoniuping and Dalucao, Sichuan) in EPSG:32648, with the exact truth, to learn, test and benchmark the "
         "workflow.\n\n"
-        "Parameters: PRESET small (about 16 holes, seconds), demo (about 200 holes, the bundled sample data) or "
+        "Parameters: [PRESET] small (about 16 holes, seconds), demo (about 200 holes, the bundled sample data) or "
         "large (500 holes, about 90,000 assay rows or 65,000 2 m composites, a 1000 x 1000-pixel 609-band "
-        "float32 cube of 2.4 GB plus a 1.2 GB ENVI copy; minutes and about 4 GB of disk); SEED: the same seed "
+        "float32 cube of 2.4 GB plus a 1.2 GB ENVI copy; minutes and about 4 GB of disk); [SEED]: the same seed "
         "gives identical files.\n\n"
-        "Outputs in OUTPUT FOLDER: collars.csv, surveys.csv (dip negative down), assays.csv (La..Lu, Y, Sr, Ba, F "
+        "Outputs in [OUTPUT_FOLDER]: collars.csv, surveys.csv (dip negative down), assays.csv (La..Lu, Y, Sr, Ba, F "
         "ppm as a lab reports them: '<0.5' and '-0.5' below detection, empty cells missing, duplicate and "
         "overlapping intervals), logs.csv (free-text core logs), geology.gpkg (layers lithology and faults), "
         "cube.tif and cube_envi.img/.hdr (reflectance with wavelengths and FWHM), truth_blocks.csv/.npz, "
@@ -47,6 +47,12 @@ class SyntheticDepositAlgorithm(REEGradeAlgorithm):
         "Survey Data Series 1035, doi:10.3133/ds1035); deposit style after Xie et al. (2009, Ore Geology "
         "Reviews 36, 90-105) on the Mianning-Dechang REE belt."
     )
+
+    PARAMETER_HELP = {
+        "PRESET": "small (about 16 holes, seconds), demo (about 200 holes, the bundled sample) or large (500 holes, "
+                  "about 4 GB of files).",
+        "OUTPUT_FOLDER": "The folder the deposit's tables, geology, cube and true grades are written into.",
+    }
 
     PRESET = "PRESET"
     OUTPUT_FOLDER = "OUTPUT_FOLDER"

@@ -30,11 +30,12 @@ class TargetsAlgorithm(REEGradeAlgorithm):
         "Creates the points estimates are made on: a 2D grid of cell centres, or a 3D block model of block "
         "centroids. Run the same feature stages on them as on the samples (geology features, spectral "
         "features, Box-Cox, PCA fusion in APPLY mode) so they carry the samples' covariate fields.\n\n"
-        "Parameters: MODE 2D grid or 3D block model. 2D: a raster TEMPLATE (one target per cell centre, "
-        "its CRS) or an EXTENT with cell sizes DX and DY. 3D: EXTENT, ZMIN, ZMAX and block sizes DX, DY, DZ. "
-        "CLIP keeps only targets inside its polygons (reprojected to the targets' CRS with a notice). "
-        "TOPOGRAPHY (3D only, a DEM raster) keeps only blocks whose centroid lies at or below the surface, "
-        "sampled by TOPOGRAPHY SAMPLING (nearest cell, or bilinear between cell centres, which falls back to "
+        "Parameters: [MODE] 2D grid or 3D block model. 2D: a raster [TEMPLATE] (one target per cell centre, "
+        "its CRS) or an [EXTENT] with cell sizes [DX] and [DY]. 3D: [EXTENT], [ZMIN], [ZMAX] and block sizes "
+        "[DX], [DY], [DZ]. "
+        "[CLIP] keeps only targets inside its polygons (reprojected to the targets' CRS with a notice). "
+        "[TOPOGRAPHY] (3D only, a DEM raster) keeps only blocks whose centroid lies at or below the surface, "
+        "sampled by [TOPO_SAMPLING] (nearest cell, or bilinear between cell centres, which falls back to "
         "the nearest cell within half a cell of the DEM's edge or next to nodata); a DEM in another CRS is "
         "sampled in its own CRS; blocks off the DEM or on nodata are dropped and counted. More than 20 million "
         "blocks is an error that gives the count.\n\n"
@@ -46,6 +47,21 @@ class TargetsAlgorithm(REEGradeAlgorithm):
         "Reference: Deutsch, C.V. and Journel, A.G. (1998) GSLIB: Geostatistical Software Library and User's "
         "Guide, 2nd ed. Oxford University Press (grid conventions)."
     )
+
+    PARAMETER_HELP = {
+        "MODE": "A 2D grid of cell centres, or a 3D block model of block centroids.",
+        "TEMPLATE": "A raster whose cell centres become the targets (2D).",
+        "EXTENT": "The area the grid or block model covers.",
+        "DX": "The cell or block size along X (map units).",
+        "DY": "The cell or block size along Y (map units).",
+        "DZ": "The block height (3D).",
+        "ZMIN": "The bottom of the block model (3D).",
+        "ZMAX": "The top of the block model (3D).",
+        "CLIP": "Polygons outside which targets are dropped.",
+        "TOPOGRAPHY": "A DEM: blocks whose centroid lies above the surface are dropped (3D).",
+        "TOPO_SAMPLING": "How the DEM is read at each block: the nearest cell or bilinear between cell centres.",
+        "OUTPUT": "One point per target with block_id, its indices, its centre and its size (and volume in 3D).",
+    }
 
     MODE = "MODE"
     TEMPLATE = "TEMPLATE"

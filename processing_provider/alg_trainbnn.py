@@ -59,11 +59,11 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
     GROUP = "estimation"
     HELP = (
         "Trains a model of grade from numeric feature fields (PCA components pc_, or any covariates) and "
-        "categorical ones (CATEGORICAL: a lithology or domain code, one-hot encoded, its categories kept in the "
+        "categorical ones ([CATEGORICAL]: a lithology or domain code, one-hot encoded, its categories kept in the "
         "model file) and saves it for reegrade:predictbnn.\n\n"
-        "METHOD stacked (the default): a deep ensemble that knows where it is. Every sample gets the ordinary "
+        "[METHOD] stacked (the default): a deep ensemble that knows where it is. Every sample gets the ordinary "
         "kriging estimate and kriging sd of its location computed without its own hole (automatic variogram, "
-        "KRIGING MAXIMUM SAMPLES nearest samples, at most MAXIMUM SAMPLES PER HOLE from one hole), as a new hole "
+        "[MAX_SAMPLES] nearest samples, at most [MAX_PER_HOLE] from one hole), as a new hole "
         "would see them; the ensemble takes the covariates, the coordinates (the layer's geometry, in a projected "
         "CRS; 2D when not every point has a z) and those two kriging inputs together. Its point estimate is the "
         "ensemble's median scaled by one factor fitted on calibration holes of their own and top-cut at the "
@@ -72,29 +72,29 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
         "the spreads stretched so 90% intervals cover 90% (w = 1 is plain kriging: covariates that add nothing "
         "leave the estimate to kriging). Zero and negative grades are floored at half the smallest positive "
         "grade, with a warning counting them. The model file holds the ensemble, the samples the kriging uses "
-        "at prediction, the variogram and every calibration number. The ensemble trains with HIDDEN, EPOCHS, "
-        "N MEMBERS, VALIDATION FRACTION (empty: 0.25 of the holes not kept for calibration; 20% of the holes "
-        "are) and SEED, its weight decay chosen as below; PATIENCE, LEARNING RATE, PRIOR SD, KL WEIGHT and "
-        "RECALIBRATE are the ensemble's defaults (a warning says so if they are changed). It is the estimator "
+        "at prediction, the variogram and every calibration number. The ensemble trains with [HIDDEN], [EPOCHS], "
+        "[N_MEMBERS], [VALIDATION_FRACTION] (empty: 0.25 of the holes not kept for calibration; 20% of the holes "
+        "are) and [SEED], its weight decay chosen as below; [PATIENCE], [LEARNING_RATE], [PRIOR_SD], [KL_WEIGHT] and "
+        "[RECALIBRATE] are the ensemble's defaults (a warning says so if they are changed). It is the estimator "
         "reegrade:crossvalidate's bnn method cross-validates.\n\n"
-        "METHOD bnn: a Bayesian neural network: HIDDEN layers of ReLU units (default 64,64,64), every weight "
-        "and bias with a Gaussian prior N(0, PRIOR SD^2) and a mean-field Gaussian posterior fitted by "
-        "variational inference (reparameterised, Adam at LEARNING RATE), minimising the Gaussian negative "
-        "log-likelihood of log(GRADE FIELD) plus KL WEIGHT x KL / n. The output is heteroscedastic: a mean and a "
-        "spread of log-grade per sample, i.e. a lognormal grade. METHOD ensemble: N MEMBERS networks of the "
+        "[METHOD] bnn: a Bayesian neural network: [HIDDEN] layers of ReLU units (default 64,64,64), every weight "
+        "and bias with a Gaussian prior N(0, [PRIOR_SD]^2) and a mean-field Gaussian posterior fitted by "
+        "variational inference (reparameterised, Adam at [LEARNING_RATE]), minimising the Gaussian negative "
+        "log-likelihood of log([GRADE_FIELD]) plus [KL_WEIGHT] x KL / n. The output is heteroscedastic: a mean and a "
+        "spread of log-grade per sample, i.e. a lognormal grade. [METHOD] ensemble: [N_MEMBERS] networks of the "
         "same shape with ordinary weights from different seeds; the prediction mixes them. Each member's loss "
-        "adds WEIGHT DECAY / 2 x the sum of its squared weights and biases (MAP under a Gaussian prior); "
+        "adds [WEIGHT_DECAY] / 2 x the sum of its squared weights and biases (MAP under a Gaussian prior); "
         "left empty, the decay is chosen on the held-out holes: one pilot member for each of 0.001, 0.003, "
-        "0.01, 0.03, 0.1 and 0.3 (same start, at most EPOCHS / 4), and the strongest decay whose member's "
+        "0.01, 0.03, 0.1 and 0.3 (same start, at most [EPOCHS] / 4), and the strongest decay whose member's "
         "validation NLL is "
-        "within one standard error (between held-out holes) of the lowest trains the N MEMBERS (roughly "
+        "within one standard error (between held-out holes) of the lowest trains the [N_MEMBERS] (roughly "
         "doubling the training time). Unregularised members fit the training holes' detail and predict "
         "confidently wrong grades on new holes.\n\n"
-        "Early stopping: whole holes (HOLE FIELD) making up VALIDATION FRACTION of the samples (empty: 0.2) are "
+        "Early stopping: whole holes ([HOLE_FIELD]) making up [VALIDATION_FRACTION] of the samples (empty: 0.2) are "
         "held out, "
         "never random rows (neighbouring intervals of a hole are near copies), and each network keeps its "
-        "weights from the epoch of lowest validation loss (at most EPOCHS; it stops after PATIENCE epochs "
-        "without improvement). With RECALIBRATE, one factor stretching the predictive spread (log scale) is "
+        "weights from the epoch of lowest validation loss (at most [EPOCHS]; it stops after [PATIENCE] epochs "
+        "without improvement). With [RECALIBRATE], one factor stretching the predictive spread (log scale) is "
         "fitted on those held-out holes so central intervals cover their nominal share, and stored.\n\n"
         "Inputs are standardised and the target is log-transformed and standardised; the means and sds are "
         "saved, with each feature's range. At prediction, features are clipped to that range, the spread of "
@@ -102,8 +102,8 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
         "widened by half an sd, so predictions far from the data do not extrapolate wildly. "
         "Missing grades, non-positive grades (bnn, ensemble), missing numeric feature values (impute first), a "
         "missing hole id, fewer than 20 samples or fewer than 3 holes are errors naming layer, field and row; a "
-        "missing category is the category '(missing)'. Same SEED, same model, bit for bit, on one machine.\n\n"
-        "Outputs: MODEL OUT, a JSON header (features in order, standardisation, architecture, prior, "
+        "missing category is the category '(missing)'. Same [SEED], same model, bit for bit, on one machine.\n\n"
+        "Outputs: [MODEL_OUT], a JSON header (features in order, standardisation, architecture, prior, "
         "recalibration factor, training metadata, checksum; for stacked also the kriging, pooling and "
         "categories) with the weights as .safetensors beside it; the validation NLL, the spread factor and "
         "(stacked) the weight w on kriging (also in the log).\n\n"
@@ -114,6 +114,31 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
         "learning using calibrated regression, ICML; Wolpert (1992) Stacked generalization, Neural Networks 5; "
         "Stone (1961) and Genest and Zidek (1986) on the linear opinion pool."
     )
+
+    PARAMETER_HELP = {
+        "INPUT": "Sample points (composites) with the grade and the feature fields, in a projected CRS.",
+        "FEATURES": "Numeric covariates the network reads, e.g. the pc_ components of PCA fusion.",
+        "CATEGORICAL": "Categorical covariates (a lithology or domain code), one-hot encoded.",
+        "GRADE_FIELD": "The grade to model, e.g. TREO_pct (modelled on log scale).",
+        "HOLE_FIELD": "The hole id: whole holes are held out for early stopping and calibration, never single "
+                      "intervals.",
+        "METHOD": "Stacked (the default): an ensemble that also reads the kriging estimate, pooled with kriging; or a "
+                  "plain Bayesian network; or a plain deep ensemble.",
+        "HIDDEN": "The sizes of the hidden layers, comma separated.",
+        "EPOCHS": "The most passes over the training samples; training stops earlier when the held-out holes stop "
+                  "improving.",
+        "N_MEMBERS": "The number of networks in the ensemble.",
+        "PATIENCE": "Epochs without improvement on the held-out holes before training stops.",
+        "LEARNING_RATE": "The step size of the Adam optimiser.",
+        "PRIOR_SD": "The standard deviation of the Gaussian prior on every weight (bnn).",
+        "KL_WEIGHT": "The weight of the prior's KL term in the loss (bnn).",
+        "WEIGHT_DECAY": "The ensemble's weight decay; empty: chosen on the held-out holes.",
+        "VALIDATION_FRACTION": "The share of holes held out for early stopping; empty: the method's default.",
+        "MAX_SAMPLES": "The nearest samples each kriging estimate of the stacked method uses.",
+        "MAX_PER_HOLE": "The most samples of one hole in each kriging estimate; 0: no cap.",
+        "RECALIBRATE": "Stretch the predictive spread so that its intervals cover their share on the held-out holes.",
+        "MODEL_OUT": "Where to save the model (JSON with arrays beside it), for Predict with Bayesian neural network.",
+    }
 
     INPUT = "INPUT"
     FEATURES = "FEATURES"
@@ -158,11 +183,11 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
             options=[self.tr("Bayesian neural network (bnn)"), self.tr("Deep ensemble (ensemble)"),
                      self.tr("Ensemble stacked on kriging, guarded by kriging (stacked)")],
             defaultValue=DEFAULT_METHOD))
-        self.addParameter(QgsProcessingParameterString(self.HIDDEN, self.tr("Hidden layer sizes"), "64,64,64"))
+        self.add_advanced(QgsProcessingParameterString(self.HIDDEN, self.tr("Hidden layer sizes"), "64,64,64"))
         integer, double = QgsProcessingParameterNumber.Integer, QgsProcessingParameterNumber.Double
-        self.addParameter(QgsProcessingParameterNumber(
+        self.add_advanced(QgsProcessingParameterNumber(
             self.EPOCHS, self.tr("Maximum epochs"), integer, 400, minValue=1))
-        self.addParameter(QgsProcessingParameterNumber(
+        self.add_advanced(QgsProcessingParameterNumber(
             self.N_MEMBERS, self.tr("Members (ensemble)"), integer, 5, minValue=1, maxValue=100))
         self.add_seed_parameter()
         self.add_advanced(QgsProcessingParameterNumber(

@@ -26,12 +26,12 @@ class TreoAlgorithm(REEGradeAlgorithm):
         "Pr6O11 1.2082, Nd2O3 1.1664, Sm2O3 1.1596, Eu2O3 1.1579, Gd2O3 1.1526, Tb4O7 1.1762, Dy2O3 1.1477, "
         "Ho2O3 1.1455, Er2O3 1.1435, Tm2O3 1.1421, Yb2O3 1.1387, Lu2O3 1.1371, Y2O3 1.2699. Output fields are "
         "named La2O3_pct, CeO2_pct, Pr6O11_pct, ..., Y2O3_pct. TREO is the sum of the fifteen oxides (La-Lu "
-        "and Y2O3). LIGHT/HEAVY SPLIT: LREO = La-Sm and HREO = Eu-Lu + Y (default), or LREO = La-Eu and "
+        "and Y2O3). [SPLIT]: LREO = La-Sm and HREO = Eu-Lu + Y (default), or LREO = La-Eu and "
         "HREO = Gd-Lu + Y (cerium/yttrium groups).\n\n"
-        "Element fields are found as <El>_ppm or <El> (any case: La_ppm, LA, la); FIELD MAP names others, as "
-        "'La=LA_ICP; Ce=CE_ICP'. UNITS: ppm (default), ppb or %. Text values '<0.5' or negative values are "
-        "below detection and become half the limit (default), zero or missing (BELOW DETECTION); values "
-        "from reegrade:desurvey were already resolved by its own policy. MISSING CODES become missing.\n\n"
+        "Element fields are found as <El>_ppm or <El> (any case: La_ppm, LA, la); [FIELD_MAP] names others, as "
+        "'La=LA_ICP; Ce=CE_ICP'. [UNITS]: ppm (default), ppb or %. Text values '<0.5' or negative values are "
+        "below detection and become half the limit (default), zero or missing ([BELOW_DETECTION]); values "
+        "from reegrade:desurvey were already resolved by its own policy. [MISSING_CODES] become missing.\n\n"
         "Missing elements: a TREO over fewer elements is biased low, and a NULL TREO loses the sample. "
         "Estimate from the REE pattern (default): a feature missing up to 3 of the 15 elements (or lacking a "
         "field for them) has them estimated from its own chondrite-normalised pattern (McDonough and Sun 1995), "
@@ -68,7 +68,7 @@ class TreoAlgorithm(REEGradeAlgorithm):
             )
         )
         self.add_below_detection_parameters()
-        self.addParameter(
+        self.add_advanced(
             QgsProcessingParameterEnum(
                 self.SPLIT,
                 self.tr("Light/heavy split"),

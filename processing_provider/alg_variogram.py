@@ -23,18 +23,18 @@ class VariogramAlgorithm(REEGradeAlgorithm):
         "Computes experimental semivariograms of a grade field and fits a nested model (nugget plus "
         "spherical, exponential or Gaussian structures sharing one anisotropy ellipsoid) by weighted least "
         "squares, for reegrade:ordinarykriging.\n\n"
-        "Parameters: DIMENSION 2D ignores z. LAG, N LAGS and LAG TOLERANCE (0 = half the lag) define the "
-        "bins k x LAG, k = 0..N LAGS (LAG 0 = the largest extent / (2 N LAGS)). DIRECTIONS: empty for an "
-        "omnidirectional variogram, 'axes' for the principal axes of the ellipsoid given by AZIMUTH, DIP and "
-        "RAKE, or a list 'azimuth/dip; azimuth/dip', with ANGLE TOLERANCE (degrees) and BANDWIDTH (largest "
-        "distance from the direction line; 0 = none). STRUCTURES: comma-separated types, e.g. "
-        "'spherical, spherical'. NUGGET: fitted or fixed at NUGGET VALUE. WEIGHTING: Cressie's N/gamma^2 "
-        "(default), N/h^2 or N. The ellipsoid orientation is not fitted: it is AZIMUTH, DIP, RAKE (GSLIB "
+        "Parameters: [DIMENSION] 2D ignores z. [LAG], [N_LAGS] and [LAG_TOLERANCE] define the bins k x lag, "
+        "k = 0..number of lags (a lag of 0: the largest extent / (2 x number of lags)). [DIRECTIONS]: empty for an "
+        "omnidirectional variogram, 'axes' for the principal axes of the ellipsoid given by [AZIMUTH], [DIP] and "
+        "[RAKE], or a list 'azimuth/dip; azimuth/dip', with [ANGLE_TOLERANCE] and [BANDWIDTH] (the largest "
+        "distance from the direction line). [STRUCTURES]: comma-separated types, e.g. "
+        "'spherical, spherical'. [NUGGET]: fitted or fixed at [NUGGET_VALUE]. [WEIGHTING]: Cressie's N/gamma^2 "
+        "(default), N/h^2 or N. The ellipsoid orientation is not fitted: it is [AZIMUTH], [DIP], [RAKE] (GSLIB "
         "convention: azimuth clockwise from north, dip positive up, so a plunge down is negative, rake about "
         "the major axis); the ranges along each axis that some direction samples are fitted, the others "
-        "follow the previous axis (omnidirectional: isotropic). Several starting points are drawn with SEED.\n\n"
-        "Outputs: MODEL_OUT, the model as JSON (kind 'variogram', with the experimental values in a checked "
-        ".npz beside it), and PLOT, a PNG or an HTML page (plot, parameter table, experimental values).\n\n"
+        "follow the previous axis (omnidirectional: isotropic). Several starting points are drawn with [SEED].\n\n"
+        "Outputs: [MODEL_OUT], the model as JSON (kind 'variogram', with the experimental values in a checked "
+        ".npz beside it), and [PLOT], a PNG or an HTML page (plot, parameter table, experimental values).\n\n"
         "A fit that converges from no starting point, too few pairs per lag or a constant field stop with a "
         "message.\n\nReferences: Deutsch & Journel (1998), GSLIB, 2nd ed. (gamv, setrot); Cressie (1985), "
         "Fitting variogram models by weighted least squares, Math. Geology 17."
@@ -97,7 +97,7 @@ class VariogramAlgorithm(REEGradeAlgorithm):
             self.WEIGHTING, self.tr("Weighting"),
             options=[self.tr("Cressie N/gamma^2"), self.tr("N/h^2"), self.tr("N")], defaultValue=0,
         ))
-        self.add_seed_parameter(default=42)
+        self.add_seed_parameter(default=42, advanced=True)
         self.addParameter(QgsProcessingParameterFileDestination(
             self.MODEL_OUT, self.tr("Variogram model"), self.tr("JSON files (*.json)")))
         self.addParameter(QgsProcessingParameterFileDestination(

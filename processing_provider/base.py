@@ -7,6 +7,7 @@ import gc
 import html
 import importlib
 import os
+import re
 import shutil
 import traceback
 
@@ -25,7 +26,7 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsProcessingParameterVectorDestination,
 )
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QCoreApplication, QUrl
 
 from ..algorithms.common.parsing import DEFAULT_MISSING_CODES
 from ..algorithms.common.progress import Cancelled
@@ -80,6 +81,27 @@ def require(module_name):
         ) from None
 
 
+PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The algorithm reference scripts/build_docs.py writes, shipped inside the plugin folder.
+HELP_DIR = os.path.join(PLUGIN_DIR, "help", "html")
+# `[KEY]` in a HELP text names parameter or output KEY; it is shown as that parameter's label, as the dialog shows
+# it (translated), so the help never names a key the user does not see nor a label renamed since.
+PARAMETER_REFERENCE = re.compile(r"\[([A-Z][A-Z0-9_]*)\]")
+
+
+def algorithm_page(name):
+    """The algorithm's page in the shipped reference, relative to the plugin folder wherever it is installed."""
+    return os.path.join(HELP_DIR, "algorithms", f"{name}.html")
+
+
+# The group of the bundled workflow model (models/ree_grade_workflow.model3), translated with GROUPS.
+WORKFLOW_GROUP = "Workflow"
+
+
+def workflow_page():
+    return os.path.join(HELP_DIR, "workflow.html")
+
+
 # Each cut-off is an output field and band; GeoPackage allows 2000 columns, and no one reads 100 probability maps.
 MAX_CUTOFFS = 100
 
@@ -116,7 +138,45 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
         return self.GROUP
 
     def shortHelpString(self):  # noqa: N802 (QGIS API name)
-        return help_html(self.tr(self.HELP))
+        return self.help_text(lambda label: f"<b>{html.escape(label, quote=False)}</b>", escape=help_html)
+
+    def help_text(self, show_label=lambda label: f"'{label}'", escape=lambda text: text):
+        """The HELP text with each `[KEY]` replaced by show_label(the label of parameter or output KEY); the text
+        between is passed through escape. A `[KEY]` naming no parameter is kept, so a test can find it."""
+        labels = self.labels()
+        text = self.tr(self.HELP)
+        pieces, start = [], 0
+        for match in PARAMETER_REFERENCE.finditer(text):
+            if match.group(1) not in labels:
+                continue
+            pieces += [escape(text[start:match.start()]), show_label(labels[match.group(1)])]
+            start = match.end()
+        pieces.append(escape(text[start:]))
+        return "".join(pieces)
+
+    def labels(self):
+        """{KEY: label shown} of every parameter and output; QGIS asks for help from instances it has not
+        initialised too, so those are read from an initialised copy."""
+        algorithm = self
+        if not self.parameterDefinitions():
+            algorithm = self.createInstance()
+            algorithm.initAlgorithm()
+        labels = {o.name(): o.description() for o in algorithm.outputDefinitions()}
+        labels.update({p.name(): p.description() for p in algorithm.parameterDefinitions()})
+        return labels
+
+    def helpUrl(self):  # noqa: N802 (QGIS API name)
+        """The algorithm's local reference page: the dialog's Help button opens it offline."""
+        return QUrl.fromLocalFile(algorithm_page(self.NAME)).toString()
+
+    # {KEY: one or two sentences}: shown as the parameter's tooltip in the dialog and on its reference page.
+    PARAMETER_HELP = {}
+
+    def addParameter(self, parameter, createOutput=True):  # noqa: N802, N803 (QGIS API names)
+        text = self.PARAMETER_HELP.get(parameter.name())
+        if text:
+            parameter.setHelp(self.tr(text))
+        return super().addParameter(parameter, createOutput)
 
     def tr(self, string):
         return QCoreApplication.translate(type(self).__name__, string)
@@ -145,17 +205,18 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
         )
         if minimum is not None:
             parameter.setMinimum(minimum)
+        parameter.setHelp(self.tr("The same seed gives the same result; another seed shows how much of it is chance."))
         self.add_advanced(parameter) if advanced else self.addParameter(parameter)
 
     def seed(self, parameters, context):
         return self.parameterAsInt(parameters, self.SEED, context)
 
     def add_cutoffs_parameter(self, label="Cut-offs (comma separated)", default=None):
-        self.addParameter(
-            QgsProcessingParameterString(
-                self.CUTOFFS, self.tr(label), default_cutoffs() if default is None else default, optional=True
-            )
-        )
+        parameter = QgsProcessingParameterString(
+            self.CUTOFFS, self.tr(label), default_cutoffs() if default is None else default, optional=True)
+        parameter.setHelp(self.tr("Grades, in the grade's unit, at which P(grade > cut-off) is written; the default "
+                                  "is set on the plugin's settings page."))
+        self.addParameter(parameter)
 
     def cutoffs(self, parameters, context):
         """The cut-off grades, positive, sorted and unique; each one exactly what its field and band name say, so no
@@ -176,20 +237,21 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
 
     def add_below_detection_parameters(self):
         """What a below-detection value ('<0.5', '-0.5') becomes, and the codes a database writes for 'no value'."""
-        self.addParameter(
-            QgsProcessingParameterEnum(
-                self.BELOW_DETECTION,
-                self.tr("Below detection becomes"),
-                options=[self.tr("Half the detection limit"), self.tr("Zero"), self.tr("Missing")],
-                defaultValue=0,
-            )
+        policy = QgsProcessingParameterEnum(
+            self.BELOW_DETECTION,
+            self.tr("Below detection becomes"),
+            options=[self.tr("Half the detection limit"), self.tr("Zero"), self.tr("Missing")],
+            defaultValue=0,
         )
-        self.addParameter(
-            QgsProcessingParameterString(
-                self.MISSING_CODES, self.tr("Missing-value codes"),
-                ", ".join(f"{code:g}" for code in DEFAULT_MISSING_CODES), optional=True,
-            )
+        policy.setHelp(self.tr("What an assay reported below detection ('<0.5', or -0.5 as some labs write it) "
+                               "becomes."))
+        self.addParameter(policy)
+        codes = QgsProcessingParameterString(
+            self.MISSING_CODES, self.tr("Missing-value codes"),
+            ", ".join(f"{code:g}" for code in DEFAULT_MISSING_CODES), optional=True,
         )
+        codes.setHelp(self.tr("Numbers a database writes for 'no value' (such as -99), read as missing."))
+        self.add_advanced(codes)
 
     def below_detection_options(self, parameters, context):
         """{'below_detection': policy, 'missing_codes': codes} as the drillhole readers take them."""
@@ -205,13 +267,12 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
 
     def add_negative_below_detection_parameter(self):
         """Whether -0.5 is read as '<0.5', the assay convention (off for fields that can be negative)."""
-        self.addParameter(
-            QgsProcessingParameterBoolean(
-                self.NEGATIVE_BELOW_DETECTION,
-                self.tr("Negative numbers are below-detection results (-0.5 means <0.5)"),
-                False,
-            )
-        )
+        parameter = QgsProcessingParameterBoolean(
+            self.NEGATIVE_BELOW_DETECTION, self.tr("Negative numbers are below-detection results (-0.5 means <0.5)"),
+            False)
+        parameter.setHelp(self.tr("Read -0.5 as '<0.5', the assay convention; leave it off for fields that can be "
+                                  "negative, such as bc_ or pc_."))
+        self.addParameter(parameter)
 
     def negative_below_detection(self, parameters, context):
         return self.parameterAsBool(parameters, self.NEGATIVE_BELOW_DETECTION, context)

@@ -12,12 +12,10 @@ import os
 import pkgutil
 
 from qgis.core import Qgis, QgsMessageLog, QgsProcessingProvider
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QCoreApplication, QUrl
 from qgis.PyQt.QtGui import QIcon
 
-from .base import REEGradeAlgorithm
-
-PLUGIN_DIR = os.path.dirname(os.path.dirname(__file__))
+from .base import PLUGIN_DIR, WORKFLOW_GROUP, REEGradeAlgorithm, workflow_page
 
 
 def discover_algorithm_classes(errors=None):
@@ -75,6 +73,10 @@ class REEGradeProvider(QgsProcessingProvider):
         path = os.path.join(PLUGIN_DIR, "models", "ree_grade_workflow.model3")
         model = QgsProcessingModelAlgorithm()
         if model.fromFile(path):
+            # The group name is stored in English in the file; shown in the user's language like the others, and
+            # the Help button opens the workflow's local page.
+            model.setGroup(QCoreApplication.translate("REEGradeAlgorithm", WORKFLOW_GROUP))
+            model.setHelpContent(dict(model.helpContent(), HELP_URL=QUrl.fromLocalFile(workflow_page()).toString()))
             self.addAlgorithm(model)
         else:
             QgsMessageLog.logMessage(f"REE Grade: could not read {path}", "REE Grade", Qgis.Warning)

@@ -5,9 +5,10 @@ the cross-validation report. Run it with QGIS's Python (the venv):
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/build_model.py
 
-The workflow is declared once, in INPUTS and steps(), as plain data; model
-outputs are named `<step>:<name>` (e.g. `hyperscore:blocks`), which is how
-`scripts/demo.py` and `processing.run` address them.
+The workflow is declared once, in INPUTS and steps(), as plain data; a model
+output is named by what it holds, and addressed as `<step>:<name>` (e.g.
+`report:Workflow report`) by `scripts/demo.py` and `processing.run`. The boxes
+are laid out by `layout()`: one row per depth in the chain, no box over another.
 """
 import os
 import sys
@@ -16,7 +17,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 MODEL_PATH = REPO / "models" / "ree_grade_workflow.model3"
 MODEL_NAME = "ree_grade_workflow"
-MODEL_GROUP = "Workflow"
 
 # Feature fields fused by PCA: the spectral depths and areas (their band centres
 # are empty where a feature is absent), the geology one-hot units and distances.
@@ -85,11 +85,11 @@ INPUTS = [
 # One single-band map of the bench per field: the BNN grade, sd and P(>cut-off),
 # and the OK and MIK grades beside them.
 MAPS = [
-    ("map_bnn_mean", "bnn_mean", "BNN mean grade (bench)"),
-    ("map_bnn_sd", "bnn_sd", "BNN sd (bench)"),
-    ("map_bnn_p", Expr(BNN_P_FIELD), "BNN P(grade > cut-off) (bench)"),
-    ("map_ok", "ok_estimate", "OK estimate (bench)"),
-    ("map_mik", "mik_mean", "MIK E-type mean (bench)"),
+    ("map_bnn_mean", "bnn_mean", "Bench map of the BNN mean grade"),
+    ("map_bnn_sd", "bnn_sd", "Bench map of the BNN sd"),
+    ("map_bnn_p", Expr(BNN_P_FIELD), "Bench map of the BNN P(grade > cut-off)"),
+    ("map_ok", "ok_estimate", "Bench map of the OK estimate"),
+    ("map_mik", "mik_mean", "Bench map of the MIK E-type mean"),
 ]
 
 # The workflow's choices, shown at the top of its report.
@@ -109,7 +109,7 @@ CHOICES = (
 
 
 def steps():
-    """(step id, algorithm, parameters, {output: (model output name, description)}).
+    """(step id, algorithm, parameters, {output: model output name, saying what it holds}).
     A step may only use inputs and earlier steps. Outputs in the dict are model
     outputs (files a user keeps); the others are temporary. The hole and grade
     field keys are read from the algorithm classes, so a renamed key is followed."""
@@ -128,7 +128,7 @@ def steps():
         ("topography", "gdal:gridlinear",
          {"INPUT": Out("collar_points"), "Z_FIELD": "z", "RADIUS": -1.0, "NODATA": -9999.0, "DATA_TYPE": 5,
           "EXTRA": "-outsize 200 150"},
-         {"OUTPUT": ("topography", "Topography from the collar elevations (TIN)")}),
+         {"OUTPUT": "Topography from the collar elevations (TIN)"}),
         ("desurvey", "reegrade:desurvey",
          {"COLLARS": In("collars"), "COLLAR_CRS": In("crs"), "SURVEYS": In("surveys"), "INTERVALS": In("assays"),
           "OVERLAPS": 2}, {}),
@@ -144,20 +144,19 @@ def steps():
           "SAMPLE_HOLE_FIELD": "hole_id",
           "SAMPLE_FROM_FIELD": "from_m", "SAMPLE_TO_FIELD": "to_m"}, {}),
         ("hyperspectral", "reegrade:hyperspectralfeatures", {"INPUT": In("cube")},
-         {"OUTPUT": ("features", "Hyperspectral absorption features")}),
+         {"OUTPUT": "Hyperspectral absorption features"}),
         ("samples_hs", "reegrade:samplefeatures",
          {"INPUT": Out("parselogs"), "RASTER": Out("hyperspectral"), "METHOD": 1}, {}),
         ("samples_geo", "reegrade:geologyfeatures",
          {"INPUT": Out("samples_hs"), "GEOLOGY": In("geology"), "UNIT_FIELD": "unit", "FAULTS": In("faults")},
-         {"UNITS_OUT": ("units", "Geology unit list")}),
+         {"UNITS_OUT": "Geology unit list"}),
         ("samples_impute", "reegrade:knnimpute",
          {"INPUT": Out("samples_geo"), "FIELDS": HS_FEATURES, "K": 8, "SPATIAL_WEIGHT": 1.0},
-         {"REFERENCE_OUT": ("reference", "Imputation reference")}),
+         {"REFERENCE_OUT": "Imputation reference"}),
         ("samples_pca", "reegrade:pcafusion",
          {"INPUT": Out("samples_impute"), "FIELDS": HS_FEATURES + GEO_FEATURES, "MODE": 0,
           "N_COMPONENTS": N_COMPONENTS, "RFF_FEATURES": 16, "LENGTH_SCALE": 300.0, "SEED": In("seed")},
-         {"OUTPUT": ("samples", "Samples (composites with TREO, logs and features)"),
-          "TRANSFORM_OUT": ("transform", "PCA transform")}),
+         {"OUTPUT": "Samples (composites with TREO, logs and features)", "TRANSFORM_OUT": "PCA transform"}),
         ("targets", "reegrade:targets",
          {"MODE": 1, "EXTENT": In("extent"), "ZMIN": In("zmin"), "ZMAX": In("zmax"), "DX": In("block_xy"),
           "DY": In("block_xy"), "DZ": In("block_z"), "TOPOGRAPHY": Out("topography"), "TOPO_SAMPLING": 1}, {}),
@@ -175,14 +174,14 @@ def steps():
           TrainBNNAlgorithm.HOLE_FIELD: "hole_id", "EPOCHS": In("epochs"), "RECALIBRATE": True,
           # The default METHOD (stacked on kriging); its kriging takes as many samples as cross-validation's.
           TrainBNNAlgorithm.MAX_SAMPLES: 24, "SEED": In("seed")},
-         {"MODEL_OUT": ("model", "BNN model")}),
+         {"MODEL_OUT": "BNN model file"}),
         ("predictbnn", "reegrade:predictbnn",
          {"MODEL": Out("trainbnn", "MODEL_OUT"), "INPUT": Out("blocks_pca"), "CUTOFFS": Expr(CUTOFF_TEXT),
           "SEED": In("seed")}, {}),
         ("variogram", "reegrade:variogram",
          {"INPUT": Out("graded"), VariogramAlgorithm.GRADE_FIELD: "TREO_pct", "DIMENSION": 1,
           "STRUCTURES": "spherical, spherical", "SEED": In("seed")},
-         {"MODEL_OUT": ("model", "Variogram model"), "PLOT": ("plot", "Variogram plot")}),
+         {"MODEL_OUT": "Variogram model file", "PLOT": "Variogram plot"}),
         ("ordinarykriging", "reegrade:ordinarykriging",
          {"INPUT": Out("graded"), OrdinaryKrigingAlgorithm.GRADE_FIELD: "TREO_pct",
           OrdinaryKrigingAlgorithm.HOLE_FIELD: "hole_id",
@@ -198,24 +197,24 @@ def steps():
           "SAMPLES": Out("graded"), ClassifyAlgorithm.HOLE_FIELD: "hole_id"}, {}),
         ("hyperscore", "reegrade:hyperscore",
          {"INPUT": Out("classify"), "SOURCE": 0, "PROBABILITY_FIELD": Expr(BNN_P_FIELD), "CUTOFF": In("cutoff")},
-         {"OUTPUT": ("blocks", "Block model (BNN, OK, MIK, class, HyperScore)")}),
+         {"OUTPUT": "Block estimates (BNN, OK, MIK, class, HyperScore)"}),
         ("gradetonnage", "reegrade:gradetonnage",
          {"INPUT": Out("hyperscore"), "GRADE_FIELDS": ESTIMATE_FIELDS, "GRADE_UNIT": 0, "VOLUME_FIELD": "volume",
           "DENSITY": In("density"), "CUTOFF_START": 0.0, "CUTOFF_STOP": 3.0, "CUTOFF_STEP": 0.1,
           "SEED": In("seed")},
-         {"OUTPUT": ("table", "Grade-tonnage table"), "PLOT": ("plot", "Grade-tonnage plot")}),
+         {"OUTPUT": "Grade-tonnage table", "PLOT": "Grade-tonnage plot"}),
         ("crossvalidate", "reegrade:crossvalidate",
          {"INPUT": Out("samples_pca"), CrossValidateAlgorithm.GRADE_FIELD: "TREO_pct", "COVARIATES": PC_FIELDS,
           CrossValidateAlgorithm.HOLE_FIELD: "hole_id", "METHODS": [0, 2, 3], "FOLDS": 5, "SCHEME": 0,
           "CUTOFFS": Expr(CUTOFF_TEXT), "SEED": In("seed"),
           "BNN_EPOCHS": In("cv_epochs"), "MAX_SAMPLES": 24},
-         {"OUTPUT": ("table", "Cross-validation table"), "REPORT": ("report", "Cross-validation report")}),
+         {"OUTPUT": "Cross-validation table", "REPORT": "Cross-validation report"}),
         ("bench", "native:extractbyexpression", {"INPUT": Out("hyperscore"), "EXPRESSION": Expr(BENCH_FILTER)}, {}),
     ] + [
         (step, "gdal:rasterize",
          {"INPUT": Out("bench"), "FIELD": field, "UNITS": 1, "WIDTH": In("block_xy"), "HEIGHT": In("block_xy"),
           "EXTENT": In("extent"), "NODATA": -9999.0, "DATA_TYPE": 5},
-         {"OUTPUT": ("map", description)})
+         {"OUTPUT": description})
         for step, field, description in MAPS
     ] + [
         ("report", "reegrade:report",
@@ -224,7 +223,7 @@ def steps():
           "VARIOGRAM_PLOT": Out("variogram", "PLOT"), "CV_REPORT": Out("crossvalidate", "REPORT"),
           "GT_PLOT": Out("gradetonnage", "PLOT"), "TRUTH": In("truth"), "CUTOFF": In("cutoff"),
           "DENSITY": In("density"), "BENCH_ELEVATION": In("bench_elevation"), "NOTES": "\n".join(CHOICES)},
-         {"OUTPUT": ("report", "Workflow report")}),
+         {"OUTPUT": "Workflow report"}),
     ]
 
 
@@ -237,9 +236,48 @@ def _plugin_on_path():
 
 
 def model_outputs():
-    """{"<step>:<name>": (description, algorithm output name)} of every model output."""
-    return {f"{step}:{name}": (description, output) for step, _, _, outputs in steps()
-            for output, (name, description) in outputs.items()}
+    """{"<step>:<name>": algorithm output name} of every model output."""
+    return {f"{step}:{name}": output for step, _, _, outputs in steps() for output, name in outputs.items()}
+
+
+# The size QGIS gives every model component (QgsProcessingModelComponent::size(), 200 x 30 in 3.22); a box is drawn
+# centred on its position.
+BOX_WIDTH, BOX_HEIGHT = 200.0, 30.0
+ROW_PITCH = 90.0  # one row per depth in the chain, room for the arrows between rows
+COLUMN_GAP = 40.0
+INPUT_X, FIRST_STEP_X = 120.0, 420.0
+
+
+def _references(parameters, kind):
+    values = [v for value in parameters.values() for v in (value if isinstance(value, list) else [value])]
+    return [v for v in values if isinstance(v, kind)]
+
+
+def layout(workflow):
+    """{("input", name) | ("step", id) | ("output", id, name): (x, y) box centre} of `steps()`: a step sits in the row
+    of its depth (1 + the deepest step it reads), its model outputs in a line to its right, the steps of one row
+    side by side; each input in a column on the left, level with the first step that reads it."""
+    depth = {}
+    for step, _, parameters, _ in workflow:
+        depth[step] = 1 + max((depth[ref.step] for ref in _references(parameters, Out)), default=-1)
+    positions, row_end = {}, {}
+    for step, _, _, outputs in workflow:
+        y = 60.0 + ROW_PITCH * depth[step]
+        x = row_end.get(depth[step], FIRST_STEP_X)
+        positions[("step", step)] = (x, y)
+        for index, name in enumerate(outputs.values(), start=1):
+            positions[("output", step, name)] = (x + index * (BOX_WIDTH + COLUMN_GAP / 2), y)
+        row_end[depth[step]] = x + (1 + len(outputs)) * (BOX_WIDTH + COLUMN_GAP / 2) + COLUMN_GAP / 2
+    first_use = {}
+    for step, _, parameters, _ in workflow:
+        for ref in _references(parameters, In):
+            first_use.setdefault(ref.name, positions[("step", step)][1])
+    free_y = 0.0
+    for name in sorted((name for name, *_ in INPUTS), key=lambda name: first_use.get(name, 0.0)):
+        y = max(first_use.get(name, 0.0), free_y)
+        positions[("input", name)] = (INPUT_X, y)
+        free_y = y + BOX_HEIGHT + 15.0
+    return positions
 
 
 def _parameter_definition(name, kind, description, default, optional):
@@ -294,7 +332,7 @@ def _defaults(algorithm_id):
 
 
 def build_model():
-    """The QgsProcessingModelAlgorithm of INPUTS and steps(), laid out left to right."""
+    """The QgsProcessingModelAlgorithm of INPUTS and steps(), laid out by layout()."""
     from qgis.core import (
         QgsProcessingModelAlgorithm,
         QgsProcessingModelChildAlgorithm,
@@ -303,7 +341,9 @@ def build_model():
     )
     from qgis.PyQt.QtCore import QPointF
 
-    model = QgsProcessingModelAlgorithm(MODEL_NAME, MODEL_GROUP)
+    from ree_grade.processing_provider.base import WORKFLOW_GROUP
+
+    model = QgsProcessingModelAlgorithm(MODEL_NAME, WORKFLOW_GROUP)
     model.setHelpContent({
         "ALG_DESC": "The REE Grade workflow on one deposit: desurvey, composite and TREO; log text, hyperspectral "
                     "and geology features on the samples and on a block model clipped to the topography; PCA "
@@ -312,22 +352,25 @@ def build_model():
                     "HyperScore on the blocks; cross-validation grouped by hole; maps of one bench.",
         "ALG_CREATOR": "REE Grade",
     })
-    for index, (name, kind, description, default, optional) in enumerate(INPUTS):
+    workflow = steps()
+    positions = layout(workflow)
+    for name, kind, description, default, optional in INPUTS:
         component = QgsProcessingModelParameter(name)
-        component.setPosition(QPointF(120, 60 + 60 * index))
+        component.setPosition(QPointF(*positions[("input", name)]))
         model.addModelParameter(_parameter_definition(name, kind, description, default, optional), component)
-    for index, (step, algorithm, parameters, outputs) in enumerate(steps()):
+    for step, algorithm, parameters, outputs in workflow:
         child = QgsProcessingModelChildAlgorithm(algorithm)
         child.setChildId(step)
         child.setDescription(step)
-        child.setPosition(QPointF(420 + 260 * (index // 12), 60 + 90 * (index % 12)))
+        child.setPosition(QPointF(*positions[("step", step)]))
         for parameter, value in {**_defaults(algorithm), **parameters}.items():
             child.addParameterSources(parameter, [_source(value)])
         outputs_of_child = {}
-        for output, (name, description) in outputs.items():
-            model_output = QgsProcessingModelOutput(name, description)
+        for output, name in outputs.items():
+            model_output = QgsProcessingModelOutput(name, name)
             model_output.setChildId(step)
             model_output.setChildOutputName(output)
+            model_output.setPosition(QPointF(*positions[("output", step, name)]))
             outputs_of_child[name] = model_output
         child.setModelOutputs(outputs_of_child)
         model.addChildAlgorithm(child)

@@ -25,27 +25,28 @@ QGIS_PROCESS = os.environ.get("QGIS_PROCESS", "/usr/bin/qgis_process.bin")
 DATA = REPO / "sample_data" / "demo"
 # Output files of the model, by model output name.
 OUTPUT_FILES = {
-    "topography:topography": "topography.tif",
-    "hyperspectral:features": "hs_features.tif",
-    "samples_geo:units": "geology_units.json",
-    "samples_impute:reference": "impute_reference.json",
-    "samples_pca:samples": "samples.gpkg",
-    "samples_pca:transform": "pca_transform.json",
-    "trainbnn:model": "bnn_model.json",
-    "variogram:model": "variogram.json",
-    "variogram:plot": "variogram.html",
-    "hyperscore:blocks": "block_model.gpkg",
-    "gradetonnage:table": "grade_tonnage.csv",
-    "gradetonnage:plot": "grade_tonnage.html",
-    "crossvalidate:table": "cross_validation.csv",
-    "crossvalidate:report": "cross_validation.html",
-    "map_bnn_mean:map": "bnn_mean.tif",
-    "map_bnn_sd:map": "bnn_sd.tif",
-    "map_bnn_p:map": "bnn_p_gt_cutoff.tif",
-    "map_ok:map": "ok_estimate.tif",
-    "map_mik:map": "mik_mean.tif",
-    "report:report": "report.html",
+    "topography:Topography from the collar elevations (TIN)": "topography.tif",
+    "hyperspectral:Hyperspectral absorption features": "hs_features.tif",
+    "samples_geo:Geology unit list": "geology_units.json",
+    "samples_impute:Imputation reference": "impute_reference.json",
+    "samples_pca:Samples (composites with TREO, logs and features)": "samples.gpkg",
+    "samples_pca:PCA transform": "pca_transform.json",
+    "trainbnn:BNN model file": "bnn_model.json",
+    "variogram:Variogram model file": "variogram.json",
+    "variogram:Variogram plot": "variogram.html",
+    "hyperscore:Block estimates (BNN, OK, MIK, class, HyperScore)": "block_model.gpkg",
+    "gradetonnage:Grade-tonnage table": "grade_tonnage.csv",
+    "gradetonnage:Grade-tonnage plot": "grade_tonnage.html",
+    "crossvalidate:Cross-validation table": "cross_validation.csv",
+    "crossvalidate:Cross-validation report": "cross_validation.html",
+    "map_bnn_mean:Bench map of the BNN mean grade": "bnn_mean.tif",
+    "map_bnn_sd:Bench map of the BNN sd": "bnn_sd.tif",
+    "map_bnn_p:Bench map of the BNN P(grade > cut-off)": "bnn_p_gt_cutoff.tif",
+    "map_ok:Bench map of the OK estimate": "ok_estimate.tif",
+    "map_mik:Bench map of the MIK E-type mean": "mik_mean.tif",
+    "report:Workflow report": "report.html",
 }
+REPORT = "report:Workflow report"
 # qgis_process prints progress as "0...10...20..." glued to the next message.
 PROGRESS = re.compile(r"^(?:\d*\.+)*(?:\d{1,3}(?=[A-Za-z']))?(?:100 - done\.)?")
 PARAMETER_ECHO = re.compile(r"^[\w:]+:\t")
@@ -129,7 +130,7 @@ def main(argv):
     started = time.monotonic()
     results = run_model(parameters, out_dir)
     print(f"Workflow finished in {time.monotonic() - started:.0f} s", flush=True)
-    print(f"\nReport: {results['report:report']}")
+    print(f"\nReport: {results[REPORT]}")
     return 0
 
 

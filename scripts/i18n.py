@@ -24,11 +24,11 @@ def collect():
 
     app = QgsApplication([], False)
     app.initQgis()
-    from ree_grade.processing_provider.base import GROUPS
+    from ree_grade.processing_provider.base import GROUPS, WORKFLOW_GROUP
     from ree_grade.processing_provider.provider import discover_algorithm_classes
 
     strings = [("REEGradeProvider", "REE Grade Estimation")]
-    strings += [("REEGradeAlgorithm", name) for name in GROUPS.values()]
+    strings += [("REEGradeAlgorithm", name) for name in (*GROUPS.values(), WORKFLOW_GROUP)]
     for cls in discover_algorithm_classes():
         algorithm = cls()
         algorithm.initAlgorithm()

@@ -7,7 +7,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 PLUGIN_NAME = "ree_grade"
 FILES = ["metadata.txt", "__init__.py", "plugin.py", "icon.svg", "LICENSE", "README.md"]
-FOLDERS = ["algorithms", "processing_provider", "ui", "models", "sample_data", "i18n"]
+# help/html: the guide and algorithm reference the Help buttons and the Documentation menu open.
+FOLDERS = ["algorithms", "processing_provider", "ui", "models", "sample_data", "i18n", "help"]
 SKIP_SUFFIXES = {".pyc", ".ts", ".pro"}
 SKIP_PARTS = {"__pycache__"}
 

@@ -23,7 +23,8 @@ def table():
     rows = ["| algorithm | group | what it does |", "|---|---|---|"]
     for cls in sorted(discover_algorithm_classes(), key=lambda c: (order.index(c.GROUP), c.DISPLAY_NAME)):
         # First sentence: a full stop followed by a capital, so "e.g. x" does not end it.
-        first = re.split(r"(?<=\.)\s+(?=[A-Z])", " ".join(cls.HELP.split()), maxsplit=1)[0]
+        # help_text(): parameters named by the labels the dialog shows, not their keys.
+        first = re.split(r"(?<=\.)\s+(?='?[A-Z])", " ".join(cls().help_text().split()), maxsplit=1)[0]
         rows.append(f"| `reegrade:{cls.NAME}` {cls.DISPLAY_NAME} | {GROUPS[cls.GROUP]} | {first} |")
     return "\n".join(rows)
 

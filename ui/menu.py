@@ -8,7 +8,8 @@ from qgis.PyQt.QtWidgets import QAction
 
 PLUGIN_DIR = os.path.dirname(os.path.dirname(__file__))
 WORKFLOW_MODEL = os.path.join(PLUGIN_DIR, "models", "ree_grade_workflow.model3")
-DOCUMENTATION = os.path.join(PLUGIN_DIR, "README.md")
+# The user guide shipped in the plugin (scripts/build_docs.py), read offline.
+DOCUMENTATION = os.path.join(PLUGIN_DIR, "help", "html", "index.html")
 MENU = "&REE Grade"
 
 

@@ -21,7 +21,7 @@ def test_every_algorithm_help_renders_in_full(provider):
         document = QTextDocument()
         # As QgsProcessingAlgorithmDialogBase shows it: the help in a paragraph of rich text.
         document.setHtml(f"<p>{algorithm.shortHelpString()}</p>")
-        shown, source = _plain(document.toPlainText()), _plain(type(algorithm).HELP)
+        shown, source = _plain(document.toPlainText()), _plain(algorithm.help_text(str))
         if shown != source:
             cut.append(f"{algorithm.name()}: {len(shown)} of {len(source)} characters shown")
     assert not cut, "; ".join(cut)
@@ -34,7 +34,7 @@ def test_help_keeps_its_paragraphs(provider):
     document = QTextDocument()
     document.setHtml(algorithm.shortHelpString())
     lines = [line for line in document.toPlainText().split("\n") if line.strip()]
-    assert len(lines) == len([p for p in type(algorithm).HELP.split("\n") if p.strip()])
+    assert len(lines) == len([p for p in algorithm.help_text().split("\n") if p.strip()])
     assert any("<= z_k" in line for line in lines) and any("mik_p_gt_<cut-off>" in line for line in lines)
 
 
@@ -45,11 +45,12 @@ def test_the_help_texts_the_issue_found_cut(provider, name):
 
     algorithm = provider.algorithm(name)
     raw = QTextDocument()
-    raw.setHtml(type(algorithm).HELP)
+    source = _plain(algorithm.help_text(str))
+    raw.setHtml(source)
     escaped = QTextDocument()
     escaped.setHtml(algorithm.shortHelpString())
-    assert len(_plain(raw.toPlainText())) < len(_plain(type(algorithm).HELP))
-    assert _plain(escaped.toPlainText()) == _plain(type(algorithm).HELP)
+    assert len(_plain(raw.toPlainText())) < len(source)
+    assert _plain(escaped.toPlainText()) == source
 
 
 def test_output_checks_leave_temporary_and_memory_outputs_alone():
@@ -63,3 +64,51 @@ def test_output_checks_leave_temporary_and_memory_outputs_alone():
     assert destination_path("postgres://host/db") is None
     assert destination_path(QgsProcessingOutputLayerDefinition("/tmp/x/out.gpkg")) == "/tmp/x/out.gpkg"
     assert destination_path("/tmp/x/out.gpkg|layername=out") == "/tmp/x/out.gpkg"
+
+
+def test_help_names_parameters_by_their_labels_never_their_keys(provider):
+    """The dialog shows labels ('Memory budget per window (MB)'), so help that says MEMORY_MB or N MEMBERS names
+    something the user cannot find; a `[KEY]` reference to no parameter would be printed as it is."""
+    import re
+
+    from ree_grade.processing_provider.base import PARAMETER_REFERENCE, REEGradeAlgorithm
+
+    found = []
+    for algorithm in (a for a in provider.algorithms() if isinstance(a, REEGradeAlgorithm)):
+        labels = algorithm.labels()
+        # A key the label itself shows ('Number of donors (K)') is a name the user sees.
+        keys = {key for key, label in labels.items() if not re.search(rf"\b{key}\b", label)}
+        texts = [algorithm.help_text(lambda label: "")] + [p.help() for p in algorithm.parameterDefinitions()]
+        for text in texts:
+            found += [f"{algorithm.name()}: unknown reference {m.group(0)}" for m in PARAMETER_REFERENCE.finditer(text)]
+            for key in keys:
+                for spelling in {key, key.replace("_", " ")}:
+                    if re.search(rf"(?<![\w\[]){re.escape(spelling)}(?![\w\]])", text):
+                        found.append(f"{algorithm.name()}: {spelling}")
+    assert not found, "; ".join(sorted(set(found)))
+
+
+def test_help_shows_the_labels_it_references(provider):
+    algorithm = provider.algorithm("hyperspectralfeatures")
+    assert "<b>Memory budget per window (MB)</b>" in algorithm.shortHelpString()
+    assert "Band table (JSON or CSV; empty: the bundled one)" in algorithm.help_text()
+
+
+def test_parameter_help_is_complete_where_given_and_names_real_parameters(provider):
+    """An algorithm with PARAMETER_HELP gives every parameter a tooltip (QGIS shows help() under the label's tooltip),
+    and a key there that no parameter has (renamed since) is caught."""
+    from ree_grade.processing_provider.base import REEGradeAlgorithm
+
+    with_help, problems = 0, []
+    for algorithm in (a for a in provider.algorithms() if isinstance(a, REEGradeAlgorithm)):
+        if not type(algorithm).PARAMETER_HELP:
+            continue
+        with_help += 1
+        names = {d.name() for d in algorithm.parameterDefinitions()}
+        problems += [f"{algorithm.name()}: no parameter {key}" for key in type(algorithm).PARAMETER_HELP
+                     if key not in names]
+        problems += [f"{algorithm.name()}: {d.name()} has no help" for d in algorithm.parameterDefinitions()
+                     if not d.help().strip()]
+        assert all(d.help() in d.toolTip() for d in algorithm.parameterDefinitions())
+    assert with_help >= 15
+    assert not problems, problems

@@ -220,3 +220,23 @@ def test_plugin_stays_english_without_a_translation(provider, user_locale, setti
     user_locale(setting)
     assert plugin.install_translator() is None
     assert provider.name() == "REE Grade Estimation"
+
+
+@pytest.mark.parametrize("locale, expected", [("zh_CN", "工作流程"), ("es", "Flujo de trabajo")])
+def test_workflow_model_group_is_translated(provider, translator, locale, expected):
+    """The model file stores its group in English; the provider shows it in the user's language like the others."""
+    from qgis.core import QgsApplication
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    def workflow_group():
+        return QgsApplication.processingRegistry().algorithmById("reegrade:ree_grade_workflow").group()
+
+    assert workflow_group() == "Workflow"
+    loaded = translator(locale)
+    provider.refreshAlgorithms()
+    try:
+        assert workflow_group() == expected
+    finally:
+        QCoreApplication.removeTranslator(loaded)
+        provider.refreshAlgorithms()
+    assert workflow_group() == "Workflow"

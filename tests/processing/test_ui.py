@@ -1,5 +1,6 @@
 """Menu, toolbar and settings page, against a recording stand-in for QGIS's iface
 (the real desktop is exercised by the screenshot test)."""
+from pathlib import Path
 
 
 class RecordingIface:
@@ -35,10 +36,13 @@ class RecordingIface:
         self.opened.append(currentPage)
 
 
-def test_menu_toolbar_and_settings_page_come_and_go(qgis_app):
+def test_menu_toolbar_and_settings_page_come_and_go(qgis_app, monkeypatch):
     from ree_grade.plugin import REEGradePlugin
+    from ree_grade.ui import menu
 
     iface = RecordingIface()
+    iface.urls = []
+    monkeypatch.setattr(menu.QDesktopServices, "openUrl", iface.urls.append)
     plugin = REEGradePlugin(iface)
     plugin.initGui()
     try:
@@ -48,6 +52,13 @@ def test_menu_toolbar_and_settings_page_come_and_go(qgis_app):
         assert len(iface.factories) == 1 and iface.factories[0].title() == "REE Grade"
         iface.menu[2][1].trigger()
         assert iface.opened == ["REE Grade"]
+        assert iface.urls == [], "nothing is opened before the Documentation entry is chosen"
+        iface.menu[1][1].trigger()
+        # The user guide shipped inside the plugin folder, not the raw README.md.
+        assert len(iface.urls) == 1 and iface.urls[0].isLocalFile()
+        guide = Path(iface.urls[0].toLocalFile())
+        assert guide.name == "index.html" and guide.parent.name == "html" and guide.is_file()
+        assert "REE Grade user guide" in guide.read_text(encoding="utf-8")
     finally:
         plugin.unload()
     assert iface.menu == [] and iface.toolbar == [] and iface.factories == []

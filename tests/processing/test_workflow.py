@@ -52,6 +52,48 @@ def test_shipped_model_is_the_built_one(provider):
     assert names[0] == names[1]
 
 
+
+def _component_boxes():
+    """(label, QRectF) of every box the modeler draws from the shipped .model3, read from its XML as QGIS reads it:
+    each input, step and model output stores its centre (component_pos_x/y) and size (component_width/height);
+    empty comments are not drawn."""
+    import xml.etree.ElementTree as ET
+
+    from qgis.PyQt.QtCore import QRectF
+
+    def value(element, name):
+        return float(element.find(f"Option[@name='{name}']").get("value"))
+
+    boxes = []
+    for element in ET.parse(MODEL).getroot().iter("Option"):
+        if element.find("Option[@name='component_pos_x']") is None or element.get("name") == "comment":
+            continue
+        x, y = value(element, "component_pos_x"), value(element, "component_pos_y")
+        width, height = value(element, "component_width"), value(element, "component_height")
+        label = element.find("Option[@name='component_description']").get("value")
+        boxes.append((label, QRectF(x - width / 2, y - height / 2, width, height)))
+    return boxes
+
+
+def test_model_boxes_do_not_overlap(provider):
+    boxes = _component_boxes()
+    model = _load_model()
+    outputs = sum(len(child.modelOutputs()) for child in model.childAlgorithms().values())
+    assert len(boxes) == len(model.parameterComponents()) + len(model.childAlgorithms()) + outputs
+    # A box QGIS has no position for is drawn at (0, 0) or beside its step, whatever else is there.
+    assert all(not box.topLeft().isNull() for _, box in boxes)
+    overlapping = [(a, b) for i, (a, box_a) in enumerate(boxes) for b, box_b in boxes[i + 1:]
+                   if box_a.intersects(box_b)]
+    assert not overlapping, overlapping
+
+
+def test_model_outputs_say_what_they_hold(provider):
+    names = [name for child in _load_model().childAlgorithms().values() for name in child.modelOutputs()]
+    assert len(names) == len(set(names)) >= 15
+    assert all(len(name.split()) >= 2 for name in names), names
+    assert "Cross-validation table" in names and "Grade-tonnage table" in names
+
+
 def test_provider_shows_the_workflow(provider):
     from qgis.core import QgsApplication
 
@@ -102,13 +144,15 @@ def _read_columns(path, columns):
 
 
 def test_workflow_runs_on_the_small_deposit(run_algorithm, small_deposit, tmp_path):
+    import demo
+
     from ree_grade.algorithms.io.raster import read_bands
 
     folder, deposit = small_deposit
     parameters = _small_parameters(folder, deposit, tmp_path)
     results = run_algorithm("ree_grade_workflow", parameters)
 
-    blocks = _read_columns(results["hyperscore:blocks"],
+    blocks = _read_columns(results["hyperscore:Block estimates (BNN, OK, MIK, class, HyperScore)"],
                            ["bnn_mean", "bnn_sd", "bnn_p_gt_0_5", "ok_estimate", "mik_mean", "res_class_code",
                             "hyperscore_norm", "zc"])
     assert len(blocks["bnn_mean"]) > 50
@@ -116,13 +160,13 @@ def test_workflow_runs_on_the_small_deposit(run_algorithm, small_deposit, tmp_pa
     assert np.all((blocks["bnn_p_gt_0_5"] >= 0) & (blocks["bnn_p_gt_0_5"] <= 1))
     assert np.isfinite(blocks["ok_estimate"]).mean() > 0.5 and np.isfinite(blocks["mik_mean"]).mean() > 0.5
     assert set(np.unique(blocks["res_class_code"])) <= {1, 2, 3, 4}
-    for name in ("map_bnn_mean:map", "map_bnn_sd:map", "map_bnn_p:map"):
+    for name in (key for key in demo.OUTPUT_FILES if key.startswith("map_bnn")):
         _, bands, _ = read_bands(results[name])
         assert np.isfinite(bands).sum() > 10, name
-    cv_text = Path(results["crossvalidate:table"]).read_text()
+    cv_text = Path(results["crossvalidate:Cross-validation table"]).read_text()
     assert all(method in cv_text for method in ("bnn", "ok", "mik"))
 
-    text = Path(results["report:report"]).read_text()
+    text = Path(results[demo.REPORT]).read_text()
     for heading in ("true block grades", "Maps of grade and uncertainty", "Variogram", "Cross-validation",
                     "Grade-tonnage", "Left out of the workflow on purpose"):
         assert heading in text
