@@ -103,7 +103,8 @@ CHOICES = (
     "samples but is not a block feature: blocks have no drill logs.",
     "The BNN is reegrade:trainbnn's default, the deep ensemble stacked on kriging: it takes the leave-hole-out "
     "OK estimate and sd beside the features, which reegrade:predictbnn computes from the samples kept in the "
-    "model file, and is pooled with kriging at the weight its calibration holes chose. Its grade-tonnage curve "
+    "model file; its mean is a forest on the same inputs, pooled with kriging at the weight the training "
+    "samples' out-of-hole errors chose. Its grade-tonnage curve "
     "is that of its mean: the posterior bands of reegrade:gradetonnage read a plain network's file.",
 )
 
