@@ -19,7 +19,7 @@ def test_each_tree_is_scikit_learns_tree_on_a_bootstrap_of_holes():
     rng = np.random.default_rng([4, 0])
     _, hole_index = np.unique(holes, return_inverse=True)
     weight = np.bincount(rng.integers(0, 60, 60), minlength=60)[hole_index].astype(float)
-    tree = DecisionTreeRegressor(min_samples_leaf=default_leaf_size(len(y)), max_features=0.5,
+    tree = DecisionTreeRegressor(min_samples_leaf=default_leaf_size(min(len(y), 4096)), max_features=0.5,
                                  random_state=int(rng.integers(2**31 - 1)))
     tree.fit(X[weight > 0], y[weight > 0], sample_weight=weight[weight > 0])
     X_new = np.random.default_rng(9).normal(size=(500, 4))
@@ -64,3 +64,12 @@ def test_broken_node_arrays_are_refused():
     with pytest.raises(ValueError, match="expected at least 4 columns"):
         forest.predict(X[:, :2])
     assert forest.predict(X[:0]).shape == (0,)
+
+
+def test_a_row_cap_per_tree_still_learns_and_leaves_every_sample_out_of_bag_somewhere():
+    X, y, holes = holes_data(seed=5)
+    capped = HoleBaggedForest(n_trees=40, max_rows=60, seed=0).fit(X, y, holes)
+    assert capped.n_never_out_of_bag_ == 0
+    assert np.corrcoef(capped.oob_prediction_, y)[0, 1] > 0.6
+    full = HoleBaggedForest(n_trees=40, seed=0).fit(X, y, holes)
+    assert not np.array_equal(capped.predict(X), full.predict(X))
