@@ -114,6 +114,7 @@ def steps():
     outputs (files a user keeps); the others are temporary. The hole and grade
     field keys are read from the algorithm classes, so a renamed key is followed."""
     _plugin_on_path()
+    from ree_grade.algorithms.resources.classification import ClassificationRule
     from ree_grade.processing_provider.alg_classify import ClassifyAlgorithm
     from ree_grade.processing_provider.alg_crossvalidate import CrossValidateAlgorithm
     from ree_grade.processing_provider.alg_mik import MultipleIndicatorKrigingAlgorithm
@@ -195,7 +196,7 @@ def steps():
           "CUTOFFS": Expr(CUTOFF_TEXT), "SEED": In("seed")}, {}),
         ("classify", "reegrade:classify",
          {"INPUT": Out("mik"), "MEAN_FIELD": "bnn_mean", "SPREAD_FIELD": "bnn_sd", "SPREAD_IS": 0,
-          "SAMPLES": Out("graded"), ClassifyAlgorithm.HOLE_FIELD: "hole_id"}, {}),
+          "SLOPE_FIELD": "ok_slope", "SAMPLES": Out("graded"), ClassifyAlgorithm.HOLE_FIELD: "hole_id"}, {}),
         ("hyperscore", "reegrade:hyperscore",
          {"INPUT": Out("classify"), "SOURCE": 0, "PROBABILITY_FIELD": Expr(BNN_P_FIELD), "CUTOFF": In("cutoff")},
          {"OUTPUT": ("blocks", "Block model (BNN, OK, MIK, class, HyperScore)")}),
@@ -223,7 +224,8 @@ def steps():
           "MAP_BNN_P": Out("map_bnn_p"), "MAP_OK": Out("map_ok"), "MAP_MIK": Out("map_mik"),
           "VARIOGRAM_PLOT": Out("variogram", "PLOT"), "CV_REPORT": Out("crossvalidate", "REPORT"),
           "GT_PLOT": Out("gradetonnage", "PLOT"), "TRUTH": In("truth"), "CUTOFF": In("cutoff"),
-          "DENSITY": In("density"), "BENCH_ELEVATION": In("bench_elevation"), "NOTES": "\n".join(CHOICES)},
+          "DENSITY": In("density"), "BENCH_ELEVATION": In("bench_elevation"), "NOTES": "\n".join(CHOICES),
+          "CV_TABLE": Out("crossvalidate"), "RULE": ClassificationRule().describe()},
          {"OUTPUT": ("report", "Workflow report")}),
     ]
 

@@ -30,9 +30,10 @@ def direction_label(direction):
     return "omnidirectional" if direction is None else f"azimuth {direction[0]:g}, dip {direction[1]:g}"
 
 
-def plot_png(model, experimental, title=""):
+def plot_png(model, experimental, title="", unit=""):
     """PNG bytes: experimental points (size by pair count) and the model, one
-    panel per direction, with the sample variance as a dashed line."""
+    panel per direction, with the sample variance as a dashed line; `unit` the
+    grade's (semivariance is in its square), lags in metres (projected CRS)."""
     # A bare Figure renders with Agg without touching pyplot's global backend,
     # which QGIS or another plugin may have set.
     from matplotlib.figure import Figure
@@ -49,8 +50,10 @@ def plot_png(model, experimental, title=""):
         distances, gamma = model_curve(model, direction, max_distance)
         axis.plot(distances, gamma, color="tab:red", label="model")
         axis.axhline(experimental.variance, color="grey", linestyle="--", linewidth=0.8, label="sample variance")
-        axis.set_xlabel("lag distance")
-        axis.set_ylabel("semivariance")
+        axis.set_xlabel("lag distance (m)")
+        axis.set_ylabel(f"semivariance ({unit}\u00b2)" if unit else "semivariance")
+        axis.ticklabel_format(useOffset=False, style="plain")
+        axis.tick_params(labelsize=9)
         axis.set_title(direction_label(direction), fontsize=10)
         axis.set_xlim(0, max_distance)
         axis.set_ylim(bottom=0)
@@ -93,16 +96,16 @@ def plot_html(model, experimental, title, png_bytes, fit=None):
         f"<h1>{html.escape(title)}</h1><img src='data:image/png;base64,{image}' alt='variogram'>"
         f"<h2>Model</h2><p>Total sill {model.total_sill:.6g}; sample variance {experimental.variance:.6g}. "
         f"Angles: {html.escape(ANGLE_CONVENTION)}.</p>{fit_text}"
-        "<table><tr><th>structure</th><th></th><th>sill</th><th>ranges (major / semi-major / minor)</th>"
+        "<table><tr><th>structure</th><th></th><th>sill</th><th>ranges in m (major / semi-major / minor)</th>"
         f"<th>azimuth / dip / rake</th></tr>{table}</table>"
-        "<h2>Experimental variogram</h2><table><tr><th>direction</th><th>mean lag</th><th>semivariance</th>"
+        "<h2>Experimental variogram</h2><table><tr><th>direction</th><th>mean lag (m)</th><th>semivariance</th>"
         f"<th>pairs</th></tr>{''.join(lags)}</table></body></html>"
     )
 
 
-def write_plot(path, model, experimental, title="Variogram", fit=None):
+def write_plot(path, model, experimental, title="Variogram", fit=None, unit=""):
     """PNG or HTML (by extension) written atomically."""
-    png = plot_png(model, experimental, title)
+    png = plot_png(model, experimental, title, unit)
     if path.lower().endswith((".html", ".htm")):
         atomic_write_bytes(path, plot_html(model, experimental, title, png, fit).encode("utf-8"))
     else:
