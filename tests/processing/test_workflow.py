@@ -127,6 +127,9 @@ def test_workflow_runs_on_the_small_deposit(run_algorithm, small_deposit, tmp_pa
                     "Grade-tonnage", "Left out of the workflow on purpose"):
         assert heading in text
     assert text.count("data:image/png;base64") >= 5
+    # The report decides first: the verdict line, then the statement by class.
+    assert text.index("On these folds") < text.index("Mineral resource statement") < text.index("true block grades")
+    assert "Measured + Indicated" in text and "e+0" not in text
 
 
 def _error_log():
