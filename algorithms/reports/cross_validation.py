@@ -74,6 +74,7 @@ def scatter_plots(pooled, target):
         axis.set_title(method_name(name))
         axis.set_xlabel(f"observed {target} ({grade_unit(target)})")
         axis.set_ylabel(f"predicted mean ({grade_unit(target)})")
+    figure.tight_layout()
     return figure_html(figure, "observed vs predicted")
 
 
@@ -141,7 +142,7 @@ def _format(value):
         return str(value)
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
-    return f"{value:.4g}"
+    return significant(value, 4)
 
 
 def write_report(path, title, rows, columns, pooled, xyz, target, notes=()):
