@@ -1106,6 +1106,10 @@
       <translation>Ley de corte</translation>
     </message>
     <message>
+      <source>More cut-offs for the resource statement (e.g. 0.5, 1.5)</source>
+      <translation>Más leyes de corte para la declaración de recursos (p. ej. 0.5, 1.5)</translation>
+    </message>
+    <message>
       <source>Density (t/m3)</source>
       <translation>Densidad (t/m3)</translation>
     </message>

@@ -1106,6 +1106,10 @@
       <translation>边界品位</translation>
     </message>
     <message>
+      <source>More cut-offs for the resource statement (e.g. 0.5, 1.5)</source>
+      <translation>资源声明的更多边界品位（例如 0.5, 1.5）</translation>
+    </message>
+    <message>
       <source>Density (t/m3)</source>
       <translation>体重（密度，t/m3）</translation>
     </message>

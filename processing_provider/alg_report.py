@@ -39,7 +39,8 @@ class WorkflowReportAlgorithm(REEGradeAlgorithm):
         "The page is listed in the Processing results viewer. The verdict is one line from the cross-validation "
         "table: which method has the lowest RMSE, by how much, and how often its 90 % intervals hold the "
         "held-out grade. The statement gives Measured, Indicated, their sum and Inferred, in Mt, TREO % "
-        "and contained TREO t above the cut-off grade, for each estimate of the estimated blocks (bnn_mean, "
+        "and contained TREO t above the cut-off grade (and any more cut-offs given), for each estimate of the "
+        "estimated blocks (bnn_mean, "
         "ok_estimate, mik_mean), by the blocks' res_class from reegrade:classify, block tonnage = volume x "
         "density. Then maps of the BNN mean grade, sd and P(grade > cut-off) beside the OK and MIK estimates "
         "(single-band rasters, e.g. one bench rasterised from the block model), and the pages written by "
@@ -59,6 +60,7 @@ class WorkflowReportAlgorithm(REEGradeAlgorithm):
     BLOCKS = "BLOCKS"
     CV_TABLE = "CV_TABLE"
     RULE = "RULE"
+    STATEMENT_CUTOFFS = "STATEMENT_CUTOFFS"
     TRUTH = "TRUTH"
     CUTOFF = "CUTOFF"
     DENSITY = "DENSITY"
@@ -88,6 +90,9 @@ class WorkflowReportAlgorithm(REEGradeAlgorithm):
         self.addParameter(
             QgsProcessingParameterNumber(self.CUTOFF, self.tr("Cut-off grade"), double, 1.0, minValue=0.0)
         )
+        self.addParameter(QgsProcessingParameterString(
+            self.STATEMENT_CUTOFFS, self.tr("More cut-offs for the resource statement (e.g. 0.5, 1.5)"), "",
+            optional=True))
         self.addParameter(
             QgsProcessingParameterNumber(self.DENSITY, self.tr("Density (t/m3)"), double, 2.8, minValue=0.0)
         )
@@ -138,11 +143,24 @@ class WorkflowReportAlgorithm(REEGradeAlgorithm):
             notes=notes,
             cv_rows=cv_rows,
             rule=self.parameterAsString(parameters, self.RULE, context).strip().rstrip("."),
+            statement_cutoffs=self._statement_cutoffs(parameters, context),
         )
         if cv_rows:
             feedback.pushInfo(demo_report.verdict(cv_rows, "% TREO"))
         feedback.pushInfo(self.tr("Report: {0}").format(path))
         return {self.OUTPUT: path}
+
+    def _statement_cutoffs(self, parameters, context):
+        text = self.parameterAsString(parameters, self.STATEMENT_CUTOFFS, context)
+        cutoffs = []
+        for item in text.replace(";", ",").replace(" ", ",").split(","):
+            if item.strip():
+                try:
+                    cutoffs.append(float(item))
+                except ValueError:
+                    raise ValueError(self.tr("More cut-offs for the resource statement: '{0}' is not a number")
+                                     .format(item.strip())) from None
+        return cutoffs
 
     def _check_blocks(self, parameters, context):
         """An empty block layer would make a report of a bare title."""

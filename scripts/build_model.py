@@ -54,6 +54,8 @@ class Expr:
 # to_real: a cut-off typed as "1.0" must name the field bnn_p_gt_1, as predictbnn does.
 CUTOFF_TEXT = "to_string(to_real(@cutoff))"
 BNN_P_FIELD = "'bnn_p_gt_' || replace(" + CUTOFF_TEXT + ", '.', '_')"
+# The statement at half and one and a half times the cut-off too, the sensitivity a statement shows.
+STATEMENT_CUTOFFS = "to_string(to_real(@cutoff) * 0.5) || ', ' || to_string(to_real(@cutoff) * 1.5)"
 BENCH_FILTER = "'abs(\"zc\" - ' || to_string(to_real(@bench_elevation)) || ') < \"dz\" / 2'"
 
 # (name, kind, description, default, optional). Kinds: table, polygons, lines,
@@ -225,7 +227,8 @@ def steps():
           "VARIOGRAM_PLOT": Out("variogram", "PLOT"), "CV_REPORT": Out("crossvalidate", "REPORT"),
           "GT_PLOT": Out("gradetonnage", "PLOT"), "TRUTH": In("truth"), "CUTOFF": In("cutoff"),
           "DENSITY": In("density"), "BENCH_ELEVATION": In("bench_elevation"), "NOTES": "\n".join(CHOICES),
-          "CV_TABLE": Out("crossvalidate"), "RULE": ClassificationRule().describe()},
+          "CV_TABLE": Out("crossvalidate"), "RULE": ClassificationRule().describe(),
+          "STATEMENT_CUTOFFS": Expr(STATEMENT_CUTOFFS)},
          {"OUTPUT": ("report", "Workflow report")}),
     ]
 

@@ -155,18 +155,19 @@ def check_truth(truth, source):
     return truth
 
 
-def statement_section(blocks, cutoff, density, rule=""):
-    """The resource statement (HTML) at `cutoff` of every estimate present in
-    `blocks`, by the blocks' class when they have one; empty without volumes or
-    estimates."""
+def statement_section(blocks, cutoffs, density, rule=""):
+    """The resource statement (HTML) at each of `cutoffs` of every estimate
+    present in `blocks`, by the blocks' class when they have one; empty without
+    volumes or estimates."""
     estimates = {name: blocks[field] for name, field in ESTIMATES.items()
                  if field in blocks and np.isfinite(np.asarray(blocks[field], dtype=float)).any()}
     if "volume" not in blocks or not estimates:
         return []
     tonnage = np.asarray(blocks["volume"], dtype=float) * density
     classes = blocks.get(CLASS_FIELD)
-    rows = resource_statement(classes, estimates, tonnage, cutoff)
-    text = (f"Blocks with an estimate of at least {cutoff:g} % TREO, at a dry bulk density of {density:g} t/m3, "
+    rows = [row for cutoff in cutoffs for row in resource_statement(classes, estimates, tonnage, cutoff)]
+    listed = ", ".join(f"{c:g}" for c in cutoffs)
+    text = (f"Blocks with an estimate of at least {listed} % TREO, at a dry bulk density of {density:g} t/m3, "
             f"from {len(tonnage):,} blocks ({megatonnes(tonnage.sum())} Mt). Contained TREO in tonnes of oxide. "
             "Figures rounded to three significant digits, so sums may differ in the last digit.")
     if classes is None:
@@ -178,13 +179,14 @@ def statement_section(blocks, cutoff, density, rule=""):
 
 
 def write_workflow_report(path, blocks=None, maps=(), pages=(), truth=None, cutoff=1.0, density=2.8,
-                          bench_elevation=None, notes=(), cv_rows=None, rule=""):
+                          bench_elevation=None, notes=(), cv_rows=None, rule="", statement_cutoffs=()):
     """Write the report; `blocks` {column: array} (BLOCK_COLUMNS for the truth
     comparison; volume, estimates and res_class for the statement), `maps`
     [(title, raster path)], `pages` [(title, html path)], `truth` the arrays of a
     synthetic deposit's truth_blocks.npz (compared when blocks are given),
     `cv_rows` the rows of a cross-validation table (the verdict), `rule` the
-    classification rule in words."""
+    classification rule in words, `statement_cutoffs` more cut-offs of the
+    statement beside `cutoff`."""
     from ..common.atomic import atomic_write_bytes
 
     sections = ["<h1>REE Grade workflow report</h1>"]
@@ -193,7 +195,8 @@ def write_workflow_report(path, blocks=None, maps=(), pages=(), truth=None, cuto
         if text:
             sections += [f"<p><b>{html.escape(text)}</b></p>"]
     if blocks is not None:
-        sections += statement_section(blocks, cutoff, density, rule)
+        cutoffs = sorted({float(cutoff), *map(float, statement_cutoffs)})
+        sections += statement_section(blocks, cutoffs, density, rule)
     sections += [f"<p>{html.escape(note)}</p>" for note in notes]
     if truth is not None and blocks is not None:
         rows, curves = truth_comparison(blocks, truth_of_blocks(blocks, truth), cutoff, density)

@@ -36,6 +36,22 @@ def test_report_states_the_resource_and_the_verdict(run_algorithm, memory_layer,
     assert "<td>0</td><td>\u2013</td><td>0</td>" in text
 
 
+def test_report_states_more_cut_offs(run_algorithm, memory_layer, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    out = tmp_path / "report.html"
+    result = run_algorithm("report", {"BLOCKS": _blocks(memory_layer), "CUTOFF": 1.0, "STATEMENT_CUTOFFS": "1.5; 0.5",
+                                      "OUTPUT": str(out)})
+    text = Path(result["OUTPUT"]).read_text()
+    assert "at least 0.5, 1, 1.5 % TREO" in text
+    # At 1.5 % only the Measured block of BNN (2 %) and OK (1.5 %) remains.
+    assert "<tr><td>1.5</td><td style='text-align:left'>Measured</td><td>0.0700</td><td>2.00</td>" in text
+    with pytest.raises(QgsProcessingException, match="'high' is not a number"):
+        run_algorithm("report", {"BLOCKS": _blocks(memory_layer), "STATEMENT_CUTOFFS": "0.5, high",
+                                 "OUTPUT": str(tmp_path / "bad.html")})
+    assert not (tmp_path / "bad.html").exists()
+
+
 def test_report_refuses_a_table_that_is_not_cross_validation(run_algorithm, memory_layer, tmp_path):
     from qgis.core import QgsProcessingException
 

@@ -85,6 +85,14 @@ def test_statement_table_is_compact_and_rounded():
     assert "e+" not in table
 
 
+def test_statement_at_several_cut_offs_has_a_cut_off_column():
+    rows = [row for cutoff in (0.5, 1.0) for row in resource_statement(CLASSES, GRADES, TONNAGE, cutoff)]
+    table = statement_table(rows)
+    assert table.count("<tr") == 2 + 8 and "<th rowspan='2'>cut-off</th>" in table
+    # At 0.5 % both Measured BNN blocks count (2 and 0.5 %): 2 Mt at 1.25 %.
+    assert "<td>0.5</td><td style='text-align:left'>Measured</td><td>2.00</td><td>1.25</td><td>25,000</td>" in table
+
+
 def test_grade_tonnage_table_is_short():
     cutoffs = np.round(np.arange(0.0, 3.0001, 0.1), 10)
     assert [cutoffs[i] for i in table_rows(cutoffs)] == [0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0]
