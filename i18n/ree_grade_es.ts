@@ -85,6 +85,10 @@
       <translation>Bloques estimados</translation>
     </message>
     <message>
+      <source>Slope of regression field (e.g. ok_slope)</source>
+      <translation>Campo de pendiente de regresión (p. ej. ok_slope)</translation>
+    </message>
+    <message>
       <source>Estimate (mean) field</source>
       <translation>Campo de la estimación (media)</translation>
     </message>
@@ -105,28 +109,44 @@
       <translation>Campo de ID del sondaje</translation>
     </message>
     <message>
-      <source>Distinct drillholes for spacing</source>
-      <translation>Sondajes distintos para el espaciamiento</translation>
+      <source>Measured: drillholes</source>
+      <translation>Medido: sondajes</translation>
     </message>
     <message>
-      <source>Measured: maximum sd / mean</source>
-      <translation>Medido: máximo de desv. est. / media</translation>
+      <source>Indicated: drillholes</source>
+      <translation>Indicado: sondajes</translation>
     </message>
     <message>
-      <source>Indicated: maximum sd / mean</source>
-      <translation>Indicado: máximo de desv. est. / media</translation>
+      <source>Inferred: drillholes</source>
+      <translation>Inferido: sondajes</translation>
     </message>
     <message>
-      <source>Measured: maximum spacing</source>
-      <translation>Medido: espaciamiento máximo</translation>
+      <source>Measured: search radius (m)</source>
+      <translation>Medido: radio de búsqueda (m)</translation>
     </message>
     <message>
-      <source>Indicated: maximum spacing</source>
-      <translation>Indicado: espaciamiento máximo</translation>
+      <source>Indicated: search radius (m)</source>
+      <translation>Indicado: radio de búsqueda (m)</translation>
     </message>
     <message>
-      <source>Inferred: maximum spacing</source>
-      <translation>Inferido: espaciamiento máximo</translation>
+      <source>Inferred: search radius (m)</source>
+      <translation>Inferido: radio de búsqueda (m)</translation>
+    </message>
+    <message>
+      <source>Measured: minimum slope of regression</source>
+      <translation>Medido: pendiente de regresión mínima</translation>
+    </message>
+    <message>
+      <source>Indicated: minimum slope of regression</source>
+      <translation>Indicado: pendiente de regresión mínima</translation>
+    </message>
+    <message>
+      <source>Measured: maximum sd / mean (0 = not used)</source>
+      <translation>Medido: máximo de desv. est. / media (0 = sin usar)</translation>
+    </message>
+    <message>
+      <source>Indicated: maximum sd / mean (0 = not used)</source>
+      <translation>Indicado: máximo de desv. est. / media (0 = sin usar)</translation>
     </message>
     <message>
       <source>Classified blocks</source>
@@ -1062,6 +1082,14 @@
       <translation>Mapa: media E-type MIK de TREO %</translation>
     </message>
     <message>
+      <source>Cross-validation table (for the verdict)</source>
+      <translation>Tabla de validación cruzada (para el veredicto)</translation>
+    </message>
+    <message>
+      <source>Classification rule (shown with the statement)</source>
+      <translation>Regla de clasificación (mostrada con la declaración de recursos)</translation>
+    </message>
+    <message>
       <source>Page: Variogram</source>
       <translation>Página: variograma</translation>
     </message>
@@ -1080,6 +1108,10 @@
     <message>
       <source>Cut-off grade</source>
       <translation>Ley de corte</translation>
+    </message>
+    <message>
+      <source>More cut-offs for the resource statement (e.g. 0.5, 1.5)</source>
+      <translation>Más leyes de corte para la declaración de recursos (p. ej. 0.5, 1.5)</translation>
     </message>
     <message>
       <source>Density (t/m3)</source>

@@ -85,6 +85,10 @@
       <translation>已估值块体</translation>
     </message>
     <message>
+      <source>Slope of regression field (e.g. ok_slope)</source>
+      <translation>回归斜率字段（例如 ok_slope）</translation>
+    </message>
+    <message>
       <source>Estimate (mean) field</source>
       <translation>估值（均值）字段</translation>
     </message>
@@ -105,28 +109,44 @@
       <translation>钻孔编号字段</translation>
     </message>
     <message>
-      <source>Distinct drillholes for spacing</source>
-      <translation>计算工程间距所用的不同钻孔数</translation>
+      <source>Measured: drillholes</source>
+      <translation>探明：钻孔数</translation>
     </message>
     <message>
-      <source>Measured: maximum sd / mean</source>
-      <translation>探明：标准差/均值（变异系数）上限</translation>
+      <source>Indicated: drillholes</source>
+      <translation>控制：钻孔数</translation>
     </message>
     <message>
-      <source>Indicated: maximum sd / mean</source>
-      <translation>控制：标准差/均值（变异系数）上限</translation>
+      <source>Inferred: drillholes</source>
+      <translation>推断：钻孔数</translation>
     </message>
     <message>
-      <source>Measured: maximum spacing</source>
-      <translation>探明：最大工程间距</translation>
+      <source>Measured: search radius (m)</source>
+      <translation>探明：搜索半径（米）</translation>
     </message>
     <message>
-      <source>Indicated: maximum spacing</source>
-      <translation>控制：最大工程间距</translation>
+      <source>Indicated: search radius (m)</source>
+      <translation>控制：搜索半径（米）</translation>
     </message>
     <message>
-      <source>Inferred: maximum spacing</source>
-      <translation>推断：最大工程间距</translation>
+      <source>Inferred: search radius (m)</source>
+      <translation>推断：搜索半径（米）</translation>
+    </message>
+    <message>
+      <source>Measured: minimum slope of regression</source>
+      <translation>探明：最小回归斜率</translation>
+    </message>
+    <message>
+      <source>Indicated: minimum slope of regression</source>
+      <translation>控制：最小回归斜率</translation>
+    </message>
+    <message>
+      <source>Measured: maximum sd / mean (0 = not used)</source>
+      <translation>探明：最大标准差 / 均值（0 = 不使用）</translation>
+    </message>
+    <message>
+      <source>Indicated: maximum sd / mean (0 = not used)</source>
+      <translation>控制：最大标准差 / 均值（0 = 不使用）</translation>
     </message>
     <message>
       <source>Classified blocks</source>
@@ -1062,6 +1082,14 @@
       <translation>地图：MIK E-type 均值 TREO %</translation>
     </message>
     <message>
+      <source>Cross-validation table (for the verdict)</source>
+      <translation>交叉验证表（用于结论）</translation>
+    </message>
+    <message>
+      <source>Classification rule (shown with the statement)</source>
+      <translation>分类规则（随资源声明显示）</translation>
+    </message>
+    <message>
       <source>Page: Variogram</source>
       <translation>页面：变差函数</translation>
     </message>
@@ -1080,6 +1108,10 @@
     <message>
       <source>Cut-off grade</source>
       <translation>边界品位</translation>
+    </message>
+    <message>
+      <source>More cut-offs for the resource statement (e.g. 0.5, 1.5)</source>
+      <translation>资源声明的更多边界品位（例如 0.5, 1.5）</translation>
     </message>
     <message>
       <source>Density (t/m3)</source>

@@ -188,9 +188,10 @@ class GradeTonnageAlgorithm(REEGradeAlgorithm):
         plot = self.parameterAsFileOutput(parameters, self.PLOT, context)
         if plot:
             from ..algorithms.reports.gradetonnage import write_curve_report
+            from ..algorithms.reports.numbers import megatonnes
 
             self.remove_on_failure(plot)
-            notes = [f"{label}: {len(tonnage)} blocks, {tonnage.sum():.4g} t in all; grade unit {unit}."]
+            notes = [f"{label}: {len(tonnage):,} blocks, {megatonnes(tonnage.sum())} Mt in all; grade unit {unit}."]
             write_curve_report(plot, curves, unit, notes)
             results[self.PLOT] = plot
         return results

@@ -2,6 +2,7 @@
 
 import numpy as np
 from qgis.core import (
+    QgsProcessing,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
@@ -11,7 +12,7 @@ from qgis.core import (
 )
 
 from .base import REEGradeAlgorithm, require
-from .layer_io import field_names, layer_label, read_numeric
+from .layer_io import field_names, layer_label, read_columns, read_numeric
 
 MAP_TITLES = {
     "MAP_BNN_MEAN": "BNN mean TREO %",
@@ -32,22 +33,34 @@ class WorkflowReportAlgorithm(REEGradeAlgorithm):
     DISPLAY_NAME = "Workflow report"
     GROUP = "validation"
     HELP = (
-        "Gathers the outputs of a grade-estimation run into one self-contained HTML page, listed in the "
-        "Processing results viewer: maps of the BNN mean grade, sd and P(grade > cut-off) beside the OK and MIK "
-        "estimates (single-band rasters, e.g. one bench rasterised from the block model), and the pages written "
-        "by reegrade:variogram, reegrade:crossvalidate (scatter, calibration and swath plots) and "
-        "reegrade:gradetonnage (BNN vs OK vs MIK with posterior bands). Every input is optional; what is given "
-        "is shown.\n\n"
-        "[TRUTH]: for a synthetic deposit (reegrade:syntheticdeposit writes truth_blocks.npz) the [BLOCKS]' bnn_mean, "
-        "ok_estimate and mik_mean are scored against the true block grades (RMSE, MAE, bias, correlation, ore "
-        "blocks misclassified at [CUTOFF], grade-tonnage of each against the truth, with [DENSITY]), and the true "
-        "grades of the bench at [BENCH_ELEVATION] are mapped beside the estimates. [NOTES]: text shown under the "
-        "title.\n\n"
+        "Gathers the outputs of a grade-estimation run into one self-contained HTML page that decides first: "
+        "the cross-validation verdict and the resource statement (Measured / Indicated / Inferred in Mt, TREO % "
+        "and contained TREO t for each estimator).\n\n"
+        "The page is listed in the Processing results viewer. The verdict is one line from the cross-validation "
+        "table: which method has the lowest RMSE, by how much, and how often its 90 % intervals hold the "
+        "held-out grade. The statement gives Measured, Indicated, their sum and Inferred, in Mt, TREO % "
+        "and contained TREO t above the cut-off grade (and any more cut-offs given), for each estimate of the "
+        "estimated blocks (bnn_mean, "
+        "ok_estimate, mik_mean), by the blocks' res_class from reegrade:classify, block tonnage = volume x "
+        "density. Then maps of the BNN mean grade, sd and P(grade > cut-off) beside the OK and MIK estimates "
+        "(single-band rasters, e.g. one bench rasterised from the block model), and the pages written by "
+        "reegrade:variogram, reegrade:crossvalidate (scatter, calibration and swath plots) and "
+        "reegrade:gradetonnage (curves and a short table in Mt). Every input is optional; what is given is "
+        "shown. The classification rule text is printed with the statement.\n\n"
+        "True block grades: for a synthetic deposit (reegrade:syntheticdeposit writes truth_blocks.npz) the "
+        "blocks' bnn_mean, ok_estimate and mik_mean are scored against the true block grades (RMSE, MAE, bias, "
+        "correlation, ore blocks misclassified at the cut-off, grade-tonnage of each against the truth), and the "
+        "true grades of the bench at the bench elevation are mapped beside the estimates. Notes: text shown "
+        "under the statement.\n\n"
         "Reference: Rossi & Deutsch (2014), Mineral Resource Estimation, Springer (validation of block models "
-        "by swath plots, grade-tonnage and cross-validation)."
+        "by swath plots, grade-tonnage and cross-validation); JORC Code (2012), Table 1 section 3 and its "
+        "reporting of Mineral Resources by class."
     )
 
     BLOCKS = "BLOCKS"
+    CV_TABLE = "CV_TABLE"
+    RULE = "RULE"
+    STATEMENT_CUTOFFS = "STATEMENT_CUTOFFS"
     TRUTH = "TRUTH"
     CUTOFF = "CUTOFF"
     DENSITY = "DENSITY"
@@ -60,6 +73,11 @@ class WorkflowReportAlgorithm(REEGradeAlgorithm):
         self.addParameter(QgsProcessingParameterFeatureSource(self.BLOCKS, self.tr("Estimated blocks"), optional=True))
         for name, title in MAP_TITLES.items():
             self.addParameter(QgsProcessingParameterRasterLayer(name, self.tr(f"Map: {title}"), optional=True))
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            self.CV_TABLE, self.tr("Cross-validation table (for the verdict)"), [QgsProcessing.TypeVector],
+            optional=True))
+        self.addParameter(QgsProcessingParameterString(
+            self.RULE, self.tr("Classification rule (shown with the statement)"), "", optional=True))
         for name, title in PAGE_TITLES.items():
             self.addParameter(
                 QgsProcessingParameterFile(name, self.tr(f"Page: {title}"), extension="html", optional=True)
@@ -72,6 +90,9 @@ class WorkflowReportAlgorithm(REEGradeAlgorithm):
         self.addParameter(
             QgsProcessingParameterNumber(self.CUTOFF, self.tr("Cut-off grade"), double, 1.0, minValue=0.0)
         )
+        self.addParameter(QgsProcessingParameterString(
+            self.STATEMENT_CUTOFFS, self.tr("More cut-offs for the resource statement (e.g. 0.5, 1.5)"), "",
+            optional=True))
         self.addParameter(
             QgsProcessingParameterNumber(self.DENSITY, self.tr("Density (t/m3)"), double, 2.8, minValue=0.0)
         )
@@ -103,10 +124,11 @@ class WorkflowReportAlgorithm(REEGradeAlgorithm):
         ]
         self._check_blocks(parameters, context)
         truth = self._truth(parameters, context)
-        blocks = self._blocks(parameters, context, feedback) if truth is not None else None
+        blocks = self._blocks(parameters, context, feedback, truth is not None)
+        cv_rows = self._cv_rows(parameters, context, feedback)
         notes = [n for n in self.parameterAsString(parameters, self.NOTES, context).split("\n") if n.strip()]
-        if not (maps or pages or truth is not None or notes):
-            raise ValueError(self.tr("Nothing to report: give at least one map, page, truth file or note"))
+        if not (maps or pages or truth is not None or notes or blocks is not None or cv_rows):
+            raise ValueError(self.tr("Nothing to report: give at least one map, page, table, truth file or note"))
         path = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
         self.remove_on_failure(path)
         demo_report.write_workflow_report(
@@ -119,9 +141,26 @@ class WorkflowReportAlgorithm(REEGradeAlgorithm):
             density=self.parameterAsDouble(parameters, self.DENSITY, context),
             bench_elevation=self.optional_double(parameters, self.BENCH_ELEVATION, context),
             notes=notes,
+            cv_rows=cv_rows,
+            rule=self.parameterAsString(parameters, self.RULE, context).strip().rstrip("."),
+            statement_cutoffs=self._statement_cutoffs(parameters, context),
         )
+        if cv_rows:
+            feedback.pushInfo(demo_report.verdict(cv_rows, "% TREO"))
         feedback.pushInfo(self.tr("Report: {0}").format(path))
         return {self.OUTPUT: path}
+
+    def _statement_cutoffs(self, parameters, context):
+        text = self.parameterAsString(parameters, self.STATEMENT_CUTOFFS, context)
+        cutoffs = []
+        for item in text.replace(";", ",").replace(" ", ",").split(","):
+            if item.strip():
+                try:
+                    cutoffs.append(float(item))
+                except ValueError:
+                    raise ValueError(self.tr("More cut-offs for the resource statement: '{0}' is not a number")
+                                     .format(item.strip())) from None
+        return cutoffs
 
     def _check_blocks(self, parameters, context):
         """An empty block layer would make a report of a bare title."""
@@ -143,16 +182,44 @@ class WorkflowReportAlgorithm(REEGradeAlgorithm):
             raise ValueError(f"{path}: cannot be read as an npz file ({error})") from None
         return check_truth(truth, path)
 
-    def _blocks(self, parameters, context, feedback):
-        from ..algorithms.reports.workflow import BLOCK_COLUMNS
+    def _blocks(self, parameters, context, feedback, for_truth):
+        """{column: values} of the estimated blocks: every BLOCK_COLUMNS field
+        for the truth comparison, else the volume, estimates and class present."""
+        from ..algorithms.reports.workflow import BLOCK_COLUMNS, CLASS_FIELD
 
         source = self.parameterAsSource(parameters, self.BLOCKS, context)
         if source is None:
-            # Checked after the truth file is read, so a wrong file is reported first.
-            raise ValueError(self.tr("Comparing with the truth needs the estimated blocks"))
+            if for_truth:
+                # Checked after the truth file is read, so a wrong file is reported first.
+                raise ValueError(self.tr("Comparing with the truth needs the estimated blocks"))
+            return None
         label = layer_label(source)
-        missing = [c for c in BLOCK_COLUMNS if c not in field_names(source)]
-        if missing:
+        names = field_names(source)
+        missing = [c for c in BLOCK_COLUMNS if c not in names]
+        if for_truth and missing:
             raise ValueError(f"{label}: the truth comparison needs the fields {', '.join(missing)}")
-        columns = read_numeric(source, list(BLOCK_COLUMNS), feedback=feedback, label=label)
-        return {name: column.values for name, column in columns.items()}
+        numeric = [c for c in BLOCK_COLUMNS if c in names]
+        columns = {name: column.values
+                   for name, column in read_numeric(source, numeric, feedback=feedback, label=label).items()}
+        if CLASS_FIELD in names:
+            raw = read_columns(source, [CLASS_FIELD], feedback, label)[0][CLASS_FIELD]
+            columns[CLASS_FIELD] = np.array(["Unclassified" if v is None else str(v) for v in raw], dtype=object)
+        return columns
+
+    def _cv_rows(self, parameters, context, feedback):
+        """The rows of a reegrade:crossvalidate table ({method, fold, rmse,
+        coverage90}), None when none is given."""
+        source = self.parameterAsSource(parameters, self.CV_TABLE, context)
+        if source is None:
+            return None
+        label = layer_label(source)
+        names = {name.lower(): name for name in field_names(source)}
+        missing = [c for c in ("method", "fold", "rmse", "coverage90") if c not in names]
+        if missing:
+            raise ValueError(f"{label}: not a reegrade:crossvalidate table (lacks {', '.join(missing)})")
+        text = read_columns(source, [names["method"], names["fold"]], feedback, label)[0]
+        numbers = read_numeric(source, [names["rmse"], names["coverage90"]], feedback=feedback, label=label)
+        return [{"method": method, "fold": str(fold), "rmse": rmse, "coverage90": coverage}
+                for method, fold, rmse, coverage in zip(text[names["method"]], text[names["fold"]],
+                                                        numbers[names["rmse"]].values,
+                                                        numbers[names["coverage90"]].values)]

@@ -109,6 +109,7 @@ class VariogramAlgorithm(REEGradeAlgorithm):
         from ..algorithms.geostats.experimental import experimental_variogram, parse_directions
         from ..algorithms.geostats.variogram_auto import default_lag
         from ..algorithms.geostats.variogram_fit import WEIGHTINGS, fit_variogram
+        from ..algorithms.reports.figures import grade_unit
         from ..algorithms.reports.variogram_plot import write_plot
 
         source = self.parameterAsSource(parameters, self.INPUT, context)
@@ -161,7 +162,7 @@ class VariogramAlgorithm(REEGradeAlgorithm):
         results = {self.MODEL_OUT: model_path}
         if plot_path:
             require("matplotlib")
-            write_plot(plot_path, fit.model, experimental, f"Variogram of {field} ({label})", fit)
+            write_plot(plot_path, fit.model, experimental, f"Variogram of {field}", fit, grade_unit(field))
             results[self.PLOT] = plot_path
         return results
 

@@ -54,6 +54,8 @@ class Expr:
 # to_real: a cut-off typed as "1.0" must name the field bnn_p_gt_1, as predictbnn does.
 CUTOFF_TEXT = "to_string(to_real(@cutoff))"
 BNN_P_FIELD = "'bnn_p_gt_' || replace(" + CUTOFF_TEXT + ", '.', '_')"
+# The statement at half and one and a half times the cut-off too, the sensitivity a statement shows.
+STATEMENT_CUTOFFS = "to_string(to_real(@cutoff) * 0.5) || ', ' || to_string(to_real(@cutoff) * 1.5)"
 BENCH_FILTER = "'abs(\"zc\" - ' || to_string(to_real(@bench_elevation)) || ') < \"dz\" / 2'"
 
 # (name, kind, description, default, optional). Kinds: table, polygons, lines,
@@ -115,6 +117,7 @@ def steps():
     outputs (files a user keeps); the others are temporary. The hole and grade
     field keys are read from the algorithm classes, so a renamed key is followed."""
     _plugin_on_path()
+    from ree_grade.algorithms.resources.classification import ClassificationRule
     from ree_grade.processing_provider.alg_classify import ClassifyAlgorithm
     from ree_grade.processing_provider.alg_crossvalidate import CrossValidateAlgorithm
     from ree_grade.processing_provider.alg_mik import MultipleIndicatorKrigingAlgorithm
@@ -195,7 +198,7 @@ def steps():
           "CUTOFFS": Expr(CUTOFF_TEXT), "SEED": In("seed")}, {}),
         ("classify", "reegrade:classify",
          {"INPUT": Out("mik"), "MEAN_FIELD": "bnn_mean", "SPREAD_FIELD": "bnn_sd", "SPREAD_IS": 0,
-          "SAMPLES": Out("graded"), ClassifyAlgorithm.HOLE_FIELD: "hole_id"}, {}),
+          "SLOPE_FIELD": "ok_slope", "SAMPLES": Out("graded"), ClassifyAlgorithm.HOLE_FIELD: "hole_id"}, {}),
         ("hyperscore", "reegrade:hyperscore",
          {"INPUT": Out("classify"), "SOURCE": 0, "PROBABILITY_FIELD": Expr(BNN_P_FIELD), "CUTOFF": In("cutoff")},
          {"OUTPUT": "Block estimates (BNN, OK, MIK, class, HyperScore)"}),
@@ -223,7 +226,9 @@ def steps():
           "MAP_BNN_P": Out("map_bnn_p"), "MAP_OK": Out("map_ok"), "MAP_MIK": Out("map_mik"),
           "VARIOGRAM_PLOT": Out("variogram", "PLOT"), "CV_REPORT": Out("crossvalidate", "REPORT"),
           "GT_PLOT": Out("gradetonnage", "PLOT"), "TRUTH": In("truth"), "CUTOFF": In("cutoff"),
-          "DENSITY": In("density"), "BENCH_ELEVATION": In("bench_elevation"), "NOTES": "\n".join(CHOICES)},
+          "DENSITY": In("density"), "BENCH_ELEVATION": In("bench_elevation"), "NOTES": "\n".join(CHOICES),
+          "CV_TABLE": Out("crossvalidate"), "RULE": ClassificationRule().describe(),
+          "STATEMENT_CUTOFFS": Expr(STATEMENT_CUTOFFS)},
          {"OUTPUT": "Workflow report"}),
     ]
 

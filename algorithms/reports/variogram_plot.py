@@ -11,6 +11,7 @@ import numpy as np
 
 from ..common.atomic import atomic_write_bytes
 from ..geostats.geometry import ANGLE_CONVENTION, direction_vector, rotation_matrix
+from .numbers import significant
 
 
 def model_curve(model, direction, max_distance, n=200):
@@ -30,9 +31,10 @@ def direction_label(direction):
     return "omnidirectional" if direction is None else f"azimuth {direction[0]:g}, dip {direction[1]:g}"
 
 
-def plot_png(model, experimental, title=""):
+def plot_png(model, experimental, title="", unit=""):
     """PNG bytes: experimental points (size by pair count) and the model, one
-    panel per direction, with the sample variance as a dashed line."""
+    panel per direction, with the sample variance as a dashed line; `unit` the
+    grade's (semivariance is in its square), lags in metres (projected CRS)."""
     # A bare Figure renders with Agg without touching pyplot's global backend,
     # which QGIS or another plugin may have set.
     from matplotlib.figure import Figure
@@ -49,8 +51,10 @@ def plot_png(model, experimental, title=""):
         distances, gamma = model_curve(model, direction, max_distance)
         axis.plot(distances, gamma, color="tab:red", label="model")
         axis.axhline(experimental.variance, color="grey", linestyle="--", linewidth=0.8, label="sample variance")
-        axis.set_xlabel("lag distance")
-        axis.set_ylabel("semivariance")
+        axis.set_xlabel("lag distance (m)")
+        axis.set_ylabel(f"semivariance ({unit}\u00b2)" if unit else "semivariance")
+        axis.ticklabel_format(useOffset=False, style="plain")
+        axis.tick_params(labelsize=9)
         axis.set_title(direction_label(direction), fontsize=10)
         axis.set_xlim(0, max_distance)
         axis.set_ylim(bottom=0)
@@ -67,9 +71,9 @@ def plot_png(model, experimental, title=""):
 def plot_html(model, experimental, title, png_bytes, fit=None):
     """A standalone HTML page: the plot, the model's parameters and the
     experimental values, so the fit can be checked without QGIS."""
-    rows = [("nugget", "", f"{model.nugget:.6g}", "", "")]
+    rows = [("nugget", "", significant(model.nugget, 6), "", "")]
     for s in model.structures:
-        rows.append((s.kind, "", f"{s.sill:.6g}", " / ".join(f"{r:.6g}" for r in s.ranges),
+        rows.append((s.kind, "", significant(s.sill, 6), " / ".join(significant(r, 6) for r in s.ranges),
                      " / ".join(f"{a:g}" for a in s.angles)))
     table = "".join(f"<tr><td>{html.escape(a)}</td><td>{b}</td><td>{c}</td><td>{d}</td><td>{e}</td></tr>"
                     for a, b, c, d, e in rows)
@@ -78,12 +82,13 @@ def plot_html(model, experimental, title, png_bytes, fit=None):
                                              experimental.npairs):
         name = html.escape(direction_label(direction))
         for h, g, n in zip(lag, gamma, npairs):
-            lags.append(f"<tr><td>{name}</td><td>{h:.4g}</td><td>{g:.6g}</td><td>{n}</td></tr>")
+            lags.append(f"<tr><td>{name}</td><td>{significant(h, 4)}</td><td>{significant(g, 6)}</td>"
+                        f"<td>{n}</td></tr>")
     fit_text = ""
     if fit is not None:
         fit_text = (
             f"<p>Weighted least squares ({html.escape(fit.weighting)} weights), {fit.converged_starts} of "
-            f"{fit.n_starts} starts converged, cost {fit.cost:.4g}.</p>"
+            f"{fit.n_starts} starts converged, cost {significant(fit.cost)}.</p>"
         )
     image = base64.b64encode(png_bytes).decode("ascii")
     return (
@@ -91,18 +96,19 @@ def plot_html(model, experimental, title, png_bytes, fit=None):
         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
         "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}</style></head><body>"
         f"<h1>{html.escape(title)}</h1><img src='data:image/png;base64,{image}' alt='variogram'>"
-        f"<h2>Model</h2><p>Total sill {model.total_sill:.6g}; sample variance {experimental.variance:.6g}. "
+        f"<h2>Model</h2><p>Total sill {significant(model.total_sill, 6)}; "
+        f"sample variance {significant(experimental.variance, 6)}. "
         f"Angles: {html.escape(ANGLE_CONVENTION)}.</p>{fit_text}"
-        "<table><tr><th>structure</th><th></th><th>sill</th><th>ranges (major / semi-major / minor)</th>"
+        "<table><tr><th>structure</th><th></th><th>sill</th><th>ranges in m (major / semi-major / minor)</th>"
         f"<th>azimuth / dip / rake</th></tr>{table}</table>"
-        "<h2>Experimental variogram</h2><table><tr><th>direction</th><th>mean lag</th><th>semivariance</th>"
+        "<h2>Experimental variogram</h2><table><tr><th>direction</th><th>mean lag (m)</th><th>semivariance</th>"
         f"<th>pairs</th></tr>{''.join(lags)}</table></body></html>"
     )
 
 
-def write_plot(path, model, experimental, title="Variogram", fit=None):
+def write_plot(path, model, experimental, title="Variogram", fit=None, unit=""):
     """PNG or HTML (by extension) written atomically."""
-    png = plot_png(model, experimental, title)
+    png = plot_png(model, experimental, title, unit)
     if path.lower().endswith((".html", ".htm")):
         atomic_write_bytes(path, plot_html(model, experimental, title, png, fit).encode("utf-8"))
     else:

@@ -1,7 +1,9 @@
 """The workflow's combined report (reegrade:report): one self-contained HTML page
-gathering the workflow's outputs (variogram, cross-validation and grade-tonnage
-pages, maps of grade and uncertainty) and, for a synthetic deposit whose true
-block grades are known, scoring BNN, OK and MIK against them.
+that decides first (the cross-validation verdict and the resource statement by
+class and estimator), then gathers the workflow's outputs (variogram,
+cross-validation and grade-tonnage pages, maps of grade and uncertainty) and,
+for a synthetic deposit whose true block grades are known, scores BNN, OK and
+MIK against them.
 
 Plain Python + matplotlib: blocks come in as arrays, rasters are read with
 rasterio."""
@@ -11,12 +13,17 @@ import re
 import numpy as np
 
 from ..resources.gradetonnage import grade_tonnage
-from .cross_validation import metrics_table
-from .figures import figure_html, subplots
+from ..resources.statement import resource_statement
+from .cross_validation import metrics_table, verdict
+from .figures import figure_html, plain_axis, subplots
 from .gradetonnage import curve_figure
+from .numbers import megatonnes
+from .statement import statement_table
 
 ESTIMATES = {"BNN": "bnn_mean", "OK": "ok_estimate", "MIK": "mik_mean"}
 BLOCK_COLUMNS = ("xc", "yc", "zc", "dx", "dy", "dz", "volume", *ESTIMATES.values())
+# What the resource statement reads: the volume, the estimates present and the class (reegrade:classify).
+CLASS_FIELD = "res_class"
 TRUTH_ARRAYS = ("x", "y", "z", "TREO_pct", "size", "shape", "origin")
 
 
@@ -104,7 +111,7 @@ def maps_figure(maps, truth_map=None):
     # the 99th percentile keeps a few extreme blocks from washing them out.
     grades = [bands[0] for (_, bands, _), title in panels if title.endswith("TREO %") and "sd" not in title]
     grade_top = np.nanpercentile(np.concatenate([g.ravel() for g in grades]), 99) if grades else None
-    figure, axes = subplots(2, (len(panels) + 1) // 2, figsize=(12, 6.4), squeeze=False)
+    figure, axes = subplots(2, (len(panels) + 1) // 2, figsize=(15, 8.5), squeeze=False)
     for axis in axes.ravel()[len(panels):]:
         axis.set_visible(False)
     for axis, ((profile, bands, _), title) in zip(axes.ravel(), panels):
@@ -120,8 +127,13 @@ def maps_figure(maps, truth_map=None):
         image = axis.imshow(bands[0], extent=extent, cmap="magma" if "sd" in title else "viridis",
                             vmin=limits[0], vmax=limits[1])
         axis.set_title(title, fontsize=9)
-        axis.tick_params(labelsize=6)
-        figure.colorbar(image, ax=axis, shrink=0.8)
+        axis.set_xlabel("easting (m)", fontsize=8)
+        axis.set_ylabel("northing (m)", fontsize=8)
+        plain_axis(axis, max_ticks=4, which="both")
+        bar = figure.colorbar(image, ax=axis, shrink=0.8)
+        bar.set_label("probability" if "P(" in title else "TREO %", fontsize=8)
+        bar.ax.tick_params(labelsize=8)
+    figure.tight_layout()
     return figure
 
 
@@ -143,14 +155,49 @@ def check_truth(truth, source):
     return truth
 
 
+def statement_section(blocks, cutoffs, density, rule=""):
+    """The resource statement (HTML) at each of `cutoffs` of every estimate
+    present in `blocks`, by the blocks' class when they have one; empty without
+    volumes or estimates."""
+    estimates = {name: blocks[field] for name, field in ESTIMATES.items()
+                 if field in blocks and np.isfinite(np.asarray(blocks[field], dtype=float)).any()}
+    if "volume" not in blocks or not estimates:
+        return []
+    tonnage = np.asarray(blocks["volume"], dtype=float) * density
+    classes = blocks.get(CLASS_FIELD)
+    rows = [row for cutoff in cutoffs for row in resource_statement(classes, estimates, tonnage, cutoff)]
+    listed = ", ".join(f"{c:g}" for c in cutoffs)
+    text = (f"Blocks with an estimate of at least {listed} % TREO, at a dry bulk density of {density:g} t/m3, "
+            f"from {len(tonnage):,} blocks ({megatonnes(tonnage.sum())} Mt). Contained TREO in tonnes of oxide. "
+            "Figures rounded to three significant digits, so sums may differ in the last digit.")
+    if classes is None:
+        text += " The blocks are not classified (no res_class field from reegrade:classify)."
+    else:
+        text += " The class is the block's (reegrade:classify), the same for every estimator"
+        text += f": {rule}." if rule else "."
+    return ["<h2>Mineral resource statement</h2>", f"<p>{html.escape(text)}</p>", statement_table(rows)]
+
+
 def write_workflow_report(path, blocks=None, maps=(), pages=(), truth=None, cutoff=1.0, density=2.8,
-                          bench_elevation=None, notes=()):
-    """Write the report; `blocks` {column: array} of BLOCK_COLUMNS, `maps`
+                          bench_elevation=None, notes=(), cv_rows=None, rule="", statement_cutoffs=()):
+    """Write the report; `blocks` {column: array} (BLOCK_COLUMNS for the truth
+    comparison; volume, estimates and res_class for the statement), `maps`
     [(title, raster path)], `pages` [(title, html path)], `truth` the arrays of a
-    synthetic deposit's truth_blocks.npz (compared when blocks are given)."""
+    synthetic deposit's truth_blocks.npz (compared when blocks are given),
+    `cv_rows` the rows of a cross-validation table (the verdict), `rule` the
+    classification rule in words, `statement_cutoffs` more cut-offs of the
+    statement beside `cutoff`."""
     from ..common.atomic import atomic_write_bytes
 
-    sections = ["<h1>REE Grade workflow report</h1>", *[f"<p>{html.escape(note)}</p>" for note in notes]]
+    sections = ["<h1>REE Grade workflow report</h1>"]
+    if cv_rows:
+        text = verdict(cv_rows, "% TREO")
+        if text:
+            sections += [f"<p><b>{html.escape(text)}</b></p>"]
+    if blocks is not None:
+        cutoffs = sorted({float(cutoff), *map(float, statement_cutoffs)})
+        sections += statement_section(blocks, cutoffs, density, rule)
+    sections += [f"<p>{html.escape(note)}</p>" for note in notes]
     if truth is not None and blocks is not None:
         rows, curves = truth_comparison(blocks, truth_of_blocks(blocks, truth), cutoff, density)
         columns = ["n", "RMSE", "MAE", "bias", "corr", "ore_blocks_true", "ore_blocks_est", "misclassified"]

@@ -17,22 +17,37 @@ def test_classify_algorithm_writes_classes_and_rule(run_algorithm, _layer, tmp_p
 
     samples = _layer("samples", [(0, 0, 0, "A"), (30, 0, 0, "B"), (0, 30, 0, "C"), (30, 30, 0, "D")],
                      ["hole_id:string"])
+    # Four holes at 21 m from the first, second and fourth blocks; the third is 530 m away.
     blocks = _layer(
         "blocks",
-        [(15, 15, 0, 2.0, 0.1), (15, 15, 0, 2.0, 0.5), (400, 400, 0, 2.0, 0.1), (15, 15, 0, 2.0, 1.0)],
-        ["mean:double", "sd:double"],
+        [(15, 15, 0, 2.0, 0.9), (15, 15, 0, 2.0, 0.6), (400, 400, 0, 2.0, 0.9), (15, 15, 0, 2.0, 0.2)],
+        ["mean:double", "slope:double"],
     )
     out = str(tmp_path / "classes.gpkg")
     result = run_algorithm("classify", {
-        "INPUT": blocks, "MEAN_FIELD": "mean", "SPREAD_FIELD": "sd", "SAMPLES": samples, "HOLE_FIELD": "hole_id",
-        "MEASURED_REL_SD": 0.1, "INDICATED_REL_SD": 0.3, "MEASURED_SPACING": 25, "INDICATED_SPACING": 50,
-        "INFERRED_SPACING": 100, "OUTPUT": out,
+        "INPUT": blocks, "MEAN_FIELD": "mean", "SLOPE_FIELD": "slope", "SAMPLES": samples, "HOLE_FIELD": "hole_id",
+        "MEASURED_SPACING": 25, "INDICATED_SPACING": 50, "INFERRED_SPACING": 100, "OUTPUT": out,
     })
     layer = QgsVectorLayer(result["OUTPUT"], "classes", "ogr")
     assert [f["res_class"] for f in layer.getFeatures()] == ["Measured", "Indicated", "Unclassified", "Inferred"]
     assert [f["res_spacing"] for f in layer.getFeatures()][0] == pytest.approx(15 * np.sqrt(2))
     layer.loadDefaultMetadata()
-    assert "Measured: sd/mean <= 0.1 and spacing <= 25" in layer.metadata().abstract()
+    assert "Measured: >= 3 drillholes within 25 m of the block centre and kriging slope of regression >= 0.8" \
+        in layer.metadata().abstract()
+
+
+def test_classify_without_slope_tests_spacing_only(run_algorithm, _layer, tmp_path):
+    from qgis.core import QgsVectorLayer
+
+    samples = _layer("samples", [(0, 0, 0, "A"), (30, 0, 0, "B"), (0, 30, 0, "C")], ["hole_id:string"])
+    blocks = _layer("blocks", [(15, 15, 0, 2.0, 0.5), (15, 15, 0, 2.0, 1.5)], ["mean:double", "sd:double"])
+    result = run_algorithm("classify", {
+        "INPUT": blocks, "MEAN_FIELD": "mean", "SPREAD_FIELD": "sd", "SAMPLES": samples, "HOLE_FIELD": "hole_id",
+        "MEASURED_REL_SD": 0.3, "INDICATED_REL_SD": 0.6, "OUTPUT": str(tmp_path / "classes.gpkg"),
+    })
+    layer = QgsVectorLayer(result["OUTPUT"], "classes", "ogr")
+    assert [f["res_class"] for f in layer.getFeatures()] == ["Measured", "Inferred"]
+    assert [f["res_rel_sd"] for f in layer.getFeatures()] == pytest.approx([0.25, 0.75])
 
 
 def test_gradetonnage_algorithm_fields_and_bands(run_algorithm, _layer, tmp_path):

@@ -2,6 +2,7 @@
 the one scripts/build_model.py builds, it validates, the provider shows it, and it
 runs end to end on the `small` sample deposit, ending in its report; the
 report's truth comparison is checked on its own."""
+import re
 import sys
 from pathlib import Path
 
@@ -171,6 +172,11 @@ def test_workflow_runs_on_the_small_deposit(run_algorithm, small_deposit, tmp_pa
                     "Grade-tonnage", "Left out of the workflow on purpose"):
         assert heading in text
     assert text.count("data:image/png;base64") >= 5
+    # The report decides first: the verdict line, then the statement by class.
+    assert text.index("On these folds") < text.index("Mineral resource statement") < text.index("true block grades")
+    assert "Measured + Indicated" in text
+    words = re.sub(r"src=[\"']data:[^\"']+[\"']", "", text)
+    assert not re.search(r"\d[.\d]*e[+-]\d", words), "numbers for people, no e-notation"
 
 
 def _error_log():

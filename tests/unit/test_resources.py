@@ -4,8 +4,8 @@ import pytest
 
 from ree_grade.algorithms.resources.classification import (
     ClassificationRule,
-    drill_spacing,
     flatten_if_2d,
+    hole_distances,
     sd_from_spread,
 )
 from ree_grade.algorithms.resources.gradetonnage import (
@@ -69,24 +69,67 @@ def test_bad_blocks():
         cutoff_series(2.0, 1.0, 0.5)
 
 
-def test_spacing_counts_distinct_holes():
+def test_hole_distances_count_distinct_holes():
     samples = np.array([[0, 0, 0], [0, 0, -1], [0, 0, -2], [10, 0, 0], [0, 20, 0]], dtype=float)
     holes = ["A", "A", "A", "B", "C"]
-    spacing = drill_spacing([[0, 0, 0]], samples, holes, n_holes=3, candidates=2)
+    distances = hole_distances([[0, 0, 0], [5, 0, 0]], samples, holes, n_holes=3, candidates=2)
     # The two nearest samples are both hole A; widening finds B at 10 and C at 20.
-    assert spacing[0] == pytest.approx((0 + 10 + 20) / 3)
-    assert np.isinf(drill_spacing([[0, 0, 0]], samples, holes, n_holes=4)[0])
+    np.testing.assert_allclose(distances[0], [0, 10, 20])
+    np.testing.assert_allclose(distances[1], [5, 5, np.hypot(5, 20)])
+    assert np.isinf(hole_distances([[0, 0, 0]], samples, holes, n_holes=4)[0, 3])
 
 
-def test_classification_rule():
-    rule = ClassificationRule(0.1, 0.3, 50, 100, 200, 3)
-    classes, rel_sd = rule.classify([2.0, 2.0, 2.0, 2.0, 2.0, np.nan], [0.1, 0.1, 0.8, 0.8, 0.1, 0.1],
-                                    [40, 80, 40, 150, 300, 10])
-    assert list(classes) == ["Measured", "Indicated", "Inferred", "Inferred", "Unclassified", "Unclassified"]
+def _grid_layout(spacing, n=6):
+    """Vertical holes on a square grid (`spacing` m) sampled every 10 m down to
+    -100 m, the pattern a resource statement's drill spacing means."""
+    xy = [(spacing * i, spacing * j) for i in range(n) for j in range(n)]
+    samples = np.array([(x, y, -z) for x, y in xy for z in range(0, 101, 10)], dtype=float)
+    holes = [f"H{k}" for k in range(len(xy)) for _ in range(0, 101, 10)]
+    return samples, holes
+
+
+def test_default_rule_on_designed_drill_grids():
+    """A block at the centre of a drill cell, 50 m below the collars, with a slope
+    of regression of 0.9 (well informed): Measured on a 50 m grid (four holes at
+    35 m), Indicated on a 100 m grid (four at 71 m), Inferred on a 200 m grid
+    (four at 141 m) and Unclassified on a 400 m one (283 m)."""
+    rule = ClassificationRule()
+    found = []
+    for spacing in (50, 100, 200, 400):
+        samples, holes = _grid_layout(spacing)
+        block = [[2.5 * spacing, 2.5 * spacing, -50.0]]
+        classes, _ = rule.classify(hole_distances(block, samples, holes, rule.max_holes), slope=[0.9], mean=[2.0])
+        found.append(classes[0])
+    assert found == ["Measured", "Indicated", "Inferred", "Unclassified"]
+
+
+def test_slope_of_regression_and_relative_sd_lower_the_class():
+    # Three holes within 20 m of every block: spacing alone would make all Measured.
+    distances = np.tile([10.0, 15.0, 20.0], (6, 1))
+    rule = ClassificationRule()
+    classes, _ = rule.classify(distances, slope=[0.95, 0.7, 0.3, np.nan, 0.95, 0.95],
+                               mean=[2.0, 2.0, 2.0, 2.0, 2.0, np.nan])
+    assert list(classes) == ["Measured", "Indicated", "Inferred", "Inferred", "Measured", "Unclassified"]
+    assert list(rule.classify(distances[:1])[0]) == ["Measured"], "without a slope only spacing counts"
+    strict = ClassificationRule(measured_rel_sd=0.1, indicated_rel_sd=0.3)
+    classes, rel_sd = strict.classify(distances[:3], mean=[2.0, 2.0, 2.0], sd=[0.1, 0.5, 0.8])
+    assert list(classes) == ["Measured", "Indicated", "Inferred"]
     assert rel_sd[0] == pytest.approx(0.05)
-    assert "Measured: sd/mean <= 0.1 and spacing <= 50" in rule.describe()
+
+
+def test_rule_in_words_and_its_order():
+    text = ClassificationRule().describe()
+    assert "Measured: >= 3 drillholes within 50 m of the block centre and kriging slope of regression >= 0.8" in text
+    assert "Inferred: >= 1 drillhole within 200 m" in text and text.endswith("otherwise Unclassified")
+    assert "slope" not in ClassificationRule().describe(with_slope=False)
     with pytest.raises(ValueError, match="Measured <= Indicated"):
         ClassificationRule(measured_rel_sd=0.5, indicated_rel_sd=0.3)
+    with pytest.raises(ValueError, match="spacing"):
+        ClassificationRule(measured_radius=300.0)
+    with pytest.raises(ValueError, match="drillhole counts"):
+        ClassificationRule(measured_holes=1, indicated_holes=2)
+    with pytest.raises(ValueError, match="slope"):
+        ClassificationRule(measured_slope=0.4)
 
 
 def test_volume_comes_from_a_field_the_block_sizes_or_a_constant():
@@ -151,7 +194,7 @@ def test_spread_to_sd_and_2d_points():
     np.testing.assert_array_equal(flat_samples, [[0.0, 3.0, 0.0]])
     assert np.isnan(blocks[0, 2]) and samples[0, 2] == -40.0, "the inputs are not changed"
     # Spacing in plan: 3 m from the first block to the only hole.
-    assert drill_spacing(flat_blocks, flat_samples, ["A"], n_holes=1)[0] == pytest.approx(3.0)
+    assert hole_distances(flat_blocks, flat_samples, ["A"], n_holes=1)[0, 0] == pytest.approx(3.0)
     three_d = np.array([[0.0, 0.0, -10.0]])
     kept_blocks, kept_samples = flatten_if_2d(three_d, samples)
     np.testing.assert_array_equal(kept_blocks, three_d)
