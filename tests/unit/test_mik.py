@@ -108,3 +108,41 @@ def test_block_support_uses_the_given_discretisation():
     a = coarse.predict(targets, block_size=(50.0, 50.0, 0.0))["ccdf"]
     b = fine.predict(targets, block_size=(50.0, 50.0, 0.0))["ccdf"]
     assert not np.allclose(a.threshold_cdf, b.threshold_cdf)
+
+
+def _assert_same_models(models, references):
+    assert len(models) == len(references)
+    for model, alone in zip(models, references):
+        assert model.nugget == pytest.approx(alone.nugget, rel=1e-12, abs=1e-15)
+        assert len(model.structures) == len(alone.structures)
+        for ours, theirs in zip(model.structures, alone.structures):
+            assert ours.kind == theirs.kind
+            assert ours.sill == pytest.approx(theirs.sill, rel=1e-12)
+            np.testing.assert_allclose(ours.ranges, theirs.ranges, rtol=1e-12)
+    # The thresholds' variograms differ, so the comparison is not of one model nine times.
+    assert len({round(m.total_sill, 6) for m in models}) > 3
+
+
+@pytest.mark.parametrize("flat", [True, False])
+def test_full_mik_variograms_from_one_pass_equal_the_per_threshold_fits(flat):
+    from ree_grade.algorithms.geostats.variogram_auto import auto_variogram
+
+    xyz, grade = _field(600, seed=4)
+    if not flat:
+        xyz[:, 2] = np.random.default_rng(5).uniform(0, 300, len(grade))
+    mik = MultipleIndicatorKriging(median_ik=False, max_samples=16, seed=3).fit(xyz, grade)
+    indicators = (grade[:, None] <= mik.thresholds_[None, :]).astype(float)
+    assert len(mik.thresholds_) == 9
+    _assert_same_models(mik.models_, [auto_variogram(xyz, indicators[:, k], seed=3)[0] for k in range(9)])
+
+
+def test_indicator_variograms_drop_an_all_missing_z_like_the_automatic_variogram():
+    from ree_grade.algorithms.geostats.mik import indicator_variograms
+    from ree_grade.algorithms.geostats.variogram_auto import auto_variogram
+
+    xyz, grade = _field(500, seed=6)
+    xyz[:, 2] = np.nan
+    thresholds = np.quantile(grade, np.arange(0.1, 1.0, 0.1))
+    indicators = (grade[:, None] <= thresholds[None, :]).astype(float)
+    models = indicator_variograms(xyz, indicators, thresholds, 2, "samples")
+    _assert_same_models(models, [auto_variogram(xyz, indicators[:, k], seed=2)[0] for k in range(9)])
