@@ -17,7 +17,6 @@
 """
 import numpy as np
 
-from ..common.progress import report_progress
 from .ccdf import IndicatorCcdf, cell_declustering_weights, correct_order_relations, weighted_quantiles
 
 DECILES = tuple(np.round(np.arange(0.1, 1.0, 0.1), 10))
@@ -152,14 +151,14 @@ class MultipleIndicatorKriging:
         target), n_used (int per target), and the counts n_unestimated,
         n_targets_corrected, n_thresholds_corrected and the float
         largest_correction of the order-relation correction."""
+        from .kriging import predict_together
+
         targets = np.asarray(X, dtype=float)
-        columns, n_used = [], None
-        for k, kriger in enumerate(self.krigers_):
-            result = kriger.predict(targets, block_size, should_stop=should_stop)
-            columns.append(result["estimate"].reshape(len(targets), -1))
-            n_used = result["n_used"]
-            report_progress(progress, (k + 1) / len(self.krigers_))
-        raw = np.column_stack(columns)
+        # Full MIK's krigers differ only in variogram and indicator: one
+        # neighbour search serves every threshold.
+        results = predict_together(self.krigers_, targets, block_size, progress, should_stop)
+        raw = np.column_stack([result["estimate"].reshape(len(targets), -1) for result in results])
+        n_used = results[-1]["n_used"]
         estimated = np.all(np.isfinite(raw), axis=1)
         corrected, n_changed, largest = correct_order_relations(np.where(estimated[:, None], raw, 0.5))
         return {

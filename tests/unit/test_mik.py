@@ -146,3 +146,22 @@ def test_indicator_variograms_drop_an_all_missing_z_like_the_automatic_variogram
     indicators = (grade[:, None] <= thresholds[None, :]).astype(float)
     models = indicator_variograms(xyz, indicators, thresholds, 2, "samples")
     _assert_same_models(models, [auto_variogram(xyz, indicators[:, k], seed=2)[0] for k in range(9)])
+
+
+def test_full_mik_kriges_every_threshold_with_one_search_as_each_kriger_alone():
+    xyz, grade = _field(400, seed=8)
+    holes = np.repeat(np.arange(100), 4)
+    # Each threshold its own variogram, so the kriging systems differ.
+    models = [VariogramModel(0.01 * (k + 1), [Structure("spherical", 0.2, (300.0 + 40 * k,) * 3)]) for k in range(9)]
+    mik = MultipleIndicatorKriging(median_ik=False, variograms=models, max_samples=12, max_per_hole=2,
+                                   min_samples=3).fit(xyz[:300], grade[:300], holes[:300])
+    targets = np.vstack([xyz[300:] + [3.0, 2.0, 0.0], [[np.nan, 0.0, 0.0]]])
+    together = mik.predict(targets, block_size=(20.0, 20.0, 0.0))
+    alone = np.column_stack([k.predict(targets, block_size=(20.0, 20.0, 0.0))["estimate"] for k in mik.krigers_])
+    estimated = np.all(np.isfinite(alone), axis=1)
+    assert not estimated[-1] and estimated[:-1].all()
+    np.testing.assert_array_equal(together["estimated"], estimated)
+    from ree_grade.algorithms.geostats.ccdf import correct_order_relations
+
+    np.testing.assert_array_equal(together["ccdf"].threshold_cdf, correct_order_relations(alone[estimated])[0])
+    assert len({m.describe() for m in mik.models_}) == 9
