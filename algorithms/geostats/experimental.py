@@ -314,7 +314,9 @@ def _tile_sums(pairs, bins, direction_list, angle_tolerance, bandwidth):
 
 
 def _binned(primary, second, weights, positions, extra, width):
-    total = np.bincount(primary, weights=weights if positions is None else weights[positions], minlength=width)
+    # bincount of no pairs is an integer array, hence the float start.
+    total = np.zeros(width)
+    total += np.bincount(primary, weights=weights if positions is None else weights[positions], minlength=width)
     if len(extra):
         total += np.bincount(second, weights=weights[extra], minlength=width)
     return total
