@@ -1,7 +1,7 @@
 """Experimental semivariograms, the data side of variography: what a
-geologist reads to choose a model, and what `variogram_fit` fits. Pairs come
-from a k-d tree in chunks so memory stays bounded on large composite sets;
-directions and tolerances follow GSLIB gamv, so figures can be checked against
+geologist reads to choose a model, and what `variogram_fit` fits. Pairs are
+visited in tiles of nearby samples, so memory stays bounded on large composite
+sets; directions and tolerances follow GSLIB gamv, so figures can be checked against
 it."""
 import math
 import threading
@@ -54,7 +54,8 @@ def experimental_variogram(
     tolerance (degrees) and bandwidth (largest distance of the pair vector from
     the direction line), or None for omnidirectional. Pairs are visited in tiles
     of nearby samples (`experimental_variograms`), so memory stays bounded;
-    above `max_samples` samples a seeded subsample is used."""
+    above `max_samples` samples a seeded subsample is used. `n_jobs` threads
+    share the tiles; the result is the same for any number of them."""
     values = np.asarray(values, dtype=float).reshape(-1)
     return experimental_variograms(
         xyz, values[:, None], lag, n_lags, lag_tolerance, directions, angle_tolerance, bandwidth, max_samples,

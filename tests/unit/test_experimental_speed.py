@@ -100,3 +100,13 @@ def test_a_direction_without_pairs_while_pairs_sit_on_bin_edges():
     assert len(new.npairs[0]) == 0 and new.npairs[1].sum() > 0
     np.testing.assert_array_equal(new.npairs[1], npairs[1])
     np.testing.assert_allclose(new.gammas[1], gammas[1], rtol=1e-10)
+
+
+def test_two_threads_give_the_same_sums_as_one():
+    xyz, values = _points(1500, 4)
+    one = experimental_variogram(xyz, values, 50.0, 12, directions=[(0.0, 0.0), (90.0, 0.0)], n_jobs=1)
+    two = experimental_variogram(xyz, values, 50.0, 12, directions=[(0.0, 0.0), (90.0, 0.0)], n_jobs=2)
+    for d in range(2):
+        np.testing.assert_array_equal(one.npairs[d], two.npairs[d])
+        np.testing.assert_array_equal(one.gammas[d], two.gammas[d])
+        np.testing.assert_array_equal(one.lags[d], two.lags[d])
