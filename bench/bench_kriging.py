@@ -1,6 +1,7 @@
 """Ordinary kriging: 2D against PyKrige's C backend on the same data, variogram
 and neighbourhood; 3D on a 1,000,000-block model of the `large` synthetic
-deposit. Writes bench/results/kriging.json."""
+deposit. Engines alternated, best of ROUNDS (wall and CPU each). Writes
+bench/results/kriging.json."""
 import os
 import time
 
@@ -16,6 +17,7 @@ from ree_grade.algorithms.synthetic import deposit as syn  # noqa: E402
 from ree_grade.algorithms.synthetic.geology import DepositModel  # noqa: E402
 
 N_2D, GRID, NEIGHBOURS, N_BLOCKS = 2000, 300, 32, 1_000_000
+ROUNDS = 3
 WALKER = REPO / "tests" / "data" / "walker_lake" / "exhaustive_every5th.csv"
 
 
@@ -49,15 +51,19 @@ def bench_2d():
     gy = np.linspace(0.5, 300.5, GRID)
     params = {"psill": structure.sill, "range": structure.ranges[0], "nugget": model.nugget}
     reference = PyKrigeOK(xy[:, 0], xy[:, 1], v, variogram_model="spherical", variogram_parameters=params)
-    (z_ref, ss_ref), t_pykrige, cpu_pykrige = timed_cpu(
-        reference.execute, "grid", gx, gy, backend="C", n_closest_points=NEIGHBOURS
-    )
     X, Y = np.meshgrid(gx, gy)
     targets = np.column_stack([X.ravel(), Y.ravel()])
-    timings, cpu, out = {}, {}, None
-    for jobs in (1, 2):
-        ok = OrdinaryKriging(model, max_samples=NEIGHBOURS, n_jobs=jobs)
-        out, timings[jobs], cpu[jobs] = timed_cpu(lambda: ok.fit(xy, v).predict(targets))
+    t_pykrige = cpu_pykrige = np.inf
+    timings, cpu, out = {1: np.inf, 2: np.inf}, {1: np.inf, 2: np.inf}, None
+    for _ in range(ROUNDS):  # alternated: PyKrige, ours on 1 thread, ours on 2 threads
+        (z_ref, ss_ref), wall, used = timed_cpu(
+            reference.execute, "grid", gx, gy, backend="C", n_closest_points=NEIGHBOURS
+        )
+        t_pykrige, cpu_pykrige = min(t_pykrige, wall), min(cpu_pykrige, used)
+        for jobs in (1, 2):
+            ok = OrdinaryKriging(model, max_samples=NEIGHBOURS, n_jobs=jobs)
+            out, wall, used = timed_cpu(lambda: ok.fit(xy, v).predict(targets))
+            timings[jobs], cpu[jobs] = min(timings[jobs], wall), min(cpu[jobs], used)
     z_ref, ss_ref = np.asarray(z_ref).ravel(), np.asarray(ss_ref).ravel()
     diff_z = np.abs(out["estimate"] - z_ref)
     diff_s = np.abs(out["variance"] - ss_ref)
@@ -126,7 +132,10 @@ def bench_3d():
     fit, t_fit = timed(fit_variogram, experimental, ["spherical", "spherical"], seed=0)
     model = fit.model
     ok = OrdinaryKriging(model, None, min_samples=4, max_samples=NEIGHBOURS, n_jobs=2).fit(xyz, grade)
-    out, t_point, cpu_point = timed_cpu(ok.predict, blocks)
+    t_point = cpu_point = np.inf
+    for _ in range(ROUNDS):
+        out, wall, used = timed_cpu(ok.predict, blocks)
+        t_point, cpu_point = min(t_point, wall), min(cpu_point, used)
     subset = blocks[:: len(blocks) // 100_000][:100_000]
     block_ok = OrdinaryKriging(model, None, 4, NEIGHBOURS, block_discretisation=(2, 2, 1), n_jobs=2).fit(xyz, grade)
     block_out, t_block, cpu_block = timed_cpu(block_ok.predict, subset, block_size=(25.0, 25.0, 10.0))
@@ -143,6 +152,7 @@ def main():
     load = os.getloadavg()[0]
     two = bench_2d()
     three = bench_3d()
+    load_end = os.getloadavg()[0]
     wall1, wall2 = two["t_pykrige"] / two["t1"], two["t_pykrige"] / two["t2"]
     cpu1 = two["cpu_pykrige"] / two["cpu1"]
     rate = three["n_blocks"] / three["t_point"]
@@ -162,7 +172,8 @@ def main():
 **2D, same data as PyKrige.** {N_2D} Walker Lake V values (nodes of the exhaustive set, jittered by up to
 1 m so that no neighbour distances tie) kriged onto a {GRID} x {GRID} grid with the {NEIGHBOURS} nearest
 samples, one isotropic spherical model fitted here ({two['model']}; experimental variogram
-{two['t_exp']:.2f} s, weighted least-squares fit {two['t_fit']:.2f} s) and handed to both.
+{two['t_exp']:.2f} s, weighted least-squares fit {two['t_fit']:.2f} s) and handed to both. PyKrige, ours on 1
+thread and ours on 2 threads alternated, best of {ROUNDS} (wall and CPU each).
 
 | engine | wall (s) | CPU (s) | speed-up, wall | speed-up, CPU |
 |---|---|---|---|---|
@@ -177,7 +188,8 @@ largest estimate); largest kriging-variance difference {two['max_abs_s']:.2e} (r
 {three['n_assays']:,} sample intervals of the preset's 900 holes; generation {three['t_gen']:.0f} s) and the
 {three['n_blocks']:,} shallowest 25 x 25 x 10 m block centroids of its block grid. Variogram along the
 north, east and vertical axes ({three['t_exp']:.1f} s on a 20,000-composite subsample) fitted with two
-spherical structures in {three['t_fit']:.1f} s: {three['model']}{fit_note}. 2 threads.
+spherical structures in {three['t_fit']:.1f} s: {three['model']}{fit_note}. 2 threads; point support
+best of {ROUNDS}, block support one run.
 
 | support | blocks | wall (s) | CPU (s) | blocks/s, wall | blocks per CPU-second |
 |---|---|---|---|---|---|
@@ -191,19 +203,20 @@ its constructor's leave-one-out statistics make large n impractical. MIK against
 `bench/bench_mik.py`.
 
 The machine's 2 cores were shared with other engineers' work during the run (1-minute load average
-{load:.1f} at the start), so wall-clock times are inflated by waiting for a core; CPU time is what each
-engine itself used. "Blocks per CPU-second" is the rate one core sustains when it is not shared; how
-close two threads on two free cores come to twice that could not be measured on this shared machine.
+{load:.1f} at the start, {load_end:.1f} at the end), so wall-clock times are inflated by waiting for a
+core; CPU time is what each engine itself used. "Blocks per CPU-second" is the rate one core sustains when
+it is not shared; how close two threads on two free cores come to twice that could not be measured on
+this shared machine.
 """
     targets = [
         {"target": "2D OK vs PyKrige C backend (2,000 samples, 300 x 300, 32 neighbours)",
-         "goal": ">= 5x faster, equal",
-         "reached": f"{cpu1:.1f}x CPU, {wall1:.1f}x wall (1 thread), {wall2:.1f}x wall (2 threads); "
+         "goal": ">= 5x faster (wall, 2 cores), equal to 1e-8",
+         "reached": f"{wall2:.1f}x wall (2 threads), {wall1:.1f}x wall and {cpu1:.1f}x CPU (1 thread); "
                     f"max rel. diff {two['max_rel_z']:.1e}",
-         "met": bool(cpu1 >= 5 and wall1 >= 5 and two["max_rel_z"] < 1e-8)},
-        {"target": "3D OK, 1,000,000 blocks, 32 neighbours, point support, 2 cores", "goal": ">= 50,000 blocks/s",
+         "met": bool(wall2 >= 5 and two["max_rel_z"] < 1e-8 and two["max_rel_s"] < 1e-8)},
+        {"target": "3D OK, 1,000,000 blocks, 32 neighbours, point support, 2 cores", "goal": ">= 150,000 blocks/s",
          "reached": f"{rate:,.0f} blocks/s wall on shared cores; {cpu_rate:,.0f} blocks per CPU-second",
-         "met": bool(rate >= 50_000)},
+         "met": bool(rate >= 150_000)},
     ]
     write_result("kriging", "Ordinary kriging", markdown, targets)
 

@@ -169,37 +169,8 @@ class OrdinaryKriging:
         `groups` of fit); no sample of that group enters the target's
         neighbourhood, the search widening past them. A label no sample has
         excludes nothing."""
-        targets = as_xyz(X)
-        exclude = None if exclude_groups is None else self._exclude_codes(exclude_groups, len(targets))
-        offsets = None
-        if block_size is not None and self.block_discretisation is not None:
-            offsets = discretisation_offsets(block_size, self.block_discretisation)
-            cbar_vv = float(np.mean(self.model_.covariance(offsets[:, None, :] - offsets[None, :, :])))
-        else:
-            cbar_vv = self.model_.total_sill
-        chunk_size, n_jobs = int(self.chunk_size), max(int(self.n_jobs), 1)
-        m = len(targets)
-        out = {name: np.full(m, np.nan) for name in ("variance", "slope", "lagrange")}
-        out["estimate"] = np.full((m,) + self.values_.shape[1:], np.nan)
-        out["n_used"] = np.zeros(m, dtype=np.int64)
-        out["unstable"] = np.zeros(m, dtype=bool)
-        finite = np.flatnonzero(np.all(np.isfinite(targets), axis=1))
-        finite = finite[spatial_order(targets[finite])]
-        chunks = [finite[s : s + chunk_size] for s in range(0, len(finite), chunk_size)]
-        with _single_threaded_blas(), ThreadPoolExecutor(n_jobs) as pool:
-            for start in range(0, len(chunks), n_jobs * 4):
-                check_cancelled(should_stop)
-                wave = chunks[start : start + n_jobs * 4]
-                results = pool.map(
-                    lambda r: self._solve(targets[r], offsets, cbar_vv, None if exclude is None else exclude[r]), wave
-                )
-                for rows, result in zip(wave, results):
-                    for name, values in result.items():
-                        out[name][rows] = values
-                report_progress(progress, (start + len(wave)) / max(len(chunks), 1))
-        out["n_unestimated"] = int(np.isnan(out["variance"]).sum())
-        out["n_unstable"] = int(out["unstable"].sum())
-        return out
+        exclude = None if exclude_groups is None else self._exclude_codes(exclude_groups, len(as_xyz(X)))
+        return predict_together([self], X, block_size, progress, should_stop, exclude)[0]
 
     def _exclude_codes(self, exclude_groups, m):
         """Hole code per target of its label, -1 for a label no sample has."""
@@ -214,11 +185,21 @@ class OrdinaryKriging:
         found = inside & (self.group_labels_[np.minimum(position, len(self.group_labels_) - 1)] == labels)
         return np.where(found, position, -1)
 
-    def _solve(self, targets, offsets, cbar_vv, exclude=None):
+    def _block_terms(self, block_size):
+        """(discretisation offsets or None, C_bar(V, V)) for this model."""
+        if block_size is not None and self.block_discretisation is not None:
+            offsets = discretisation_offsets(block_size, self.block_discretisation)
+            return offsets, float(np.mean(self.model_.covariance(offsets[:, None, :] - offsets[None, :, :])))
+        return None, self.model_.total_sill
+
+    def _neighbour_keys(self, targets, exclude=None):
+        """(m, k) neighbour indices per target in canonical (sorted) order,
+        -1 where a slot is empty, so targets sharing a neighbour set share one
+        left-hand side: on a block grid most neighbours' sets repeat."""
         idx, valid = self.neighbourhood_.query(targets, exclude)
-        # Canonical order per target, so targets sharing a neighbour set share
-        # one left-hand side: on a block grid most neighbours' sets repeat.
-        key = np.sort(np.where(valid, idx, -1), axis=1)
+        return np.sort(np.where(valid, idx, -1), axis=1)
+
+    def _solve(self, targets, key, offsets, cbar_vv):
         valid = key >= 0
         idx = np.maximum(key, 0)
         m, k = idx.shape
@@ -281,6 +262,53 @@ class OrdinaryKriging:
         return rhs
 
 
+def predict_together(krigers, X, block_size=None, progress=None, should_stop=None, exclude=None):
+    """[kriger.predict(X, block_size) for kriger in krigers] with one
+    neighbour search per chunk for all of them: the krigers are fitted on the
+    same samples with the same search (the thresholds of MIK, each with its
+    own variogram and indicator), so their neighbourhoods are the same and
+    only the kriging systems differ. `exclude`: hole codes per target (-1:
+    none), as `OrdinaryKriging._exclude_codes` gives them. The chunks and
+    threads are those of the first kriger."""
+    first = krigers[0]
+    for other in krigers[1:]:
+        if not (np.array_equal(other.xyz_, first.xyz_) and other.min_samples_ == first.min_samples_
+                and other.neighbourhood_.max_samples == first.neighbourhood_.max_samples):
+            raise ValueError("kriging together needs krigers fitted on the same samples with the same search")
+    targets = as_xyz(X)
+    terms = [kriger._block_terms(block_size) for kriger in krigers]
+    chunk_size, n_jobs = int(first.chunk_size), max(int(first.n_jobs), 1)
+    m = len(targets)
+    outs = []
+    for kriger in krigers:
+        out = {name: np.full(m, np.nan) for name in ("variance", "slope", "lagrange")}
+        out["estimate"] = np.full((m,) + kriger.values_.shape[1:], np.nan)
+        out["n_used"] = np.zeros(m, dtype=np.int64)
+        out["unstable"] = np.zeros(m, dtype=bool)
+        outs.append(out)
+    finite = np.flatnonzero(np.all(np.isfinite(targets), axis=1))
+    finite = finite[spatial_order(targets[finite])]
+    chunks = [finite[s : s + chunk_size] for s in range(0, len(finite), chunk_size)]
+
+    def chunk(rows):
+        key = first._neighbour_keys(targets[rows], None if exclude is None else exclude[rows])
+        return [kriger._solve(targets[rows], key, *term) for kriger, term in zip(krigers, terms)]
+
+    with _single_threaded_blas(), ThreadPoolExecutor(n_jobs) as pool:
+        for start in range(0, len(chunks), n_jobs * 4):
+            check_cancelled(should_stop)
+            wave = chunks[start : start + n_jobs * 4]
+            for rows, results in zip(wave, pool.map(chunk, wave)):
+                for out, result in zip(outs, results):
+                    for name, values in result.items():
+                        out[name][rows] = values
+            report_progress(progress, (start + len(wave)) / max(len(chunks), 1))
+    for out in outs:
+        out["n_unestimated"] = int(np.isnan(out["variance"]).sum())
+        out["n_unstable"] = int(out["unstable"].sum())
+    return outs
+
+
 def _solve_shared(lhs, inverse, rhs):
     """Solve lhs[inverse[i]] x_i = rhs[i] for every target i. The targets of a
     matrix shared by at least three of them are solved together, as columns of
@@ -304,17 +332,26 @@ def _solve_shared(lhs, inverse, rhs):
 
 
 def _solve_grouped(lhs, inverse, rhs):
-    """Right-hand sides sharing a matrix become its columns (padded with zeros
-    to the largest group)."""
+    """Right-hand sides sharing a matrix become its columns, padded with
+    zeros to the next power of two of the group's size and solved with the
+    other groups of that width: padding every group to the largest one made
+    a block grid's chunks solve 16 times the right-hand sides they had."""
     sets, group = np.unique(inverse, return_inverse=True)
     counts = np.bincount(group)
     order = np.argsort(group, kind="stable")
-    position = np.arange(len(group)) - (np.cumsum(counts) - counts)[group[order]]
-    columns = np.zeros((len(sets), rhs.shape[1], int(counts.max())))
-    columns[group[order], :, position] = rhs[order]
-    solved = np.linalg.solve(lhs[sets], columns)
+    position = np.empty(len(group), dtype=np.intp)
+    position[order] = np.arange(len(group)) - (np.cumsum(counts) - counts)[group[order]]
+    widths = 2 ** np.ceil(np.log2(counts)).astype(np.intp)
     solution = np.empty_like(rhs)
-    solution[order] = solved[group[order], :, position]
+    for width in np.unique(widths):
+        members = np.flatnonzero(widths == width)
+        local = np.full(len(counts), -1, dtype=np.intp)
+        local[members] = np.arange(len(members))
+        rows = np.flatnonzero(local[group] >= 0)
+        slot = local[group[rows]]
+        columns = np.zeros((len(members), rhs.shape[1], int(width)))
+        columns[slot, :, position[rows]] = rhs[rows]
+        solution[rows] = np.linalg.solve(lhs[sets[members]], columns)[slot, :, position[rows]]
     return solution
 
 

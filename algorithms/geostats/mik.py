@@ -4,8 +4,9 @@
    `ccdf.cell_declustering_weights`) plus upper-tail cut-offs, or a user list;
    each must lie strictly inside the data range.
 2. Indicators i_k(x) = 1 if z(x) <= z_k.
-3. Indicator variograms: one per threshold (full MIK) or the median indicator's
-   for all (median IK), fitted automatically or given.
+3. Indicator variograms: one per threshold (full MIK, their experimental
+   variograms from one pass over the pairs) or the median indicator's for all
+   (median IK), fitted automatically or given.
 4. Ordinary kriging of the indicators in one shared search neighbourhood
    (`kriging.OrdinaryKriging`, so search ellipse, min/max samples and max per
    hole are those of OK). Median IK shares the kriging weights across
@@ -16,7 +17,6 @@
 """
 import numpy as np
 
-from ..common.progress import report_progress
 from .ccdf import IndicatorCcdf, cell_declustering_weights, correct_order_relations, weighted_quantiles
 
 DECILES = tuple(np.round(np.arange(0.1, 1.0, 0.1), 10))
@@ -131,10 +131,7 @@ class MultipleIndicatorKriging:
         if self.median_ik:
             median = int(np.argmin(np.abs(self.global_cdf_ - 0.5)))
             return [auto_variogram(xyz, indicators[:, median], seed=self.seed, label=f"{label} (median indicator)")[0]]
-        return [
-            auto_variogram(xyz, indicators[:, k], seed=self.seed, label=f"{label} (indicator {t:g})")[0]
-            for k, t in enumerate(self.thresholds_)
-        ]
+        return indicator_variograms(xyz, indicators, self.thresholds_, self.seed, label)
 
     def predictive(self, X, block_size=None):
         """The `IndicatorCcdf` at every target; a target the neighbourhood
@@ -154,14 +151,14 @@ class MultipleIndicatorKriging:
         target), n_used (int per target), and the counts n_unestimated,
         n_targets_corrected, n_thresholds_corrected and the float
         largest_correction of the order-relation correction."""
+        from .kriging import predict_together
+
         targets = np.asarray(X, dtype=float)
-        columns, n_used = [], None
-        for k, kriger in enumerate(self.krigers_):
-            result = kriger.predict(targets, block_size, should_stop=should_stop)
-            columns.append(result["estimate"].reshape(len(targets), -1))
-            n_used = result["n_used"]
-            report_progress(progress, (k + 1) / len(self.krigers_))
-        raw = np.column_stack(columns)
+        # Full MIK's krigers differ only in variogram and indicator: one
+        # neighbour search serves every threshold.
+        results = predict_together(self.krigers_, targets, block_size, progress, should_stop)
+        raw = np.column_stack([result["estimate"].reshape(len(targets), -1) for result in results])
+        n_used = results[-1]["n_used"]
         estimated = np.all(np.isfinite(raw), axis=1)
         corrected, n_changed, largest = correct_order_relations(np.where(estimated[:, None], raw, 0.5))
         return {
@@ -173,3 +170,27 @@ class MultipleIndicatorKriging:
             "n_thresholds_corrected": int(np.sum(n_changed[estimated])),
             "largest_correction": float(largest[estimated].max()) if estimated.any() else 0.0,
         }
+
+
+# variogram_auto.auto_variogram's defaults, which the per-threshold fits used.
+AUTO_LAGS = 12
+AUTO_STRUCTURES = ("spherical",)
+
+
+def indicator_variograms(xyz, indicators, thresholds, seed, label):
+    """The automatic variogram of every indicator column, as
+    `auto_variogram(xyz, indicators[:, k], seed=seed)` fits it one threshold
+    at a time (2D when z is all NaN, 12 lags over half the extent, the same
+    seeded subsample, one spherical structure), but with the experimental
+    variograms of all thresholds from one pass over the pairs."""
+    from .experimental import experimental_variograms
+    from .variogram_auto import default_lag
+    from .variogram_fit import fit_variogram
+
+    xyz = np.asarray(xyz, dtype=float)
+    if np.all(np.isnan(xyz[:, 2])):
+        xyz = xyz[:, :2]
+    lag = default_lag(xyz, AUTO_LAGS)
+    labels = [f"{label} (indicator {t:g})" for t in thresholds]
+    experimentals = experimental_variograms(xyz, indicators, lag, AUTO_LAGS, seed=seed, labels=labels)
+    return [fit_variogram(e, structures=AUTO_STRUCTURES, seed=seed).model for e in experimentals]

@@ -87,3 +87,26 @@ def test_several_columns_in_one_pass_equal_one_column_each():
             np.testing.assert_array_equal(together[c].npairs[d], alone.npairs[d])
             np.testing.assert_allclose(together[c].gammas[d], alone.gammas[d], rtol=1e-12)
         assert together[c].variance == alone.variance
+
+
+def test_a_direction_without_pairs_while_pairs_sit_on_bin_edges():
+    # Samples down one vertical line 1.5 lags apart: every pair lies on a bin
+    # edge (tested against the neighbouring bin) and none is horizontal.
+    xyz = np.column_stack([np.zeros(8), np.zeros(8), 1.5 * np.arange(8)])
+    values = np.arange(8.0) ** 2
+    directions = [(0.0, 0.0), (0.0, 90.0)]
+    new = experimental_variogram(xyz, values, 1.0, 6, directions=directions)
+    lags, gammas, npairs = _reference(xyz, values, 1.0, 6, directions=directions)
+    assert len(new.npairs[0]) == 0 and new.npairs[1].sum() > 0
+    np.testing.assert_array_equal(new.npairs[1], npairs[1])
+    np.testing.assert_allclose(new.gammas[1], gammas[1], rtol=1e-10)
+
+
+def test_two_threads_give_the_same_sums_as_one():
+    xyz, values = _points(1500, 4)
+    one = experimental_variogram(xyz, values, 50.0, 12, directions=[(0.0, 0.0), (90.0, 0.0)], n_jobs=1)
+    two = experimental_variogram(xyz, values, 50.0, 12, directions=[(0.0, 0.0), (90.0, 0.0)], n_jobs=2)
+    for d in range(2):
+        np.testing.assert_array_equal(one.npairs[d], two.npairs[d])
+        np.testing.assert_array_equal(one.gammas[d], two.gammas[d])
+        np.testing.assert_array_equal(one.lags[d], two.lags[d])

@@ -314,3 +314,17 @@ def test_cancel_stops_prediction():
     assert fractions[-1] == 1.0 and fractions == sorted(fractions)
     with pytest.raises(Cancelled):
         ok.predict(np.zeros((500, 2)), should_stop=lambda: True)
+
+
+def test_kriging_together_needs_the_same_samples_and_search():
+    from ree_grade.algorithms.geostats.kriging import predict_together
+
+    rng = np.random.default_rng(3)
+    xyz = np.column_stack([rng.uniform(0, 100, (40, 2)), np.zeros(40)])
+    model = VariogramModel(0.1, [Structure("spherical", 1.0, (50.0, 50.0, 50.0))])
+    a = OrdinaryKriging(model, max_samples=8).fit(xyz, rng.normal(size=40))
+    b = OrdinaryKriging(model, max_samples=8).fit(xyz[1:], rng.normal(size=39))
+    c = OrdinaryKriging(model, max_samples=6).fit(xyz, rng.normal(size=40))
+    for other in (b, c):
+        with pytest.raises(ValueError, match="same samples with the same search"):
+            predict_together([a, other], xyz[:3])

@@ -108,3 +108,60 @@ def test_block_support_uses_the_given_discretisation():
     a = coarse.predict(targets, block_size=(50.0, 50.0, 0.0))["ccdf"]
     b = fine.predict(targets, block_size=(50.0, 50.0, 0.0))["ccdf"]
     assert not np.allclose(a.threshold_cdf, b.threshold_cdf)
+
+
+def _assert_same_models(models, references):
+    assert len(models) == len(references)
+    for model, alone in zip(models, references):
+        assert model.nugget == pytest.approx(alone.nugget, rel=1e-12, abs=1e-15)
+        assert len(model.structures) == len(alone.structures)
+        for ours, theirs in zip(model.structures, alone.structures):
+            assert ours.kind == theirs.kind
+            assert ours.sill == pytest.approx(theirs.sill, rel=1e-12)
+            np.testing.assert_allclose(ours.ranges, theirs.ranges, rtol=1e-12)
+    # The thresholds' variograms differ, so the comparison is not of one model nine times.
+    assert len({round(m.total_sill, 6) for m in models}) > 3
+
+
+@pytest.mark.parametrize("flat", [True, False])
+def test_full_mik_variograms_from_one_pass_equal_the_per_threshold_fits(flat):
+    from ree_grade.algorithms.geostats.variogram_auto import auto_variogram
+
+    xyz, grade = _field(600, seed=4)
+    if not flat:
+        xyz[:, 2] = np.random.default_rng(5).uniform(0, 300, len(grade))
+    mik = MultipleIndicatorKriging(median_ik=False, max_samples=16, seed=3).fit(xyz, grade)
+    indicators = (grade[:, None] <= mik.thresholds_[None, :]).astype(float)
+    assert len(mik.thresholds_) == 9
+    _assert_same_models(mik.models_, [auto_variogram(xyz, indicators[:, k], seed=3)[0] for k in range(9)])
+
+
+def test_indicator_variograms_drop_an_all_missing_z_like_the_automatic_variogram():
+    from ree_grade.algorithms.geostats.mik import indicator_variograms
+    from ree_grade.algorithms.geostats.variogram_auto import auto_variogram
+
+    xyz, grade = _field(500, seed=6)
+    xyz[:, 2] = np.nan
+    thresholds = np.quantile(grade, np.arange(0.1, 1.0, 0.1))
+    indicators = (grade[:, None] <= thresholds[None, :]).astype(float)
+    models = indicator_variograms(xyz, indicators, thresholds, 2, "samples")
+    _assert_same_models(models, [auto_variogram(xyz, indicators[:, k], seed=2)[0] for k in range(9)])
+
+
+def test_full_mik_kriges_every_threshold_with_one_search_as_each_kriger_alone():
+    xyz, grade = _field(400, seed=8)
+    holes = np.repeat(np.arange(100), 4)
+    # Each threshold its own variogram, so the kriging systems differ.
+    models = [VariogramModel(0.01 * (k + 1), [Structure("spherical", 0.2, (300.0 + 40 * k,) * 3)]) for k in range(9)]
+    mik = MultipleIndicatorKriging(median_ik=False, variograms=models, max_samples=12, max_per_hole=2,
+                                   min_samples=3).fit(xyz[:300], grade[:300], holes[:300])
+    targets = np.vstack([xyz[300:] + [3.0, 2.0, 0.0], [[np.nan, 0.0, 0.0]]])
+    together = mik.predict(targets, block_size=(20.0, 20.0, 0.0))
+    alone = np.column_stack([k.predict(targets, block_size=(20.0, 20.0, 0.0))["estimate"] for k in mik.krigers_])
+    estimated = np.all(np.isfinite(alone), axis=1)
+    assert not estimated[-1] and estimated[:-1].all()
+    np.testing.assert_array_equal(together["estimated"], estimated)
+    from ree_grade.algorithms.geostats.ccdf import correct_order_relations
+
+    np.testing.assert_array_equal(together["ccdf"].threshold_cdf, correct_order_relations(alone[estimated])[0])
+    assert len({m.describe() for m in mik.models_}) == 9
