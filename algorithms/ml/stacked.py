@@ -210,11 +210,14 @@ class StackedNetwork:
 
     def _kriging_inputs(self, kriged):
         """OK estimate and sd; where the search found nothing, the samples'
-        mean and sd (what kriging with no neighbour knows)."""
+        mean and sd (what kriging with no neighbour knows). The estimate is
+        raised to the grade floor: negative kriging weights can give a
+        negative grade, which the pool would carry into its mean."""
         estimate = np.asarray(kriged["estimate"], dtype=float)
         sd = np.sqrt(np.maximum(np.asarray(kriged["variance"], dtype=float), 0.0))
         missing = ~np.isfinite(estimate) | ~np.isfinite(sd)
-        return np.where(missing, self.fill_mean_, estimate), np.where(missing, self.fill_sd_, sd)
+        return (np.maximum(np.where(missing, self.fill_mean_, estimate), self.floor_),
+                np.where(missing, self.fill_sd_, sd))
 
     def _features(self, X, estimate, sd):
         log_estimate = np.log(np.maximum(estimate, self.floor_))

@@ -107,6 +107,17 @@ def test_mean_never_exceeds_the_top_cut_on_the_network_side(fitted):
     assert np.all(predictive.network.mean <= model.top_cut_ * (1 + 1e-9))
 
 
+def test_a_negative_kriging_estimate_enters_the_pool_at_the_floor(fitted):
+    # Negative kriging weights can krige a negative grade; the pool's kriging part must not carry it.
+    model, _, _ = fitted[True]
+    estimate, sd = model._kriging_inputs({"estimate": np.array([-0.4, 2.0, np.nan]),
+                                          "variance": np.array([0.5, 0.5, 0.5])})
+    np.testing.assert_allclose(estimate, [model.floor_, 2.0, max(model.fill_mean_, model.floor_)])
+    pooled = model._pooled(1.0, 1.0, {"ok_estimate": estimate, "ok_sd": sd, "mu": np.zeros((1, 3)),
+                                      "sigma": np.ones((1, 3)), "point": np.ones(3)})
+    assert np.all(pooled.mean > 0)
+
+
 # ---- the model file ------------------------------------------------------------------------
 def test_saved_and_loaded_model_predicts_bit_for_bit(fitted, tmp_path):
     model, X, _ = fitted[True]
