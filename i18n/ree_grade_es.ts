@@ -687,28 +687,28 @@
       <translation>Cota de la plantilla (kriging 3D)</translation>
     </message>
     <message>
-      <source>Search radius, major (0 = unlimited)</source>
-      <translation>Radio de búsqueda, eje mayor (0 = ilimitado)</translation>
+      <source>Search radius, major (empty = the variogram's range, 0 = unlimited)</source>
+      <translation>Radio de búsqueda, eje mayor (vacío = el alcance del variograma, 0 = ilimitado)</translation>
     </message>
     <message>
-      <source>Search radius, semi-major</source>
-      <translation>Radio de búsqueda, eje semimayor</translation>
+      <source>Search radius, semi-major (empty = the variogram's ratio)</source>
+      <translation>Radio de búsqueda, eje semimayor (vacío = la proporción del variograma)</translation>
     </message>
     <message>
-      <source>Search radius, minor</source>
-      <translation>Radio de búsqueda, eje menor</translation>
+      <source>Search radius, minor (empty = the variogram's ratio)</source>
+      <translation>Radio de búsqueda, eje menor (vacío = la proporción del variograma)</translation>
     </message>
     <message>
-      <source>Search azimuth</source>
-      <translation>Azimut de búsqueda</translation>
+      <source>Search azimuth (empty = the variogram's)</source>
+      <translation>Azimut de búsqueda (vacío = el del variograma)</translation>
     </message>
     <message>
-      <source>Search dip (positive up)</source>
-      <translation>Inclinación de búsqueda (positiva hacia arriba)</translation>
+      <source>Search dip, positive up (empty = the variogram's)</source>
+      <translation>Inclinación de búsqueda, positiva hacia arriba (vacío = la del variograma)</translation>
     </message>
     <message>
-      <source>Search rake</source>
-      <translation>Cabeceo (rake) de búsqueda</translation>
+      <source>Search rake (empty = the variogram's)</source>
+      <translation>Cabeceo (rake) de búsqueda (vacío = el del variograma)</translation>
     </message>
     <message>
       <source>Minimum samples</source>
@@ -814,28 +814,28 @@
       <translation>Cota de la plantilla (kriging 3D)</translation>
     </message>
     <message>
-      <source>Search radius, major (0 = unlimited)</source>
-      <translation>Radio de búsqueda, eje mayor (0 = ilimitado)</translation>
+      <source>Search radius, major (empty = the variogram's range, 0 = unlimited)</source>
+      <translation>Radio de búsqueda, eje mayor (vacío = el alcance del variograma, 0 = ilimitado)</translation>
     </message>
     <message>
-      <source>Search radius, semi-major</source>
-      <translation>Radio de búsqueda, eje semimayor</translation>
+      <source>Search radius, semi-major (empty = the variogram's ratio)</source>
+      <translation>Radio de búsqueda, eje semimayor (vacío = la proporción del variograma)</translation>
     </message>
     <message>
-      <source>Search radius, minor</source>
-      <translation>Radio de búsqueda, eje menor</translation>
+      <source>Search radius, minor (empty = the variogram's ratio)</source>
+      <translation>Radio de búsqueda, eje menor (vacío = la proporción del variograma)</translation>
     </message>
     <message>
-      <source>Search azimuth</source>
-      <translation>Azimut de búsqueda</translation>
+      <source>Search azimuth (empty = the variogram's)</source>
+      <translation>Azimut de búsqueda (vacío = el del variograma)</translation>
     </message>
     <message>
-      <source>Search dip (positive up)</source>
-      <translation>Inclinación de búsqueda (positiva hacia arriba)</translation>
+      <source>Search dip, positive up (empty = the variogram's)</source>
+      <translation>Inclinación de búsqueda, positiva hacia arriba (vacío = la del variograma)</translation>
     </message>
     <message>
-      <source>Search rake</source>
-      <translation>Cabeceo (rake) de búsqueda</translation>
+      <source>Search rake (empty = the variogram's)</source>
+      <translation>Cabeceo (rake) de búsqueda (vacío = el del variograma)</translation>
     </message>
     <message>
       <source>Minimum samples</source>
