@@ -287,6 +287,23 @@ def axes_to_angles(major, semi):
     return (round(azimuth % 360.0, 6), round(dip, 6), round(rake, 6))
 
 
+def ordered_axes(model):
+    """The same model (same gamma everywhere) with its axes relabelled so that
+    major >= semi-major >= minor range: the fit lets each axis's range go its
+    own way, and a minor range above the semi-major would read as another
+    orientation. The order is that of the structure with the largest sill."""
+    from .variogram_model import Structure, VariogramModel
+
+    leading = max(model.structures, key=lambda structure: structure.sill)
+    order = np.argsort(-np.asarray(leading.ranges), kind="stable")
+    if list(order) == [0, 1, 2]:
+        return model
+    axes = rotation_matrix(*leading.angles)
+    angles = axes_to_angles(axes[order[0]], axes[order[1]])
+    structures = [Structure(s.kind, s.sill, [s.ranges[k] for k in order], angles) for s in model.structures]
+    return VariogramModel(model.nugget, structures)
+
+
 def angle_between_lines(a, b):
     """Angle in degrees (0..90) between two lines given by vectors."""
     a, b = np.asarray(a, float), np.asarray(b, float)

@@ -115,7 +115,7 @@ def _isotropic(xyz, values, n_lags, structures, seed, label, notes):
 def _found(xyz, values, n_lags, structures, seed, label, groups, keep, notes):
     """The anisotropic model of the directional search, or None (a note says
     why) to fall back on the isotropic fit."""
-    from .anisotropy import Anisotropy, find_anisotropy
+    from .anisotropy import Anisotropy, find_anisotropy, ordered_axes
 
     found = find_anisotropy(xyz[keep], values[keep], default_lag(xyz[keep], n_lags) / SEARCH_LAG_DIVISOR, n_lags,
                             None if groups is None else groups[keep], structures, seed, label)
@@ -129,10 +129,11 @@ def _found(xyz, values, n_lags, structures, seed, label, groups, keep, notes):
     except ValueError as error:
         notes.append(f"{label}: the anisotropic fit failed ({error}); isotropic automatic variogram")
         return None
+    model = ordered_axes(fit.model)
     source = "downhole nugget, " if found.nugget is not None else ""
-    notes.append(f"{label}: automatic anisotropic variogram ({source}orientation found) {fit.model.describe()}")
-    fit.model.notes_ = notes
-    return fit.model, found.experimental
+    notes.append(f"{label}: automatic anisotropic variogram ({source}orientation found) {model.describe()}")
+    model.notes_ = notes
+    return model, found.experimental
 
 
 def _oriented(xyz, values, n_lags, structures, seed, label, groups, angles, notes, origin):

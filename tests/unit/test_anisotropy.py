@@ -12,10 +12,11 @@ from ree_grade.algorithms.geostats.anisotropy import (
     axes_to_angles,
     downhole_variogram,
     line_grid,
+    ordered_axes,
 )
 from ree_grade.algorithms.geostats.geometry import direction_vector, rotation_matrix
 from ree_grade.algorithms.geostats.variogram_auto import auto_variogram
-from ree_grade.algorithms.geostats.variogram_model import VariogramModel
+from ree_grade.algorithms.geostats.variogram_model import Structure, VariogramModel
 
 ANGLES, RANGES = (60.0, -30.0, 20.0), (240.0, 100.0, 40.0)
 
@@ -63,6 +64,17 @@ def test_axes_to_angles_round_trips_gslib_angles():
         found = rotation_matrix(*axes_to_angles(-rows[0], rows[1]))
         for axis in range(3):
             assert angle_between_lines(found[axis], rows[axis]) < 1e-6
+
+
+def test_axes_are_relabelled_by_range_without_changing_the_model():
+    model = VariogramModel(0.1, [Structure("spherical", 0.7, (34.0, 30.0, 35.0), (180.9, -33.4, 11.3)),
+                                 Structure("spherical", 0.2, (90.0, 80.0, 100.0), (180.9, -33.4, 11.3))])
+    ordered = ordered_axes(model)
+    assert [s.ranges for s in ordered.structures] == [(35.0, 34.0, 30.0), (100.0, 90.0, 80.0)]
+    h = np.random.default_rng(0).normal(0, 30, (200, 3))
+    np.testing.assert_allclose(ordered.gamma(h), model.gamma(h), rtol=1e-8)  # angles kept to 1e-6 degrees
+    already = VariogramModel(0.1, [Structure("spherical", 0.7, (50.0, 30.0, 10.0), (10.0, 0.0, 0.0))])
+    assert ordered_axes(already) is already
 
 
 def test_downhole_variogram_pairs_only_within_holes():
