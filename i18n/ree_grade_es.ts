@@ -1328,6 +1328,10 @@
       <translation>Campo de ley</translation>
     </message>
     <message>
+      <source>Hole id field (downhole variogram)</source>
+      <translation>Campo de ID del sondaje (variograma a lo largo del sondaje)</translation>
+    </message>
+    <message>
       <source>Dimension</source>
       <translation>Dimensión</translation>
     </message>
@@ -1354,6 +1358,10 @@
     <message>
       <source>Bandwidth (0 = none)</source>
       <translation>Ancho de banda (0 = ninguno)</translation>
+    </message>
+    <message>
+      <source>Ellipsoid orientation</source>
+      <translation>Orientación del elipsoide</translation>
     </message>
     <message>
       <source>Ellipsoid azimuth</source>

@@ -1328,6 +1328,10 @@
       <translation>品位字段</translation>
     </message>
     <message>
+      <source>Hole id field (downhole variogram)</source>
+      <translation>钻孔编号字段（沿孔变差函数）</translation>
+    </message>
+    <message>
       <source>Dimension</source>
       <translation>维数</translation>
     </message>
@@ -1354,6 +1358,10 @@
     <message>
       <source>Bandwidth (0 = none)</source>
       <translation>带宽（0 = 不限）</translation>
+    </message>
+    <message>
+      <source>Ellipsoid orientation</source>
+      <translation>椭球体方向</translation>
     </message>
     <message>
       <source>Ellipsoid azimuth</source>
