@@ -189,6 +189,10 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
         refuse_if_too_large((len(xyz) + 8 * len(targets)) * n_thresholds * 8,
                             f"{n_thresholds} thresholds at {len(targets)} targets", "use fewer thresholds")
         mik.fit(xyz, values, holes, log=feedback.pushInfo)
+        # What each automatic indicator variogram found (anisotropy, or why none); a given file has no notes.
+        for model in mik.models_:
+            for note in getattr(model, "notes_", ()):
+                feedback.pushInfo(note)
         progress, should_stop = self.progress_callbacks(feedback, start, end)
         out = mik.predict(targets, block, progress, should_stop)
         ccdf, estimated = out["ccdf"], out["estimated"]

@@ -74,3 +74,6 @@ def test_search_from_the_indicator_variogram_file(run_algorithm, _points, tmp_pa
                           "OUTPUT": str(tmp_path / "auto.gpkg")}, without)
     assert "Search: unlimited (major radius default), the nearest samples at any distance" in without.lines
     assert any(line.startswith("No variogram file: search radii and angles") for line in without.lines)
+    # The automatic median-indicator variogram says what it found: these samples are flat (z = 0).
+    assert any("2D samples, isotropic (omnidirectional) automatic variogram" in line for line in without.lines)
+    assert not any("automatic variogram" in line for line in with_file.lines)
