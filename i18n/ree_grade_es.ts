@@ -711,28 +711,28 @@
       <translation>Cota de la plantilla (kriging 3D)</translation>
     </message>
     <message>
-      <source>Search radius, major (0 = unlimited)</source>
-      <translation>Radio de búsqueda, eje mayor (0 = ilimitado)</translation>
+      <source>Search radius, major (empty = the variogram's range, 0 = unlimited)</source>
+      <translation>Radio de búsqueda, eje mayor (vacío = el alcance del variograma, 0 = ilimitado)</translation>
     </message>
     <message>
-      <source>Search radius, semi-major</source>
-      <translation>Radio de búsqueda, eje semimayor</translation>
+      <source>Search radius, semi-major (empty = the variogram's ratio)</source>
+      <translation>Radio de búsqueda, eje semimayor (vacío = la proporción del variograma)</translation>
     </message>
     <message>
-      <source>Search radius, minor</source>
-      <translation>Radio de búsqueda, eje menor</translation>
+      <source>Search radius, minor (empty = the variogram's ratio)</source>
+      <translation>Radio de búsqueda, eje menor (vacío = la proporción del variograma)</translation>
     </message>
     <message>
-      <source>Search azimuth</source>
-      <translation>Azimut de búsqueda</translation>
+      <source>Search azimuth (empty = the variogram's)</source>
+      <translation>Azimut de búsqueda (vacío = el del variograma)</translation>
     </message>
     <message>
-      <source>Search dip (positive up)</source>
-      <translation>Inclinación de búsqueda (positiva hacia arriba)</translation>
+      <source>Search dip, positive up (empty = the variogram's)</source>
+      <translation>Inclinación de búsqueda, positiva hacia arriba (vacío = la del variograma)</translation>
     </message>
     <message>
-      <source>Search rake</source>
-      <translation>Cabeceo (rake) de búsqueda</translation>
+      <source>Search rake (empty = the variogram's)</source>
+      <translation>Cabeceo (rake) de búsqueda (vacío = el del variograma)</translation>
     </message>
     <message>
       <source>Minimum samples</source>
@@ -838,28 +838,28 @@
       <translation>Cota de la plantilla (kriging 3D)</translation>
     </message>
     <message>
-      <source>Search radius, major (0 = unlimited)</source>
-      <translation>Radio de búsqueda, eje mayor (0 = ilimitado)</translation>
+      <source>Search radius, major (empty = the variogram's range, 0 = unlimited)</source>
+      <translation>Radio de búsqueda, eje mayor (vacío = el alcance del variograma, 0 = ilimitado)</translation>
     </message>
     <message>
-      <source>Search radius, semi-major</source>
-      <translation>Radio de búsqueda, eje semimayor</translation>
+      <source>Search radius, semi-major (empty = the variogram's ratio)</source>
+      <translation>Radio de búsqueda, eje semimayor (vacío = la proporción del variograma)</translation>
     </message>
     <message>
-      <source>Search radius, minor</source>
-      <translation>Radio de búsqueda, eje menor</translation>
+      <source>Search radius, minor (empty = the variogram's ratio)</source>
+      <translation>Radio de búsqueda, eje menor (vacío = la proporción del variograma)</translation>
     </message>
     <message>
-      <source>Search azimuth</source>
-      <translation>Azimut de búsqueda</translation>
+      <source>Search azimuth (empty = the variogram's)</source>
+      <translation>Azimut de búsqueda (vacío = el del variograma)</translation>
     </message>
     <message>
-      <source>Search dip (positive up)</source>
-      <translation>Inclinación de búsqueda (positiva hacia arriba)</translation>
+      <source>Search dip, positive up (empty = the variogram's)</source>
+      <translation>Inclinación de búsqueda, positiva hacia arriba (vacío = la del variograma)</translation>
     </message>
     <message>
-      <source>Search rake</source>
-      <translation>Cabeceo (rake) de búsqueda</translation>
+      <source>Search rake (empty = the variogram's)</source>
+      <translation>Cabeceo (rake) de búsqueda (vacío = el del variograma)</translation>
     </message>
     <message>
       <source>Minimum samples</source>
@@ -1364,6 +1364,10 @@
       <translation>Campo de ley</translation>
     </message>
     <message>
+      <source>Hole id field (downhole variogram)</source>
+      <translation>Campo de ID del sondaje (variograma a lo largo del sondaje)</translation>
+    </message>
+    <message>
       <source>Dimension</source>
       <translation>Dimensión</translation>
     </message>
@@ -1390,6 +1394,10 @@
     <message>
       <source>Bandwidth (0 = none)</source>
       <translation>Ancho de banda (0 = ninguno)</translation>
+    </message>
+    <message>
+      <source>Ellipsoid orientation</source>
+      <translation>Orientación del elipsoide</translation>
     </message>
     <message>
       <source>Ellipsoid azimuth</source>

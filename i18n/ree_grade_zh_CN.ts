@@ -711,28 +711,28 @@
       <translation>模板高程（三维克里金）</translation>
     </message>
     <message>
-      <source>Search radius, major (0 = unlimited)</source>
-      <translation>搜索半径，主轴（0 = 不限）</translation>
+      <source>Search radius, major (empty = the variogram's range, 0 = unlimited)</source>
+      <translation>搜索半径，主轴（留空 = 变差函数的变程，0 = 不限）</translation>
     </message>
     <message>
-      <source>Search radius, semi-major</source>
-      <translation>搜索半径，次轴</translation>
+      <source>Search radius, semi-major (empty = the variogram's ratio)</source>
+      <translation>搜索半径，次轴（留空 = 按变差函数的比例）</translation>
     </message>
     <message>
-      <source>Search radius, minor</source>
-      <translation>搜索半径，短轴</translation>
+      <source>Search radius, minor (empty = the variogram's ratio)</source>
+      <translation>搜索半径，短轴（留空 = 按变差函数的比例）</translation>
     </message>
     <message>
-      <source>Search azimuth</source>
-      <translation>搜索方位角</translation>
+      <source>Search azimuth (empty = the variogram's)</source>
+      <translation>搜索方位角（留空 = 取变差函数的）</translation>
     </message>
     <message>
-      <source>Search dip (positive up)</source>
-      <translation>搜索倾角（向上为正）</translation>
+      <source>Search dip, positive up (empty = the variogram's)</source>
+      <translation>搜索倾角，向上为正（留空 = 取变差函数的）</translation>
     </message>
     <message>
-      <source>Search rake</source>
-      <translation>搜索侧伏角</translation>
+      <source>Search rake (empty = the variogram's)</source>
+      <translation>搜索侧伏角（留空 = 取变差函数的）</translation>
     </message>
     <message>
       <source>Minimum samples</source>
@@ -838,28 +838,28 @@
       <translation>模板高程（三维克里金）</translation>
     </message>
     <message>
-      <source>Search radius, major (0 = unlimited)</source>
-      <translation>搜索半径，主轴（0 = 不限）</translation>
+      <source>Search radius, major (empty = the variogram's range, 0 = unlimited)</source>
+      <translation>搜索半径，主轴（留空 = 变差函数的变程，0 = 不限）</translation>
     </message>
     <message>
-      <source>Search radius, semi-major</source>
-      <translation>搜索半径，次轴</translation>
+      <source>Search radius, semi-major (empty = the variogram's ratio)</source>
+      <translation>搜索半径，次轴（留空 = 按变差函数的比例）</translation>
     </message>
     <message>
-      <source>Search radius, minor</source>
-      <translation>搜索半径，短轴</translation>
+      <source>Search radius, minor (empty = the variogram's ratio)</source>
+      <translation>搜索半径，短轴（留空 = 按变差函数的比例）</translation>
     </message>
     <message>
-      <source>Search azimuth</source>
-      <translation>搜索方位角</translation>
+      <source>Search azimuth (empty = the variogram's)</source>
+      <translation>搜索方位角（留空 = 取变差函数的）</translation>
     </message>
     <message>
-      <source>Search dip (positive up)</source>
-      <translation>搜索倾角（向上为正）</translation>
+      <source>Search dip, positive up (empty = the variogram's)</source>
+      <translation>搜索倾角，向上为正（留空 = 取变差函数的）</translation>
     </message>
     <message>
-      <source>Search rake</source>
-      <translation>搜索侧伏角</translation>
+      <source>Search rake (empty = the variogram's)</source>
+      <translation>搜索侧伏角（留空 = 取变差函数的）</translation>
     </message>
     <message>
       <source>Minimum samples</source>
@@ -1364,6 +1364,10 @@
       <translation>品位字段</translation>
     </message>
     <message>
+      <source>Hole id field (downhole variogram)</source>
+      <translation>钻孔编号字段（沿孔变差函数）</translation>
+    </message>
+    <message>
       <source>Dimension</source>
       <translation>维数</translation>
     </message>
@@ -1390,6 +1394,10 @@
     <message>
       <source>Bandwidth (0 = none)</source>
       <translation>带宽（0 = 不限）</translation>
+    </message>
+    <message>
+      <source>Ellipsoid orientation</source>
+      <translation>椭球体方向</translation>
     </message>
     <message>
       <source>Ellipsoid azimuth</source>

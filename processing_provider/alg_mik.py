@@ -30,9 +30,13 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
         "declustering, the cell size that minimises the declustered mean) plus [TAIL_CUTOFFS] for the upper "
         "tail; each must lie strictly inside the data range. [MODE]: median IK (one indicator variogram, at the "
         "median, and one set of kriging weights for all thresholds: fast) or full MIK (one variogram and one "
-        "kriging per threshold). Variograms are fitted automatically (nugget + spherical, omnidirectional) "
+        "kriging per threshold). Variograms are fitted automatically (nugget + spherical; in 3D along the "
+        "anisotropy found from the data, in 2D omnidirectional) "
         "unless [VARIOGRAM] gives one model (median IK). The search neighbourhood (radii, angles, min/max "
-        "samples, max per hole, block size) is that of ordinary kriging and is shared by all thresholds.\n\n"
+        "samples, max per hole, block size) is that of ordinary kriging and is shared by all thresholds; radii "
+        "and angles left empty come from the [VARIOGRAM] file's longest structure (major radius its major range, "
+        "semi-major and minor radii its range ratios, its angles), and without a file are unlimited and 0. The "
+        "log says which values were used and where each came from.\n\n"
         "Order relations are corrected as ik3d does: clip to [0, 1], an upward and a downward pass, and their "
         "average; the number and size of corrections are logged. The ccdf is interpolated with a [LOWER_TAIL] "
         "from [ZMIN] and [MIDDLE] classes that are linear or power ([MIDDLE_OMEGA]), and an [UPPER_TAIL] "
@@ -122,7 +126,7 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
         self._check_zmin(values[field], self.parameterAsDouble(parameters, self.ZMIN, context), label, field)
         holes = self.holes(parameters, context, samples, label)
         block, discretisation = self.support(parameters, context)
-        mik = self._estimator(parameters, context, discretisation, label)
+        mik = self._estimator(parameters, context, discretisation, label, feedback)
         results = {}
         if targets is not None:
             s_xyz, t_xyz = self.point_targets(context, feedback, xyz, samples, targets, label)
@@ -144,21 +148,25 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
             results[self.OUTPUT_RASTER] = path
         return results
 
-    def _estimator(self, parameters, context, discretisation, label):
+    def _estimator(self, parameters, context, discretisation, label, feedback):
         from ..algorithms.common.parsing import parse_numbers
         from ..algorithms.geostats.mik import MultipleIndicatorKriging
         from ..algorithms.geostats.variogram_model import VariogramModel
 
         variogram_file = self.parameterAsFile(parameters, self.VARIOGRAM, context)
         median_ik = self.parameterAsEnum(parameters, self.MODE, context) == 0
+        model = VariogramModel.load(variogram_file) if variogram_file else None
+        if model is None:
+            feedback.pushInfo(self.tr("No variogram file: search radii and angles left empty take their defaults "
+                                      "(unlimited radius, angles 0), not the automatic indicator variograms'"))
         return MultipleIndicatorKriging(
             thresholds=parse_numbers(self.parameterAsString(parameters, self.THRESHOLDS, context), "thresholds")
             or None,
             tail_cutoffs=parse_numbers(self.parameterAsString(parameters, self.TAIL_CUTOFFS, context),
                                        "tail cut-offs"),
             median_ik=median_ik,
-            variograms=[VariogramModel.load(variogram_file)] if variogram_file else None,
-            search=self.search(parameters, context),
+            variograms=[model] if model is not None else None,
+            search=self.search(parameters, context, model, feedback),
             min_samples=self.parameterAsInt(parameters, self.MIN_SAMPLES, context),
             max_samples=self.parameterAsInt(parameters, self.MAX_SAMPLES, context),
             max_per_hole=self.max_per_hole(parameters, context),
@@ -182,6 +190,10 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
         refuse_if_too_large((len(xyz) + 8 * len(targets)) * n_thresholds * 8,
                             f"{n_thresholds} thresholds at {len(targets)} targets", "use fewer thresholds")
         mik.fit(xyz, values, holes, log=feedback.pushInfo)
+        # What each automatic indicator variogram found (anisotropy, or why none); a given file has no notes.
+        for model in mik.models_:
+            for note in getattr(model, "notes_", ()):
+                feedback.pushInfo(note)
         progress, should_stop = self.progress_callbacks(feedback, start, end)
         out = mik.predict(targets, block, progress, should_stop)
         ccdf, estimated = out["ccdf"], out["estimated"]

@@ -23,11 +23,12 @@ class OrdinaryKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgorithm):
         "Ordinary kriging of a grade field, 2D or 3D, on target points (e.g. block centroids) or on a raster "
         "template, with point or block support and a moving search neighbourhood.\n\n"
         "Parameters: [VARIOGRAM], a model file written by reegrade:variogram. [SEARCH_MAJOR], [SEARCH_SEMI] and "
-        "[SEARCH_MINOR] radii (0 = unlimited: the nearest [MAX_SAMPLES] at any distance) oriented by "
-        "[SEARCH_AZIMUTH], [SEARCH_DIP] "
-        "and [SEARCH_RAKE] (GSLIB convention, as in the variogram). [MIN_SAMPLES]: targets with fewer "
-        "samples in the search "
-        "are left empty (counted in the log). [MAX_SAMPLES]: the nearest ones kept. [MAX_PER_HOLE] (0 = no cap, "
+        "[SEARCH_MINOR] radii (major 0 = unlimited: the nearest [MAX_SAMPLES] at any distance) oriented by "
+        "[SEARCH_AZIMUTH], [SEARCH_DIP] and [SEARCH_RAKE] (GSLIB convention, as in the variogram); each left "
+        "empty comes from the variogram's longest structure: the major radius is its major range, the semi-major "
+        "and minor radii keep its range ratios, the angles are its angles. The log says which values were used "
+        "and where each came from. [MIN_SAMPLES]: targets with fewer samples in the search are left empty "
+        "(counted in the log). [MAX_SAMPLES]: the nearest ones kept. [MAX_PER_HOLE] (0 = no cap, "
         "needs [HOLE_FIELD]) limits samples from one drillhole. [BLOCK_SIZE] 'dx, dy, dz' (empty = point "
         "kriging) with [DISCRETISATION] 'nx, ny, nz' points per block. The dimension follows the data: samples "
         "and targets with z give 3D kriging; otherwise 2D. A raster template is kriged in 2D, or in 3D at "
@@ -76,7 +77,8 @@ class OrdinaryKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgorithm):
         values[field] = self.grade_values(values[field], label, field, feedback)
         holes = self.holes(parameters, context, samples, label)
         kriging = OrdinaryKriging(
-            model, self.search(parameters, context), self.parameterAsInt(parameters, self.MIN_SAMPLES, context),
+            model, self.search(parameters, context, model, feedback),
+            self.parameterAsInt(parameters, self.MIN_SAMPLES, context),
             self.parameterAsInt(parameters, self.MAX_SAMPLES, context),
             self.max_per_hole(parameters, context) if holes else None,
             discretisation, n_jobs=max(1, min(os.cpu_count() or 1, 8)), label=label,

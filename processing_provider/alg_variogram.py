@@ -12,7 +12,7 @@ from qgis.core import (
 from ..algorithms.io.modelfile import arrays_path_for
 from .base import REEGradeAlgorithm, require
 from .checks import errors_naming
-from .layer_io import layer_label, read_points_with_fields
+from .layer_io import layer_label, read_columns, read_points_with_fields
 
 
 class VariogramAlgorithm(REEGradeAlgorithm):
@@ -23,16 +23,20 @@ class VariogramAlgorithm(REEGradeAlgorithm):
         "Computes experimental semivariograms of a grade field and fits a nested model (nugget plus "
         "spherical, exponential or Gaussian structures sharing one anisotropy ellipsoid) by weighted least "
         "squares, for reegrade:ordinarykriging.\n\n"
-        "Parameters: [DIMENSION] 2D ignores z. [LAG], [N_LAGS] and [LAG_TOLERANCE] define the bins k x lag, "
-        "k = 0..number of lags (a lag of 0: the largest extent / (2 x number of lags)). [DIRECTIONS]: empty for an "
-        "omnidirectional variogram, 'axes' for the principal axes of the ellipsoid given by [AZIMUTH], [DIP] and "
-        "[RAKE], or a list 'azimuth/dip; azimuth/dip', with [ANGLE_TOLERANCE] and [BANDWIDTH] (the largest "
-        "distance from the direction line). [STRUCTURES]: comma-separated types, e.g. "
-        "'spherical, spherical'. [NUGGET]: fitted or fixed at [NUGGET_VALUE]. [WEIGHTING]: Cressie's N/gamma^2 "
-        "(default), N/h^2 or N. The ellipsoid orientation is not fitted: it is [AZIMUTH], [DIP], [RAKE] (GSLIB "
-        "convention: azimuth clockwise from north, dip positive up, so a plunge down is negative, rake about "
-        "the major axis); the ranges along each axis that some direction samples are fitted, the others "
-        "follow the previous axis (omnidirectional: isotropic). Several starting points are drawn with [SEED].\n\n"
+        "Parameters: [DIMENSION] 2D ignores z. [LAG], [N_LAGS] and [LAG_TOLERANCE] (0 = half the lag) define the "
+        "bins k x lag, k = 0..number of lags (a lag of 0: the largest extent / (2 x number of lags)). "
+        "[DIRECTIONS]: empty for an omnidirectional variogram, 'axes' for the principal axes of the ellipsoid "
+        "(given or found, see [ORIENTATION]), or a list 'azimuth/dip; azimuth/dip', with [ANGLE_TOLERANCE] "
+        "(degrees) and [BANDWIDTH] (largest distance from the direction line; 0 = none). [ORIENTATION]: the "
+        "ellipsoid given by [AZIMUTH], [DIP] and [RAKE], or found from the data (3D only: directional variograms "
+        "over a grid of lines and a fan in the plane across the minor axis, and a downhole variogram, logged, "
+        "when [HOLE_FIELD] is given; the log says what was found, and a search that finds nothing keeps the "
+        "given angles). [STRUCTURES]: comma-separated types, e.g. 'spherical, spherical'. [NUGGET]: fitted or "
+        "fixed at [NUGGET_VALUE]. [WEIGHTING]: Cressie's N/gamma^2 (default), N/h^2 or N. The ellipsoid "
+        "orientation is not fitted by least squares: it is the one given or found (GSLIB convention: azimuth "
+        "clockwise from north, dip positive up, so a plunge down is negative, rake about the major axis); the "
+        "ranges along each axis that some direction samples are fitted, the others follow the previous axis "
+        "(omnidirectional: isotropic). Several starting points are drawn with [SEED].\n\n"
         "Outputs: [MODEL_OUT], the model as JSON (kind 'variogram', with the experimental values in a checked "
         ".npz beside it), and [PLOT], a PNG or an HTML page (plot, parameter table, experimental values).\n\n"
         "A fit that converges from no starting point, too few pairs per lag or a constant field stop with a "
@@ -42,7 +46,9 @@ class VariogramAlgorithm(REEGradeAlgorithm):
 
     INPUT = "INPUT"
     GRADE_FIELD = "GRADE_FIELD"
+    HOLE_FIELD = "HOLE_FIELD"
     DIMENSION = "DIMENSION"
+    ORIENTATION = "ORIENTATION"
     LAG = "LAG"
     N_LAGS = "N_LAGS"
     LAG_TOLERANCE = "LAG_TOLERANCE"
@@ -67,6 +73,10 @@ class VariogramAlgorithm(REEGradeAlgorithm):
             self.GRADE_FIELD, self.tr("Grade field"), parentLayerParameterName=self.INPUT,
             type=QgsProcessingParameterField.Numeric,
         ))
+        self.addParameter(QgsProcessingParameterField(
+            self.HOLE_FIELD, self.tr("Hole id field (downhole variogram)"), parentLayerParameterName=self.INPUT,
+            optional=True,
+        ))
         self.addParameter(
             QgsProcessingParameterEnum(self.DIMENSION, self.tr("Dimension"), options=["2D", "3D"], defaultValue=1)
         )
@@ -82,6 +92,10 @@ class VariogramAlgorithm(REEGradeAlgorithm):
             self.ANGLE_TOLERANCE, self.tr("Angular tolerance (degrees)"), double, 22.5, minValue=0.0, maxValue=90.0))
         self.add_advanced(
             QgsProcessingParameterNumber(self.BANDWIDTH, self.tr("Bandwidth (0 = none)"), double, 0.0, minValue=0.0))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.ORIENTATION, self.tr("Ellipsoid orientation"),
+            options=[self.tr("Given (azimuth, dip, rake)"), self.tr("Found from the data (3D)")], defaultValue=0,
+        ))
         self.addParameter(QgsProcessingParameterNumber(self.AZIMUTH, self.tr("Ellipsoid azimuth"), double, 0.0))
         self.addParameter(QgsProcessingParameterNumber(self.DIP, self.tr("Ellipsoid dip (positive up)"), double, 0.0))
         self.addParameter(QgsProcessingParameterNumber(self.RAKE, self.tr("Ellipsoid rake"), double, 0.0))
@@ -126,20 +140,23 @@ class VariogramAlgorithm(REEGradeAlgorithm):
             feedback.pushWarning(self.tr("{0}: {1} samples without '{2}' are left out").format(label, missing, field))
         angles = tuple(self.parameterAsDouble(parameters, name, context)
                        for name in (self.AZIMUTH, self.DIP, self.RAKE))
+        seed = self.seed(parameters, context)
+        structures = [s.strip().lower() for s in self.parameterAsString(parameters, self.STRUCTURES, context).split(",")
+                      if s.strip()]
+        if self.parameterAsEnum(parameters, self.ORIENTATION, context) == 1:
+            angles = self._found_orientation(parameters, context, source, xyz, values, dimensions, angles, structures,
+                                             seed, label, feedback)
         directions = parse_directions(self.parameterAsString(parameters, self.DIRECTIONS, context), angles, dimensions)
         n_lags = self.parameterAsInt(parameters, self.N_LAGS, context)
         lag = self.parameterAsDouble(parameters, self.LAG, context) or default_lag(xyz, n_lags)
         tolerance = self.parameterAsDouble(parameters, self.LAG_TOLERANCE, context) or None
         bandwidth = self.parameterAsDouble(parameters, self.BANDWIDTH, context) or None
-        seed = self.seed(parameters, context)
         progress, should_stop = self.progress_callbacks(feedback, 0, 60)
         experimental = experimental_variogram(
             xyz, values, lag, n_lags, tolerance, directions,
             self.parameterAsDouble(parameters, self.ANGLE_TOLERANCE, context), bandwidth, seed=seed,
             label=f"{label}: field '{field}'", progress=progress, should_stop=should_stop,
         )
-        structures = [s.strip().lower() for s in self.parameterAsString(parameters, self.STRUCTURES, context).split(",")
-                      if s.strip()]
         fixed = self.parameterAsEnum(parameters, self.NUGGET, context) == 1
         nugget = self.parameterAsDouble(parameters, self.NUGGET_VALUE, context) if fixed else None
         weighting = WEIGHTINGS[self.parameterAsEnum(parameters, self.WEIGHTING, context)]
@@ -165,6 +182,34 @@ class VariogramAlgorithm(REEGradeAlgorithm):
             write_plot(plot_path, fit.model, experimental, f"Variogram of {field}", fit, grade_unit(field))
             results[self.PLOT] = plot_path
         return results
+
+    def _found_orientation(self, parameters, context, source, xyz, values, dimensions, angles, structures, seed,
+                           label, feedback):
+        """The orientation of `anisotropy.find_anisotropy`, or the given `angles` (with a warning saying why)."""
+        from ..algorithms.geostats.anisotropy import Anisotropy, find_anisotropy
+        from ..algorithms.geostats.variogram_auto import SEARCH_LAG_DIVISOR, default_lag
+
+        if dimensions != 3:
+            feedback.pushWarning(self.tr("{0}: the orientation is found in 3D only; using the given angles").format(
+                label))
+            return angles
+        holes = None
+        hole_field = self.parameterAsString(parameters, self.HOLE_FIELD, context)
+        if hole_field:
+            columns, _, _ = read_columns(source, [hole_field], label=label)
+            holes = np.array(["" if v is None else str(v) for v in columns[hole_field]])
+        keep = np.isfinite(values)
+        n_lags = self.parameterAsInt(parameters, self.N_LAGS, context)
+        with errors_naming(label):
+            found = find_anisotropy(xyz[keep], values[keep], default_lag(xyz[keep], n_lags) / SEARCH_LAG_DIVISOR,
+                                    n_lags, None if holes is None else holes[keep], structures, seed, label)
+        if not isinstance(found, Anisotropy):
+            feedback.pushWarning(self.tr("{0}: no orientation found ({1}); using the given angles").format(
+                label, found))
+            return angles
+        for note in found.notes:
+            feedback.pushInfo(f"{label}: {note}")
+        return found.angles
 
     def _coordinates(self, xyz, dimensions, label, feedback):
         if dimensions == 2 or np.all(np.isnan(xyz[:, 2])):

@@ -79,13 +79,17 @@ class KrigingNeighbourhoodMixin:
         angles, the cap per hole and the discretisation are expert settings."""
         double = QgsProcessingParameterNumber.Double
         integer = QgsProcessingParameterNumber.Integer
-        for name, label in ((self.SEARCH_MAJOR, "Search radius, major (0 = unlimited)"),
-                            (self.SEARCH_SEMI, "Search radius, semi-major"),
-                            (self.SEARCH_MINOR, "Search radius, minor")):
-            self.addParameter(QgsProcessingParameterNumber(name, self.tr(label), double, 0.0, minValue=0.0))
-        for name, label in ((self.SEARCH_AZIMUTH, "Search azimuth"), (self.SEARCH_DIP, "Search dip (positive up)"),
-                            (self.SEARCH_RAKE, "Search rake")):
-            self.add_advanced(QgsProcessingParameterNumber(name, self.tr(label), double, 0.0))
+        # Left empty, radii and angles come from the variogram (`search`), so no default value here.
+        for name, label in (
+                (self.SEARCH_MAJOR, "Search radius, major (empty = the variogram's range, 0 = unlimited)"),
+                (self.SEARCH_SEMI, "Search radius, semi-major (empty = the variogram's ratio)"),
+                (self.SEARCH_MINOR, "Search radius, minor (empty = the variogram's ratio)")):
+            self.addParameter(QgsProcessingParameterNumber(name, self.tr(label), double, None, optional=True,
+                                                           minValue=0.0))
+        for name, label in ((self.SEARCH_AZIMUTH, "Search azimuth (empty = the variogram's)"),
+                            (self.SEARCH_DIP, "Search dip, positive up (empty = the variogram's)"),
+                            (self.SEARCH_RAKE, "Search rake (empty = the variogram's)")):
+            self.add_advanced(QgsProcessingParameterNumber(name, self.tr(label), double, None, optional=True))
         self.addParameter(
             QgsProcessingParameterNumber(self.MIN_SAMPLES, self.tr("Minimum samples"), integer, 4, minValue=1))
         self.addParameter(
@@ -162,18 +166,32 @@ class KrigingNeighbourhoodMixin:
             block, discretisation = block + [0.0], discretisation[:2] + [1]
         return block, discretisation
 
-    def search(self, parameters, context):
-        """The search ellipse, or None (major radius 0: nearest samples at any distance)."""
-        from ..algorithms.geostats.neighbourhood import SearchEllipse
+    def search(self, parameters, context, model=None, feedback=None):
+        """The search ellipse, or None (an unlimited search: the nearest samples at any distance). Radii and
+        angles left empty come from `model`, the variogram (`neighbourhood.search_from_variogram`); what was
+        used and where it came from goes to `feedback`'s log."""
+        from ..algorithms.geostats.neighbourhood import search_from_variogram
 
-        radii = [self.parameterAsDouble(parameters, n, context)
+        radii = [self.optional_double(parameters, n, context)
                  for n in (self.SEARCH_MAJOR, self.SEARCH_SEMI, self.SEARCH_MINOR)]
-        if radii[0] <= 0:
-            return None
-        radii = [r if r > 0 else radii[0] for r in radii]
-        angles = [self.parameterAsDouble(parameters, n, context)
+        angles = [self.optional_double(parameters, n, context)
                   for n in (self.SEARCH_AZIMUTH, self.SEARCH_DIP, self.SEARCH_RAKE)]
-        return SearchEllipse(radii, angles)
+        search, radius_sources, angle_sources = search_from_variogram(model, radii, angles)
+        if feedback is not None:
+            self._log_search(search, radius_sources, angle_sources, feedback)
+        return search
+
+    def _log_search(self, search, radius_sources, angle_sources, feedback):
+        words = {"given": self.tr("given"), "variogram": self.tr("from the variogram"),
+                 "default": self.tr("default")}
+        if search is None:
+            feedback.pushInfo(self.tr("Search: unlimited (major radius {0}), the nearest samples at any "
+                                      "distance").format(words[radius_sources[0]]))
+            return
+        feedback.pushInfo(self.tr("Search ellipse: radii {0} (major {1}, semi-major {2}, minor {3}); azimuth, dip, "
+                                  "rake {4} ({5}, {6}, {7})").format(
+            "/".join(f"{r:.4g}" for r in search.radii), *(words[s] for s in radius_sources),
+            "/".join(f"{a:g}" for a in search.angles), *(words[s] for s in angle_sources)))
 
     def max_per_hole(self, parameters, context):
         return self.parameterAsInt(parameters, self.MAX_PER_HOLE, context) or None

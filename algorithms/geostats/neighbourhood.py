@@ -26,6 +26,44 @@ class SearchEllipse:
         return (as_xyz(xyz) @ rotation_matrix(*self.angles).T) / self.radii
 
 
+def search_from_variogram(model=None, radii=(None, None, None), angles=(None, None, None)):
+    """(SearchEllipse or None for an unlimited search, radius sources, angle
+    sources): each radius or angle left None comes from the variogram's
+    longest structure (largest major range): the major radius is its major
+    range, the semi-major and minor radii keep its range ratios to the major
+    radius, the angles are its angles. A source is 'given', 'variogram' or,
+    without a model, 'default' (major: unlimited; semi-major, minor: the major
+    radius; angles: 0). A major radius of 0 is an unlimited search."""
+    longest = None
+    if model is not None and model.structures:
+        longest = max(model.structures, key=lambda structure: structure.ranges[0])
+    chosen_angles, angle_sources = [], []
+    for axis, value in enumerate(angles):
+        if value is not None:
+            chosen_angles.append(float(value))
+            angle_sources.append("given")
+        else:
+            chosen_angles.append(longest.angles[axis] if longest is not None else 0.0)
+            angle_sources.append("variogram" if longest is not None else "default")
+    major, major_source = radii[0], "given"
+    if major is None:
+        major, major_source = (longest.ranges[0], "variogram") if longest is not None else (0.0, "default")
+    chosen, sources = [float(major)], [major_source]
+    for axis in (1, 2):
+        if radii[axis] is not None and radii[axis] > 0:
+            chosen.append(float(radii[axis]))
+            sources.append("given")
+        elif longest is not None:
+            chosen.append(float(major) * longest.ranges[axis] / longest.ranges[0])
+            sources.append("variogram")
+        else:
+            chosen.append(float(major))
+            sources.append("default")
+    if chosen[0] <= 0:
+        return None, sources, angle_sources
+    return SearchEllipse(chosen, chosen_angles), sources, angle_sources
+
+
 def merge_duplicates(xyz, values, holes=None, return_inverse=False):
     """Average the values of samples at the same location (within
     COINCIDENT_DISTANCE), so no kriging matrix has two equal rows.

@@ -116,7 +116,8 @@ def test_kriging_on_raster_template_with_blocks(run_algorithm, walker_layer, mod
     out = tmp_path / "ok.tif"
     run_algorithm("ordinarykriging", {
         "INPUT": walker_layer, "GRADE_FIELD": "V", "VARIOGRAM": model_file["MODEL_OUT"], "TEMPLATE": str(template),
-        "MAX_SAMPLES": 16, "BLOCK_SIZE": "10, 10", "DISCRETISATION": "3, 3, 1", "OUTPUT_RASTER": str(out),
+        "SEARCH_MAJOR": 0.0, "MAX_SAMPLES": 16, "BLOCK_SIZE": "10, 10", "DISCRETISATION": "3, 3, 1",
+        "OUTPUT_RASTER": str(out),
     })
     with rasterio.open(out) as src:
         assert src.descriptions == ("estimate", "variance", "slope_of_regression", "n_samples")
@@ -227,3 +228,109 @@ def test_kriging_3d_blocks_from_pointz_layers(run_algorithm, point_layer, tmp_pa
     np.testing.assert_allclose(got[:, 0], expected["estimate"], rtol=1e-9)
     np.testing.assert_array_equal(got[:, 1], expected["n_used"])
     assert np.isfinite(got[:, 0]).sum() > 50
+
+
+class _Log:
+    """A feedback that keeps the info lines."""
+
+    def __new__(cls):
+        from qgis.core import QgsProcessingFeedback
+
+        class Log(QgsProcessingFeedback):
+            def __init__(self):
+                super().__init__()
+                self.lines = []
+
+            def pushInfo(self, text):  # noqa: N802 (QGIS API name)
+                self.lines.append(text)
+                super().pushInfo(text)
+
+        return Log()
+
+
+@pytest.fixture
+def oriented(point_layer, tmp_path):
+    """3D samples, targets and a variogram file whose ellipsoid is rotated."""
+    from ree_grade.algorithms.geostats.variogram_model import Structure
+
+    rng = np.random.default_rng(4)
+    xyz = rng.uniform(0, 300, (300, 3)) + [500000.0, 4000000.0, 0.0]
+    grade = np.sin(xyz[:, 0] / 40.0) + xyz[:, 2] / 300.0 + rng.normal(0, 0.1, 300)
+    targets_xyz = rng.uniform(20, 280, (30, 3)) + [500000.0, 4000000.0, 0.0]
+    model = VariogramModel(0.05, [Structure("spherical", 0.3, (40.0, 30.0, 10.0), (10.0, 0.0, 0.0)),
+                                  Structure("spherical", 0.6, (200.0, 100.0, 40.0), (60.0, -30.0, 20.0))])
+    path = tmp_path / "oriented.json"
+    model.save(str(path), "g")
+    samples = point_layer(xyz, ["g:double"], [[float(v)] for v in grade])
+    targets = point_layer(targets_xyz, ["t:integer"], [[i] for i in range(30)], name="targets")
+    return {"xyz": xyz, "grade": grade, "targets_xyz": targets_xyz, "model": model, "path": str(path),
+            "samples": samples, "targets": targets}
+
+
+def _ok_estimates(run_algorithm, oriented, tmp_path, name, feedback, **search):
+    from qgis.core import QgsVectorLayer
+
+    result = run_algorithm("ordinarykriging", dict({
+        "INPUT": oriented["samples"], "GRADE_FIELD": "g", "VARIOGRAM": oriented["path"], "TARGETS": oriented["targets"],
+        "MIN_SAMPLES": 1, "MAX_SAMPLES": 12, "OUTPUT": str(tmp_path / f"{name}.gpkg"),
+    }, **search), feedback)
+    return np.array([f["ok_estimate"] for f in QgsVectorLayer(result["OUTPUT"], name, "ogr").getFeatures()], float)
+
+
+def test_kriging_search_defaults_to_the_variogram_file(run_algorithm, oriented, tmp_path):
+    """Radii and angles left empty are the longest structure's (200/100/40 m at 60/-30/20), logged as such."""
+    feedback = _Log()
+    got = _ok_estimates(run_algorithm, oriented, tmp_path, "default", feedback)
+    expected = OrdinaryKriging(oriented["model"], SearchEllipse((200.0, 100.0, 40.0), (60.0, -30.0, 20.0)), 1, 12).fit(
+        oriented["xyz"], oriented["grade"]).predict(oriented["targets_xyz"])
+    np.testing.assert_allclose(got, expected["estimate"], rtol=1e-9)
+    isotropic = OrdinaryKriging(oriented["model"], None, 1, 12).fit(
+        oriented["xyz"], oriented["grade"]).predict(oriented["targets_xyz"])
+    assert np.abs(got - isotropic["estimate"]).max() > 1e-3  # the search shapes the estimate: the test can fail
+    assert ("Search ellipse: radii 200/100/40 (major from the variogram, semi-major from the variogram, minor from "
+            "the variogram); azimuth, dip, rake 60/-30/20 (from the variogram, from the variogram, from the "
+            "variogram)") in feedback.lines
+
+
+def test_kriging_search_given_values_override_the_variogram(run_algorithm, oriented, tmp_path):
+    """A given major radius keeps the variogram's ratios for empty semi/minor radii; a given angle wins."""
+    feedback = _Log()
+    got = _ok_estimates(run_algorithm, oriented, tmp_path, "given", feedback, SEARCH_MAJOR=120.0,
+                        SEARCH_MINOR=30.0, SEARCH_AZIMUTH=15.0)
+    expected = OrdinaryKriging(oriented["model"], SearchEllipse((120.0, 60.0, 30.0), (15.0, -30.0, 20.0)), 1, 12).fit(
+        oriented["xyz"], oriented["grade"]).predict(oriented["targets_xyz"])
+    np.testing.assert_allclose(got, expected["estimate"], rtol=1e-9)
+    assert ("Search ellipse: radii 120/60/30 (major given, semi-major from the variogram, minor given); azimuth, "
+            "dip, rake 15/-30/20 (given, from the variogram, from the variogram)") in feedback.lines
+    unlimited = _Log()
+    _ok_estimates(run_algorithm, oriented, tmp_path, "unlimited", unlimited, SEARCH_MAJOR=0.0)
+    assert "Search: unlimited (major radius given), the nearest samples at any distance" in unlimited.lines
+
+
+def test_variogram_algorithm_finds_the_orientation(run_algorithm, point_layer, tmp_path):
+    """ORIENTATION 'found' on 3D drillholes through a rotated Gaussian field: the model's major axis is the field's
+    within 15 degrees, the log says what was found; in 2D the given angles are kept with a warning."""
+    from test_anisotropy import ANGLES, RANGES, gaussian_field, vertical_holes
+
+    from ree_grade.algorithms.geostats.anisotropy import angle_between_lines
+    from ree_grade.algorithms.geostats.geometry import rotation_matrix
+
+    xyz, holes = vertical_holes(1)
+    values = gaussian_field(xyz, ANGLES, RANGES, 2) + 0.3 * np.random.default_rng(3).standard_normal(len(xyz))
+    layer = point_layer(xyz + [500000.0, 4000000.0, 1000.0], ["g:double", "hole:string"],
+                        [[float(v), str(h)] for v, h in zip(values, holes)])
+    feedback = _Log()
+    result = run_algorithm("variogram", {
+        "INPUT": layer, "GRADE_FIELD": "g", "HOLE_FIELD": "hole", "ORIENTATION": 1, "DIRECTIONS": "axes",
+        "MODEL_OUT": str(tmp_path / "found.json"),
+    }, feedback)
+    model = VariogramModel.load(result["MODEL_OUT"])
+    found = rotation_matrix(*model.structures[0].angles)
+    assert angle_between_lines(found[0], rotation_matrix(*ANGLES)[0]) < 15.0
+    assert any("downhole variogram: nugget" in line for line in feedback.lines)
+    assert any("a fan of 18 lines across it: major axis azimuth" in line for line in feedback.lines)
+    flat = run_algorithm("variogram", {
+        "INPUT": layer, "GRADE_FIELD": "g", "DIMENSION": 0, "ORIENTATION": 1, "AZIMUTH": 30.0,
+        "MODEL_OUT": str(tmp_path / "flat.json"),
+    })
+    assert VariogramModel.load(flat["MODEL_OUT"]).structures[0].angles == (30.0, 0.0, 0.0)
