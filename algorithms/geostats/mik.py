@@ -128,10 +128,10 @@ class MultipleIndicatorKriging:
             if len(models) not in (1, indicators.shape[1]):
                 raise ValueError(f"{len(models)} indicator variograms for {indicators.shape[1]} thresholds")
             return models[:1] if self.median_ik else models * (indicators.shape[1] // len(models))
+        median = int(np.argmin(np.abs(self.global_cdf_ - 0.5)))
         if self.median_ik:
-            median = int(np.argmin(np.abs(self.global_cdf_ - 0.5)))
             return [auto_variogram(xyz, indicators[:, median], seed=self.seed, label=f"{label} (median indicator)")[0]]
-        return indicator_variograms(xyz, indicators, self.thresholds_, self.seed, label)
+        return indicator_variograms(xyz, indicators, self.thresholds_, self.seed, label, median)
 
     def predictive(self, X, block_size=None):
         """The `IndicatorCcdf` at every target; a target the neighbourhood
@@ -177,20 +177,29 @@ AUTO_LAGS = 12
 AUTO_STRUCTURES = ("spherical",)
 
 
-def indicator_variograms(xyz, indicators, thresholds, seed, label):
-    """The automatic variogram of every indicator column, as
-    `auto_variogram(xyz, indicators[:, k], seed=seed)` fits it one threshold
-    at a time (2D when z is all NaN, 12 lags over half the extent, the same
-    seeded subsample, one spherical structure), but with the experimental
-    variograms of all thresholds from one pass over the pairs."""
-    from .experimental import experimental_variograms
-    from .variogram_auto import default_lag
+def indicator_variograms(xyz, indicators, thresholds, seed, label, median):
+    """The automatic variogram of every indicator column, with the
+    experimental variograms of all thresholds from one pass over the pairs.
+    2D (z all NaN or constant): each equals `auto_variogram(xyz,
+    indicators[:, k], seed=seed)`. 3D: every threshold takes the orientation
+    the automatic variogram finds for the median indicator (column `median`),
+    one orientation for all indicators as ik3d users set it, with nugget, sill
+    and ranges fitted per threshold; each then equals `auto_variogram(xyz,
+    indicators[:, k], seed=seed, angles=that orientation)`."""
+    from .experimental import experimental_variograms, parse_directions
+    from .variogram_auto import auto_variogram, default_lag
     from .variogram_fit import fit_variogram
 
     xyz = np.asarray(xyz, dtype=float)
-    if np.all(np.isnan(xyz[:, 2])):
-        xyz = xyz[:, :2]
-    lag = default_lag(xyz, AUTO_LAGS)
     labels = [f"{label} (indicator {t:g})" for t in thresholds]
-    experimentals = experimental_variograms(xyz, indicators, lag, AUTO_LAGS, seed=seed, labels=labels)
-    return [fit_variogram(e, structures=AUTO_STRUCTURES, seed=seed).model for e in experimentals]
+    if np.all(np.isnan(xyz[:, 2])) or np.nanmax(xyz[:, 2]) == np.nanmin(xyz[:, 2]):
+        xyz = xyz[:, :2]
+        experimentals = experimental_variograms(xyz, indicators, default_lag(xyz, AUTO_LAGS), AUTO_LAGS, seed=seed,
+                                                labels=labels)
+        return [fit_variogram(e, structures=AUTO_STRUCTURES, seed=seed).model for e in experimentals]
+    median_model = auto_variogram(xyz, indicators[:, median], seed=seed, label=f"{label} (median indicator)")[0]
+    angles = median_model.structures[0].angles
+    directions = parse_directions("axes", angles, 3)
+    experimentals = experimental_variograms(xyz, indicators, default_lag(xyz, AUTO_LAGS), AUTO_LAGS,
+                                            directions=directions, seed=seed, labels=labels)
+    return [fit_variogram(e, structures=AUTO_STRUCTURES, angles=angles, seed=seed).model for e in experimentals]

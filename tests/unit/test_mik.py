@@ -133,7 +133,12 @@ def test_full_mik_variograms_from_one_pass_equal_the_per_threshold_fits(flat):
     mik = MultipleIndicatorKriging(median_ik=False, max_samples=16, seed=3).fit(xyz, grade)
     indicators = (grade[:, None] <= mik.thresholds_[None, :]).astype(float)
     assert len(mik.thresholds_) == 9
-    _assert_same_models(mik.models_, [auto_variogram(xyz, indicators[:, k], seed=3)[0] for k in range(9)])
+    # 3D: every threshold along the orientation found for the median indicator.
+    median = int(np.argmin(np.abs(mik.global_cdf_ - 0.5)))
+    angles = None if flat else auto_variogram(xyz, indicators[:, median], seed=3)[0].structures[0].angles
+    assert len({m.structures[0].angles for m in mik.models_}) == 1
+    _assert_same_models(mik.models_, [auto_variogram(xyz, indicators[:, k], seed=3, angles=angles)[0]
+                                      for k in range(9)])
 
 
 def test_indicator_variograms_drop_an_all_missing_z_like_the_automatic_variogram():
@@ -144,7 +149,7 @@ def test_indicator_variograms_drop_an_all_missing_z_like_the_automatic_variogram
     xyz[:, 2] = np.nan
     thresholds = np.quantile(grade, np.arange(0.1, 1.0, 0.1))
     indicators = (grade[:, None] <= thresholds[None, :]).astype(float)
-    models = indicator_variograms(xyz, indicators, thresholds, 2, "samples")
+    models = indicator_variograms(xyz, indicators, thresholds, 2, "samples", 4)
     _assert_same_models(models, [auto_variogram(xyz, indicators[:, k], seed=2)[0] for k in range(9)])
 
 
