@@ -1,10 +1,12 @@
 """The spatial estimator (issue 13) against Ordinary Kriging on real data.
 
-`stacked` (`ml.stacked.StackedNetwork`): a deep ensemble that takes the
-covariates, the coordinates and the leave-own-hole-out OK estimate and sd as
-inputs, with a calibrated, top-cut median as its mean, pooled with OK on
-calibration holes of its own. OK: the registry's ordinary kriging (automatic
-variogram per fold, 32 samples). Both on the same 5 folds grouped by hole
+`stacked` (`ml.stacked.StackedNetwork`, trainbnn's default): a deep ensemble
+that takes the covariates, the coordinates and the leave-own-hole-out OK
+estimate and sd as inputs and gives the spread, a hole-bagged random forest on
+the same inputs that gives the mean (grade scale, top-cut), pooled with OK at
+the weight that minimises the out-of-hole squared error of the training
+samples. OK: the registry's ordinary kriging (automatic variogram per fold,
+anisotropic in 3D, 32 samples). Both on the same 5 folds grouped by hole
 (each sample its own group where there are no holes), three fold seeds, each
 seed's pooled figures shown and their mean and spread.
 

@@ -1,0 +1,99 @@
+"""The demo deposit, as `make demo` leaves it (issue 13): the workflow's
+cross-validation of BNN (trainbnn's default estimator, the stacked network),
+OK and MIK on the same folds, and the report's table of each estimate against
+the true block grades (the row keeps the label BNN).
+
+    python bench/bench_demo.py [--output demo_output] [--run]
+
+Reads the folder a `make demo` run wrote (`--run` runs scripts/demo.py into it
+first, about 12 minutes on two cores); writes bench/results/demo.json.
+"""
+import argparse
+import csv
+import html
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from common import REPO, write_result
+
+METHODS = ("bnn", "ok", "mik")
+TRUTH_HEADING = "Estimates against the true block grades"
+
+
+def cross_validation(folder):
+    """{method: pooled row} of the workflow's cross-validation table."""
+    with open(folder / "cross_validation.csv", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["fold"] == "all"]
+    return {row["method"]: {key: float(value) for key, value in row.items() if key not in ("method", "fold")}
+            for row in rows}
+
+
+def truth_table(folder):
+    """{method: {column: value}} of the report's table against the true block grades."""
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    start = page.index(TRUTH_HEADING)
+    table = page[start:page.index("</table>", start)]
+    cells = [[html.unescape(re.sub(r"<[^>]+>", "", cell)) for cell in re.findall(r"<t[hd]>(.*?)</t[hd]>", row)]
+             for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table)]
+    header, body = cells[0], cells[1:]
+    return {row[0].lower(): {key: float(value) for key, value in zip(header[2:], row[2:])} for row in body}
+
+
+def mean_grade(folder):
+    """Mean TREO % of the composites the cross-validation used (samples.gpkg)."""
+    import sqlite3
+
+    with sqlite3.connect(folder / "samples.gpkg") as db:
+        table = db.execute("select table_name from gpkg_contents").fetchone()[0]
+        values = [row[0] for row in db.execute(f'select TREO_pct from "{table}"') if row[0] is not None]
+    return sum(values) / len(values)
+
+
+def markdown(cv, truth, grade):
+    lines = ["Cross-validation of the workflow (5 folds grouped by hole, the composites of the demo preset, "
+             f"mean grade {grade:.3f} % TREO):", "",
+             "| method | RMSE | BNN's RMSE against it | bias (% of mean) | 90% coverage | CRPS |",
+             "|---|---|---|---|---|---|"]
+    for method in METHODS:
+        row = cv[method]
+        lines.append(f"| {method} | {row['rmse']:.4f} | {cv['bnn']['rmse'] / row['rmse'] - 1:+.1%} | "
+                     f"{row['bias'] / grade:+.1%} | {row['coverage90']:.3f} | {row['crps']:.4f} |")
+    lines += ["", "The report's table against the true block grades (row label BNN):", "",
+              "| method | RMSE | MAE | bias | corr |", "|---|---|---|---|---|"]
+    for method in METHODS:
+        row = truth[method]
+        lines.append(f"| {method} | {row['RMSE']:.4f} | {row['MAE']:.4f} | {row['bias']:.4f} | {row['corr']:.4f} |")
+    return "\n".join(lines)
+
+
+def targets(cv, truth, grade):
+    below = {m: cv["bnn"]["rmse"] / cv[m]["rmse"] - 1 for m in ("ok", "mik")}
+    lowest = min(METHODS, key=lambda m: truth[m]["RMSE"])
+    return [
+        {"target": "demo CV RMSE, BNN vs OK and MIK", "goal": "<= -10% vs both",
+         "reached": f"{below['ok']:+.1%} vs OK, {below['mik']:+.1%} vs MIK", "met": max(below.values()) <= -0.10},
+        {"target": "demo RMSE against the true blocks", "goal": "BNN lowest", "reached": f"{lowest} lowest",
+         "met": lowest == "bnn"},
+        {"target": "demo BNN 90% coverage", "goal": "0.85-0.95", "reached": f"{cv['bnn']['coverage90']:.3f}",
+         "met": 0.85 <= cv["bnn"]["coverage90"] <= 0.95},
+        {"target": "demo BNN |bias|", "goal": "<= 5% of mean", "reached": f"{abs(cv['bnn']['bias']) / grade:.1%}",
+         "met": abs(cv["bnn"]["bias"]) / grade <= 0.05},
+    ]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--output", type=Path, default=REPO / "demo_output")
+    parser.add_argument("--run", action="store_true", help="run the demo into --output first")
+    args = parser.parse_args()
+    if args.run or not (args.output / "report.html").exists():
+        subprocess.run([sys.executable, str(REPO / "scripts" / "demo.py"), str(args.output)], check=True)
+    cv, truth, grade = cross_validation(args.output), truth_table(args.output), mean_grade(args.output)
+    write_result("demo", "Spatial estimator on the demo deposit (make demo)", markdown(cv, truth, grade),
+                 targets(cv, truth, grade))
+
+
+if __name__ == "__main__":
+    main()
