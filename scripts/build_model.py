@@ -184,6 +184,7 @@ def steps():
           "SEED": In("seed")}, {}),
         ("variogram", "reegrade:variogram",
          {"INPUT": Out("graded"), VariogramAlgorithm.GRADE_FIELD: "TREO_pct", "DIMENSION": 1,
+          VariogramAlgorithm.HOLE_FIELD: "hole_id", "ORIENTATION": 1, "DIRECTIONS": "axes",
           "STRUCTURES": "spherical, spherical", "SEED": In("seed")},
          {"MODEL_OUT": "Variogram model file", "PLOT": "Variogram plot"}),
         ("ordinarykriging", "reegrade:ordinarykriging",
