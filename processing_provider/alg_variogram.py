@@ -176,6 +176,8 @@ class VariogramAlgorithm(REEGradeAlgorithm):
         metadata = dict(fit.metadata(), n_samples=int(np.isfinite(values).sum()), seed=seed, dimensions=dimensions,
                         source_layer=label)
         fit.model.save(model_path, field, experimental, metadata)
+        feedback.pushInfo(self.tr("To look at the model over its variograms and adjust it: REE Grade menu > Variogram "
+                                  "panel…, Open… {0}").format(model_path))
         results = {self.MODEL_OUT: model_path}
         if plot_path:
             require("matplotlib")

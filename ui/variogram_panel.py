@@ -193,8 +193,7 @@ class VariogramPanel(QDialog):
         self.setWindowTitle(tr("REE Grade variogram panel"))
         self.setAttribute(Qt.WA_DeleteOnClose, False)
         self.samples = None
-        self.experimental = None  # what is plotted (omnidirectional and/or along the axes)
-        self.fit_experimental = None  # what Fit and Save use: along the axes when computed
+        self.experimental = None  # what is plotted and saved (omnidirectional and/or along the axes)
         self.last_fit = None
         self.canvas = VariogramCanvas()
         self.message = QLabel()
@@ -308,6 +307,12 @@ class VariogramPanel(QDialog):
                 widget.setVisible(index < self.structure_count.value())
         self.model_changed()
 
+    @property
+    def fit_experimental(self):
+        """What Fit reads: the directional variograms when there are some (a fit takes no mix with the
+        omnidirectional one)."""
+        return None if self.experimental is None else _directional_part(self.experimental)
+
     # -- the model in the controls --------------------------------------------------------------------------------
     def current_angles(self):
         return tuple(spin.value() for spin in self.angles)
@@ -385,7 +390,6 @@ class VariogramPanel(QDialog):
             axes = parse_directions("axes", self.current_angles(), samples.dimensions)
             parts.append(self._experimental(samples, lag, n_lags, axes))
         self.samples = samples
-        self.fit_experimental = parts[-1]
         self.experimental = _joined(parts)
         self._scale_controls(self.experimental.variance, lag)
         self.canvas.show_experimental(self.experimental, None)
@@ -467,16 +471,39 @@ class VariogramPanel(QDialog):
         if self.samples is not None:
             metadata.update(source_layer=self.samples.label, n_samples=len(self.samples.values),
                             dimensions=self.samples.dimensions)
-        model.save(path, field, self.fit_experimental, metadata)
+        model.save(path, field, self.experimental, metadata)
         self.show_message(tr("Saved {0}").format(path))
         return path
 
     def open_model(self, path):
-        """Load a variogram JSON into the controls."""
-        model = VariogramModel.load(path)
+        """A variogram JSON (of reegrade:variogram or of this panel) in the controls, drawn over the experimental
+        variograms saved with it; its layer (by name, if in the project) and field are chosen for Compute."""
+        from ..algorithms.geostats.experimental import ExperimentalVariogram
+        from ..algorithms.geostats.variogram_model import MODEL_KIND, MODEL_VERSION, PARAMS_SCHEMA
+        from ..algorithms.io.modelfile import load_model
+
+        header, arrays = load_model(path, MODEL_KIND, MODEL_VERSION, params_schema=PARAMS_SCHEMA)
+        model = VariogramModel.from_dict(header["params"], source=path)
+        params, metadata = header["params"], header.get("metadata") or {}
+        self._choose_source(metadata.get("source_layer"), header["fields"][0] if header["fields"] else "")
+        if "exp_lag" in arrays and "lag" in params and "sample_variance" in params:
+            self.samples = None
+            self.experimental = ExperimentalVariogram.from_arrays(arrays, params["sample_variance"], params["lag"])
+            self.lag.setValue(params["lag"])
+            self._scale_controls(self.experimental.variance, self.experimental.lag)
+            self.canvas.show_experimental(self.experimental, None)
         notes = self.set_model(model)
         self.show_message("\n".join([tr("Opened {0}: {1}").format(path, model.describe())] + notes))
         return model
+
+    def _choose_source(self, layer_name, field):
+        from qgis.core import QgsProject
+
+        layers = QgsProject.instance().mapLayersByName(layer_name) if layer_name else []
+        if layers and layers[0] is not self.layer.currentLayer():
+            self.layer.setLayer(layers[0])
+        if field and self.layer.currentLayer() is not None:
+            self.field.setField(field)
 
     def save_clicked(self):
         path, _ = QFileDialog.getSaveFileName(self, tr("Save variogram model"), "", tr("JSON files (*.json)"))
@@ -487,6 +514,15 @@ class VariogramPanel(QDialog):
         path, _ = QFileDialog.getOpenFileName(self, tr("Open variogram model"), "", tr("JSON files (*.json)"))
         if path:
             self._guarded(lambda: self.open_model(path))
+
+
+def _directional_part(experimental):
+    keep = [i for i, d in enumerate(experimental.directions) if d is not None]
+    if len(keep) in (0, len(experimental.directions)):
+        return experimental
+    return type(experimental)([experimental.directions[i] for i in keep], [experimental.lags[i] for i in keep],
+                              [experimental.gammas[i] for i in keep], [experimental.npairs[i] for i in keep],
+                              experimental.variance, experimental.lag)
 
 
 def _joined(parts):

@@ -114,6 +114,40 @@ def test_panel_computes_edits_fits_saves_and_opens(panel, walker_layer, tmp_path
     panel.open_model(path)
     assert panel.current_model().to_dict() == fitted.to_dict()
     assert panel.message.text().startswith("Opened ")
+    assert panel.experimental.directions == experimental.directions
+    np.testing.assert_array_equal(panel.experimental.gammas[1], experimental.gammas[1])
+
+
+def test_panel_opens_the_variogram_algorithms_result(panel, walker_layer, run_algorithm, tmp_path):
+    """MODEL_OUT of reegrade:variogram: its model over its own experimental variograms, its layer and field chosen,
+    and Fit refits those."""
+    from qgis.core import QgsProcessingFeedback
+
+    class Recording(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.infos = []
+
+        def pushInfo(self, text):  # noqa: N802 (QGIS API name)
+            self.infos.append(text)
+
+    feedback = Recording()
+    result = run_algorithm("variogram", {
+        "INPUT": walker_layer, "GRADE_FIELD": "V", "DIMENSION": 0, "LAG": 10.0, "N_LAGS": 10, "DIRECTIONS": "axes",
+        "AZIMUTH": 345.0, "STRUCTURES": "spherical, exponential", "SEED": 1, "MODEL_OUT": str(tmp_path / "v.json"),
+    }, feedback)
+    assert f"Variogram panel…, Open… {result['MODEL_OUT']}" in "\n".join(feedback.infos), "the log points to the panel"
+    written = VariogramModel.load(result["MODEL_OUT"])
+    model = panel.open_model(result["MODEL_OUT"])
+    assert model.to_dict() == written.to_dict()
+    assert panel.structure_count.value() == 2 and panel.rows[1].kind.currentText() == "exponential"
+    assert panel.current_angles() == (345.0, 0.0, 0.0)
+    assert panel.layer.currentLayer() is walker_layer and panel.field.currentField() == "V"
+    assert len(panel.experimental.directions) == 2 and panel.lag.value() == 10.0
+    assert len(panel.canvas.model_lines) == 2 and len(panel.canvas.model_lines[0].get_ydata()) > 0
+    panel.rows[0].ranges[0].setValue(15.0)
+    assert panel.fit() is not None, panel.message.text()
+    assert panel.current_model().total_sill == pytest.approx(written.total_sill, rel=0.1)
 
 
 def test_panel_fixed_nugget_and_two_structures(panel, walker_layer, tmp_path):

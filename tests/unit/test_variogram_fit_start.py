@@ -48,3 +48,17 @@ def test_start_with_another_number_of_structures_is_refused(data_dir):
     one = VariogramModel(0.0, [Structure("spherical", 1000.0, 5.0)])
     with pytest.raises(ValueError, match="start model has 1 structures; the fit has 2"):
         fit_variogram(experimental, ["spherical", "spherical"], start=one)
+
+
+def test_experimental_variogram_comes_back_from_its_arrays(data_dir):
+    from ree_grade.algorithms.geostats.experimental import ExperimentalVariogram
+
+    experimental = walker_experimental(data_dir, parse_directions("axes", (345.0, 0.0, 0.0), 2))
+    both = experimental_variogram(np.zeros((3, 2)) + [[0, 0], [1, 0], [0, 2]], [1.0, 2.0, 4.0], 1.0, 2)
+    for original in (experimental, both):
+        again = ExperimentalVariogram.from_arrays(original.arrays(), original.variance, original.lag)
+        assert again.directions == original.directions and again.lag == original.lag
+        assert again.variance == original.variance
+        for name in ("lags", "gammas", "npairs"):
+            for got, want in zip(getattr(again, name), getattr(original, name)):
+                np.testing.assert_array_equal(got, want)
