@@ -239,3 +239,21 @@ def test_panel_finds_the_anisotropy_of_the_sample_deposit(panel, memory_layer, t
         assert red > 300
     finally:
         QgsProject.instance().removeMapLayer(layer.id())
+
+
+def test_panel_speaks_the_users_language(qgis_app):
+    from qgis.PyQt.QtCore import QCoreApplication, QTranslator
+
+    from ree_grade.ui.variogram_panel import VariogramPanel
+
+    translator = QTranslator()
+    assert translator.load(str(Path(__file__).parents[2] / "i18n" / "ree_grade_zh_CN.qm"))
+    QCoreApplication.installTranslator(translator)
+    try:
+        panel = VariogramPanel()
+        assert panel.windowTitle() == "REE Grade 变差函数面板"
+        assert panel.buttons["fit"].text() == "拟合" and panel.buttons["anisotropy"].text() == "寻找各向异性"
+        assert panel.compute() is None and panel.message.text() == "请选择点图层。"
+        panel.close()
+    finally:
+        QCoreApplication.removeTranslator(translator)
