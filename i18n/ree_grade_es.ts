@@ -1661,8 +1661,20 @@
       <translation>Las estructuras tienen orientaciones distintas; el panel usa la de la primera para todas.</translation>
     </message>
     <message>
+      <source>Cancelled.</source>
+      <translation>Cancelado.</translation>
+    </message>
+    <message>
       <source>{0}: {1} samples of '{2}' ({3}D), lag {4:.4g} m, sample variance {5:.4g}.</source>
       <translation>{0}: {1} muestras de '{2}' ({3}D), paso {4:.4g} m, varianza muestral {5:.4g}.</translation>
+    </message>
+    <message>
+      <source>Computing the experimental variograms…</source>
+      <translation>Calculando los variogramas experimentales…</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Cancelar</translation>
     </message>
     <message>
       <source>Compute the experimental variograms first.</source>

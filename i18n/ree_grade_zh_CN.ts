@@ -1661,8 +1661,20 @@
       <translation>各结构方向不同；面板对全部结构使用第一个结构的方向。</translation>
     </message>
     <message>
+      <source>Cancelled.</source>
+      <translation>已取消。</translation>
+    </message>
+    <message>
       <source>{0}: {1} samples of '{2}' ({3}D), lag {4:.4g} m, sample variance {5:.4g}.</source>
       <translation>{0}：'{2}' 的 {1} 个样品（{3}D），滞后距 {4:.4g} m，样品方差 {5:.4g}。</translation>
+    </message>
+    <message>
+      <source>Computing the experimental variograms…</source>
+      <translation>正在计算实验变差函数…</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
     </message>
     <message>
       <source>Compute the experimental variograms first.</source>

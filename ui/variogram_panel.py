@@ -21,6 +21,7 @@ from qgis.PyQt.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QProgressDialog,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -28,6 +29,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ..algorithms.common.progress import Cancelled
 from ..algorithms.geostats.experimental import experimental_variograms, parse_directions
 from ..algorithms.geostats.variogram_model import STRUCTURE_TYPES, Structure, VariogramModel
 from ..processing_provider.checks import grade_values, require_projected
@@ -368,6 +370,9 @@ class VariogramPanel(QDialog):
         except (ValueError, QgsProcessingException, OSError) as error:
             self.show_message(str(error), error=True)
             return None
+        except Cancelled:
+            self.show_message(tr("Cancelled."), error=True)
+            return None
         finally:
             QApplication.restoreOverrideCursor()
 
@@ -399,11 +404,25 @@ class VariogramPanel(QDialog):
         return self.experimental
 
     def _experimental(self, samples, lag, n_lags, directions):
-        return experimental_variograms(
-            samples.xyz, samples.values[:, None], lag, n_lags, directions=directions,
-            angle_tolerance=self.tolerance.value(), seed=self.seed.value(),
-            labels=[f"{samples.label}: field '{samples.field}'"], n_jobs=2,
-        )[0]
+        """One pass over the pairs, with a progress dialog (shown after half a second) whose Cancel stops it."""
+        dialog = QProgressDialog(tr("Computing the experimental variograms…"), tr("Cancel"), 0, 100, self)
+        dialog.setWindowModality(Qt.WindowModal)
+        dialog.setMinimumDuration(500)
+
+        def progress(fraction):
+            dialog.setValue(int(100 * fraction))
+            QApplication.processEvents()
+
+        try:
+            return experimental_variograms(
+                samples.xyz, samples.values[:, None], lag, n_lags, directions=directions,
+                angle_tolerance=self.tolerance.value(), seed=self.seed.value(),
+                labels=[f"{samples.label}: field '{samples.field}'"], progress=progress,
+                should_stop=dialog.wasCanceled, n_jobs=2,
+            )[0]
+        finally:
+            dialog.reset()
+            dialog.deleteLater()
 
     def _scale_controls(self, variance, lag):
         """Sill and nugget spin boxes to five significant digits of the variance, ranges stepped by a lag."""

@@ -206,6 +206,17 @@ def test_panel_explains_bad_input(panel, walker_layer, memory_layer):
             QgsProject.instance().removeMapLayer(layer.id())
 
 
+def test_panel_compute_can_be_cancelled(panel, walker_layer, monkeypatch):
+    from qgis.PyQt.QtWidgets import QProgressDialog
+
+    _choose(panel, walker_layer, "V")
+    monkeypatch.setattr(QProgressDialog, "wasCanceled", lambda self: True)
+    assert panel.compute() is None
+    assert panel.message.text() == "Cancelled." and panel.experimental is None
+    monkeypatch.undo()
+    assert panel.compute() is not None
+
+
 def test_panel_finds_the_anisotropy_of_the_sample_deposit(panel, memory_layer, tmp_path):
     """3D drillhole samples (every 8th assay of the bundled deposit) with their holes: Find anisotropy sets the
     orientation and ranges of the automatic variogram and draws the variograms along its axes."""
