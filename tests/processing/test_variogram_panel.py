@@ -1,12 +1,17 @@
 """The variogram panel driven as a user would: layer and field chosen, variograms computed, a range edited, Fit,
-Save and Open, and the bad inputs it must explain. Its pictures are grabbed into the test's folder; with
-REE_DOCS_SCREENSHOTS=<folder> (e.g. docs) they are also written there, which is how docs/variogram_panel*.png
-are made."""
+Save and Open, and the bad inputs it must explain; offscreen in the test session, and once in QGIS desktop under
+Xvfb from the plugin's menu. Its pictures are grabbed into the test's folder; with REE_DOCS_SCREENSHOTS=<folder>
+(e.g. docs) the desktop one and the 3D one are also written there, which is how docs/variogram_panel.png and
+docs/variogram_panel_3d.png are made."""
+import json
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import REPO
 
 from ree_grade.algorithms.geostats.variogram_model import VariogramModel
 
@@ -52,15 +57,18 @@ def qt_process():
 def _save_picture(widget, name, folder, for_docs=True):
     """The widget's picture in `folder` (and REE_DOCS_SCREENSHOTS when `for_docs`); the number of its pixels
     (every other row and column) in the model's red."""
-    from qgis.PyQt.QtGui import QColor
-
     qt_process()
     widget.canvas.widget.draw()
     image = widget.grab()
     assert image.save(str(folder / name))
     if for_docs and os.environ.get("REE_DOCS_SCREENSHOTS"):
         assert image.save(str(Path(os.environ["REE_DOCS_SCREENSHOTS"]) / name))
-    picture = image.toImage()
+    return _red_pixels(image.toImage())
+
+
+def _red_pixels(picture):
+    from qgis.PyQt.QtGui import QColor
+
     red = 0
     for x in range(0, picture.width(), 2):
         for y in range(0, picture.height(), 2):
@@ -103,7 +111,7 @@ def test_panel_computes_edits_fits_saves_and_opens(panel, walker_layer, tmp_path
     assert "Fitted: total sill" in panel.message.text()
     assert panel.canvas.model_lines[0].get_ydata()[-1] == pytest.approx(
         fitted.gamma(np.array([[0.0, panel.canvas.max_distance, 0.0]]))[0], rel=0.2)
-    red = _save_picture(panel, "variogram_panel.png", tmp_path)
+    red = _save_picture(panel, "variogram_panel_2d.png", tmp_path, for_docs=False)
     assert red > 300, "the model curves are drawn in the picture"
 
     path = panel.save_model(str(tmp_path / "panel.json"))
@@ -269,3 +277,25 @@ def test_panel_speaks_the_users_language(qgis_app):
         panel.close()
     finally:
         QCoreApplication.removeTranslator(translator)
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None or not (REPO / ".qgis-profile").exists(),
+                    reason="needs xvfb-run and the profile made by `make setup`")
+def test_panel_from_the_menu_of_qgis_desktop(tmp_path):
+    from qgis.PyQt.QtGui import QImage
+
+    script = REPO / "tests" / "screenshot" / "variogram_panel.py"
+    run = subprocess.run([str(REPO / "tests" / "screenshot" / "run_capture.sh"), str(tmp_path), str(script)],
+                         capture_output=True, text=True, timeout=240)
+    state_file = tmp_path / "state.json"
+    assert state_file.exists(), run.stdout[-2000:] + run.stderr[-2000:]
+    state = json.loads(state_file.read_text())
+    assert state["menu_entry"], "no 'Variogram panel…' entry under Plugins > REE Grade"
+    assert state["panel_open"] and state["directions"] == 3, state
+    assert state["fitted_sill"] == pytest.approx(state["sample_variance"], rel=0.3), state["message"]
+    assert VariogramModel.load(str(tmp_path / "panel.json")).total_sill == pytest.approx(state["fitted_sill"],
+                                                                                          rel=1e-4)
+    picture = tmp_path / "variogram_panel_desktop.png"
+    assert state["picture"] and _red_pixels(QImage(str(picture))) > 300, "the plots are in the picture"
+    if os.environ.get("REE_DOCS_SCREENSHOTS"):
+        shutil.copyfile(picture, Path(os.environ["REE_DOCS_SCREENSHOTS"]) / "variogram_panel.png")
