@@ -1661,6 +1661,10 @@
       <translation>Las estructuras tienen orientaciones distintas; el panel usa la de la primera para todas.</translation>
     </message>
     <message>
+      <source>The curves follow the new angles along the directions computed; Compute draws the experimental variograms along the new axes.</source>
+      <translation>Las curvas siguen los nuevos ángulos a lo largo de las direcciones calculadas; Calcular dibuja los variogramas experimentales a lo largo de los nuevos ejes.</translation>
+    </message>
+    <message>
       <source>Cancelled.</source>
       <translation>Cancelado.</translation>
     </message>

@@ -1661,6 +1661,10 @@
       <translation>各结构方向不同；面板对全部结构使用第一个结构的方向。</translation>
     </message>
     <message>
+      <source>The curves follow the new angles along the directions computed; Compute draws the experimental variograms along the new axes.</source>
+      <translation>曲线按新的角度沿已计算的方向绘制；点击“计算”可沿新的轴绘制实验变差函数。</translation>
+    </message>
+    <message>
       <source>Cancelled.</source>
       <translation>已取消。</translation>
     </message>

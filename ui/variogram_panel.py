@@ -197,6 +197,7 @@ class VariogramPanel(QDialog):
         self.samples = None
         self.experimental = None  # what is plotted and saved (omnidirectional and/or along the axes)
         self.last_fit = None
+        self.computed_angles = None  # the orientation whose axes the directional variograms follow
         self.canvas = VariogramCanvas()
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -268,7 +269,7 @@ class VariogramPanel(QDialog):
         self.angles = [_double_spin(-360.0, 360.0, 1, 0.0, 5.0), _double_spin(-90.0, 90.0, 1, 0.0, 5.0),
                        _double_spin(-180.0, 180.0, 1, 0.0, 5.0)]
         for spin in self.angles:
-            spin.valueChanged.connect(self.model_changed)
+            spin.valueChanged.connect(self._angles_changed)
         self.structure_count = QSpinBox()
         self.structure_count.setRange(1, MAX_STRUCTURES)
         self.structure_count.valueChanged.connect(self._show_structure_count)
@@ -358,6 +359,12 @@ class VariogramPanel(QDialog):
             model = None
         self.canvas.show_model(model)
 
+    def _angles_changed(self, *_):
+        self.model_changed()
+        if self.computed_angles is not None and self.current_angles() != self.computed_angles:
+            self.show_message(tr("The curves follow the new angles along the directions computed; Compute draws the "
+                                 "experimental variograms along the new axes."))
+
     def show_message(self, text, error=False):
         self.message.setStyleSheet("color: #b00020;" if error else "")
         self.message.setText(text)
@@ -396,6 +403,7 @@ class VariogramPanel(QDialog):
             parts.append(self._experimental(samples, lag, n_lags, axes))
         self.samples = samples
         self.experimental = _joined(parts)
+        self.computed_angles = self.current_angles() if mode in (AXES, BOTH) else None
         self._scale_controls(self.experimental.variance, lag)
         self.canvas.show_experimental(self.experimental, None)
         self.model_changed()
@@ -507,6 +515,7 @@ class VariogramPanel(QDialog):
         self._choose_source(metadata.get("source_layer"), header["fields"][0] if header["fields"] else "")
         if "exp_lag" in arrays and "lag" in params and "sample_variance" in params:
             self.samples = None
+            self.computed_angles = None
             self.experimental = ExperimentalVariogram.from_arrays(arrays, params["sample_variance"], params["lag"])
             self.lag.setValue(params["lag"])
             self._scale_controls(self.experimental.variance, self.experimental.lag)

@@ -119,9 +119,12 @@ def test_panel_computes_edits_fits_saves_and_opens(panel, walker_layer, tmp_path
     assert loaded.to_dict() == fitted.to_dict()
     assert loaded.header_["fields"] == ["V"] and loaded.header_["metadata"]["n_samples"] == 470
 
+    panel.angles[0].setValue(10.0)
+    assert "Compute draws the experimental variograms along the new axes" in panel.message.text()
+    assert panel.experimental.directions[1] == pytest.approx((345.0, 0.0))
     panel.rows[0].sill.setValue(1.0)
     panel.open_model(path)
-    assert panel.current_model().to_dict() == fitted.to_dict()
+    assert panel.current_model().to_dict() == fitted.to_dict() and panel.current_angles() == (345.0, 0.0, 0.0)
     assert panel.message.text().startswith("Opened ")
     assert panel.experimental.directions == experimental.directions
     np.testing.assert_array_equal(panel.experimental.gammas[1], experimental.gammas[1])
