@@ -274,6 +274,7 @@ def test_panel_speaks_the_users_language(qgis_app):
     QCoreApplication.installTranslator(translator)
     try:
         panel = VariogramPanel()
+        panel.layer.setLayer(None)
         assert panel.windowTitle() == "REE Grade 变差函数面板"
         assert panel.buttons["fit"].text() == "拟合" and panel.buttons["anisotropy"].text() == "寻找各向异性"
         assert panel.compute() is None and panel.message.text() == "请选择点图层。"
