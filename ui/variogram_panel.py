@@ -30,8 +30,19 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..algorithms.common.progress import Cancelled
-from ..algorithms.geostats.experimental import experimental_variograms, parse_directions
-from ..algorithms.geostats.variogram_model import STRUCTURE_TYPES, Structure, VariogramModel
+from ..algorithms.geostats.experimental import ExperimentalVariogram, experimental_variograms, parse_directions
+from ..algorithms.geostats.variogram_auto import SEARCH_LAG_DIVISOR, auto_variogram, default_lag
+from ..algorithms.geostats.variogram_fit import fit_variogram
+from ..algorithms.geostats.variogram_model import (
+    MODEL_KIND,
+    MODEL_VERSION,
+    PARAMS_SCHEMA,
+    STRUCTURE_TYPES,
+    Structure,
+    VariogramModel,
+)
+from ..algorithms.io.modelfile import load_model
+from ..algorithms.reports.variogram_plot import model_curve
 from ..processing_provider.checks import grade_values, require_projected
 from ..processing_provider.layer_io import read_columns, read_points_with_fields
 
@@ -136,7 +147,8 @@ class VariogramCanvas:
         self.tops = []
         self.max_distance = 1.0
 
-    def show_experimental(self, experimental, model):
+    def show_experimental(self, experimental):
+        """New plots for `experimental`, without a model until `show_model`."""
         self.figure.clear()
         self.directions = list(experimental.directions)
         self.max_distance = 1.1 * max([float(np.max(lags)) for lags in experimental.lags if len(lags)]
@@ -145,8 +157,8 @@ class VariogramCanvas:
         rows, columns = (1, count) if count <= 2 else (2, 2)
         self.model_lines = []
         # Axes.relim() ignores scatter points, so each plot's top is set from its points, the variance and the model.
-        self.tops = [max([experimental.variance] + [float(np.max(g)) for g in experimental.gammas[i:i + 1] if len(g)])
-                     for i in range(count)]
+        self.tops = [max([experimental.variance] + ([float(np.max(g))] if len(g) else []))
+                     for g in experimental.gammas]
         for index, direction in enumerate(self.directions):
             axis = self.figure.add_subplot(rows, columns, index + 1)
             lags, gammas, npairs = experimental.lags[index], experimental.gammas[index], experimental.npairs[index]
@@ -168,11 +180,10 @@ class VariogramCanvas:
             axis.set_xlim(0, self.max_distance)
             if index == 0:
                 axis.legend(fontsize=7, loc="lower right")
-        self.show_model(model)
+        self.figure.tight_layout()
+        self.show_model(None)
 
     def show_model(self, model):
-        from ..algorithms.reports.variogram_plot import model_curve
-
         for line, direction in zip(self.model_lines, self.directions):
             if model is None:
                 line.set_data([], [])
@@ -182,8 +193,6 @@ class VariogramCanvas:
         for axis, line, top in zip(self.figure.axes, self.model_lines, self.tops):
             model_top = float(np.max(line.get_ydata())) if len(line.get_ydata()) else 0.0
             axis.set_ylim(0, 1.08 * max(top, model_top))
-        if self.figure.axes:
-            self.figure.tight_layout()
         self.widget.draw_idle()
 
 
@@ -193,7 +202,6 @@ class VariogramPanel(QDialog):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setWindowTitle(tr("REE Grade variogram panel"))
-        self.setAttribute(Qt.WA_DeleteOnClose, False)
         self.samples = None
         self.experimental = None  # what is plotted and saved (omnidirectional and/or along the axes)
         self.last_fit = None
@@ -390,8 +398,6 @@ class VariogramPanel(QDialog):
 
     def _compute(self):
         samples = read_samples(self.layer.currentLayer(), self.field.currentField(), self.hole.currentField())
-        from ..algorithms.geostats.variogram_auto import default_lag
-
         n_lags = self.n_lags.value()
         lag = self.lag.value() or default_lag(samples.xyz, n_lags)
         mode = self.directions.currentIndex()
@@ -405,7 +411,7 @@ class VariogramPanel(QDialog):
         self.experimental = _joined(parts)
         self.computed_angles = self.current_angles() if mode in (AXES, BOTH) else None
         self._scale_controls(self.experimental.variance, lag)
-        self.canvas.show_experimental(self.experimental, None)
+        self.canvas.show_experimental(self.experimental)
         self.model_changed()
         self.show_message(tr("{0}: {1} samples of '{2}' ({3}D), lag {4:.4g} m, sample variance {5:.4g}.").format(
             samples.label, len(samples.values), samples.field, samples.dimensions, lag, self.experimental.variance))
@@ -450,8 +456,6 @@ class VariogramPanel(QDialog):
         return self._guarded(self._fit)
 
     def _fit(self):
-        from ..algorithms.geostats.variogram_fit import fit_variogram
-
         if self.fit_experimental is None:
             raise ValueError(tr("Compute the experimental variograms first."))
         start = self.current_model()
@@ -471,8 +475,6 @@ class VariogramPanel(QDialog):
         return self._guarded(self._find_anisotropy)
 
     def _find_anisotropy(self):
-        from ..algorithms.geostats.variogram_auto import SEARCH_LAG_DIVISOR, auto_variogram, default_lag
-
         samples = read_samples(self.layer.currentLayer(), self.field.currentField(), self.hole.currentField())
         if samples.dimensions != 3:
             raise ValueError(tr("{0}: the points have no varying z; the anisotropy is found in 3D only.").format(
@@ -505,10 +507,6 @@ class VariogramPanel(QDialog):
     def open_model(self, path):
         """A variogram JSON (of reegrade:variogram or of this panel) in the controls, drawn over the experimental
         variograms saved with it; its layer (by name, if in the project) and field are chosen for Compute."""
-        from ..algorithms.geostats.experimental import ExperimentalVariogram
-        from ..algorithms.geostats.variogram_model import MODEL_KIND, MODEL_VERSION, PARAMS_SCHEMA
-        from ..algorithms.io.modelfile import load_model
-
         header, arrays = load_model(path, MODEL_KIND, MODEL_VERSION, params_schema=PARAMS_SCHEMA)
         model = VariogramModel.from_dict(header["params"], source=path)
         params, metadata = header["params"], header.get("metadata") or {}
@@ -519,7 +517,7 @@ class VariogramPanel(QDialog):
             self.experimental = ExperimentalVariogram.from_arrays(arrays, params["sample_variance"], params["lag"])
             self.lag.setValue(params["lag"])
             self._scale_controls(self.experimental.variance, self.experimental.lag)
-            self.canvas.show_experimental(self.experimental, None)
+            self.canvas.show_experimental(self.experimental)
         notes = self.set_model(model)
         self.show_message("\n".join([tr("Opened {0}: {1}").format(path, model.describe())] + notes))
         return model

@@ -63,7 +63,6 @@ def step_open():
     STATE["fitted_sill"] = None if fit is None else fit.model.total_sill
     STATE["sample_variance"] = None if experimental is None else experimental.variance
     STATE["message"] = panel.message.text()
-    STATE["saved_model"] = bool(panel.save_model(str(OUT / "panel.json")))
     QTimer.singleShot(1500, lambda: capture(panel))
 
 
@@ -73,6 +72,8 @@ def capture(panel):
     STATE["picture"] = image.save(str(OUT / "variogram_panel_desktop.png"))
     picture = image.toImage()
     STATE["size"] = [picture.width(), picture.height()]
+    # Saved after the picture, which then shows the fit's message rather than a temporary path.
+    STATE["saved_model"] = bool(panel.save_model(str(OUT / "panel.json")))
     finish()
 
 
