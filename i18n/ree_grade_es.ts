@@ -1454,6 +1454,10 @@
       <source>Settings…</source>
       <translation>Configuración…</translation>
     </message>
+    <message>
+      <source>Variogram panel…</source>
+      <translation>Panel de variogramas…</translation>
+    </message>
   </context>
   <context>
     <name>REEGradeSettings</name>
@@ -1468,6 +1472,245 @@
     <message>
       <source>Default random seed</source>
       <translation>Semilla aleatoria predeterminada</translation>
+    </message>
+  </context>
+  <context>
+    <name>REEGradeVariogramPanel</name>
+    <message>
+      <source>Choose a point layer.</source>
+      <translation>Elija una capa de puntos.</translation>
+    </message>
+    <message>
+      <source>Choose a grade field.</source>
+      <translation>Elija un campo de ley.</translation>
+    </message>
+    <message>
+      <source>the variogram panel</source>
+      <translation>el panel de variogramas</translation>
+    </message>
+    <message>
+      <source>{0}: field '{1}' is not numeric; choose a numeric grade field.</source>
+      <translation>{0}: el campo '{1}' no es numérico; elija un campo de ley numérico.</translation>
+    </message>
+    <message>
+      <source>{0}: {1} samples have a value of '{2}'; a variogram needs at least {3}.</source>
+      <translation>{0}: {1} muestras tienen un valor de '{2}'; un variograma necesita al menos {3}.</translation>
+    </message>
+    <message>
+      <source>experimental (size: pairs)</source>
+      <translation>experimental (tamaño: pares)</translation>
+    </message>
+    <message>
+      <source>sample variance</source>
+      <translation>varianza muestral</translation>
+    </message>
+    <message>
+      <source>model</source>
+      <translation>modelo</translation>
+    </message>
+    <message>
+      <source>omnidirectional</source>
+      <translation>omnidireccional</translation>
+    </message>
+    <message>
+      <source>azimuth {0:.1f}, dip {1:.1f}</source>
+      <translation>acimut {0:.1f}, buzamiento {1:.1f}</translation>
+    </message>
+    <message>
+      <source>lag distance (m)</source>
+      <translation>distancia de paso (m)</translation>
+    </message>
+    <message>
+      <source>semivariance</source>
+      <translation>semivarianza</translation>
+    </message>
+    <message>
+      <source>REE Grade variogram panel</source>
+      <translation>Panel de variogramas de REE Grade</translation>
+    </message>
+    <message>
+      <source>Samples and experimental variograms</source>
+      <translation>Muestras y variogramas experimentales</translation>
+    </message>
+    <message>
+      <source>automatic</source>
+      <translation>automático</translation>
+    </message>
+    <message>
+      <source>Omnidirectional</source>
+      <translation>Omnidireccional</translation>
+    </message>
+    <message>
+      <source>Along the ellipsoid's three axes</source>
+      <translation>A lo largo de los tres ejes del elipsoide</translation>
+    </message>
+    <message>
+      <source>Omnidirectional and the three axes</source>
+      <translation>Omnidireccional y los tres ejes</translation>
+    </message>
+    <message>
+      <source>Point layer</source>
+      <translation>Capa de puntos</translation>
+    </message>
+    <message>
+      <source>Grade field</source>
+      <translation>Campo de ley</translation>
+    </message>
+    <message>
+      <source>Hole id field (optional)</source>
+      <translation>Campo de id. de sondaje (opcional)</translation>
+    </message>
+    <message>
+      <source>Lag (m)</source>
+      <translation>Paso (m)</translation>
+    </message>
+    <message>
+      <source>Number of lags</source>
+      <translation>Número de pasos</translation>
+    </message>
+    <message>
+      <source>Directions</source>
+      <translation>Direcciones</translation>
+    </message>
+    <message>
+      <source>Angular tolerance (degrees)</source>
+      <translation>Tolerancia angular (grados)</translation>
+    </message>
+    <message>
+      <source>Random seed</source>
+      <translation>Semilla aleatoria</translation>
+    </message>
+    <message>
+      <source>Model</source>
+      <translation>Modelo</translation>
+    </message>
+    <message>
+      <source>Keep the nugget in Fit</source>
+      <translation>Mantener la pepita al ajustar</translation>
+    </message>
+    <message>
+      <source>Nugget</source>
+      <translation>Pepita</translation>
+    </message>
+    <message>
+      <source>Azimuth</source>
+      <translation>Acimut</translation>
+    </message>
+    <message>
+      <source>Dip (positive up)</source>
+      <translation>Buzamiento (positivo hacia arriba)</translation>
+    </message>
+    <message>
+      <source>Rake</source>
+      <translation>Cabeceo</translation>
+    </message>
+    <message>
+      <source>Angles</source>
+      <translation>Ángulos</translation>
+    </message>
+    <message>
+      <source>Structures</source>
+      <translation>Estructuras</translation>
+    </message>
+    <message>
+      <source>Type</source>
+      <translation>Tipo</translation>
+    </message>
+    <message>
+      <source>Sill</source>
+      <translation>Meseta</translation>
+    </message>
+    <message>
+      <source>Major range</source>
+      <translation>Alcance mayor</translation>
+    </message>
+    <message>
+      <source>Semi-major</source>
+      <translation>Semimayor</translation>
+    </message>
+    <message>
+      <source>Minor</source>
+      <translation>Menor</translation>
+    </message>
+    <message>
+      <source>Compute</source>
+      <translation>Calcular</translation>
+    </message>
+    <message>
+      <source>Fit</source>
+      <translation>Ajustar</translation>
+    </message>
+    <message>
+      <source>Find anisotropy</source>
+      <translation>Buscar anisotropía</translation>
+    </message>
+    <message>
+      <source>Open…</source>
+      <translation>Abrir…</translation>
+    </message>
+    <message>
+      <source>Save…</source>
+      <translation>Guardar…</translation>
+    </message>
+    <message>
+      <source>The model has {0} structures; the panel shows the first {1}.</source>
+      <translation>El modelo tiene {0} estructuras; el panel muestra las {1} primeras.</translation>
+    </message>
+    <message>
+      <source>The structures have different orientations; the panel uses the first's for all.</source>
+      <translation>Las estructuras tienen orientaciones distintas; el panel usa la de la primera para todas.</translation>
+    </message>
+    <message>
+      <source>The curves follow the new angles along the directions computed; Compute draws the experimental variograms along the new axes.</source>
+      <translation>Las curvas siguen los nuevos ángulos a lo largo de las direcciones calculadas; Calcular dibuja los variogramas experimentales a lo largo de los nuevos ejes.</translation>
+    </message>
+    <message>
+      <source>Cancelled.</source>
+      <translation>Cancelado.</translation>
+    </message>
+    <message>
+      <source>{0}: {1} samples of '{2}' ({3}D), lag {4:.4g} m, sample variance {5:.4g}.</source>
+      <translation>{0}: {1} muestras de '{2}' ({3}D), paso {4:.4g} m, varianza muestral {5:.4g}.</translation>
+    </message>
+    <message>
+      <source>Computing the experimental variograms…</source>
+      <translation>Calculando los variogramas experimentales…</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Cancelar</translation>
+    </message>
+    <message>
+      <source>Compute the experimental variograms first.</source>
+      <translation>Calcule primero los variogramas experimentales.</translation>
+    </message>
+    <message>
+      <source>Fitted: total sill {0:.4g} against a sample variance of {1:.4g}; {2} of {3} starts converged.</source>
+      <translation>Ajustado: meseta total {0:.4g} frente a una varianza muestral de {1:.4g}; convergieron {2} de {3} puntos de partida.</translation>
+    </message>
+    <message>
+      <source>{0}: the points have no varying z; the anisotropy is found in 3D only.</source>
+      <translation>{0}: los puntos no varían en z; la anisotropía solo se busca en 3D.</translation>
+    </message>
+    <message>
+      <source>Saved {0}</source>
+      <translation>Guardado {0}</translation>
+    </message>
+    <message>
+      <source>Opened {0}: {1}</source>
+      <translation>Abierto {0}: {1}</translation>
+    </message>
+    <message>
+      <source>Save variogram model</source>
+      <translation>Guardar modelo de variograma</translation>
+    </message>
+    <message>
+      <source>JSON files (*.json)</source>
+      <translation>Archivos JSON (*.json)</translation>
+    </message>
+    <message>
+      <source>Open variogram model</source>
+      <translation>Abrir modelo de variograma</translation>
     </message>
   </context>
 </TS>

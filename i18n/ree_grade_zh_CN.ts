@@ -1454,6 +1454,10 @@
       <source>Settings…</source>
       <translation>设置…</translation>
     </message>
+    <message>
+      <source>Variogram panel…</source>
+      <translation>变差函数面板…</translation>
+    </message>
   </context>
   <context>
     <name>REEGradeSettings</name>
@@ -1468,6 +1472,245 @@
     <message>
       <source>Default random seed</source>
       <translation>默认随机种子</translation>
+    </message>
+  </context>
+  <context>
+    <name>REEGradeVariogramPanel</name>
+    <message>
+      <source>Choose a point layer.</source>
+      <translation>请选择点图层。</translation>
+    </message>
+    <message>
+      <source>Choose a grade field.</source>
+      <translation>请选择品位字段。</translation>
+    </message>
+    <message>
+      <source>the variogram panel</source>
+      <translation>变差函数面板</translation>
+    </message>
+    <message>
+      <source>{0}: field '{1}' is not numeric; choose a numeric grade field.</source>
+      <translation>{0}：字段 '{1}' 不是数值型；请选择数值型品位字段。</translation>
+    </message>
+    <message>
+      <source>{0}: {1} samples have a value of '{2}'; a variogram needs at least {3}.</source>
+      <translation>{0}：只有 {1} 个样品有 '{2}' 的值；变差函数至少需要 {3} 个。</translation>
+    </message>
+    <message>
+      <source>experimental (size: pairs)</source>
+      <translation>实验值（大小：点对数）</translation>
+    </message>
+    <message>
+      <source>sample variance</source>
+      <translation>样品方差</translation>
+    </message>
+    <message>
+      <source>model</source>
+      <translation>模型</translation>
+    </message>
+    <message>
+      <source>omnidirectional</source>
+      <translation>全向</translation>
+    </message>
+    <message>
+      <source>azimuth {0:.1f}, dip {1:.1f}</source>
+      <translation>方位角 {0:.1f}，倾角 {1:.1f}</translation>
+    </message>
+    <message>
+      <source>lag distance (m)</source>
+      <translation>滞后距 (m)</translation>
+    </message>
+    <message>
+      <source>semivariance</source>
+      <translation>半变异值</translation>
+    </message>
+    <message>
+      <source>REE Grade variogram panel</source>
+      <translation>REE Grade 变差函数面板</translation>
+    </message>
+    <message>
+      <source>Samples and experimental variograms</source>
+      <translation>样品与实验变差函数</translation>
+    </message>
+    <message>
+      <source>automatic</source>
+      <translation>自动</translation>
+    </message>
+    <message>
+      <source>Omnidirectional</source>
+      <translation>全向</translation>
+    </message>
+    <message>
+      <source>Along the ellipsoid's three axes</source>
+      <translation>沿椭球体的三个轴</translation>
+    </message>
+    <message>
+      <source>Omnidirectional and the three axes</source>
+      <translation>全向及三个轴</translation>
+    </message>
+    <message>
+      <source>Point layer</source>
+      <translation>点图层</translation>
+    </message>
+    <message>
+      <source>Grade field</source>
+      <translation>品位字段</translation>
+    </message>
+    <message>
+      <source>Hole id field (optional)</source>
+      <translation>钻孔编号字段（可选）</translation>
+    </message>
+    <message>
+      <source>Lag (m)</source>
+      <translation>滞后距 (m)</translation>
+    </message>
+    <message>
+      <source>Number of lags</source>
+      <translation>滞后数</translation>
+    </message>
+    <message>
+      <source>Directions</source>
+      <translation>方向</translation>
+    </message>
+    <message>
+      <source>Angular tolerance (degrees)</source>
+      <translation>角度容差（度）</translation>
+    </message>
+    <message>
+      <source>Random seed</source>
+      <translation>随机种子</translation>
+    </message>
+    <message>
+      <source>Model</source>
+      <translation>模型</translation>
+    </message>
+    <message>
+      <source>Keep the nugget in Fit</source>
+      <translation>拟合时保持块金值</translation>
+    </message>
+    <message>
+      <source>Nugget</source>
+      <translation>块金值</translation>
+    </message>
+    <message>
+      <source>Azimuth</source>
+      <translation>方位角</translation>
+    </message>
+    <message>
+      <source>Dip (positive up)</source>
+      <translation>倾角（向上为正）</translation>
+    </message>
+    <message>
+      <source>Rake</source>
+      <translation>侧伏角</translation>
+    </message>
+    <message>
+      <source>Angles</source>
+      <translation>角度</translation>
+    </message>
+    <message>
+      <source>Structures</source>
+      <translation>结构</translation>
+    </message>
+    <message>
+      <source>Type</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <source>Sill</source>
+      <translation>基台值</translation>
+    </message>
+    <message>
+      <source>Major range</source>
+      <translation>主轴变程</translation>
+    </message>
+    <message>
+      <source>Semi-major</source>
+      <translation>次轴</translation>
+    </message>
+    <message>
+      <source>Minor</source>
+      <translation>短轴</translation>
+    </message>
+    <message>
+      <source>Compute</source>
+      <translation>计算</translation>
+    </message>
+    <message>
+      <source>Fit</source>
+      <translation>拟合</translation>
+    </message>
+    <message>
+      <source>Find anisotropy</source>
+      <translation>寻找各向异性</translation>
+    </message>
+    <message>
+      <source>Open…</source>
+      <translation>打开…</translation>
+    </message>
+    <message>
+      <source>Save…</source>
+      <translation>保存…</translation>
+    </message>
+    <message>
+      <source>The model has {0} structures; the panel shows the first {1}.</source>
+      <translation>模型有 {0} 个结构；面板显示前 {1} 个。</translation>
+    </message>
+    <message>
+      <source>The structures have different orientations; the panel uses the first's for all.</source>
+      <translation>各结构方向不同；面板对全部结构使用第一个结构的方向。</translation>
+    </message>
+    <message>
+      <source>The curves follow the new angles along the directions computed; Compute draws the experimental variograms along the new axes.</source>
+      <translation>曲线按新的角度沿已计算的方向绘制；点击“计算”可沿新的轴绘制实验变差函数。</translation>
+    </message>
+    <message>
+      <source>Cancelled.</source>
+      <translation>已取消。</translation>
+    </message>
+    <message>
+      <source>{0}: {1} samples of '{2}' ({3}D), lag {4:.4g} m, sample variance {5:.4g}.</source>
+      <translation>{0}：'{2}' 的 {1} 个样品（{3}D），滞后距 {4:.4g} m，样品方差 {5:.4g}。</translation>
+    </message>
+    <message>
+      <source>Computing the experimental variograms…</source>
+      <translation>正在计算实验变差函数…</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>Compute the experimental variograms first.</source>
+      <translation>请先计算实验变差函数。</translation>
+    </message>
+    <message>
+      <source>Fitted: total sill {0:.4g} against a sample variance of {1:.4g}; {2} of {3} starts converged.</source>
+      <translation>已拟合：总基台值 {0:.4g}，样品方差 {1:.4g}；{3} 个起点中 {2} 个收敛。</translation>
+    </message>
+    <message>
+      <source>{0}: the points have no varying z; the anisotropy is found in 3D only.</source>
+      <translation>{0}：点的 z 值没有变化；各向异性只能在三维中寻找。</translation>
+    </message>
+    <message>
+      <source>Saved {0}</source>
+      <translation>已保存 {0}</translation>
+    </message>
+    <message>
+      <source>Opened {0}: {1}</source>
+      <translation>已打开 {0}：{1}</translation>
+    </message>
+    <message>
+      <source>Save variogram model</source>
+      <translation>保存变差函数模型</translation>
+    </message>
+    <message>
+      <source>JSON files (*.json)</source>
+      <translation>JSON 文件 (*.json)</translation>
+    </message>
+    <message>
+      <source>Open variogram model</source>
+      <translation>打开变差函数模型</translation>
     </message>
   </context>
 </TS>

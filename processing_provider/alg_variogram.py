@@ -38,7 +38,9 @@ class VariogramAlgorithm(REEGradeAlgorithm):
         "ranges along each axis that some direction samples are fitted, the others follow the previous axis "
         "(omnidirectional: isotropic). Several starting points are drawn with [SEED].\n\n"
         "Outputs: [MODEL_OUT], the model as JSON (kind 'variogram', with the experimental values in a checked "
-        ".npz beside it), and [PLOT], a PNG or an HTML page (plot, parameter table, experimental values).\n\n"
+        ".npz beside it), and [PLOT], a PNG or an HTML page (plot, parameter table, experimental values). To look at "
+        "the model over its variograms and adjust it by hand, open [MODEL_OUT] in Plugins > REE Grade > Variogram "
+        "panel….\n\n"
         "A fit that converges from no starting point, too few pairs per lag or a constant field stop with a "
         "message.\n\nReferences: Deutsch & Journel (1998), GSLIB, 2nd ed. (gamv, setrot); Cressie (1985), "
         "Fitting variogram models by weighted least squares, Math. Geology 17."
@@ -176,6 +178,8 @@ class VariogramAlgorithm(REEGradeAlgorithm):
         metadata = dict(fit.metadata(), n_samples=int(np.isfinite(values).sum()), seed=seed, dimensions=dimensions,
                         source_layer=label)
         fit.model.save(model_path, field, experimental, metadata)
+        feedback.pushInfo(self.tr("To look at the model over its variograms and adjust it: Plugins > REE Grade > "
+                                  "Variogram panel…, Open… {0}").format(model_path))
         results = {self.MODEL_OUT: model_path}
         if plot_path:
             require("matplotlib")

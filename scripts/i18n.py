@@ -37,12 +37,27 @@ def collect():
         strings += [(context, p.description()) for p in algorithm.parameterDefinitions()]
     strings += [("REEGradeMenu", s) for s in ("Open REE grade workflow model", "Documentation", "Settings…")]
     strings += [("REEGradeSettings", s) for s in ("REE Grade", "Default cut-offs", "Default random seed")]
+    strings += [("REEGradeMenu", "Variogram panel…")]
+    strings += [("REEGradeVariogramPanel", s) for s in tr_calls(REPO / "ui" / "variogram_panel.py")]
     seen, unique = set(), []
     for item in strings:
         if item not in seen:
             seen.add(item)
             unique.append(item)
     return unique
+
+
+def tr_calls(path):
+    """The literal strings passed to tr() in a module, in source order: the variogram panel builds its many
+    labels in code, and listing them here by hand would drift."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "tr" and node.args
+                and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            found.append((node.lineno, node.col_offset, node.args[0].value))
+    return [text for _, _, text in sorted(found)]
 
 
 def existing_translations(path):

@@ -22,6 +22,8 @@ class REEGradeMenu:
         self.iface = iface
         self.actions = []
         self.options_factory = None
+        # The interactive variogram panel, one window kept for the session.
+        self.variogram_panel = None
 
     def init(self):
         from .settings_page import REEGradeOptionsFactory
@@ -33,6 +35,7 @@ class REEGradeMenu:
         self._action(QIcon(), tr("Settings…"), self.open_settings)
         self.options_factory = REEGradeOptionsFactory(os.path.join(PLUGIN_DIR, "icon.svg"))
         self.iface.registerOptionsWidgetFactory(self.options_factory)
+        self._action(QIcon(), tr("Variogram panel…"), self.open_variogram_panel)
 
     def _action(self, icon, text, slot):
         action = QAction(icon, text, self.iface.mainWindow())
@@ -46,6 +49,10 @@ class REEGradeMenu:
             self.iface.removePluginMenu(MENU, action)
             self.iface.removeToolBarIcon(action)
         self.actions = []
+        if self.variogram_panel is not None:
+            self.variogram_panel.close()
+            self.variogram_panel.deleteLater()
+            self.variogram_panel = None
         if self.options_factory is not None:
             self.iface.unregisterOptionsWidgetFactory(self.options_factory)
             self.options_factory = None
@@ -64,6 +71,15 @@ class REEGradeMenu:
 
     def open_documentation(self):
         QDesktopServices.openUrl(QUrl.fromLocalFile(DOCUMENTATION))
+
+    def open_variogram_panel(self):
+        from .variogram_panel import VariogramPanel
+
+        if self.variogram_panel is None:
+            self.variogram_panel = VariogramPanel(self.iface.mainWindow())
+        self.variogram_panel.show()
+        self.variogram_panel.raise_()
+        return self.variogram_panel
 
     def open_settings(self):
         self.iface.showOptionsDialog(self.iface.mainWindow(), currentPage="REE Grade")

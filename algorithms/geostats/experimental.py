@@ -42,6 +42,16 @@ class ExperimentalVariogram:
             "exp_npairs": np.concatenate(self.npairs).astype(np.int64),
         }
 
+    @classmethod
+    def from_arrays(cls, arrays, variance, lag):
+        """The variogram `arrays()` gave (as a model file keeps it beside the model)."""
+        index = np.asarray(arrays["exp_direction"])
+        directions = [None if np.isnan(d).any() else tuple(float(a) for a in d) for d in arrays["exp_directions"]]
+        parts = [index == d for d in range(len(directions))]
+        return cls(directions, [np.asarray(arrays["exp_lag"], dtype=float)[p] for p in parts],
+                   [np.asarray(arrays["exp_gamma"], dtype=float)[p] for p in parts],
+                   [np.asarray(arrays["exp_npairs"]).astype(np.int64)[p] for p in parts], float(variance), float(lag))
+
 
 def experimental_variogram(
     xyz, values, lag, n_lags, lag_tolerance=None, directions=None, angle_tolerance=22.5, bandwidth=None,

@@ -32,7 +32,7 @@ class VariogramFit:
 
 def fit_variogram(
     experimental, structures=("spherical",), nugget=None, angles=(0.0, 0.0, 0.0), weighting="cressie",
-    min_pairs=10, n_starts=8, seed=0, max_evaluations=2000,
+    min_pairs=10, n_starts=8, seed=0, max_evaluations=2000, start=None,
 ):
     """Weighted least-squares fit of a nugget plus nested `structures` sharing
     one anisotropy ellipsoid of orientation `angles` (GSLIB azimuth, dip, rake);
@@ -45,7 +45,10 @@ def fit_variogram(
     populated short lags; 'npairs_h2', N(h) / h^2; 'npairs', N(h). Lags with fewer
     than `min_pairs` pairs are left out. scipy.optimize.least_squares with bounds
     from `n_starts` starting points (the first a heuristic, the rest drawn with
-    `seed`); the best converged one wins. If none converges: ValueError."""
+    `seed`); the best converged one wins. If none converges: ValueError.
+    `start`: a VariogramModel with one structure per entry of `structures`
+    (e.g. the one a user adjusted by hand) replaces the heuristic first start,
+    so the fit refines it rather than starting over."""
     from scipy.optimize import least_squares
 
     for kind in structures:
@@ -58,10 +61,11 @@ def fit_variogram(
     data = _fit_data(experimental, angles, min_pairs)
     free_axes = _free_axes(experimental, angles)
     problem = _FitProblem(data, list(structures), nugget, free_axes, weighting, experimental, angles)
+    first = problem.initial() if start is None else problem.packed(start)
     rng = np.random.default_rng(seed)
     best, converged = None, 0
-    for start in range(n_starts):
-        x0 = problem.initial() if start == 0 else rng.uniform(problem.lower, problem.upper)
+    for attempt in range(n_starts):
+        x0 = first if attempt == 0 else rng.uniform(problem.lower, problem.upper)
         result = least_squares(
             problem.residuals, x0, bounds=(problem.lower, problem.upper), max_nfev=max_evaluations, x_scale="jac"
         )
@@ -145,6 +149,16 @@ class _FitProblem:
         for index in range(count):
             per += [1.0 / count] + [min((index + 1) / count * 0.6, 2.9)] * len(self.free_axes)
         return np.clip(np.array(nugget + per), self.lower + 1e-9, self.upper - 1e-9)
+
+    def packed(self, model):
+        """The parameter vector of `model` (its ranges along the free axes), inside the bounds."""
+        if len(model.structures) != len(self.structures):
+            raise ValueError(f"the start model has {len(model.structures)} structures; the fit has "
+                             f"{len(self.structures)} ({', '.join(self.structures)})")
+        x = [] if self.fixed_nugget is not None else [model.nugget / self.gamma_scale]
+        for structure in model.structures:
+            x += [structure.sill / self.gamma_scale] + [structure.ranges[a] / self.h_scale for a in self.free_axes]
+        return np.clip(np.array(x, dtype=float), self.lower + 1e-9, self.upper - 1e-9)
 
     def _unpack(self, x):
         offset = 0

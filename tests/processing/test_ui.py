@@ -47,7 +47,7 @@ def test_menu_toolbar_and_settings_page_come_and_go(qgis_app, monkeypatch):
     plugin.initGui()
     try:
         texts = [action.text() for _, action in iface.menu]
-        assert texts == ["Open REE grade workflow model", "Documentation", "Settings…"]
+        assert texts == ["Open REE grade workflow model", "Documentation", "Settings…", "Variogram panel…"]
         assert [a.text() for a in iface.toolbar] == ["Open REE grade workflow model"]
         assert len(iface.factories) == 1 and iface.factories[0].title() == "REE Grade"
         iface.menu[2][1].trigger()
@@ -59,9 +59,16 @@ def test_menu_toolbar_and_settings_page_come_and_go(qgis_app, monkeypatch):
         guide = Path(iface.urls[0].toLocalFile())
         assert guide.name == "index.html" and guide.parent.name == "html" and guide.is_file()
         assert "REE Grade user guide" in guide.read_text(encoding="utf-8")
+        iface.menu[3][1].trigger()
+        panel = plugin.menu.variogram_panel
+        assert panel is not None and panel.isVisible() and panel.parent() is iface.window
+        assert panel.windowTitle() == "REE Grade variogram panel"
+        iface.menu[3][1].trigger()
+        assert plugin.menu.variogram_panel is panel, "one panel per session, raised again"
     finally:
         plugin.unload()
     assert iface.menu == [] and iface.toolbar == [] and iface.factories == []
+    assert not panel.isVisible()
 
 
 def test_settings_page_saves_validated_defaults(qgis_app):
