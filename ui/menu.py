@@ -22,6 +22,7 @@ class REEGradeMenu:
         self.iface = iface
         self.actions = []
         self.options_factory = None
+        self.import_dialog = None
 
     def init(self):
         from .settings_page import REEGradeOptionsFactory
@@ -29,6 +30,9 @@ class REEGradeMenu:
         icon = QIcon(os.path.join(PLUGIN_DIR, "icon.svg"))
         workflow = self._action(icon, tr("Open REE grade workflow model"), self.open_workflow)
         self.iface.addToolBarIcon(workflow)
+        # Drillhole import: tables to desurveyed intervals and composites, with every problem shown first.
+        drillholes = self._action(icon, tr("Import drillholes…"), self.open_import)
+        self.iface.addToolBarIcon(drillholes)
         self._action(QIcon(), tr("Documentation"), self.open_documentation)
         self._action(QIcon(), tr("Settings…"), self.open_settings)
         self.options_factory = REEGradeOptionsFactory(os.path.join(PLUGIN_DIR, "icon.svg"))
@@ -61,6 +65,12 @@ class REEGradeMenu:
             return
         dialog = ModelerDialog.create(model)
         dialog.show()
+
+    def open_import(self):
+        from .import_dialog import ImportDialog
+
+        self.import_dialog = ImportDialog(self.iface, self.iface.mainWindow())
+        self.import_dialog.show()
 
     def open_documentation(self):
         QDesktopServices.openUrl(QUrl.fromLocalFile(DOCUMENTATION))

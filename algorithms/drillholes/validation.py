@@ -12,6 +12,7 @@ saw in the validation table.
 import numpy as np
 
 from ..common.parsing import DEFAULT_MISSING_CODES, blank_missing_codes, parse_numeric, value_index
+from .interval_join import join_intervals
 from .tables import (
     AZIMUTH_NAMES,
     DEPTH_TOLERANCE_M,
@@ -84,7 +85,8 @@ def grade_columns(table, mapping):
 
 def problem(table, row, kind, message, hole=None, column=None):
     """One row of the validation table; `row` is 1-based (None for a whole-table problem)."""
-    return {"table": table, "row": row, "kind": kind, "hole": hole, "column": column, "message": message}
+    return {"table": table, "row": None if row is None else int(row), "kind": kind, "hole": hole, "column": column,
+            "message": message}
 
 
 def validate(tables, mappings, grades=None):
@@ -370,3 +372,19 @@ def _truncate(kind, table, mapping, holes, start, end, rows, summary):
         summary.append(f"{kind}: {moved} overlapping interval(s) truncated to start where the one above ends, "
                        f"{len(drop)} inside another dropped")
     return drop
+
+
+def with_lithology(assays, assay_mapping, lithology, lithology_mapping):
+    """The assay table with the lithology of the longest overlapping log interval of each sample (None where no
+    log covers it), in a column named as the lithology table's (suffixed '_log' when the assays have one)."""
+    source = lithology_mapping.get("lithology")
+    if not source:
+        return assays
+    name = source if source not in assays else f"{source}_log"
+    joined = join_intervals(
+        _holes(lithology, lithology_mapping), _numbers(lithology[lithology_mapping["from"]]),
+        _numbers(lithology[lithology_mapping["to"]]),
+        {name: np.array([None if v is None else str(v) for v in lithology[source]], dtype=object)},
+        _holes(assays, assay_mapping), _numbers(assays[assay_mapping["from"]]), _numbers(assays[assay_mapping["to"]]),
+        log_table="lithology", sample_table="assays")
+    return {**assays, name: list(joined[name])}

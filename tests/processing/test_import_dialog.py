@@ -1,0 +1,137 @@
+"""The drillhole import dialog, offscreen: the bundled sample and raw Copper Creek tables load, the guessed
+mapping and every problem show, and the import runs desurvey and composite into the project.
+
+Set REEGRADE_DOCS_SCREENSHOTS=1 to write the README's docs/import_mapping.png and docs/import_validation.png."""
+import os
+import shutil
+
+import pytest
+from helpers import REPO
+
+SAMPLE = REPO / "sample_data" / "demo"
+COPPER_CREEK = REPO / "tests" / "data" / "copper_creek"
+
+
+@pytest.fixture
+def dialog(provider):
+    from qgis.core import QgsProject
+
+    from ree_grade.ui.import_dialog import ImportDialog
+
+    QgsProject.instance().removeAllMapLayers()
+    widget = ImportDialog()
+    yield widget
+    widget.close()
+    QgsProject.instance().removeAllMapLayers()
+
+
+def _load(dialog, files, crs):
+    from qgis.core import QgsCoordinateReferenceSystem
+
+    for kind, path in files.items():
+        dialog.file_widgets[kind].setFilePath(str(path))   # fileChanged loads it, as when a user picks the file
+        assert kind in dialog.tables, dialog.log.toPlainText()
+    dialog.crs.setCrs(QgsCoordinateReferenceSystem(crs))
+
+
+def _shot(dialog, tab, path):
+    from qgis.PyQt.QtWidgets import QApplication
+
+    dialog.tabs.setCurrentWidget(tab)
+    dialog.show()
+    QApplication.processEvents()
+    assert dialog.grab().save(str(path))
+    assert path.stat().st_size > 20_000, "the screenshot is (nearly) blank"
+
+
+def _problem_rows(dialog):
+    model = dialog.problem_view.model()
+    return [[str(model.index(row, column).data()) for column in range(model.columnCount())]
+            for row in range(model.rowCount())]
+
+
+def test_sample_imports_to_composites(dialog, tmp_path):
+    from qgis.core import QgsProject
+
+    _load(dialog, {"collars": SAMPLE / "collars.csv", "surveys": SAMPLE / "surveys.csv",
+                   "assays": SAMPLE / "assays.csv"}, "EPSG:32648")
+    combos = dialog.mapping_combos
+    assert [combos["collars"][r].currentText() for r in ("hole", "x", "y", "z", "total_depth")] == [
+        "hole_id", "x", "y", "z", "max_depth"]
+    assert combos["assays"]["from"].currentText() == "from" and dialog.grade_names()[:2] == ["La", "Ce"]
+    assert dialog.previews["assays"].model().rowCount() == 20
+    rows = _problem_rows(dialog)
+    overlaps = [row for row in rows if row[4].startswith("Overlapping")]
+    assert len(overlaps) == 103 and overlaps[0][:3] == ["Assays", "235", "ZK0002"]
+    assert all(row[5] == "Drop the later row" for row in overlaps)
+    _shot(dialog, dialog.mapping_tab, tmp_path / "sample_mapping.png")
+    _shot(dialog, dialog.validation_tab, tmp_path / "sample_validation.png")
+    assert dialog.run_button.isEnabled()
+    outputs = dialog.run_import()
+    assert set(outputs) == {"desurveyed", "composites"}, dialog.log.toPlainText()
+    log = dialog.log.toPlainText()
+    assert "assays: 103 overlapping interval(s), the later row dropped" in log
+    assert "columns used: hole id = 'hole_id' (given)" in log
+    assert outputs["desurveyed"].featureCount() == 27381 - 103 - 111
+    assert outputs["composites"].featureCount() > 1000
+    assert {"La", "Ce"} <= {f.name() for f in outputs["composites"].fields()}
+    assert len(QgsProject.instance().mapLayers()) == 2
+
+
+def test_copper_creek_shows_every_problem_and_imports_with_lithology(dialog, tmp_path):
+    _load(dialog, {kind: COPPER_CREEK / f"raw_{name}.csv" for kind, name in (
+        ("collars", "collar"), ("surveys", "survey"), ("assays", "assay"), ("lithology", "lithology"))},
+        "EPSG:26912")
+    assert dialog.mapping_combos["assays"]["from"].currentText() == "depth_from"
+    assert dialog.mapping_combos["lithology"]["to"].currentText() == "to_depth"
+    assert dialog.mapping_combos["lithology"]["lithology"].currentText() == "rock code"
+    assert dialog.grade_names() == ["Cu_pct", "Mo_pct", "Ag_ppm", "Au_ppm"]
+    rows = _problem_rows(dialog)
+    kinds = {row[4] for row in rows}
+    assert {"Overlapping intervals", "Gaps between intervals"} <= kinds
+    assert any(row[:3] == ["Assays", "3703", "CA28_PLUS_8"] for row in rows) is False  # rows are the subset's own
+    assert any(row[0] == "Assays" and row[2] == "CA28_PLUS_8" and row[4] == "Overlapping intervals" for row in rows)
+    assert any(row[0] == "Lithology" and row[4] == "Overlapping intervals" for row in rows)
+    docs = os.environ.get("REEGRADE_DOCS_SCREENSHOTS")
+    for tab, name in ((dialog.mapping_tab, "import_mapping.png"), (dialog.validation_tab, "import_validation.png")):
+        _shot(dialog, tab, tmp_path / name)
+        if docs:
+            shutil.copy(tmp_path / name, REPO / "docs" / name)
+    # Refusing overlaps blocks the import until the geologist picks a fix.
+    dialog.policy_combos["overlap"].setCurrentIndex(dialog.policy_combos["overlap"].findData("refuse"))
+    assert not dialog.run_button.isEnabled()
+    assert dialog.run_import() == {} and "whose fix policy is 'refuse'" in dialog.log.toPlainText()
+    dialog.policy_combos["overlap"].setCurrentIndex(dialog.policy_combos["overlap"].findData("truncate"))
+    assert dialog.run_button.isEnabled()
+    outputs = dialog.run_import()
+    assert set(outputs) == {"desurveyed", "composites"}, dialog.log.toPlainText()
+    assert "overlapping interval(s) truncated" in dialog.log.toPlainText()
+    desurveyed = outputs["desurveyed"]
+    assert desurveyed.crs().authid() == "EPSG:26912"
+    liths = {f["rock code"] for f in desurveyed.getFeatures()}
+    assert len(liths - {None}) >= 3, liths
+
+
+def test_semicolon_csv_with_bom_and_a_geopackage_load(dialog, tmp_path):
+    from qgis.core import QgsVectorFileWriter, QgsVectorLayer
+
+    semicolon = tmp_path / "collars.csv"
+    semicolon.write_text("\ufeffHOLEID;EAST;NORTH;RL\nA1;500000;3000000;100\nA2;500010;3000000;101\n",
+                         encoding="utf-8")
+    assert dialog.load("collars", str(semicolon))
+    assert dialog.tables["collars"]["HOLEID"] == ["A1", "A2"]
+    assert dialog.mapping_combos["collars"]["x"].currentText() == "EAST"
+    points = QgsVectorLayer("PointZ?crs=EPSG:32648&field=hole_id:string", "collars", "memory")
+    from qgis.core import QgsFeature, QgsGeometry, QgsPoint
+
+    feature = QgsFeature(points.fields())
+    feature.setAttributes(["B1"])
+    feature.setGeometry(QgsGeometry(QgsPoint(1.0, 2.0, 3.0)))
+    points.dataProvider().addFeatures([feature])
+    path = str(tmp_path / "collars.gpkg")
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    QgsVectorFileWriter.writeAsVectorFormatV2(points, path, points.transformContext(), options)
+    assert dialog.load("collars", path)
+    assert dialog.tables["collars"]["x"] == [1.0] and dialog.tables["collars"]["z"] == [3.0]
+    assert dialog.crs.crs().authid() == "EPSG:32648"
