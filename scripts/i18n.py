@@ -5,6 +5,7 @@ menu and settings page), keeping every translation already in the files;
 (Qt Linguist, or by hand).
 
 Run with the venv's Python (it loads the provider): `make translations`."""
+import ast
 import os
 import subprocess
 import sys
@@ -37,12 +38,24 @@ def collect():
         strings += [(context, p.description()) for p in algorithm.parameterDefinitions()]
     strings += [("REEGradeMenu", s) for s in ("Open REE grade workflow model", "Documentation", "Settings…")]
     strings += [("REEGradeSettings", s) for s in ("REE Grade", "Default cut-offs", "Default random seed")]
+    # The drillhole import dialog: its menu entry and every tr("...") literal of its module.
+    strings += [("REEGradeMenu", "Import drillholes…")]
+    strings += [("ImportDialog", s) for s in tr_literals(REPO / "ui" / "import_dialog.py")]
     seen, unique = set(), []
     for item in strings:
         if item not in seen:
             seen.add(item)
             unique.append(item)
     return unique
+
+
+def tr_literals(path):
+    """The string literals passed to tr() in a module, in source order."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    calls = [node for node in ast.walk(tree)
+             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "tr" and node.args
+             and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)]
+    return [node.args[0].value for node in sorted(calls, key=lambda node: (node.lineno, node.col_offset))]
 
 
 def existing_translations(path):

@@ -73,7 +73,7 @@ def kind_labels():
 
 def policy_labels():
     return {"refuse": tr("Refuse (fix the file)"), "keep_first": tr("Keep the first"), "drop": tr("Drop the row"),
-            "null": tr("Set to NULL"), "truncate": tr("Truncate the later"), "keep": tr("Keep both"),
+            "null": tr("Set to NULL"), "truncate": tr("Truncate the deeper interval"), "keep": tr("Keep both"),
             "accept": tr("Accept")}
 
 

@@ -131,7 +131,25 @@ def test_semicolon_csv_with_bom_and_a_geopackage_load(dialog, tmp_path):
     path = str(tmp_path / "collars.gpkg")
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName = "GPKG"
-    QgsVectorFileWriter.writeAsVectorFormatV2(points, path, points.transformContext(), options)
+    QgsVectorFileWriter.writeAsVectorFormatV3(points, path, points.transformContext(), options)
     assert dialog.load("collars", path)
     assert dialog.tables["collars"]["x"] == [1.0] and dialog.tables["collars"]["z"] == [3.0]
     assert dialog.crs.crs().authid() == "EPSG:32648"
+
+
+def test_dialog_labels_come_from_the_translation(provider):
+    from qgis.PyQt.QtCore import QCoreApplication, QTranslator
+
+    from ree_grade.ui.import_dialog import ImportDialog
+
+    translator = QTranslator()
+    assert translator.load(str(REPO / "i18n" / "ree_grade_zh_CN.qm"))
+    QCoreApplication.installTranslator(translator)
+    try:
+        dialog = ImportDialog()
+        assert dialog.windowTitle() == "导入钻孔"
+        assert [dialog.tabs.tabText(i) for i in range(3)] == ["表格", "列映射", "校验"]
+        assert dialog.policy_combos["overlap"].itemText(0) == "删除后出现的行"
+        dialog.close()
+    finally:
+        QCoreApplication.removeTranslator(translator)
