@@ -5,6 +5,7 @@ reegrade:composite) on the fixed tables and add the outputs to the project.
 
 The science (mapping guess, checks, fixes) is `algorithms/drillholes/validation.py`;
 this module only loads files through OGR, shows tables and runs Processing."""
+import contextlib
 import csv
 import os
 
@@ -13,6 +14,7 @@ from qgis.core import (
     QgsField,
     QgsProcessingContext,
     QgsProcessingFeedback,
+    QgsProcessingMultiStepFeedback,
     QgsProcessingUtils,
     QgsProject,
     QgsVectorLayer,
@@ -22,6 +24,7 @@ from qgis.gui import QgsFileWidget, QgsProjectionSelectionWidget
 from qgis.PyQt.QtCore import QCoreApplication, Qt, QVariant
 from qgis.PyQt.QtGui import QStandardItem, QStandardItemModel
 from qgis.PyQt.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -35,6 +38,7 @@ from qgis.PyQt.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -96,6 +100,26 @@ def load_layer(path):
     return QgsVectorLayer(path, os.path.splitext(os.path.basename(plain))[0], "ogr")
 
 
+@contextlib.contextmanager
+def spreadsheet_headers(path):
+    """While loading and reading a spreadsheet, its first row is the header. GDAL takes it for one only when its
+    cell types differ from the second row's, so an all-text sheet would lose its column names (a drillhole export
+    always has them); GDAL 3.6 has this as a configuration option only, read each time the file is opened."""
+    option = {".xlsx": "OGR_XLSX_HEADERS", ".xlsm": "OGR_XLSX_HEADERS", ".ods": "OGR_ODS_HEADERS",
+              ".xls": "OGR_XLS_HEADERS"}.get(os.path.splitext(path.split("|")[0])[1].lower())
+    if option is None:
+        yield
+        return
+    from osgeo import gdal
+
+    before = gdal.GetConfigOption(option)
+    gdal.SetConfigOption(option, "FORCE")
+    try:
+        yield
+    finally:
+        gdal.SetConfigOption(option, before)
+
+
 def _sniff(path):
     with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
         sample = handle.read(64 * 1024)
@@ -135,14 +159,11 @@ def memory_table(name, table):
     features = []
     for values in zip(*table.values()):
         feature = QgsFeature(layer.fields())
-        feature.setAttributes([None if value is None else _text(value) for value in values])
+        # str, not a format: a float keeps every digit (its shortest exact form).
+        feature.setAttributes([None if value is None else str(value) for value in values])
         features.append(feature)
     provider.addFeatures(features)
     return layer
-
-
-def _text(value):
-    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def rows_model(table, n_rows=PREVIEW_ROWS):
@@ -151,19 +172,22 @@ def rows_model(table, n_rows=PREVIEW_ROWS):
     for row in zip(*table.values()):
         if model.rowCount() >= n_rows:
             break
-        model.appendRow([QStandardItem("" if value is None else _text(value)) for value in row])
+        model.appendRow([QStandardItem("" if value is None else str(value)) for value in row])
     return model
 
 
 class Feedback(QgsProcessingFeedback):
-    """Processing messages into the dialog's log (and kept for tests)."""
+    """Processing messages into the dialog's log and progress bar; events are processed on each message so the
+    dialog repaints while the algorithms run in the foreground."""
 
-    def __init__(self, log):
+    def __init__(self, log, bar):
         super().__init__()
         self.log = log
+        self.progressChanged.connect(lambda value: (bar.setValue(int(value)), QApplication.processEvents()))
 
     def pushInfo(self, text):  # noqa: N802 (QGIS API name)
         self.log.appendPlainText(text)
+        QApplication.processEvents()
 
     def pushWarning(self, text):  # noqa: N802
         self.log.appendPlainText(tr("Warning: {0}").format(text))
@@ -287,7 +311,8 @@ class ImportDialog(QDialog):
         self.length.setValue(2.0)
         self.length.setSuffix(" m")
         row.addWidget(self.length)
-        row.addStretch(1)
+        self.progress = QProgressBar()
+        row.addWidget(self.progress, 1)
         self.run_button = QPushButton(tr("Import"))
         self.run_button.clicked.connect(self.run_import)
         row.addWidget(self.run_button)
@@ -299,12 +324,13 @@ class ImportDialog(QDialog):
         if not path:
             self.tables.pop(kind, None)
         else:
-            layer = load_layer(path)
-            if not layer.isValid():
-                self.log.appendPlainText(tr("{0}: could not read {1}").format(table_labels()[kind], path))
-                return False
-            self.layers[kind] = layer
-            self.tables[kind] = layer_table(layer)
+            with spreadsheet_headers(path):
+                layer = load_layer(path)
+                if not layer.isValid():
+                    self.log.appendPlainText(tr("{0}: could not read {1}").format(table_labels()[kind], path))
+                    return False
+                self.layers[kind] = layer
+                self.tables[kind] = layer_table(layer)
             if kind == "collars" and layer.crs().isValid():
                 self.crs.setCrs(layer.crs())
         table = self.tables.get(kind, {})
@@ -398,13 +424,16 @@ class ImportDialog(QDialog):
         assays = fixed["assays"]
         if "lithology" in fixed:
             assays = validation.with_lithology(assays, mappings["assays"], fixed["lithology"], mappings["lithology"])
-        feedback, context = Feedback(self.log), QgsProcessingContext()
+        shown, context = Feedback(self.log, self.progress), QgsProcessingContext()
         context.setProject(QgsProject.instance())
+        # One bar over both algorithms: desurvey the first half, composite the second.
+        feedback = QgsProcessingMultiStepFeedback(2 if self.composite.isChecked() else 1, shown)
         try:
             points = processing.run("reegrade:desurvey", self._desurvey_parameters(fixed, assays, mappings, policies),
                                     context=context, feedback=feedback)["OUTPUT"]
             outputs = {"desurveyed": self._add(points, tr("Desurveyed intervals"))}
             if self.composite.isChecked():
+                feedback.setCurrentStep(1)
                 parameters = {"INPUT": points, "LENGTH": self.length.value(), "FIELDS": self.grade_names(),
                               "OUTPUT": QgsProcessingUtils.generateTempFilename("composites.gpkg")}
                 composites = processing.run("reegrade:composite", parameters, context=context,
@@ -413,6 +442,7 @@ class ImportDialog(QDialog):
         except Exception as error:  # noqa: BLE001 (a Processing error is shown to the user, whatever its type)
             self.log.appendPlainText(str(error))
             return {}
+        self.progress.setValue(100)
         return outputs
 
     def _desurvey_parameters(self, fixed, assays, mappings, policies):

@@ -64,6 +64,7 @@ def test_sample_imports_to_composites(dialog, tmp_path):
     overlaps = [row for row in rows if row[4].startswith("Overlapping")]
     assert len(overlaps) == 103 and overlaps[0][:3] == ["Assays", "235", "ZK0002"]
     assert all(row[5] == "Drop the later row" for row in overlaps)
+    _shot(dialog, dialog.tabs.widget(0), tmp_path / "sample_tables.png")
     _shot(dialog, dialog.mapping_tab, tmp_path / "sample_mapping.png")
     _shot(dialog, dialog.validation_tab, tmp_path / "sample_validation.png")
     assert dialog.run_button.isEnabled()
@@ -76,6 +77,7 @@ def test_sample_imports_to_composites(dialog, tmp_path):
     assert outputs["composites"].featureCount() > 1000
     assert {"La", "Ce"} <= {f.name() for f in outputs["composites"].fields()}
     assert len(QgsProject.instance().mapLayers()) == 2
+    assert dialog.progress.value() == 100
 
 
 def test_copper_creek_shows_every_problem_and_imports_with_lithology(dialog, tmp_path):
@@ -137,6 +139,13 @@ def test_semicolon_csv_with_bom_and_a_geopackage_load(dialog, tmp_path):
     assert dialog.crs.crs().authid() == "EPSG:32648"
 
 
+def test_memory_tables_keep_every_digit(qgis_app):
+    from ree_grade.ui.import_dialog import memory_table
+
+    layer = memory_table("collars", {"hole": ["A"], "y": [3623730.41], "z": [None]})
+    assert next(layer.getFeatures()).attributes()[1:] == ["3623730.41", None]
+
+
 def test_dialog_labels_come_from_the_translation(provider):
     from qgis.PyQt.QtCore import QCoreApplication, QTranslator
 
@@ -153,3 +162,21 @@ def test_dialog_labels_come_from_the_translation(provider):
         dialog.close()
     finally:
         QCoreApplication.removeTranslator(translator)
+
+
+def test_an_excel_sheet_loads_through_gdal(dialog, tmp_path):
+    from qgis.core import QgsVectorFileWriter
+
+    from ree_grade.ui.import_dialog import memory_table
+
+    sheet = memory_table("surveys", {"Hole": ["DH1", "DH1"], "Depth": ["0", "50"], "Azi": ["10", "12"],
+                                     "Dip": ["-60", "-58"]})
+    path = str(tmp_path / "surveys.xlsx")
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "XLSX"
+    error = QgsVectorFileWriter.writeAsVectorFormatV3(sheet, path, sheet.transformContext(), options)
+    assert error[0] == QgsVectorFileWriter.NoError, error
+    assert dialog.load("surveys", path)
+    assert dialog.tables["surveys"].get("Hole") == ["DH1", "DH1"], dialog.tables["surveys"]
+    assert [dialog.mapping_combos["surveys"][role].currentText() for role in ("hole", "depth", "azimuth", "dip")] == [
+        "Hole", "Depth", "Azi", "Dip"]
