@@ -1665,6 +1665,10 @@
       <translation>Compositar a</translation>
     </message>
     <message>
+      <source>within lithology</source>
+      <translation>dentro de cada litología</translation>
+    </message>
+    <message>
       <source>Import</source>
       <translation>Importar</translation>
     </message>

@@ -1665,6 +1665,10 @@
       <translation>组合长度</translation>
     </message>
     <message>
+      <source>within lithology</source>
+      <translation>按岩性分段</translation>
+    </message>
+    <message>
       <source>Import</source>
       <translation>导入</translation>
     </message>

@@ -291,6 +291,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.summary)
         self.problem_view = QTableView()
         self.problem_view.verticalHeader().setVisible(False)
+        self.problem_view.setSortingEnabled(True)
         self.problem_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.problem_view.horizontalHeader().setStretchLastSection(True)
         self.problem_model = QStandardItemModel()
@@ -311,6 +312,9 @@ class ImportDialog(QDialog):
         self.length.setValue(2.0)
         self.length.setSuffix(" m")
         row.addWidget(self.length)
+        # Composites that never straddle a lithology contact, when a lithology log is loaded.
+        self.by_lithology = QCheckBox(tr("within lithology"))
+        row.addWidget(self.by_lithology)
         self.progress = QProgressBar()
         row.addWidget(self.progress, 1)
         self.run_button = QPushButton(tr("Import"))
@@ -421,9 +425,10 @@ class ImportDialog(QDialog):
             return {}
         for line in summary:
             self.log.appendPlainText(line)
-        assays = fixed["assays"]
+        assays, lithology = fixed["assays"], None
         if "lithology" in fixed:
-            assays = validation.with_lithology(assays, mappings["assays"], fixed["lithology"], mappings["lithology"])
+            assays, lithology = validation.with_lithology(assays, mappings["assays"], fixed["lithology"],
+                                                          mappings["lithology"])
         shown, context = Feedback(self.log, self.progress), QgsProcessingContext()
         context.setProject(QgsProject.instance())
         # One bar over both algorithms: desurvey the first half, composite the second.
@@ -435,6 +440,7 @@ class ImportDialog(QDialog):
             if self.composite.isChecked():
                 feedback.setCurrentStep(1)
                 parameters = {"INPUT": points, "LENGTH": self.length.value(), "FIELDS": self.grade_names(),
+                              "DOMAIN": lithology if self.by_lithology.isChecked() else None,
                               "OUTPUT": QgsProcessingUtils.generateTempFilename("composites.gpkg")}
                 composites = processing.run("reegrade:composite", parameters, context=context,
                                             feedback=feedback)["OUTPUT"]

@@ -375,11 +375,12 @@ def _truncate(kind, table, mapping, holes, start, end, rows, summary):
 
 
 def with_lithology(assays, assay_mapping, lithology, lithology_mapping):
-    """The assay table with the lithology of the longest overlapping log interval of each sample (None where no
-    log covers it), in a column named as the lithology table's (suffixed '_log' when the assays have one)."""
+    """(the assay table with the lithology of the longest overlapping log interval of each sample (None where no
+    log covers it), that column's name): named as the lithology table's column, suffixed '_log' when the assays
+    have one; (assays, None) when no lithology column is mapped."""
     source = lithology_mapping.get("lithology")
     if not source:
-        return assays
+        return assays, None
     name = source if source not in assays else f"{source}_log"
     joined = join_intervals(
         _holes(lithology, lithology_mapping), _numbers(lithology[lithology_mapping["from"]]),
@@ -387,4 +388,4 @@ def with_lithology(assays, assay_mapping, lithology, lithology_mapping):
         {name: np.array([None if v is None else str(v) for v in lithology[source]], dtype=object)},
         _holes(assays, assay_mapping), _numbers(assays[assay_mapping["from"]]), _numbers(assays[assay_mapping["to"]]),
         log_table="lithology", sample_table="assays")
-    return {**assays, name: list(joined[name])}
+    return {**assays, name: list(joined[name])}, name

@@ -38,6 +38,7 @@ def _shot(dialog, tab, path):
     from qgis.PyQt.QtWidgets import QApplication
 
     dialog.tabs.setCurrentWidget(tab)
+    dialog.resize(1280, 860)   # wide enough for the validation table's detail column
     dialog.show()
     QApplication.processEvents()
     assert dialog.grab().save(str(path))
@@ -94,6 +95,9 @@ def test_copper_creek_shows_every_problem_and_imports_with_lithology(dialog, tmp
     assert any(row[:3] == ["Assays", "3703", "CA28_PLUS_8"] for row in rows) is False  # rows are the subset's own
     assert any(row[0] == "Assays" and row[2] == "CA28_PLUS_8" and row[4] == "Overlapping intervals" for row in rows)
     assert any(row[0] == "Lithology" and row[4] == "Overlapping intervals" for row in rows)
+    # A click on a header sorts the table; the picture shows the overlaps first (by problem, descending).
+    dialog.problem_view.sortByColumn(4, 1)
+    assert _problem_rows(dialog)[0][4] == "Overlapping intervals"
     docs = os.environ.get("REEGRADE_DOCS_SCREENSHOTS")
     for tab, name in ((dialog.mapping_tab, "import_mapping.png"), (dialog.validation_tab, "import_validation.png")):
         _shot(dialog, tab, tmp_path / name)
@@ -105,6 +109,7 @@ def test_copper_creek_shows_every_problem_and_imports_with_lithology(dialog, tmp
     assert dialog.run_import() == {} and "whose fix policy is 'refuse'" in dialog.log.toPlainText()
     dialog.policy_combos["overlap"].setCurrentIndex(dialog.policy_combos["overlap"].findData("truncate"))
     assert dialog.run_button.isEnabled()
+    dialog.by_lithology.setChecked(True)
     outputs = dialog.run_import()
     assert set(outputs) == {"desurveyed", "composites"}, dialog.log.toPlainText()
     assert "overlapping interval(s) truncated" in dialog.log.toPlainText()
@@ -112,6 +117,9 @@ def test_copper_creek_shows_every_problem_and_imports_with_lithology(dialog, tmp
     assert desurveyed.crs().authid() == "EPSG:26912"
     liths = {f["rock code"] for f in desurveyed.getFeatures()}
     assert len(liths - {None}) >= 3, liths
+    # Composited within lithology: no composite spans two rock codes, so each carries one.
+    composites = list(outputs["composites"].getFeatures())
+    assert {f["rock code"] for f in composites} - {"", None} == liths - {None}
 
 
 def test_semicolon_csv_with_bom_and_a_geopackage_load(dialog, tmp_path):

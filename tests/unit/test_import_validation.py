@@ -107,9 +107,9 @@ def test_an_unmapped_required_role_is_a_problem():
 def test_lithology_joins_onto_the_assays_by_longest_overlap():
     assays = {"hole": ["A", "A", "B"], "from": ["0", "2", "0"], "to": ["2", "4", "1"]}
     logs = {"hole": ["A", "A"], "from": ["0", "2.5"], "to": ["2.5", "9"], "rock code": ["gr", "sy"]}
-    joined = v.with_lithology(assays, v.guess_mapping("assays", list(assays)), logs,
+    joined, name = v.with_lithology(assays, v.guess_mapping("assays", list(assays)), logs,
                               v.guess_mapping("lithology", list(logs)))
-    assert joined["rock code"] == ["gr", "sy", None]
+    assert name == "rock code" and joined["rock code"] == ["gr", "sy", None]
 
 
 def test_rows_are_plain_ints():
