@@ -21,7 +21,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 from qgis.gui import QgsFileWidget, QgsProjectionSelectionWidget
-from qgis.PyQt.QtCore import QCoreApplication, Qt, QVariant
+from qgis.PyQt.QtCore import QCoreApplication, Qt, QUrl, QVariant
 from qgis.PyQt.QtGui import QStandardItem, QStandardItemModel
 from qgis.PyQt.QtWidgets import (
     QApplication,
@@ -95,8 +95,9 @@ def load_layer(path):
         delimiter = _sniff(plain)
         # OGR's CSV driver finds comma, semicolon and tab itself; other delimiters need the text provider.
         if delimiter not in ",;\t":
-            uri = f"file://{plain}?type=csv&delimiter={delimiter}&geomType=none&detectTypes=no"
-            return QgsVectorLayer(uri, os.path.basename(plain), "delimitedtext")
+            url = QUrl.fromLocalFile(plain)
+            url.setQuery(f"type=csv&delimiter={delimiter}&geomType=none&detectTypes=no")
+            return QgsVectorLayer(url.toString(), os.path.splitext(os.path.basename(plain))[0], "delimitedtext")
     return QgsVectorLayer(path, os.path.splitext(os.path.basename(plain))[0], "ogr")
 
 

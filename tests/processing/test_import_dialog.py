@@ -131,6 +131,11 @@ def test_semicolon_csv_with_bom_and_a_geopackage_load(dialog, tmp_path):
     assert dialog.load("collars", str(semicolon))
     assert dialog.tables["collars"]["HOLEID"] == ["A1", "A2"]
     assert dialog.mapping_combos["collars"]["x"].currentText() == "EAST"
+    piped = tmp_path / "with space" / "surveys.txt"
+    piped.parent.mkdir()
+    piped.write_text("\ufeffBHID|AT|BRG|INCL\nA1|0|10|-60\nA1|30|11|-59\n", encoding="utf-8")
+    assert dialog.load("surveys", str(piped))
+    assert dialog.tables["surveys"]["BHID"] == ["A1", "A1"] and dialog.tables["surveys"]["INCL"] == ["-60", "-59"]
     points = QgsVectorLayer("PointZ?crs=EPSG:32648&field=hole_id:string", "collars", "memory")
     from qgis.core import QgsFeature, QgsGeometry, QgsPoint
 
