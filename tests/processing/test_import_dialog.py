@@ -193,3 +193,23 @@ def test_an_excel_sheet_loads_through_gdal(dialog, tmp_path):
     assert dialog.tables["surveys"].get("Hole") == ["DH1", "DH1"], dialog.tables["surveys"]
     assert [dialog.mapping_combos["surveys"][role].currentText() for role in ("hole", "depth", "azimuth", "dip")] == [
         "Hole", "Depth", "Azi", "Dip"]
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None or not (REPO / ".qgis-profile").exists(),
+                    reason="needs xvfb-run and the profile made by `make setup`")
+def test_the_desktop_menu_imports_the_sample(tmp_path):
+    """QGIS desktop under Xvfb: the menu entry opens the dialog, the sample loads and imports into the project."""
+    import json
+    import subprocess
+
+    script = REPO / "tests" / "screenshot" / "import_dialog.py"
+    run = subprocess.run([str(REPO / "tests" / "screenshot" / "run_capture.sh"), str(tmp_path), str(script)],
+                         capture_output=True, text=True, timeout=240)
+    result = tmp_path / "import_dialog.json"
+    assert result.exists(), run.stdout[-2000:] + run.stderr[-2000:]
+    state = json.loads(result.read_text())
+    assert "error" not in state, state
+    assert state["opened"] and state["saved"] and state["problems"] == 214
+    assert state["outputs"]["desurveyed"] == 27167 and state["outputs"]["composites"] > 1000
+    assert state["project_layers"] == ["Composites", "Desurveyed intervals"]
+    assert (tmp_path / "import_desktop.png").stat().st_size > 20_000
