@@ -110,10 +110,9 @@ def validate(tables, mappings, grades=None):
             problems += _check_surveys(table, mapping, depth)
         else:
             problems += _check_intervals(kind, table, mapping, depth)
-    for kind, table in tables.items():
-        if table is not None and kind in ("assays",):
-            names = (grades or {}).get(kind, grade_columns(table, mappings[kind]))
-            problems += _check_text(kind, table, names)
+    if tables.get("assays") is not None:
+        names = (grades or {}).get("assays", grade_columns(tables["assays"], mappings["assays"]))
+        problems += _check_text("assays", tables["assays"], names)
     return sorted(problems, key=lambda p: (list(ROLES).index(p["table"]), p["row"] or 0))
 
 
@@ -214,11 +213,11 @@ def _check_surveys(table, mapping, depth):
     for row in np.flatnonzero(at < 0):
         problems.append(problem("surveys", int(row) + 1, "from_to", f"negative depth {at[row]:g}", holes[row],
                                 mapping["depth"]))
-    problems += _beyond(table, "surveys", holes, at, depth, mapping["depth"], "survey station")
+    problems += _beyond("surveys", holes, at, depth, mapping["depth"], "survey station")
     return problems
 
 
-def _beyond(table, kind, holes, deepest, depth, column, what):
+def _beyond(kind, holes, deepest, depth, column, what):
     return [problem(kind, row + 1, "beyond_depth",
                     f"{what} at {deepest[row]:g} m is below the hole's total depth {depth[hole]:g} m", hole, column)
             for row, hole in enumerate(holes)
@@ -243,7 +242,7 @@ def _check_intervals(kind, table, mapping, depth):
                                 f"{start[b]:g}-{end[b]:g} m overlaps row {a + 1} ({start[a]:g}-{end[a]:g} m)",
                                 holes[b], mapping["from"]))
     problems += _gaps(kind, holes, start, end, keep, mapping["from"])
-    problems += _beyond(table, kind, holes, np.where(filled, end, -np.inf), depth, mapping["to"], "interval end")
+    problems += _beyond(kind, holes, np.where(filled, end, -np.inf), depth, mapping["to"], "interval end")
     return problems
 
 
@@ -308,15 +307,17 @@ def apply_fixes(tables, mappings, problems, policies):
     Dropped rows leave the table; 'null' blanks the cell; 'keep_first' drops repeated collars; overlap 'drop'
     drops the later row in table order (as desurvey's 'drop the later row'), 'truncate' moves the deeper-starting
     interval's from down to where the one above ends (dropped when nothing is left); 'keep' and 'accept' change
-    nothing. Raises ValueError when a problem's policy is 'refuse'."""
+    nothing. Rows of a hole whose collar row was dropped go too (desurvey needs a collar for every hole), unless
+    holes without collar are refused. Raises ValueError when a problem's policy is 'refuse'."""
     policies = {**DEFAULT_POLICIES, **policies}
     refused = blocking(problems, policies)
     if refused:
         first = refused[0]
         raise ValueError(f"{first['table']}: row {first['row']}: {first['message']} ({len(refused)} problem(s) "
                          "whose fix policy is 'refuse')")
-    fixed, summary = {}, []
-    for kind, table in tables.items():
+    fixed, summary, known = {}, [], None
+    for kind in ROLES:
+        table = tables.get(kind)
         if table is None:
             continue
         table = {name: list(values) for name, values in table.items()}
@@ -330,11 +331,28 @@ def apply_fixes(tables, mappings, problems, policies):
             summary.append(f"{kind}: {len(nulled)} text cell(s) in number columns set to NULL")
         if kind in INTERVAL_KINDS and not _missing_roles(kind, mappings[kind]):
             drop |= _fix_overlaps(kind, table, mappings[kind], drop, policies["overlap"], summary)
+        if known is not None:
+            drop |= _orphans(kind, table, mappings[kind], known, drop, policies["no_collar"], summary)
         if drop:
             summary.append(f"{kind}: {len(drop)} row(s) dropped")
         keep = [row for row in range(_n_rows(table)) if row not in drop]
         fixed[kind] = {name: [values[row] for row in keep] for name, values in table.items()}
+        if kind == "collars":
+            known = set(_holes(fixed[kind], mappings[kind]))
     return fixed, summary
+
+
+def _orphans(kind, table, mapping, known, dropped, policy, summary):
+    """Rows (not dropped already) of holes left without a collar once the collar fixes are applied."""
+    holes = _holes(table, mapping)
+    rows = {row for row, hole in enumerate(holes) if hole and hole not in known and row not in dropped}
+    if rows and policy == "refuse":
+        row = min(rows)
+        raise ValueError(f"{kind}: row {row + 1}: hole '{holes[row]}' lost its collar to a fix, and holes without "
+                         "collar are refused")
+    if rows:
+        summary.append(f"{kind}: {len(rows)} row(s) of holes whose collar row was dropped")
+    return rows
 
 
 def _fix_overlaps(kind, table, mapping, dropped, policy, summary):

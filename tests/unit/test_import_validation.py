@@ -10,11 +10,11 @@ def _tables():
                "RL": ["10", "10", "10", ""], "EOH": ["50", "30", "30", "20"]}
     surveys = {"hole_id": ["A", "A", "B", "Z"], "at": ["0", "60", "0", "0"], "azi": ["0", "0", "0", "0"],
                "dip": ["-90", "-60", "-95", "-90"]}
-    assays = {"HoleID": ["A", "A", "A", "A", "B", "B", "Z", "A"],
-              "mFrom": ["0", "2", "3", "8", "5", "4", "0", "8"],
-              "mTo": ["2", "4", "6", "10", "4", "6", "1", "10"],
-              "Ce_ppm": ["10", "<0.5", "n.a.", "12", "-99", "3", "1", "12"],
-              "lith": ["x", "y", "x", "x", "x", "x", "x", "x"]}
+    assays = {"HoleID": ["A", "A", "A", "A", "B", "B", "Z", "A", "C"],
+              "mFrom": ["0", "2", "3", "8", "5", "4", "0", "8", "0"],
+              "mTo": ["2", "4", "6", "10", "4", "6", "1", "10", "5"],
+              "Ce_ppm": ["10", "<0.5", "n.a.", "12", "-99", "3", "1", "12", "4"],
+              "lith": ["x", "y", "x", "x", "x", "x", "x", "x", "x"]}
     return {"collars": collars, "surveys": surveys, "assays": assays}
 
 
@@ -71,6 +71,9 @@ def test_fixes_give_tables_desurvey_reads():
     assert fixed["assays"]["mFrom"] == ["0", "2", "8", "4"]   # overlap 3-6 dropped, 5-4, Z and the repeat too
     assert fixed["assays"]["Ce_ppm"][2] == "12"
     assert any("overlapping interval(s), the later row dropped" in line for line in summary)
+    # C's collar (no elevation) was dropped, so its assay row goes too.
+    assert "C" not in fixed["assays"]["HoleID"]
+    assert "assays: 1 row(s) of holes whose collar row was dropped" in summary
     collars = read_collars(Table("collars", fixed["collars"]), mappings["collars"])
     read_intervals(Table("assays", fixed["assays"]), mappings["assays"], collars)   # no overlap left: no error
 
@@ -87,6 +90,20 @@ def test_truncate_moves_the_deeper_interval_down_and_null_blanks_text():
     assert assays["Ce_ppm"][2] is None
     assert any("1 overlapping interval(s) truncated" in line for line in summary)
     assert any("1 text cell(s) in number columns set to NULL" in line for line in summary)
+
+
+def test_a_hole_losing_its_collar_is_refused_when_holes_without_collar_are():
+    tables = _tables()
+    for kind, column in (("surveys", "hole_id"), ("assays", "HoleID")):   # no hole without collar to start with
+        rows = [row for row, hole in enumerate(tables[kind][column]) if hole != "Z"]
+        tables[kind] = {name: [values[row] for row in rows] for name, values in tables[kind].items()}
+    mappings = _mappings(tables)
+    problems = v.validate(tables, mappings)
+    assert not [p for p in problems if p["kind"] == "no_collar"]
+    policies = {"duplicate_id": "keep_first", "missing_value": "drop", "dip_range": "drop", "from_to": "drop",
+                "no_collar": "refuse"}
+    with pytest.raises(ValueError, match=r"assays: row 8: hole 'C' lost its collar to a fix"):
+        v.apply_fixes(tables, mappings, problems, policies)
 
 
 def test_refusing_text_in_numbers_blocks():
