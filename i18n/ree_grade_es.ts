@@ -1458,6 +1458,10 @@
       <source>Variogram panel…</source>
       <translation>Panel de variogramas…</translation>
     </message>
+    <message>
+      <source>Import drillholes…</source>
+      <translation>Importar sondajes…</translation>
+    </message>
   </context>
   <context>
     <name>REEGradeSettings</name>
@@ -1711,6 +1715,265 @@
     <message>
       <source>Open variogram model</source>
       <translation>Abrir modelo de variograma</translation>
+    </message>
+  </context>
+  <context>
+    <name>ImportDialog</name>
+    <message>
+      <source>Collars</source>
+      <translation>Collares</translation>
+    </message>
+    <message>
+      <source>Surveys</source>
+      <translation>Mediciones de desviación</translation>
+    </message>
+    <message>
+      <source>Assays</source>
+      <translation>Análisis</translation>
+    </message>
+    <message>
+      <source>Lithology</source>
+      <translation>Litología</translation>
+    </message>
+    <message>
+      <source>Hole id</source>
+      <translation>Id. del sondaje</translation>
+    </message>
+    <message>
+      <source>X (easting)</source>
+      <translation>X (este)</translation>
+    </message>
+    <message>
+      <source>Y (northing)</source>
+      <translation>Y (norte)</translation>
+    </message>
+    <message>
+      <source>Elevation</source>
+      <translation>Cota</translation>
+    </message>
+    <message>
+      <source>Total depth</source>
+      <translation>Profundidad total</translation>
+    </message>
+    <message>
+      <source>Survey depth</source>
+      <translation>Profundidad de medición</translation>
+    </message>
+    <message>
+      <source>Azimuth</source>
+      <translation>Azimut</translation>
+    </message>
+    <message>
+      <source>Dip</source>
+      <translation>Inclinación</translation>
+    </message>
+    <message>
+      <source>From</source>
+      <translation>Desde</translation>
+    </message>
+    <message>
+      <source>To</source>
+      <translation>Hasta</translation>
+    </message>
+    <message>
+      <source>Duplicate hole ids</source>
+      <translation>Id. de sondaje repetidos</translation>
+    </message>
+    <message>
+      <source>Missing or unreadable values</source>
+      <translation>Valores ausentes o ilegibles</translation>
+    </message>
+    <message>
+      <source>Text in number columns</source>
+      <translation>Texto en columnas numéricas</translation>
+    </message>
+    <message>
+      <source>From not above to</source>
+      <translation>Desde no menor que hasta</translation>
+    </message>
+    <message>
+      <source>Holes without collar</source>
+      <translation>Sondajes sin collar</translation>
+    </message>
+    <message>
+      <source>Overlapping intervals</source>
+      <translation>Intervalos solapados</translation>
+    </message>
+    <message>
+      <source>Gaps between intervals</source>
+      <translation>Huecos entre intervalos</translation>
+    </message>
+    <message>
+      <source>Beyond the hole's depth</source>
+      <translation>Más allá de la profundidad del sondaje</translation>
+    </message>
+    <message>
+      <source>Dips out of range</source>
+      <translation>Inclinaciones fuera de rango</translation>
+    </message>
+    <message>
+      <source>Repeated rows</source>
+      <translation>Filas repetidas</translation>
+    </message>
+    <message>
+      <source>Refuse (fix the file)</source>
+      <translation>Rechazar (corregir el archivo)</translation>
+    </message>
+    <message>
+      <source>Keep the first</source>
+      <translation>Conservar la primera</translation>
+    </message>
+    <message>
+      <source>Drop the row</source>
+      <translation>Eliminar la fila</translation>
+    </message>
+    <message>
+      <source>Set to NULL</source>
+      <translation>Poner a NULL</translation>
+    </message>
+    <message>
+      <source>Truncate the deeper interval</source>
+      <translation>Recortar el intervalo más profundo</translation>
+    </message>
+    <message>
+      <source>Keep both</source>
+      <translation>Conservar ambos</translation>
+    </message>
+    <message>
+      <source>Accept</source>
+      <translation>Aceptar</translation>
+    </message>
+    <message>
+      <source>Drop the later row</source>
+      <translation>Eliminar la fila posterior</translation>
+    </message>
+    <message>
+      <source>Warning: {0}</source>
+      <translation>Advertencia: {0}</translation>
+    </message>
+    <message>
+      <source>Error: {0}</source>
+      <translation>Error: {0}</translation>
+    </message>
+    <message>
+      <source>Import drillholes</source>
+      <translation>Importar sondajes</translation>
+    </message>
+    <message>
+      <source>Tables</source>
+      <translation>Tablas</translation>
+    </message>
+    <message>
+      <source>Column mapping</source>
+      <translation>Asignación de columnas</translation>
+    </message>
+    <message>
+      <source>Validation</source>
+      <translation>Validación</translation>
+    </message>
+    <message>
+      <source>Tables (CSV, GeoPackage, Excel)</source>
+      <translation>Tablas (CSV, GeoPackage, Excel)</translation>
+    </message>
+    <message>
+      <source>Tables (*.csv *.txt *.gpkg *.xlsx *.xls *.ods *.shp *.dbf);;All files (*)</source>
+      <translation>Tablas (*.csv *.txt *.gpkg *.xlsx *.xls *.ods *.shp *.dbf);;Todos los archivos (*)</translation>
+    </message>
+    <message>
+      <source>Collar CRS</source>
+      <translation>SRC de los collares</translation>
+    </message>
+    <message>
+      <source>Grade columns (composited)</source>
+      <translation>Columnas de ley (compositadas)</translation>
+    </message>
+    <message>
+      <source>* required. Guessed by name as Desurvey drillholes does; choose another column where the guess is wrong.</source>
+      <translation>* obligatorio. Deducido por el nombre como lo hace Desurvey de sondajes; elija otra columna donde la deducción sea errónea.</translation>
+    </message>
+    <message>
+      <source>Fix per kind of problem</source>
+      <translation>Corrección por tipo de problema</translation>
+    </message>
+    <message>
+      <source>Dip negative downwards</source>
+      <translation>Inclinación negativa hacia abajo</translation>
+    </message>
+    <message>
+      <source>Dip positive downwards</source>
+      <translation>Inclinación positiva hacia abajo</translation>
+    </message>
+    <message>
+      <source>Composite to</source>
+      <translation>Compositar a</translation>
+    </message>
+    <message>
+      <source>within lithology</source>
+      <translation>dentro de cada litología</translation>
+    </message>
+    <message>
+      <source>Import</source>
+      <translation>Importar</translation>
+    </message>
+    <message>
+      <source>{0}: could not read {1}</source>
+      <translation>{0}: no se pudo leer {1}</translation>
+    </message>
+    <message>
+      <source>Table</source>
+      <translation>Tabla</translation>
+    </message>
+    <message>
+      <source>Row</source>
+      <translation>Fila</translation>
+    </message>
+    <message>
+      <source>Hole</source>
+      <translation>Sondaje</translation>
+    </message>
+    <message>
+      <source>Column</source>
+      <translation>Columna</translation>
+    </message>
+    <message>
+      <source>Problem</source>
+      <translation>Problema</translation>
+    </message>
+    <message>
+      <source>Fix</source>
+      <translation>Corrección</translation>
+    </message>
+    <message>
+      <source>Detail</source>
+      <translation>Detalle</translation>
+    </message>
+    <message>
+      <source>{0} problem(s) in {1} table(s); {2} refused: change their fix or correct the files.</source>
+      <translation>{0} problema(s) en {1} tabla(s); {2} rechazado(s): cambie su corrección o corrija los archivos.</translation>
+    </message>
+    <message>
+      <source>{0} problem(s) in {1} table(s); each is fixed as chosen above.</source>
+      <translation>{0} problema(s) en {1} tabla(s); cada uno se corrige como se eligió arriba.</translation>
+    </message>
+    <message>
+      <source>Desurveyed intervals</source>
+      <translation>Intervalos con trayectoria calculada</translation>
+    </message>
+    <message>
+      <source>Composites</source>
+      <translation>Compósitos</translation>
+    </message>
+    <message>
+      <source>collars</source>
+      <translation>collares</translation>
+    </message>
+    <message>
+      <source>assays</source>
+      <translation>análisis</translation>
+    </message>
+    <message>
+      <source>surveys</source>
+      <translation>desviaciones</translation>
     </message>
   </context>
 </TS>

@@ -1458,6 +1458,10 @@
       <source>Variogram panel…</source>
       <translation>变差函数面板…</translation>
     </message>
+    <message>
+      <source>Import drillholes…</source>
+      <translation>导入钻孔…</translation>
+    </message>
   </context>
   <context>
     <name>REEGradeSettings</name>
@@ -1711,6 +1715,265 @@
     <message>
       <source>Open variogram model</source>
       <translation>打开变差函数模型</translation>
+    </message>
+  </context>
+  <context>
+    <name>ImportDialog</name>
+    <message>
+      <source>Collars</source>
+      <translation>孔口</translation>
+    </message>
+    <message>
+      <source>Surveys</source>
+      <translation>测斜</translation>
+    </message>
+    <message>
+      <source>Assays</source>
+      <translation>化验</translation>
+    </message>
+    <message>
+      <source>Lithology</source>
+      <translation>岩性</translation>
+    </message>
+    <message>
+      <source>Hole id</source>
+      <translation>钻孔编号</translation>
+    </message>
+    <message>
+      <source>X (easting)</source>
+      <translation>X（东坐标）</translation>
+    </message>
+    <message>
+      <source>Y (northing)</source>
+      <translation>Y（北坐标）</translation>
+    </message>
+    <message>
+      <source>Elevation</source>
+      <translation>高程</translation>
+    </message>
+    <message>
+      <source>Total depth</source>
+      <translation>终孔深度</translation>
+    </message>
+    <message>
+      <source>Survey depth</source>
+      <translation>测斜深度</translation>
+    </message>
+    <message>
+      <source>Azimuth</source>
+      <translation>方位角</translation>
+    </message>
+    <message>
+      <source>Dip</source>
+      <translation>倾角</translation>
+    </message>
+    <message>
+      <source>From</source>
+      <translation>起始深度</translation>
+    </message>
+    <message>
+      <source>To</source>
+      <translation>终止深度</translation>
+    </message>
+    <message>
+      <source>Duplicate hole ids</source>
+      <translation>重复的钻孔编号</translation>
+    </message>
+    <message>
+      <source>Missing or unreadable values</source>
+      <translation>缺失或无法读取的值</translation>
+    </message>
+    <message>
+      <source>Text in number columns</source>
+      <translation>数值列中的文本</translation>
+    </message>
+    <message>
+      <source>From not above to</source>
+      <translation>起始深度不小于终止深度</translation>
+    </message>
+    <message>
+      <source>Holes without collar</source>
+      <translation>无孔口的钻孔</translation>
+    </message>
+    <message>
+      <source>Overlapping intervals</source>
+      <translation>重叠区间</translation>
+    </message>
+    <message>
+      <source>Gaps between intervals</source>
+      <translation>区间之间的空缺</translation>
+    </message>
+    <message>
+      <source>Beyond the hole's depth</source>
+      <translation>超出钻孔深度</translation>
+    </message>
+    <message>
+      <source>Dips out of range</source>
+      <translation>倾角超出范围</translation>
+    </message>
+    <message>
+      <source>Repeated rows</source>
+      <translation>重复行</translation>
+    </message>
+    <message>
+      <source>Refuse (fix the file)</source>
+      <translation>拒绝（修改文件）</translation>
+    </message>
+    <message>
+      <source>Keep the first</source>
+      <translation>保留第一个</translation>
+    </message>
+    <message>
+      <source>Drop the row</source>
+      <translation>删除该行</translation>
+    </message>
+    <message>
+      <source>Set to NULL</source>
+      <translation>设为 NULL</translation>
+    </message>
+    <message>
+      <source>Truncate the deeper interval</source>
+      <translation>截短较深的区间</translation>
+    </message>
+    <message>
+      <source>Keep both</source>
+      <translation>两者都保留</translation>
+    </message>
+    <message>
+      <source>Accept</source>
+      <translation>接受</translation>
+    </message>
+    <message>
+      <source>Drop the later row</source>
+      <translation>删除后出现的行</translation>
+    </message>
+    <message>
+      <source>Warning: {0}</source>
+      <translation>警告：{0}</translation>
+    </message>
+    <message>
+      <source>Error: {0}</source>
+      <translation>错误：{0}</translation>
+    </message>
+    <message>
+      <source>Import drillholes</source>
+      <translation>导入钻孔</translation>
+    </message>
+    <message>
+      <source>Tables</source>
+      <translation>表格</translation>
+    </message>
+    <message>
+      <source>Column mapping</source>
+      <translation>列映射</translation>
+    </message>
+    <message>
+      <source>Validation</source>
+      <translation>校验</translation>
+    </message>
+    <message>
+      <source>Tables (CSV, GeoPackage, Excel)</source>
+      <translation>表格（CSV、GeoPackage、Excel）</translation>
+    </message>
+    <message>
+      <source>Tables (*.csv *.txt *.gpkg *.xlsx *.xls *.ods *.shp *.dbf);;All files (*)</source>
+      <translation>表格 (*.csv *.txt *.gpkg *.xlsx *.xls *.ods *.shp *.dbf);;所有文件 (*)</translation>
+    </message>
+    <message>
+      <source>Collar CRS</source>
+      <translation>孔口坐标参考系</translation>
+    </message>
+    <message>
+      <source>Grade columns (composited)</source>
+      <translation>品位列（参与组合）</translation>
+    </message>
+    <message>
+      <source>* required. Guessed by name as Desurvey drillholes does; choose another column where the guess is wrong.</source>
+      <translation>* 必填。按名称推测，与“钻孔测斜计算”相同；推测有误时请选择其他列。</translation>
+    </message>
+    <message>
+      <source>Fix per kind of problem</source>
+      <translation>按问题类型的处理方式</translation>
+    </message>
+    <message>
+      <source>Dip negative downwards</source>
+      <translation>倾角向下为负</translation>
+    </message>
+    <message>
+      <source>Dip positive downwards</source>
+      <translation>倾角向下为正</translation>
+    </message>
+    <message>
+      <source>Composite to</source>
+      <translation>组合长度</translation>
+    </message>
+    <message>
+      <source>within lithology</source>
+      <translation>按岩性分段</translation>
+    </message>
+    <message>
+      <source>Import</source>
+      <translation>导入</translation>
+    </message>
+    <message>
+      <source>{0}: could not read {1}</source>
+      <translation>{0}：无法读取 {1}</translation>
+    </message>
+    <message>
+      <source>Table</source>
+      <translation>表</translation>
+    </message>
+    <message>
+      <source>Row</source>
+      <translation>行</translation>
+    </message>
+    <message>
+      <source>Hole</source>
+      <translation>钻孔</translation>
+    </message>
+    <message>
+      <source>Column</source>
+      <translation>列</translation>
+    </message>
+    <message>
+      <source>Problem</source>
+      <translation>问题</translation>
+    </message>
+    <message>
+      <source>Fix</source>
+      <translation>处理</translation>
+    </message>
+    <message>
+      <source>Detail</source>
+      <translation>详情</translation>
+    </message>
+    <message>
+      <source>{0} problem(s) in {1} table(s); {2} refused: change their fix or correct the files.</source>
+      <translation>{1} 个表中有 {0} 个问题；{2} 个被拒绝：请更改其处理方式或修改文件。</translation>
+    </message>
+    <message>
+      <source>{0} problem(s) in {1} table(s); each is fixed as chosen above.</source>
+      <translation>{1} 个表中有 {0} 个问题；每个都按上面的选择处理。</translation>
+    </message>
+    <message>
+      <source>Desurveyed intervals</source>
+      <translation>测斜计算后的区间</translation>
+    </message>
+    <message>
+      <source>Composites</source>
+      <translation>组合样</translation>
+    </message>
+    <message>
+      <source>collars</source>
+      <translation>孔口</translation>
+    </message>
+    <message>
+      <source>assays</source>
+      <translation>化验</translation>
+    </message>
+    <message>
+      <source>surveys</source>
+      <translation>测斜</translation>
     </message>
   </context>
 </TS>

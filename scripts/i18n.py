@@ -5,6 +5,7 @@ menu and settings page), keeping every translation already in the files;
 (Qt Linguist, or by hand).
 
 Run with the venv's Python (it loads the provider): `make translations`."""
+import ast
 import os
 import subprocess
 import sys
@@ -38,7 +39,10 @@ def collect():
     strings += [("REEGradeMenu", s) for s in ("Open REE grade workflow model", "Documentation", "Settings…")]
     strings += [("REEGradeSettings", s) for s in ("REE Grade", "Default cut-offs", "Default random seed")]
     strings += [("REEGradeMenu", "Variogram panel…")]
-    strings += [("REEGradeVariogramPanel", s) for s in tr_calls(REPO / "ui" / "variogram_panel.py")]
+    strings += [("REEGradeVariogramPanel", s) for s in tr_literals(REPO / "ui" / "variogram_panel.py")]
+    # The drillhole import dialog: its menu entry and every tr("...") literal of its module.
+    strings += [("REEGradeMenu", "Import drillholes…")]
+    strings += [("ImportDialog", s) for s in tr_literals(REPO / "ui" / "import_dialog.py")]
     seen, unique = set(), []
     for item in strings:
         if item not in seen:
@@ -47,17 +51,13 @@ def collect():
     return unique
 
 
-def tr_calls(path):
-    """The literal strings passed to tr() in a module, in source order: the variogram panel builds its many
-    labels in code, and listing them here by hand would drift."""
-    import ast
-
-    found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "tr" and node.args
-                and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
-            found.append((node.lineno, node.col_offset, node.args[0].value))
-    return [text for _, _, text in sorted(found)]
+def tr_literals(path):
+    """The string literals passed to tr() in a module, in source order."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    calls = [node for node in ast.walk(tree)
+             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "tr" and node.args
+             and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)]
+    return [node.args[0].value for node in sorted(calls, key=lambda node: (node.lineno, node.col_offset))]
 
 
 def existing_translations(path):

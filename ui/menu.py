@@ -24,6 +24,7 @@ class REEGradeMenu:
         self.options_factory = None
         # The interactive variogram panel, one window kept for the session.
         self.variogram_panel = None
+        self.import_dialog = None
 
     def init(self):
         from .settings_page import REEGradeOptionsFactory
@@ -31,6 +32,9 @@ class REEGradeMenu:
         icon = QIcon(os.path.join(PLUGIN_DIR, "icon.svg"))
         workflow = self._action(icon, tr("Open REE grade workflow model"), self.open_workflow)
         self.iface.addToolBarIcon(workflow)
+        # Drillhole import: tables to desurveyed intervals and composites, with every problem shown first.
+        drillholes = self._action(icon, tr("Import drillholes…"), self.open_import)
+        self.iface.addToolBarIcon(drillholes)
         self._action(QIcon(), tr("Documentation"), self.open_documentation)
         self._action(QIcon(), tr("Settings…"), self.open_settings)
         self.options_factory = REEGradeOptionsFactory(os.path.join(PLUGIN_DIR, "icon.svg"))
@@ -68,6 +72,12 @@ class REEGradeMenu:
             return
         dialog = ModelerDialog.create(model)
         dialog.show()
+
+    def open_import(self):
+        from .import_dialog import ImportDialog
+
+        self.import_dialog = ImportDialog(self.iface, self.iface.mainWindow())
+        self.import_dialog.show()
 
     def open_documentation(self):
         QDesktopServices.openUrl(QUrl.fromLocalFile(DOCUMENTATION))

@@ -3,6 +3,7 @@ processing.run: parameters, files in and out, bad input, and the chain on the
 synthetic deposit."""
 import csv
 import math
+import re
 import shutil
 
 import numpy as np
@@ -148,7 +149,7 @@ def test_desurvey_bad_input_names_the_fault_and_writes_nothing(run_algorithm, ta
     damage(tables)
     out = tmp_path / f"{name}.gpkg"
     with pytest.raises(QgsProcessingException, match=message):
-        run_algorithm("desurvey", _desurvey_params(tables, out))
+        run_algorithm("desurvey", _desurvey_params(tables, out, OVERLAPS=0))
     assert not out.exists()
 
 
@@ -332,8 +333,15 @@ def test_chain_on_the_synthetic_deposit(run_algorithm, deposit, deposit_files, t
     params = {"COLLARS": deposit_files["collars.csv"], "COLLAR_CRS": "EPSG:32648",
               "SURVEYS": deposit_files["surveys.csv"], "INTERVALS": deposit_files["assays.csv"]}
     with pytest.raises(QgsProcessingException, match=r"overlapping pair\(s\) of intervals: hole 'ZK"):
-        run_algorithm("desurvey", {**params, "OUTPUT": str(tmp_path / "x.gpkg")})
-    points = run_algorithm("desurvey", {**params, "OVERLAPS": 2, "OUTPUT": str(tmp_path / "points.gpkg")})["OUTPUT"]
+        run_algorithm("desurvey", {**params, "OVERLAPS": 0, "OUTPUT": str(tmp_path / "x.gpkg")})
+    feedback = Messages()
+    # The defaults run on the sample: the later of each overlapping pair is dropped, with a warning counting them,
+    # and the log says which column filled each role.
+    points = run_algorithm("desurvey", {**params, "OUTPUT": str(tmp_path / "points.gpkg")}, feedback)["OUTPUT"]
+    assert any(re.search(r"assays: \d+ overlapping pair\(s\) of intervals, the later row dropped", w)
+               for w in feedback.warnings), feedback.warnings
+    assert any("assays: columns used: hole id = 'hole_id' (found by name); from depth = 'from' (found by name)" in m
+               for m in feedback.infos), feedback.infos
     truth = _truth(deposit_files)
     layer, features = _features(points)
     assert layer.crs().authid() == "EPSG:32648"

@@ -47,23 +47,27 @@ def test_menu_toolbar_and_settings_page_come_and_go(qgis_app, monkeypatch):
     plugin.initGui()
     try:
         texts = [action.text() for _, action in iface.menu]
-        assert texts == ["Open REE grade workflow model", "Documentation", "Settings…", "Variogram panel…"]
-        assert [a.text() for a in iface.toolbar] == ["Open REE grade workflow model"]
+        assert texts == ["Open REE grade workflow model", "Import drillholes…", "Documentation", "Settings…",
+                         "Variogram panel…"]
+        assert [a.text() for a in iface.toolbar] == ["Open REE grade workflow model", "Import drillholes…"]
         assert len(iface.factories) == 1 and iface.factories[0].title() == "REE Grade"
-        iface.menu[2][1].trigger()
+        iface.menu[3][1].trigger()
         assert iface.opened == ["REE Grade"]
         assert iface.urls == [], "nothing is opened before the Documentation entry is chosen"
         iface.menu[1][1].trigger()
+        assert plugin.menu.import_dialog.isVisible() and "collars" in plugin.menu.import_dialog.file_widgets
+        plugin.menu.import_dialog.close()
+        iface.menu[2][1].trigger()
         # The user guide shipped inside the plugin folder, not the raw README.md.
         assert len(iface.urls) == 1 and iface.urls[0].isLocalFile()
         guide = Path(iface.urls[0].toLocalFile())
         assert guide.name == "index.html" and guide.parent.name == "html" and guide.is_file()
         assert "REE Grade user guide" in guide.read_text(encoding="utf-8")
-        iface.menu[3][1].trigger()
+        iface.menu[4][1].trigger()
         panel = plugin.menu.variogram_panel
         assert panel is not None and panel.isVisible() and panel.parent() is iface.window
         assert panel.windowTitle() == "REE Grade variogram panel"
-        iface.menu[3][1].trigger()
+        iface.menu[4][1].trigger()
         assert plugin.menu.variogram_panel is panel, "one panel per session, raised again"
     finally:
         plugin.unload()
