@@ -71,7 +71,9 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
         "average of training grades cannot explode on heavy tails as a lognormal mean does. The estimate is "
         "pooled with kriging, w N(OK, sd_K^2) + (1 - w) network centred on the forest, w chosen by the least "
         "squared error of the pooled mean over every training sample estimated without its own hole (the "
-        "forest's out-of-bag estimate against the leave-hole-out kriging), and the spreads stretched so 90% "
+        "forest's out-of-bag estimate against the leave-hole-out kriging), the whole pool scaled by one factor so "
+        "that those out-of-hole estimates average the training grades (drillholes cluster where grades are high, "
+        "so estimates of a new hole run high), and the spreads stretched so 90% "
         "intervals cover 90% of calibration holes of their own (w = 1 is plain kriging: covariates that add "
         "nothing leave the estimate to kriging). Zero and negative grades are floored at half the smallest "
         "positive grade, with a warning counting them. The model file holds the ensemble, the forest's trees "
@@ -377,9 +379,10 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
 
     def report_stacked(self, model, feedback):
         feedback.pushInfo(self.tr(
-            "Pooled with kriging: weight on kriging w = {0:g} (least squared error of the out-of-hole estimates "
-            "of all training samples), interval stretch {1:.3f} (on {2} calibration samples), top cut {3:.4g}").format(
-            model.weight_, model.stretch_, model.n_calibration_, model.top_cut_))
+            "Pooled with kriging: weight on kriging w = {0:g} and mean scale {1:.3f} (least squared error of the "
+            "out-of-hole estimates of all training samples), interval stretch {2:.3f} (on {3} calibration samples), "
+            "top cut {4:.4g}").format(model.weight_, model.mean_scale_, model.stretch_, model.n_calibration_,
+                                      model.top_cut_))
         chosen = min(model.selection_, key=lambda row: abs(row["weight"] - model.weight_))
         kriging = model.selection_[-1]
         feedback.pushInfo(self.tr(

@@ -31,7 +31,11 @@ knows is what the neighbouring samples assay. So:
    on the real sets). k is then set on calibration holes of their own (never
    used for training or early stopping the network) so that 90 % intervals
    cover 90 % of their samples. A forest that adds nothing to kriging gets
-   w = 1 and the estimate becomes kriging's.
+   w = 1 and the estimate becomes kriging's. The whole pool is then scaled by
+   one factor c, the training grades' mean over the pooled out-of-hole
+   estimates' mean: drillholes cluster where grades are high, so kriging and
+   the forest estimate a new hole too high on average (on Copper Creek +16 %
+   and +6 %); c took the pool's bias there to 0.4 % at a 0.2 % cost in RMSE.
 
 Zeros and negative grades (below detection written as 0 or as the negated
 limit) are floored at half the smallest positive grade, counted in
@@ -92,7 +96,8 @@ FORMAT_VERSION = 2  # 2: the forest point and the out-of-bag weight replace the 
 CODEC = "safetensors"
 ESTIMATOR_KEYS = ("method", "n_coords", "hidden", "epochs", "n_members", "validation_fraction",
                   "calibration_fraction", "n_trees", "max_samples", "max_per_hole", "seed", "target_name")
-SELECTION_KEYS = ("weight", "stretch", "rmse", "crps", "coverage90", "score")
+SELECTION_KEYS = ("weight", "stretch", "scale", "rmse", "crps", "coverage90", "score")
+MEAN_SCALE_BOUNDS = (0.5, 2.0)
 NETWORK_PREFIX = "network/"
 FOREST_PREFIX = "forest/"
 INPUT_KEYS = ("ok_estimate", "ok_sd", "mu", "sigma", "point")  # what the pool combines, in `_pooled`'s order
@@ -117,7 +122,7 @@ PARAMS_SCHEMA = Mapping({
         "hole_labels": ListOf(Text()),
     }),
     "calibration": Mapping({
-        "weight": Number(low=0, high=1), "stretch": Number(above=0),
+        "weight": Number(low=0, high=1), "stretch": Number(above=0), "mean_scale": Number(above=0),
         "top_cut": Number(above=0), "floor": Number(above=0), "fill_mean": Number(), "fill_sd": Number(low=0),
         "n_floored": Number(low=0, integer=True), "n_calibration": Number(low=0, integer=True),
         "selection": ListOf(Mapping({key: Number() for key in SELECTION_KEYS})),
@@ -199,8 +204,8 @@ class StackedNetwork:
         self.calibration_inputs_ = {"ok_estimate": estimate[calibration], "ok_sd": sd[calibration], "mu": mu,
                                     "sigma": sigma, "point": out_of_hole_point[calibration],
                                     "grade": y[calibration], "holes": groups[calibration]}
-        self.weight_, self.stretch_, self.selection_ = self._choose_pool(
-            _squared_errors(estimate, out_of_hole_point, y), self.calibration_inputs_)
+        self.weight_, self.stretch_, self.mean_scale_, self.selection_ = self._choose_pool(
+            *_out_of_hole_errors(estimate, out_of_hole_point, y), self.calibration_inputs_)
         self.n_calibration_ = int(len(calibration))
         return self
 
@@ -223,43 +228,46 @@ class StackedNetwork:
         log_estimate = np.log(np.maximum(estimate, self.floor_))
         return np.column_stack([X[:, self.n_coords:], X[:, : self.n_coords], log_estimate, sd])
 
-    def _choose_pool(self, squared_errors, calibration):
-        """(w, k, table). w: the one whose pooled mean has the least squared
-        error over all training samples (`squared_errors`: one row per w of
-        WEIGHT_GRID, out-of-hole estimates), ties to the larger w (kriging).
-        k per w: the stretch whose 90 % intervals on the calibration holes
-        (`calibration_inputs_`'s keys) cover closest to 90 %. The table also
-        gives each w's CRPS and coverage on the calibration holes, for logs."""
+    def _choose_pool(self, squared_errors, scales, calibration):
+        """(w, k, c, table). w: the one whose calibrated pooled mean has the
+        least squared error over all training samples (`squared_errors` and
+        `scales` c: one per w of WEIGHT_GRID, out-of-hole estimates), ties to
+        the larger w (kriging). k per w: the stretch whose 90 % intervals on
+        the calibration holes (`calibration_inputs_`'s keys) cover closest to
+        90 %. The table also gives each w's CRPS and coverage on the
+        calibration holes, for logs."""
         y = calibration["grade"]
         mse = squared_errors.mean(axis=1)
         rows = []
-        for weight, error in zip(WEIGHT_GRID, mse):
-            coverage = {k: _coverage(self._pooled(weight, k, calibration), y) for k in STRETCH_GRID}
+        for weight, error, scale in zip(WEIGHT_GRID, mse, scales):
+            coverage = {k: _coverage(self._pooled(weight, k, calibration, scale), y) for k in STRETCH_GRID}
             stretch = min(STRETCH_GRID, key=lambda k: abs(coverage[k] - COVERAGE_LEVEL))
-            crps = crps_from_quantiles(self._pooled(weight, stretch, calibration), y, SELECTION_LEVELS,
+            crps = crps_from_quantiles(self._pooled(weight, stretch, calibration, scale), y, SELECTION_LEVELS,
                                        iterations=SELECTION_ITERATIONS)
-            rows.append({"weight": float(weight), "stretch": float(stretch), "rmse": float(np.sqrt(error)),
-                         "crps": float(crps.mean()), "coverage90": coverage[stretch], "score": float(error / mse[-1])})
-        chosen = max(range(len(rows)), key=lambda i: (-rows[i]["score"], i))
-        return rows[chosen]["weight"], rows[chosen]["stretch"], rows
+            rows.append({"weight": float(weight), "stretch": float(stretch), "scale": float(scale),
+                         "rmse": float(np.sqrt(error)), "crps": float(crps.mean()), "coverage90": coverage[stretch],
+                         "score": float(error / mse[-1])})
+        row = rows[max(range(len(rows)), key=lambda i: (-rows[i]["score"], i))]
+        return row["weight"], row["stretch"], row["scale"], rows
 
     def _cut(self, point):
         """A point estimate inside the training grades' floor and top cut."""
         return np.clip(point, self.floor_, self.top_cut_)
 
-    def _pooled(self, weight, stretch, inputs):
+    def _pooled(self, weight, stretch, inputs, scale=1.0):
         """The pool at (w, k) of `inputs` (`pool_inputs`'s keys), the network
-        shifted so its mean is the point estimate."""
+        shifted so its mean is the point estimate, the whole pool scaled by
+        the mean calibration c (grades times c)."""
         estimate, sd, mu, sigma, point = (inputs[key] for key in INPUT_KEYS)
         spread = stretch * sigma
         lognormal_mean = np.mean(np.exp(mu + spread**2 / 2.0), axis=0)
-        shifted = mu + np.log(point) - np.log(lognormal_mean)
-        return PooledPredictive(weight, estimate, np.maximum(stretch * sd, 1e-12), shifted, spread)
+        shifted = mu + np.log(scale * point) - np.log(lognormal_mean)
+        return PooledPredictive(weight, scale * estimate, np.maximum(scale * stretch * sd, 1e-12), shifted, spread)
 
     def fit_summary(self):
         """One line on what the calibration holes chose, for logs and reports."""
-        return (f"weight on kriging w = {self.weight_:.1f}, interval stretch {self.stretch_:.3f}, top cut "
-                f"{self.top_cut_:.4g}, {self.n_floored_} grade(s) floored")
+        return (f"weight on kriging w = {self.weight_:.1f}, interval stretch {self.stretch_:.3f}, mean scale "
+                f"{self.mean_scale_:.3f}, top cut {self.top_cut_:.4g}, {self.n_floored_} grade(s) floored")
 
     # ---- prediction ----------------------------------------------------------------------
     def predict(self, X, cutoffs=(), progress=None, should_stop=None):
@@ -284,7 +292,7 @@ class StackedNetwork:
         return {key: np.concatenate([empty[key]] + [part[key] for part in parts]) for key in keys}
 
     def _summary(self, X, cutoffs):
-        predictive = self._pooled(self.weight_, self.stretch_, self._pool_inputs(X))
+        predictive = self._pooled(self.weight_, self.stretch_, self._pool_inputs(X), self.mean_scale_)
         part = {"mean": predictive.mean, "sd": predictive.sd}
         for q in QUANTILES:
             part[f"p{round(q * 100):d}"] = predictive.quantile(q)
@@ -293,7 +301,7 @@ class StackedNetwork:
         return part
 
     def predictive(self, X, progress=None, should_stop=None):
-        return self._pooled(self.weight_, self.stretch_, self.pool_inputs(X, progress, should_stop))
+        return self._pooled(self.weight_, self.stretch_, self.pool_inputs(X, progress, should_stop), self.mean_scale_)
 
     def pool_inputs(self, X, progress=None, should_stop=None):
         """What the pool combines at X: the OK estimate and sd, the network's
@@ -379,7 +387,7 @@ class StackedNetwork:
                 "hole_labels": [str(label) for label in labels], "n_samples": int(len(values)),
             },
             "calibration": {
-                "weight": float(self.weight_), "stretch": float(self.stretch_),
+                "weight": float(self.weight_), "stretch": float(self.stretch_), "mean_scale": float(self.mean_scale_),
                 "top_cut": float(self.top_cut_), "floor": float(self.floor_), "fill_mean": float(self.fill_mean_),
                 "fill_sd": float(self.fill_sd_), "n_floored": int(self.n_floored_),
                 "n_calibration": int(self.n_calibration_),
@@ -453,7 +461,7 @@ class StackedNetwork:
         model.samples_ = (xyz, values, groups)
 
         model.weight_, model.stretch_ = float(calibration["weight"]), float(calibration["stretch"])
-        model.top_cut_ = float(calibration["top_cut"])
+        model.top_cut_, model.mean_scale_ = float(calibration["top_cut"]), float(calibration["mean_scale"])
         model.floor_ = float(calibration["floor"])
         model.fill_mean_, model.fill_sd_ = float(calibration["fill_mean"]), float(calibration["fill_sd"])
         model.n_floored_, model.n_calibration_ = int(calibration["n_floored"]), int(calibration["n_calibration"])
@@ -493,10 +501,17 @@ def _forest(json_path, arrays, n_inputs):
     return forest
 
 
-def _squared_errors(kriging_estimate, point, y):
-    """(weights, samples): squared error of w * kriging + (1 - w) * point for each w of WEIGHT_GRID."""
+def _out_of_hole_errors(kriging_estimate, point, y):
+    """(squared errors (weights, samples), scales (weights,)) of the pooled
+    mean c (w * kriging + (1 - w) * point) for each w of WEIGHT_GRID, c the
+    ratio of the grades' mean to the pooled mean's (bounded): the mean
+    calibration. Why: drillholes cluster where grades are high, so both
+    kriging and the forest estimate a new hole too high on average (Copper
+    Creek: +16 % for OK, +6 % for the pool); the out-of-hole estimates of
+    the training samples see the same bias and c removes it."""
     pooled = WEIGHT_GRID[:, None] * kriging_estimate[None] + (1.0 - WEIGHT_GRID[:, None]) * point[None]
-    return (pooled - y[None]) ** 2
+    scales = np.clip(np.mean(y) / np.mean(pooled, axis=1), *MEAN_SCALE_BOUNDS)
+    return (scales[:, None] * pooled - y[None]) ** 2, scales
 
 
 def _coverage(pooled, y):

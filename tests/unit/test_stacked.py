@@ -107,6 +107,21 @@ def test_mean_never_exceeds_the_top_cut_on_the_network_side(fitted):
     assert np.all(predictive.network.mean <= model.top_cut_ * (1 + 1e-9))
 
 
+def test_the_pooled_mean_is_calibrated_to_the_training_mean_out_of_hole(fitted):
+    # Estimates of new holes 20 % too high on average (holes clustered in high grade) are scaled back.
+    y = np.array([1.0, 2.0, 3.0, 4.0])
+    errors, scales = stacked._out_of_hole_errors(1.2 * y, 1.2 * y, y)
+    np.testing.assert_allclose(scales, 1.0 / 1.2)
+    np.testing.assert_allclose(errors, 0.0, atol=1e-24)
+    _, scales = stacked._out_of_hole_errors(10.0 * y, 10.0 * y, y)
+    np.testing.assert_allclose(scales, stacked.MEAN_SCALE_BOUNDS[0])
+    model, X, _ = fitted[True]
+    chosen = next(row for row in model.selection_ if row["weight"] == model.weight_)
+    assert model.mean_scale_ == chosen["scale"]
+    unscaled = model._pooled(model.weight_, model.stretch_, model.pool_inputs(X))
+    np.testing.assert_allclose(model.predictive(X).mean, model.mean_scale_ * unscaled.mean, rtol=1e-9)
+
+
 def test_a_negative_kriging_estimate_enters_the_pool_at_the_floor(fitted):
     # Negative kriging weights can krige a negative grade; the pool's kriging part must not carry it.
     model, _, _ = fitted[True]
@@ -131,7 +146,7 @@ def test_saved_and_loaded_model_predicts_bit_for_bit(fitted, tmp_path):
     assert header["params"]["kriging"]["hole_labels"] == sorted(set(model.samples_[2]))
 
     loaded = StackedNetwork.load(str(path), fields=["x1"])
-    for name in ("weight_", "stretch_", "top_cut_", "floor_", "fill_mean_", "fill_sd_",
+    for name in ("weight_", "stretch_", "mean_scale_", "top_cut_", "floor_", "fill_mean_", "fill_sd_",
                  "n_floored_", "n_calibration_", "selection_", "n_coords"):
         assert getattr(loaded, name) == getattr(model, name), name
     assert loaded.kriging_.model_.to_dict() == model.kriging_.model_.to_dict()
