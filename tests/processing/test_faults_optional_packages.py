@@ -93,7 +93,8 @@ def expected_algorithms(provider):
 @pytest.mark.parametrize("package", sorted(PACKAGES))
 def test_the_plugin_loads_and_the_algorithm_names_the_missing_package(tmp_path, expected_algorithms, package):
     result = run_without(package, PACKAGES[package], tmp_path)
-    assert result["menu"] == ["Open REE grade workflow model", "Documentation", "Settings…"]
+    assert result["menu"] == ["Open REE grade workflow model", "Import drillholes…", "Documentation", "Settings…",
+                              "Variogram panel…"]
     # hyperscore's science module imports scipy at its top (test below).
     known = {"alg_hyperscore"} if package == "scipy" else set()
     assert {name for name, _ in result["load_errors"]} <= known, result["load_errors"]
