@@ -1461,5 +1461,9 @@
       <source>Default random seed</source>
       <translation>Semilla aleatoria predeterminada</translation>
     </message>
+    <message>
+      <source>Dask scheduler</source>
+      <translation>Planificador de Dask</translation>
+    </message>
   </context>
 </TS>

@@ -36,7 +36,8 @@ def collect():
         strings.append((context, cls.DISPLAY_NAME))
         strings += [(context, p.description()) for p in algorithm.parameterDefinitions()]
     strings += [("REEGradeMenu", s) for s in ("Open REE grade workflow model", "Documentation", "Settings…")]
-    strings += [("REEGradeSettings", s) for s in ("REE Grade", "Default cut-offs", "Default random seed")]
+    strings += [("REEGradeSettings", s) for s in ("REE Grade", "Default cut-offs", "Default random seed",
+                                                     "Dask scheduler")]
     seen, unique = set(), []
     for item in strings:
         if item not in seen:
