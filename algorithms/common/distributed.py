@@ -112,19 +112,25 @@ class Cluster:
 
     def map(self, function, shared, items, progress=None, should_stop=None, window=None, count=None):
         """[function(shared, item) for item in items] on the workers, in
-        order, `shared` sent to every worker once and at most `window` chunks
-        in flight; `items` may be a generator of `count` chunks, read only as
-        they are submitted, so neither this process nor the scheduler holds
-        every chunk's input at once. `function` must be importable by the
-        workers (a module-level function of the plugin)."""
+        order (`imap` collected)."""
+        return list(self.imap(function, shared, items, progress, should_stop, window, count))
+
+    def imap(self, function, shared, items, progress=None, should_stop=None, window=None, count=None):
+        """function(shared, item) for item in items, computed on the workers
+        and yielded in order, `shared` sent to every worker once and at most
+        `window` chunks in flight; `items` may be a generator of `count`
+        chunks, read only as they are submitted, so neither this process nor
+        the scheduler holds every chunk's input (or output, when the caller
+        writes each as it comes) at once. `function` must be importable by
+        the workers (a module-level function of the plugin)."""
         if count is None:
             items = list(items)
             count = len(items)
         if not count:
-            return []
+            return
         window = int(window or 2 * self.worker_count() + 1)
         [shared_future] = self.client.scatter([shared], broadcast=True, hash=False)
-        pending, results, done_before = collections.deque(), [], -1
+        pending, yielded, done_before = collections.deque(), 0, -1
         try:
             for index, item in enumerate(items):
                 pending.append(self.client.submit(function, shared_future, item, pure=False, retries=RETRIES))
@@ -132,21 +138,22 @@ class Cluster:
                     check_cancelled(should_stop)
                     _raise_first_error(pending)
                     try:
-                        results.append(pending[0].result(timeout=POLL_SECONDS))
-                        pending.popleft()
+                        result = pending[0].result(timeout=POLL_SECONDS)
                     except TimeoutError:
-                        pass
-                    done = len(results) + sum(future.done() for future in pending)
+                        result = pending  # not ready: a sentinel no task returns
+                    done = yielded + sum(future.done() for future in pending)
                     if done != done_before:
                         report_progress(progress, done / count)
                         done_before = done
-        except BaseException:
-            self.client.cancel(list(pending), force=True)
-            raise
+                    if result is not pending:
+                        pending.popleft()
+                        yielded += 1
+                        yield result
         finally:
+            # Reached on success (nothing left), on an error, a cancel or a
+            # consumer that stopped reading: no task outlives the call.
+            self.client.cancel(list(pending) + [shared_future], force=True)
             pending.clear()
-            self.client.cancel([shared_future], force=True)
-        return results
 
 
 def _raise_first_error(pending):

@@ -161,3 +161,25 @@ def test_cancel_stops_the_tasks_on_the_cluster(two_workers):
             time.monotonic() < deadline:
         time.sleep(0.2)
     assert two_workers.client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)) == 0
+
+
+def test_hyperspectral_features_on_two_workers_equal_in_process(two_workers, tmp_path, data_dir):
+    from test_hyperspectral import mixture_cube, read_features, write_geotiff
+
+    from ree_grade.algorithms.spectral import cube as cube_io
+
+    cube, wavelengths, _ = mixture_cube(data_dir, rows=60)
+    path = write_geotiff(tmp_path / "cube.tif", cube, wavelengths, tiled=True, blockxsize=16, blockysize=16)
+    fractions = []
+    there = cube_io.write_feature_raster(path, str(tmp_path / "there.tif"), memory_mb=0.05,
+                                         progress=fractions.append, cluster=two_workers)
+    here = cube_io.write_feature_raster(path, str(tmp_path / "here.tif"), memory_mb=0.05)
+    assert there == here and here["windows"] == 4 and fractions[-1] == 1.0
+    a, names = read_features(tmp_path / "there.tif")
+    b, _ = read_features(tmp_path / "here.tif")
+    assert names == here["names"] and np.array_equal(a, b, equal_nan=True)
+    seen = []
+    with pytest.raises(Cancelled):
+        cube_io.write_feature_raster(path, str(tmp_path / "out" / "f.tif"), memory_mb=0.05, progress=seen.append,
+                                     should_stop=lambda: len(seen) >= 1, cluster=two_workers)
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
