@@ -133,6 +133,24 @@ def test_plain_network_on_two_workers_gives_the_in_process_values(two_workers):
                 model.predict(targets, cutoffs=[2.0], seed=9))
 
 
+def test_knn_imputation_of_targets_on_two_workers_equals_in_process(two_workers, monkeypatch):
+    from ree_grade.algorithms.ml import imputation
+
+    rng = np.random.default_rng(8)
+    X = rng.normal(size=(400, 3))
+    X[rng.random(X.shape) < 0.2] = np.nan
+    model = imputation.KNNImputer3D(5, 0.5).fit(X, rng.uniform(0, 100, (400, 3)), ["a", "b", "c"])
+    targets = rng.normal(size=(3000, 3))
+    targets[rng.random(targets.shape) < 0.3] = np.nan
+    targets[:50] = np.nan  # rows with no field: the k-d tree here
+    t_xyz = rng.uniform(0, 100, (3000, 3))
+    monkeypatch.setattr(imputation, "_CHUNK_CELLS", 100_000)  # 250 rows a block: several blocks
+    there, there_mask = model.transform(targets, t_xyz, cluster=two_workers)
+    here, here_mask = model.transform(targets, t_xyz)
+    assert np.isfinite(there).all() and np.array_equal(there_mask, here_mask)
+    np.testing.assert_array_equal(there, here)
+
+
 def fail_on_seven(shared, item):
     if item == 7:
         raise ValueError(f"chunk {item}: row 12 of blocks has no density")
