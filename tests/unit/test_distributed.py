@@ -70,6 +70,14 @@ def test_empty_setting_runs_in_process():
     assert open_cluster("") is None
 
 
+def read_environment():
+    return os.environ.get("MALLOC_TRIM_THRESHOLD_"), os.environ.get("OPENBLAS_NUM_THREADS")
+
+
+def test_local_workers_keep_glibcs_adaptive_malloc_and_one_blas_thread(two_workers):
+    assert set(two_workers.client.run(read_environment).values()) == {(None, "1")}
+
+
 def test_ordinary_kriging_on_two_workers_is_bit_for_bit(two_workers):
     xyz, values, holes = samples()
     ok = OrdinaryKriging(MODEL, max_samples=16, chunk_size=200, block_discretisation=(2, 2, 1)).fit(xyz, values,
