@@ -26,6 +26,7 @@ from .progress import Cancelled, check_cancelled, report_progress
 
 ENVIRONMENT_VARIABLE = "REEGRADE_DASK_SCHEDULER"
 RETRIES = 1
+CONNECT_SECONDS = 30
 POLL_SECONDS = 0.2  # how often a wait looks at the cancel button
 ADDRESS_SCHEMES = ("tcp://", "tls://", "inproc://", "ucx://", "ws://", "wss://")
 
@@ -72,13 +73,23 @@ class Cluster:
         distributed = optional_import("distributed")
         if self.address:
             try:
-                self.client = distributed.Client(self.address, timeout="30s", set_as_default=False)
+                self.client = distributed.Client(self.address, timeout=f"{CONNECT_SECONDS}s", set_as_default=False)
             except (OSError, TimeoutError) as error:
                 raise ValueError(f"Dask scheduler at {self.address} could not be reached ({error})") from None
+            try:
+                self.client.wait_for_workers(1, timeout=CONNECT_SECONDS)
+            except TimeoutError:
+                self.close()
+                raise ValueError(f"Dask scheduler at {self.address} has no worker connected after "
+                                 f"{CONNECT_SECONDS} s; start workers for it (dask worker {self.address})") from None
             return self
         _python_for_workers()
         dask = optional_import("dask")
-        with dask.config.set({"distributed.nanny.pre-spawn-environ": _worker_environment(dask)}):
+        # Set at all, Dask's MALLOC_TRIM_THRESHOLD_ turns off glibc's adaptive
+        # mmap threshold, so every large temporary of a kriging chunk is mapped
+        # and faulted in afresh: 1.4-2.8 times slower measured (README). None
+        # unsets it; BLAS stays on one thread, as Dask sets it.
+        with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
             self._local = distributed.LocalCluster(n_workers=self.n_workers, threads_per_worker=1, processes=True,
                                                    dashboard_address=None, silence_logs=40)
         try:
@@ -166,17 +177,6 @@ def _raise_first_error(pending):
             future.result()
         if future.status == "cancelled":
             raise Cancelled("the Dask cluster cancelled a chunk")
-
-
-def _worker_environment(dask):
-    """Dask's worker environment without its MALLOC_TRIM_THRESHOLD_: set at
-    all, it turns off glibc's adaptive mmap threshold, so every large
-    temporary of a kriging chunk is mapped and faulted in afresh, which
-    measured 1.4-2.8 times slower (bench/bench_dask.py's notes). BLAS stays
-    on one thread, as Dask sets it."""
-    environment = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}))
-    environment.pop("MALLOC_TRIM_THRESHOLD_", None)
-    return environment
 
 
 def _python_for_workers():

@@ -93,6 +93,16 @@ def test_ordinary_kriging_on_two_workers_is_bit_for_bit(two_workers):
     assert_same(ok.predict(xyz, exclude_groups=holes, cluster=two_workers), ok.leave_group_out())
 
 
+def test_a_running_scheduler_is_used_by_its_address(two_workers):
+    xyz, values, _ = samples()
+    ok = OrdinaryKriging(MODEL, max_samples=16, chunk_size=300).fit(xyz, values)
+    address = two_workers.client.scheduler.address
+    with open_cluster(address) as remote:
+        assert remote.where() == f"on the Dask scheduler at {address} (2 worker(s) connected)"
+        assert_same(ok.predict(blocks(2000), cluster=remote), ok.predict(blocks(2000)))
+    assert two_workers.client.run(os.getpid)  # closing the client left the scheduler and its workers running
+
+
 def test_mik_on_two_workers_is_bit_for_bit(two_workers):
     xyz, values, _ = samples()
     mik = MultipleIndicatorKriging(variograms=[MODEL], max_samples=12, min_samples=4).fit(xyz, values)
