@@ -34,6 +34,7 @@ from .neighbourhood import COINCIDENT_DISTANCE, Neighbourhood, merge_duplicates
 from .variogram_model import unit_correlation
 
 UNSTABLE_WEIGHT_SUM = 10.0
+TASK_TARGETS = 16384  # targets per Dask task (whole chunks), see predict_together
 
 
 def discretisation_offsets(block_size, discretisation):
@@ -297,10 +298,17 @@ def predict_together(krigers, X, block_size=None, progress=None, should_stop=Non
         return targets[rows], None if exclude is None else exclude[rows]
 
     if cluster is not None:
-        results = cluster.map(_krige_chunk_single_threaded, (krigers, terms), map(chunk_input, chunks), progress,
-                              should_stop, count=len(chunks))
-        for rows, result in zip(chunks, results):
-            _place(outs, rows, result)
+        # Several chunks a task, the same chunks as in this process (so the
+        # same values): a Dask task costs milliseconds, as much as kriging a
+        # small chunk, while a worker's memory stays that of one chunk.
+        per_task = max(1, TASK_TARGETS // chunk_size)
+        tasks = [chunks[s : s + per_task] for s in range(0, len(chunks), per_task)]
+        results = cluster.map(_krige_chunks_single_threaded, (krigers, terms),
+                              ([chunk_input(rows) for rows in task] for task in tasks), progress, should_stop,
+                              count=len(tasks))
+        for task, task_results in zip(tasks, results):
+            for rows, result in zip(task, task_results):
+                _place(outs, rows, result)
     else:
         with _single_threaded_blas(), ThreadPoolExecutor(n_jobs) as pool:
             for start in range(0, len(chunks), n_jobs * 4):
@@ -325,11 +333,11 @@ def _krige_chunk(shared, chunk):
     return [kriger._solve(targets, key, *term) for kriger, term in zip(krigers, terms)]
 
 
-def _krige_chunk_single_threaded(shared, chunk):
-    """`_krige_chunk` in a worker process, whose BLAS this call holds to one
-    thread as the in-process pool does for the whole prediction."""
+def _krige_chunks_single_threaded(shared, chunks):
+    """`_krige_chunk` of each chunk in a worker process, whose BLAS this call
+    holds to one thread as the in-process pool does for the whole prediction."""
     with _single_threaded_blas():
-        return _krige_chunk(shared, chunk)
+        return [_krige_chunk(shared, chunk) for chunk in chunks]
 
 
 def _place(outs, rows, results):

@@ -1,6 +1,8 @@
 """reegrade:ordinarykriging and reegrade:predictbnn with the "Dask scheduler"
 setting (settings page or REEGRADE_DASK_SCHEDULER) through processing.run:
 the same output as in QGIS's process, the log saying where the chunks ran."""
+import re
+
 import numpy as np
 import pytest
 from test_bnn_algorithms import STACKED, drilled_layer
@@ -117,3 +119,22 @@ def test_stacked_prediction_on_a_local_cluster_from_the_settings_page_equals_in_
     assert any("set in the plugin's settings page" in m for m in feedback.infos)
     assert any("run on 2 worker process(es) of a local Dask cluster" in m for m in feedback.infos)
     np.testing.assert_array_equal(features(tmp_path / "there.gpkg", fields), features(tmp_path / "here.gpkg", fields))
+
+
+def test_hyperspectral_features_on_a_local_cluster_equal_in_process(run_algorithm, tmp_path, data_dir, monkeypatch):
+    from test_hyperspectral import mixture_cube, read_features, write_geotiff
+
+    cube, wavelengths, _ = mixture_cube(data_dir, rows=200)
+    path = write_geotiff(tmp_path / "cube.tif", cube, wavelengths, tiled=True, blockxsize=16, blockysize=16)
+    params = {"INPUT": path, "MEMORY_MB": 1}
+    monkeypatch.delenv(VARIABLE, raising=False)
+    here = run_algorithm("hyperspectralfeatures", dict(params, OUTPUT=str(tmp_path / "here.tif")))
+    monkeypatch.setenv(VARIABLE, "local:2")
+    feedback = Messages()
+    there = run_algorithm("hyperspectralfeatures", dict(params, OUTPUT=str(tmp_path / "there.tif")), feedback)
+    assert any("run on 2 worker process(es) of a local Dask cluster" in m for m in feedback.infos)
+    windows = [int(re.search(r"in (\d+) window", m).group(1)) for m in feedback.infos if " window(s)" in m]
+    assert windows and windows[0] > 1
+    a, names = read_features(there["OUTPUT"])
+    b, same_names = read_features(here["OUTPUT"])
+    assert names == same_names and np.array_equal(a, b, equal_nan=True)

@@ -28,6 +28,14 @@ def cluster():
         yield started
 
 
+@pytest.fixture(autouse=True)
+def small_tasks(monkeypatch):
+    """Tasks of a few chunks (the small test grids would make one task)."""
+    from ree_grade.algorithms.geostats import kriging
+
+    monkeypatch.setattr(kriging, "TASK_TARGETS", 400)
+
+
 @pytest.fixture
 def two_workers(cluster):
     """The cluster with both workers up (a test may have killed one)."""
