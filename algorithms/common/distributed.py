@@ -182,11 +182,12 @@ def _raise_first_error(pending):
 def _python_for_workers():
     """Worker processes are spawned with sys.executable, which inside the
     QGIS application is the QGIS binary, not a Python: point
-    multiprocessing at the Python beside it."""
+    multiprocessing at the Python beside it (bin/python3 on Linux and
+    macOS, python.exe in OSGeo4W's Python folder)."""
     name = os.path.basename(sys.executable or "").lower()
     if name.startswith("python"):
         return
-    candidate = os.path.join(sys.exec_prefix, "bin", "python3")
-    python = candidate if os.path.exists(candidate) else shutil.which("python3")
+    candidates = [os.path.join(sys.exec_prefix, "bin", "python3"), os.path.join(sys.exec_prefix, "python.exe")]
+    python = next((path for path in candidates if os.path.exists(path)), None) or shutil.which("python3")
     if python:
         multiprocessing.set_executable(python)

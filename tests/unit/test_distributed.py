@@ -74,6 +74,22 @@ def test_a_bad_setting_says_what_is_accepted(setting):
         parse_scheduler(setting)
 
 
+def test_workers_are_spawned_with_a_python_when_qgis_is_the_executable(monkeypatch):
+    import multiprocessing
+    import sys
+
+    from ree_grade.algorithms.common import distributed
+
+    chosen = []
+    monkeypatch.setattr(multiprocessing, "set_executable", chosen.append)
+    monkeypatch.setattr(sys, "executable", sys.executable)
+    distributed._python_for_workers()
+    assert chosen == []  # a Python already
+    monkeypatch.setattr(sys, "executable", "/usr/bin/qgis")
+    distributed._python_for_workers()
+    assert len(chosen) == 1 and os.path.basename(chosen[0]).startswith("python") and os.path.exists(chosen[0])
+
+
 def test_empty_setting_runs_in_process():
     assert open_cluster("") is None
 
