@@ -1477,6 +1477,10 @@
       <source>Default random seed</source>
       <translation>Semilla aleatoria predeterminada</translation>
     </message>
+    <message>
+      <source>Dask scheduler</source>
+      <translation>Planificador de Dask</translation>
+    </message>
   </context>
   <context>
     <name>REEGradeVariogramPanel</name>

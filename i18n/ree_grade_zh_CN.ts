@@ -1477,6 +1477,10 @@
       <source>Default random seed</source>
       <translation>默认随机种子</translation>
     </message>
+    <message>
+      <source>Dask scheduler</source>
+      <translation>Dask 调度器</translation>
+    </message>
   </context>
   <context>
     <name>REEGradeVariogramPanel</name>

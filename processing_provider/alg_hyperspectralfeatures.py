@@ -102,7 +102,9 @@ class HyperspectralFeaturesAlgorithm(REEGradeAlgorithm):
         out_path = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
         self.remove_on_failure(out_path)
         progress, should_stop = self.progress_callbacks(feedback, 0.0, 100.0)
-        summary = cube_io.write_feature_raster(
+        summary = self.run_on_dask(
+            feedback,
+            cube_io.write_feature_raster,
             path,
             out_path,
             wavelengths=self.parameterAsString(parameters, self.WAVELENGTHS, context) or None,

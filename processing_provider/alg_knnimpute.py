@@ -177,7 +177,7 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
         if reference:
             xyz = self._to_reference_crs(xyz, source.sourceCrs(), model.crs_, context, feedback, label,
                                          model.spatial_weight)
-            filled, imputed = model.transform(X, xyz, label, progress, should_stop)
+            filled, imputed = self.run_on_dask(feedback, model.transform, X, xyz, label, progress, should_stop)
         else:
             if model.spatial_weight > 0:
                 self.require_projected(source.sourceCrs(), label)

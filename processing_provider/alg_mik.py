@@ -195,7 +195,7 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
             for note in getattr(model, "notes_", ()):
                 feedback.pushInfo(note)
         progress, should_stop = self.progress_callbacks(feedback, start, end)
-        out = mik.predict(targets, block, progress, should_stop)
+        out = self.run_on_dask(feedback, mik.predict, targets, block, progress, should_stop)
         ccdf, estimated = out["ccdf"], out["estimated"]
         feedback.pushInfo(
             self.tr("Order relations: {0} targets corrected, {1} threshold values changed, largest change {2:.4f}")

@@ -127,7 +127,7 @@ class OrdinaryKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgorithm):
                 self.tr("{0}: every sample has the same value; the estimate is that constant everywhere").format(label)
             )
         progress, should_stop = self.progress_callbacks(feedback, start, end)
-        out = kriging.predict(targets, block, progress, should_stop)
+        out = self.run_on_dask(feedback, kriging.predict, targets, block, progress, should_stop)
         if out["n_unstable"]:
             feedback.pushWarning(
                 self.tr("{0} targets have unstable weights (nearly singular kriging systems, typical of a Gaussian "

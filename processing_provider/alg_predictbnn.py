@@ -171,7 +171,8 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
         values = read_numeric(points, model.feature_names_, feedback=feedback, label=label)
         X = np.column_stack([values[name].values for name in model.feature_names_])
         progress, should_stop = self.progress_callbacks(feedback, 10, 50)
-        return model.predict(X, label=label, progress=progress, should_stop=should_stop, **options)
+        return self.run_on_dask(feedback, model.predict, X, label=label, progress=progress, should_stop=should_stop,
+                                **options)
 
     def _predict_raster(self, model, raster, options, feedback):
         """(profile, summary over every cell); cells with a nodata feature are NaN."""
@@ -185,7 +186,8 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
         valid = np.all(np.isfinite(X), axis=1)
         feedback.pushInfo(self.tr("{0}: {1} of {2} cells have every feature").format(label, int(valid.sum()), len(X)))
         progress, should_stop = self.progress_callbacks(feedback, 50, 90)
-        inside = model.predict(X[valid], label=label, progress=progress, should_stop=should_stop, **options)
+        inside = self.run_on_dask(feedback, model.predict, X[valid], label=label, progress=progress,
+                                  should_stop=should_stop, **options)
         return profile, _on_every_cell(inside, valid)
 
 
@@ -238,7 +240,7 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
             xyz = xyz.copy()
             xyz[:, 2] = 0.0
         progress, should_stop = self.progress_callbacks(feedback, 10, 50)
-        return model.predict(np.column_stack([xyz, X]), cutoffs, progress, should_stop)
+        return self.run_on_dask(feedback, model.predict, np.column_stack([xyz, X]), cutoffs, progress, should_stop)
 
     def _encoded(self, model, points, label, feedback):
         """One-hot columns of the model's categorical fields, with a warning per
@@ -280,7 +282,7 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
         valid = np.all(np.isfinite(X), axis=1)
         feedback.pushInfo(self.tr("{0}: {1} of {2} cells have every feature").format(label, int(valid.sum()), len(X)))
         progress, should_stop = self.progress_callbacks(feedback, 50, 90)
-        inside = model.predict(X[valid], cutoffs, progress, should_stop)
+        inside = self.run_on_dask(feedback, model.predict, X[valid], cutoffs, progress, should_stop)
         return profile, _on_every_cell(inside, valid)
 
 

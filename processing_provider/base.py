@@ -463,6 +463,13 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
             shutil.rmtree(folder, ignore_errors=True)
         self._staged = []
 
+    def run_on_dask(self, feedback, function, *args, **kwargs):
+        """function(*args, cluster=..., **kwargs) on the Dask cluster of the
+        "Dask scheduler" setting, or in this process (`dask_runs`)."""
+        from .dask_runs import run_on_dask
+
+        return run_on_dask(self, feedback, function, *args, **kwargs)
+
     @staticmethod
     def progress_callbacks(feedback, start=0.0, end=100.0):
         """(progress, should_stop) callables for the science functions, mapping

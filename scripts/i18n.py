@@ -37,7 +37,8 @@ def collect():
         strings.append((context, cls.DISPLAY_NAME))
         strings += [(context, p.description()) for p in algorithm.parameterDefinitions()]
     strings += [("REEGradeMenu", s) for s in ("Open REE grade workflow model", "Documentation", "Settings…")]
-    strings += [("REEGradeSettings", s) for s in ("REE Grade", "Default cut-offs", "Default random seed")]
+    strings += [("REEGradeSettings", s) for s in ("REE Grade", "Default cut-offs", "Default random seed",
+                                                     "Dask scheduler")]
     strings += [("REEGradeMenu", "Variogram panel…")]
     strings += [("REEGradeVariogramPanel", s) for s in tr_literals(REPO / "ui" / "variogram_panel.py")]
     # The drillhole import dialog: its menu entry and every tr("...") literal of its module.

@@ -34,6 +34,7 @@ from .neighbourhood import COINCIDENT_DISTANCE, Neighbourhood, merge_duplicates
 from .variogram_model import unit_correlation
 
 UNSTABLE_WEIGHT_SUM = 10.0
+TASK_TARGETS = 16384  # targets per Dask task (whole chunks), see predict_together
 
 
 def discretisation_offsets(block_size, discretisation):
@@ -157,7 +158,7 @@ class OrdinaryKriging:
         return self.predict(self.fit_xyz_, progress=progress, should_stop=should_stop,
                             exclude_groups=self.fit_groups_)
 
-    def predict(self, X, block_size=None, progress=None, should_stop=None, exclude_groups=None):
+    def predict(self, X, block_size=None, progress=None, should_stop=None, exclude_groups=None, cluster=None):
         """Everything the Processing outputs need, as a dict: per-target arrays
         estimate ((m,) or (m, columns of y)), variance, slope (of regression),
         lagrange (float, NaN where not estimated), n_used (int) and unstable
@@ -168,9 +169,10 @@ class OrdinaryKriging:
         exclude_groups: a group label per target (compared as strings with the
         `groups` of fit); no sample of that group enters the target's
         neighbourhood, the search widening past them. A label no sample has
-        excludes nothing."""
+        excludes nothing. cluster: a `common.distributed.Cluster` to run the
+        chunks on, or None for this process's `n_jobs` threads."""
         exclude = None if exclude_groups is None else self._exclude_codes(exclude_groups, len(as_xyz(X)))
-        return predict_together([self], X, block_size, progress, should_stop, exclude)[0]
+        return predict_together([self], X, block_size, progress, should_stop, exclude, cluster)[0]
 
     def _exclude_codes(self, exclude_groups, m):
         """Hole code per target of its label, -1 for a label no sample has."""
@@ -262,14 +264,16 @@ class OrdinaryKriging:
         return rhs
 
 
-def predict_together(krigers, X, block_size=None, progress=None, should_stop=None, exclude=None):
+def predict_together(krigers, X, block_size=None, progress=None, should_stop=None, exclude=None, cluster=None):
     """[kriger.predict(X, block_size) for kriger in krigers] with one
     neighbour search per chunk for all of them: the krigers are fitted on the
     same samples with the same search (the thresholds of MIK, each with its
     own variogram and indicator), so their neighbourhoods are the same and
     only the kriging systems differ. `exclude`: hole codes per target (-1:
     none), as `OrdinaryKriging._exclude_codes` gives them. The chunks and
-    threads are those of the first kriger."""
+    threads are those of the first kriger; with a `common.distributed.Cluster`
+    the same chunks are tasks on its workers (the krigers sent once), which
+    changes no value."""
     first = krigers[0]
     for other in krigers[1:]:
         if not (np.array_equal(other.xyz_, first.xyz_) and other.min_samples_ == first.min_samples_
@@ -290,23 +294,56 @@ def predict_together(krigers, X, block_size=None, progress=None, should_stop=Non
     finite = finite[spatial_order(targets[finite])]
     chunks = [finite[s : s + chunk_size] for s in range(0, len(finite), chunk_size)]
 
-    def chunk(rows):
-        key = first._neighbour_keys(targets[rows], None if exclude is None else exclude[rows])
-        return [kriger._solve(targets[rows], key, *term) for kriger, term in zip(krigers, terms)]
+    def chunk_input(rows):
+        return targets[rows], None if exclude is None else exclude[rows]
 
-    with _single_threaded_blas(), ThreadPoolExecutor(n_jobs) as pool:
-        for start in range(0, len(chunks), n_jobs * 4):
-            check_cancelled(should_stop)
-            wave = chunks[start : start + n_jobs * 4]
-            for rows, results in zip(wave, pool.map(chunk, wave)):
-                for out, result in zip(outs, results):
-                    for name, values in result.items():
-                        out[name][rows] = values
-            report_progress(progress, (start + len(wave)) / max(len(chunks), 1))
+    if cluster is not None:
+        # Several chunks a task, the same chunks as in this process (so the
+        # same values): a Dask task costs milliseconds, as much as kriging a
+        # small chunk, while a worker's memory stays that of one chunk.
+        per_task = max(1, TASK_TARGETS // chunk_size)
+        tasks = [chunks[s : s + per_task] for s in range(0, len(chunks), per_task)]
+        results = cluster.map(_krige_chunks_single_threaded, (krigers, terms),
+                              ([chunk_input(rows) for rows in task] for task in tasks), progress, should_stop,
+                              count=len(tasks))
+        for task, task_results in zip(tasks, results):
+            for rows, result in zip(task, task_results):
+                _place(outs, rows, result)
+    else:
+        with _single_threaded_blas(), ThreadPoolExecutor(n_jobs) as pool:
+            for start in range(0, len(chunks), n_jobs * 4):
+                check_cancelled(should_stop)
+                wave = chunks[start : start + n_jobs * 4]
+                parts = pool.map(lambda rows: _krige_chunk((krigers, terms), chunk_input(rows)), wave)
+                for rows, result in zip(wave, parts):
+                    _place(outs, rows, result)
+                report_progress(progress, (start + len(wave)) / max(len(chunks), 1))
     for out in outs:
         out["n_unestimated"] = int(np.isnan(out["variance"]).sum())
         out["n_unstable"] = int(out["unstable"].sum())
     return outs
+
+
+def _krige_chunk(shared, chunk):
+    """Every kriger's results at one chunk of targets, sharing its neighbour
+    search: the same function in a thread of this process or a Dask worker."""
+    krigers, terms = shared
+    targets, exclude = chunk
+    key = krigers[0]._neighbour_keys(targets, exclude)
+    return [kriger._solve(targets, key, *term) for kriger, term in zip(krigers, terms)]
+
+
+def _krige_chunks_single_threaded(shared, chunks):
+    """`_krige_chunk` of each chunk in a worker process, whose BLAS this call
+    holds to one thread as the in-process pool does for the whole prediction."""
+    with _single_threaded_blas():
+        return [_krige_chunk(shared, chunk) for chunk in chunks]
+
+
+def _place(outs, rows, results):
+    for out, result in zip(outs, results):
+        for name, values in result.items():
+            out[name][rows] = values
 
 
 def _solve_shared(lhs, inverse, rhs):

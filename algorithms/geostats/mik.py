@@ -145,18 +145,19 @@ class MultipleIndicatorKriging:
             )
         return out["ccdf"]
 
-    def predict(self, X, block_size=None, progress=None, should_stop=None):
+    def predict(self, X, block_size=None, progress=None, should_stop=None, cluster=None):
         """Everything the Processing outputs need, as a dict: ccdf (an
         `IndicatorCcdf` over the estimated targets only), estimated (bool per
         target), n_used (int per target), and the counts n_unestimated,
         n_targets_corrected, n_thresholds_corrected and the float
-        largest_correction of the order-relation correction."""
+        largest_correction of the order-relation correction. cluster: as for
+        `OrdinaryKriging.predict`."""
         from .kriging import predict_together
 
         targets = np.asarray(X, dtype=float)
         # Full MIK's krigers differ only in variogram and indicator: one
         # neighbour search serves every threshold.
-        results = predict_together(self.krigers_, targets, block_size, progress, should_stop)
+        results = predict_together(self.krigers_, targets, block_size, progress, should_stop, cluster=cluster)
         raw = np.column_stack([result["estimate"].reshape(len(targets), -1) for result in results])
         n_used = results[-1]["n_used"]
         estimated = np.all(np.isfinite(raw), axis=1)

@@ -125,8 +125,11 @@ class KNNImputer3D:
         self.scale_ = float(self.spatial_scale) if self.spatial_scale is not None else _total_sd(xyz)
         return self
 
-    def transform(self, X, xyz, table="input", progress=None, should_stop=None):
-        """(filled copy of X, boolean mask of the cells that were imputed)."""
+    def transform(self, X, xyz, table="input", progress=None, should_stop=None, cluster=None):
+        """(filled copy of X, boolean mask of the cells that were imputed).
+        cluster: a `common.distributed.Cluster` whose workers impute the
+        blocks of rows instead of this process's threads (the donors sent to
+        each once); the rows with no field at all stay here (a k-d tree)."""
         X = as_columns(X, self.fields_, table)
         xyz, has_z = complete_z(xyz, table)
         _check_rows(X, xyz, table)
@@ -145,6 +148,13 @@ class KNNImputer3D:
         chunk = max(1, _CHUNK_CELLS // max(len(self.donors_), 1))
         blocks = [rows[start:start + chunk] for start in range(0, len(rows), chunk)]
         donor_terms = self._donor_terms()
+        if cluster is not None:
+            parts = cluster.map(_impute_on_worker, (self, donor_sets, donor_terms),
+                                ((X[block], xyz[block], missing[block]) for block in blocks), progress, should_stop,
+                                count=len(blocks))
+            for block, values in zip(blocks, parts):
+                filled[block] = values
+            return filled, missing
 
         def impute(block):
             check_cancelled(should_stop)
@@ -330,6 +340,11 @@ def _k_smallest(sq, k):
         ties[tied_rows] &= np.cumsum(ties[tied_rows], axis=1) <= room[tied_rows]
     chosen |= ties
     return np.nonzero(chosen)[1].reshape(len(sq), k)
+
+
+def _impute_on_worker(shared, block):
+    model, donor_sets, donor_terms = shared
+    return model._impute_block(*block, donor_sets, donor_terms)
 
 
 def _workers():

@@ -270,7 +270,7 @@ class StackedNetwork:
                 f"{self.mean_scale_:.3f}, top cut {self.top_cut_:.4g}, {self.n_floored_} grade(s) floored")
 
     # ---- prediction ----------------------------------------------------------------------
-    def predict(self, X, cutoffs=(), progress=None, should_stop=None):
+    def predict(self, X, cutoffs=(), progress=None, should_stop=None, cluster=None):
         """{"mean", "sd", "p10", "p50", "p90", "p_gt_<c>"...} of the pooled
         predictive at X (coordinates, then covariates), in chunks (bounded
         memory, progress and cancel), as `BNNRegressor.predict` gives them.
@@ -278,7 +278,10 @@ class StackedNetwork:
         network and summarising its chunk on one thread (BLAS and torch held
         to one thread for the whole call): the summaries are numpy on one
         core, so only chunk-level threads use the second; a value depends on
-        the thread count only through float32 rounding, about 1e-7 relative."""
+        the thread count only through float32 rounding, about 1e-7 relative.
+        cluster: a `common.distributed.Cluster` whose workers summarise the
+        chunks instead (the fitted model sent to each once), each on one
+        thread too."""
         from ..geostats.kriging import _single_threaded_blas
         from .bnn.training import deterministic_torch
 
@@ -286,6 +289,9 @@ class StackedNetwork:
         keys = ["mean", "sd"] + [f"p{round(q * 100):d}" for q in QUANTILES] + [cutoff_name(c) for c in cutoffs]
         chunks = [X[start:start + PREDICT_CHUNK] for start in range(0, len(X), PREDICT_CHUNK)]
         empty = {key: np.zeros(0) for key in keys}
+        if cluster is not None:
+            parts = cluster.map(_summary_on_worker, (self, tuple(cutoffs)), chunks, progress, should_stop)
+            return {key: np.concatenate([empty[key]] + [part[key] for part in parts]) for key in keys}
         with _single_threaded_blas(), deterministic_torch(1), ThreadPoolExecutor(max(int(self.n_threads), 1)) as pool:
             parts = in_order(pool, lambda chunk: self._summary(chunk, cutoffs), chunks, 2 * max(int(self.n_threads), 1),
                              progress, should_stop)
@@ -468,6 +474,17 @@ class StackedNetwork:
         model.selection_ = [{key: float(row[key]) for key in SELECTION_KEYS} for row in calibration["selection"]]
         model.metadata_ = header.get("metadata", {})
         return model
+
+
+def _summary_on_worker(shared, X):
+    """`StackedNetwork._summary` of one chunk in a Dask worker, holding BLAS
+    and torch to one thread as the in-process `predict` does."""
+    from ..geostats.kriging import _single_threaded_blas
+    from .bnn.training import deterministic_torch
+
+    model, cutoffs = shared
+    with _single_threaded_blas(), deterministic_torch(1):
+        return model._summary(X, cutoffs)
 
 
 def _kriging_rows(json_path, arrays, hole_labels):

@@ -231,7 +231,7 @@ def _mean_of_finite(values):
 
 
 def write_feature_raster(path, out_path, wavelengths=None, band_table=None, memory_mb=DEFAULT_MEMORY_MB,
-                         progress=None, should_stop=None, warn=None, log=None):
+                         progress=None, should_stop=None, warn=None, log=None, cluster=None):
     """Compute the band table's features of the cube at `path` into a float32
     GeoTIFF at `out_path`, one named band per feature, window by window.
 
@@ -239,7 +239,11 @@ def write_feature_raster(path, out_path, wavelengths=None, band_table=None, memo
     "windows", "wavelength_source", "bands_read", "band_notes"};
     `warn(message)` hears about every feature left out because the sensor does
     not cover it, `log(message)` about bands sorted, averaged or dropped. A
-    cube with no data in the bands read is an error, not an all-no-data file."""
+    cube with no data in the bands read is an error, not an all-no-data file.
+    cluster: a `common.distributed.Cluster` whose workers compute the
+    windows, each reading its window from `path` (so the cube must be on
+    storage every worker reaches), this process writing them in order;
+    `memory_mb` is then the budget of each worker's window."""
     import rasterio
     from rasterio.windows import Window
 
@@ -264,22 +268,49 @@ def write_feature_raster(path, out_path, wavelengths=None, band_table=None, memo
                        blockysize=min(16, info.height), BIGTIFF="IF_SAFER")
         with atomic_geotiff(out_path, **profile) as dst:
             _describe_output(dst, features, info)
+            windows = [(row0, min(rows, info.height - row0)) for row0 in starts]
+            if cluster is not None:
+                parts = cluster.imap(_feature_window, (path, info, features, memory_mb), windows, progress,
+                                     should_stop)
+            else:
+                parts = _windows_here(src, info, features, windows, progress, should_stop)
             found_data = found_feature = False
-            for done, row0 in enumerate(starts, start=1):
-                check_cancelled(should_stop)
-                window = Window(0, row0, info.width, min(rows, info.height - row0))
-                reflectance = read_window(src, features.bands, window, info)
-                found_data = found_data or bool(np.isfinite(reflectance).any())
-                values = features.compute(reflectance)
-                finite = np.isfinite(values)
-                found_feature = found_feature or bool(finite.any())
-                values[~finite] = OUTPUT_NODATA
-                dst.write(values.reshape(len(features.names), window.height, window.width), window=window)
-                report_progress(progress, done / len(starts))
+            for (values, has_data, has_feature), (row0, height) in zip(parts, windows):
+                found_data, found_feature = found_data or has_data, found_feature or has_feature
+                dst.write(values, window=Window(0, row0, info.width, height))
             _check_found(path, info, features, found_data, found_feature)
     return {"names": features.names, "skipped": features.skipped, "windows": len(starts),
             "wavelength_source": info.wavelength_source, "bands_read": int(features.bands.size),
             "band_notes": list(info.order.notes)}
+
+
+def _windows_here(src, info, features, windows, progress, should_stop):
+    for done, (row0, height) in enumerate(windows, start=1):
+        check_cancelled(should_stop)
+        yield _window_features(src, info, features, row0, height)
+        report_progress(progress, done / len(windows))
+
+
+def _feature_window(shared, window):
+    """`_window_features` in a Dask worker, which opens the cube itself."""
+    import rasterio
+
+    path, info, features, memory_mb = shared
+    with rasterio.Env(GDAL_CACHEMAX=max(int(memory_mb), 8)), rasterio.open(path) as src:
+        return _window_features(src, info, features, *window)
+
+
+def _window_features(src, info, features, row0, height):
+    """(features (n, height, width) float32 with OUTPUT_NODATA, any data read,
+    any feature found) of the full-width window of rows row0..row0+height."""
+    from rasterio.windows import Window
+
+    reflectance = read_window(src, features.bands, Window(0, row0, info.width, height), info)
+    values = features.compute(reflectance)
+    finite = np.isfinite(values)
+    values[~finite] = OUTPUT_NODATA
+    return (values.reshape(len(features.names), height, info.width), bool(np.isfinite(reflectance).any()),
+            bool(finite.any()))
 
 
 def _check_found(path, info, features, found_data, found_feature):

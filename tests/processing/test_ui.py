@@ -90,3 +90,26 @@ def test_settings_page_saves_validated_defaults(qgis_app):
     assert "'lots' is not a number" in page.message.text()
     assert settings.default_cutoffs() == "0.5, 1.5, 3"
     settings.save_defaults(settings.FACTORY_CUTOFFS, settings.FACTORY_SEED)
+
+
+def test_settings_page_saves_a_valid_dask_scheduler_and_the_environment_wins(qgis_app, monkeypatch):
+    from ree_grade.processing_provider import settings
+    from ree_grade.ui.settings_page import REEGradeOptionsPage
+
+    monkeypatch.delenv("REEGRADE_DASK_SCHEDULER", raising=False)
+    page = REEGradeOptionsPage()
+    assert page.scheduler.text() == ""
+    try:
+        page.scheduler.setText(" local:3 ")
+        page.apply()
+        assert settings.dask_scheduler() == ("local:3", "the plugin's settings page")
+        page.scheduler.setText("my-cluster")
+        page.apply()
+        assert "Dask scheduler 'my-cluster': expected empty" in page.message.text()
+        assert settings.dask_scheduler()[0] == "local:3"
+        monkeypatch.setenv("REEGRADE_DASK_SCHEDULER", "tcp://10.1.2.3:8786")
+        assert settings.dask_scheduler() == ("tcp://10.1.2.3:8786",
+                                             "the environment variable REEGRADE_DASK_SCHEDULER")
+        assert REEGradeOptionsPage().scheduler.text() == "local:3"  # the page shows (and saves) its own value
+    finally:
+        settings.save_dask_scheduler("")

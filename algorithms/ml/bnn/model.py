@@ -247,12 +247,15 @@ class BNNRegressor:
         scores take it)."""
         return LogNormalMixturePredictive(*self.predict_log(X, n_samples, seed, label))
 
-    def predict(self, X, cutoffs=(), n_samples=None, seed=None, label="targets", progress=None, should_stop=None):
+    def predict(self, X, cutoffs=(), n_samples=None, seed=None, label="targets", progress=None, should_stop=None,
+                cluster=None):
         """{"mean", "sd", "p10", "p50", "p90", "p_gt_<c>"...} of grade per
         target, in chunks (bounded memory, progress and cancel), all with the
         same posterior draws. The chunks go to `n_threads` workers, each
         running torch on one thread: the summaries (numpy, one thread) then
-        run in parallel too, and a value does not depend on the thread count."""
+        run in parallel too, and a value does not depend on the thread count.
+        cluster: a `common.distributed.Cluster` whose workers summarise the
+        chunks instead, the network and its drawn weights sent to each once."""
         X = as_columns(X, self.feature_names_, label)
         check_finite(X, self.feature_names_, label)
         if not len(X):
@@ -261,6 +264,10 @@ class BNNRegressor:
             weights = self.component_weights(*self._draw(n_samples, seed))
             rows = rows_within(SUMMARY_COMPONENTS, weights)
             chunks = [X[start:start + rows] for start in range(0, len(X), rows)]
+            if cluster is not None:
+                parts = cluster.map(_summarise_on_worker, (self, weights, tuple(cutoffs)), chunks, progress,
+                                    should_stop)
+                return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
             summarise = lambda chunk: lognormal_mixture_summary(*self._log_components(chunk, weights), cutoffs)  # noqa: E731
             parts = in_order(pool, summarise, chunks, 2 * self.n_threads, progress, should_stop)
         return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
@@ -390,6 +397,14 @@ class BNNRegressor:
         model.tensors_ = {name: torch.from_numpy(np.array(array)) for name, array in tensors.items()}
         model.metadata_ = dict(metadata or {})
         return model
+
+
+def _summarise_on_worker(shared, X):
+    """The summaries of one chunk in a Dask worker, torch on one thread as in
+    the in-process `predict`."""
+    model, weights, cutoffs = shared
+    with deterministic_torch(1):
+        return lognormal_mixture_summary(*model._log_components(X, weights), cutoffs)
 
 
 def params_schema(fields):

@@ -1,0 +1,140 @@
+"""reegrade:ordinarykriging and reegrade:predictbnn with the "Dask scheduler"
+setting (settings page or REEGRADE_DASK_SCHEDULER) through processing.run:
+the same output as in QGIS's process, the log saying where the chunks ran."""
+import re
+
+import numpy as np
+import pytest
+from test_bnn_algorithms import STACKED, drilled_layer
+
+pytest.importorskip("distributed")
+pytestmark = pytest.mark.timeout(300)
+
+VARIABLE = "REEGRADE_DASK_SCHEDULER"
+
+
+@pytest.fixture
+def scheduler_setting():
+    from ree_grade.processing_provider import settings
+
+    yield settings.save_dask_scheduler
+    settings.save_dask_scheduler("")
+
+
+class Messages:
+    """A feedback that keeps the log lines."""
+
+    def __new__(cls):
+        from qgis.core import QgsProcessingFeedback
+
+        class Collect(QgsProcessingFeedback):
+            def __init__(self):
+                super().__init__()
+                self.infos = []
+
+            def pushInfo(self, text):  # noqa: N802 (QGIS API name)
+                self.infos.append(text)
+                super().pushInfo(text)
+
+        return Collect()
+
+
+def features(path, fields):
+    from qgis.core import QgsVectorLayer
+
+    return np.array([[f[name] for name in fields] for f in QgsVectorLayer(str(path), "out", "ogr").getFeatures()],
+                    dtype=float)
+
+
+def kriging_params(memory_layer):
+    rng = np.random.default_rng(0)
+    xy = rng.uniform(0, 500, (150, 2)) + [224000, 3088000]
+    grade = np.exp(np.sin(xy[:, 0] / 80.0) + 0.2 * rng.normal(size=150))
+    samples = memory_layer(["TREO_pct", "hole_id:string"], [(g, f"DH{i // 5}") for i, g in enumerate(grade)],
+                           [tuple(p) for p in xy], name="samples")
+    targets_xy = rng.uniform(0, 500, (700, 2)) + [224000, 3088000]
+    targets = memory_layer(["id:integer"], [(i,) for i in range(700)], [tuple(p) for p in targets_xy], name="blocks")
+    return {"INPUT": samples, "GRADE_FIELD": "TREO_pct", "HOLE_FIELD": "hole_id", "TARGETS": targets,
+            "MAX_SAMPLES": 12, "BLOCK_SIZE": "10, 10", "DISCRETISATION": "2, 2, 1"}
+
+
+def with_variogram(run_algorithm, params, tmp_path):
+    run_algorithm("variogram", {"INPUT": params["INPUT"], "GRADE_FIELD": "TREO_pct", "DIMENSION": 0, "LAG": 25.0,
+                                "N_LAGS": 10, "STRUCTURES": "spherical", "SEED": 1,
+                                "MODEL_OUT": str(tmp_path / "v.json"), "PLOT": str(tmp_path / "v.html")})
+    return dict(params, VARIOGRAM=str(tmp_path / "v.json"))
+
+
+def test_kriging_on_a_local_cluster_from_the_environment_equals_in_process(run_algorithm, memory_layer, tmp_path,
+                                                                          monkeypatch, scheduler_setting):
+    params = with_variogram(run_algorithm, kriging_params(memory_layer), tmp_path)
+    fields = ["id", "ok_estimate", "ok_variance", "ok_slope", "ok_n"]
+    monkeypatch.delenv(VARIABLE, raising=False)
+    quiet = Messages()
+    run_algorithm("ordinarykriging", dict(params, OUTPUT=str(tmp_path / "here.gpkg")), quiet)
+    assert not any("Dask" in m for m in quiet.infos)
+    # The environment wins over the settings page, which names a scheduler nobody runs.
+    scheduler_setting("tcp://127.0.0.1:9")
+    monkeypatch.setenv(VARIABLE, "local:2")
+    feedback = Messages()
+    run_algorithm("ordinarykriging", dict(params, OUTPUT=str(tmp_path / "there.gpkg")), feedback)
+    assert any("set in the environment variable REEGRADE_DASK_SCHEDULER" in m for m in feedback.infos)
+    assert any("run on 2 worker process(es) of a local Dask cluster" in m for m in feedback.infos)
+    np.testing.assert_array_equal(features(tmp_path / "there.gpkg", fields), features(tmp_path / "here.gpkg", fields))
+    # Set but empty, the variable keeps the run in QGIS's process whatever the page says.
+    monkeypatch.setenv(VARIABLE, "")
+    quiet = Messages()
+    run_algorithm("ordinarykriging", dict(params, OUTPUT=str(tmp_path / "empty.gpkg")), quiet)
+    assert not any("Dask" in m for m in quiet.infos)
+
+
+def test_a_bad_setting_names_where_it_was_set_and_writes_nothing(run_algorithm, memory_layer, tmp_path,
+                                                                 monkeypatch):
+    from qgis.core import QgsProcessingException
+
+    params = with_variogram(run_algorithm, kriging_params(memory_layer), tmp_path)
+    monkeypatch.setenv(VARIABLE, "cluster:2")
+    with pytest.raises(QgsProcessingException, match=r"Dask scheduler 'cluster:2': expected empty .* \(set in the "
+                                                     "environment variable REEGRADE_DASK_SCHEDULER\\)"):
+        run_algorithm("ordinarykriging", dict(params, OUTPUT=str(tmp_path / "bad.gpkg")))
+    assert not (tmp_path / "bad.gpkg").exists()
+
+
+def test_stacked_prediction_on_a_local_cluster_from_the_settings_page_equals_in_process(
+        run_algorithm, memory_layer, tmp_path, monkeypatch, scheduler_setting):
+    monkeypatch.delenv(VARIABLE, raising=False)
+    layer, xyz, covariate, _ = drilled_layer(memory_layer)
+    model = str(tmp_path / "stacked.json")
+    run_algorithm("trainbnn", {"INPUT": layer, "FEATURES": ["pc_01"], "GRADE_FIELD": "TREO_pct",
+                               "HOLE_FIELD": "hole_id", "MODEL_OUT": model, **STACKED})
+    rng = np.random.default_rng(5)
+    t_xyz = rng.uniform(0, 800, (300, 3)) * [1, 1, 0.3] + [224000, 3088000, 60]
+    targets = memory_layer(["pc_01"], [(v,) for v in rng.normal(size=300)], [tuple(p) for p in t_xyz], name="blocks")
+    fields = ["bnn_mean", "bnn_sd", "bnn_p10", "bnn_p50", "bnn_p90", "bnn_p_gt_1_5"]
+    params = {"MODEL": model, "INPUT": targets, "CUTOFFS": "1.5"}
+    run_algorithm("predictbnn", dict(params, OUTPUT=str(tmp_path / "here.gpkg")))
+    scheduler_setting("local:2")
+    feedback = Messages()
+    run_algorithm("predictbnn", dict(params, OUTPUT=str(tmp_path / "there.gpkg")), feedback)
+    assert any("set in the plugin's settings page" in m for m in feedback.infos)
+    assert any("run on 2 worker process(es) of a local Dask cluster" in m for m in feedback.infos)
+    np.testing.assert_array_equal(features(tmp_path / "there.gpkg", fields), features(tmp_path / "here.gpkg", fields))
+
+
+def test_hyperspectral_features_on_a_local_cluster_equal_in_process(run_algorithm, tmp_path, data_dir, monkeypatch):
+    from test_hyperspectral import mixture_cube, read_features, write_geotiff
+
+    cube, wavelengths, _ = mixture_cube(data_dir, rows=200)
+    path = write_geotiff(tmp_path / "cube.tif", cube, wavelengths, tiled=True, blockxsize=16, blockysize=16)
+    params = {"INPUT": path, "MEMORY_MB": 1}
+    monkeypatch.delenv(VARIABLE, raising=False)
+    here = run_algorithm("hyperspectralfeatures", dict(params, OUTPUT=str(tmp_path / "here.tif")))
+    monkeypatch.setenv(VARIABLE, "local:2")
+    feedback = Messages()
+    there = run_algorithm("hyperspectralfeatures", dict(params, OUTPUT=str(tmp_path / "there.tif")), feedback)
+    assert any("run on 2 worker process(es) of a local Dask cluster" in m for m in feedback.infos)
+    windows = [int(re.search(r"in (\d+) window", m).group(1)) for m in feedback.infos if " window(s)" in m]
+    assert windows and windows[0] > 1
+    a, names = read_features(there["OUTPUT"])
+    b, same_names = read_features(here["OUTPUT"])
+    assert names == same_names and np.array_equal(a, b, equal_nan=True)
