@@ -4,6 +4,7 @@ the table and report, bad input, and the bnn method (trainbnn's stacked
 default) with a categorical covariate one-hot encoded per fold."""
 import numpy as np
 import pytest
+from helpers import recording_feedback
 from test_crossvalidate import _drilled_field
 
 
@@ -69,7 +70,7 @@ def test_method_names_keep_their_indices(provider):
 
 
 def test_bnn_is_the_stacked_estimator_with_categories_per_fold(run_algorithm, _layer, tmp_path):
-    from qgis.core import QgsProcessingFeedback, QgsVectorLayer
+    from qgis.core import QgsVectorLayer
 
     xyz, grade, covariate, holes = _drilled_field(n_holes=30, per_hole=4)
     rng = np.random.default_rng(4)
@@ -79,16 +80,7 @@ def test_bnn_is_the_stacked_estimator_with_categories_per_fold(run_algorithm, _l
     grade[10] = 0.0  # floored by the stacked estimator, not refused
     layer = _layer(xyz, grade, covariate, holes, lith)
 
-    class Log(QgsProcessingFeedback):
-        def __init__(self):
-            super().__init__()
-            self.lines = []
-
-        def pushInfo(self, text):  # noqa: N802 (QGIS API name)
-            self.lines.append(text)
-            super().pushInfo(text)
-
-    log = Log()
+    log = recording_feedback()
     result = run_algorithm("crossvalidate", {
         "INPUT": layer, "GRADE_FIELD": "TREO_pct", "COVARIATES": ["cov"], "CATEGORICAL": ["lith"],
         "HOLE_FIELD": "hole_id", "METHODS": [0, 2], "FOLDS": 3, "BNN_EPOCHS": 20, "N_MEMBERS": 2, "MAX_SAMPLES": 12,
@@ -99,5 +91,5 @@ def test_bnn_is_the_stacked_estimator_with_categories_per_fold(run_algorithm, _l
     assert set(rows) == {(method, fold) for method in ("bnn", "ok") for fold in ("1", "2", "3", "all")}
     assert int(rows[("bnn", "all")]["n"]) == 120
     assert np.isfinite(float(rows[("bnn", "all")]["rmse"])) and 0 <= float(rows[("bnn", "all")]["coverage90"]) <= 1
-    assert any(line.startswith("bnn, fold 3: RMSE") for line in log.lines)
+    assert any(line.startswith("bnn, fold 3: RMSE") for line in log.infos)
     assert "categorical: lith" in (tmp_path / "cv.html").read_text()

@@ -5,6 +5,7 @@ import re
 
 import numpy as np
 import pytest
+from helpers import recording_feedback
 from test_bnn_algorithms import STACKED, drilled_layer
 
 pytest.importorskip("distributed")
@@ -19,24 +20,6 @@ def scheduler_setting():
 
     yield settings.save_dask_scheduler
     settings.save_dask_scheduler("")
-
-
-class Messages:
-    """A feedback that keeps the log lines."""
-
-    def __new__(cls):
-        from qgis.core import QgsProcessingFeedback
-
-        class Collect(QgsProcessingFeedback):
-            def __init__(self):
-                super().__init__()
-                self.infos = []
-
-            def pushInfo(self, text):  # noqa: N802 (QGIS API name)
-                self.infos.append(text)
-                super().pushInfo(text)
-
-        return Collect()
 
 
 def features(path, fields):
@@ -70,20 +53,20 @@ def test_kriging_on_a_local_cluster_from_the_environment_equals_in_process(run_a
     params = with_variogram(run_algorithm, kriging_params(memory_layer), tmp_path)
     fields = ["id", "ok_estimate", "ok_variance", "ok_slope", "ok_n"]
     monkeypatch.delenv(VARIABLE, raising=False)
-    quiet = Messages()
+    quiet = recording_feedback()
     run_algorithm("ordinarykriging", dict(params, OUTPUT=str(tmp_path / "here.gpkg")), quiet)
     assert not any("Dask" in m for m in quiet.infos)
     # The environment wins over the settings page, which names a scheduler nobody runs.
     scheduler_setting("tcp://127.0.0.1:9")
     monkeypatch.setenv(VARIABLE, "local:2")
-    feedback = Messages()
+    feedback = recording_feedback()
     run_algorithm("ordinarykriging", dict(params, OUTPUT=str(tmp_path / "there.gpkg")), feedback)
     assert any("set in the environment variable REEGRADE_DASK_SCHEDULER" in m for m in feedback.infos)
     assert any("run on 2 worker process(es) of a local Dask cluster" in m for m in feedback.infos)
     np.testing.assert_array_equal(features(tmp_path / "there.gpkg", fields), features(tmp_path / "here.gpkg", fields))
     # Set but empty, the variable keeps the run in QGIS's process whatever the page says.
     monkeypatch.setenv(VARIABLE, "")
-    quiet = Messages()
+    quiet = recording_feedback()
     run_algorithm("ordinarykriging", dict(params, OUTPUT=str(tmp_path / "empty.gpkg")), quiet)
     assert not any("Dask" in m for m in quiet.infos)
 
@@ -114,7 +97,7 @@ def test_stacked_prediction_on_a_local_cluster_from_the_settings_page_equals_in_
     params = {"MODEL": model, "INPUT": targets, "CUTOFFS": "1.5"}
     run_algorithm("predictbnn", dict(params, OUTPUT=str(tmp_path / "here.gpkg")))
     scheduler_setting("local:2")
-    feedback = Messages()
+    feedback = recording_feedback()
     run_algorithm("predictbnn", dict(params, OUTPUT=str(tmp_path / "there.gpkg")), feedback)
     assert any("set in the plugin's settings page" in m for m in feedback.infos)
     assert any("run on 2 worker process(es) of a local Dask cluster" in m for m in feedback.infos)
@@ -130,7 +113,7 @@ def test_hyperspectral_features_on_a_local_cluster_equal_in_process(run_algorith
     monkeypatch.delenv(VARIABLE, raising=False)
     here = run_algorithm("hyperspectralfeatures", dict(params, OUTPUT=str(tmp_path / "here.tif")))
     monkeypatch.setenv(VARIABLE, "local:2")
-    feedback = Messages()
+    feedback = recording_feedback()
     there = run_algorithm("hyperspectralfeatures", dict(params, OUTPUT=str(tmp_path / "there.tif")), feedback)
     assert any("run on 2 worker process(es) of a local Dask cluster" in m for m in feedback.infos)
     windows = [int(re.search(r"in (\d+) window", m).group(1)) for m in feedback.infos if " window(s)" in m]

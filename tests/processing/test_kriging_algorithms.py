@@ -3,6 +3,7 @@ import json
 
 import numpy as np
 import pytest
+from helpers import recording_feedback
 
 from ree_grade.algorithms.geostats.kriging import OrdinaryKriging
 from ree_grade.algorithms.geostats.neighbourhood import SearchEllipse
@@ -230,24 +231,6 @@ def test_kriging_3d_blocks_from_pointz_layers(run_algorithm, point_layer, tmp_pa
     assert np.isfinite(got[:, 0]).sum() > 50
 
 
-class _Log:
-    """A feedback that keeps the info lines."""
-
-    def __new__(cls):
-        from qgis.core import QgsProcessingFeedback
-
-        class Log(QgsProcessingFeedback):
-            def __init__(self):
-                super().__init__()
-                self.lines = []
-
-            def pushInfo(self, text):  # noqa: N802 (QGIS API name)
-                self.lines.append(text)
-                super().pushInfo(text)
-
-        return Log()
-
-
 @pytest.fixture
 def oriented(point_layer, tmp_path):
     """3D samples, targets and a variogram file whose ellipsoid is rotated."""
@@ -279,7 +262,7 @@ def _ok_estimates(run_algorithm, oriented, tmp_path, name, feedback, **search):
 
 def test_kriging_search_defaults_to_the_variogram_file(run_algorithm, oriented, tmp_path):
     """Radii and angles left empty are the longest structure's (200/100/40 m at 60/-30/20), logged as such."""
-    feedback = _Log()
+    feedback = recording_feedback()
     got = _ok_estimates(run_algorithm, oriented, tmp_path, "default", feedback)
     expected = OrdinaryKriging(oriented["model"], SearchEllipse((200.0, 100.0, 40.0), (60.0, -30.0, 20.0)), 1, 12).fit(
         oriented["xyz"], oriented["grade"]).predict(oriented["targets_xyz"])
@@ -289,22 +272,22 @@ def test_kriging_search_defaults_to_the_variogram_file(run_algorithm, oriented, 
     assert np.abs(got - isotropic["estimate"]).max() > 1e-3  # the search shapes the estimate: the test can fail
     assert ("Search ellipse: radii 200/100/40 (major from the variogram, semi-major from the variogram, minor from "
             "the variogram); azimuth, dip, rake 60/-30/20 (from the variogram, from the variogram, from the "
-            "variogram)") in feedback.lines
+            "variogram)") in feedback.infos
 
 
 def test_kriging_search_given_values_override_the_variogram(run_algorithm, oriented, tmp_path):
     """A given major radius keeps the variogram's ratios for empty semi/minor radii; a given angle wins."""
-    feedback = _Log()
+    feedback = recording_feedback()
     got = _ok_estimates(run_algorithm, oriented, tmp_path, "given", feedback, SEARCH_MAJOR=120.0,
                         SEARCH_MINOR=30.0, SEARCH_AZIMUTH=15.0)
     expected = OrdinaryKriging(oriented["model"], SearchEllipse((120.0, 60.0, 30.0), (15.0, -30.0, 20.0)), 1, 12).fit(
         oriented["xyz"], oriented["grade"]).predict(oriented["targets_xyz"])
     np.testing.assert_allclose(got, expected["estimate"], rtol=1e-9)
     assert ("Search ellipse: radii 120/60/30 (major given, semi-major from the variogram, minor given); azimuth, "
-            "dip, rake 15/-30/20 (given, from the variogram, from the variogram)") in feedback.lines
-    unlimited = _Log()
+            "dip, rake 15/-30/20 (given, from the variogram, from the variogram)") in feedback.infos
+    unlimited = recording_feedback()
     _ok_estimates(run_algorithm, oriented, tmp_path, "unlimited", unlimited, SEARCH_MAJOR=0.0)
-    assert "Search: unlimited (major radius given), the nearest samples at any distance" in unlimited.lines
+    assert "Search: unlimited (major radius given), the nearest samples at any distance" in unlimited.infos
 
 
 def test_variogram_algorithm_finds_the_orientation(run_algorithm, point_layer, tmp_path):
@@ -319,7 +302,7 @@ def test_variogram_algorithm_finds_the_orientation(run_algorithm, point_layer, t
     values = gaussian_field(xyz, ANGLES, RANGES, 2) + 0.3 * np.random.default_rng(3).standard_normal(len(xyz))
     layer = point_layer(xyz + [500000.0, 4000000.0, 1000.0], ["g:double", "hole:string"],
                         [[float(v), str(h)] for v, h in zip(values, holes)])
-    feedback = _Log()
+    feedback = recording_feedback()
     result = run_algorithm("variogram", {
         "INPUT": layer, "GRADE_FIELD": "g", "HOLE_FIELD": "hole", "ORIENTATION": 1, "DIRECTIONS": "axes",
         "MODEL_OUT": str(tmp_path / "found.json"),
@@ -327,8 +310,8 @@ def test_variogram_algorithm_finds_the_orientation(run_algorithm, point_layer, t
     model = VariogramModel.load(result["MODEL_OUT"])
     found = rotation_matrix(*model.structures[0].angles)
     assert angle_between_lines(found[0], rotation_matrix(*ANGLES)[0]) < 15.0
-    assert any("downhole variogram: nugget" in line for line in feedback.lines)
-    assert any("a fan of 18 lines across it: major axis azimuth" in line for line in feedback.lines)
+    assert any("downhole variogram: nugget" in line for line in feedback.infos)
+    assert any("a fan of 18 lines across it: major axis azimuth" in line for line in feedback.infos)
     flat = run_algorithm("variogram", {
         "INPUT": layer, "GRADE_FIELD": "g", "DIMENSION": 0, "ORIENTATION": 1, "AZIMUTH": 30.0,
         "MODEL_OUT": str(tmp_path / "flat.json"),

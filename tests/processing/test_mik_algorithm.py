@@ -2,6 +2,7 @@
 (split from tests/unit/test_mik.py, whose pure helpers it reuses)."""
 import numpy as np
 import pytest
+from helpers import recording_feedback
 from test_mik import SPHERICAL, _field
 
 
@@ -46,34 +47,25 @@ def test_algorithm_on_points(run_algorithm, _points, tmp_path):
 def test_search_from_the_indicator_variogram_file(run_algorithm, _points, tmp_path):
     """Median IK with a variogram file: empty radii and angles are its longest structure's, and the log says so;
     without a file the log says the defaults were kept."""
-    from qgis.core import QgsProcessingFeedback
 
     from ree_grade.algorithms.geostats.variogram_model import Structure, VariogramModel
-
-    class Log(QgsProcessingFeedback):
-        def __init__(self):
-            super().__init__()
-            self.lines = []
-
-        def pushInfo(self, text):  # noqa: N802 (QGIS API name)
-            self.lines.append(text)
 
     xyz, grade = _field(200)
     samples, targets = _points("samples", xyz[:150], grade[:150]), _points("targets", xyz[150:])
     variogram = tmp_path / "oriented.json"
     VariogramModel(0.02, [Structure("spherical", 0.2, (300.0, 150.0, 150.0), (30.0, 0.0, 0.0))]).save(
         str(variogram), "grade")
-    with_file = Log()
+    with_file = recording_feedback()
     run_algorithm("mik", {"INPUT": samples, "GRADE_FIELD": "grade", "TARGETS": targets, "VARIOGRAM": str(variogram),
                           "SEARCH_RAKE": 5.0, "OUTPUT": str(tmp_path / "file.gpkg")}, with_file)
     assert ("Search ellipse: radii 300/150/150 (major from the variogram, semi-major from the variogram, minor from "
             "the variogram); azimuth, dip, rake 30/0/5 (from the variogram, from the variogram, given)"
-            ) in with_file.lines
-    without = Log()
+            ) in with_file.infos
+    without = recording_feedback()
     run_algorithm("mik", {"INPUT": samples, "GRADE_FIELD": "grade", "TARGETS": targets,
                           "OUTPUT": str(tmp_path / "auto.gpkg")}, without)
-    assert "Search: unlimited (major radius default), the nearest samples at any distance" in without.lines
-    assert any(line.startswith("No variogram file: search radii and angles") for line in without.lines)
+    assert "Search: unlimited (major radius default), the nearest samples at any distance" in without.infos
+    assert any(line.startswith("No variogram file: search radii and angles") for line in without.infos)
     # The automatic median-indicator variogram says what it found: these samples are flat (z = 0).
-    assert any("2D samples, isotropic (omnidirectional) automatic variogram" in line for line in without.lines)
-    assert not any("automatic variogram" in line for line in with_file.lines)
+    assert any("2D samples, isotropic (omnidirectional) automatic variogram" in line for line in without.infos)
+    assert not any("automatic variogram" in line for line in with_file.infos)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import REPO
+from helpers import REPO, recording_feedback
 
 from ree_grade.algorithms.geostats.variogram_model import VariogramModel
 
@@ -133,17 +133,8 @@ def test_panel_computes_edits_fits_saves_and_opens(panel, walker_layer, tmp_path
 def test_panel_opens_the_variogram_algorithms_result(panel, walker_layer, run_algorithm, tmp_path):
     """MODEL_OUT of reegrade:variogram: its model over its own experimental variograms, its layer and field chosen,
     and Fit refits those."""
-    from qgis.core import QgsProcessingFeedback
 
-    class Recording(QgsProcessingFeedback):
-        def __init__(self):
-            super().__init__()
-            self.infos = []
-
-        def pushInfo(self, text):  # noqa: N802 (QGIS API name)
-            self.infos.append(text)
-
-    feedback = Recording()
+    feedback = recording_feedback()
     result = run_algorithm("variogram", {
         "INPUT": walker_layer, "GRADE_FIELD": "V", "DIMENSION": 0, "LAG": 10.0, "N_LAGS": 10, "DIRECTIONS": "axes",
         "AZIMUTH": 345.0, "STRUCTURES": "spherical, exponential", "SEED": 1, "MODEL_OUT": str(tmp_path / "v.json"),
