@@ -16,7 +16,7 @@ floored for the network); Copper Creek Cu composites on coordinates alone and
 with the lithology one-hot encoded.
 
     python bench/bench_spatial.py [--cases jura_cd jura_ni walker copper copper_lith] [--seeds 0 1 2]
-                                  [--large-seeds 0] [--rerun]
+                                  [--large-seeds 0 1 2] [--rerun]
 
 Each (case, seed) is kept in bench/results/spatial_runs/ when it finishes and read
 back on the next run (so `make bench` reassembles without the 20 minutes Copper Creek
@@ -109,7 +109,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", nargs="*", default=["jura_cd", "jura_ni", "walker", "copper", "copper_lith"])
     parser.add_argument("--seeds", nargs="*", type=int, default=[0, 1, 2])
-    parser.add_argument("--large-seeds", nargs="*", type=int, default=[0],
+    parser.add_argument("--large-seeds", nargs="*", type=int, default=[0, 1, 2],
                         help="fold seeds for the Copper Creek cases (slow)")
     parser.add_argument("--rerun", action="store_true", help="measure again instead of reading kept runs")
     args = parser.parse_args()
