@@ -4,7 +4,7 @@ the table and report, bad input, and the bnn method (trainbnn's stacked
 default) with a categorical covariate one-hot encoded per fold."""
 import numpy as np
 import pytest
-from helpers import recording_feedback
+from recording import recording_feedback
 from test_crossvalidate import _drilled_field
 
 

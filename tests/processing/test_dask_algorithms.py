@@ -5,7 +5,7 @@ import re
 
 import numpy as np
 import pytest
-from helpers import recording_feedback
+from recording import recording_feedback
 from test_bnn_algorithms import STACKED, drilled_layer
 
 pytest.importorskip("distributed")

@@ -3,7 +3,7 @@ import json
 
 import numpy as np
 import pytest
-from helpers import recording_feedback
+from recording import recording_feedback
 
 from ree_grade.algorithms.geostats.kriging import OrdinaryKriging
 from ree_grade.algorithms.geostats.neighbourhood import SearchEllipse

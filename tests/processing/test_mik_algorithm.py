@@ -2,7 +2,7 @@
 (split from tests/unit/test_mik.py, whose pure helpers it reuses)."""
 import numpy as np
 import pytest
-from helpers import recording_feedback
+from recording import recording_feedback
 from test_mik import SPHERICAL, _field
 
 

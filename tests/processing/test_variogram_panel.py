@@ -11,7 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import REPO, recording_feedback
+from helpers import REPO
+from recording import recording_feedback
 
 from ree_grade.algorithms.geostats.variogram_model import VariogramModel
 

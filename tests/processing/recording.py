@@ -1,0 +1,23 @@
+"""A feedback that keeps what an algorithm logs, for the Processing tests (it needs
+QGIS, so it lives here and not in tests/helpers.py, which the unit tests import)."""
+from qgis.core import QgsProcessingFeedback
+
+
+class RecordingFeedback(QgsProcessingFeedback):
+    """Keeps what the algorithm logs (`infos`, `warnings`) and still passes it on."""
+
+    def __init__(self):
+        super().__init__()
+        self.infos, self.warnings = [], []
+
+    def pushInfo(self, text):  # noqa: N802 (QGIS API name)
+        self.infos.append(text)
+        super().pushInfo(text)
+
+    def pushWarning(self, text):  # noqa: N802 (QGIS API name)
+        self.warnings.append(text)
+        super().pushWarning(text)
+
+
+def recording_feedback():
+    return RecordingFeedback()
