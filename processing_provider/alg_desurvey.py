@@ -98,8 +98,8 @@ class DesurveyAlgorithm(REEGradeAlgorithm):
                           "azimuth, azi, az or bearing. Holes with neither are vertical.",
         "COLLAR_DIP": "Collar dip (degrees, in the chosen dip convention) for holes without survey rows; empty "
                       "finds dip or inclination.",
-        "COLLAR_DEPTH": "Total (end-of-hole) depth (m), checked against the deepest interval; empty finds "
-                        "max_depth, eoh or depth.",
+        "COLLAR_DEPTH": "Total (end-of-hole) depth (m); a hole whose intervals go deeper is warned of. Empty "
+                        "finds max_depth, eoh or depth.",
         "COLLAR_CRS": "The CRS of the x, y columns of a collar table (a projected CRS in metres); not needed for "
                       "a point layer, whose own CRS is used.",
         "SURVEYS": "Downhole survey stations (hole id, depth, azimuth, dip); without them every hole follows "

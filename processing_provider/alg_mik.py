@@ -58,8 +58,9 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
                       "range; empty takes the nine declustered deciles.",
         "TAIL_CUTOFFS": "Thresholds added to the deciles, in the grade's unit, to resolve the upper tail (e.g. the "
                         "economic cut-offs above the ninth decile); ignored when thresholds are given.",
-        "VARIOGRAM": "An indicator variogram model (JSON from reegrade:variogram on the median indicator), used "
-                     "for median IK instead of the automatic fit; it also gives the search ellipse left empty.",
+        "VARIOGRAM": "One indicator variogram model (JSON in reegrade:variogram's format, e.g. fitted to a 0/1 "
+                     "field of grade <= median) for median IK instead of the automatic fit; it also gives the "
+                     "search ellipse where radii and angles are left empty.",
         "ZMIN": "The lowest grade the distribution can take (default 0), where the lower tail starts; no sample "
                 "may lie below it.",
         "ZMAX": "The highest grade the distribution can take, where the upper tail is truncated; empty takes the "
@@ -74,8 +75,9 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
                         "class's grades towards its upper threshold.",
         "UPPER_TAIL": "The cdf above the last threshold: linear or power up to zmax, or hyperbolic (default), "
                       "1 - lambda / z^omega truncated at zmax, a long tail as skewed grades have.",
-        "UPPER_OMEGA": "Omega of the upper tail (default 1.5): for the hyperbolic tail it must exceed 1, and "
-                       "smaller values give a longer, heavier tail and a higher E-type mean.",
+        "UPPER_OMEGA": "Omega of the upper tail (default 1.5). Hyperbolic: it must exceed 1, and values nearer 1 "
+                       "give a heavier tail and a higher E-type mean. Power: as for the lower tail, above 1 moves "
+                       "the tail's grades towards zmax.",
         "OUTPUT": "The target points with mik_mean (E-type), mik_variance, mik_p10, mik_p50, mik_p90, "
                   "mik_p_gt_<cut-off> and mik_n.",
         "OUTPUT_RASTER": "A GeoTIFF on the raster template with bands mean, variance, p10, p50, p90, "
