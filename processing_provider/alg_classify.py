@@ -57,6 +57,42 @@ class ClassifyAlgorithm(REEGradeAlgorithm):
         "thresholds are a Competent Person's decision."
     )
 
+    PARAMETER_HELP = {
+        "INPUT": "The estimated blocks (points, e.g. block centroids from reegrade:ordinarykriging), in the same "
+                 "projected CRS as the drillhole samples.",
+        "SLOPE_FIELD": "The kriging slope of regression of each block (ok_slope); empty tests the drill spacing "
+                       "only.",
+        "MEAN_FIELD": "The block's estimate (e.g. bnn_mean), for the optional sd / mean test; needed only when "
+                      "a maximum sd / mean is set.",
+        "SPREAD_FIELD": "The block's uncertainty (e.g. bnn_sd, or ok_variance as a variance), for the optional "
+                        "sd / mean test.",
+        "SPREAD_IS": "Whether the uncertainty field holds a standard deviation (default) or a variance, whose "
+                     "square root is taken.",
+        "SAMPLES": "The drillhole samples (points) whose holes are counted around each block centre.",
+        "HOLE_FIELD": "The field grouping the samples into drillholes (default hole_id); holes, not samples, "
+                      "are counted.",
+        "MEASURED_HOLES": "Distinct drillholes needed within the Measured search radius (default 3); at least "
+                          "the Indicated count.",
+        "INDICATED_HOLES": "Distinct drillholes needed within the Indicated search radius (default 2); between "
+                           "the Inferred and Measured counts.",
+        "INFERRED_HOLES": "Distinct drillholes needed within the Inferred search radius (default 1).",
+        "MEASURED_SPACING": "Radius (m) around the block centre for the Measured hole count (default 50, about "
+                            "half a 100 m variogram range); set it from your variogram and drill grid.",
+        "INDICATED_SPACING": "Radius (m) for the Indicated hole count (default 100, about one variogram range); "
+                             "at least the Measured radius.",
+        "INFERRED_SPACING": "Radius (m) for the Inferred hole count (default 200, about two variogram ranges); "
+                            "at least the Indicated radius.",
+        "MEASURED_SLOPE": "Smallest slope of regression for Measured (default 0.8, between 0 and 1); ignored "
+                          "without a slope field.",
+        "INDICATED_SLOPE": "Smallest slope of regression for Indicated (default 0.5), at most the Measured one; "
+                           "ignored without a slope field.",
+        "MEASURED_REL_SD": "Largest sd / mean of a Measured block (0 = test not used, the default); the sd of a "
+                           "point estimate carries the nugget, so use it only with block uncertainties.",
+        "INDICATED_REL_SD": "Largest sd / mean of an Indicated block (0 = not used), at least the Measured one.",
+        "OUTPUT": "The blocks with res_class, res_class_code (1 Measured to 4 Unclassified), res_spacing (m) and "
+                  "res_rel_sd; the rule is in the layer's metadata.",
+    }
+
     INPUT = "INPUT"
     MEAN_FIELD = "MEAN_FIELD"
     SPREAD_FIELD = "SPREAD_FIELD"

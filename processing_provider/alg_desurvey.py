@@ -85,6 +85,44 @@ class DesurveyAlgorithm(REEGradeAlgorithm):
         "the minimum curvature method, SPE Drilling & Completion 20(1)."
     )
 
+    PARAMETER_HELP = {
+        "COLLARS": "One row per drillhole: a point layer (x, y from the geometry) or a plain table with x, y, z "
+                   "columns, in a projected CRS in metres.",
+        "COLLAR_HOLE": "The hole id in the collar table, matched to the survey and interval tables as text; empty "
+                       "finds hole_id, holeid, BHID, hole or DHID.",
+        "COLLAR_X": "Easting of the collar, for a table or to override a point layer's geometry; empty finds x or "
+                    "easting (a point layer uses its geometry).",
+        "COLLAR_Y": "Northing of the collar, as the x field; empty finds y or northing.",
+        "COLLAR_Z": "Collar elevation (m); empty finds z, elevation or rl, else takes the point geometry's z.",
+        "COLLAR_AZIMUTH": "Collar azimuth (degrees from grid north) for holes without survey rows; empty finds "
+                          "azimuth, azi, az or bearing. Holes with neither are vertical.",
+        "COLLAR_DIP": "Collar dip (degrees, in the chosen dip convention) for holes without survey rows; empty "
+                      "finds dip or inclination.",
+        "COLLAR_DEPTH": "Total (end-of-hole) depth (m); a hole whose intervals go deeper is warned of. Empty "
+                        "finds max_depth, eoh or depth.",
+        "COLLAR_CRS": "The CRS of the x, y columns of a collar table (a projected CRS in metres); not needed for "
+                      "a point layer, whose own CRS is used.",
+        "SURVEYS": "Downhole survey stations (hole id, depth, azimuth, dip); without them every hole follows "
+                   "its collar direction or is vertical.",
+        "SURVEY_HOLE": "The hole id in the survey table; empty finds hole_id, holeid, BHID, hole or DHID.",
+        "SURVEY_DEPTH": "Downhole (along-hole) depth of each station (m); empty finds depth, at or md.",
+        "SURVEY_AZIMUTH": "Azimuth at each station, degrees clockwise from the collar CRS's grid north (correct "
+                          "magnetic readings first); empty finds azimuth, azi, az or bearing.",
+        "SURVEY_DIP": "Dip at each station, in the chosen dip convention; empty finds dip or inclination.",
+        "INTERVALS": "The sampled intervals (assays, logging): hole id, from, to and any other columns, all "
+                     "carried to the output points.",
+        "INTERVAL_HOLE": "The hole id in the interval table; empty finds hole_id, holeid, BHID, hole or DHID.",
+        "FROM": "Downhole depth (m) where the interval starts; empty finds from, depth_from or mfrom.",
+        "TO": "Downhole depth (m) where the interval ends, greater than its start; empty finds to, depth_to or "
+              "mto.",
+        "DIP_CONVENTION": "How dips are signed in the collar and survey tables: negative downwards (-90 = "
+                          "vertical down, the default) or positive downwards (90 = down), as some loggers write.",
+        "OVERLAPS": "What to do with intervals of one hole that overlap: drop the later row (default, usually a "
+                    "re-assay written over the original), keep both, or stop with an error to fix the table.",
+        "OUTPUT": "One PointZ per interval midpoint with hole_id, from_m, to_m, every interval column and the "
+                  "hole's azimuth and dip there.",
+    }
+
     COLLARS = "COLLARS"
     COLLAR_HOLE = "COLLAR_HOLE"
     COLLAR_X = "COLLAR_X"

@@ -52,6 +52,34 @@ class GradeTonnageAlgorithm(REEGradeAlgorithm):
         "curves); Sinclair & Blackwell (2002), Applied Mineral Inventory Estimation."
     )
 
+    PARAMETER_HELP = {
+        "INPUT": "The block model: one feature per block with its grade estimates and, ideally, volume and "
+                 "density fields.",
+        "GRADE_FIELDS": "Estimate fields to draw one curve each for (e.g. bnn_mean, ok_estimate, mik_mean); may "
+                        "be empty when a BNN model gives the curve.",
+        "GRADE_UNIT": "The unit of the grade fields, which turns tonnes x grade into tonnes of metal (oxide for "
+                      "TREO_pct): % divides by 100, ppm and g/t by a million.",
+        "VOLUME_FIELD": "Block volume (m3), e.g. 'volume' from reegrade:targets; empty takes dx x dy x dz "
+                        "fields, else the block volume below.",
+        "BLOCK_VOLUME": "Volume (m3) of every block when there is neither a volume field nor dx, dy, dz fields "
+                        "(default 1000, a 10 m cube).",
+        "DENSITY_FIELD": "Dry bulk density (t/m3) per block; empty uses the one density below for every block.",
+        "DENSITY": "Dry bulk density (t/m3) of every block when there is no density field (default 2.8); use "
+                   "your deposit's measured density.",
+        "CUTOFF_START": "The lowest cut-off grade of the curve, in the grade's unit (default 0: the whole "
+                        "model).",
+        "CUTOFF_STOP": "The highest cut-off grade of the curve, in the grade's unit (default 5).",
+        "CUTOFF_STEP": "The spacing of the cut-offs, in the grade's unit (default 0.25); smaller gives a "
+                       "smoother curve and a longer table.",
+        "MODEL": "A BNN model (JSON from reegrade:trainbnn) whose posterior draws give P10/P50/P90 bands of the "
+                 "whole curve; the blocks need its feature fields.",
+        "N_REALISATIONS": "Posterior weight draws behind the bands (default 32); more gives steadier P10 and P90 "
+                          "and takes proportionally longer.",
+        "OUTPUT": "A table per estimator and cut-off with tonnage_t, grade and metal_t, and for the BNN their "
+                  "P10/P50/P90.",
+        "PLOT": "An HTML page with the grade-tonnage curves and their bands.",
+    }
+
     INPUT = "INPUT"
     GRADE_FIELDS = "GRADE_FIELDS"
     GRADE_UNIT = "GRADE_UNIT"

@@ -49,6 +49,41 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
         "postik; Journel (1983), Nonparametric estimation of spatial distributions, Math. Geol. 15."
     )
 
+    PARAMETER_HELP = {
+        **KrigingNeighbourhoodMixin.NEIGHBOURHOOD_HELP,
+        "MODE": "Median IK (default) krige all thresholds with the median indicator's variogram and one set of "
+                "weights: fast and robust. Full MIK fits and kriges a variogram per threshold, for grades whose "
+                "high values are less continuous than the low ones.",
+        "THRESHOLDS": "Grade thresholds z_k, comma separated, in the grade's unit, each strictly inside the data "
+                      "range; empty takes the nine declustered deciles.",
+        "TAIL_CUTOFFS": "Thresholds added to the deciles, in the grade's unit, to resolve the upper tail (e.g. the "
+                        "economic cut-offs above the ninth decile); ignored when thresholds are given.",
+        "VARIOGRAM": "One indicator variogram model (JSON in reegrade:variogram's format, e.g. fitted to a 0/1 "
+                     "field of grade <= median) for median IK instead of the automatic fit; it also gives the "
+                     "search ellipse where radii and angles are left empty.",
+        "ZMIN": "The lowest grade the distribution can take (default 0), where the lower tail starts; no sample "
+                "may lie below it.",
+        "ZMAX": "The highest grade the distribution can take, where the upper tail is truncated; empty takes the "
+                "data maximum. Raise it if higher grades are credible than were sampled.",
+        "LOWER_TAIL": "How the cdf rises from zmin to the first threshold: linear (default) or power, with the "
+                      "lower tail omega.",
+        "LOWER_OMEGA": "Power of the lower tail, cdf ((z - zmin) / (z_1 - zmin))^omega: 1 is linear, above 1 "
+                       "puts the class's grades nearer the first threshold, below 1 nearer zmin.",
+        "MIDDLE": "How the cdf is interpolated between thresholds: linear (default) or power, with the middle "
+                  "classes omega.",
+        "MIDDLE_OMEGA": "Power within each middle class, as for the lower tail: 1 is linear, above 1 moves a "
+                        "class's grades towards its upper threshold.",
+        "UPPER_TAIL": "The cdf above the last threshold: linear or power up to zmax, or hyperbolic (default), "
+                      "1 - lambda / z^omega truncated at zmax, a long tail as skewed grades have.",
+        "UPPER_OMEGA": "Omega of the upper tail (default 1.5). Hyperbolic: it must exceed 1, and values nearer 1 "
+                       "give a heavier tail and a higher E-type mean. Power: as for the lower tail, above 1 moves "
+                       "the tail's grades towards zmax.",
+        "OUTPUT": "The target points with mik_mean (E-type), mik_variance, mik_p10, mik_p50, mik_p90, "
+                  "mik_p_gt_<cut-off> and mik_n.",
+        "OUTPUT_RASTER": "A GeoTIFF on the raster template with bands mean, variance, p10, p50, p90, "
+                         "p_gt_<cut-off> and n_samples.",
+    }
+
     MODE = "MODE"
     THRESHOLDS = "THRESHOLDS"
     TAIL_CUTOFFS = "TAIL_CUTOFFS"

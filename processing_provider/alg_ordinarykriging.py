@@ -42,6 +42,15 @@ class OrdinaryKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgorithm):
         "Introduction to Applied Geostatistics; Krige (1996) on the slope of regression."
     )
 
+    PARAMETER_HELP = {
+        **KrigingNeighbourhoodMixin.NEIGHBOURHOOD_HELP,
+        "VARIOGRAM": "The model file (JSON) written by reegrade:variogram for this grade field, in the samples' "
+                     "units; it also gives the search ellipse where the radii and angles are left empty.",
+        "OUTPUT": "The target points with ok_estimate, ok_variance, ok_slope (slope of regression) and ok_n.",
+        "OUTPUT_RASTER": "A GeoTIFF on the raster template with bands estimate, variance, slope_of_regression and "
+                         "n_samples.",
+    }
+
     VARIOGRAM = "VARIOGRAM"
     OUTPUT = "OUTPUT"
     OUTPUT_RASTER = "OUTPUT_RASTER"

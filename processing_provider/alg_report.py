@@ -57,6 +57,37 @@ class WorkflowReportAlgorithm(REEGradeAlgorithm):
         "reporting of Mineral Resources by class."
     )
 
+    PARAMETER_HELP = {
+        "BLOCKS": "The estimated and classified blocks (res_class from reegrade:classify, bnn_mean, ok_estimate, "
+                  "mik_mean) with a volume field (m3), for the resource statement.",
+        "MAP_BNN_MEAN": "A single-band raster of the BNN mean grade, e.g. one bench rasterised from the block "
+                        "model.",
+        "MAP_BNN_SD": "A single-band raster of the BNN standard deviation, mapped beside the mean.",
+        "MAP_BNN_P": "A single-band raster of the BNN probability that the grade exceeds a cut-off "
+                     "(a p_gt_ band of reegrade:predictbnn).",
+        "MAP_OK": "A single-band raster of the ordinary kriging estimate, mapped beside the BNN mean.",
+        "MAP_MIK": "A single-band raster of the MIK E-type mean, mapped beside the BNN mean.",
+        "CV_TABLE": "The table from reegrade:crossvalidate, from which the one-line verdict is drawn (lowest "
+                    "RMSE, by how much, 90 % interval coverage).",
+        "RULE": "The classification rule in words, printed with the statement (the rule reegrade:classify "
+                "logged).",
+        "VARIOGRAM_PLOT": "The HTML page written by reegrade:variogram, embedded in the report.",
+        "CV_REPORT": "The HTML page written by reegrade:crossvalidate (scatter, calibration and swath plots).",
+        "GT_PLOT": "The HTML page written by reegrade:gradetonnage (curves and bands).",
+        "TRUTH": "For a synthetic deposit only: truth_blocks.npz from reegrade:syntheticdeposit, against which "
+                 "the estimates are scored.",
+        "CUTOFF": "The cut-off grade (% TREO, default 1) of the resource statement, of the ore/waste "
+                  "misclassification in the truth scores.",
+        "STATEMENT_CUTOFFS": "More cut-off grades (% TREO), comma separated, reported in the statement beside "
+                             "the cut-off grade.",
+        "DENSITY": "Dry bulk density (t/m3) turning block volume into tonnes (default 2.8); use your deposit's "
+                   "measured density.",
+        "BENCH_ELEVATION": "The elevation (m) of the bench the maps show, named in their heading; with true "
+                           "block grades it also maps the truth at that bench (empty: no truth map).",
+        "NOTES": "Free text shown under the resource statement (data cut-off date, Competent Person, caveats).",
+        "OUTPUT": "The self-contained HTML report, listed in the Processing results viewer.",
+    }
+
     BLOCKS = "BLOCKS"
     CV_TABLE = "CV_TABLE"
     RULE = "RULE"

@@ -46,6 +46,21 @@ class TreoAlgorithm(REEGradeAlgorithm):
         "e.g. Dostal, J. (2017), Rare earth element deposits of alkaline igneous rocks, Resources 6(3), 34."
     )
 
+    PARAMETER_HELP = {
+        "INPUT": "Samples or intervals with one field per rare-earth element (La to Lu and Y), e.g. the output of "
+                 "reegrade:desurvey.",
+        "FIELD_MAP": "Element fields not named <El>_ppm or <El>, as 'La=LA_ICP; Ce=CE_ICP'; elements not listed "
+                     "are still found by name.",
+        "UNITS": "The unit of the element fields: ppm (default), ppb or %; all elements must share it.",
+        "SPLIT": "Where the light and heavy groups divide: LREO La-Sm and HREO Eu-Lu + Y (default), or the "
+                 "cerium/yttrium groups, LREO La-Eu and HREO Gd-Lu + Y, if your reporting uses them.",
+        "MISSING": "How a feature missing some elements gets its sums: estimated from its chondrite-normalised "
+                   "pattern (default, up to 3 of 15), missing as zero (biased low), NULL, or TREO only where "
+                   "the light group is complete.",
+        "OUTPUT": "The input features plus an <oxide>_pct field per element and TREO_pct, LREO_pct, HREO_pct "
+                  "and TREO_n (oxides measured).",
+    }
+
     INPUT = "INPUT"
     FIELD_MAP = "FIELD_MAP"
     UNITS = "UNITS"

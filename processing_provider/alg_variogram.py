@@ -46,6 +46,44 @@ class VariogramAlgorithm(REEGradeAlgorithm):
         "Fitting variogram models by weighted least squares, Math. Geology 17."
     )
 
+    PARAMETER_HELP = {
+        "INPUT": "The composited samples as points, in a projected CRS in metres; 3D needs their z.",
+        "GRADE_FIELD": "The numeric grade whose variogram is computed and fitted, the one you will krige.",
+        "HOLE_FIELD": "The drillhole id of each sample; with it, an orientation search also computes and logs "
+                      "the downhole variogram, the best view of the nugget effect.",
+        "DIMENSION": "3D (default) uses x, y and z; 2D ignores z, for surface samples or a single bench.",
+        "LAG": "Lag spacing (m), about the typical sample spacing; 0 takes the largest extent / (2 x number of "
+               "lags).",
+        "N_LAGS": "Number of lag bins (default 12); lag x number of lags should reach about half the extent of "
+                  "the data.",
+        "LAG_TOLERANCE": "Pairs within this distance (m) of a lag are counted in its bin; 0 takes half the lag, "
+                         "so bins touch without overlapping.",
+        "DIRECTIONS": "Empty for one omnidirectional variogram; 'axes' for the three principal axes of the "
+                      "ellipsoid; or a list of 'azimuth/dip; azimuth/dip' in degrees.",
+        "ANGLE_TOLERANCE": "Half-angle (degrees) of the cone around each direction in which pairs are counted "
+                           "(default 22.5); widen it when directional variograms have too few pairs.",
+        "BANDWIDTH": "The largest distance (m) of a pair from the direction line, which keeps long lags from "
+                     "spreading across the ore body; 0 = no limit.",
+        "ORIENTATION": "Given: the ellipsoid set by azimuth, dip and rake. Found from the data (3D only): "
+                       "searched from directional variograms, logged; if the search finds nothing the given "
+                       "angles are kept.",
+        "AZIMUTH": "Azimuth (degrees clockwise from grid north) of the ellipsoid's major axis, the direction of "
+                   "greatest continuity (GSLIB convention).",
+        "DIP": "Dip (degrees) of the major axis, positive up, so a plunge down is negative (GSLIB convention).",
+        "RAKE": "Rotation (degrees) of the ellipsoid about its major axis, which orients the semi-major and "
+                "minor axes (GSLIB convention).",
+        "STRUCTURES": "Nested structure types, comma separated, from spherical, exponential and Gaussian, e.g. "
+                      "'spherical, spherical' for a short and a long range; all share one ellipsoid.",
+        "NUGGET": "Fit the nugget with the structures (default), or fix it at the fixed nugget value, e.g. from "
+                  "the downhole variogram.",
+        "NUGGET_VALUE": "The nugget (grade unit squared) used when the nugget is fixed.",
+        "WEIGHTING": "Weights of the least-squares fit per lag: Cressie's N/gamma^2 (default) favours short "
+                     "lags, N/h^2 favours them more, N weights by pairs only.",
+        "MODEL_OUT": "The fitted model as JSON, for reegrade:ordinarykriging or reegrade:mik, with the "
+                     "experimental values in an .npz beside it.",
+        "PLOT": "A PNG, or an HTML page with the plot, the parameter table and the experimental values.",
+    }
+
     INPUT = "INPUT"
     GRADE_FIELD = "GRADE_FIELD"
     HOLE_FIELD = "HOLE_FIELD"

@@ -53,6 +53,43 @@ class KrigingNeighbourhoodMixin:
     BLOCK_SIZE = "BLOCK_SIZE"
     DISCRETISATION = "DISCRETISATION"
 
+    # Tooltips of the shared parameters; an algorithm mixing this in merges them into its PARAMETER_HELP.
+    NEIGHBOURHOOD_HELP = {
+        "INPUT": "The composited drillhole samples as points, in a projected CRS in metres; points with z give 3D "
+                 "kriging.",
+        "GRADE_FIELD": "The numeric grade to estimate (e.g. TREO_pct); the estimates are in its unit.",
+        "HOLE_FIELD": "The drillhole id of each sample; needed only for 'Maximum samples per hole'.",
+        "TARGETS": "Points to estimate at, usually block centroids from reegrade:targets; written to the points "
+                   "output.",
+        "TEMPLATE": "A raster whose cell centres are estimated (its grid and CRS); written to the raster output.",
+        "TEMPLATE_ELEVATION": "The elevation (m) at which the raster template's cells are estimated in 3D, e.g. a "
+                              "bench; empty estimates the template in 2D.",
+        "SEARCH_MAJOR": "Search radius (m) along the major axis of the search ellipse. Empty takes the major "
+                        "range of the variogram file's longest structure (unlimited without a file); 0 drops the "
+                        "ellipse and keeps the nearest samples at any distance.",
+        "SEARCH_SEMI": "Search radius (m) along the semi-major axis; empty keeps the variogram's semi-major to "
+                       "major range ratio.",
+        "SEARCH_MINOR": "Search radius (m) along the minor axis (across the ore body); empty keeps the variogram's "
+                        "minor to major range ratio.",
+        "SEARCH_AZIMUTH": "Azimuth (degrees clockwise from grid north) of the search ellipse's major axis; empty "
+                          "takes the variogram file's (0 without one). Change it only to search along another "
+                          "trend than the model's.",
+        "SEARCH_DIP": "Dip (degrees, positive up, so a plunge down is negative) of the major axis, GSLIB "
+                      "convention; empty takes the variogram file's (0 without one).",
+        "SEARCH_RAKE": "Rotation (degrees) of the ellipse about its major axis, GSLIB convention; empty takes the "
+                       "variogram file's (0 without one).",
+        "MIN_SAMPLES": "Targets with fewer samples in the search are left empty (default 4); raise it to avoid "
+                       "estimates from one or two distant samples.",
+        "MAX_SAMPLES": "The nearest samples kept in each kriging system (default 24); more smooths the estimate "
+                       "and takes longer, fewer gives more negative weights and conditional bias.",
+        "MAX_PER_HOLE": "At most this many samples from one drillhole per target (0 = no cap), so that the "
+                        "estimate draws on several holes; needs the hole id field.",
+        "BLOCK_SIZE": "Block dimensions in metres, 'dx, dy, dz' (or 'dx, dy' in 2D), for block kriging of the "
+                      "block's mean grade; empty estimates at the points.",
+        "DISCRETISATION": "Points per block along x, y and z, 'nx, ny, nz', over which block covariances are "
+                          "averaged (default 4, 4, 2); more points is slower and rarely changes the estimate.",
+    }
+
     def add_sample_parameters(self):
         """Samples, grade field and the (optional) hole id field."""
         self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Samples (points)")))
