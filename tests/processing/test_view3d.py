@@ -120,3 +120,21 @@ def test_sample_deposit_in_3d_under_xvfb(tmp_path):
     folder = os.environ.get("REE_DOCS_SCREENSHOTS")
     if folder:
         shutil.copy(tmp_path / "dialog.png", REPO / folder / "view3d.png")
+
+
+def test_dialog_speaks_the_users_language(qgis_app):
+    from qgis.PyQt.QtCore import QCoreApplication, QTranslator
+
+    from ree_grade.ui.view3d import View3DDialog
+
+    translator = QTranslator()
+    assert translator.load(str(REPO / "i18n" / "ree_grade_zh_CN.qm"))
+    QCoreApplication.installTranslator(translator)
+    try:
+        dialog = View3DDialog()
+        dialog.traces.setLayer(None)
+        assert dialog.windowTitle() == "REE Grade 三维视图" and dialog.render_button.text() == "渲染"
+        assert dialog.render_scene() is None and dialog.message.text() == "请选择钻孔样品图层及其品位字段。"
+        dialog.close()
+    finally:
+        QCoreApplication.removeTranslator(translator)
