@@ -124,7 +124,8 @@ def scene_extent(layers):
 
 def map_settings(traces, grade_field, blocks, block_field, exaggeration=1.0, sample_size=6.0, block_size=20.0):
     """Qgs3DMapSettings with the samples as spheres and the blocks as cubes, each layer carrying its own
-    graduated renderer; vertical exaggeration through the terrain's vertical scale and the layers' z."""
+    graduated renderer; vertical exaggeration through exaggerated copies of the layers. Returns the settings,
+    the class edges per layer and the layers shown."""
     from qgis._3d import Qgs3D, Qgs3DMapSettings, QgsPoint3DSymbol
 
     Qgs3D.initialize()  # done by QGIS desktop; a standalone application needs the 3D registries too
@@ -132,16 +133,20 @@ def map_settings(traces, grade_field, blocks, block_field, exaggeration=1.0, sam
         if layer is not None and QgsWkbTypes.geometryType(layer.wkbType()) != QgsWkbTypes.PointGeometry:
             raise ValueError(tr("Layer {0}: points expected (desurveyed samples, composites or blocks)").format(
                 layer.name()))
-    # Point symbols stand at their z and 3.22 scales only the terrain, so exaggeration works on copies.
-    traces, blocks = (exaggerated(layer, exaggeration) for layer in (traces, blocks))
-    layers = [layer for layer in (traces, blocks) if layer is not None]
-    legends = {}
-    if traces is not None:
-        renderer, legends["traces"] = graduated_renderer(traces, grade_field, QgsPoint3DSymbol.Sphere, sample_size)
-        traces.setRenderer3D(renderer)
-    if blocks is not None:
-        renderer, legends["blocks"] = graduated_renderer(blocks, block_field, QgsPoint3DSymbol.Cube, block_size)
-        blocks.setRenderer3D(renderer)
+    legends, shown = {}, []
+    for key, layer, field, shape, size in (("traces", traces, grade_field, QgsPoint3DSymbol.Sphere, sample_size),
+                                           ("blocks", blocks, block_field, QgsPoint3DSymbol.Cube, block_size)):
+        if layer is None:
+            continue
+        renderer, legends[key] = graduated_renderer(layer, field, shape, size)
+        # The user's layer keeps the classes, so QGIS's own 3D map view (View > New 3D Map View) shows them too.
+        layer.setRenderer3D(renderer)
+        # Point symbols stand at their z and 3.22 scales only the terrain, so exaggeration works on a copy.
+        copy = exaggerated(layer, exaggeration)
+        if copy is not layer:
+            copy.setRenderer3D(renderer.clone())
+        shown.append(copy)
+    layers = shown
     settings = Qgs3DMapSettings()
     extent = scene_extent(layers)
     settings.readXml(_flat_terrain_xml(layers[0].crs(), extent), QgsReadWriteContext())

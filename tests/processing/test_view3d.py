@@ -56,10 +56,12 @@ def test_renderers_one_rule_per_class_coloured_low_to_high(layers):
     samples, blocks = layers
     settings, legends, shown = map_settings(samples, "TREO_pct", blocks, "bnn_sd", exaggeration=3.0)
     assert [layer.name() for layer in settings.layers()] == ["samples", "blocks"]
-    renderer = shown[1].renderer3D()
-    assert isinstance(renderer, QgsRuleBased3DRenderer)
+    renderer = blocks.renderer3D()
+    assert isinstance(renderer, QgsRuleBased3DRenderer), "the user's layer keeps the 3D style"
     rules = renderer.rootRule().children()
     assert len(rules) == len(legends["blocks"]) - 1 == 5
+    shown_rules = shown[1].renderer3D().rootRule().children()
+    assert [r.filterExpression() for r in shown_rules] == [r.filterExpression() for r in rules]
     first, last = (rule.symbol().material().diffuse() for rule in (rules[0], rules[-1]))
     assert first.blue() > first.red() and last.red() > last.blue(), "low blue, high red"
     assert '"bnn_sd" >= 0.0' in rules[0].filterExpression()
@@ -67,6 +69,7 @@ def test_renderers_one_rule_per_class_coloured_low_to_high(layers):
     zs = [f.geometry().constGet().z() for f in shown[0].getFeatures()]
     assert max(zs) == pytest.approx(3000.0)
     assert max(f.geometry().constGet().z() for f in samples.getFeatures()) == pytest.approx(1000.0)
+    assert shown[1] is not blocks
 
 
 def test_dialog_explains_what_is_missing(layers, memory_layer):
