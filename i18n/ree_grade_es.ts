@@ -1459,6 +1459,10 @@
       <translation>Panel de variogramas…</translation>
     </message>
     <message>
+      <source>3D view…</source>
+      <translation>Vista 3D…</translation>
+    </message>
+    <message>
       <source>Import drillholes…</source>
       <translation>Importar sondajes…</translation>
     </message>
@@ -1719,6 +1723,77 @@
     <message>
       <source>Open variogram model</source>
       <translation>Abrir modelo de variograma</translation>
+    </message>
+  </context>
+  <context>
+    <name>REEGradeView3D</name>
+    <message>
+      <source>Layer {0}: field {1} has no numeric value to colour by</source>
+      <translation>Capa {0}: el campo {1} no tiene ningún valor numérico para colorear</translation>
+    </message>
+    <message>
+      <source>Layer {0}: points expected (desurveyed samples, composites or blocks)</source>
+      <translation>Capa {0}: se esperan puntos (muestras con desviación calculada, compósitos o bloques)</translation>
+    </message>
+    <message>
+      <source>REE Grade 3D view</source>
+      <translation>Vista 3D de REE Grade</translation>
+    </message>
+    <message>
+      <source>Drill samples (points)</source>
+      <translation>Muestras de sondaje (puntos)</translation>
+    </message>
+    <message>
+      <source>Grade field</source>
+      <translation>Campo de ley</translation>
+    </message>
+    <message>
+      <source>Block model (points)</source>
+      <translation>Modelo de bloques (puntos)</translation>
+    </message>
+    <message>
+      <source>Colour blocks by</source>
+      <translation>Colorear bloques por</translation>
+    </message>
+    <message>
+      <source>Block size</source>
+      <translation>Tamaño de bloque</translation>
+    </message>
+    <message>
+      <source>Vertical exaggeration</source>
+      <translation>Exageración vertical</translation>
+    </message>
+    <message>
+      <source>Camera pitch (°)</source>
+      <translation>Inclinación de la cámara (°)</translation>
+    </message>
+    <message>
+      <source>Camera heading (°)</source>
+      <translation>Rumbo de la cámara (°)</translation>
+    </message>
+    <message>
+      <source>Render</source>
+      <translation>Renderizar</translation>
+    </message>
+    <message>
+      <source>Choose the drill samples layer and its grade field.</source>
+      <translation>Elija la capa de muestras de sondaje y su campo de ley.</translation>
+    </message>
+    <message>
+      <source>Choose the field to colour the blocks by.</source>
+      <translation>Elija el campo con el que colorear los bloques.</translation>
+    </message>
+    <message>
+      <source>Samples</source>
+      <translation>Muestras</translation>
+    </message>
+    <message>
+      <source>Blocks</source>
+      <translation>Bloques</translation>
+    </message>
+    <message>
+      <source>{0}: blue {1:.4g} to red {2:.4g}, {3} quantile classes</source>
+      <translation>{0}: de azul {1:.4g} a rojo {2:.4g}, {3} clases por cuantiles</translation>
     </message>
   </context>
   <context>

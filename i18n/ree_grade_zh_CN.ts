@@ -1459,6 +1459,10 @@
       <translation>变差函数面板…</translation>
     </message>
     <message>
+      <source>3D view…</source>
+      <translation>三维视图…</translation>
+    </message>
+    <message>
       <source>Import drillholes…</source>
       <translation>导入钻孔…</translation>
     </message>
@@ -1719,6 +1723,77 @@
     <message>
       <source>Open variogram model</source>
       <translation>打开变差函数模型</translation>
+    </message>
+  </context>
+  <context>
+    <name>REEGradeView3D</name>
+    <message>
+      <source>Layer {0}: field {1} has no numeric value to colour by</source>
+      <translation>图层 {0}：字段 {1} 没有可用于着色的数值</translation>
+    </message>
+    <message>
+      <source>Layer {0}: points expected (desurveyed samples, composites or blocks)</source>
+      <translation>图层 {0}：应为点图层（测斜后的样品、组合样或块体）</translation>
+    </message>
+    <message>
+      <source>REE Grade 3D view</source>
+      <translation>REE Grade 三维视图</translation>
+    </message>
+    <message>
+      <source>Drill samples (points)</source>
+      <translation>钻孔样品（点）</translation>
+    </message>
+    <message>
+      <source>Grade field</source>
+      <translation>品位字段</translation>
+    </message>
+    <message>
+      <source>Block model (points)</source>
+      <translation>块体模型（点）</translation>
+    </message>
+    <message>
+      <source>Colour blocks by</source>
+      <translation>块体着色字段</translation>
+    </message>
+    <message>
+      <source>Block size</source>
+      <translation>块体大小</translation>
+    </message>
+    <message>
+      <source>Vertical exaggeration</source>
+      <translation>垂直夸大</translation>
+    </message>
+    <message>
+      <source>Camera pitch (°)</source>
+      <translation>相机俯仰角（°）</translation>
+    </message>
+    <message>
+      <source>Camera heading (°)</source>
+      <translation>相机方位角（°）</translation>
+    </message>
+    <message>
+      <source>Render</source>
+      <translation>渲染</translation>
+    </message>
+    <message>
+      <source>Choose the drill samples layer and its grade field.</source>
+      <translation>请选择钻孔样品图层及其品位字段。</translation>
+    </message>
+    <message>
+      <source>Choose the field to colour the blocks by.</source>
+      <translation>请选择用于块体着色的字段。</translation>
+    </message>
+    <message>
+      <source>Samples</source>
+      <translation>样品</translation>
+    </message>
+    <message>
+      <source>Blocks</source>
+      <translation>块体</translation>
+    </message>
+    <message>
+      <source>{0}: blue {1:.4g} to red {2:.4g}, {3} quantile classes</source>
+      <translation>{0}：蓝色 {1:.4g} 至红色 {2:.4g}，{3} 个分位数分级</translation>
     </message>
   </context>
   <context>

@@ -41,6 +41,8 @@ def collect():
                                                      "Dask scheduler")]
     strings += [("REEGradeMenu", "Variogram panel…")]
     strings += [("REEGradeVariogramPanel", s) for s in tr_literals(REPO / "ui" / "variogram_panel.py")]
+    strings += [("REEGradeMenu", "3D view…")]
+    strings += [("REEGradeView3D", s) for s in tr_literals(REPO / "ui" / "view3d.py")]
     # The drillhole import dialog: its menu entry and every tr("...") literal of its module.
     strings += [("REEGradeMenu", "Import drillholes…")]
     strings += [("ImportDialog", s) for s in tr_literals(REPO / "ui" / "import_dialog.py")]

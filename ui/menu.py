@@ -1,5 +1,5 @@
-"""Plugin menu and toolbar: open the workflow model, the documentation and the
-settings page."""
+"""Plugin menu and toolbar: open the workflow model, the drillhole import, the documentation, the
+settings page, the variogram panel and the 3D view."""
 import os
 
 from qgis.PyQt.QtCore import QCoreApplication, QUrl
@@ -25,6 +25,7 @@ class REEGradeMenu:
         # The interactive variogram panel, one window kept for the session.
         self.variogram_panel = None
         self.import_dialog = None
+        self.view3d = None
 
     def init(self):
         from .settings_page import REEGradeOptionsFactory
@@ -40,6 +41,8 @@ class REEGradeMenu:
         self.options_factory = REEGradeOptionsFactory(os.path.join(PLUGIN_DIR, "icon.svg"))
         self.iface.registerOptionsWidgetFactory(self.options_factory)
         self._action(QIcon(), tr("Variogram panel…"), self.open_variogram_panel)
+        # Drill samples and blocks in 3D, coloured by grade, estimate or uncertainty.
+        self._action(QIcon(), tr("3D view…"), self.open_view3d)
 
     def _action(self, icon, text, slot):
         action = QAction(icon, text, self.iface.mainWindow())
@@ -57,6 +60,10 @@ class REEGradeMenu:
             self.variogram_panel.close()
             self.variogram_panel.deleteLater()
             self.variogram_panel = None
+        if self.view3d is not None:
+            self.view3d.close()
+            self.view3d.deleteLater()
+            self.view3d = None
         if self.options_factory is not None:
             self.iface.unregisterOptionsWidgetFactory(self.options_factory)
             self.options_factory = None
@@ -90,6 +97,15 @@ class REEGradeMenu:
         self.variogram_panel.show()
         self.variogram_panel.raise_()
         return self.variogram_panel
+
+    def open_view3d(self):
+        from .view3d import View3DDialog
+
+        if self.view3d is None:
+            self.view3d = View3DDialog(self.iface.mainWindow())
+        self.view3d.show()
+        self.view3d.raise_()
+        return self.view3d
 
     def open_settings(self):
         self.iface.showOptionsDialog(self.iface.mainWindow(), currentPage="REE Grade")

@@ -94,7 +94,7 @@ def expected_algorithms(provider):
 def test_the_plugin_loads_and_the_algorithm_names_the_missing_package(tmp_path, expected_algorithms, package):
     result = run_without(package, PACKAGES[package], tmp_path)
     assert result["menu"] == ["Open REE grade workflow model", "Import drillholes…", "Documentation", "Settings…",
-                              "Variogram panel…"]
+                              "Variogram panel…", "3D view…"]
     # hyperscore's science module imports scipy at its top (test below).
     known = {"alg_hyperscore"} if package == "scipy" else set()
     assert {name for name, _ in result["load_errors"]} <= known, result["load_errors"]

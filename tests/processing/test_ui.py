@@ -48,7 +48,7 @@ def test_menu_toolbar_and_settings_page_come_and_go(qgis_app, monkeypatch):
     try:
         texts = [action.text() for _, action in iface.menu]
         assert texts == ["Open REE grade workflow model", "Import drillholes…", "Documentation", "Settings…",
-                         "Variogram panel…"]
+                         "Variogram panel…", "3D view…"]
         assert [a.text() for a in iface.toolbar] == ["Open REE grade workflow model", "Import drillholes…"]
         assert len(iface.factories) == 1 and iface.factories[0].title() == "REE Grade"
         iface.menu[3][1].trigger()
@@ -69,10 +69,13 @@ def test_menu_toolbar_and_settings_page_come_and_go(qgis_app, monkeypatch):
         assert panel.windowTitle() == "REE Grade variogram panel"
         iface.menu[4][1].trigger()
         assert plugin.menu.variogram_panel is panel, "one panel per session, raised again"
+        iface.menu[5][1].trigger()
+        view3d = plugin.menu.view3d
+        assert view3d is not None and view3d.isVisible() and view3d.windowTitle() == "REE Grade 3D view"
     finally:
         plugin.unload()
     assert iface.menu == [] and iface.toolbar == [] and iface.factories == []
-    assert not panel.isVisible()
+    assert not panel.isVisible() and not view3d.isVisible()
 
 
 def test_settings_page_saves_validated_defaults(qgis_app):
