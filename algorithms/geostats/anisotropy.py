@@ -125,15 +125,9 @@ def find_anisotropy(xyz, values, lag, n_lags, groups=None, structures=("spherica
         nugget, short_range, _ = downhole
         notes.append(f"downhole variogram: nugget {nugget:.4g}, short range {short_range:.4g}")
     lines = line_grid()
-    experimental = experimental_variograms(
-        xyz, values[:, None], lag, n_lags, directions=lines, angle_tolerance=GRID_STEP,
-        max_samples=SEARCH_SAMPLES, seed=seed, labels=[label],
-    )[0]
-    reference = _pooled(experimental, nugget)
-    if reference is None:
+    experimental, scales = _line_scales(xyz, values, lag, n_lags, lines, GRID_STEP, seed, label, nugget)
+    if scales is None:
         return f"fewer than 3 lags have {MIN_PAIRS} pairs"
-    scales = [_direction_scale(lags, gammas, npairs, reference)
-              for lags, gammas, npairs in zip(experimental.lags, experimental.gammas, experimental.npairs)]
     usable = [(line, 1.0 / fitted[0], fitted[1]) for line, fitted in zip(lines, scales) if fitted is not None]
     if len(usable) < 9:
         return f"only {len(usable)} of {len(lines)} directions have {MIN_PAIRS} pairs in 3 lags or more"
@@ -179,15 +173,9 @@ def _fan(xyz, values, lag, n_lags, pole, seed, label, nugget):
     thetas = np.radians(np.arange(0.0, 180.0, FAN_STEP))
     vectors = np.cos(thetas)[:, None] * first + np.sin(thetas)[:, None] * second
     lines = [axis_angles(v) for v in vectors]
-    experimental = experimental_variograms(
-        xyz, values[:, None], lag, n_lags, directions=lines, angle_tolerance=FAN_STEP,
-        max_samples=SEARCH_SAMPLES, seed=seed, labels=[label],
-    )[0]
-    reference = _pooled(experimental, nugget)
-    if reference is None:
+    experimental, scales = _line_scales(xyz, values, lag, n_lags, lines, FAN_STEP, seed, label, nugget)
+    if scales is None:
         return None
-    scales = [_direction_scale(lags, gammas, npairs, reference)
-              for lags, gammas, npairs in zip(experimental.lags, experimental.gammas, experimental.npairs)]
     usable = [(t, s, w) for t, fitted in zip(thetas, scales) if fitted is not None for s, w in [fitted]]
     if len(usable) < 6:
         return None
@@ -202,6 +190,22 @@ def _fan(xyz, values, lag, n_lags, pole, seed, label, nugget):
     best = 0.5 * math.atan2(-c, -b)
     major = math.cos(best) * first + math.sin(best) * second
     return major, math.sqrt((a - amplitude) / (a + amplitude)), experimental
+
+
+def _line_scales(xyz, values, lag, n_lags, lines, tolerance, seed, label, nugget):
+    """(experimental, per line the (stretch, weight) of its curve against the
+    pooled one, or None for a line too short of pairs): the directional
+    variograms of `lines` and how far each reaches; scales None when the
+    pooled curve itself has too few lags with pairs."""
+    experimental = experimental_variograms(
+        xyz, values[:, None], lag, n_lags, directions=lines, angle_tolerance=tolerance,
+        max_samples=SEARCH_SAMPLES, seed=seed, labels=[label],
+    )[0]
+    reference = _pooled(experimental, nugget)
+    if reference is None:
+        return experimental, None
+    return experimental, [_direction_scale(lags, gammas, npairs, reference)
+                          for lags, gammas, npairs in zip(experimental.lags, experimental.gammas, experimental.npairs)]
 
 
 def _joined(one, other):

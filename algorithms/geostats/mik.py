@@ -173,11 +173,6 @@ class MultipleIndicatorKriging:
         }
 
 
-# variogram_auto.auto_variogram's defaults, which the per-threshold fits used.
-AUTO_LAGS = 12
-AUTO_STRUCTURES = ("spherical",)
-
-
 def indicator_variograms(xyz, indicators, thresholds, seed, label, median):
     """The automatic variogram of every indicator column, with the
     experimental variograms of all thresholds from one pass over the pairs.
@@ -188,19 +183,19 @@ def indicator_variograms(xyz, indicators, thresholds, seed, label, median):
     and ranges fitted per threshold; each then equals `auto_variogram(xyz,
     indicators[:, k], seed=seed, angles=that orientation)`."""
     from .experimental import experimental_variograms, parse_directions
-    from .variogram_auto import auto_variogram, default_lag
+    from .variogram_auto import DEFAULT_LAGS, DEFAULT_STRUCTURES, auto_variogram, default_lag, is_flat
     from .variogram_fit import fit_variogram
 
     xyz = np.asarray(xyz, dtype=float)
     labels = [f"{label} (indicator {t:g})" for t in thresholds]
-    if np.all(np.isnan(xyz[:, 2])) or np.nanmax(xyz[:, 2]) == np.nanmin(xyz[:, 2]):
+    if is_flat(xyz):
         xyz = xyz[:, :2]
-        experimentals = experimental_variograms(xyz, indicators, default_lag(xyz, AUTO_LAGS), AUTO_LAGS, seed=seed,
-                                                labels=labels)
-        return [fit_variogram(e, structures=AUTO_STRUCTURES, seed=seed).model for e in experimentals]
+        experimentals = experimental_variograms(xyz, indicators, default_lag(xyz, DEFAULT_LAGS), DEFAULT_LAGS,
+                                                seed=seed, labels=labels)
+        return [fit_variogram(e, structures=DEFAULT_STRUCTURES, seed=seed).model for e in experimentals]
     median_model = auto_variogram(xyz, indicators[:, median], seed=seed, label=f"{label} (median indicator)")[0]
     angles = median_model.structures[0].angles
     directions = parse_directions("axes", angles, 3)
-    experimentals = experimental_variograms(xyz, indicators, default_lag(xyz, AUTO_LAGS), AUTO_LAGS,
+    experimentals = experimental_variograms(xyz, indicators, default_lag(xyz, DEFAULT_LAGS), DEFAULT_LAGS,
                                             directions=directions, seed=seed, labels=labels)
-    return [fit_variogram(e, structures=AUTO_STRUCTURES, angles=angles, seed=seed).model for e in experimentals]
+    return [fit_variogram(e, structures=DEFAULT_STRUCTURES, angles=angles, seed=seed).model for e in experimentals]

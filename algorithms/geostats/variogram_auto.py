@@ -18,6 +18,16 @@ import numpy as np
 from .experimental import experimental_variogram, parse_directions
 from .variogram_fit import fit_variogram
 
+DEFAULT_LAGS = 12
+DEFAULT_STRUCTURES = ("spherical",)
+
+
+def is_flat(xyz):
+    """True when z is all NaN or one value: kriging hands 2D data over with
+    z = 0, so a constant z is flat too and the variogram is 2D."""
+    z = np.asarray(xyz, dtype=float)[:, 2]
+    return bool(np.all(np.isnan(z)) or np.nanmax(z) == np.nanmin(z))
+
 
 def default_lag(xyz, n_lags):
     """Half the diagonal of the data's bounding box, split into `n_lags` lags;
@@ -43,8 +53,8 @@ _RECENT_SIZE = 4
 _RECENT_LOCK = threading.Lock()
 
 
-def auto_variogram(xyz, values, n_lags=12, structures=("spherical",), seed=0, label="samples", groups=None,
-                   angles=None, anisotropy=True, log=None):
+def auto_variogram(xyz, values, n_lags=DEFAULT_LAGS, structures=DEFAULT_STRUCTURES, seed=0, label="samples",
+                   groups=None, angles=None, anisotropy=True, log=None):
     """(model, experimental) of `values` at `xyz` (2D when z is all NaN or all
     equal); the same inputs give the same (shared, not to be modified) objects.
     `groups`: the hole of each sample (a downhole variogram then sets the
@@ -83,8 +93,7 @@ def _fit_key(xyz, values, n_lags, structures, seed, groups, angles, anisotropy):
 def _auto_variogram(xyz, values, n_lags, structures, seed, label, groups, angles, anisotropy):
     xyz = np.asarray(xyz, dtype=float)
     values = np.asarray(values, dtype=float)
-    # Kriging hands 2D data over with z = 0: a constant z is flat too.
-    flat = bool(np.all(np.isnan(xyz[:, 2])) or np.nanmax(xyz[:, 2]) == np.nanmin(xyz[:, 2]))
+    flat = is_flat(xyz)
     xyz = xyz[:, :2] if flat else xyz
     keep = np.isfinite(values) & np.all(np.isfinite(xyz), axis=1)
     if groups is not None:

@@ -103,6 +103,7 @@ class HoleBaggedForest:
         self._arrays = {"feature": feature.astype(np.int64), "threshold": threshold.astype(np.float64),
                         "left": left.astype(np.int64), "right": right.astype(np.int64),
                         "value": value.astype(np.float64), "roots": roots.astype(np.int64)}
+        self.n_features_ = int(self._arrays["feature"].max()) + 1
         self.trees_ = [self._tree(start, end, label) for start, end in zip(roots, ends)]
         return self
 
@@ -118,8 +119,7 @@ class HoleBaggedForest:
         nodes["left_child"], nodes["right_child"] = a["left"], a["right"]
         nodes["feature"] = np.where(leaf, -2, a["feature"])
         nodes["threshold"] = np.where(leaf, -2.0, a["threshold"])
-        n_features = int(self._arrays["feature"].max()) + 1
-        tree = trees.Tree(n_features, np.ones(1, dtype=np.intp), 1)
+        tree = trees.Tree(self.n_features_, np.ones(1, dtype=np.intp), 1)
         tree.__setstate__({"max_depth": _depth(a["left"], a["right"]), "node_count": size, "nodes": nodes,
                            "values": a["value"].reshape(size, 1, 1)})
         return tree
@@ -127,17 +127,14 @@ class HoleBaggedForest:
     def arrays(self):
         return dict(self._arrays)
 
-    def n_features(self):
-        return int(self._arrays["feature"].max()) + 1
-
     def predict(self, X):
         """Mean of the trees, each compared in float32 as scikit-learn does."""
         return self._leaf_values(X).mean(axis=1)
 
     def _leaf_values(self, X):
         X = np.ascontiguousarray(X, dtype=np.float32)
-        if X.ndim != 2 or (len(X) and X.shape[1] < self.n_features()):
-            raise ValueError(f"forest: expected at least {self.n_features()} columns, got {X.shape}")
+        if X.ndim != 2 or (len(X) and X.shape[1] < self.n_features_):
+            raise ValueError(f"forest: expected at least {self.n_features_} columns, got {X.shape}")
         if not len(X):
             return np.zeros((0, len(self.trees_)))
         return np.column_stack([tree.predict(X).reshape(len(X), -1)[:, 0] for tree in self.trees_])

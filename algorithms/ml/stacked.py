@@ -154,9 +154,8 @@ class StackedNetwork:
 
     def __init__(self, method="ensemble", n_coords=3, hidden=(64, 64, 64), epochs=400, n_members=5,
                  validation_fraction=0.25, calibration_fraction=0.2, n_trees=200, variogram=None, search=None,
-                 max_samples=32,
-                 max_per_hole=None, seed=0, n_threads=1, label="samples", target_name="grade", covariate_names=None,
-                 encoder=None):
+                 max_samples=32, max_per_hole=None, seed=0, n_threads=1, label="samples", target_name="grade",
+                 covariate_names=None, encoder=None):
         self.method = method
         self.n_coords = n_coords
         self.hidden = hidden
@@ -225,8 +224,8 @@ class StackedNetwork:
                 np.where(missing, self.fill_sd_, sd))
 
     def _features(self, X, estimate, sd):
-        log_estimate = np.log(np.maximum(estimate, self.floor_))
-        return np.column_stack([X[:, self.n_coords:], X[:, : self.n_coords], log_estimate, sd])
+        # `_kriging_inputs` has raised the estimate to the floor already.
+        return np.column_stack([X[:, self.n_coords:], X[:, : self.n_coords], np.log(estimate), sd])
 
     def _choose_pool(self, squared_errors, scales, calibration):
         """(w, k, c, table). w: the one whose calibrated pooled mean has the
@@ -265,7 +264,7 @@ class StackedNetwork:
         return PooledPredictive(weight, scale * estimate, np.maximum(scale * stretch * sd, 1e-12), shifted, spread)
 
     def fit_summary(self):
-        """One line on what the calibration holes chose, for logs and reports."""
+        """One line on the pool's fitted numbers, for logs and reports."""
         return (f"weight on kriging w = {self.weight_:.1f}, interval stretch {self.stretch_:.3f}, mean scale "
                 f"{self.mean_scale_:.3f}, top cut {self.top_cut_:.4g}, {self.n_floored_} grade(s) floored")
 
@@ -513,8 +512,8 @@ def _forest(json_path, arrays, n_inputs):
                                                f"{json_path}: forest")
     except ValueError as error:
         raise ModelFileError(str(error)) from None
-    if forest.n_features() > n_inputs:
-        raise ModelFileError(f"{json_path}: the forest splits on input {forest.n_features()} of {n_inputs}")
+    if forest.n_features_ > n_inputs:
+        raise ModelFileError(f"{json_path}: the forest splits on input {forest.n_features_} of {n_inputs}")
     return forest
 
 
