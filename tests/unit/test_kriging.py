@@ -328,13 +328,3 @@ def test_kriging_together_needs_the_same_samples_and_search():
     for other in (b, c):
         with pytest.raises(ValueError, match="same samples with the same search"):
             predict_together([a, other], xyz[:3])
-
-
-def _drillholes(seed=4):
-    """30 vertical holes of 20 samples over an east-west elongated field with a noisy (nugget) part."""
-    rng = np.random.default_rng(seed)
-    collars = rng.uniform(0, 400, (30, 2))
-    depth = -np.arange(20) * 5.0
-    xyz = np.column_stack([np.repeat(collars, 20, axis=0), np.tile(depth, 30)])
-    values = np.sin(xyz[:, 0] / 90) + 0.5 * np.cos(xyz[:, 1] / 40 + xyz[:, 2] / 30) + rng.normal(0, 0.3, len(xyz))
-    return xyz, values, np.repeat([f"DH{i}" for i in range(30)], 20)
