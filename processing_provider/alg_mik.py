@@ -35,8 +35,7 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
         "unless [VARIOGRAM] gives one model (median IK). The search neighbourhood (radii, angles, min/max "
         "samples, max per hole, block size) is that of ordinary kriging and is shared by all thresholds; radii "
         "and angles left empty come from the [VARIOGRAM] file's longest structure (major radius its major range, "
-        "semi-major and minor radii its range ratios, its angles), and without a file from the automatic "
-        "median-indicator variogram's. The "
+        "semi-major and minor radii its range ratios, its angles), and without a file are unlimited and 0. The "
         "log says which values were used and where each came from.\n\n"
         "Order relations are corrected as ik3d does: clip to [0, 1], an upward and a downward pass, and their "
         "average; the number and size of corrections are logged. The ccdf is interpolated with a [LOWER_TAIL] "
@@ -60,9 +59,8 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
         "TAIL_CUTOFFS": "Thresholds added to the deciles, in the grade's unit, to resolve the upper tail (e.g. the "
                         "economic cut-offs above the ninth decile); ignored when thresholds are given.",
         "VARIOGRAM": "One indicator variogram model (JSON in reegrade:variogram's format, e.g. fitted to a 0/1 "
-                     "field of grade <= median) for median IK instead of the automatic fit; it (or, without it, "
-                     "the automatic median-indicator variogram) gives the search ellipse where radii and angles "
-                     "are left empty.",
+                     "field of grade <= median) for median IK instead of the automatic fit; it also gives the "
+                     "search ellipse where radii and angles are left empty.",
         "ZMIN": "The lowest grade the distribution can take (default 0), where the lower tail starts; no sample "
                 "may lie below it.",
         "ZMAX": "The highest grade the distribution can take, where the upper tail is truncated; empty takes the "
@@ -188,15 +186,14 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
     def _estimator(self, parameters, context, discretisation, label, feedback):
         from ..algorithms.common.parsing import parse_numbers
         from ..algorithms.geostats.mik import MultipleIndicatorKriging
-        from ..algorithms.geostats.neighbourhood import SearchFromVariogram
         from ..algorithms.geostats.variogram_model import VariogramModel
 
         variogram_file = self.parameterAsFile(parameters, self.VARIOGRAM, context)
         median_ik = self.parameterAsEnum(parameters, self.MODE, context) == 0
         model = VariogramModel.load(variogram_file) if variogram_file else None
-        # Without a file the search waits for the automatic median-indicator variogram (logged after the fit).
-        search = (self.search(parameters, context, model, feedback) if model is not None
-                  else SearchFromVariogram(*self.search_request(parameters, context)))
+        if model is None:
+            feedback.pushInfo(self.tr("No variogram file: search radii and angles left empty take their defaults "
+                                      "(unlimited radius, angles 0), not the automatic indicator variograms'"))
         return MultipleIndicatorKriging(
             thresholds=parse_numbers(self.parameterAsString(parameters, self.THRESHOLDS, context), "thresholds")
             or None,
@@ -204,7 +201,7 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
                                        "tail cut-offs"),
             median_ik=median_ik,
             variograms=[model] if model is not None else None,
-            search=search,
+            search=self.search(parameters, context, model, feedback),
             min_samples=self.parameterAsInt(parameters, self.MIN_SAMPLES, context),
             max_samples=self.parameterAsInt(parameters, self.MAX_SAMPLES, context),
             max_per_hole=self.max_per_hole(parameters, context),
@@ -232,8 +229,6 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
         for model in mik.models_:
             for note in getattr(model, "notes_", ()):
                 feedback.pushInfo(note)
-        if mik.search_sources_ is not None:
-            self.log_search(mik.search_, *mik.search_sources_, feedback)
         progress, should_stop = self.progress_callbacks(feedback, start, end)
         out = self.run_on_dask(feedback, mik.predict, targets, block, progress, should_stop)
         ccdf, estimated = out["ccdf"], out["estimated"]

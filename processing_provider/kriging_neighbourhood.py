@@ -209,20 +209,16 @@ class KrigingNeighbourhoodMixin:
         used and where it came from goes to `feedback`'s log."""
         from ..algorithms.geostats.neighbourhood import search_from_variogram
 
-        search, radius_sources, angle_sources = search_from_variogram(model, *self.search_request(parameters, context))
-        if feedback is not None:
-            self.log_search(search, radius_sources, angle_sources, feedback)
-        return search
-
-    def search_request(self, parameters, context):
-        """(radii, angles) as given, None where left empty."""
         radii = [self.optional_double(parameters, n, context)
                  for n in (self.SEARCH_MAJOR, self.SEARCH_SEMI, self.SEARCH_MINOR)]
         angles = [self.optional_double(parameters, n, context)
                   for n in (self.SEARCH_AZIMUTH, self.SEARCH_DIP, self.SEARCH_RAKE)]
-        return radii, angles
+        search, radius_sources, angle_sources = search_from_variogram(model, radii, angles)
+        if feedback is not None:
+            self._log_search(search, radius_sources, angle_sources, feedback)
+        return search
 
-    def log_search(self, search, radius_sources, angle_sources, feedback):
+    def _log_search(self, search, radius_sources, angle_sources, feedback):
         words = {"given": self.tr("given"), "variogram": self.tr("from the variogram"),
                  "default": self.tr("default")}
         if search is None:

@@ -29,10 +29,8 @@ class MultipleIndicatorKriging:
     thresholds: a list, or None for the declustered deciles plus `tail_cutoffs`;
     median_ik: one variogram and one set of kriging weights for all thresholds;
     variograms: given indicator models (one, or one per threshold) or None to fit
-    them (seeded by `seed`); search as in `OrdinaryKriging`, or a
-    `neighbourhood.SearchFromVariogram` to take it from the median indicator's
-    variogram once fitted (`search_`, `search_sources_`); min/max samples,
-    max_per_hole and block_discretisation as in `OrdinaryKriging`; zmin/zmax (None: 0 or the data
+    them (seeded by `seed`); search, min/max samples, max_per_hole and
+    block_discretisation as in `OrdinaryKriging`; zmin/zmax (None: 0 or the data
     minimum if lower, and the data maximum) and the class models and omegas
     of `ccdf.IndicatorCcdf`; decluster_cells: cell sizes to try (None: 2 to 20 %
     of the extent); label names the samples in messages."""
@@ -88,12 +86,11 @@ class MultipleIndicatorKriging:
         self.global_cdf_ = np.sum(self.weights_[:, None] * indicators, axis=0) / self.weights_.sum()
         models = self._variograms(xyz, indicators, auto_variogram, label)
         self.models_ = models
-        self.search_, self.search_sources_ = self._search(models)
         # Median IK: one kriging system per target serves every threshold, so
         # the indicators go in as columns of one fit.
         columns = [indicators] if self.median_ik else [indicators[:, k] for k in range(indicators.shape[1])]
         self.krigers_ = [
-            OrdinaryKriging(model, self.search_, self.min_samples, self.max_samples, self.max_per_hole,
+            OrdinaryKriging(model, self.search, self.min_samples, self.max_samples, self.max_per_hole,
                             self.block_discretisation, label=label)
             .fit(xyz, column, holes)
             for model, column in zip(models, columns)
@@ -102,18 +99,6 @@ class MultipleIndicatorKriging:
             log(f"{label}: thresholds {np.array2string(self.thresholds_, precision=4)}; declustering cell "
                 f"{self.cell_size_:.4g}; declustered cdf {np.array2string(self.global_cdf_, precision=3)}")
         return self
-
-    def _search(self, models):
-        """(search ellipse or None, (radius sources, angle sources) or None): a
-        `SearchFromVariogram` takes the median indicator's variogram (the one of
-        median IK), whose orientation every threshold of full MIK shares too."""
-        from .neighbourhood import SearchFromVariogram
-
-        if not isinstance(self.search, SearchFromVariogram):
-            return self.search, None
-        median = 0 if len(models) == 1 else int(np.argmin(np.abs(self.global_cdf_ - 0.5)))
-        search, radius_sources, angle_sources = self.search.resolve(models[median])
-        return search, (radius_sources, angle_sources)
 
     def _cell_sizes(self, xyz):
         if self.decluster_cells is not None:

@@ -64,20 +64,6 @@ def search_from_variogram(model=None, radii=(None, None, None), angles=(None, No
     return SearchEllipse(chosen, chosen_angles), sources, angle_sources
 
 
-class SearchFromVariogram:
-    """A search ellipse still to be taken from a variogram fitted later (MIK's
-    automatic median-indicator variogram): radii and angles given here win,
-    those left None come from the model as `search_from_variogram` takes them."""
-
-    def __init__(self, radii=(None, None, None), angles=(None, None, None)):
-        self.radii = tuple(radii)
-        self.angles = tuple(angles)
-
-    def resolve(self, model):
-        """(SearchEllipse or None, radius sources, angle sources) for `model`."""
-        return search_from_variogram(model, self.radii, self.angles)
-
-
 def merge_duplicates(xyz, values, holes=None, return_inverse=False):
     """Average the values of samples at the same location (within
     COINCIDENT_DISTANCE), so no kriging matrix has two equal rows.

@@ -170,30 +170,3 @@ def test_full_mik_kriges_every_threshold_with_one_search_as_each_kriger_alone():
 
     np.testing.assert_array_equal(together["ccdf"].threshold_cdf, correct_order_relations(alone[estimated])[0])
     assert len({m.describe() for m in mik.models_}) == 9
-
-
-@pytest.mark.parametrize("median_ik", [True, False])
-def test_default_search_follows_the_median_indicator_variogram(median_ik):
-    from test_kriging import _drillholes
-
-    from ree_grade.algorithms.geostats.neighbourhood import SearchFromVariogram, search_from_variogram
-
-    xyz, values, holes = _drillholes()
-    grade = np.exp(values)
-    request = SearchFromVariogram(radii=(None, None, None), angles=(None, None, 7.0))
-    mik = MultipleIndicatorKriging(median_ik=median_ik, search=request, max_samples=12).fit(xyz, grade, holes)
-    median = 0 if median_ik else int(np.argmin(np.abs(mik.global_cdf_ - 0.5)))
-    expected, radius_sources, angle_sources = search_from_variogram(mik.models_[median], angles=(None, None, 7.0))
-    longest = max(mik.models_[median].structures, key=lambda s: s.ranges[0])
-    assert longest.ranges[0] > longest.ranges[2]  # anisotropic: the ellipse is not a sphere
-    np.testing.assert_array_equal(mik.search_.radii, expected.radii)
-    np.testing.assert_allclose(mik.search_.radii, longest.ranges, rtol=1e-12)
-    assert mik.search_.angles == longest.angles[:2] + (7.0,)
-    assert mik.search_sources_ == (radius_sources, angle_sources) == (["variogram"] * 3, ["variogram"] * 2 + ["given"])
-    assert all(k.neighbourhood_.search is mik.search_ for k in mik.krigers_)
-    # The same as the ellipse given explicitly.
-    given = MultipleIndicatorKriging(median_ik=median_ik, search=expected, max_samples=12).fit(xyz, grade, holes)
-    targets = xyz[::37] + [7.0, 5.0, -2.0]
-    np.testing.assert_array_equal(mik.predict(targets)["ccdf"].threshold_cdf,
-                                  given.predict(targets)["ccdf"].threshold_cdf)
-    assert given.search_sources_ is None
