@@ -35,7 +35,9 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
         "unless [VARIOGRAM] gives one model (median IK). The search neighbourhood (radii, angles, min/max "
         "samples, max per hole, block size) is that of ordinary kriging and is shared by all thresholds; radii "
         "and angles left empty come from the [VARIOGRAM] file's longest structure (major radius its major range, "
-        "semi-major and minor radii its range ratios, its angles), and without a file are unlimited and 0. The "
+        "semi-major and minor radii its range ratios, its angles); without a file the search is unlimited, the "
+        "nearest samples ranked by the anisotropic distance of the automatic indicator variogram at the middle "
+        "threshold. The "
         "log says which values were used and where each came from.\n\n"
         "Order relations are corrected as ik3d does: clip to [0, 1], an upward and a downward pass, and their "
         "average; the number and size of corrections are logged. The ccdf is interpolated with a [LOWER_TAIL] "
@@ -192,8 +194,9 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
         median_ik = self.parameterAsEnum(parameters, self.MODE, context) == 0
         model = VariogramModel.load(variogram_file) if variogram_file else None
         if model is None:
-            feedback.pushInfo(self.tr("No variogram file: search radii and angles left empty take their defaults "
-                                      "(unlimited radius, angles 0), not the automatic indicator variograms'"))
+            feedback.pushInfo(self.tr("No variogram file: with the search radii left empty the search is unlimited and "
+                                      "ranks the samples by the anisotropic distance of the automatic indicator "
+                                      "variogram at the middle threshold"))
         return MultipleIndicatorKriging(
             thresholds=parse_numbers(self.parameterAsString(parameters, self.THRESHOLDS, context), "thresholds")
             or None,

@@ -222,8 +222,8 @@ class KrigingNeighbourhoodMixin:
         words = {"given": self.tr("given"), "variogram": self.tr("from the variogram"),
                  "default": self.tr("default")}
         if search is None:
-            feedback.pushInfo(self.tr("Search: unlimited (major radius {0}), the nearest samples at any "
-                                      "distance").format(words[radius_sources[0]]))
+            feedback.pushInfo(self.tr("Search: unlimited (major radius {0}), the nearest samples at any distance "
+                                      "in the variogram's anisotropic metric").format(words[radius_sources[0]]))
             return
         feedback.pushInfo(self.tr("Search ellipse: radii {0} (major {1}, semi-major {2}, minor {3}); azimuth, dip, "
                                   "rake {4} ({5}, {6}, {7})").format(

@@ -30,7 +30,7 @@ import numpy as np
 
 from ..common.progress import check_cancelled, report_progress
 from .geometry import as_xyz, spatial_order
-from .neighbourhood import COINCIDENT_DISTANCE, Neighbourhood, merge_duplicates
+from .neighbourhood import COINCIDENT_DISTANCE, Neighbourhood, merge_duplicates, variogram_metric
 from .variogram_model import unit_correlation
 
 UNSTABLE_WEIGHT_SUM = 10.0
@@ -57,7 +57,9 @@ class OrdinaryKriging:
     model: a `VariogramModel`, or None to fit one on the samples in `fit`
     (`variogram_auto.auto_variogram` with `seed`, as cross-validation refits it
     on every training fold); search: a `neighbourhood.SearchEllipse` or None
-    (nearest samples at any distance); min_samples / max_samples per target;
+    (the nearest samples at any distance, ranked by the variogram's
+    anisotropic distance: `neighbourhood.variogram_metric`, kept in
+    `search_`); min_samples / max_samples per target;
     max_per_hole: cap on samples from one hole (needs `groups` in fit);
     block_discretisation: (nx, ny, nz) points per block for block support, used
     when `predict` gets a block size; label names the samples in messages.
@@ -131,7 +133,9 @@ class OrdinaryKriging:
         self.xyz_ = xyz
         self.values_ = values
         self.constant_ = bool(np.all(np.ptp(values, axis=0) == 0))
-        self.neighbourhood_ = Neighbourhood(xyz, self.search, int(self.max_samples), self.max_per_hole, codes,
+        # No search given: the nearest samples at any distance in the variogram's own metric.
+        self.search_ = self.search if self.search is not None else variogram_metric(self.model_)
+        self.neighbourhood_ = Neighbourhood(xyz, self.search_, int(self.max_samples), self.max_per_hole, codes,
                                             also_in=also_in)
         self.structure_groups_ = _structure_groups(self.model_)
         return self

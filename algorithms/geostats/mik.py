@@ -62,6 +62,7 @@ class MultipleIndicatorKriging:
         `OrdinaryKriging` per variogram (`krigers_`); `log` gets one line on
         the thresholds and the declustered cdf."""
         from .kriging import OrdinaryKriging
+        from .neighbourhood import variogram_metric
         from .variogram_auto import auto_variogram
 
         label = self.label
@@ -89,8 +90,11 @@ class MultipleIndicatorKriging:
         # Median IK: one kriging system per target serves every threshold, so
         # the indicators go in as columns of one fit.
         columns = [indicators] if self.median_ik else [indicators[:, k] for k in range(indicators.shape[1])]
+        # The thresholds share one neighbour search (`kriging.predict_together`): without a given
+        # search, the middle threshold's variogram ranks the samples for all of them.
+        self.search_ = self.search if self.search is not None else variogram_metric(models[len(models) // 2])
         self.krigers_ = [
-            OrdinaryKriging(model, self.search, self.min_samples, self.max_samples, self.max_per_hole,
+            OrdinaryKriging(model, self.search_, self.min_samples, self.max_samples, self.max_per_hole,
                             self.block_discretisation, label=label)
             .fit(xyz, column, holes)
             for model, column in zip(models, columns)

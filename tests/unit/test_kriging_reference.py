@@ -5,6 +5,7 @@ to 1e-8 relative, and thread counts to 1e-10."""
 import numpy as np
 import pytest
 
+from ree_grade.algorithms.geostats.geometry import rotation_matrix
 from ree_grade.algorithms.geostats.kriging import OrdinaryKriging
 from ree_grade.algorithms.geostats.variogram_model import Structure, VariogramModel
 
@@ -23,9 +24,16 @@ def _data(dim, seed=3):
     return xyz, values, holes, targets, model
 
 
-def _neighbours(xyz, holes, target, k, max_per_hole, exclude):
+def _metric_distance(model, offsets):
+    """Distance in the frame of the longest structure, scaled by its ranges:
+    what an unlimited search ranks samples by."""
+    longest = max(model.structures, key=lambda structure: structure.ranges[0])
+    return np.linalg.norm((offsets @ rotation_matrix(*longest.angles).T) / np.asarray(longest.ranges), axis=1)
+
+
+def _neighbours(model, xyz, holes, target, k, max_per_hole, exclude):
     """Nearest first, skipping the excluded hole and holes already at the cap."""
-    order = np.argsort(np.linalg.norm(xyz - target, axis=1), kind="stable")
+    order = np.argsort(_metric_distance(model, xyz - target), kind="stable")
     chosen, per_hole = [], {}
     for i in order:
         if holes[i] == exclude or (max_per_hole and per_hole.get(holes[i], 0) >= max_per_hole):
@@ -40,7 +48,7 @@ def _neighbours(xyz, holes, target, k, max_per_hole, exclude):
 def _reference(model, xyz, values, holes, targets, k, max_per_hole, exclude):
     estimate, variance = [], []
     for t, target in enumerate(targets):
-        near = _neighbours(xyz, holes, target, k, max_per_hole, None if exclude is None else exclude[t])
+        near = _neighbours(model, xyz, holes, target, k, max_per_hole, None if exclude is None else exclude[t])
         lhs = np.ones((len(near) + 1, len(near) + 1))
         lhs[-1, -1] = 0.0
         lhs[:-1, :-1] = model.covariance(xyz[near][:, None, :] - xyz[near][None, :, :])

@@ -36,3 +36,33 @@ def test_without_a_variogram_the_old_defaults_hold():
     np.testing.assert_allclose(search.radii, [50.0, 50.0, 50.0])
     assert search.angles == (0.0, 0.0, 0.0)
     assert radii == ["given", "default", "default"] and angles == ["default"] * 3
+
+
+def test_without_a_search_kriging_ranks_samples_by_the_variogram_metric():
+    """Far along the major axis beats near across it: a sample 150 m down the
+    200 m axis (0.75 ranges) is nearer in the variogram's metric than one 35 m
+    along the 40 m minor axis (0.875), so an unlimited search keeps the first
+    when only one fits; plain distance would keep the second."""
+    from ree_grade.algorithms.geostats.geometry import rotation_matrix
+    from ree_grade.algorithms.geostats.kriging import OrdinaryKriging
+    from ree_grade.algorithms.geostats.neighbourhood import variogram_metric
+
+    axes = rotation_matrix(60.0, -30.0, 20.0)  # rows: the major, semi-major and minor axes
+    samples = np.array([150.0 * axes[0], 35.0 * axes[2]])
+    ok = OrdinaryKriging(MODEL, None, 1, 1).fit(samples, [1.0, 2.0])
+    assert not ok.search_.bounded and ok.search_.angles == (60.0, -30.0, 20.0)
+    assert ok.predict(np.zeros((1, 3)))["estimate"][0] == 1.0
+    assert variogram_metric(VariogramModel(0.2, [])) is None  # pure nugget: plain distance
+
+
+def test_mik_thresholds_share_the_middle_variograms_metric():
+    from ree_grade.algorithms.geostats.mik import MultipleIndicatorKriging
+
+    rng = np.random.default_rng(0)
+    xyz = rng.uniform(0, 100, (200, 3))
+    values = np.exp(np.sin(xyz[:, 0] / 15.0) + rng.normal(0, 0.3, 200))
+    mik = MultipleIndicatorKriging(median_ik=False, max_samples=12).fit(xyz, values)
+    assert all(kriger.search_ is mik.search_ for kriger in mik.krigers_)
+    middle = mik.models_[len(mik.models_) // 2]
+    longest = max(middle.structures, key=lambda structure: structure.ranges[0])
+    np.testing.assert_allclose(mik.search_.radii, longest.ranges)
