@@ -10,6 +10,10 @@ knows is what the neighbouring samples assay. So:
    same variogram and search as at prediction), as a new hole would see them;
    targets get the plain OK estimate and sd from all samples. The network
    takes covariates, coordinates and log(OK estimate), OK sd together.
+   Logged domains (a lithology field of the samples, which targets lack) are
+   kriged the same way, one indicator per category
+   (`geostats.domains.DomainIndicators`), and their shares enter beside the
+   covariates.
 2. A mean that does not explode, from a grade-scale forest. The network's
    lognormal mean exp(mu + sigma^2 / 2) multiplies a wide sigma into absurd
    grades on heavy-tailed data, and its median is biased low. The point
@@ -66,6 +70,7 @@ from ..common.predictive import (
 from ..common.progress import progress_span
 from ..common.splits import group_holdout, group_labels
 from ..common.threads import in_order
+from ..geostats.domains import DomainIndicators
 from ..geostats.kriging import OrdinaryKriging
 from ..io.modelfile import (
     Flag,
@@ -102,6 +107,7 @@ NETWORK_PREFIX = "network/"
 FOREST_PREFIX = "forest/"
 INPUT_KEYS = ("ok_estimate", "ok_sd", "mu", "sigma", "point")  # what the pool combines, in `_pooled`'s order
 KRIGING_ARRAYS = ("kriging/xyz", "kriging/values", "kriging/holes")
+DOMAIN_ARRAY = "domains/indicators"
 _COUNT = Number(low=1, integer=True)
 PARAMS_SCHEMA = Mapping({
     "estimator": Mapping({
@@ -127,6 +133,10 @@ PARAMS_SCHEMA = Mapping({
         "n_floored": Number(low=0, integer=True), "n_calibration": Number(low=0, integer=True),
         "selection": ListOf(Mapping({key: Number() for key in SELECTION_KEYS})),
     }),
+}, optional={
+    # Absent in files without logged domains (and in files older than them).
+    "domains": Mapping({"fields": ListOf(Text(), min_length=1), "categories": ListOf(ListOf(Text(), length=2)),
+                        "variograms": ListOf(Mapping({}))}),
 })
 
 
@@ -176,7 +186,10 @@ class StackedNetwork:
         self.encoder = encoder
 
     # ---- fitting -------------------------------------------------------------------------
-    def fit(self, X, y, groups=None, progress=None, should_stop=None):
+    def fit(self, X, y, groups=None, domains=None, progress=None, should_stop=None):
+        """domains: {field: one category label per row} logged at the samples
+        only (a lithology); their kriged shares become inputs, at targets
+        from all samples, at training rows without their own hole."""
         X = np.asarray(X, dtype=float)
         y, self.n_floored_, self.floor_ = floor_grades(y, self.label, self.target_name)
         groups = np.arange(len(y)).astype(str) if groups is None else np.asarray(groups).astype(str)
@@ -188,7 +201,11 @@ class StackedNetwork:
         self.fill_mean_, self.fill_sd_ = float(np.mean(y)), float(np.std(y))
         memory = self.kriging_.leave_group_out(progress_span(progress, 0.0, 0.1), should_stop)
         estimate, sd = self._kriging_inputs(memory)
-        features = self._features(X, estimate, sd)
+        self.domains_ = None
+        if domains:
+            self.domains_ = DomainIndicators(self.max_samples, self.max_per_hole, self.seed, self.n_threads,
+                                             self.label).fit(xyz, domains, groups)
+        features = self._features(X, estimate, sd, self._domain_shares(xyz, leave_out=True))
         self.top_cut_ = float(np.quantile(y, TOP_CUT_QUANTILE))
         self.forest_ = HoleBaggedForest(self.n_trees, seed=self.seed, n_threads=self.n_threads).fit(
             features, y, groups, progress_span(progress, 0.1, 0.3), should_stop)
@@ -223,9 +240,16 @@ class StackedNetwork:
         return (np.maximum(np.where(missing, self.fill_mean_, estimate), self.floor_),
                 np.where(missing, self.fill_sd_, sd))
 
-    def _features(self, X, estimate, sd):
+    def _domain_shares(self, xyz, leave_out=False):
+        """(m, K) kriged domain shares at xyz, (m, 0) without domains;
+        leave_out: the fitted rows', each without its own hole."""
+        if self.domains_ is None:
+            return np.zeros((len(xyz), 0))
+        return self.domains_.leave_group_out() if leave_out else self.domains_.predict(xyz)
+
+    def _features(self, X, estimate, sd, shares):
         # `_kriging_inputs` has raised the estimate to the floor already.
-        return np.column_stack([X[:, self.n_coords:], X[:, : self.n_coords], np.log(estimate), sd])
+        return np.column_stack([X[:, self.n_coords:], shares, X[:, : self.n_coords], np.log(estimate), sd])
 
     def _choose_pool(self, squared_errors, scales, calibration):
         """(w, k, c, table). w: the one whose calibrated pooled mean has the
@@ -266,7 +290,8 @@ class StackedNetwork:
     def fit_summary(self):
         """One line on the pool's fitted numbers, for logs and reports."""
         return (f"weight on kriging w = {self.weight_:.1f}, interval stretch {self.stretch_:.3f}, mean scale "
-                f"{self.mean_scale_:.3f}, top cut {self.top_cut_:.4g}, {self.n_floored_} grade(s) floored")
+                f"{self.mean_scale_:.3f}, top cut {self.top_cut_:.4g}, {self.n_floored_} grade(s) floored"
+                + (f", {self._n_domain_inputs()} kriged domain share(s)" if self._n_domain_inputs() else ""))
 
     # ---- prediction ----------------------------------------------------------------------
     def predict(self, X, cutoffs=(), progress=None, should_stop=None, cluster=None):
@@ -324,8 +349,9 @@ class StackedNetwork:
         """`pool_inputs` without touching torch's settings (process-wide), so
         that prediction workers may run it side by side."""
         X = np.asarray(X, dtype=float)
-        estimate, sd = self._kriging_inputs(self.kriging_.predict(self._xyz(X), None, progress, should_stop))
-        features = self._features(X, estimate, sd)
+        xyz = self._xyz(X)
+        estimate, sd = self._kriging_inputs(self.kriging_.predict(xyz, None, progress, should_stop))
+        features = self._features(X, estimate, sd, self._domain_shares(xyz))
         mu, sigma = self.network_.log_components(features)
         point = self._cut(self.forest_.predict(features))
         return {"ok_estimate": estimate, "ok_sd": sd, "mu": mu, "sigma": sigma, "point": point}
@@ -333,12 +359,15 @@ class StackedNetwork:
     # ---- model file ----------------------------------------------------------------------
     def fitted_covariate_names(self):
         """The covariate columns' names: `covariate_names`, or x1, x2, ..."""
-        n_covariates = len(self.network_.feature_names_) - self.n_coords - 2
+        n_covariates = len(self.network_.feature_names_) - self.n_coords - 2 - self._n_domain_inputs()
         names = (list(self.covariate_names) if self.covariate_names is not None
                  else [f"x{i + 1}" for i in range(n_covariates)])
         if len(names) != n_covariates:
             raise ValueError(f"{self.label}: {len(names)} covariate names for {n_covariates} covariate columns")
         return names
+
+    def _n_domain_inputs(self):
+        return 0 if getattr(self, "domains_", None) is None else len(self.domains_.categories_)
 
     def dimension(self):
         """3 when the kriging samples have a z other than 0, else 2 (targets then need no z)."""
@@ -369,6 +398,8 @@ class StackedNetwork:
             "kriging/values": np.ascontiguousarray(values, dtype=np.float64),
             "kriging/holes": np.ascontiguousarray(codes.reshape(-1), dtype=np.int64),
         })
+        if self.domains_ is not None:
+            arrays[DOMAIN_ARRAY] = np.ascontiguousarray(self.domains_.indicators_, dtype=np.float64)
         search = self.kriging_.search
         params = {
             "estimator": {
@@ -399,6 +430,8 @@ class StackedNetwork:
                 "selection": [{key: float(row[key]) for key in SELECTION_KEYS} for row in self.selection_],
             },
         }
+        if self.domains_ is not None:
+            params["domains"] = self.domains_.to_dict()
         header_metadata = {"n_samples": int(len(values)), "n_holes": int(len(labels)),
                            "n_floored": int(self.n_floored_), "n_calibration": int(self.n_calibration_),
                            "weight": float(self.weight_), "stretch": float(self.stretch_),
@@ -446,11 +479,15 @@ class StackedNetwork:
                                                   f"{json_path}: params.network",
                                                   header.get("metadata", {}).get("network", {}))
         model.network_.label, model.network_.target_name = model.label, model.target_name
-        expected = len(model.covariate_names) + model.n_coords + 2
+        xyz, values, codes = _kriging_rows(json_path, arrays, kriging["hole_labels"])
+        groups = np.asarray(kriging["hole_labels"], dtype=str)[codes]
+        model.domains_ = _domains(json_path, params, arrays, xyz, groups, model)
+        expected = len(model.covariate_names) + model.n_coords + 2 + model._n_domain_inputs()
         if len(network_part["fields"]) != expected:
             raise ModelFileError(
                 f"{json_path}: params.network.fields has {len(network_part['fields'])} inputs, expected {expected} "
-                f"({len(model.covariate_names)} covariates, {model.n_coords} coordinates, OK estimate and sd)")
+                f"({len(model.covariate_names)} covariates, {model._n_domain_inputs()} domain shares, "
+                f"{model.n_coords} coordinates, OK estimate and sd)")
         try:
             if list(model.input_fields()) != list(header["fields"]):
                 raise ValueError("the covariate names and categories do not give the header's fields")
@@ -458,8 +495,6 @@ class StackedNetwork:
             raise ModelFileError(f"{json_path}: {error}") from None
 
         model.forest_ = _forest(json_path, arrays, expected)
-        xyz, values, codes = _kriging_rows(json_path, arrays, kriging["hole_labels"])
-        groups = np.asarray(kriging["hole_labels"], dtype=str)[codes]
         model.kriging_ = OrdinaryKriging(variogram, search, int(kriging["min_samples"]), int(kriging["max_samples"]),
                                          kriging["max_per_hole"], seed=model.seed, label=model.label)
         model.kriging_.fit(xyz, values, groups)
@@ -500,6 +535,21 @@ def _kriging_rows(json_path, arrays, hole_labels):
     if n and (codes.min() < 0 or codes.max() >= len(hole_labels)):
         raise ModelFileError(f"{json_path}: kriging/holes has codes outside the {len(hole_labels)} hole labels")
     return np.array(xyz, dtype=float), np.array(values, dtype=float), codes.astype(np.int64)
+
+
+def _domains(json_path, params, arrays, xyz, groups, model):
+    """The file's kriged domains (refitted on its stored indicators and
+    variograms), or None for a file without them."""
+    if "domains" not in params:
+        return None
+    if DOMAIN_ARRAY not in arrays:
+        raise ModelFileError(f"{json_path}: the weights file lacks {DOMAIN_ARRAY}")
+    try:
+        return DomainIndicators.from_dict(params["domains"], arrays[DOMAIN_ARRAY], xyz, groups,
+                                          f"{json_path}: params.domains", max_samples=int(model.max_samples),
+                                          max_per_hole=model.max_per_hole, seed=model.seed, label=model.label)
+    except ValueError as error:
+        raise ModelFileError(str(error)) from None
 
 
 def _forest(json_path, arrays, n_inputs):

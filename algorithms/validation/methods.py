@@ -19,7 +19,12 @@ on covariates must beat besides plain OK.
 Categorical covariates (a lithology or domain code) reach the methods that use
 covariates one-hot encoded (`ml.encoding.CategoryEncoder`), the categories
 fitted in every fold on its training rows only: a category absent from them is
-all zeros in the held-out rows, as an unseen category is at prediction."""
+all zeros in the held-out rows, as an unseen category is at prediction.
+
+Logged domains (a lithology logged in the holes, which blocks lack) reach the
+methods that krige them (`bnn`) as the training rows' labels only
+(`LoggedDomains`): a held-out sample's own log never informs its estimate,
+as a block has none."""
 from dataclasses import dataclass
 from typing import Callable
 
@@ -33,7 +38,7 @@ class CVData:
     field's, for messages naming the offending row."""
 
     def __init__(self, xyz, grade, covariates, holes, covariate_names=(), rows=None, label="samples",
-                 target="grade", categories=None):
+                 target="grade", categories=None, domains=None):
         self.xyz = np.asarray(xyz, dtype=float)
         self.grade = np.asarray(grade, dtype=float)
         self.covariates = None if covariates is None or np.size(covariates) == 0 else np.asarray(covariates, float)
@@ -43,6 +48,11 @@ class CVData:
         self.label = label
         self.target = target
         self._set_categories(categories or {})
+        self.domains = {field: np.asarray(values, dtype=object) for field, values in (domains or {}).items()}
+        for field, values in self.domains.items():
+            if len(values) != len(self.grade):
+                raise ValueError(f"{self.label}: domain field '{field}' has {len(values)} values for "
+                                 f"{len(self.grade)} samples")
 
     def _set_categories(self, categories):
         """`categories` {field: raw values}: kept as codes into each field's
@@ -113,6 +123,7 @@ class MethodSpec:
     uses_covariates: bool
     packages: tuple
     description: str
+    uses_domains: bool = False
 
 
 def _neural(method):
@@ -151,28 +162,64 @@ class CategoryColumns:
         raw = {field: list(levels[codes[:, j]]) for j, (field, levels) in enumerate(self.levels.items())}
         return X[:, :n_plain], raw
 
-    def fit(self, X, y, groups=None):
+    def fit(self, X, y, groups=None, **fit_params):
         from ..ml.encoding import CategoryEncoder
 
         plain, raw = self._columns(X)
         self.encoder_ = CategoryEncoder(label="training fold").fit(raw)
-        self.estimator.fit(np.column_stack([plain, self.encoder_.transform(raw)[0]]), y, groups)
+        self.estimator.fit(np.column_stack([plain, self.encoder_.transform(raw)[0]]), y, groups, **fit_params)
         return self
+
+    def fit_summary(self):
+        summary = getattr(self.estimator, "fit_summary", None)
+        return summary() if summary is not None else ""
 
     def predictive(self, X):
         plain, raw = self._columns(X)
         return self.estimator.predictive(np.column_stack([plain, self.encoder_.transform(raw, "test fold")[0]]))
 
 
+class LoggedDomains:
+    """An estimator whose X ends in the row numbers of `domains` ({field: a
+    label per row of the whole data}): `fit` passes the training rows'
+    labels as `domains=`, `predictive` drops the row numbers, so a held-out
+    row's own log never reaches its estimate."""
+
+    def __init__(self, estimator, domains):
+        self.estimator = estimator
+        self.domains = domains
+
+    def fit(self, X, y, groups=None):
+        X = np.asarray(X, dtype=float)
+        rows = X[:, -1].astype(np.int64)
+        training = {field: labels[rows] for field, labels in self.domains.items()}
+        self.estimator.fit(X[:, :-1], y, groups, domains=training)
+        return self
+
+    def predictive(self, X):
+        return self.estimator.predictive(np.asarray(X, dtype=float)[:, :-1])
+
+    def fit_summary(self):
+        summary = getattr(self.estimator, "fit_summary", None)
+        return summary() if summary is not None else ""
+
+
 def with_categories(spec, data):
     """(inputs, factory) of `spec` on `data`: the spec's own, or, for a
     method using covariates on data with categorical ones, with the codes
-    appended and the estimator wrapped in `CategoryColumns`."""
-    if not spec.uses_covariates or data.category_codes is None:
-        return spec.inputs(data), spec.factory
-    levels = dict(data.category_levels)
-    return data.with_codes(spec.inputs(data)), lambda settings, X, y: CategoryColumns(
-        spec.factory(settings, X, y), levels)
+    appended and the estimator wrapped in `CategoryColumns`; for a method
+    that kriges logged domains on data with some, the row numbers appended
+    last and the estimator wrapped in `LoggedDomains`."""
+    X, factory = spec.inputs(data), spec.factory
+    if spec.uses_covariates and data.category_codes is not None:
+        levels = dict(data.category_levels)
+        X, factory = data.with_codes(X), lambda settings, X, y, inner=factory: CategoryColumns(
+            inner(settings, X, y), levels)
+    if spec.uses_domains and data.domains:
+        domains = dict(data.domains)
+        X, factory = np.column_stack([X, np.arange(len(X), dtype=float)]), (
+            lambda settings, X, y, inner=factory: LoggedDomains(inner(settings, X, y), domains))
+    return X, factory
 
 
 def _ordinary_kriging(settings, X_train, y_train):
@@ -215,7 +262,7 @@ REGISTRY = {
     for spec in (
         MethodSpec("bnn", lambda data: data.flat_coordinates_and_covariates(), _stacked, False, True,
                    ("torch", "sklearn"), "trainbnn's default: deep ensemble and forest stacked on leave-hole-out "
-                   "kriging, pooled with OK (zero grades floored)"),
+                   "kriging (and kriged logged domains), pooled with OK (zero grades floored)", True),
         MethodSpec("ensemble", lambda data: data.features()[0], _neural("ensemble"), True, True, ("torch",),
                    "deep ensemble of neural networks on the covariates, on log-grade"),
         MethodSpec("ok", lambda data: data.flat_xyz, _ordinary_kriging, False, False, ("scipy",),
