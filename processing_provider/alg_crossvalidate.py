@@ -30,7 +30,9 @@ class CrossValidateAlgorithm(REEGradeAlgorithm):
         "[CATEGORICAL]: "
         "categorical ones (a lithology or domain code, one-hot encoded with the categories of each fold's "
         "training rows; a category absent from them encodes as none) for bnn, ensemble, network, GP and rk (OK and "
-        "MIK use the coordinates only); [HOLE_FIELD]: the hole id field; [METHODS]: any of bnn (the estimator "
+        "MIK use the coordinates only); [DOMAIN_FIELDS]: fields logged at the samples only (a logged lithology) "
+        "that bnn kriges between the holes from each fold's training rows, never reading a held-out sample's own "
+        "log; [HOLE_FIELD]: the hole id field; [METHODS]: any of bnn (the estimator "
         "reegrade:trainbnn trains by default: a deep ensemble on coordinates, covariates and the leave-hole-out "
         "kriging estimate and sd, its mean a forest on the same inputs, pooled with kriging; zero grades "
         "floored), ensemble (a "
@@ -57,6 +59,8 @@ class CrossValidateAlgorithm(REEGradeAlgorithm):
         "COVARIATES": "Numeric covariates (e.g. the pc_ components) for the network methods, GP and regression "
                       "kriging; OK and MIK use the coordinates only.",
         "CATEGORICAL": "Categorical covariates (a lithology or domain code), one-hot encoded for the network methods.",
+        "DOMAIN_FIELDS": "Fields logged at the samples only (a logged lithology), kriged between the training holes "
+                         "by the bnn method as trainbnn does; a held-out sample's own log is never read.",
         "HOLE_FIELD": "The hole id: with folds grouped by hole, every sample of a hole is held out together.",
         "METHODS": "The estimators compared on the same folds.",
         "FOLDS": "The number of folds; every sample is predicted once, by a fit that did not see it.",
@@ -75,6 +79,7 @@ class CrossValidateAlgorithm(REEGradeAlgorithm):
     GRADE_FIELD = "GRADE_FIELD"
     COVARIATES = "COVARIATES"
     CATEGORICAL = "CATEGORICAL"
+    DOMAIN_FIELDS = "DOMAIN_FIELDS"
     HOLE_FIELD = "HOLE_FIELD"
     METHODS = "METHODS"
     FOLDS = "FOLDS"
@@ -100,6 +105,10 @@ class CrossValidateAlgorithm(REEGradeAlgorithm):
         self.addParameter(QgsProcessingParameterField(
             self.CATEGORICAL, self.tr("Categorical fields (one-hot encoded)"), parentLayerParameterName=self.INPUT,
             allowMultiple=True, optional=True,
+        ))
+        self.addParameter(QgsProcessingParameterField(
+            self.DOMAIN_FIELDS, self.tr("Logged domain fields, samples only (bnn; e.g. log_lith)"),
+            parentLayerParameterName=self.INPUT, allowMultiple=True, optional=True,
         ))
         self.addParameter(QgsProcessingParameterField(
             self.HOLE_FIELD, self.tr("Hole id field"), "hole_id", parentLayerParameterName=self.INPUT))
@@ -135,6 +144,11 @@ class CrossValidateAlgorithm(REEGradeAlgorithm):
         if both:
             return self.tr("The field '{0}' is selected both as a numeric and as a categorical covariate").format(
                 both[0])
+        domains = self.parameterAsFields(parameters, self.DOMAIN_FIELDS, context)
+        overlap = [name for name in domains if name in covariates or name in categorical or name == target]
+        if overlap:
+            return self.tr("The field '{0}' is selected both as a logged domain and as a covariate or the "
+                           "grade").format(overlap[0])
         return None
 
     def process(self, parameters, context, feedback):
@@ -191,7 +205,8 @@ class CrossValidateAlgorithm(REEGradeAlgorithm):
         self.require_projected(source.sourceCrs(), label)
         xyz, values = read_points_with_fields(source, [target] + covariates, label, feedback)
         self.warn_if_degrees(xyz, source.sourceCrs(), label, feedback)
-        raw = read_columns(source, [hole_field] + categorical, feedback, label)[0]
+        domain_fields = self.parameterAsFields(parameters, self.DOMAIN_FIELDS, context)
+        raw = read_columns(source, [hole_field] + categorical + domain_fields, feedback, label)[0]
         holes = raw[hole_field]
         grade = values[target]
         keep = np.isfinite(grade)
@@ -212,8 +227,10 @@ class CrossValidateAlgorithm(REEGradeAlgorithm):
                 raise QgsProcessingException(
                     self.tr("{0}: field '{1}', row {2}: the hole id is missing").format(label, hole_field, row + 1))
         categories = {name: [v for v, k in zip(raw[name], keep) if k] for name in categorical}
+        domains = {name: [v for v, k in zip(raw[name], keep) if k] for name in domain_fields}
         return CVData(xyz[keep], grade[keep], matrix, [str(h) for h, k in zip(holes, keep) if k], covariates,
-                      rows=np.flatnonzero(keep) + 1, label=label, target=target, categories=categories)
+                      rows=np.flatnonzero(keep) + 1, label=label, target=target, categories=categories,
+                      domains=domains)
 
     def _write_table(self, parameters, context, rows, columns):
         spec = [("method", "string"), ("fold", "string")] + [(c, "int" if c == "n" else "double") for c in columns]

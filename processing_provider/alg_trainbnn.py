@@ -64,7 +64,13 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
         "[METHOD] stacked (the default): a deep ensemble that knows where it is. Every sample gets the ordinary "
         "kriging estimate and kriging sd of its location computed without its own hole (automatic variogram, "
         "[MAX_SAMPLES] nearest samples, at most [MAX_PER_HOLE] from one hole), as a new hole "
-        "would see them; the ensemble takes the covariates, the coordinates (the layer's geometry, in a projected "
+        "would see them. [DOMAIN_FIELDS] (optional): fields logged at the samples only, e.g. the logged "
+        "lithology: each category (the 8 most frequent with at least 10 samples and 1% of the logged ones) is "
+        "kriged as an indicator between the holes with its own automatic variogram, every sample's share "
+        "again without its own hole, and the shares are inputs beside the covariates; targets need no such "
+        "field (the model file keeps the logged values and their variograms). Kriging searches without radii "
+        "rank the nearest samples by the variogram's anisotropic distance. The ensemble takes the covariates, "
+        "the coordinates (the layer's geometry, in a projected "
         "CRS; 2D when not every point has a z) and those two kriging inputs together, and gives the estimate's "
         "spread and shape. Its mean is a random forest on the same inputs, on the grade scale (200 trees, each "
         "grown on a bootstrap of whole holes), top-cut at the 99.5th percentile of the training grades: an "
@@ -125,6 +131,8 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
         "INPUT": "Sample points (composites) with the grade and the feature fields, in a projected CRS.",
         "FEATURES": "Numeric covariates the network reads, e.g. the pc_ components of PCA fusion.",
         "CATEGORICAL": "Categorical covariates (a lithology or domain code), one-hot encoded.",
+        "DOMAIN_FIELDS": "Fields logged at the samples only (a logged lithology); the stacked method kriges each "
+                         "category's share between the holes as an input, so prediction targets need no such field.",
         "GRADE_FIELD": "The grade to model, e.g. TREO_pct (modelled on log scale).",
         "HOLE_FIELD": "The hole id: whole holes are held out for early stopping and calibration, never single "
                       "intervals.",
@@ -149,6 +157,7 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
     INPUT = "INPUT"
     FEATURES = "FEATURES"
     CATEGORICAL = "CATEGORICAL"
+    DOMAIN_FIELDS = "DOMAIN_FIELDS"
     MAX_SAMPLES = "MAX_SAMPLES"
     MAX_PER_HOLE = "MAX_PER_HOLE"
     OK_WEIGHT = "OK_WEIGHT"
@@ -178,6 +187,9 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
         self.addParameter(QgsProcessingParameterField(
             self.CATEGORICAL, self.tr("Categorical fields (one-hot encoded)"), parentLayerParameterName=self.INPUT,
             allowMultiple=True, optional=True))
+        self.addParameter(QgsProcessingParameterField(
+            self.DOMAIN_FIELDS, self.tr("Logged domain fields, samples only (stacked; e.g. log_lith)"),
+            parentLayerParameterName=self.INPUT, allowMultiple=True, optional=True))
         self.addParameter(QgsProcessingParameterField(
             self.GRADE_FIELD, self.tr("Grade field (e.g. TREO_pct)"), parentLayerParameterName=self.INPUT,
             type=numeric))
@@ -234,6 +246,13 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
             return self.tr("Select at least one feature field")
         if grade_field in features or grade_field in categorical:
             return self.tr("The grade field '{0}' is also selected as a feature").format(grade_field)
+        domains = self.parameterAsFields(parameters, self.DOMAIN_FIELDS, context)
+        if domains and method != "stacked":
+            return self.tr("Logged domain fields are kriged by METHOD stacked only")
+        overlap = [name for name in domains if name in features or name in categorical or name == grade_field]
+        if overlap:
+            return self.tr("The field '{0}' is selected both as a logged domain and as a feature or the grade").format(
+                overlap[0])
         both = [name for name in categorical if name in features]
         if both:
             return self.tr("The field '{0}' is selected both as a numeric and as a categorical feature").format(
@@ -260,8 +279,9 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
         validation_fraction = self.optional_double(parameters, self.VALIDATION_FRACTION, context)
         model_path = self.parameterAsFileOutput(parameters, self.MODEL_OUT, context)
 
-        columns, _, _ = read_columns(source, list(features) + list(categorical) + [grade_field, hole_field], feedback,
-                                     label)
+        domain_fields = self.parameterAsFields(parameters, self.DOMAIN_FIELDS, context)
+        columns, _, _ = read_columns(source, list(features) + list(categorical) + list(domain_fields)
+                                     + [grade_field, hole_field], feedback, label)
         X = (np.column_stack([parse_numeric(columns[name], label, name).values for name in features]) if features
              else np.zeros((source.featureCount(), 0)))
         grade = parse_numeric(columns[grade_field], label, grade_field).values
@@ -278,8 +298,9 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
                 label, len(encoded), ", ".join(encoded)))
         progress, should_stop = self.progress_callbacks(feedback, 10, 95)
         if method == "stacked":
+            domains = {name: columns[name] for name in domain_fields}
             model = self._fit_stacked(parameters, context, feedback, source, label, X, names, encoder, grade, holes,
-                                      hidden, validation_fraction, progress, should_stop)
+                                      domains, hidden, validation_fraction, progress, should_stop)
             network = model.network_
         else:
             model = self._network(parameters, context, method, hidden, validation_fraction, names, label,
@@ -327,8 +348,8 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
             feature_names=names, label=label, target_name=grade_field, group_name=hole_field,
         )
 
-    def _fit_stacked(self, parameters, context, feedback, source, label, X, names, encoder, grade, holes, hidden,
-                     validation_fraction, progress, should_stop):
+    def _fit_stacked(self, parameters, context, feedback, source, label, X, names, encoder, grade, holes, domains,
+                     hidden, validation_fraction, progress, should_stop):
         """The stacked estimator fitted on coordinates + covariates; rows
         checked first so messages name the layer's rows."""
         from ..algorithms.ml.stacked import StackedNetwork
@@ -369,13 +390,27 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
             seed=self.seed(parameters, context), label=label, target_name=grade_field, covariate_names=names,
             encoder=encoder, **arguments)
         with errors_naming(label):
-            model.fit(np.column_stack([xyz, X]), grade, [str(h) for h in holes], progress=progress,
-                      should_stop=should_stop)
+            model.fit(np.column_stack([xyz, X]), grade, [str(h) for h in holes], domains=domains or None,
+                      progress=progress, should_stop=should_stop)
+        self.report_domains(model, domains, label, feedback)
         if model.n_floored_:
             feedback.pushWarning(self.tr(
                 "{0}: {1} zero or negative grade(s) in '{2}' floored at {3:g} (half the smallest positive "
                 "grade)").format(label, model.n_floored_, grade_field, model.floor_))
         return model
+
+    def report_domains(self, model, domains, label, feedback):
+        if model.domains_ is None:
+            return
+        from ..algorithms.geostats.domains import category_labels
+
+        for field in domains:
+            kriged = [category for name, category in model.domains_.categories_ if name == field]
+            labels = category_labels(domains[field])
+            feedback.pushInfo(self.tr("{0}: logged domain '{1}' kriged as {2} categories ({3}); {4} sample(s) "
+                                      "without a log value left out of its kriging, {5} in other categories").format(
+                label, field, len(kriged), ", ".join(kriged), int(np.sum(labels == "")),
+                int(np.sum((labels != "") & ~np.isin(labels.astype(str), kriged)))))
 
     def report_stacked(self, model, feedback):
         feedback.pushInfo(self.tr(

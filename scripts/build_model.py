@@ -28,6 +28,7 @@ GEO_FEATURES = [f"geo_{unit}" for unit in GEO_UNITS] + ["geo_dist_contact", "geo
 N_COMPONENTS = 8
 PC_FIELDS = [f"pc_{i:02d}" for i in range(1, N_COMPONENTS + 1)]
 ESTIMATE_FIELDS = ["bnn_mean", "ok_estimate", "mik_mean"]
+LOGGED_DOMAINS = ["log_lith"]  # reegrade:parselogs' lithology, kriged between the holes by the stacked BNN
 
 
 class In:
@@ -102,7 +103,9 @@ CHOICES = (
     "resource estimator's baseline would.",
     "The BNN's features are the PCA components of the spectral depths and areas, the geology-map units and "
     "distances, and random Fourier features of the coordinates. The parsed log text is joined onto the "
-    "samples but is not a block feature: blocks have no drill logs.",
+    "samples but is not a block feature: blocks have no drill logs. The logged lithology (log_lith) reaches "
+    "the blocks another way: trainbnn kriges each rock's share between the holes (a soft domain model) and "
+    "feeds the shares to the BNN, as crossvalidate does from each fold's training holes.",
     "The BNN is reegrade:trainbnn's default, the deep ensemble stacked on kriging: it takes the leave-hole-out "
     "OK estimate and sd beside the features, which reegrade:predictbnn computes from the samples kept in the "
     "model file; its mean is a forest on the same inputs, pooled with kriging at the weight the training "
@@ -176,6 +179,7 @@ def steps():
         ("trainbnn", "reegrade:trainbnn",
          {"INPUT": Out("samples_pca"), "FEATURES": PC_FIELDS, TrainBNNAlgorithm.GRADE_FIELD: "TREO_pct",
           TrainBNNAlgorithm.HOLE_FIELD: "hole_id", "EPOCHS": In("epochs"), "RECALIBRATE": True,
+          TrainBNNAlgorithm.DOMAIN_FIELDS: LOGGED_DOMAINS,
           # The default METHOD (stacked on kriging); its kriging takes as many samples as cross-validation's.
           TrainBNNAlgorithm.MAX_SAMPLES: 24, "SEED": In("seed")},
          {"MODEL_OUT": "BNN model file"}),
@@ -211,6 +215,7 @@ def steps():
         ("crossvalidate", "reegrade:crossvalidate",
          {"INPUT": Out("samples_pca"), CrossValidateAlgorithm.GRADE_FIELD: "TREO_pct", "COVARIATES": PC_FIELDS,
           CrossValidateAlgorithm.HOLE_FIELD: "hole_id", "METHODS": [0, 2, 3], "FOLDS": 5, "SCHEME": 0,
+          CrossValidateAlgorithm.DOMAIN_FIELDS: LOGGED_DOMAINS,
           "CUTOFFS": Expr(CUTOFF_TEXT), "SEED": In("seed"),
           "BNN_EPOCHS": In("cv_epochs"), "MAX_SAMPLES": 24},
          {"OUTPUT": "Cross-validation table", "REPORT": "Cross-validation report"}),

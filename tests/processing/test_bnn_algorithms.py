@@ -279,6 +279,62 @@ def test_stacked_is_the_default_and_predicts_with_its_kriging_and_categories(run
                                      "OUTPUT_RASTER": str(tmp_path / "r.tif")})
 
 
+class Infos:
+    """A feedback that keeps the info lines."""
+
+    def __new__(cls):
+        from qgis.core import QgsProcessingFeedback
+
+        class Collect(QgsProcessingFeedback):
+            def __init__(self):
+                super().__init__()
+                self.infos = []
+
+            def pushInfo(self, text):  # noqa: N802 (QGIS API name)
+                self.infos.append(text)
+                super().pushInfo(text)
+
+        return Collect()
+
+
+def test_logged_domains_are_kriged_and_targets_need_no_log(run_algorithm, memory_layer, tmp_path):
+    from qgis.core import QgsProcessingException, QgsVectorLayer
+
+    layer, xyz, covariate, _ = drilled_layer(memory_layer)
+    model_path = tmp_path / "domains.json"
+    feedback = Infos()
+    run_algorithm("trainbnn", {
+        "INPUT": layer, "FEATURES": ["pc_01"], "DOMAIN_FIELDS": ["lith"], "GRADE_FIELD": "TREO_pct",
+        "HOLE_FIELD": "hole_id", "MODEL_OUT": str(model_path), **STACKED}, feedback)
+    header = json.loads(model_path.read_text())
+    assert header["fields"] == ["pc_01"]  # the log is not a target field
+    assert sorted(c for _, c in header["params"]["domains"]["categories"]) == ["carbonatite", "granite", "syenite"]
+    assert any("logged domain 'lith' kriged as 3 categories" in line for line in feedback.infos)
+
+    t_xyz = xyz[:5] + [15.0, -10.0, -5.0]
+    targets = memory_layer(["pc_01"], [(covariate[i],) for i in range(5)],
+                           [(224000 + x, 3088000 + y, z) for x, y, z in t_xyz], name="blocks")
+    out = run_algorithm("predictbnn", {"MODEL": str(model_path), "INPUT": targets,
+                                       "OUTPUT": str(tmp_path / "est.gpkg")})
+    from ree_grade.algorithms.ml.stacked import StackedNetwork
+
+    model = StackedNetwork.load(str(model_path), fields=["pc_01"])
+    expected = model.predictive(np.column_stack([t_xyz + [224000, 3088000, 0], covariate[:5]])).mean
+    np.testing.assert_allclose([f["bnn_mean"] for f in QgsVectorLayer(out["OUTPUT"], "e", "ogr").getFeatures()],
+                               expected, rtol=1e-6)
+
+    one_rock, _, _, _ = drilled_layer(memory_layer, lithologies=("granite",), name="one_rock")
+    with pytest.raises(QgsProcessingException, match="one_rock: domain field 'lith' has 1 category"):
+        run_algorithm("trainbnn", {"INPUT": one_rock, "FEATURES": ["pc_01"], "DOMAIN_FIELDS": ["lith"],
+                                   "GRADE_FIELD": "TREO_pct", "HOLE_FIELD": "hole_id",
+                                   "MODEL_OUT": str(tmp_path / "one.json"), **STACKED})
+    assert not (tmp_path / "one.json").exists() and not (tmp_path / "one.safetensors").exists()
+    with pytest.raises(QgsProcessingException, match="kriged by METHOD stacked only"):
+        run_algorithm("trainbnn", {"INPUT": layer, "FEATURES": ["pc_01"], "DOMAIN_FIELDS": ["lith"], "METHOD": 1,
+                                   "GRADE_FIELD": "TREO_pct", "HOLE_FIELD": "hole_id",
+                                   "MODEL_OUT": str(tmp_path / "e.json"), **STACKED})
+
+
 def test_stacked_on_flat_samples_predicts_on_a_raster(run_algorithm, point_layer, tmp_path):
     import rasterio
 

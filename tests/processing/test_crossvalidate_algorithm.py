@@ -93,3 +93,29 @@ def test_bnn_is_the_stacked_estimator_with_categories_per_fold(run_algorithm, _l
     assert np.isfinite(float(rows[("bnn", "all")]["rmse"])) and 0 <= float(rows[("bnn", "all")]["coverage90"]) <= 1
     assert any(line.startswith("bnn, fold 3: RMSE") for line in log.infos)
     assert "categorical: lith" in (tmp_path / "cv.html").read_text()
+
+
+def test_bnn_krigs_logged_domains_from_each_folds_training_holes(run_algorithm, _layer, tmp_path):
+    """The same run twice, the second with fold 1's held-out logs flipped:
+    fold 1's scores must not change (a held-out sample's own log is never
+    read, as a block has none), the other folds' must (they trained on them)."""
+    from qgis.core import QgsVectorLayer
+
+    from ree_grade.algorithms.common.splits import group_kfold
+
+    xyz, grade, covariate, holes = _drilled_field(n_holes=24, per_hole=5)
+    lith = np.where(xyz[:, 0] < np.median(xyz[:, 0]), "carbonatite", "granite").astype(object)
+    parameters = {"GRADE_FIELD": "TREO_pct", "COVARIATES": ["cov"], "DOMAIN_FIELDS": ["lith"], "HOLE_FIELD": "hole_id",
+                  "METHODS": [0], "FOLDS": 3, "SEED": 5, "BNN_EPOCHS": 20, "N_MEMBERS": 2, "MAX_SAMPLES": 12}
+    held_out = np.asarray(group_kfold(np.asarray(holes).astype(str), 3, 5)[0][1])
+    flipped = lith.copy()
+    flipped[held_out] = np.where(lith[held_out] == "granite", "carbonatite", "granite")
+    log = recording_feedback()
+    scores = []
+    for labels in (lith, flipped):
+        result = run_algorithm("crossvalidate", {"INPUT": _layer(xyz, grade, covariate, holes, list(labels)),
+                                                 **parameters, "OUTPUT": str(tmp_path / f"{len(scores)}.csv")}, log)
+        scores.append({f["fold"]: float(f["rmse"]) for f in QgsVectorLayer(result["OUTPUT"], "cv", "ogr").getFeatures()})
+    assert any("2 kriged domain share(s)" in line for line in log.infos)
+    assert scores[0]["1"] == scores[1]["1"]
+    assert scores[0]["2"] != scores[1]["2"] and scores[0]["3"] != scores[1]["3"]
