@@ -115,7 +115,8 @@ def test_bnn_krigs_logged_domains_from_each_folds_training_holes(run_algorithm, 
     for labels in (lith, flipped):
         result = run_algorithm("crossvalidate", {"INPUT": _layer(xyz, grade, covariate, holes, list(labels)),
                                                  **parameters, "OUTPUT": str(tmp_path / f"{len(scores)}.csv")}, log)
-        scores.append({f["fold"]: float(f["rmse"]) for f in QgsVectorLayer(result["OUTPUT"], "cv", "ogr").getFeatures()})
+        table = QgsVectorLayer(result["OUTPUT"], "cv", "ogr")
+        scores.append({f["fold"]: float(f["rmse"]) for f in table.getFeatures()})
     assert any("2 kriged domain share(s)" in line for line in log.infos)
     assert scores[0]["1"] == scores[1]["1"]
     assert scores[0]["2"] != scores[1]["2"] and scores[0]["3"] != scores[1]["3"]
