@@ -235,6 +235,10 @@
       <translation>Campos categóricos (codificación one-hot)</translation>
     </message>
     <message>
+      <source>Logged domain fields, samples only (bnn; e.g. log_lith)</source>
+      <translation>Campos de dominio registrados, solo en las muestras (bnn; p. ej. log_lith)</translation>
+    </message>
+    <message>
       <source>Hole id field</source>
       <translation>Campo de ID del sondaje</translation>
     </message>
@@ -1240,6 +1244,10 @@
     <message>
       <source>Categorical fields (one-hot encoded)</source>
       <translation>Campos categóricos (codificación one-hot)</translation>
+    </message>
+    <message>
+      <source>Logged domain fields, samples only (stacked; e.g. log_lith)</source>
+      <translation>Campos de dominio registrados, solo en las muestras (stacked; p. ej. log_lith)</translation>
     </message>
     <message>
       <source>Grade field (e.g. TREO_pct)</source>

@@ -235,6 +235,10 @@
       <translation>分类字段（独热编码）</translation>
     </message>
     <message>
+      <source>Logged domain fields, samples only (bnn; e.g. log_lith)</source>
+      <translation>编录域字段，仅样品具有（bnn；例如 log_lith）</translation>
+    </message>
+    <message>
       <source>Hole id field</source>
       <translation>钻孔编号字段</translation>
     </message>
@@ -1240,6 +1244,10 @@
     <message>
       <source>Categorical fields (one-hot encoded)</source>
       <translation>分类字段（独热编码）</translation>
+    </message>
+    <message>
+      <source>Logged domain fields, samples only (stacked; e.g. log_lith)</source>
+      <translation>编录域字段，仅样品具有（stacked；例如 log_lith）</translation>
     </message>
     <message>
       <source>Grade field (e.g. TREO_pct)</source>

@@ -232,6 +232,10 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
         for model in mik.models_:
             for note in getattr(model, "notes_", ()):
                 feedback.pushInfo(note)
+        if mik.search is None and mik.search_ is not None:
+            feedback.pushInfo(self.tr("Search: unlimited, the nearest samples by the anisotropic distance of the "
+                                      "middle threshold's variogram (ranges {0}, azimuth, dip, rake {1})").format(
+                "/".join(f"{r:.4g}" for r in mik.search_.radii), "/".join(f"{a:g}" for a in mik.search_.angles)))
         progress, should_stop = self.progress_callbacks(feedback, start, end)
         out = self.run_on_dask(feedback, mik.predict, targets, block, progress, should_stop)
         ccdf, estimated = out["ccdf"], out["estimated"]

@@ -287,7 +287,8 @@ def test_kriging_search_given_values_override_the_variogram(run_algorithm, orien
             "dip, rake 15/-30/20 (given, from the variogram, from the variogram)") in feedback.infos
     unlimited = recording_feedback()
     _ok_estimates(run_algorithm, oriented, tmp_path, "unlimited", unlimited, SEARCH_MAJOR=0.0)
-    assert "Search: unlimited (major radius given), the nearest samples at any distance" in unlimited.infos
+    assert ("Search: unlimited (major radius given), the nearest samples at any distance in the variogram's "
+            "anisotropic metric") in unlimited.infos
 
 
 def test_variogram_algorithm_finds_the_orientation(run_algorithm, point_layer, tmp_path):

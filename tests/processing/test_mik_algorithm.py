@@ -46,7 +46,7 @@ def test_algorithm_on_points(run_algorithm, _points, tmp_path):
 
 def test_search_from_the_indicator_variogram_file(run_algorithm, _points, tmp_path):
     """Median IK with a variogram file: empty radii and angles are its longest structure's, and the log says so;
-    without a file the log says the defaults were kept."""
+    without a file the search is unlimited in the automatic variogram's metric, and the log says so."""
 
     from ree_grade.algorithms.geostats.variogram_model import Structure, VariogramModel
 
@@ -64,8 +64,12 @@ def test_search_from_the_indicator_variogram_file(run_algorithm, _points, tmp_pa
     without = recording_feedback()
     run_algorithm("mik", {"INPUT": samples, "GRADE_FIELD": "grade", "TARGETS": targets,
                           "OUTPUT": str(tmp_path / "auto.gpkg")}, without)
-    assert "Search: unlimited (major radius default), the nearest samples at any distance" in without.infos
-    assert any(line.startswith("No variogram file: search radii and angles") for line in without.infos)
+    assert ("Search: unlimited (major radius default), the nearest samples at any distance in the variogram's "
+            "anisotropic metric") in without.infos
+    assert any(line.startswith("No variogram file: with the search radii left empty the search is unlimited")
+               for line in without.infos)
+    assert any(line.startswith("Search: unlimited, the nearest samples by the anisotropic distance of the middle "
+                               "threshold's variogram (ranges ") for line in without.infos)
     # The automatic median-indicator variogram says what it found: these samples are flat (z = 0).
     assert any("2D samples, isotropic (omnidirectional) automatic variogram" in line for line in without.infos)
     assert not any("automatic variogram" in line for line in with_file.infos)
