@@ -58,7 +58,7 @@ def search_time(data):
 
 def cross_validate(data):
     """{(anisotropic, search): RMSE} over grouped folds; search 'variogram' (the plugin's default now) or
-    'nearest' (the nearest NEIGHBOURS at any distance)."""
+    'nearest' (the nearest NEIGHBOURS at any distance, ranked by the variogram's anisotropic distance)."""
     errors = {(a, s): [] for a in (False, True) for s in ("variogram", "nearest")}
     for train, test in group_kfold(data["holes"], FOLDS, seed=0):
         xyz, values, holes = data["xyz"][train], data["grade"][train], data["holes"][train]
@@ -138,7 +138,8 @@ def main():
     lines += ["", f"OK cross-validation grouped by hole, {FOLDS} folds (`group_kfold`, seed 0), the automatic "
               f"variogram refitted on each training fold, {NEIGHBOURS} neighbours; search 'variogram' is the "
               "ellipsoid of the variogram's longest structure (the plugin's default now), 'nearest' the nearest "
-              f"{NEIGHBOURS} at any distance (min 1 sample). The 'variogram' RMSE is over the targets it estimates: "
+              f"{NEIGHBOURS} at any distance, ranked by the variogram's anisotropic distance (min 1 sample). "
+              "The 'variogram' RMSE is over the targets it estimates: "
               "held-out holes farther than the search from any other are left empty, so only the 'nearest' "
               "column compares the two variograms on the same targets. Variogram on the whole set: angles | "
               f"ranges | nugget / sill. Search time: the automatic fit on the whole set, best of {REPEATS}, the "

@@ -7,7 +7,7 @@ from ree_grade.algorithms.geostats.domains import DomainIndicators, category_lab
 from ree_grade.algorithms.geostats.kriging import OrdinaryKriging
 from ree_grade.algorithms.ml.stacked import StackedNetwork
 
-NUGGET = 0.9  # sd of the log-grade's nugget
+NUGGET = 0.7  # sd of the log-grade's nugget
 FAST = dict(hidden=(16, 16), epochs=60, n_members=2, max_samples=16, n_trees=60)
 
 
@@ -60,27 +60,36 @@ def test_leave_group_out_shares_ignore_the_own_hole_and_unknown_logs():
 
 @pytest.fixture(scope="module")
 def split_fits():
-    xyz, grade, holes, rock, true_mean = logged_deposit()
-    test = np.isin(holes, [f"H{i:02d}" for i in range(0, 60, 5)])
-    fits = {}
-    for with_domains in (False, True):
-        model = StackedNetwork(n_coords=3, seed=0, **FAST)
-        model.fit(xyz[~test], grade[~test], holes[~test], domains={"lith": rock[~test]} if with_domains else None)
-        fits[with_domains] = model
-    return fits, xyz[test], true_mean[test]
+    """Per deposit seed: the fits without and with the logged rock, on all
+    but every fifth hole, and the held-out holes' coordinates and true mean."""
+    runs = []
+    for seed in (0, 1, 2):
+        xyz, grade, holes, rock, true_mean = logged_deposit(seed=seed)
+        test = np.isin(holes, [f"H{i:02d}" for i in range(0, 60, 5)])
+        fits = {}
+        for with_domains in (False, True):
+            model = StackedNetwork(n_coords=3, seed=0, **FAST)
+            model.fit(xyz[~test], grade[~test], holes[~test], domains={"lith": rock[~test]} if with_domains else None)
+            fits[with_domains] = model
+        runs.append((fits, xyz[test], true_mean[test]))
+    return runs
 
 
 def test_kriged_domains_lower_the_error_on_held_out_holes(split_fits):
     """Against the true mean grade of the held-out holes (the nugget would
-    hide the gain at the contact): 0.807 against 1.069 when written."""
-    fits, xyz, true_mean = split_fits
-    rmse = {key: float(np.sqrt(np.mean((model.predictive(xyz).mean - true_mean) ** 2))) for key, model in fits.items()}
-    assert rmse[True] < 0.85 * rmse[False], rmse
+    hide the gain at the contact), averaged over three deposits: RMSE with
+    the logs 0.88, 0.70 and 0.99 of the RMSE without them when written."""
+    ratios = []
+    for fits, xyz, true_mean in split_fits:
+        rmse = {key: np.sqrt(np.mean((model.predictive(xyz).mean - true_mean) ** 2)) for key, model in fits.items()}
+        ratios.append(rmse[True] / rmse[False])
+    assert np.mean(ratios) < 0.92, ratios
+    fits = split_fits[0][0]
     assert fits[True].input_fields() == [] and fits[True].network_.feature_names_ == [f"x{i}" for i in range(1, 9)]
 
 
 def test_a_model_with_domains_round_trips_bit_for_bit(split_fits, tmp_path):
-    fits, xyz, _ = split_fits
+    fits, xyz, _ = split_fits[0]
     model = fits[True]
     model.save(tmp_path / "m.json")
     loaded = StackedNetwork.load(tmp_path / "m.json")

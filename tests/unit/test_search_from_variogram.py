@@ -53,6 +53,8 @@ def test_without_a_search_kriging_ranks_samples_by_the_variogram_metric():
     assert not ok.search_.bounded and ok.search_.angles == (60.0, -30.0, 20.0)
     assert ok.predict(np.zeros((1, 3)))["estimate"][0] == 1.0
     assert variogram_metric(VariogramModel(0.2, [])) is None  # pure nugget: plain distance
+    mostly_nugget = VariogramModel(0.9, [Structure("spherical", 0.1, (3000.0, 3000.0, 400.0), (15.0, -48.0, 0.0))])
+    assert variogram_metric(mostly_nugget) is None  # an anisotropy holding 10 % of the sill ranks nothing
 
 
 def test_mik_thresholds_share_the_middle_variograms_metric():
