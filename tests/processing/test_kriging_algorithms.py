@@ -267,7 +267,8 @@ def test_kriging_search_defaults_to_the_variogram_file(run_algorithm, oriented, 
     expected = OrdinaryKriging(oriented["model"], SearchEllipse((200.0, 100.0, 40.0), (60.0, -30.0, 20.0)), 1, 12).fit(
         oriented["xyz"], oriented["grade"]).predict(oriented["targets_xyz"])
     np.testing.assert_allclose(got, expected["estimate"], rtol=1e-9)
-    isotropic = OrdinaryKriging(oriented["model"], None, 1, 12).fit(
+    plain_distance = SearchEllipse(1.0, bounded=False)  # the nearest 12 at any distance, no anisotropy
+    isotropic = OrdinaryKriging(oriented["model"], plain_distance, 1, 12).fit(
         oriented["xyz"], oriented["grade"]).predict(oriented["targets_xyz"])
     assert np.abs(got - isotropic["estimate"]).max() > 1e-3  # the search shapes the estimate: the test can fail
     assert ("Search ellipse: radii 200/100/40 (major from the variogram, semi-major from the variogram, minor from "
