@@ -206,17 +206,12 @@ class OrdinaryKriging:
         idx, valid = self.neighbourhood_.query(targets, exclude)
         return np.sort(np.where(valid, idx, -1), axis=1)
 
-    def _solve(self, targets, key, offsets, cbar_vv):
-        valid = key >= 0
-        idx = np.maximum(key, 0)
-        m, k = idx.shape
-        n_used = valid.sum(axis=1)
-        solvable = n_used >= self.min_samples_
-        first, inverse = _unique_rows(key)
-        lhs = self._left_hand_sides(idx[first], valid[first], solvable[first])
-        rel = [self.xyz_[:, axis][idx] - targets[:, axis, None] for axis in range(3)]
-        rhs = self._right_hand_sides(rel, offsets, valid)
-        solution = _solve_shared(lhs, inverse, rhs)
+    def _solve(self, chunk, offsets, cbar_vv):
+        idx, k = chunk.idx, chunk.k
+        solvable = chunk.n_used >= self.min_samples_
+        lhs = self._left_hand_sides(chunk, solvable[chunk.first])
+        rhs = self._right_hand_sides(chunk, offsets)
+        solution = _solve_shared(lhs, chunk.inverse, rhs)
         weights, mu = solution[:, :k], solution[:, k]
         lambda_c = np.einsum("ij,ij->i", weights, rhs[:, :k])
         estimate = np.einsum("ij,ij...->i...", weights, self.values_[idx])
@@ -227,14 +222,16 @@ class OrdinaryKriging:
         # Weights summing in absolute value far above 1 come from a nearly
         # singular system (a Gaussian model without nugget, clustered samples).
         unstable = solvable & (np.abs(weights).sum(axis=1) > UNSTABLE_WEIGHT_SUM)
-        return {"estimate": estimate, "variance": variance, "slope": slope, "lagrange": mu, "n_used": n_used,
-                "unstable": unstable}
+        return {"estimate": estimate, "variance": variance, "slope": slope, "lagrange": mu,
+                "n_used": chunk.n_used, "unstable": unstable}
 
-    def _left_hand_sides(self, idx, valid, solvable):
-        """(u, k+1, k+1) ordinary kriging matrices of u neighbour sets, built in
-        per-thread buffers (fresh multi-megabyte arrays cost page faults)."""
-        u, k = idx.shape
-        distance, work, corr = (_buffer(name, (u, k, k)) for name in ("distance", "work", "corr"))
+    def _left_hand_sides(self, chunk, solvable):
+        """(u, k+1, k+1) ordinary kriging matrices of the chunk's u neighbour
+        sets, built in per-thread buffers (fresh multi-megabyte arrays cost
+        page faults)."""
+        valid = chunk.valid[chunk.first]
+        u, k = valid.shape
+        work, corr = (_buffer(name, (u, k, k)) for name in ("work", "corr"))
         lhs = _buffer("lhs", (u, k + 1, k + 1))
         lhs[:, k, :] = 0.0
         lhs[:, :k, k] = 0.0
@@ -242,10 +239,8 @@ class OrdinaryKriging:
         if not self.structure_groups_:
             block.fill(0.0)
         first = True
-        for reduced, (_, structures) in zip(self.reduced_, self.structure_groups_):
-            t = reduced[idx]
-            t -= t[:, :1, :]
-            _pairwise_distance(t, distance)
+        for reduced, (reduction, structures) in zip(self.reduced_, self.structure_groups_):
+            distance = chunk.set_distances(reduced, reduction)
             for kind, sill, scale in structures:
                 np.multiply(distance, scale * 1.0, out=corr)
                 unit_correlation(kind, corr, out=corr, work=work)
@@ -260,20 +255,83 @@ class OrdinaryKriging:
         _border(lhs, valid, solvable)
         return lhs
 
-    def _right_hand_sides(self, rel, offsets, valid):
+    def _right_hand_sides(self, chunk, offsets):
         """(m, k+1) point or block covariances of each target with its
         neighbours (zero for missing ones) and the unbiasedness 1."""
-        m, k = valid.shape
+        m, k = chunk.valid.shape
         rhs = np.zeros((m, k + 1))
         for reduction, structures in self.structure_groups_:
-            t = [sum(rel[i] * reduction[i, j] for i in range(3)) for j in range(3)]
             for kind, sill, scale in structures:
-                rhs[:, :k] += sill * _target_correlation(kind, t, scale, offsets, reduction)
+                rhs[:, :k] += sill * chunk.target_correlation(kind, reduction, scale, offsets)
         if self.model_.nugget > 0:
-            rhs[:, :k] += self.model_.nugget * _coincident_fraction(rel, offsets)
-        rhs[:, :k] *= valid
+            rhs[:, :k] += self.model_.nugget * chunk.coincident_fraction(offsets)
+        rhs[:, :k] *= chunk.valid
         rhs[:, k] = 1.0
         return rhs
+
+
+class _Chunk:
+    """One chunk's targets and neighbours, and the geometry every kriger of
+    `predict_together` needs from them, computed for the first that asks:
+    MIK's thresholds differ in their variograms' sills and ranges, while
+    their neighbour sets, and often the reduced distances, are the same."""
+
+    def __init__(self, xyz, targets, key):
+        self.xyz, self.targets = xyz, targets
+        self.valid = key >= 0
+        self.idx = np.maximum(key, 0)
+        self.k = key.shape[1]
+        self.n_used = self.valid.sum(axis=1)
+        self.first, self.inverse = _unique_rows(key)
+        self._cache = {}
+
+    def _cached(self, name, compute):
+        if name not in self._cache:
+            self._cache[name] = compute()
+        return self._cache[name]
+
+    def set_distances(self, reduced, reduction):
+        """(u, k, k) distances within each neighbour set in `reduction`'s
+        space, `reduced` being the samples' coordinates in it."""
+        def compute():
+            t = reduced[self.idx[self.first]]
+            t -= t[:, :1, :]
+            u, k = t.shape[:2]
+            return _pairwise_distance(t, _buffer(f"distance {len(self._cache)}", (u, k, k)))
+
+        return self._cached(("sets", reduction.tobytes()), compute)
+
+    def relative(self):
+        """[(m, k)] per axis: each neighbour's offset from its target."""
+        return self._cached("relative", lambda: [self.xyz[:, axis][self.idx] - self.targets[:, axis, None]
+                                                 for axis in range(3)])
+
+    def reduced_offsets(self, reduction):
+        rel = self.relative()
+        return self._cached(("offsets", reduction.tobytes()),
+                            lambda: [sum(rel[i] * reduction[i, j] for i in range(3)) for j in range(3)])
+
+    def target_correlation(self, kind, reduction, scale, offsets):
+        """(m, k) correlation of each neighbour with its target point, or
+        averaged over the block's discretisation points."""
+        t = self.reduced_offsets(reduction)
+        if offsets is None:
+            distance = self._cached(("point", reduction.tobytes()), lambda: np.sqrt(t[0] ** 2 + t[1] ** 2 + t[2] ** 2))
+            return unit_correlation(kind, distance * scale)
+        reduced = offsets @ reduction
+        squared = sum((t[j][:, :, None] - reduced[None, None, :, j]) ** 2 for j in range(3))
+        return unit_correlation(kind, np.sqrt(squared) * scale).mean(axis=2)
+
+    def coincident_fraction(self, offsets):
+        """(m, k) share of the target's support points that sit on each neighbour."""
+        def compute():
+            rel = self.relative()
+            if offsets is None:
+                return (rel[0] ** 2 + rel[1] ** 2 + rel[2] ** 2 <= COINCIDENT_DISTANCE**2).astype(float)
+            squared = sum((rel[j][:, :, None] - offsets[None, None, :, j]) ** 2 for j in range(3))
+            return (squared <= COINCIDENT_DISTANCE**2).mean(axis=2)
+
+        return self._cached(("coincident", None if offsets is None else offsets.tobytes()), compute)
 
 
 def predict_together(krigers, X, block_size=None, progress=None, should_stop=None, exclude=None, cluster=None):
@@ -336,13 +394,13 @@ def predict_together(krigers, X, block_size=None, progress=None, should_stop=Non
     return outs
 
 
-def _krige_chunk(shared, chunk):
+def _krige_chunk(shared, targets_and_exclude):
     """Every kriger's results at one chunk of targets, sharing its neighbour
     search: the same function in a thread of this process or a Dask worker."""
     krigers, terms = shared
-    targets, exclude = chunk
-    key = krigers[0]._neighbour_keys(targets, exclude)
-    return [kriger._solve(targets, key, *term) for kriger, term in zip(krigers, terms)]
+    targets, exclude = targets_and_exclude
+    chunk = _Chunk(krigers[0].xyz_, targets, krigers[0]._neighbour_keys(targets, exclude))
+    return [kriger._solve(chunk, *term) for kriger, term in zip(krigers, terms)]
 
 
 def _krige_chunks_single_threaded(shared, chunks):
@@ -359,25 +417,17 @@ def _place(outs, rows, results):
 
 
 def _solve_shared(lhs, inverse, rhs):
-    """Solve lhs[inverse[i]] x_i = rhs[i] for every target i. The targets of a
-    matrix shared by at least three of them are solved together, as columns of
-    one multi-column LU solve (one factorisation, same accuracy as solving each
-    alone); the others one system per target."""
-    counts = np.bincount(inverse, minlength=len(lhs))
-    shared = counts[inverse] >= 3
-    solution = np.empty_like(rhs)
+    """Solve lhs[inverse[i]] x_i = rhs[i] for every target i: the targets
+    sharing a matrix as columns of one multi-column LU solve (one
+    factorisation, same accuracy as solving each alone). Pairs count too:
+    two solves of one matrix cost nearly twice one solve with two columns."""
     try:
-        if shared.any():
-            solution[shared] = _solve_grouped(lhs, inverse[shared], rhs[shared])
-        alone = ~shared
-        if alone.any():
-            solution[alone] = np.linalg.solve(lhs[inverse[alone]], rhs[alone][:, :, None])[:, :, 0]
+        return _solve_grouped(lhs, inverse, rhs)
     except np.linalg.LinAlgError:
         raise ValueError(
             "a kriging matrix is singular: samples almost on top of each other under a Gaussian variogram without "
             "nugget make their rows equal; add a small nugget or composite the samples"
         ) from None
-    return solution
 
 
 def _solve_grouped(lhs, inverse, rhs):
@@ -452,31 +502,14 @@ _THREAD_BUFFERS = threading.local()
 
 
 def _buffer(name, shape):
-    """A reusable float array of this thread."""
+    """A reusable float array of this thread; chunks differ in their number
+    of neighbour sets, so the storage only grows."""
     store = _THREAD_BUFFERS.__dict__.setdefault("arrays", {})
+    size = int(np.prod(shape))
     array = store.get(name)
-    if array is None or array.shape != shape:
-        array = store[name] = np.empty(shape)
-    return array
-
-
-def _target_correlation(kind, t, scale, offsets, reduction):
-    """(m, k) correlation of each neighbour with its target point, or averaged
-    over the block's discretisation points."""
-    if offsets is None:
-        distance = np.sqrt(t[0] ** 2 + t[1] ** 2 + t[2] ** 2) * scale
-        return unit_correlation(kind, distance)
-    reduced = offsets @ reduction
-    squared = sum((t[j][:, :, None] - reduced[None, None, :, j]) ** 2 for j in range(3))
-    return unit_correlation(kind, np.sqrt(squared) * scale).mean(axis=2)
-
-
-def _coincident_fraction(rel, offsets):
-    """(m, k) share of the target's support points that sit on each neighbour."""
-    if offsets is None:
-        return (rel[0] ** 2 + rel[1] ** 2 + rel[2] ** 2 <= COINCIDENT_DISTANCE**2).astype(float)
-    squared = sum((rel[j][:, :, None] - offsets[None, None, :, j]) ** 2 for j in range(3))
-    return (squared <= COINCIDENT_DISTANCE**2).mean(axis=2)
+    if array is None or array.size < size:
+        array = store[name] = np.empty(size)
+    return array[:size].reshape(shape)
 
 
 def _border(lhs, valid, solvable):
