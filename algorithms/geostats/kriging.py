@@ -1,10 +1,12 @@
 """Ordinary kriging, 2D or 3D, point or block support, in a moving search
 neighbourhood, solved in batches.
 
-Targets are processed in chunks; every target of a chunk gets a system of the
-same size (max_samples + 1), the slots of missing neighbours padded with an
-identity row and a zero right-hand side so their weight is exactly zero. The
-stacked systems are solved by one `numpy.linalg.solve` call per chunk, and chunks
+Targets are processed in chunks; every target of a chunk gets a covariance
+matrix of the same size (max_samples), the slots of missing neighbours padded
+with an identity row and a zero right-hand side so their weight is exactly
+zero. Targets sharing a neighbour set share its matrix; the stacked matrices
+are solved by a few `numpy.linalg.solve` calls per chunk (the unbiasedness
+constraint through one more right-hand side, see `_solve_shared`), and chunks
 run on `n_jobs` threads (numpy releases the GIL in both the arithmetic and the
 solve).
 
@@ -207,16 +209,16 @@ class OrdinaryKriging:
         return np.sort(np.where(valid, idx, -1), axis=1)
 
     def _solve(self, chunk, offsets, cbar_vv):
-        idx, k = chunk.idx, chunk.k
+        idx = chunk.idx
         solvable = chunk.n_used >= self.min_samples_
-        lhs = self._left_hand_sides(chunk, solvable[chunk.first])
+        covariance = self._covariances(chunk, solvable[chunk.first])
         rhs = self._right_hand_sides(chunk, offsets)
-        solution = _solve_shared(lhs, chunk.inverse, rhs)
-        weights, mu = solution[:, :k], solution[:, k]
-        lambda_c = np.einsum("ij,ij->i", weights, rhs[:, :k])
+        weights, mu = _solve_shared(covariance, chunk, rhs)
+        lambda_c = np.einsum("ij,ij->i", weights, rhs)
         estimate = np.einsum("ij,ij...->i...", weights, self.values_[idx])
         variance = np.maximum(cbar_vv - lambda_c - mu, 0.0)
-        slope = lambda_c / (lambda_c - mu)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            slope = lambda_c / (lambda_c - mu)
         for array in (estimate, variance, slope, mu):
             array[~solvable] = np.nan
         # Weights summing in absolute value far above 1 come from a nearly
@@ -225,19 +227,15 @@ class OrdinaryKriging:
         return {"estimate": estimate, "variance": variance, "slope": slope, "lagrange": mu,
                 "n_used": chunk.n_used, "unstable": unstable}
 
-    def _left_hand_sides(self, chunk, solvable):
-        """(u, k+1, k+1) ordinary kriging matrices of the chunk's u neighbour
+    def _covariances(self, chunk, solvable):
+        """(u, k, k) sample covariance matrices of the chunk's u neighbour
         sets, built in per-thread buffers (fresh multi-megabyte arrays cost
         page faults)."""
         valid = chunk.valid[chunk.first]
         u, k = valid.shape
-        work, corr = (_buffer(name, (u, k, k)) for name in ("work", "corr"))
-        lhs = _buffer("lhs", (u, k + 1, k + 1))
-        lhs[:, k, :] = 0.0
-        lhs[:, :k, k] = 0.0
-        block = lhs[:, :k, :k]
+        work, corr, covariance = (_buffer(name, (u, k, k)) for name in ("work", "corr", "covariance"))
         if not self.structure_groups_:
-            block.fill(0.0)
+            covariance.fill(0.0)
         first = True
         for reduced, (reduction, structures) in zip(self.reduced_, self.structure_groups_):
             distance = chunk.set_distances(reduced, reduction)
@@ -245,28 +243,26 @@ class OrdinaryKriging:
                 np.multiply(distance, scale * 1.0, out=corr)
                 unit_correlation(kind, corr, out=corr, work=work)
                 if first:
-                    np.multiply(corr, sill, out=block)
+                    np.multiply(corr, sill, out=covariance)
                     first = False
                 else:
                     corr *= sill
-                    block += corr
+                    covariance += corr
         diagonal = np.arange(k)
-        lhs[:, diagonal, diagonal] += self.model_.nugget
-        _border(lhs, valid, solvable)
-        return lhs
+        covariance[:, diagonal, diagonal] += self.model_.nugget
+        _mask_missing(covariance, valid, solvable)
+        return covariance
 
     def _right_hand_sides(self, chunk, offsets):
-        """(m, k+1) point or block covariances of each target with its
-        neighbours (zero for missing ones) and the unbiasedness 1."""
-        m, k = chunk.valid.shape
-        rhs = np.zeros((m, k + 1))
+        """(m, k) point or block covariances of each target with its
+        neighbours (zero for missing ones)."""
+        rhs = np.zeros(chunk.valid.shape)
         for reduction, structures in self.structure_groups_:
             for kind, sill, scale in structures:
-                rhs[:, :k] += sill * chunk.target_correlation(kind, reduction, scale, offsets)
+                rhs += sill * chunk.target_correlation(kind, reduction, scale, offsets)
         if self.model_.nugget > 0:
-            rhs[:, :k] += self.model_.nugget * chunk.coincident_fraction(offsets)
-        rhs[:, :k] *= chunk.valid
-        rhs[:, k] = 1.0
+            rhs += self.model_.nugget * chunk.coincident_fraction(offsets)
+        rhs *= chunk.valid
         return rhs
 
 
@@ -282,7 +278,7 @@ class _Chunk:
         self.idx = np.maximum(key, 0)
         self.k = key.shape[1]
         self.n_used = self.valid.sum(axis=1)
-        self.first, self.inverse = _unique_rows(key)
+        self.first, self.inverse, self.plan = _solve_plan(*_unique_rows(key))
         self._cache = {}
 
     def _cached(self, name, compute):
@@ -416,42 +412,60 @@ def _place(outs, rows, results):
             out[name][rows] = values
 
 
-def _solve_shared(lhs, inverse, rhs):
-    """Solve lhs[inverse[i]] x_i = rhs[i] for every target i: the targets
-    sharing a matrix as columns of one multi-column LU solve (one
-    factorisation, same accuracy as solving each alone). Pairs count too:
-    two solves of one matrix cost nearly twice one solve with two columns."""
+def _solve_shared(covariance, chunk, rhs):
+    """(weights (m, k), Lagrange multipliers mu (m,)) of the ordinary kriging
+    systems C lambda + mu 1 = c, 1' lambda = 1 of every target, by the
+    chunk's `_solve_plan`. With a = C^-1 c and b = C^-1 1 (1 over the valid
+    neighbours), mu = (1'a - 1) / 1'b and lambda = a - mu b: the symmetric
+    k x k matrices need no bordering copy, and b is one more column of each
+    set's solve."""
+    m, k = rhs.shape
+    ones = chunk.valid[chunk.first].astype(float)
+    weights, mu = np.empty((m, k)), np.empty(m)
     try:
-        return _solve_grouped(lhs, inverse, rhs)
+        for start, stop, width, rows, slot, position in chunk.plan:
+            columns = np.zeros((stop - start, k, width + 1))
+            columns[:, :, 0] = ones[start:stop]
+            columns[slot, :, position + 1] = rhs[rows]
+            solution = np.linalg.solve(covariance[start:stop], columns)
+            a, b = solution[slot, :, position + 1], solution[slot, :, 0]
+            # A set without a valid neighbour has b = 0; its target is discarded.
+            with np.errstate(invalid="ignore", divide="ignore"):
+                mu[rows] = (a.sum(axis=1) - 1.0) / b.sum(axis=1)
+                weights[rows] = a - mu[rows, None] * b
     except np.linalg.LinAlgError:
         raise ValueError(
             "a kriging matrix is singular: samples almost on top of each other under a Gaussian variogram without "
             "nugget make their rows equal; add a small nugget or composite the samples"
         ) from None
+    return weights, mu
 
 
-def _solve_grouped(lhs, inverse, rhs):
-    """Right-hand sides sharing a matrix become its columns, padded with
-    zeros to the next power of two of the group's size and solved with the
-    other groups of that width: padding every group to the largest one made
-    a block grid's chunks solve 16 times the right-hand sides they had."""
-    sets, group = np.unique(inverse, return_inverse=True)
-    counts = np.bincount(group)
-    order = np.argsort(group, kind="stable")
-    position = np.empty(len(group), dtype=np.intp)
-    position[order] = np.arange(len(group)) - (np.cumsum(counts) - counts)[group[order]]
+def _solve_plan(first, inverse):
+    """(first, inverse, plan) with the neighbour sets reordered so that the
+    targets sharing a set are the columns of one multi-column LU solve (one
+    factorisation, same accuracy as solving each alone), padded with zeros
+    to the next power of two of their number and solved with the other sets
+    of that width, which are one slice of the matrices: padding every set to
+    the largest made a block grid's chunks solve 16 times the right-hand
+    sides they had, and pairs solved apart cost nearly twice one solve with
+    two columns. plan: [(first set, end, width, target rows, their set within
+    the slice, their column)], shared by every kriger of the chunk."""
+    counts = np.bincount(inverse)
     widths = 2 ** np.ceil(np.log2(counts)).astype(np.intp)
-    solution = np.empty_like(rhs)
+    order = np.argsort(widths, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    first, inverse, counts, widths = first[order], rank[inverse], counts[order], widths[order]
+    by_set = np.argsort(inverse, kind="stable")
+    position = np.empty(len(inverse), dtype=np.intp)
+    position[by_set] = np.arange(len(inverse)) - (np.cumsum(counts) - counts)[inverse[by_set]]
+    plan = []
     for width in np.unique(widths):
-        members = np.flatnonzero(widths == width)
-        local = np.full(len(counts), -1, dtype=np.intp)
-        local[members] = np.arange(len(members))
-        rows = np.flatnonzero(local[group] >= 0)
-        slot = local[group[rows]]
-        columns = np.zeros((len(members), rhs.shape[1], int(width)))
-        columns[slot, :, position[rows]] = rhs[rows]
-        solution[rows] = np.linalg.solve(lhs[sets[members]], columns)[slot, :, position[rows]]
-    return solution
+        start, stop = np.searchsorted(widths, width), np.searchsorted(widths, width, side="right")
+        rows = np.flatnonzero((inverse >= start) & (inverse < stop))
+        plan.append((int(start), int(stop), int(width), rows, inverse[rows] - start, position[rows]))
+    return first, inverse, plan
 
 
 def _unique_rows(key):
@@ -512,22 +526,20 @@ def _buffer(name, shape):
     return array[:size].reshape(shape)
 
 
-def _border(lhs, valid, solvable):
-    """Unbiasedness row and column over the valid neighbours; a missing
-    neighbour's slot becomes an identity row (with a zero right-hand side its
-    weight is exactly 0); a set with too few samples gets an identity system,
-    whose results are discarded."""
+def _mask_missing(covariance, valid, solvable):
+    """A missing neighbour's slot becomes an identity row (with a zero
+    right-hand side and no unbiasedness weight its weight is exactly 0); a
+    set with too few samples gets an identity matrix, whose results are
+    discarded."""
     u, k = valid.shape
     if not valid.all():
         mask = valid.astype(float)
-        lhs[:, :k, :k] *= mask[:, :, None] * mask[:, None, :]
+        covariance *= mask[:, :, None] * mask[:, None, :]
         diagonal = np.arange(k)
-        lhs[:, diagonal, diagonal] += 1.0 - mask
-    lhs[:, k, :k] = valid
-    lhs[:, :k, k] = valid
+        covariance[:, diagonal, diagonal] += 1.0 - mask
     unsolvable = ~solvable
     if unsolvable.any():
-        lhs[unsolvable] = np.eye(k + 1)
+        covariance[unsolvable] = np.eye(k)
 
 
 def _single_threaded_blas():
