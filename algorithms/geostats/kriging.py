@@ -240,16 +240,12 @@ class OrdinaryKriging:
         for reduced, (reduction, structures) in zip(self.reduced_, self.structure_groups_):
             distance = chunk.set_distances(reduced, reduction)
             for kind, sill, scale in structures:
-                np.multiply(distance, scale * 1.0, out=corr)
-                unit_correlation(kind, corr, out=corr, work=work)
-                if first:
-                    np.multiply(corr, sill, out=covariance)
-                    first = False
-                else:
-                    corr *= sill
+                _structure_covariance(kind, sill, scale, distance, covariance if first else corr, work)
+                if not first:
                     covariance += corr
-        diagonal = np.arange(k)
-        covariance[:, diagonal, diagonal] += self.model_.nugget
+                first = False
+        # The diagonal as a strided view: fancy indexing copied it out and back.
+        covariance.reshape(u, k * k)[:, :: k + 1] += self.model_.nugget
         _mask_missing(covariance, valid, solvable)
         return covariance
 
@@ -524,6 +520,25 @@ def _buffer(name, shape):
     if array is None or array.size < size:
         array = store[name] = np.empty(size)
     return array[:size].reshape(shape)
+
+
+def _structure_covariance(kind, sill, scale, distance, out, work):
+    """sill x correlation at distance x scale into `out`; the spherical
+    polynomial with its sill folded in, two passes fewer over the matrices
+    than the correlation times the sill."""
+    if kind != "spherical":
+        np.multiply(distance, scale * 1.0, out=out)
+        unit_correlation(kind, out, out=out, work=work)
+        out *= sill
+        return out
+    r = np.multiply(distance, scale * 1.0, out=work)
+    np.minimum(r, 1.0, out=r)
+    np.multiply(r, r, out=out)
+    out *= 0.5 * sill
+    out -= 1.5 * sill
+    out *= r
+    out += sill
+    return out
 
 
 def _mask_missing(covariance, valid, solvable):
