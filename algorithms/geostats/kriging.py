@@ -494,17 +494,18 @@ def _structure_groups(model):
 def _pairwise_distance(t, out):
     """(m, k, k) distances between the neighbours of each target into `out`,
     from their (m, k, 3) coordinates relative to the first neighbour: by
-    |a|^2 + |b|^2 - 2 a.b, one batched product instead of nine passes. The
-    offsets are within a neighbourhood, so the cancellation is small; a
-    neighbour's distance to itself is set to exactly 0."""
-    np.matmul(t, t.transpose(0, 2, 1), out=out)
-    squared = np.einsum("mkc,mkc->mk", t, t)
-    np.multiply(out, -2.0, out=out)
-    out += squared[:, :, None]
-    out += squared[:, None, :]
+    |a|^2 + |b|^2 - 2 a.b, all three terms from one batched product of
+    [t, |t|^2, 1] with [-2 t, 1, |t|^2] instead of nine passes. The offsets
+    are within a neighbourhood, so the cancellation is small; a neighbour's
+    distance to itself is set to exactly 0."""
+    m, k = t.shape[:2]
+    squared = np.einsum("mkc,mkc->mk", t, t)[:, :, None]
+    ones = np.ones((m, k, 1))
+    left = np.concatenate([t, squared, ones], axis=2)
+    right = np.concatenate([-2.0 * t, ones, squared], axis=2)
+    np.matmul(left, right.transpose(0, 2, 1), out=out)
     np.maximum(out, 0.0, out=out)
-    diagonal = np.arange(out.shape[1])
-    out[:, diagonal, diagonal] = 0.0
+    out.reshape(m, k * k)[:, :: k + 1] = 0.0
     return np.sqrt(out, out=out)
 
 
