@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from common import REPO, write_result
+from common import REPO, load_sentence, write_result
 
 BEFORE = "3a6d917^"  # main before the tiled variogram (merge of i15var)
 N_TARGET, SEED, FOLDS = 16_000, 0, 5
@@ -131,8 +131,7 @@ samples (x{scale:.2f}).
 {header}
 {chr(10).join(rows)}
 
-Shared machine (2 cores, other engineers' jobs running): 1-minute load {load_before[0]:.1f} at the start and
-{load_after[0]:.1f} at the end; both codes ran in the same session, one after the other.
+{load_sentence(load_before[0], load_after[0])}; both codes ran in the same session, one after the other.
 """
     targets = [{"target": f"crossvalidate OK + MIK, {len(grade):,} Copper Creek composites, 5 folds, end to end",
                 "goal": ">= 10x faster than before issue 15",

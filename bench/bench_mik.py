@@ -6,7 +6,7 @@ import os
 import time
 
 import numpy as np
-from common import REPO, import_plugin, write_result
+from common import REPO, import_plugin, load_sentence, write_result
 
 import_plugin()
 
@@ -75,8 +75,7 @@ def main():
         f"{diag_median['n_targets_corrected']:,} | {diag_median['largest_correction']:.3f} |\n"
         f"| full MIK ({n_thresholds} thresholds) | {t_full:.2f} | {t_full / t_ok:.2f} | "
         f"{diag_full['n_targets_corrected']:,} | {diag_full['largest_correction']:.3f} |\n\n"
-        f"Shared machine (2 cores, other engineers' jobs running): 1-minute load {load:.1f} at the start and "
-        f"{load_end:.1f} at the end; the ratios are side by side in one run."
+        f"{load_sentence(load, load_end)}; the ratios are side by side in one run."
     )
     targets_list = [{
         "target": "MIK (median IK, 9 thresholds) time / OK time", "goal": "<= 3x",

@@ -20,7 +20,7 @@ import os
 import time
 
 import numpy as np
-from common import import_plugin, write_result
+from common import import_plugin, load_sentence, write_result
 from real_data import load_copper_creek
 
 import_plugin()
@@ -131,8 +131,7 @@ every round.
 {HEADER}
 {chr(10).join(rows)}
 
-Shared machine (2 cores, other engineers' jobs running): 1-minute load {load_before[0]:.1f} at the start and
-{load_after[0]:.1f} at the end, so absolute times are inflated; the ratios are side by side in one run. CPU is
+{load_sentence(load_before[0], load_after[0])}; the ratios are side by side in one run. CPU is
 this process's CPU time over all its threads.
 """
     write_result("variogram", "Experimental variogram vs GSTools", markdown, targets)

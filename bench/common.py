@@ -24,6 +24,20 @@ def machine():
     return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
+def load_sentence(load_start, load_end):
+    """How busy the machine was, from the 1-minute loads at a bench's start
+    and end: quiet when the higher is below 1 per core (the bench's own
+    threads included), i.e. on average no runnable thread waited for a core;
+    shared otherwise, when wall-clock times are inflated by the wait."""
+    cores = os.cpu_count() or 1
+    loads = f"1-minute load {load_start:.1f} at the start and {load_end:.1f} at the end"
+    if max(load_start, load_end) < cores:
+        return (f"Quiet machine ({cores} cores; {loads}, below 1 per core with this benchmark's own threads "
+                "included, so on average no thread waited for a core)")
+    return (f"Shared machine ({cores} cores, other jobs running; {loads}, at or above 1 per core, so threads "
+            "waited for a core and absolute times are inflated)")
+
+
 def write_result(topic, title, markdown, targets):
     """targets: [{"target", "goal", "reached", "met"}]."""
     (BENCH / "results").mkdir(exist_ok=True)

@@ -1,10 +1,12 @@
 """Ordinary kriging, 2D or 3D, point or block support, in a moving search
 neighbourhood, solved in batches.
 
-Targets are processed in chunks; every target of a chunk gets a system of the
-same size (max_samples + 1), the slots of missing neighbours padded with an
-identity row and a zero right-hand side so their weight is exactly zero. The
-stacked systems are solved by one `numpy.linalg.solve` call per chunk, and chunks
+Targets are processed in chunks; every target of a chunk gets a covariance
+matrix of the same size (max_samples), the slots of missing neighbours padded
+with an identity row and a zero right-hand side so their weight is exactly
+zero. Targets sharing a neighbour set share its matrix; the stacked matrices
+are solved by a few `numpy.linalg.solve` calls per chunk (the unbiasedness
+constraint through one more right-hand side, see `_solve_shared`), and chunks
 run on `n_jobs` threads (numpy releases the GIL in both the arithmetic and the
 solve).
 
@@ -138,6 +140,11 @@ class OrdinaryKriging:
         self.neighbourhood_ = Neighbourhood(xyz, self.search_, int(self.max_samples), self.max_per_hole, codes,
                                             also_in=also_in)
         self.structure_groups_ = _structure_groups(self.model_)
+        # Each group's coordinates, reduced once here instead of per chunk,
+        # from the samples' centroid so that they keep the precision of the
+        # neighbours' offsets.
+        centred = xyz - xyz.mean(axis=0) if len(xyz) else xyz
+        self.reduced_ = [np.ascontiguousarray(centred @ reduction) for reduction, _ in self.structure_groups_]
         return self
 
     def predictive(self, X, block_size=None):
@@ -205,67 +212,122 @@ class OrdinaryKriging:
         idx, valid = self.neighbourhood_.query(targets, exclude)
         return np.sort(np.where(valid, idx, -1), axis=1)
 
-    def _solve(self, targets, key, offsets, cbar_vv):
-        valid = key >= 0
-        idx = np.maximum(key, 0)
-        m, k = idx.shape
-        n_used = valid.sum(axis=1)
-        solvable = n_used >= self.min_samples_
-        first, inverse = _unique_rows(key)
-        lhs = self._left_hand_sides(idx[first], valid[first], solvable[first])
-        rel = [self.xyz_[:, axis][idx] - targets[:, axis, None] for axis in range(3)]
-        rhs = self._right_hand_sides(rel, offsets, valid)
-        solution = _solve_shared(lhs, inverse, rhs)
-        weights, mu = solution[:, :k], solution[:, k]
-        lambda_c = np.einsum("ij,ij->i", weights, rhs[:, :k])
+    def _solve(self, chunk, offsets, cbar_vv):
+        idx = chunk.idx
+        solvable = chunk.n_used >= self.min_samples_
+        covariance = self._covariances(chunk, solvable[chunk.first])
+        rhs = self._right_hand_sides(chunk, offsets)
+        weights, mu = _solve_shared(covariance, chunk, rhs)
+        lambda_c = np.einsum("ij,ij->i", weights, rhs)
         estimate = np.einsum("ij,ij...->i...", weights, self.values_[idx])
         variance = np.maximum(cbar_vv - lambda_c - mu, 0.0)
-        slope = lambda_c / (lambda_c - mu)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            slope = lambda_c / (lambda_c - mu)
         for array in (estimate, variance, slope, mu):
             array[~solvable] = np.nan
         # Weights summing in absolute value far above 1 come from a nearly
         # singular system (a Gaussian model without nugget, clustered samples).
         unstable = solvable & (np.abs(weights).sum(axis=1) > UNSTABLE_WEIGHT_SUM)
-        return {"estimate": estimate, "variance": variance, "slope": slope, "lagrange": mu, "n_used": n_used,
-                "unstable": unstable}
+        return {"estimate": estimate, "variance": variance, "slope": slope, "lagrange": mu,
+                "n_used": chunk.n_used, "unstable": unstable}
 
-    def _left_hand_sides(self, idx, valid, solvable):
-        """(u, k+1, k+1) ordinary kriging matrices of u neighbour sets, built in
-        per-thread buffers (fresh multi-megabyte arrays cost page faults)."""
-        u, k = idx.shape
-        coords = [self.xyz_[:, axis][idx] for axis in range(3)]
-        rel = [c - c[:, :1] for c in coords]
-        distance, work, corr = (_buffer(name, (u, k, k)) for name in ("distance", "work", "corr"))
-        lhs = _buffer("lhs", (u, k + 1, k + 1))
-        lhs.fill(0.0)
-        block = lhs[:, :k, :k]
-        for reduction, structures in self.structure_groups_:
-            t = [sum(rel[i] * reduction[i, j] for i in range(3)) for j in range(3)]
-            _pairwise_distance(t, distance, work)
+    def _covariances(self, chunk, solvable):
+        """(u, k, k) sample covariance matrices of the chunk's u neighbour
+        sets, built in per-thread buffers (fresh multi-megabyte arrays cost
+        page faults)."""
+        valid = chunk.valid[chunk.first]
+        u, k = valid.shape
+        work, corr, covariance = (_buffer(name, (u, k, k)) for name in ("work", "corr", "covariance"))
+        if not self.structure_groups_:
+            covariance.fill(0.0)
+        first = True
+        for reduced, (reduction, structures) in zip(self.reduced_, self.structure_groups_):
+            distance = chunk.set_distances(reduced, reduction)
             for kind, sill, scale in structures:
-                np.multiply(distance, scale * 1.0, out=corr)
-                unit_correlation(kind, corr, out=corr, work=work)
-                corr *= sill
-                block += corr
-        diagonal = np.arange(k)
-        lhs[:, diagonal, diagonal] += self.model_.nugget
-        _border(lhs, valid, solvable)
-        return lhs
+                _structure_covariance(kind, sill, scale, distance, covariance if first else corr, work)
+                if not first:
+                    covariance += corr
+                first = False
+        # The diagonal as a strided view: fancy indexing copied it out and back.
+        covariance.reshape(u, k * k)[:, :: k + 1] += self.model_.nugget
+        _mask_missing(covariance, valid, solvable)
+        return covariance
 
-    def _right_hand_sides(self, rel, offsets, valid):
-        """(m, k+1) point or block covariances of each target with its
-        neighbours (zero for missing ones) and the unbiasedness 1."""
-        m, k = valid.shape
-        rhs = np.zeros((m, k + 1))
+    def _right_hand_sides(self, chunk, offsets):
+        """(m, k) point or block covariances of each target with its
+        neighbours (zero for missing ones)."""
+        rhs = np.zeros(chunk.valid.shape)
         for reduction, structures in self.structure_groups_:
-            t = [sum(rel[i] * reduction[i, j] for i in range(3)) for j in range(3)]
             for kind, sill, scale in structures:
-                rhs[:, :k] += sill * _target_correlation(kind, t, scale, offsets, reduction)
+                rhs += sill * chunk.target_correlation(kind, reduction, scale, offsets)
         if self.model_.nugget > 0:
-            rhs[:, :k] += self.model_.nugget * _coincident_fraction(rel, offsets)
-        rhs[:, :k] *= valid
-        rhs[:, k] = 1.0
+            rhs += self.model_.nugget * chunk.coincident_fraction(offsets)
+        rhs *= chunk.valid
         return rhs
+
+
+class _Chunk:
+    """One chunk's targets and neighbours, and the geometry every kriger of
+    `predict_together` needs from them, computed for the first that asks:
+    MIK's thresholds differ in their variograms' sills and ranges, while
+    their neighbour sets, and often the reduced distances, are the same."""
+
+    def __init__(self, xyz, targets, key):
+        self.xyz, self.targets = xyz, targets
+        self.valid = key >= 0
+        self.idx = np.maximum(key, 0)
+        self.k = key.shape[1]
+        self.n_used = self.valid.sum(axis=1)
+        self.first, self.inverse, self.plan = _solve_plan(*_unique_rows(key))
+        self._cache = {}
+
+    def _cached(self, name, compute):
+        if name not in self._cache:
+            self._cache[name] = compute()
+        return self._cache[name]
+
+    def set_distances(self, reduced, reduction):
+        """(u, k, k) distances within each neighbour set in `reduction`'s
+        space, `reduced` being the samples' coordinates in it."""
+        def compute():
+            t = reduced[self.idx[self.first]]
+            t -= t[:, :1, :]
+            u, k = t.shape[:2]
+            return _pairwise_distance(t, _buffer(f"distance {len(self._cache)}", (u, k, k)))
+
+        return self._cached(("sets", reduction.tobytes()), compute)
+
+    def relative(self):
+        """[(m, k)] per axis: each neighbour's offset from its target."""
+        return self._cached("relative", lambda: [self.xyz[:, axis][self.idx] - self.targets[:, axis, None]
+                                                 for axis in range(3)])
+
+    def reduced_offsets(self, reduction):
+        rel = self.relative()
+        return self._cached(("offsets", reduction.tobytes()),
+                            lambda: [sum(rel[i] * reduction[i, j] for i in range(3)) for j in range(3)])
+
+    def target_correlation(self, kind, reduction, scale, offsets):
+        """(m, k) correlation of each neighbour with its target point, or
+        averaged over the block's discretisation points."""
+        t = self.reduced_offsets(reduction)
+        if offsets is None:
+            distance = self._cached(("point", reduction.tobytes()), lambda: np.sqrt(t[0] ** 2 + t[1] ** 2 + t[2] ** 2))
+            return unit_correlation(kind, distance * scale)
+        reduced = offsets @ reduction
+        squared = sum((t[j][:, :, None] - reduced[None, None, :, j]) ** 2 for j in range(3))
+        return unit_correlation(kind, np.sqrt(squared) * scale).mean(axis=2)
+
+    def coincident_fraction(self, offsets):
+        """(m, k) share of the target's support points that sit on each neighbour."""
+        def compute():
+            rel = self.relative()
+            if offsets is None:
+                return (rel[0] ** 2 + rel[1] ** 2 + rel[2] ** 2 <= COINCIDENT_DISTANCE**2).astype(float)
+            squared = sum((rel[j][:, :, None] - offsets[None, None, :, j]) ** 2 for j in range(3))
+            return (squared <= COINCIDENT_DISTANCE**2).mean(axis=2)
+
+        return self._cached(("coincident", None if offsets is None else offsets.tobytes()), compute)
 
 
 def predict_together(krigers, X, block_size=None, progress=None, should_stop=None, exclude=None, cluster=None):
@@ -328,13 +390,13 @@ def predict_together(krigers, X, block_size=None, progress=None, should_stop=Non
     return outs
 
 
-def _krige_chunk(shared, chunk):
+def _krige_chunk(shared, targets_and_exclude):
     """Every kriger's results at one chunk of targets, sharing its neighbour
     search: the same function in a thread of this process or a Dask worker."""
     krigers, terms = shared
-    targets, exclude = chunk
-    key = krigers[0]._neighbour_keys(targets, exclude)
-    return [kriger._solve(targets, key, *term) for kriger, term in zip(krigers, terms)]
+    targets, exclude = targets_and_exclude
+    chunk = _Chunk(krigers[0].xyz_, targets, krigers[0]._neighbour_keys(targets, exclude))
+    return [kriger._solve(chunk, *term) for kriger, term in zip(krigers, terms)]
 
 
 def _krige_chunks_single_threaded(shared, chunks):
@@ -350,50 +412,60 @@ def _place(outs, rows, results):
             out[name][rows] = values
 
 
-def _solve_shared(lhs, inverse, rhs):
-    """Solve lhs[inverse[i]] x_i = rhs[i] for every target i. The targets of a
-    matrix shared by at least three of them are solved together, as columns of
-    one multi-column LU solve (one factorisation, same accuracy as solving each
-    alone); the others one system per target."""
-    counts = np.bincount(inverse, minlength=len(lhs))
-    shared = counts[inverse] >= 3
-    solution = np.empty_like(rhs)
+def _solve_shared(covariance, chunk, rhs):
+    """(weights (m, k), Lagrange multipliers mu (m,)) of the ordinary kriging
+    systems C lambda + mu 1 = c, 1' lambda = 1 of every target, by the
+    chunk's `_solve_plan`. With a = C^-1 c and b = C^-1 1 (1 over the valid
+    neighbours), mu = (1'a - 1) / 1'b and lambda = a - mu b: the symmetric
+    k x k matrices need no bordering copy, and b is one more column of each
+    set's solve."""
+    m, k = rhs.shape
+    ones = chunk.valid[chunk.first].astype(float)
+    weights, mu = np.empty((m, k)), np.empty(m)
     try:
-        if shared.any():
-            solution[shared] = _solve_grouped(lhs, inverse[shared], rhs[shared])
-        alone = ~shared
-        if alone.any():
-            solution[alone] = np.linalg.solve(lhs[inverse[alone]], rhs[alone][:, :, None])[:, :, 0]
+        for start, stop, width, rows, slot, position in chunk.plan:
+            columns = np.zeros((stop - start, k, width + 1))
+            columns[:, :, 0] = ones[start:stop]
+            columns[slot, :, position + 1] = rhs[rows]
+            solution = np.linalg.solve(covariance[start:stop], columns)
+            a, b = solution[slot, :, position + 1], solution[slot, :, 0]
+            # A set without a valid neighbour has b = 0; its target is discarded.
+            with np.errstate(invalid="ignore", divide="ignore"):
+                mu[rows] = (a.sum(axis=1) - 1.0) / b.sum(axis=1)
+                weights[rows] = a - mu[rows, None] * b
     except np.linalg.LinAlgError:
         raise ValueError(
             "a kriging matrix is singular: samples almost on top of each other under a Gaussian variogram without "
             "nugget make their rows equal; add a small nugget or composite the samples"
         ) from None
-    return solution
+    return weights, mu
 
 
-def _solve_grouped(lhs, inverse, rhs):
-    """Right-hand sides sharing a matrix become its columns, padded with
-    zeros to the next power of two of the group's size and solved with the
-    other groups of that width: padding every group to the largest one made
-    a block grid's chunks solve 16 times the right-hand sides they had."""
-    sets, group = np.unique(inverse, return_inverse=True)
-    counts = np.bincount(group)
-    order = np.argsort(group, kind="stable")
-    position = np.empty(len(group), dtype=np.intp)
-    position[order] = np.arange(len(group)) - (np.cumsum(counts) - counts)[group[order]]
+def _solve_plan(first, inverse):
+    """(first, inverse, plan) with the neighbour sets reordered so that the
+    targets sharing a set are the columns of one multi-column LU solve (one
+    factorisation, same accuracy as solving each alone), padded with zeros
+    to the next power of two of their number and solved with the other sets
+    of that width, which are one slice of the matrices: padding every set to
+    the largest made a block grid's chunks solve 16 times the right-hand
+    sides they had, and pairs solved apart cost nearly twice one solve with
+    two columns. plan: [(first set, end, width, target rows, their set within
+    the slice, their column)], shared by every kriger of the chunk."""
+    counts = np.bincount(inverse)
     widths = 2 ** np.ceil(np.log2(counts)).astype(np.intp)
-    solution = np.empty_like(rhs)
+    order = np.argsort(widths, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    first, inverse, counts, widths = first[order], rank[inverse], counts[order], widths[order]
+    by_set = np.argsort(inverse, kind="stable")
+    position = np.empty(len(inverse), dtype=np.intp)
+    position[by_set] = np.arange(len(inverse)) - (np.cumsum(counts) - counts)[inverse[by_set]]
+    plan = []
     for width in np.unique(widths):
-        members = np.flatnonzero(widths == width)
-        local = np.full(len(counts), -1, dtype=np.intp)
-        local[members] = np.arange(len(members))
-        rows = np.flatnonzero(local[group] >= 0)
-        slot = local[group[rows]]
-        columns = np.zeros((len(members), rhs.shape[1], int(width)))
-        columns[slot, :, position[rows]] = rhs[rows]
-        solution[rows] = np.linalg.solve(lhs[sets[members]], columns)[slot, :, position[rows]]
-    return solution
+        start, stop = np.searchsorted(widths, width), np.searchsorted(widths, width, side="right")
+        rows = np.flatnonzero((inverse >= start) & (inverse < stop))
+        plan.append((int(start), int(stop), int(width), rows, inverse[rows] - start, position[rows]))
+    return first, inverse, plan
 
 
 def _unique_rows(key):
@@ -423,15 +495,21 @@ def _structure_groups(model):
     return list(groups.values())
 
 
-def _pairwise_distance(t, out, work):
+def _pairwise_distance(t, out):
     """(m, k, k) distances between the neighbours of each target into `out`,
-    from the component arrays t[0..2] of shape (m, k)."""
-    np.subtract(t[0][:, :, None], t[0][:, None, :], out=out)
-    out *= out
-    for component in t[1:]:
-        np.subtract(component[:, :, None], component[:, None, :], out=work)
-        work *= work
-        out += work
+    from their (m, k, 3) coordinates relative to the first neighbour: by
+    |a|^2 + |b|^2 - 2 a.b, all three terms from one batched product of
+    [t, |t|^2, 1] with [-2 t, 1, |t|^2] instead of nine passes. The offsets
+    are within a neighbourhood, so the cancellation is small; a neighbour's
+    distance to itself is set to exactly 0."""
+    m, k = t.shape[:2]
+    squared = np.einsum("mkc,mkc->mk", t, t)[:, :, None]
+    ones = np.ones((m, k, 1))
+    left = np.concatenate([t, squared, ones], axis=2)
+    right = np.concatenate([-2.0 * t, ones, squared], axis=2)
+    np.matmul(left, right.transpose(0, 2, 1), out=out)
+    np.maximum(out, 0.0, out=out)
+    out.reshape(m, k * k)[:, :: k + 1] = 0.0
     return np.sqrt(out, out=out)
 
 
@@ -439,49 +517,49 @@ _THREAD_BUFFERS = threading.local()
 
 
 def _buffer(name, shape):
-    """A reusable float array of this thread."""
+    """A reusable float array of this thread; chunks differ in their number
+    of neighbour sets, so the storage only grows."""
     store = _THREAD_BUFFERS.__dict__.setdefault("arrays", {})
+    size = int(np.prod(shape))
     array = store.get(name)
-    if array is None or array.shape != shape:
-        array = store[name] = np.empty(shape)
-    return array
+    if array is None or array.size < size:
+        array = store[name] = np.empty(size)
+    return array[:size].reshape(shape)
 
 
-def _target_correlation(kind, t, scale, offsets, reduction):
-    """(m, k) correlation of each neighbour with its target point, or averaged
-    over the block's discretisation points."""
-    if offsets is None:
-        distance = np.sqrt(t[0] ** 2 + t[1] ** 2 + t[2] ** 2) * scale
-        return unit_correlation(kind, distance)
-    reduced = offsets @ reduction
-    squared = sum((t[j][:, :, None] - reduced[None, None, :, j]) ** 2 for j in range(3))
-    return unit_correlation(kind, np.sqrt(squared) * scale).mean(axis=2)
+def _structure_covariance(kind, sill, scale, distance, out, work):
+    """sill x correlation at distance x scale into `out`; the spherical
+    polynomial with its sill folded in, two passes fewer over the matrices
+    than the correlation times the sill."""
+    if kind != "spherical":
+        np.multiply(distance, scale * 1.0, out=out)
+        unit_correlation(kind, out, out=out, work=work)
+        out *= sill
+        return out
+    r = np.multiply(distance, scale * 1.0, out=work)
+    np.minimum(r, 1.0, out=r)
+    np.multiply(r, r, out=out)
+    out *= 0.5 * sill
+    out -= 1.5 * sill
+    out *= r
+    out += sill
+    return out
 
 
-def _coincident_fraction(rel, offsets):
-    """(m, k) share of the target's support points that sit on each neighbour."""
-    if offsets is None:
-        return (rel[0] ** 2 + rel[1] ** 2 + rel[2] ** 2 <= COINCIDENT_DISTANCE**2).astype(float)
-    squared = sum((rel[j][:, :, None] - offsets[None, None, :, j]) ** 2 for j in range(3))
-    return (squared <= COINCIDENT_DISTANCE**2).mean(axis=2)
-
-
-def _border(lhs, valid, solvable):
-    """Unbiasedness row and column over the valid neighbours; a missing
-    neighbour's slot becomes an identity row (with a zero right-hand side its
-    weight is exactly 0); a set with too few samples gets an identity system,
-    whose results are discarded."""
+def _mask_missing(covariance, valid, solvable):
+    """A missing neighbour's slot becomes an identity row (with a zero
+    right-hand side and no unbiasedness weight its weight is exactly 0); a
+    set with too few samples gets an identity matrix, whose results are
+    discarded."""
     u, k = valid.shape
     if not valid.all():
         mask = valid.astype(float)
-        lhs[:, :k, :k] *= mask[:, :, None] * mask[:, None, :]
+        covariance *= mask[:, :, None] * mask[:, None, :]
         diagonal = np.arange(k)
-        lhs[:, diagonal, diagonal] += 1.0 - mask
-    lhs[:, k, :k] = valid
-    lhs[:, :k, k] = valid
+        covariance[:, diagonal, diagonal] += 1.0 - mask
     unsolvable = ~solvable
     if unsolvable.any():
-        lhs[unsolvable] = np.eye(k + 1)
+        covariance[unsolvable] = np.eye(k)
 
 
 def _single_threaded_blas():

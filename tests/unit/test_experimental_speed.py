@@ -53,7 +53,7 @@ def _points(n, seed):
 
 
 @pytest.mark.parametrize("options", [
-    {}, {"tolerance": 40.0}, {"tolerance": 80.0},
+    {}, {"tolerance": 15.0}, {"tolerance": 40.0}, {"tolerance": 80.0},
     {"directions": [(0.0, 0.0), (90.0, 0.0), (30.0, -60.0)], "angle_tolerance": 22.5},
     {"directions": [(45.0, -10.0)], "angle_tolerance": 30.0, "bandwidth": 60.0},
 ])
@@ -67,6 +67,23 @@ def test_tiled_pairs_match_the_kd_tree_reference(options):
         np.testing.assert_array_equal(new.npairs[d], npairs[d])
         np.testing.assert_allclose(new.gammas[d], gammas[d], rtol=1e-10)
         np.testing.assert_allclose(new.lags[d], lags[d], rtol=1e-10)
+
+
+def test_coincident_samples_and_a_grid_on_bin_edges_match():
+    # A 2D grid 1 unit apart with lag 2: many pairs lie exactly on bin edges
+    # (distances 1, 3, 5 ...), and repeated locations give pairs at distance 0.
+    gx, gy = np.meshgrid(np.arange(20.0), np.arange(20.0))
+    xyz = np.column_stack([gx.ravel(), gy.ravel(), np.zeros(gx.size)])
+    xyz = np.concatenate([xyz, xyz[::7]])
+    values = np.cos(xyz[:, 0] / 3) + np.sin(xyz[:, 1] / 5)
+    for directions in (None, [(0.0, 0.0), (45.0, 0.0)]):
+        new = experimental_variogram(xyz, values, 2.0, 8, directions=directions, angle_tolerance=45.0, bandwidth=3.0)
+        lags, gammas, npairs = _reference(xyz, values, 2.0, 8, directions=directions, angle_tolerance=45.0,
+                                          bandwidth=3.0)
+        for d in range(len(lags)):
+            np.testing.assert_array_equal(new.npairs[d], npairs[d])
+            np.testing.assert_allclose(new.gammas[d], gammas[d], rtol=1e-10)
+            np.testing.assert_allclose(new.lags[d], lags[d], rtol=1e-10)
 
 
 def test_small_lags_skip_far_tiles_and_still_match():
