@@ -171,6 +171,9 @@ class CrossValidateAlgorithm(REEGradeAlgorithm):
         }
         report = self.parameterAsFileOutput(parameters, self.REPORT, context)
         data = self._data(parameters, context, feedback)
+        if data.domains and not any(spec.uses_domains for spec in method_specs(methods)):
+            feedback.pushWarning(self.tr("Logged domain fields {0} are read by the bnn method only, which is not "
+                                         "among the methods").format(", ".join(data.domains)))
         progress, should_stop = self.progress_callbacks(feedback, 5, 90)
         with errors_naming(data.label):
             result = cross_validate(data, methods, settings, n_folds, seed, cutoffs, scheme, progress, should_stop,

@@ -120,3 +120,7 @@ def test_bnn_krigs_logged_domains_from_each_folds_training_holes(run_algorithm, 
     assert any("2 kriged domain share(s)" in line for line in log.infos)
     assert scores[0]["1"] == scores[1]["1"]
     assert scores[0]["2"] != scores[1]["2"] and scores[0]["3"] != scores[1]["3"]
+    only_ok = recording_feedback()
+    run_algorithm("crossvalidate", {"INPUT": _layer(xyz, grade, covariate, holes, list(lith)),
+                                    **dict(parameters, METHODS=[2]), "OUTPUT": str(tmp_path / "ok.csv")}, only_ok)
+    assert any("Logged domain fields lith are read by the bnn method only" in line for line in only_ok.warnings)
