@@ -5,6 +5,7 @@ import json
 
 import numpy as np
 import pytest
+from recording import recording_feedback
 
 FEATURES = ["pc_01", "pc_02", "pc_03"]
 TRAIN = {"HIDDEN": "16,16", "EPOCHS": 40, "PATIENCE": 20, "LEARNING_RATE": 0.01, "N_MEMBERS": 2, "SEED": 3}
@@ -279,30 +280,12 @@ def test_stacked_is_the_default_and_predicts_with_its_kriging_and_categories(run
                                      "OUTPUT_RASTER": str(tmp_path / "r.tif")})
 
 
-class Infos:
-    """A feedback that keeps the info lines."""
-
-    def __new__(cls):
-        from qgis.core import QgsProcessingFeedback
-
-        class Collect(QgsProcessingFeedback):
-            def __init__(self):
-                super().__init__()
-                self.infos = []
-
-            def pushInfo(self, text):  # noqa: N802 (QGIS API name)
-                self.infos.append(text)
-                super().pushInfo(text)
-
-        return Collect()
-
-
 def test_logged_domains_are_kriged_and_targets_need_no_log(run_algorithm, memory_layer, tmp_path):
     from qgis.core import QgsProcessingException, QgsVectorLayer
 
     layer, xyz, covariate, _ = drilled_layer(memory_layer)
     model_path = tmp_path / "domains.json"
-    feedback = Infos()
+    feedback = recording_feedback()
     run_algorithm("trainbnn", {
         "INPUT": layer, "FEATURES": ["pc_01"], "DOMAIN_FIELDS": ["lith"], "GRADE_FIELD": "TREO_pct",
         "HOLE_FIELD": "hole_id", "MODEL_OUT": str(model_path), **STACKED}, feedback)
