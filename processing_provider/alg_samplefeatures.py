@@ -80,9 +80,8 @@ class SampleFeaturesAlgorithm(REEGradeAlgorithm):
         xyz = xyz_in_crs(point_xyz(geometries, label), source.sourceCrs(), raster.crs(), context, feedback, label)
         progress, should_stop = self.progress_callbacks(feedback, 10.0, 90.0)
         method = METHODS[self.parameterAsEnum(parameters, self.METHOD, context)]
-        sampled = cube_io.sample_raster(
-            raster.source().split("|")[0], xyz[:, 0], xyz[:, 1], method, progress, should_stop
-        )
+        sampled = self.run_on_dask(feedback, cube_io.sample_raster, raster.source().split("|")[0], xyz[:, 0],
+                                   xyz[:, 1], method, progress, should_stop)
         if sampled["outside"] == len(xyz):
             raise ValueError(
                 self.tr(

@@ -365,7 +365,10 @@ def band_field_names(descriptions, prefix=""):
     return names
 
 
-def sample_raster(path, x, y, method="nearest", progress=None, should_stop=None):
+SAMPLE_TASK_POINTS = 50_000  # points per Dask task of sample_raster: a task costs milliseconds
+
+
+def sample_raster(path, x, y, method="nearest", progress=None, should_stop=None, cluster=None):
     """Band values of the raster at `path` at points (x, y) in its CRS.
 
     `nearest`: the containing pixel; `bilinear`: the four nearest pixel centres
@@ -373,12 +376,47 @@ def sample_raster(path, x, y, method="nearest", progress=None, should_stop=None)
     no-data. Returns {"values" (n, bands) float with NaN where a point is
     outside the raster or on no-data, "descriptions", "outside", "nodata"
     (counts)}. Points are read block by block (all bands of the block's
-    window), so memory does not grow with the raster."""
-    import rasterio
-
+    window), so memory does not grow with the raster. cluster: a
+    `common.distributed.Cluster` whose workers sample SAMPLE_TASK_POINTS
+    points a task, in raster order so each task reads few blocks, opening the
+    raster by `path` (it must be where every worker can read it); a point's
+    values do not depend on the points beside it, so they equal this
+    process's to the bit."""
     if method not in ("nearest", "bilinear"):
         raise ValueError(f"unknown sampling method {method!r}; use nearest or bilinear")
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if cluster is not None:
+        return _sample_on_cluster(cluster, path, x, y, method, progress, should_stop)
+    return _sample_here(path, x, y, method, progress, should_stop)
+
+
+def _sample_on_cluster(cluster, path, x, y, method, progress, should_stop):
+    import rasterio
+
+    with rasterio.open(path) as src:
+        col, row = (~src.transform) * (x, y)
+    order = np.lexsort((np.nan_to_num(np.asarray(col, dtype=float)), np.nan_to_num(np.asarray(row, dtype=float))))
+    tasks = [order[start:start + SAMPLE_TASK_POINTS] for start in range(0, len(order), SAMPLE_TASK_POINTS)]
+    parts = cluster.map(_sample_task, (path, method), ((x[rows], y[rows]) for rows in tasks), progress, should_stop,
+                        count=len(tasks))
+    if not parts:
+        return _sample_here(path, x, y, method)
+    values = np.full((len(x), parts[0]["values"].shape[1]), np.nan)
+    for rows, part in zip(tasks, parts):
+        values[rows] = part["values"]
+    return {"values": values, "descriptions": parts[0]["descriptions"],
+            "outside": sum(part["outside"] for part in parts), "nodata": sum(part["nodata"] for part in parts)}
+
+
+def _sample_task(shared, points):
+    """One task of `sample_raster` on a Dask worker."""
+    path, method = shared
+    return _sample_here(path, points[0], points[1], method)
+
+
+def _sample_here(path, x, y, method, progress=None, should_stop=None):
+    import rasterio
+
     with rasterio.Env(GDAL_CACHEMAX=DEFAULT_MEMORY_MB), rasterio.open(path) as src:
         inverse = ~src.transform
         col, row = inverse * (x, y)

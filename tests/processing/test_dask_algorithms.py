@@ -29,6 +29,14 @@ def features(path, fields):
                     dtype=float)
 
 
+def sampled_fields(path, fields=("b1", "b2", "b3")):
+    """The fields as floats, NULL as NaN."""
+    from qgis.core import QgsVectorLayer
+
+    return np.array([[np.nan if f[name] is None or getattr(f[name], "isNull", lambda: False)() else f[name]
+                      for name in fields] for f in QgsVectorLayer(str(path), "out", "ogr").getFeatures()], dtype=float)
+
+
 def kriging_params(memory_layer):
     rng = np.random.default_rng(0)
     xy = rng.uniform(0, 500, (150, 2)) + [224000, 3088000]
@@ -121,3 +129,36 @@ def test_hyperspectral_features_on_a_local_cluster_equal_in_process(run_algorith
     a, names = read_features(there["OUTPUT"])
     b, same_names = read_features(here["OUTPUT"])
     assert names == same_names and np.array_equal(a, b, equal_nan=True)
+
+
+def test_raster_sampling_on_a_local_cluster_equals_in_process(run_algorithm, memory_layer, tmp_path, monkeypatch):
+    """Bilinear sampling of a tiled raster at 2,000 points, 300 points a Dask
+    task (so 7 tasks, each opening the raster by path), some points outside
+    and on no-data: the same fields to the bit, and the same counts."""
+    import rasterio
+    from rasterio.transform import from_origin
+
+    from ree_grade.algorithms.spectral import cube as cube_io
+
+    rng = np.random.default_rng(2)
+    bands = rng.normal(size=(3, 70, 90)).astype(np.float32)
+    bands[:, 10:14, 20:30] = -9999.0
+    path = str(tmp_path / "features.tif")
+    with rasterio.open(path, "w", driver="GTiff", width=90, height=70, count=3, dtype="float32", crs="EPSG:32648",
+                       transform=from_origin(224000.0, 3089000.0, 10.0, 10.0), nodata=-9999.0, tiled=True,
+                       blockxsize=16, blockysize=16) as dst:
+        dst.write(bands)
+    points = np.column_stack([rng.uniform(223950.0, 224950.0, 2000), rng.uniform(3088250.0, 3089050.0, 2000)])
+    layer = memory_layer(["hole_id:string"], [(f"P{i}",) for i in range(len(points))],
+                         [tuple(p) for p in points], name="targets")
+    params = {"INPUT": layer, "RASTER": path, "METHOD": 1}
+    monkeypatch.delenv(VARIABLE, raising=False)
+    run_algorithm("samplefeatures", dict(params, OUTPUT=str(tmp_path / "here.gpkg")))
+    monkeypatch.setenv(VARIABLE, "local:2")
+    monkeypatch.setattr(cube_io, "SAMPLE_TASK_POINTS", 300)
+    feedback = recording_feedback()
+    run_algorithm("samplefeatures", dict(params, OUTPUT=str(tmp_path / "there.gpkg")), feedback)
+    assert any("run on 2 worker process(es) of a local Dask cluster" in m for m in feedback.infos)
+    here, there = (sampled_fields(tmp_path / name) for name in ("here.gpkg", "there.gpkg"))
+    assert np.isnan(here).any() and np.isfinite(here).sum() > 4000
+    np.testing.assert_array_equal(there, here)
