@@ -104,7 +104,7 @@ class DomainIndicators:
         return self
 
     def _name(self, k):
-        field, category = self.categories_[k] if hasattr(self, "categories_") else ("domain", str(k))
+        field, category = self.categories_[k]
         return f"{field} = {category}"
 
     def leave_group_out(self):
@@ -121,11 +121,7 @@ class DomainIndicators:
         for kriger, share in zip(self.krigers_, self.shares_):
             estimate = np.asarray(krige(kriger)["estimate"], dtype=float)
             columns.append(np.clip(np.where(np.isfinite(estimate), estimate, share), 0.0, 1.0))
-        return np.column_stack(columns) if columns else np.zeros((0, 0))
-
-    def names(self):
-        """One input name per category: dom_<field>_<category>."""
-        return [f"dom_{field}_{category}" for field, category in self.categories_]
+        return np.column_stack(columns)
 
     def to_dict(self):
         return {"fields": list(self.fields_), "categories": [[field, category] for field, category in self.categories_],
