@@ -178,6 +178,29 @@ def parse_distinct(values, table, column, **options):
                          parsed.thousands[codes])
 
 
+MISSING_CATEGORY_TEXTS = ("", "none", "null", "nan", "n/a")
+
+
+def category_text(value):
+    """The category of one raw cell of a lithology or domain field, or None
+    when it is missing (None, NaN, blank or a NULL-like text such as 'NULL'
+    or 'n/a', which databases export for an unlogged interval). Whole numbers
+    (3, 3.0) are written without a decimal part, so a code read as an integer
+    from one file and as a float from another is one category."""
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (float, np.floating)):
+        if math.isnan(value):
+            return None
+        return str(int(value)) if math.isfinite(value) and float(value).is_integer() else repr(float(value))
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    text = str(value).strip()
+    return None if text.lower() in MISSING_CATEGORY_TEXTS else text
+
+
 def as_columns(X, fields, table="input"):
     """X as a float (rows, fields) array, one column per named field; a 1D array
     is one column. A shape that does not match the fields is an error naming them."""

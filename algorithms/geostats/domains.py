@@ -20,25 +20,18 @@ estimate at its location from the other holes' samples.
 """
 import numpy as np
 
+from ..common.parsing import category_text
 from .kriging import OrdinaryKriging
 from .variogram_model import VariogramModel
 
 MAX_CATEGORIES = 8  # per field, the most frequent: rarer ones fall under "none of the kriged ones"
 MIN_CATEGORY_SAMPLES = 10
 MIN_CATEGORY_SHARE = 0.01
-MISSING_LABELS = ("", "none", "null", "nan")
 
 
 def category_labels(values):
-    """Labels as stripped strings, '' where missing (None, NaN, an empty or NULL-like text)."""
-    labels = []
-    for value in values:
-        if value is None or (isinstance(value, float) and not np.isfinite(value)):
-            labels.append("")
-            continue
-        text = str(value).strip()
-        labels.append("" if text.lower() in MISSING_LABELS else text)
-    return np.asarray(labels, dtype=object)
+    """Labels as strings, '' where missing (`parsing.category_text`'s rule)."""
+    return np.asarray([category_text(value) or "" for value in values], dtype=object)
 
 
 def kriged_categories(labels, label="samples", field="domain"):

@@ -6,7 +6,7 @@ the estimators that take numbers can take them, scikit-learn style:
 - A category is the value as text: numbers that are whole (1, 1.0) are written
   without a decimal part, so a code read as an integer from one file and as a
   float from another is one category; surrounding blanks are stripped.
-- Missing values (None, '', blanks only, NaN) are a category of their own,
+- Missing values (None, NaN, blanks, NULL-like texts: `parsing.category_text`) are a category of their own,
   "(missing)", by default (`missing="category"`): an unlogged interval is
   information, and a file should not be refused for it. `missing="error"`
   refuses them instead, naming the field and the 1-based row.
@@ -17,34 +17,15 @@ the estimators that take numbers can take them, scikit-learn style:
 - `to_dict()` / `CategoryEncoder.from_dict(data, source)` are the plain dict a
   model file keeps, so a prediction encodes exactly as the training did.
 """
-import math
-
 import numpy as np
 
+from ..common.parsing import category_text
 from ..io.modelfile import DictOf, ListOf, Mapping, Text, check_schema
 
 MISSING = "(missing)"
 MISSING_POLICIES = ("category", "error")
 SCHEMA = Mapping({"fields": ListOf(Text(), min_length=1), "categories": DictOf(ListOf(Text()))},
                  optional={"missing": Text(*MISSING_POLICIES)})
-
-
-def category_text(value):
-    """The category of one raw value, or None when it is missing."""
-    if value is None:
-        return None
-    if isinstance(value, (float, np.floating)):
-        if math.isnan(value):
-            return None
-        if math.isfinite(value) and float(value).is_integer():
-            return str(int(value))
-        return repr(float(value))
-    if isinstance(value, (bool, np.bool_)):
-        return str(bool(value))
-    if isinstance(value, (int, np.integer)):
-        return str(int(value))
-    text = str(value).strip()
-    return text or None
 
 
 class CategoryEncoder:

@@ -58,7 +58,8 @@ class CVData:
         """`categories` {field: raw values}: kept as codes into each field's
         sorted category texts (`category_levels`), missing values being the
         category "(missing)"."""
-        from ..ml.encoding import MISSING, category_text
+        from ..common.parsing import category_text
+        from ..ml.encoding import MISSING
 
         self.categorical_names = list(categories)
         self.category_levels = {}

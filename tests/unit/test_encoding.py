@@ -4,7 +4,8 @@ import json
 import numpy as np
 import pytest
 
-from ree_grade.algorithms.ml.encoding import MISSING, CategoryEncoder, category_text
+from ree_grade.algorithms.common.parsing import category_text
+from ree_grade.algorithms.ml.encoding import MISSING, CategoryEncoder
 
 
 def test_fit_transform_one_hot_with_sorted_categories_per_field():
@@ -43,6 +44,13 @@ def test_missing_values_are_their_own_category_or_an_error():
 def test_category_text_of_numbers():
     assert [category_text(v) for v in (3, 3.0, np.int64(3), 2.5, True, None, np.nan)] == [
         "3", "3", "3", "2.5", "True", None, None]
+
+
+def test_null_like_texts_are_missing_not_a_category():
+    assert [category_text(v) for v in (" ore ", "NULL", "n/a", "None", "  ", "NA-1")] == [
+        "ore", None, None, None, None, "NA-1"]
+    encoder = CategoryEncoder().fit({"lith": ["ore", "NULL", None, "host"]})
+    assert encoder.categories_["lith"] == [MISSING, "host", "ore"]
 
 
 def test_dict_round_trip_and_bad_dicts():
