@@ -72,7 +72,7 @@ from .calibration import coverage_error, fit_spread_scale, mixture_nll, stretch
 from .checks import check_finite, check_grades, check_params
 from .networks import bounded_spread, make_network, stacked_forward
 from .selection import PILOT_SHARE, choose_weight_decay
-from .training import deterministic_torch, train_network
+from .training import deterministic_torch, train_network, without_denormals
 
 MIN_SAMPLES = 20
 
@@ -213,7 +213,7 @@ class BNNRegressor:
         net = make_network(self.method, n_inputs, self.hidden, self.n_members, self.prior_sd, self.seed,
                            self.weight_decay_ or 0.0)
         history = train_network(net, *split, self, progress, should_stop)
-        self.tensors_ = {name: t.detach().clone() for name, t in net.named_tensors().items()}
+        self.tensors_ = without_denormals({name: t.detach().clone() for name, t in net.named_tensors().items()})
         return history
 
     def _calibrate(self, x_valid, z_valid):
@@ -394,7 +394,7 @@ class BNNRegressor:
         model.mu_bounds_ = tuple(float(v) for v in params["target_transform"]["then_bounds"])
         model.scale_ = float(params["spread_scale"])
         model.weight_decay_ = model.weight_decay
-        model.tensors_ = {name: torch.from_numpy(np.array(array)) for name, array in tensors.items()}
+        model.tensors_ = without_denormals({name: torch.from_numpy(np.array(array)) for name, array in tensors.items()})
         model.metadata_ = dict(metadata or {})
         return model
 
