@@ -121,7 +121,9 @@ class OrdinaryKriging:
         if self.model is None:
             from .variogram_auto import auto_variogram
 
-            self.model_ = auto_variogram(xyz, values, seed=self.seed, label=label)[0]
+            # The holes give the downhole variogram, whose closely spaced pairs set the nugget.
+            holes = None if self.fit_groups_ is None else self.fit_groups_[keep]
+            self.model_ = auto_variogram(xyz, values, seed=self.seed, label=label, groups=holes)[0]
         else:
             self.model_ = self.model
         row_codes = codes

@@ -85,7 +85,7 @@ class MultipleIndicatorKriging:
         self.zmax_ = float(values.max()) if self.zmax is None else float(self.zmax)
         indicators = (values[:, None] <= self.thresholds_[None, :]).astype(float)
         self.global_cdf_ = np.sum(self.weights_[:, None] * indicators, axis=0) / self.weights_.sum()
-        models = self._variograms(xyz, indicators, auto_variogram, label)
+        models = self._variograms(xyz, indicators, holes, auto_variogram, label)
         self.models_ = models
         # Median IK: one kriging system per target serves every threshold, so
         # the indicators go in as columns of one fit.
@@ -126,7 +126,7 @@ class MultipleIndicatorKriging:
             )
         return thresholds
 
-    def _variograms(self, xyz, indicators, auto_variogram, label):
+    def _variograms(self, xyz, indicators, holes, auto_variogram, label):
         if self.variograms is not None:
             models = list(self.variograms)
             if len(models) not in (1, indicators.shape[1]):
@@ -134,8 +134,9 @@ class MultipleIndicatorKriging:
             return models[:1] if self.median_ik else models * (indicators.shape[1] // len(models))
         median = int(np.argmin(np.abs(self.global_cdf_ - 0.5)))
         if self.median_ik:
-            return [auto_variogram(xyz, indicators[:, median], seed=self.seed, label=f"{label} (median indicator)")[0]]
-        return indicator_variograms(xyz, indicators, self.thresholds_, self.seed, label, median)
+            return [auto_variogram(xyz, indicators[:, median], seed=self.seed, label=f"{label} (median indicator)",
+                                   groups=holes)[0]]
+        return indicator_variograms(xyz, indicators, self.thresholds_, self.seed, label, median, holes)
 
     def predictive(self, X, block_size=None):
         """The `IndicatorCcdf` at every target; a target the neighbourhood
@@ -177,15 +178,16 @@ class MultipleIndicatorKriging:
         }
 
 
-def indicator_variograms(xyz, indicators, thresholds, seed, label, median):
+def indicator_variograms(xyz, indicators, thresholds, seed, label, median, holes=None):
     """The automatic variogram of every indicator column, with the
     experimental variograms of all thresholds from one pass over the pairs.
     2D (z all NaN or constant): each equals `auto_variogram(xyz,
     indicators[:, k], seed=seed)`. 3D: every threshold takes the orientation
     the automatic variogram finds for the median indicator (column `median`),
     one orientation for all indicators as ik3d users set it, with nugget, sill
-    and ranges fitted per threshold; each then equals `auto_variogram(xyz,
-    indicators[:, k], seed=seed, angles=that orientation)`."""
+    and ranges fitted per threshold, the nugget from the threshold's downhole
+    variogram where `holes` are given; each then equals `auto_variogram(xyz,
+    indicators[:, k], seed=seed, groups=holes, angles=that orientation)`."""
     from .experimental import experimental_variograms, parse_directions
     from .variogram_auto import DEFAULT_LAGS, DEFAULT_STRUCTURES, auto_variogram, default_lag, is_flat
     from .variogram_fit import fit_variogram
@@ -197,9 +199,24 @@ def indicator_variograms(xyz, indicators, thresholds, seed, label, median):
         experimentals = experimental_variograms(xyz, indicators, default_lag(xyz, DEFAULT_LAGS), DEFAULT_LAGS,
                                                 seed=seed, labels=labels)
         return [fit_variogram(e, structures=DEFAULT_STRUCTURES, seed=seed).model for e in experimentals]
-    median_model = auto_variogram(xyz, indicators[:, median], seed=seed, label=f"{label} (median indicator)")[0]
+    median_model = auto_variogram(xyz, indicators[:, median], seed=seed, label=f"{label} (median indicator)",
+                                  groups=holes)[0]
     angles = median_model.structures[0].angles
     directions = parse_directions("axes", angles, 3)
     experimentals = experimental_variograms(xyz, indicators, default_lag(xyz, DEFAULT_LAGS), DEFAULT_LAGS,
                                             directions=directions, seed=seed, labels=labels)
-    return [fit_variogram(e, structures=DEFAULT_STRUCTURES, angles=angles, seed=seed).model for e in experimentals]
+    nuggets = [_downhole_nugget(xyz, indicators[:, k], holes, seed) for k in range(indicators.shape[1])]
+    return [fit_variogram(e, structures=DEFAULT_STRUCTURES, nugget=nugget, angles=angles, seed=seed).model
+            for e, nugget in zip(experimentals, nuggets)]
+
+
+def _downhole_nugget(xyz, values, holes, seed):
+    """The nugget of the downhole variogram of `values`, as `auto_variogram`
+    with these holes sets it, or None (no holes, or too few downhole pairs)."""
+    from .anisotropy import downhole_nugget
+    from .variogram_auto import DEFAULT_STRUCTURES
+
+    if holes is None:
+        return None
+    downhole = downhole_nugget(xyz, values, np.asarray(holes).astype(str).reshape(-1), DEFAULT_STRUCTURES, seed)
+    return None if downhole is None else downhole[0]

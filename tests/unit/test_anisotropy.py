@@ -183,3 +183,13 @@ def test_the_sample_deposit_major_axis_is_its_true_direction_of_greatest_continu
     axes = rotation_matrix(*fitted.structures[0].angles)
     assert angle_between_lines(axes[0], model.downdip) < 15.0
     assert angle_between_lines(axes[2], model.normal) < 15.0
+
+
+def test_kriging_without_a_variogram_takes_the_downhole_nugget_from_its_holes(field):
+    from ree_grade.algorithms.geostats.kriging import OrdinaryKriging
+
+    xyz, values, holes = field
+    with_holes = OrdinaryKriging(None, max_samples=16).fit(xyz, values, holes).model_
+    assert with_holes is auto_variogram(xyz, values, groups=holes, seed=0)[0]
+    assert OrdinaryKriging(None, max_samples=16).fit(xyz, values).model_ is auto_variogram(xyz, values, seed=0)[0]
+    assert with_holes.nugget != auto_variogram(xyz, values, seed=0)[0].nugget

@@ -141,6 +141,22 @@ def test_full_mik_variograms_from_one_pass_equal_the_per_threshold_fits(flat):
                                       for k in range(9)])
 
 
+def test_full_mik_takes_each_thresholds_nugget_from_its_downhole_variogram():
+    from ree_grade.algorithms.geostats.variogram_auto import auto_variogram
+
+    xyz, grade = _field(600, seed=4)
+    holes = np.repeat(np.arange(150), 4)  # vertical holes, samples 2 m apart at the first sample's collar
+    xyz = np.column_stack([xyz[holes * 4, 0], xyz[holes * 4, 1], 100.0 - 2.0 * np.tile(np.arange(4), 150)])
+    mik = MultipleIndicatorKriging(median_ik=False, max_samples=16, seed=3).fit(xyz, grade, holes)
+    indicators = (grade[:, None] <= mik.thresholds_[None, :]).astype(float)
+    median = int(np.argmin(np.abs(mik.global_cdf_ - 0.5)))
+    angles = auto_variogram(xyz, indicators[:, median], seed=3, groups=holes)[0].structures[0].angles
+    _assert_same_models(mik.models_, [auto_variogram(xyz, indicators[:, k], seed=3, groups=holes, angles=angles)[0]
+                                      for k in range(9)])
+    without_holes = MultipleIndicatorKriging(median_ik=False, max_samples=16, seed=3).fit(xyz, grade).models_
+    assert any(abs(a.nugget - b.nugget) > 1e-6 for a, b in zip(mik.models_, without_holes))
+
+
 def test_indicator_variograms_drop_an_all_missing_z_like_the_automatic_variogram():
     from ree_grade.algorithms.geostats.mik import indicator_variograms
     from ree_grade.algorithms.geostats.variogram_auto import auto_variogram
