@@ -58,7 +58,8 @@ class KrigingNeighbourhoodMixin:
         "INPUT": "The composited drillhole samples as points, in a projected CRS in metres; points with z give 3D "
                  "kriging.",
         "GRADE_FIELD": "The numeric grade to estimate (e.g. TREO_pct); the estimates are in its unit.",
-        "HOLE_FIELD": "The drillhole id of each sample; needed only for 'Maximum samples per hole'.",
+        "HOLE_FIELD": "The drillhole id of each sample: for 'Maximum samples per hole', and for an automatic "
+                      "variogram (MIK without a variogram file), whose nugget then comes from the downhole variogram.",
         "TARGETS": "Points to estimate at, usually block centroids from reegrade:targets; written to the points "
                    "output.",
         "TEMPLATE": "A raster whose cell centres are estimated (its grid and CRS); written to the raster output.",
