@@ -59,7 +59,9 @@ class KrigingNeighbourhoodMixin:
                  "kriging.",
         "GRADE_FIELD": "The numeric grade to estimate (e.g. TREO_pct); the estimates are in its unit.",
         "HOLE_FIELD": "The drillhole id of each sample: for 'Maximum samples per hole', and for an automatic "
-                      "variogram (MIK without a variogram file), whose nugget then comes from the downhole variogram.",
+                      "variogram (MIK without a variogram file): in 3D its nugget then comes from the downhole "
+                      "variogram wherever an orientation is found (fewer than 3 holes: isotropic, no downhole "
+                      "nugget).",
         "TARGETS": "Points to estimate at, usually block centroids from reegrade:targets; written to the points "
                    "output.",
         "TEMPLATE": "A raster whose cell centres are estimated (its grid and CRS); written to the raster output.",

@@ -178,13 +178,15 @@ def parse_distinct(values, table, column, **options):
                          parsed.thousands[codes])
 
 
-MISSING_CATEGORY_TEXTS = ("", "none", "null", "nan", "n/a")
+# Not "none" or "na": an alteration logged "none" is a class (unaltered), and "NA" a code of some logs.
+MISSING_CATEGORY_TEXTS = ("", "null", "nan", "n/a")
 
 
 def category_text(value):
     """The category of one raw cell of a lithology or domain field, or None
     when it is missing (None, NaN, blank or a NULL-like text such as 'NULL'
-    or 'n/a', which databases export for an unlogged interval). Whole numbers
+    or 'n/a', which databases export for an unlogged interval; 'None' and
+    'NA' stay categories). Whole numbers
     (3, 3.0) are written without a decimal part, so a code read as an integer
     from one file and as a float from another is one category."""
     if value is None:

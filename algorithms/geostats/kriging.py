@@ -57,8 +57,9 @@ class OrdinaryKriging:
     """Ordinary kriging with a moving neighbourhood (an `Estimator`).
 
     model: a `VariogramModel`, or None to fit one on the samples in `fit`
-    (`variogram_auto.auto_variogram` with `seed`, as cross-validation refits it
-    on every training fold); search: a `neighbourhood.SearchEllipse` or None
+    (`variogram_auto.auto_variogram` with `seed` and fit's `groups`, whose
+    downhole variogram sets the nugget of a 3D anisotropic fit, as
+    cross-validation refits it on every training fold); search: a `neighbourhood.SearchEllipse` or None
     (the nearest samples at any distance, ranked by the variogram's
     anisotropic distance: `neighbourhood.variogram_metric`, kept in
     `search_`); min_samples / max_samples per target;

@@ -24,7 +24,8 @@ DECILES = tuple(np.round(np.arange(0.1, 1.0, 0.1), 10))
 
 class MultipleIndicatorKriging:
     """Multiple indicator kriging (an `Estimator`): X is the (n, 3) coordinates
-    (z = 0 for 2D data), y the grade, groups the hole ids (for max_per_hole).
+    (z = 0 for 2D data), y the grade, groups the hole ids (for max_per_hole, and the downhole
+    nugget of the automatic indicator variograms in 3D).
 
     thresholds: a list, or None for the declustered deciles plus `tail_cutoffs`;
     median_ik: one variogram and one set of kriging weights for all thresholds;
@@ -68,7 +69,10 @@ class MultipleIndicatorKriging:
         label = self.label
         xyz = np.asarray(X, dtype=float)
         values = np.asarray(y, dtype=float)
-        keep = np.isfinite(values)
+        # A sample without a position (z unsurveyed where others have one) has no cell and no pairs; a
+        # coordinate that no sample has (z of 2D points) is left to the 2D paths.
+        positioned = np.all(np.isfinite(xyz[:, ~np.all(np.isnan(xyz), axis=0)]), axis=1)
+        keep = np.isfinite(values) & positioned
         xyz, values = xyz[keep], values[keep]
         holes = None if groups is None else np.asarray(groups)[keep]
         if len(values) < max(self.min_samples, 10):
@@ -189,7 +193,7 @@ def indicator_variograms(xyz, indicators, thresholds, seed, label, median, holes
     variogram where `holes` are given; each then equals `auto_variogram(xyz,
     indicators[:, k], seed=seed, groups=holes, angles=that orientation)`."""
     from .experimental import experimental_variograms, parse_directions
-    from .variogram_auto import DEFAULT_LAGS, DEFAULT_STRUCTURES, auto_variogram, default_lag, is_flat
+    from .variogram_auto import DEFAULT_LAGS, DEFAULT_STRUCTURES, auto_variogram, default_lag, holes_nugget, is_flat
     from .variogram_fit import fit_variogram
 
     xyz = np.asarray(xyz, dtype=float)
@@ -205,18 +209,8 @@ def indicator_variograms(xyz, indicators, thresholds, seed, label, median, holes
     directions = parse_directions("axes", angles, 3)
     experimentals = experimental_variograms(xyz, indicators, default_lag(xyz, DEFAULT_LAGS), DEFAULT_LAGS,
                                             directions=directions, seed=seed, labels=labels)
-    nuggets = [_downhole_nugget(xyz, indicators[:, k], holes, seed) for k in range(indicators.shape[1])]
+    nuggets = [holes_nugget(xyz, indicators[:, k], holes, DEFAULT_STRUCTURES, seed)
+               for k in range(indicators.shape[1])]
     return [fit_variogram(e, structures=DEFAULT_STRUCTURES, nugget=nugget, angles=angles, seed=seed).model
             for e, nugget in zip(experimentals, nuggets)]
 
-
-def _downhole_nugget(xyz, values, holes, seed):
-    """The nugget of the downhole variogram of `values`, as `auto_variogram`
-    with these holes sets it, or None (no holes, or too few downhole pairs)."""
-    from .anisotropy import downhole_nugget
-    from .variogram_auto import DEFAULT_STRUCTURES
-
-    if holes is None:
-        return None
-    downhole = downhole_nugget(xyz, values, np.asarray(holes).astype(str).reshape(-1), DEFAULT_STRUCTURES, seed)
-    return None if downhole is None else downhole[0]

@@ -145,15 +145,24 @@ def _found(xyz, values, n_lags, structures, seed, label, groups, keep, notes):
     return model, found.experimental
 
 
-def _oriented(xyz, values, n_lags, structures, seed, label, groups, angles, notes, origin):
-    """Ranges along the axes of the user's orientation `angles`."""
+def holes_nugget(xyz, values, groups, structures=DEFAULT_STRUCTURES, seed=0):
+    """The nugget of the downhole variogram of the rows with a value and a
+    position, or None (no holes, too few downhole pairs, no fit): what an
+    oriented automatic variogram fixes as its nugget."""
     from .anisotropy import downhole_nugget
 
-    nugget = None
-    if groups is not None:
-        keep = np.isfinite(values) & np.all(np.isfinite(xyz), axis=1)
-        downhole = downhole_nugget(xyz[keep], values[keep], groups[keep], structures, seed)
-        nugget = None if downhole is None else downhole[0]
+    if groups is None:
+        return None
+    xyz, values = np.asarray(xyz, dtype=float), np.asarray(values, dtype=float)
+    keep = np.isfinite(values) & np.all(np.isfinite(xyz), axis=1)
+    groups = np.asarray(groups).astype(str).reshape(-1)
+    downhole = downhole_nugget(xyz[keep], values[keep], groups[keep], structures, seed)
+    return None if downhole is None else downhole[0]
+
+
+def _oriented(xyz, values, n_lags, structures, seed, label, groups, angles, notes, origin):
+    """Ranges along the axes of the user's orientation `angles`."""
+    nugget = holes_nugget(xyz, values, groups, structures, seed)
     dimensions = xyz.shape[1]
     lag = default_lag(xyz, n_lags)
     directions = parse_directions("axes", angles, dimensions)

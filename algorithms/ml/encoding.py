@@ -84,6 +84,10 @@ class CategoryEncoder:
         for field in self.fields_:
             categories = self.categories_[field]
             position = {category: column for column, category in enumerate(categories)}
+            # A model file written when 'NULL'-like texts were categories of their own keeps that column for them.
+            legacy = [category for category in categories if category_text(category) is None]
+            if MISSING not in position and legacy:
+                position[MISSING] = position[legacy[0]]
             texts = self._categories_of(field, columns[field], label)
             codes = np.array([position.get(text, -1) for text in texts], dtype=np.int64).reshape(n)
             block = np.zeros((n, len(categories)))

@@ -390,6 +390,8 @@ def test_bad_input_is_named(data, fitted):
 
 def test_denormals_flushed_while_training_and_cleared_from_weights():
     # Denormal weights (dead units under weight decay) made training 6x slower.
+    if not torch.set_flush_denormal(False):
+        pytest.skip("this CPU or torch build cannot flush denormals")
     tiny = torch.tensor([1e-39, -1e-40, 1.0])
     assert (tiny * 1.0)[0].item() != 0.0
     with deterministic_torch(1):

@@ -47,10 +47,15 @@ def test_category_text_of_numbers():
 
 
 def test_null_like_texts_are_missing_not_a_category():
-    assert [category_text(v) for v in (" ore ", "NULL", "n/a", "None", "  ", "NA-1")] == [
-        "ore", None, None, None, None, "NA-1"]
+    assert [category_text(v) for v in (" ore ", "NULL", "n/a", "nan", "  ", "None", "none", "NA")] == [
+        "ore", None, None, None, None, "None", "none", "NA"]
     encoder = CategoryEncoder().fit({"lith": ["ore", "NULL", None, "host"]})
     assert encoder.categories_["lith"] == [MISSING, "host", "ore"]
+    # A model file written when 'NULL' was a category of its own encodes NULL cells in that column still.
+    old_file = CategoryEncoder.from_dict({"fields": ["lith"], "categories": {"lith": ["NULL", "host", "ore"]}})
+    matrix, names, unseen = old_file.transform({"lith": ["NULL", None, "ore"]})
+    assert names == ["lith=NULL", "lith=host", "lith=ore"]  # the columns the file's network was trained on
+    assert matrix.tolist() == [[1.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]] and unseen == {"lith": 0}
 
 
 def test_dict_round_trip_and_bad_dicts():

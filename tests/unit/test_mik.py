@@ -147,6 +147,7 @@ def test_full_mik_takes_each_thresholds_nugget_from_its_downhole_variogram():
     xyz, grade = _field(600, seed=4)
     holes = np.repeat(np.arange(150), 4)  # vertical holes, samples 2 m apart at the first sample's collar
     xyz = np.column_stack([xyz[holes * 4, 0], xyz[holes * 4, 1], 100.0 - 2.0 * np.tile(np.arange(4), 150)])
+    xyz[::47, 2] = np.nan  # unsurveyed samples: out of every variogram, the downhole one included
     mik = MultipleIndicatorKriging(median_ik=False, max_samples=16, seed=3).fit(xyz, grade, holes)
     indicators = (grade[:, None] <= mik.thresholds_[None, :]).astype(float)
     median = int(np.argmin(np.abs(mik.global_cdf_ - 0.5)))

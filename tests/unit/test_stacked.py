@@ -74,14 +74,19 @@ def test_informative_covariate_lowers_the_weight_on_kriging_and_the_error(fitted
     assert rmse < 0.85 * rmse_ok
 
 
-def test_noise_covariate_leaves_the_estimate_no_worse_than_kriging(fitted):
+def test_noise_covariate_costs_little_against_no_covariate_and_kriging(fitted):
     # Not "w near 1": the forest also has the coordinates and the out-of-hole OK
     # estimate: over five data seeds of this field the guard chose w from 0.0 to 0.6,
     # four of them <= 0.4, each by the lower out-of-hole error of the training holes.
+    # Held out, against the same fit without it, the noise moved the RMSE by -5 % to +3 % over four data seeds.
     model, X, y = fitted[False]
     rmse = np.sqrt(np.mean((model.predictive(X).mean - y) ** 2))
     rmse_ok = np.sqrt(np.mean((model.kriging_.predictive(X[:, :3]).mean - y) ** 2))
     assert rmse < 1.1 * rmse_ok
+    X_all, y_all, holes = drilled(False)
+    train = np.isin(holes, np.unique(holes)[:32])
+    without = StackedNetwork(**FAST, seed=3).fit(X_all[train][:, :3], y_all[train], holes[train])
+    assert rmse < 1.05 * np.sqrt(np.mean((without.predictive(X[:, :3]).mean - y) ** 2))
     table = model.selection_
     assert [row["weight"] for row in table] == pytest.approx(np.linspace(0, 1, 11))
     # score: the pooled mean's out-of-hole MSE relative to kriging's; the chosen w has the lowest.

@@ -50,7 +50,12 @@ def flush_denormals():
     averages of them, below float32's smallest normal number, and arithmetic
     on denormals is tens of times slower on x86: training the stacked
     network on the `large` preset took 645 s with them and 110 s without
-    (same epochs, same chosen weight decay)."""
+    (same epochs, same chosen weight decay). The CPU's flag is per thread:
+    torch's intra-op workers, already running when a fit asks for more than
+    one thread, keep computing on denormals (training runs on one thread by
+    default and in every Processing algorithm). torch has no getter, so the
+    outermost exit restores torch's default (no flushing), not a host's own
+    setting."""
     depth = getattr(_FLUSHING, "depth", 0)
     if depth == 0:
         torch.set_flush_denormal(True)
@@ -64,9 +69,10 @@ def flush_denormals():
 
 
 def without_denormals(tensors):
-    """{name: tensor} with denormal entries set to zero, so that prediction
-    threads that do not flush denormals (`flush_denormals` is per thread)
-    run at full speed on weights trained, or saved, with them."""
+    """{name: tensor} with denormal entries set to zero, so that a prediction
+    runs on normal numbers in any thread, whether or not it flushes
+    denormals (threads started inside `flush_denormals` inherit the flag on
+    Linux, not necessarily elsewhere), with weights trained or saved with them."""
     cleaned = {}
     for name, tensor in tensors.items():
         if tensor.is_floating_point():
