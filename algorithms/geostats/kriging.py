@@ -172,7 +172,8 @@ class OrdinaryKriging:
         return self.predict(self.fit_xyz_, progress=progress, should_stop=should_stop,
                             exclude_groups=self.fit_groups_)
 
-    def predict(self, X, block_size=None, progress=None, should_stop=None, exclude_groups=None, cluster=None):
+    def predict(self, X, block_size=None, progress=None, should_stop=None, exclude_groups=None, cluster=None,
+                n_jobs=None):
         """Everything the Processing outputs need, as a dict: per-target arrays
         estimate ((m,) or (m, columns of y)), variance, slope (of regression),
         lagrange (float, NaN where not estimated), n_used (int) and unstable
@@ -184,9 +185,10 @@ class OrdinaryKriging:
         `groups` of fit); no sample of that group enters the target's
         neighbourhood, the search widening past them. A label no sample has
         excludes nothing. cluster: a `common.distributed.Cluster` to run the
-        chunks on, or None for this process's `n_jobs` threads."""
+        chunks on, or None for this process's threads: `n_jobs` of them (None:
+        the kriger's), which changes no value."""
         exclude = None if exclude_groups is None else self._exclude_codes(exclude_groups, len(as_xyz(X)))
-        return predict_together([self], X, block_size, progress, should_stop, exclude, cluster)[0]
+        return predict_together([self], X, block_size, progress, should_stop, exclude, cluster, n_jobs)[0]
 
     def _exclude_codes(self, exclude_groups, m):
         """Hole code per target of its label, -1 for a label no sample has."""
@@ -333,14 +335,15 @@ class _Chunk:
         return self._cached(("coincident", None if offsets is None else offsets.tobytes()), compute)
 
 
-def predict_together(krigers, X, block_size=None, progress=None, should_stop=None, exclude=None, cluster=None):
+def predict_together(krigers, X, block_size=None, progress=None, should_stop=None, exclude=None, cluster=None,
+                     n_jobs=None):
     """[kriger.predict(X, block_size) for kriger in krigers] with one
     neighbour search per chunk for all of them: the krigers are fitted on the
     same samples with the same search (the thresholds of MIK, each with its
     own variogram and indicator), so their neighbourhoods are the same and
     only the kriging systems differ. `exclude`: hole codes per target (-1:
     none), as `OrdinaryKriging._exclude_codes` gives them. The chunks and
-    threads are those of the first kriger; with a `common.distributed.Cluster`
+    threads are those of the first kriger (`n_jobs` overrides its threads); with a `common.distributed.Cluster`
     the same chunks are tasks on its workers (the krigers sent once), which
     changes no value."""
     first = krigers[0]
@@ -350,7 +353,7 @@ def predict_together(krigers, X, block_size=None, progress=None, should_stop=Non
             raise ValueError("kriging together needs krigers fitted on the same samples with the same search")
     targets = as_xyz(X)
     terms = [kriger._block_terms(block_size) for kriger in krigers]
-    chunk_size, n_jobs = int(first.chunk_size), max(int(first.n_jobs), 1)
+    chunk_size, n_jobs = int(first.chunk_size), max(int(first.n_jobs if n_jobs is None else n_jobs), 1)
     m = len(targets)
     outs = []
     for kriger in krigers:
