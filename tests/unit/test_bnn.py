@@ -401,3 +401,28 @@ def test_denormals_flushed_while_training_and_cleared_from_weights():
     assert (tiny * 1.0)[0].item() != 0.0
     cleaned = without_denormals({"w": tiny, "index": torch.tensor([1, 2])})
     assert cleaned["w"].tolist() == [0.0, 0.0, 1.0] and cleaned["index"].tolist() == [1, 2]
+
+
+def test_a_stopped_member_leaves_the_batch_and_the_others_train_on_unchanged():
+    from ree_grade.algorithms.ml.bnn.networks import gaussian_nll, make_network
+    from ree_grade.algorithms.ml.bnn.training import _keep_members
+
+    generator = torch.Generator().manual_seed(0)
+    x, y = torch.randn((3, 16, 4), generator=generator), torch.randn((3, 16), generator=generator)
+    full = make_network("ensemble", 4, (8,), 3, 1.0, seed=0, weight_decay=[0.1, 0.2, 0.3])
+    optimiser = torch.optim.Adam(full.parameters(), lr=0.01)
+
+    def step(net, opt, rows):
+        opt.zero_grad()
+        (gaussian_nll(net(x[rows]), y[rows], 0.01, 1.0).sum() + net.penalty(16, 1.0)).backward()
+        opt.step()
+
+    step(full, optimiser, [0, 1, 2])
+    kept, carried = _keep_members(full, optimiser, np.array([0, 2]))
+    assert kept.n_networks == 2 and kept.weight_decay.tolist() == pytest.approx([0.1, 0.3])
+    for _ in range(3):
+        step(full, optimiser, [0, 1, 2])
+        step(kept, carried, [0, 2])
+    for (name, big), small in zip(full.named_tensors().items(), kept.named_tensors().values()):
+        np.testing.assert_allclose(small.detach().numpy(), big.detach().numpy()[[0, 2]], rtol=1e-5, atol=1e-7,
+                                   err_msg=name)

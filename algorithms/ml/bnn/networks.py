@@ -94,6 +94,12 @@ class EnsembleNet(torch.nn.Module):
         weights, biases = zip(*self.layers())
         return stacked_forward(x, list(weights), list(biases))
 
+    def members(self, index):
+        """A new module of the members at `index` (a copy, same weights and decays)."""
+        weights, biases = zip(*self.layers())
+        return EnsembleNet([w.detach()[index].clone() for w in weights], [b.detach()[index].clone() for b in biases],
+                           self.weight_decay[index].numpy())
+
     def penalty(self, n_train, kl_weight):
         """Sum over members of decay_k / 2 * ||theta_k||^2, added to their mean NLL."""
         squares = sum((t**2).sum(dim=(1, 2)) for layer in self.layers() for t in layer)
