@@ -66,7 +66,7 @@ def deposit_table(preset):
     deposit = generate_deposit(preset, seed=SEED)
     assays, truth = deposit.assays, deposit.truth["samples"]
     elements = {e: parse_numeric(assays[e], "assays", e, negative_is_below_detection=True).values for e in ELEMENTS}
-    grade = treo(elements)["TREO_pct"]
+    grade = treo(elements, missing="null")[0]["TREO_pct"]  # rows missing an element are left out
     keep = (np.asarray(truth["flag"]) == "") & np.isfinite(grade) & (grade > 0)
     logs = deposit.logs
     parsed = parse_descriptions(logs["description"], use_transformer=False).columns
