@@ -213,4 +213,3 @@ def indicator_variograms(xyz, indicators, thresholds, seed, label, median, holes
                for k in range(indicators.shape[1])]
     return [fit_variogram(e, structures=DEFAULT_STRUCTURES, nugget=nugget, angles=angles, seed=seed).model
             for e, nugget in zip(experimentals, nuggets)]
-

@@ -142,7 +142,6 @@ def train_network(net, x_train, y_train, x_valid, y_valid, config, progress, sho
     return {"epochs_run": int(epoch), "best_epochs": best_epoch.tolist(), "best_loss": best_loss.tolist()}
 
 
-
 def _keep_members(net, optimiser, positions):
     """(the network of `net`'s members at `positions`, an Adam over it that
     carries on from `optimiser`'s state for them): Adam's averages are per
@@ -153,7 +152,13 @@ def _keep_members(net, optimiser, positions):
     for old, new in zip(net.parameters(), smaller.parameters()):
         state = optimiser.state.get(old)
         if state:
-            carried.state[new] = {key: value[index].clone() if torch.is_tensor(value) and value.dim() > 0
-                                  else (value.clone() if torch.is_tensor(value) else value)
-                                  for key, value in state.items()}
+            carried.state[new] = {key: _members_of(value, index) for key, value in state.items()}
     return smaller, carried
+
+
+def _members_of(value, index):
+    """One Adam state entry for the members at `index`: per-element averages
+    are sliced, a scalar (the step count) copied."""
+    if not torch.is_tensor(value):
+        return value
+    return value[index].clone() if value.dim() > 0 else value.clone()
