@@ -13,7 +13,7 @@ from ..algorithms.common.predictive import cutoff_name, summary_field
 from .base import REEGradeAlgorithm, require
 from .checks import refuse_if_too_large
 from .kriging_neighbourhood import KrigingNeighbourhoodMixin
-from .layer_io import layer_label, read_points_with_fields, write_appended
+from .layer_io import TARGET_BATCH, layer_label, read_points_with_fields, write_appended_batches
 
 CLASS_MODELS = ("linear", "power")
 UPPER_MODELS = ("linear", "power", "hyperbolic")
@@ -47,7 +47,9 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
         "power or hyperbolic ([UPPER_OMEGA] > 1) truncated at [ZMAX] (default: the data maximum).\n\n"
         "Outputs: target points with mik_mean (E-type), mik_variance (conditional variance), mik_p10, "
         "mik_p50, mik_p90, mik_p_gt_<cut-off> (decimal point as _) and mik_n; and/or a GeoTIFF on the "
-        "template with bands mean, variance, p10, p50, p90, p_gt_<cut-off>, n_samples.\n\n"
+        "template with bands mean, variance, p10, p50, p90, p_gt_<cut-off>, n_samples. Target points are read, "
+        "estimated and written 65,536 at a time, so a block model of millions of points never sits whole in "
+        "memory.\n\n"
         "Reference: Deutsch & Journel (1998), GSLIB: Geostatistical Software Library, 2nd ed., ik3d and "
         "postik; Journel (1983), Nonparametric estimation of spatial distributions, Math. Geol. 15."
     )
@@ -167,24 +169,49 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
         mik = self._estimator(parameters, context, discretisation, label, feedback)
         results = {}
         if targets is not None:
-            s_xyz, t_xyz = self.point_targets(context, feedback, xyz, samples, targets, label)
-            summary = self._estimate(mik, s_xyz, values[field], holes, t_xyz, block, cutoffs, feedback, 0, 45)
-            columns = {("mik_n" if name == "n_samples" else summary_field("mik", name)):
-                       ("int" if name == "n_samples" else "double", array) for name, array in summary.items()}
-            results[self.OUTPUT] = write_appended(self, parameters, context, self.OUTPUT, targets, columns, feedback)
+            results[self.OUTPUT] = self._points(parameters, context, feedback, mik, xyz, values[field], holes,
+                                                samples, targets, block, cutoffs, label,
+                                                45 if template is not None else 90)
         if template is not None:
             require("rasterio")
             from ..algorithms.io.raster import write_bands
 
             path = self.parameterAsOutputLayer(parameters, self.OUTPUT_RASTER, context)
             profile, s_xyz, t_xyz = self.template_targets(parameters, context, feedback, xyz, samples, template, label)
-            summary = self._estimate(mik, s_xyz, values[field], holes, t_xyz, block, cutoffs, feedback, 50, 95)
+            self._fit(mik, s_xyz, values[field], holes, len(t_xyz), feedback)
+            progress, should_stop = self.progress_callbacks(feedback, 50, 95)
+            out = self.run_on_dask(feedback, mik.predict, t_xyz, block, progress, should_stop)
+            self._report(_counts(out), len(t_xyz), feedback)
+            summary = _summary(out, cutoffs)
             shape = (profile["height"], profile["width"])
             self.remove_on_failure(path)
             write_bands(path, np.stack([a.astype(float).reshape(shape) for a in summary.values()]), list(summary),
                         profile["transform"], profile["crs"])
             results[self.OUTPUT_RASTER] = path
         return results
+
+    def _points(self, parameters, context, feedback, mik, xyz, values, holes, samples, targets, block, cutoffs,
+                label, end):
+        """The target points with the mik_ columns, estimated and written one
+        batch at a time (`write_appended_batches`), on one cluster when the
+        Dask setting names one."""
+        s_xyz, flat, count = self.streamed_targets(feedback, xyz, targets, label)
+        self._fit(mik, s_xyz, values, holes, min(count, TARGET_BATCH), feedback)
+        batches = self.batch_progress(feedback, 0, end, count)
+        totals = dict.fromkeys(ORDER_COUNTS, 0)
+        with self.prediction_cluster(feedback) as cluster:
+            def estimate(first_row, features):
+                t_xyz = self.batch_targets(context, feedback, samples, targets, features, first_row, flat)
+                out = mik.predict(t_xyz, block, *batches.estimation(first_row, len(features)), cluster=cluster)
+                for key, value in _counts(out).items():
+                    totals[key] = max(totals[key], value) if key == "largest_correction" else totals[key] + value
+                return {_column(name): ("int" if name == "n_samples" else "double", array)
+                        for name, array in _summary(out, cutoffs).items()}
+
+            destination = write_appended_batches(self, parameters, context, self.OUTPUT, targets, estimate, feedback,
+                                                 batches)
+        self._report(totals, count, feedback)
+        return destination
 
     def _estimator(self, parameters, context, discretisation, label, feedback):
         from ..algorithms.common.parsing import parse_numbers
@@ -222,12 +249,11 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
             label=label,
         )
 
-    def _estimate(self, mik, xyz, values, holes, targets, block, cutoffs, feedback, start, end):
-        """{band name: array over all targets}, NaN where not estimated."""
+    def _fit(self, mik, xyz, values, holes, targets_at_once, feedback):
         n_thresholds = len(mik.thresholds) if mik.thresholds is not None else 9 + len(mik.tail_cutoffs)
         # Indicators of every sample and a ccdf (with its order-relation copies) at every target, per threshold.
-        refuse_if_too_large((len(xyz) + 8 * len(targets)) * n_thresholds * 8,
-                            f"{n_thresholds} thresholds at {len(targets)} targets", "use fewer thresholds")
+        refuse_if_too_large((len(xyz) + 8 * targets_at_once) * n_thresholds * 8,
+                            f"{n_thresholds} thresholds at {targets_at_once} targets", "use fewer thresholds")
         mik.fit(xyz, values, holes, log=feedback.pushInfo)
         # What each automatic indicator variogram found (anisotropy, or why none); a given file has no notes.
         for model in mik.models_:
@@ -237,26 +263,41 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
             feedback.pushInfo(self.tr("Search: unlimited, the nearest samples by the anisotropic distance of the "
                                       "middle threshold's variogram (ranges {0}, azimuth, dip, rake {1})").format(
                 "/".join(f"{r:.4g}" for r in mik.search_.radii), "/".join(f"{a:g}" for a in mik.search_.angles)))
-        progress, should_stop = self.progress_callbacks(feedback, start, end)
-        out = self.run_on_dask(feedback, mik.predict, targets, block, progress, should_stop)
-        ccdf, estimated = out["ccdf"], out["estimated"]
+
+    def _report(self, counts, n_targets, feedback):
         feedback.pushInfo(
             self.tr("Order relations: {0} targets corrected, {1} threshold values changed, largest change {2:.4f}")
-            .format(out["n_targets_corrected"], out["n_thresholds_corrected"], out["largest_correction"])
+            .format(counts["n_targets_corrected"], counts["n_thresholds_corrected"], counts["largest_correction"])
         )
-        if out["n_unestimated"]:
+        if counts["n_unestimated"]:
             feedback.pushWarning(
                 self.tr("{0} of {1} targets have too few samples in the search and are left empty").format(
-                    out["n_unestimated"], len(estimated)))
-        per_target = {"mean": ccdf.mean, "variance": ccdf.variance}
-        for q in (0.1, 0.5, 0.9):
-            per_target[f"p{round(q * 100)}"] = ccdf.quantile(q)
-        for cutoff in cutoffs:
-            per_target[cutoff_name(cutoff)] = ccdf.exceedance(cutoff)
-        summary = {}
-        for name, array in per_target.items():
-            full = np.full(len(estimated), np.nan)
-            full[estimated] = array
-            summary[name] = full
-        summary["n_samples"] = out["n_used"]
-        return summary
+                    counts["n_unestimated"], n_targets))
+
+
+ORDER_COUNTS = ("n_targets_corrected", "n_thresholds_corrected", "largest_correction", "n_unestimated")
+
+
+def _counts(out):
+    return {key: out[key] for key in ORDER_COUNTS}
+
+
+def _column(name):
+    return "mik_n" if name == "n_samples" else summary_field("mik", name)
+
+
+def _summary(out, cutoffs):
+    """{band name: array over the predicted targets}, NaN where not estimated."""
+    ccdf, estimated = out["ccdf"], out["estimated"]
+    per_target = {"mean": ccdf.mean, "variance": ccdf.variance}
+    for q in (0.1, 0.5, 0.9):
+        per_target[f"p{round(q * 100)}"] = ccdf.quantile(q)
+    for cutoff in cutoffs:
+        per_target[cutoff_name(cutoff)] = ccdf.exceedance(cutoff)
+    summary = {}
+    for name, array in per_target.items():
+        full = np.full(len(estimated), np.nan)
+        full[estimated] = array
+        summary[name] = full
+    summary["n_samples"] = out["n_used"]
+    return summary

@@ -10,7 +10,7 @@ from qgis.core import (
 
 from .base import REEGradeAlgorithm, require
 from .kriging_neighbourhood import KrigingNeighbourhoodMixin
-from .layer_io import layer_label, read_points_with_fields, write_appended
+from .layer_io import layer_label, read_points_with_fields, write_appended_batches
 
 BANDS = ("estimate", "variance", "slope_of_regression", "n_samples")
 
@@ -38,7 +38,8 @@ class OrdinaryKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgorithm):
         "a raster template's CRS); a layer without CRS is an error.\n\n"
         "Outputs: target points with ok_estimate, ok_variance (kriging variance), ok_slope (slope of "
         "regression of the true on the estimated grade) and ok_n (samples used); and/or a GeoTIFF on the "
-        "template with bands estimate, variance, slope_of_regression, n_samples.\n\n"
+        "template with bands estimate, variance, slope_of_regression, n_samples. Target points are read, kriged "
+        "and written 65,536 at a time, so a block model of millions of points never sits whole in memory.\n\n"
         "Reference: Deutsch & Journel (1998), GSLIB, 2nd ed. (kt3d); Isaaks & Srivastava (1989), An "
         "Introduction to Applied Geostatistics; Krige (1996) on the slope of regression."
     )
@@ -95,18 +96,37 @@ class OrdinaryKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgorithm):
         )
         results = {}
         if targets is not None:
-            s_xyz, t_xyz = self.point_targets(context, feedback, xyz, samples, targets, label)
-            out = self._krige(kriging, s_xyz, values[field], holes, t_xyz, block, label, feedback, 0, 45)
-            columns = {
-                "ok_estimate": ("double", out["estimate"]), "ok_variance": ("double", out["variance"]),
-                "ok_slope": ("double", out["slope"]), "ok_n": ("int", out["n_used"]),
-            }
-            results[self.OUTPUT] = write_appended(self, parameters, context, self.OUTPUT, targets, columns, feedback)
+            # With a raster to estimate too, the points take the first half of the bar.
+            results[self.OUTPUT] = self._points(parameters, context, feedback, kriging, xyz, values[field], holes,
+                                                samples, targets, block, label, 45 if template is not None else 90)
         if template is not None:
             results[self.OUTPUT_RASTER] = self._raster(
                 parameters, context, feedback, kriging, xyz, values[field], holes, template, samples, block, label
             )
         return results
+
+    def _points(self, parameters, context, feedback, kriging, xyz, values, holes, samples, targets, block, label,
+                end):
+        """The target points with the kriged columns, kriged and written one
+        batch at a time (`write_appended_batches`), on one cluster when the
+        Dask setting names one."""
+        s_xyz, flat, count = self.streamed_targets(feedback, xyz, targets, label)
+        self._fit(kriging, s_xyz, values, holes, label, feedback)
+        batches = self.batch_progress(feedback, 0, end, count)
+        totals = {"n_unstable": 0, "n_unestimated": 0}
+        with self.prediction_cluster(feedback) as cluster:
+            def estimate(first_row, features):
+                t_xyz = self.batch_targets(context, feedback, samples, targets, features, first_row, flat)
+                out = kriging.predict(t_xyz, block, *batches.estimation(first_row, len(features)), cluster=cluster)
+                for key in totals:
+                    totals[key] += out[key]
+                return {"ok_estimate": ("double", out["estimate"]), "ok_variance": ("double", out["variance"]),
+                        "ok_slope": ("double", out["slope"]), "ok_n": ("int", out["n_used"])}
+
+            destination = write_appended_batches(self, parameters, context, self.OUTPUT, targets, estimate, feedback,
+                                                 batches)
+        self._warn_predicted(kriging, totals, count, feedback)
+        return destination
 
     def _raster(self, parameters, context, feedback, kriging, xyz, values, holes, template, samples, block, label):
         require("rasterio")
@@ -114,7 +134,10 @@ class OrdinaryKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgorithm):
 
         path = self.parameterAsOutputLayer(parameters, self.OUTPUT_RASTER, context)
         profile, s_xyz, t_xyz = self.template_targets(parameters, context, feedback, xyz, samples, template, label)
-        out = self._krige(kriging, s_xyz, values, holes, t_xyz, block, label, feedback, 50, 95)
+        self._fit(kriging, s_xyz, values, holes, label, feedback)
+        progress, should_stop = self.progress_callbacks(feedback, 50, 95)
+        out = self.run_on_dask(feedback, kriging.predict, t_xyz, block, progress, should_stop)
+        self._warn_predicted(kriging, out, len(t_xyz), feedback)
         shape = (profile["height"], profile["width"])
         bands = np.stack([out[name].astype(float).reshape(shape)
                           for name in ("estimate", "variance", "slope", "n_used")])
@@ -122,7 +145,7 @@ class OrdinaryKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgorithm):
         write_bands(path, bands, list(BANDS), profile["transform"], profile["crs"])
         return path
 
-    def _krige(self, kriging, xyz, values, holes, targets, block, label, feedback, start, end):
+    def _fit(self, kriging, xyz, values, holes, label, feedback):
         kriging.fit(xyz, values, holes)
         if kriging.n_dropped_:
             feedback.pushWarning(
@@ -136,16 +159,17 @@ class OrdinaryKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgorithm):
             feedback.pushWarning(
                 self.tr("{0}: every sample has the same value; the estimate is that constant everywhere").format(label)
             )
-        progress, should_stop = self.progress_callbacks(feedback, start, end)
-        out = self.run_on_dask(feedback, kriging.predict, targets, block, progress, should_stop)
-        if out["n_unstable"]:
+
+    def _warn_predicted(self, kriging, counts, n_targets, feedback):
+        """Warnings on the counts of unstable and unestimated targets."""
+        if counts["n_unstable"]:
             feedback.pushWarning(
                 self.tr("{0} targets have unstable weights (nearly singular kriging systems, typical of a Gaussian "
-                        "variogram without nugget on clustered samples); add a small nugget").format(out["n_unstable"])
+                        "variogram without nugget on clustered samples); add a small nugget").format(
+                    counts["n_unstable"])
             )
-        if out["n_unestimated"]:
+        if counts["n_unestimated"]:
             feedback.pushWarning(
                 self.tr("{0} of {1} targets have fewer than {2} samples in the search and are left empty").format(
-                    out["n_unestimated"], len(targets), kriging.min_samples)
+                    counts["n_unestimated"], n_targets, kriging.min_samples)
             )
-        return out

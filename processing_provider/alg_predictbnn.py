@@ -17,13 +17,14 @@ from qgis.core import (
 from ..algorithms.common.predictive import summary_field
 from .base import REEGradeAlgorithm, require
 from .layer_io import (
+    batch_numeric,
+    batch_xyz,
     field_names,
     layer_label,
-    point_xyz,
-    read_columns,
-    read_numeric,
+    plain_value,
     require_features,
-    write_appended,
+    warn_suspicious,
+    write_appended_batches,
     xyz_in_crs,
 )
 
@@ -60,7 +61,9 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
         "multi-band GeoTIFF on the covariate raster's grid with bands described mean, sd, p10, p50, p90, "
         "p_gt_<c> (p_gt_1.5).\n\n"
         "Targets are predicted in chunks on as many threads as QGIS's maximum-threads setting allows (all "
-        "cores by default); the values are the same whatever the thread count.\n\n"
+        "cores by default); the values are the same whatever the thread count. Target points are read, "
+        "predicted and written 65,536 at a time, so a block model of millions of points never sits whole in "
+        "memory.\n\n"
         "Reference: Blundell et al. (2015) Weight uncertainty in neural networks, ICML; Lakshminarayanan, "
         "Pritzel and Blundell (2017) Simple and scalable predictive uncertainty estimation using deep "
         "ensembles, NeurIPS."
@@ -122,11 +125,7 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
                 "Stacked model: ensemble of {0} members pooled with kriging at weight {1:g} on {2} samples ({3}D); "
                 "N SAMPLES and SEED do not apply").format(model.network_.n_members, model.weight_,
                                                           len(model.samples_[1]), model.dimension()))
-            cutoffs = self.cutoffs(parameters, context)
-            point_summary = (self._predict_points_stacked(model, points, cutoffs, context, feedback)
-                             if points is not None else None)
-            raster_result = (self._predict_raster_stacked(model, raster, cutoffs, context, feedback)
-                             if raster is not None else None)
+            options = {"cutoffs": self.cutoffs(parameters, context)}
         else:
             model.n_threads = prediction_threads()
             options = dict(cutoffs=self.cutoffs(parameters, context),
@@ -135,16 +134,15 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
             if model.method == "ensemble":
                 feedback.pushInfo(
                     self.tr("Deep ensemble of {0} members: N SAMPLES does not apply").format(model.n_members))
-            point_summary = self._predict_points(model, points, options, feedback) if points is not None else None
-            raster_result = self._predict_raster(model, raster, options, feedback) if raster is not None else None
-
         results = {}
-        if point_summary is not None:
-            columns = {summary_field(PREFIX, name): ("double", values) for name, values in point_summary.items()}
-            results[self.OUTPUT] = write_appended(self, parameters, context, self.OUTPUT, points, columns, feedback)
-        if raster_result is not None:
+        if points is not None:
+            results[self.OUTPUT] = self._points(parameters, context, feedback, model, points, options,
+                                                45 if raster is not None else 90)
+        if raster is not None:
             from ..algorithms.io.raster import write_bands
 
+            raster_result = (self._predict_raster_stacked(model, raster, options["cutoffs"], context, feedback)
+                             if stacked else self._predict_raster(model, raster, options, feedback))
             path = self.parameterAsOutputLayer(parameters, self.OUTPUT_RASTER, context)
             profile, summary = raster_result
             bands = np.stack([v.reshape(profile["height"], profile["width"]) for v in summary.values()])
@@ -152,6 +150,38 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
             write_bands(path, bands, list(summary), profile["transform"], profile["crs"])
             results[self.OUTPUT_RASTER] = path
         return results
+
+    def _points(self, parameters, context, feedback, model, points, options, end):
+        """The target points with the bnn_ summaries, read, predicted and
+        written one batch at a time (`write_appended_batches`), on one cluster
+        when the Dask setting names one."""
+        label = layer_label(points)
+        require_features(points, label)
+        stacked = hasattr(model, "kriging_")
+        if stacked:
+            self._check_stacked_fields(model, points, label)
+        else:
+            model.check_features(field_names(points), label)
+        batches = self.batch_progress(feedback, 0, end, points.featureCount())
+        unseen = {}
+        with self.prediction_cluster(feedback) as cluster:
+            def estimate(first_row, features):
+                progress, should_stop = batches.estimation(first_row, len(features))
+                if stacked:
+                    X = self._stacked_inputs(model, points, features, first_row, unseen, context, feedback)
+                    summary = model.predict(X, options["cutoffs"], progress, should_stop, cluster=cluster)
+                else:
+                    values = batch_numeric(points, features, model.feature_names_, label, first_row)
+                    warn_suspicious(values, label, feedback)
+                    X = np.column_stack([values[name].values for name in model.feature_names_])
+                    summary = model.predict(X, label=label, progress=progress, should_stop=should_stop,
+                                            cluster=cluster, **options)
+                return {summary_field(PREFIX, name): ("double", values) for name, values in summary.items()}
+
+            destination = write_appended_batches(self, parameters, context, self.OUTPUT, points, estimate, feedback,
+                                                 batches)
+        self._warn_unseen(model, unseen, label, feedback)
+        return destination
 
     def parameter_problem(self, parameters, context):
         """Why there is nothing to predict on, or None."""
@@ -163,16 +193,6 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
             return self.tr("Nothing would be written: give the points output (OUTPUT) for the target points or the "
                            "raster output (OUTPUT_RASTER) for the covariate raster")
         return None
-
-    def _predict_points(self, model, points, options, feedback):
-        label = layer_label(points)
-        require_features(points, label)
-        model.check_features(field_names(points), label)
-        values = read_numeric(points, model.feature_names_, feedback=feedback, label=label)
-        X = np.column_stack([values[name].values for name in model.feature_names_])
-        progress, should_stop = self.progress_callbacks(feedback, 10, 50)
-        return self.run_on_dask(feedback, model.predict, X, label=label, progress=progress, should_stop=should_stop,
-                                **options)
 
     def _predict_raster(self, model, raster, options, feedback):
         """(profile, summary over every cell); cells with a nodata feature are NaN."""
@@ -210,50 +230,63 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
         categorical = set(model.encoder.fields_) if model.encoder is not None else set()
         return [name for name in model.input_fields() if name not in categorical]
 
-    def _predict_points_stacked(self, model, points, cutoffs, context, feedback):
-        from .alg_trainbnn import check_rows
-
-        label = layer_label(points)
-        require_features(points, label)
+    def _check_stacked_fields(self, model, points, label):
         available = set(field_names(points))
         missing = [name for name in model.input_fields() if name not in available]
         if missing:
             raise ValueError(
                 f"{label}: feature field(s) {', '.join(repr(m) for m in missing)} of the model are missing; the "
                 f"model was trained on {', '.join(model.input_fields()) or 'no covariate'}")
+
+    def _stacked_inputs(self, model, points, features, first_row, unseen, context, feedback):
+        """(n, 3 + inputs) coordinates and covariates of one batch of target
+        features, in the model's CRS; `unseen` counts each categorical field's
+        values the training never saw."""
+        from .alg_trainbnn import check_rows
+
+        label = layer_label(points)
         numeric = self._numeric_fields(model)
-        values = read_numeric(points, numeric, feedback=feedback, label=label)
+        values = batch_numeric(points, features, numeric, label, first_row)
+        warn_suspicious(values, label, feedback)
         X = (np.column_stack([values[name].values for name in numeric]) if numeric
-             else np.zeros((points.featureCount(), 0)))
-        check_rows(label, numeric, X)
+             else np.zeros((len(features), 0)))
+        check_rows(label, numeric, X, first_row)
         if model.encoder is not None:
-            X = np.column_stack([X, self._encoded(model, points, label, feedback)])
-        _, geometries, _ = read_columns(points, [], feedback, label)
-        xyz = self._in_model_crs(model, point_xyz(geometries, label), points.sourceCrs(), context, feedback, label)
+            X = np.column_stack([X, self._encoded(model, points, features, first_row, unseen)])
+        # The reprojection notice once, with the first batch.
+        xyz = self._in_model_crs(model, batch_xyz(features, label, first_row), points.sourceCrs(), context,
+                                 feedback if first_row == 1 else None, label)
         if model.dimension() == 3:
             flat = np.flatnonzero(~np.isfinite(xyz[:, 2]))
             if flat.size:
                 raise ValueError(self.tr(
                     "{0}: feature at row {1} has no z; the model's kriging is 3D (trained on samples with z), so "
-                    "every target needs one").format(label, flat[0] + 1))
+                    "every target needs one").format(label, first_row + flat[0]))
         else:
             xyz = xyz.copy()
             xyz[:, 2] = 0.0
-        progress, should_stop = self.progress_callbacks(feedback, 10, 50)
-        return self.run_on_dask(feedback, model.predict, np.column_stack([xyz, X]), cutoffs, progress, should_stop)
+        return np.column_stack([xyz, X])
 
-    def _encoded(self, model, points, label, feedback):
-        """One-hot columns of the model's categorical fields, with a warning per
-        field counting the values the training never saw."""
-        columns, _, _ = read_columns(points, list(model.encoder.fields_), feedback, label)
-        matrix, _, unseen = model.encoder.transform(columns, label)
+    def _encoded(self, model, points, features, first_row, unseen):
+        """One-hot columns of the model's categorical fields for a batch of features."""
+        label = layer_label(points)
+        fields = list(model.encoder.fields_)
+        indices = [points.fields().lookupField(name) for name in fields]
+        columns = {name: [plain_value(feature.attributes()[index]) for feature in features]
+                   for name, index in zip(fields, indices)}
+        matrix, _, batch_unseen = model.encoder.transform(columns, label)
+        for field, count in batch_unseen.items():
+            unseen[field] = unseen.get(field, 0) + count
+        return matrix
+
+    def _warn_unseen(self, model, unseen, label, feedback):
+        """A warning per categorical field counting the values the training never saw."""
         for field, count in unseen.items():
             if count:
                 known = ", ".join(model.encoder.categories_[field])
                 feedback.pushWarning(self.tr(
                     "{0}: {1} value(s) of '{2}' are categories the model was not trained on; they are encoded as "
                     "no known category (known: {3})").format(label, count, field, known))
-        return matrix
 
     def _predict_raster_stacked(self, model, raster, cutoffs, context, feedback):
         require("rasterio")

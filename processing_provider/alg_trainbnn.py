@@ -44,13 +44,15 @@ def sample_coordinates(source, label, feedback, tr=str):
     return xyz, False
 
 
-def check_rows(label, names, matrix):
-    """Raise naming field and 1-based row of the first missing value of `matrix`'s columns."""
+def check_rows(label, names, matrix, first_row=1):
+    """Raise naming field and 1-based row of the first missing value of
+    `matrix`'s columns, its first row being the layer's `first_row`."""
     bad = np.argwhere(~np.isfinite(matrix))
     if bad.size:
         row, column = bad[0]
         raise QgsProcessingException(
-            f"{label}: field '{names[column]}', row {row + 1}: value is missing; impute it first (reegrade:knnimpute)")
+            f"{label}: field '{names[column]}', row {row + first_row}: value is missing; impute it first "
+            "(reegrade:knnimpute)")
 
 
 class TrainBNNAlgorithm(REEGradeAlgorithm):

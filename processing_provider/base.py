@@ -470,6 +470,21 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
 
         return run_on_dask(self, feedback, function, *args, **kwargs)
 
+    def prediction_cluster(self, feedback):
+        """Context manager: the cluster `run_on_dask` would use (None: this
+        process), kept open across the batches of a streamed run."""
+        from .dask_runs import prediction_cluster
+
+        return prediction_cluster(self, feedback)
+
+    @staticmethod
+    def batch_progress(feedback, start, end, total):
+        """The progress of a streamed run (`layer_io.write_appended_batches`)
+        over [start, end] percent: each batch's share set by its rows among
+        `total`, the first half of it for estimating the batch, the second
+        half for writing it."""
+        return BatchProgress(feedback, start, end, total)
+
     @staticmethod
     def progress_callbacks(feedback, start=0.0, end=100.0):
         """(progress, should_stop) callables for the science functions, mapping
@@ -479,3 +494,25 @@ class REEGradeAlgorithm(QgsProcessingAlgorithm):
             feedback.setProgress(start + (end - start) * fraction)
 
         return progress, feedback.isCanceled
+
+
+class BatchProgress:
+    """See `REEGradeAlgorithm.batch_progress`."""
+
+    def __init__(self, feedback, start, end, total):
+        self.feedback, self.start, self.end, self.total = feedback, start, end, max(int(total), 1)
+
+    def _set(self, rows_done):
+        self.feedback.setProgress(self.start + (self.end - self.start) * min(rows_done / self.total, 1.0))
+
+    def begun(self, first_row):
+        """Report that the batch starting at `first_row` is being read."""
+        self._set(first_row - 1)
+
+    def estimation(self, first_row, size):
+        """(progress, should_stop) callables for estimating one batch."""
+        return (lambda fraction: self._set(first_row - 1 + 0.5 * fraction * size)), self.feedback.isCanceled
+
+    def written(self, first_row, offset, size):
+        """Report that `offset` rows of the batch starting at `first_row` are written."""
+        self._set(first_row - 1 + 0.5 * size + 0.5 * offset)

@@ -12,7 +12,15 @@ from qgis.core import (
 )
 
 from .checks import refuse_if_too_large
-from .layer_io import layer_label, read_columns, read_points_with_fields, require_crs, xyz_in_crs
+from .layer_io import (
+    batch_xyz,
+    layer_label,
+    read_columns,
+    require_crs,
+    require_features,
+    scan_points,
+    xyz_in_crs,
+)
 
 # Bytes held per estimated cell: coordinates, estimates, variances, the ccdf of MIK's thresholds and their copies.
 CELL_BYTES = 8 * 64
@@ -246,12 +254,32 @@ class KrigingNeighbourhoodMixin:
         columns, _, _ = read_columns(samples, [hole_field], label=label)
         return ["" if v is None else str(v) for v in columns[hole_field]]
 
-    def point_targets(self, context, feedback, xyz, samples, targets, label):
-        """(sample xyz, target xyz) in the samples' CRS, both 3D or both flat."""
+    def streamed_targets(self, feedback, s_xyz, targets, label):
+        """(sample xyz, flat, target count) for point targets read one batch
+        at a time (`batch_targets`): every target geometry is checked first,
+        and whether all have z, so that the dimension (`dimension`'s rule) is
+        known before a batch is kriged and a bad geometry stops the run before
+        any output exists."""
         t_label = layer_label(targets)
-        t_xyz, _ = read_points_with_fields(targets, [], t_label, feedback)
-        t_xyz = xyz_in_crs(t_xyz, targets.sourceCrs(), samples.sourceCrs(), context, feedback, t_label)
-        return self.dimension(xyz, t_xyz, label, feedback)
+        require_features(targets, t_label)
+        require_crs(targets.sourceCrs(), t_label)
+        count, all_z = scan_points(targets, t_label, feedback)
+        if np.all(np.isfinite(s_xyz[:, 2])) and all_z:
+            return s_xyz, False, count
+        return self._flattened(s_xyz, label, feedback), True, count
+
+    def batch_targets(self, context, feedback, samples, targets, features, first_row, flat):
+        """(n, 3) target coordinates of one batch of `targets`' features in
+        the samples' CRS, flat (z = 0) when `streamed_targets` said so."""
+        t_label = layer_label(targets)
+        t_xyz = batch_xyz(features, t_label, first_row)
+        # The reprojection notice once, with the first batch.
+        t_xyz = xyz_in_crs(t_xyz, targets.sourceCrs(), samples.sourceCrs(), context,
+                           feedback if first_row == 1 else None, t_label)
+        if flat:
+            t_xyz = t_xyz.copy()
+            t_xyz[:, 2] = 0.0
+        return t_xyz
 
     def template_targets(self, parameters, context, feedback, xyz, samples, template, label):
         """(template profile, sample xyz, cell-centre xyz) in the template's CRS,
@@ -274,9 +302,13 @@ class KrigingNeighbourhoodMixin:
         """3D only when samples and targets all have z; otherwise both go flat."""
         if np.all(np.isfinite(s_xyz[:, 2])) and np.all(np.isfinite(t_xyz[:, 2])):
             return s_xyz, t_xyz
+        t_xyz = t_xyz.copy()
+        t_xyz[:, 2] = 0.0
+        return self._flattened(s_xyz, label, feedback), t_xyz
+
+    def _flattened(self, s_xyz, label, feedback):
         if np.any(np.isfinite(s_xyz[:, 2])):
             feedback.pushWarning(self.tr("{0}: targets without z, kriging in 2D (sample z ignored)").format(label))
-        s_xyz, t_xyz = s_xyz.copy(), t_xyz.copy()
+        s_xyz = s_xyz.copy()
         s_xyz[:, 2] = 0.0
-        t_xyz[:, 2] = 0.0
-        return s_xyz, t_xyz
+        return s_xyz

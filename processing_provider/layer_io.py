@@ -1,7 +1,10 @@
 """Layers in, arrays out, and back: the only place that walks QGIS features.
 
-Errors name the layer, the field and the 1-based feature row, and everything is
-read and checked before any sink is created, so a bad input leaves no output."""
+Errors name the layer, the field and the 1-based feature row. Inputs are read
+and checked before any sink is created; target points streamed in batches
+(`write_appended_batches`) have their geometries checked first, and a bad
+value in a later batch fails the run with its row, the staged sink leaving no
+output under the user's name."""
 
 import math
 
@@ -22,6 +25,10 @@ from qgis.PyQt.QtCore import QVariant
 
 from ..algorithms.common.parsing import parse_numeric, thousands_warning
 from ..algorithms.common.progress import check_cancelled
+
+# Features per batch of a streamed estimation (`write_appended_batches`): a
+# batch of point targets and its outputs take tens of megabytes.
+TARGET_BATCH = 65536
 
 
 def layer_label(source):
@@ -102,14 +109,15 @@ def warn_suspicious(parsed, label, feedback):
             feedback.pushWarning(warning)
 
 
-def point_xyz(geometries, label):
-    """(n, 3) coordinates of point geometries; z is NaN for 2D points."""
+def point_xyz(geometries, label, first_row=1):
+    """(n, 3) coordinates of point geometries; z is NaN for 2D points.
+    `first_row` numbers the geometries in an error (batches of a layer)."""
     xyz = np.full((len(geometries), 3), np.nan)
     for row, geometry in enumerate(geometries):
         if geometry is None or geometry.isNull() or geometry.isEmpty():
-            raise QgsProcessingException(f"{label}: feature at row {row + 1} has no geometry")
+            raise QgsProcessingException(f"{label}: feature at row {row + first_row} has no geometry")
         if QgsWkbTypes.geometryType(geometry.wkbType()) != QgsWkbTypes.PointGeometry:
-            raise QgsProcessingException(f"{label}: feature at row {row + 1} is not a point")
+            raise QgsProcessingException(f"{label}: feature at row {row + first_row} is not a point")
         point = next(iter(geometry.vertices()))
         xyz[row, 0] = point.x()
         xyz[row, 1] = point.y()
@@ -214,6 +222,98 @@ def write_appended(algorithm, parameters, context, output_name, source, columns,
         if feature.hasGeometry():
             out.setGeometry(feature.geometry())
         add_feature(sink, out, row + 1, destination)
+    return destination
+
+
+def feature_batches(source, batch_rows=None, request=None):
+    """(first row, 1-based, [features]) of `source` in order, `batch_rows`
+    (default TARGET_BATCH) at a time: a block model of millions of targets is
+    never held whole."""
+    batch_rows = batch_rows or TARGET_BATCH
+    batch, first_row = [], 1
+    for feature in source.getFeatures(request or QgsFeatureRequest()):
+        batch.append(feature)
+        if len(batch) == batch_rows:
+            yield first_row, batch
+            first_row += len(batch)
+            batch = []
+    if batch:
+        yield first_row, batch
+
+
+def batch_xyz(features, label, first_row):
+    """(n, 3) coordinates of a batch of point features, rows numbered from `first_row`."""
+    return point_xyz([feature.geometry() if feature.hasGeometry() else None for feature in features], label,
+                     first_row)
+
+
+def batch_numeric(source, features, names, label, first_row, **numeric_options):
+    """{field: NumericColumn} of a batch of `source`'s features, rows numbered from `first_row` in an error."""
+    require_fields(source, names, label)
+    indices = [source.fields().lookupField(name) for name in names]
+    return {name: parse_numeric([plain_value(feature.attributes()[index]) for feature in features], label, name,
+                                first_row=first_row, **numeric_options)
+            for name, index in zip(names, indices)}
+
+
+def scan_points(source, label, feedback=None):
+    """(feature count, whether every point has a z) of a point layer, every
+    geometry checked (an error names its row) before any output exists."""
+    request = QgsFeatureRequest().setNoAttributes()
+    count, all_z = 0, True
+    for first_row, features in feature_batches(source, request=request):
+        if feedback is not None:
+            check_cancelled(feedback.isCanceled)
+        xyz = batch_xyz(features, label, first_row)
+        all_z = all_z and bool(np.all(np.isfinite(xyz[:, 2])))
+        count += len(features)
+    return count, all_z
+
+
+def write_appended_batches(algorithm, parameters, context, output_name, source, estimate, feedback=None,
+                           progress=None):
+    """`write_appended` one batch of `source` at a time: `estimate(first_row,
+    features)` gives the batch's columns ({name: (kind, values)}, the same
+    names each batch), and the batch is written before the next is read, so
+    memory is that of one batch whatever the layer's size. The sink is staged
+    (`create_sink`): a batch that fails leaves nothing under the output's name.
+    `progress`: a `base.BatchProgress`, told when a batch is begun, every
+    1000 rows written and when it is written."""
+    sink = destination = fields = kept = None
+    for first_row, features in feature_batches(source):
+        if feedback is not None:
+            check_cancelled(feedback.isCanceled)
+        if progress is not None:
+            progress.begun(first_row)
+        columns = estimate(first_row, features)
+        if sink is None:
+            kept = [i for i, field in enumerate(source.fields()) if field.name() not in columns]
+            fields = QgsFields()
+            for index in kept:
+                fields.append(source.fields().at(index))
+            for field in qgs_fields([(name, kind) for name, (kind, _) in columns.items()]):
+                fields.append(field)
+            sink, destination = create_sink(
+                algorithm, parameters, context, output_name, fields, source.wkbType(), source.sourceCrs()
+            )
+        values = [column for _, column in columns.values()]
+        for offset, feature in enumerate(features):
+            if offset % 1000 == 0 and feedback is not None:
+                check_cancelled(feedback.isCanceled)
+                if progress is not None:
+                    progress.written(first_row, offset, len(features))
+            attributes = feature.attributes()
+            out = QgsFeature(fields)
+            out.setAttributes([attributes[i] for i in kept] + [to_attribute(column[offset]) for column in values])
+            if feature.hasGeometry():
+                out.setGeometry(feature.geometry())
+            add_feature(sink, out, first_row + offset, destination)
+        if feedback is not None:
+            check_cancelled(feedback.isCanceled)
+        if progress is not None:
+            progress.written(first_row, len(features), len(features))
+    if sink is None:
+        raise QgsProcessingException(f"{layer_label(source)}: the layer has no features")
     return destination
 
 

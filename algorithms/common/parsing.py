@@ -45,7 +45,7 @@ class NumericColumn:
         return int(self.below_detection.sum())
 
 
-def parse_numeric(values, table, column, negative_is_below_detection=False, below_detection="half"):
+def parse_numeric(values, table, column, negative_is_below_detection=False, below_detection="half", first_row=1):
     """Parse one column of a lab or survey table into floats.
 
     Labs write a result below the detection limit either as ``<0.5`` or as the
@@ -53,7 +53,8 @@ def parse_numeric(values, table, column, negative_is_below_detection=False, belo
     `negative_is_below_detection` (assays: yes; coordinates and dips: no).
     `below_detection` chooses what such a value becomes: half the limit (the usual
     convention), zero, or missing. Text that is none of these raises a ValueError
-    naming the table, column and 1-based data row.
+    naming the table, column and 1-based data row (`first_row` being the first
+    value's, for a batch of a longer table).
     """
     if below_detection not in BELOW_DETECTION_POLICIES:
         raise ValueError(f"unknown below-detection policy {below_detection!r}; use one of {BELOW_DETECTION_POLICIES}")
@@ -63,7 +64,7 @@ def parse_numeric(values, table, column, negative_is_below_detection=False, belo
     limits = np.full(n, np.nan)
     thousands = np.zeros(n, dtype=bool)
     for row, raw in enumerate(values):
-        value, limit = _parse_cell(raw, table, column, row, negative_is_below_detection)
+        value, limit = _parse_cell(raw, table, column, row + first_row - 1, negative_is_below_detection)
         if limit is not None:
             below[row] = True
             limits[row] = limit

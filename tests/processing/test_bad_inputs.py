@@ -280,14 +280,14 @@ def test_a_failing_raster_phase_leaves_no_points_file(env, run_algorithm):
 
 
 def test_a_cancel_in_the_raster_phase_leaves_no_points_file(env, run_algorithm):
-    """Cancelled as the points are being written (the writer reports 90 % once they are all checked out; its next
-    cancel check would be after 1000 features), the run stops in the raster kriging, and the points GeoPackage
-    written by then must go with it, since the message says no output was written."""
+    """Cancelled once the points are all written (they take the bar's first 45 %, reported when the last batch
+    is written), the run stops in the raster kriging, and the points GeoPackage written by then must go with it,
+    since the message says no output was written."""
 
     class CancelInRasterPhase(Messages):
         def setProgress(self, value):  # noqa: N802 (QGIS API name)
             super().setProgress(value)
-            if value >= 90.0:
+            if value >= 45.0:
                 self.cancel()
 
     feedback = CancelInRasterPhase()

@@ -33,6 +33,11 @@ def test_text_in_numeric_column_names_table_column_and_row():
         parse_numeric(["1", "2", "abc"], "assays", "Ce")
 
 
+def test_a_batch_of_a_longer_table_names_the_row_in_the_whole_table():
+    with pytest.raises(ValueError, match=r"blocks: column 'pc_01', row 65538: 'abc' is not a number"):
+        parse_numeric(["1", "abc"], "blocks", "pc_01", first_row=65537)
+
+
 def test_cancel():
     check_cancelled(None)
     check_cancelled(lambda: False)

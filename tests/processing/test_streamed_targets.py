@@ -1,0 +1,143 @@
+"""ordinarykriging, mik and predictbnn read, estimate and write their target
+points one batch at a time (layer_io.write_appended_batches), so a block model
+of millions of points is never held whole: the same outputs whatever the batch
+size, progress that only moves forward, rows numbered across batches in an
+error, and a failure in a later batch leaves no output."""
+import numpy as np
+import pytest
+from test_bnn_algorithms import STACKED, drilled_layer
+from test_dask_algorithms import features, kriging_params, with_variogram
+
+BATCH = 64  # rows per batch in the streamed runs: 700 targets make 11 batches
+
+
+def progress_feedback():
+    """A feedback keeping every progress value it is given (`values`)."""
+    from qgis.core import QgsProcessingFeedback
+
+    class Recorder(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.values = []
+
+        def setProgress(self, progress):  # noqa: N802 (QGIS API name)
+            self.values.append(progress)
+            super().setProgress(progress)
+
+    return Recorder()
+
+
+def small_batches(monkeypatch):
+    from ree_grade.processing_provider import layer_io
+
+    monkeypatch.setattr(layer_io, "TARGET_BATCH", BATCH)
+
+
+def run_both(run_algorithm, monkeypatch, tmp_path, name, params, fields):
+    """(one batch, streamed in BATCH-row batches, progress of the streamed run)."""
+    run_algorithm(name, dict(params, OUTPUT=str(tmp_path / "whole.gpkg")))
+    small_batches(monkeypatch)
+    feedback = progress_feedback()
+    run_algorithm(name, dict(params, OUTPUT=str(tmp_path / "batched.gpkg")), feedback)
+    return features(tmp_path / "whole.gpkg", fields), features(tmp_path / "batched.gpkg", fields), feedback.values
+
+
+def check_same(whole, batched, count_columns):
+    """Counts equal; values to rounding (a set shared by targets of one chunk is one multi-column solve)."""
+    assert whole.shape == batched.shape and len(whole) > 2 * BATCH
+    np.testing.assert_array_equal(whole[:, count_columns], batched[:, count_columns])
+    np.testing.assert_allclose(batched, whole, rtol=1e-10, atol=1e-12)
+
+
+def check_progress(values, n_targets):
+    """At least a report to begin, estimate and write each batch, never going back."""
+    assert len(values) >= 3 * -(-n_targets // BATCH)
+    assert np.all(np.diff(values) >= -1e-9), "progress went back"
+
+
+def test_kriging_in_batches_equals_one_batch(run_algorithm, memory_layer, tmp_path, monkeypatch):
+    params = with_variogram(run_algorithm, kriging_params(memory_layer), tmp_path)
+    fields = ["id", "ok_estimate", "ok_variance", "ok_slope", "ok_n"]
+    whole, batched, progress = run_both(run_algorithm, monkeypatch, tmp_path, "ordinarykriging", params, fields)
+    np.testing.assert_array_equal(batched[:, 0], np.arange(700))
+    check_same(whole, batched, [0, 4])
+    check_progress(progress, 700)
+
+
+def test_mik_in_batches_equals_one_batch(run_algorithm, memory_layer, tmp_path, monkeypatch):
+    params = dict(kriging_params(memory_layer), CUTOFFS="1.5")
+    params.pop("BLOCK_SIZE"), params.pop("DISCRETISATION")
+    fields = ["id", "mik_mean", "mik_variance", "mik_p10", "mik_p50", "mik_p90", "mik_p_gt_1_5", "mik_n"]
+    whole, batched, progress = run_both(run_algorithm, monkeypatch, tmp_path, "mik", params, fields)
+    check_same(whole, batched, [0, 7])
+    check_progress(progress, 700)
+
+
+def test_stacked_prediction_in_batches_equals_one_batch(run_algorithm, memory_layer, tmp_path, monkeypatch):
+    layer, _, _, _ = drilled_layer(memory_layer)
+    model = str(tmp_path / "stacked.json")
+    run_algorithm("trainbnn", {"INPUT": layer, "FEATURES": ["pc_01"], "GRADE_FIELD": "TREO_pct",
+                               "HOLE_FIELD": "hole_id", "MODEL_OUT": model, **STACKED})
+    rng = np.random.default_rng(5)
+    t_xyz = rng.uniform(0, 800, (300, 3)) * [1, 1, 0.3] + [224000, 3088000, 60]
+    targets = memory_layer(["id:integer", "pc_01"], [(i, v) for i, v in enumerate(rng.normal(size=300))],
+                           [tuple(p) for p in t_xyz], name="blocks")
+    fields = ["id", "bnn_mean", "bnn_sd", "bnn_p10", "bnn_p50", "bnn_p90", "bnn_p_gt_1_5"]
+    whole, batched, progress = run_both(run_algorithm, monkeypatch, tmp_path, "predictbnn",
+                                        {"MODEL": model, "INPUT": targets, "CUTOFFS": "1.5"}, fields)
+    check_same(whole, batched, [0])
+    check_progress(progress, 300)
+
+
+def test_plain_network_prediction_in_batches_equals_one_batch(run_algorithm, memory_layer, tmp_path, monkeypatch):
+    from ree_grade.algorithms.ml.bnn.model import BNNRegressor
+
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(120, 2))
+    grade = np.exp(0.6 * X[:, 0] + 0.1 * rng.normal(size=120))
+    model = str(tmp_path / "bnn.json")
+    BNNRegressor(method="bnn", hidden=(8,), epochs=5, patience=5, seed=1, feature_names=["a", "b"]).fit(
+        X, grade, np.repeat(np.arange(30), 4).astype(str)).save(model)
+    T = rng.normal(size=(300, 2))
+    targets = memory_layer(["id:integer", "a", "b"], [(i, *row) for i, row in enumerate(T)],
+                           [(224000.0 + i, 3088000.0) for i in range(300)], name="targets")
+    fields = ["id", "bnn_mean", "bnn_sd", "bnn_p50", "bnn_p_gt_1"]
+    whole, batched, _ = run_both(run_algorithm, monkeypatch, tmp_path, "predictbnn",
+                                 {"MODEL": model, "INPUT": targets, "CUTOFFS": "1", "SEED": 4}, fields)
+    # The same posterior draws for every batch (one seed), so the same values.
+    check_same(whole, batched, [0])
+
+
+def test_a_bad_row_in_a_later_batch_is_named_and_leaves_no_output(run_algorithm, memory_layer, tmp_path,
+                                                                   monkeypatch):
+    from qgis.core import QgsProcessingException
+
+    layer, _, _, _ = drilled_layer(memory_layer)
+    model = str(tmp_path / "stacked.json")
+    run_algorithm("trainbnn", {"INPUT": layer, "FEATURES": ["pc_01"], "GRADE_FIELD": "TREO_pct",
+                               "HOLE_FIELD": "hole_id", "MODEL_OUT": model, **STACKED})
+    values = [(0.1,)] * 300
+    values[200] = (None,)
+    t_xyz = [(224000.0 + i, 3088000.0, 250.0) for i in range(300)]
+    targets = memory_layer(["pc_01"], values, t_xyz, name="blocks")
+    small_batches(monkeypatch)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(QgsProcessingException, match=r"blocks: field 'pc_01', row 201: value is missing"):
+        run_algorithm("predictbnn", {"MODEL": model, "INPUT": targets, "OUTPUT": str(out / "bnn.gpkg")})
+    assert sorted(p.name for p in out.iterdir()) == []
+
+
+def test_a_target_without_geometry_in_a_later_batch_stops_kriging_before_any_output(run_algorithm, memory_layer,
+                                                                                    tmp_path, monkeypatch):
+    from qgis.core import QgsProcessingException
+
+    params = with_variogram(run_algorithm, kriging_params(memory_layer), tmp_path)
+    coords = ["POINT (224100 3088100)"] * 150 + ["POINT EMPTY"] + ["POINT (224200 3088200)"] * 49
+    params["TARGETS"] = memory_layer(["id:integer"], [(i,) for i in range(200)], coords, name="blocks")
+    small_batches(monkeypatch)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(QgsProcessingException, match=r"blocks: feature at row 151 has no geometry"):
+        run_algorithm("ordinarykriging", dict(params, OUTPUT=str(out / "ok.gpkg")))
+    assert sorted(p.name for p in out.iterdir()) == []
