@@ -1713,6 +1713,10 @@
       <translation>{0}: los puntos no varían en z; la anisotropía solo se busca en 3D.</translation>
     </message>
     <message>
+      <source>Finding the anisotropy…</source>
+      <translation>Buscando la anisotropía…</translation>
+    </message>
+    <message>
       <source>Saved {0}</source>
       <translation>Guardado {0}</translation>
     </message>

@@ -1713,6 +1713,10 @@
       <translation>{0}：点的 z 值没有变化；各向异性只能在三维中寻找。</translation>
     </message>
     <message>
+      <source>Finding the anisotropy…</source>
+      <translation>正在寻找各向异性…</translation>
+    </message>
+    <message>
       <source>Saved {0}</source>
       <translation>已保存 {0}</translation>
     </message>

@@ -4,6 +4,7 @@ change, refits from there, and saves the same variogram JSON the Processing
 algorithms read. The science is algorithms/ (experimental, variogram_fit,
 variogram_auto); this module only reads the layer, holds the controls and draws."""
 import math
+from contextlib import contextmanager
 
 import numpy as np
 from qgis.core import QgsFieldProxyModel, QgsMapLayerProxyModel, QgsProcessingException
@@ -418,8 +419,20 @@ class VariogramPanel(QDialog):
         return self.experimental
 
     def _experimental(self, samples, lag, n_lags, directions):
-        """One pass over the pairs, with a progress dialog (shown after half a second) whose Cancel stops it."""
-        dialog = QProgressDialog(tr("Computing the experimental variograms…"), tr("Cancel"), 0, 100, self)
+        """One pass over the pairs, with a progress dialog whose Cancel stops it."""
+        with self._progress_dialog(tr("Computing the experimental variograms…")) as (progress, should_stop):
+            return experimental_variograms(
+                samples.xyz, samples.values[:, None], lag, n_lags, directions=directions,
+                angle_tolerance=self.tolerance.value(), seed=self.seed.value(),
+                labels=[f"{samples.label}: field '{samples.field}'"], progress=progress,
+                should_stop=should_stop, n_jobs=2,
+            )[0]
+
+    @contextmanager
+    def _progress_dialog(self, text):
+        """(progress, should_stop) of a modal progress dialog, shown after half a second, whose Cancel stops the
+        work (`Cancelled`, which `_guarded` reports)."""
+        dialog = QProgressDialog(text, tr("Cancel"), 0, 100, self)
         dialog.setWindowModality(Qt.WindowModal)
         dialog.setMinimumDuration(500)
 
@@ -428,12 +441,7 @@ class VariogramPanel(QDialog):
             QApplication.processEvents()
 
         try:
-            return experimental_variograms(
-                samples.xyz, samples.values[:, None], lag, n_lags, directions=directions,
-                angle_tolerance=self.tolerance.value(), seed=self.seed.value(),
-                labels=[f"{samples.label}: field '{samples.field}'"], progress=progress,
-                should_stop=dialog.wasCanceled, n_jobs=2,
-            )[0]
+            yield progress, dialog.wasCanceled
         finally:
             dialog.reset()
             dialog.deleteLater()
@@ -481,8 +489,10 @@ class VariogramPanel(QDialog):
                 samples.label))
         notes = []
         types = [row.kind.currentText() for row in self.rows[:self.structure_count.value()]]
-        model, _ = auto_variogram(samples.xyz, samples.values, self.n_lags.value(), types, self.seed.value(),
-                                  samples.label, groups=samples.holes, log=notes.append)
+        with self._progress_dialog(tr("Finding the anisotropy…")) as (progress, should_stop):
+            model, _ = auto_variogram(samples.xyz, samples.values, self.n_lags.value(), types, self.seed.value(),
+                                      samples.label, groups=samples.holes, log=notes.append, progress=progress,
+                                      should_stop=should_stop)
         notes += self.set_model(model)
         # The lags the search read: there the anisotropy shows, and the ranges found are a few of them.
         self.lag.setValue(default_lag(samples.xyz, self.n_lags.value()) / SEARCH_LAG_DIVISOR)

@@ -16,6 +16,7 @@ import math
 
 import numpy as np
 
+from ..common.progress import check_cancelled, progress_span, report_progress
 from .experimental import ExperimentalVariogram, experimental_variograms
 from .geometry import axis_angles, direction_vector, rotation_matrix
 from .variogram_fit import fit_variogram
@@ -109,9 +110,12 @@ def downhole_nugget(xyz, values, groups, structures, seed):
     return fit.model.nugget, fit.model.structures[0].ranges[0], experimental
 
 
-def find_anisotropy(xyz, values, lag, n_lags, groups=None, structures=("spherical",), seed=0, label="samples"):
+def find_anisotropy(xyz, values, lag, n_lags, groups=None, structures=("spherical",), seed=0, label="samples",
+                    progress=None, should_stop=None):
     """The `Anisotropy` of `values` at 3D `xyz`, or a sentence saying why none
-    was found (few samples, one hole, too few directions with pairs)."""
+    was found (few samples, one hole, too few directions with pairs).
+    progress / should_stop: over its two passes over the pairs (the line grid,
+    then the fan across the minor axis)."""
     xyz = np.asarray(xyz, dtype=float)
     values = np.asarray(values, dtype=float)
     if len(values) < MIN_SAMPLES:
@@ -124,8 +128,11 @@ def find_anisotropy(xyz, values, lag, n_lags, groups=None, structures=("spherica
     if downhole is not None:
         nugget, short_range, _ = downhole
         notes.append(f"downhole variogram: nugget {nugget:.4g}, short range {short_range:.4g}")
+    check_cancelled(should_stop)
+    report_progress(progress, 0.1)
     lines = line_grid()
-    experimental, scales = _line_scales(xyz, values, lag, n_lags, lines, GRID_STEP, seed, label, nugget)
+    experimental, scales = _line_scales(xyz, values, lag, n_lags, lines, GRID_STEP, seed, label, nugget,
+                                        progress_span(progress, 0.1, 0.7), should_stop)
     if scales is None:
         return f"fewer than 3 lags have {MIN_PAIRS} pairs"
     usable = [(line, 1.0 / fitted[0], fitted[1]) for line, fitted in zip(lines, scales) if fitted is not None]
@@ -138,7 +145,7 @@ def find_anisotropy(xyz, values, lag, n_lags, groups=None, structures=("spherica
     angles, axis_ranges = ellipsoid
     minor = rotation_matrix(*angles)[2]
     searched = f"directional search over {len(usable)} of {len(lines)} lines"
-    fan = _fan(xyz, values, lag, n_lags, minor, seed, label, nugget)
+    fan = _fan(xyz, values, lag, n_lags, minor, seed, label, nugget, progress_span(progress, 0.7, 1.0), should_stop)
     if fan is None:
         notes.append(
             f"{searched}: major axis azimuth {angles[0]:.1f}, dip {angles[1]:.1f}, rake {angles[2]:.1f}; range "
@@ -159,7 +166,7 @@ def find_anisotropy(xyz, values, lag, n_lags, groups=None, structures=("spherica
 FAN_STEP = 10.0
 
 
-def _fan(xyz, values, lag, n_lags, pole, seed, label, nugget):
+def _fan(xyz, values, lag, n_lags, pole, seed, label, nugget, progress=None, should_stop=None):
     """(major axis, semi-major / major range, experimental) from a fan of lines
     FAN_STEP apart in the plane across `pole` (the minor axis): the pooled
     3D search places that plane well but turns within it poorly when the two
@@ -173,7 +180,8 @@ def _fan(xyz, values, lag, n_lags, pole, seed, label, nugget):
     thetas = np.radians(np.arange(0.0, 180.0, FAN_STEP))
     vectors = np.cos(thetas)[:, None] * first + np.sin(thetas)[:, None] * second
     lines = [axis_angles(v) for v in vectors]
-    experimental, scales = _line_scales(xyz, values, lag, n_lags, lines, FAN_STEP, seed, label, nugget)
+    experimental, scales = _line_scales(xyz, values, lag, n_lags, lines, FAN_STEP, seed, label, nugget, progress,
+                                        should_stop)
     if scales is None:
         return None
     usable = [(t, s, w) for t, fitted in zip(thetas, scales) if fitted is not None for s, w in [fitted]]
@@ -192,14 +200,14 @@ def _fan(xyz, values, lag, n_lags, pole, seed, label, nugget):
     return major, math.sqrt((a - amplitude) / (a + amplitude)), experimental
 
 
-def _line_scales(xyz, values, lag, n_lags, lines, tolerance, seed, label, nugget):
+def _line_scales(xyz, values, lag, n_lags, lines, tolerance, seed, label, nugget, progress=None, should_stop=None):
     """(experimental, per line the (stretch, weight) of its curve against the
     pooled one, or None for a line too short of pairs): the directional
     variograms of `lines` and how far each reaches; scales None when the
     pooled curve itself has too few lags with pairs."""
     experimental = experimental_variograms(
         xyz, values[:, None], lag, n_lags, directions=lines, angle_tolerance=tolerance,
-        max_samples=SEARCH_SAMPLES, seed=seed, labels=[label],
+        max_samples=SEARCH_SAMPLES, seed=seed, labels=[label], progress=progress, should_stop=should_stop,
     )[0]
     reference = _pooled(experimental, nugget)
     if reference is None:

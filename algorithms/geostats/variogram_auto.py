@@ -54,20 +54,22 @@ _RECENT_LOCK = threading.Lock()
 
 
 def auto_variogram(xyz, values, n_lags=DEFAULT_LAGS, structures=DEFAULT_STRUCTURES, seed=0, label="samples",
-                   groups=None, angles=None, anisotropy=True, log=None):
+                   groups=None, angles=None, anisotropy=True, log=None, progress=None, should_stop=None):
     """(model, experimental) of `values` at `xyz` (2D when z is all NaN or all
     equal); the same inputs give the same (shared, not to be modified) objects.
     `groups`: the hole of each sample (a downhole variogram then sets the
     nugget); `angles`: a GSLIB (azimuth, dip, rake) orientation that replaces
     the search; `anisotropy=False`: the omnidirectional fit in 3D too. `log`
-    receives one sentence per finding (also kept as the model's `notes_`)."""
+    receives one sentence per finding (also kept as the model's `notes_`).
+    progress / should_stop: over the 3D directional search, the long part."""
     key = _fit_key(xyz, values, n_lags, structures, seed, groups, angles, anisotropy)
     with _RECENT_LOCK:
         cached = _RECENT.get(key)
         if cached is not None:
             _RECENT.move_to_end(key)
     if cached is None:
-        cached = _auto_variogram(xyz, values, n_lags, structures, seed, label, groups, angles, anisotropy)
+        cached = _auto_variogram(xyz, values, n_lags, structures, seed, label, groups, angles, anisotropy, progress,
+                                 should_stop)
         with _RECENT_LOCK:
             _RECENT[key] = cached
             while len(_RECENT) > _RECENT_SIZE:
@@ -90,7 +92,8 @@ def _fit_key(xyz, values, n_lags, structures, seed, groups, angles, anisotropy):
     return digest.hexdigest()
 
 
-def _auto_variogram(xyz, values, n_lags, structures, seed, label, groups, angles, anisotropy):
+def _auto_variogram(xyz, values, n_lags, structures, seed, label, groups, angles, anisotropy, progress=None,
+                    should_stop=None):
     xyz = np.asarray(xyz, dtype=float)
     values = np.asarray(values, dtype=float)
     flat = is_flat(xyz)
@@ -106,7 +109,7 @@ def _auto_variogram(xyz, values, n_lags, structures, seed, label, groups, angles
     elif angles is not None:
         return _oriented(xyz, values, n_lags, structures, seed, label, groups, angles, notes, "given")
     elif anisotropy:
-        found = _found(xyz, values, n_lags, structures, seed, label, groups, keep, notes)
+        found = _found(xyz, values, n_lags, structures, seed, label, groups, keep, notes, progress, should_stop)
         if found is not None:
             return found
     return _isotropic(xyz, values, n_lags, structures, seed, label, notes)
@@ -121,13 +124,13 @@ def _isotropic(xyz, values, n_lags, structures, seed, label, notes):
     return model, experimental
 
 
-def _found(xyz, values, n_lags, structures, seed, label, groups, keep, notes):
+def _found(xyz, values, n_lags, structures, seed, label, groups, keep, notes, progress=None, should_stop=None):
     """The anisotropic model of the directional search, or None (a note says
     why) to fall back on the isotropic fit."""
     from .anisotropy import Anisotropy, find_anisotropy, ordered_axes
 
     found = find_anisotropy(xyz[keep], values[keep], default_lag(xyz[keep], n_lags) / SEARCH_LAG_DIVISOR, n_lags,
-                            None if groups is None else groups[keep], structures, seed, label)
+                            None if groups is None else groups[keep], structures, seed, label, progress, should_stop)
     if not isinstance(found, Anisotropy):
         notes.append(f"{label}: no anisotropy found ({found}); isotropic automatic variogram")
         return None

@@ -220,20 +220,30 @@ def test_panel_compute_can_be_cancelled(panel, walker_layer, monkeypatch):
     assert panel.compute() is not None
 
 
+def _deposit_rows():
+    """Every 8th assay of the bundled deposit with a grade and no flag."""
+    import csv
+
+    with open(Path(__file__).parents[2] / "sample_data" / "demo" / "truth_samples.csv", encoding="utf-8") as f:
+        return [r for r in csv.DictReader(f) if r["TREO_pct"] and not r["flag"]][::8]
+
+
+def _deposit_layer(memory_layer, rows):
+    xyz = [(float(r["x"]), float(r["y"]), float(r["z"])) for r in rows]
+    layer = memory_layer(["hole_id:string", "TREO_pct:double"], [[r["hole_id"], float(r["TREO_pct"])] for r in rows],
+                         xyz, crs="EPSG:32648", name="deposit")
+    return layer, xyz
+
+
 def test_panel_finds_the_anisotropy_of_the_sample_deposit(panel, memory_layer, tmp_path):
     """3D drillhole samples (every 8th assay of the bundled deposit) with their holes: Find anisotropy sets the
     orientation and ranges of the automatic variogram and draws the variograms along its axes."""
-    import csv
-
     from qgis.core import QgsProject
 
     from ree_grade.algorithms.geostats.variogram_auto import auto_variogram
 
-    with open(Path(__file__).parents[2] / "sample_data" / "demo" / "truth_samples.csv", encoding="utf-8") as f:
-        rows = [r for r in csv.DictReader(f) if r["TREO_pct"] and not r["flag"]][::8]
-    xyz = [(float(r["x"]), float(r["y"]), float(r["z"])) for r in rows]
-    layer = memory_layer(["hole_id:string", "TREO_pct:double"], [[r["hole_id"], float(r["TREO_pct"])] for r in rows],
-                         xyz, crs="EPSG:32648", name="deposit")
+    rows = _deposit_rows()
+    layer, xyz = _deposit_layer(memory_layer, rows)
     QgsProject.instance().addMapLayer(layer, False)
     try:
         _choose(panel, layer, "TREO_pct")
@@ -252,6 +262,30 @@ def test_panel_finds_the_anisotropy_of_the_sample_deposit(panel, memory_layer, t
         assert "(3D)" in panel.message.text() or "downhole" in panel.message.text()
         red = _save_picture(panel, "variogram_panel_3d.png", tmp_path)
         assert red > 300
+    finally:
+        QgsProject.instance().removeMapLayer(layer.id())
+
+
+def test_panel_find_anisotropy_can_be_cancelled(panel, memory_layer, monkeypatch):
+    """The directional search reads two fans of variograms: its progress dialog's Cancel stops it, the controls
+    keep their model, and the search runs again afterwards."""
+    from qgis.core import QgsProject
+    from qgis.PyQt.QtWidgets import QProgressDialog
+
+    from ree_grade.algorithms.geostats import variogram_auto
+
+    layer, _ = _deposit_layer(memory_layer, _deposit_rows())
+    QgsProject.instance().addMapLayer(layer, False)
+    try:
+        _choose(panel, layer, "TREO_pct")
+        panel.hole.setField("hole_id")
+        before = panel.current_model().describe()
+        variogram_auto._RECENT.clear()  # a fit kept from another test would return before any cancel check
+        monkeypatch.setattr(QProgressDialog, "wasCanceled", lambda self: True)
+        assert panel.find_anisotropy() is None
+        assert panel.message.text() == "Cancelled." and panel.current_model().describe() == before
+        monkeypatch.undo()
+        assert panel.find_anisotropy() is not None
     finally:
         QgsProject.instance().removeMapLayer(layer.id())
 

@@ -103,6 +103,28 @@ def test_a_rotated_ellipsoid_is_recovered(field):
     assert any("anisotropic variogram" in line for line in lines)
 
 
+def test_the_directional_search_reports_progress_and_stops_on_cancel(field):
+    from ree_grade.algorithms.common.progress import Cancelled
+    from ree_grade.algorithms.geostats.anisotropy import find_anisotropy
+
+    xyz, values, holes = field
+    fractions = []
+    found = find_anisotropy(xyz, values, 10.0, 12, holes, progress=fractions.append)
+    assert found.angles is not None
+    assert fractions[0] == pytest.approx(0.1) and fractions[-1] == pytest.approx(1.0)
+    assert np.all(np.diff(fractions) >= 0) and len(fractions) > 4
+    checks = []
+
+    def cancelled_part_way():
+        checks.append(1)
+        return len(checks) > 3
+
+    fractions.clear()
+    with pytest.raises(Cancelled):
+        find_anisotropy(xyz, values, 10.0, 12, holes, progress=fractions.append, should_stop=cancelled_part_way)
+    assert 0.1 <= fractions[-1] < 1.0
+
+
 def test_the_user_orientation_wins(field):
     xyz, values, holes = field
     lines = []
