@@ -16,7 +16,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from common import REPO, write_result
+import numpy as np
+from common import REPO, import_plugin, write_result
 
 METHODS = ("bnn", "ok", "mik")
 TRUTH_HEADING = "Estimates against the true block grades"
@@ -51,7 +52,41 @@ def mean_grade(folder):
     return sum(values) / len(values)
 
 
-def markdown(cv, truth, grade):
+def noise_floor(folder):
+    """(RMSE, n) against the composites of a predictor that knows the
+    deposit's smooth grade field exactly: the length-weighted mean of
+    exp(log TREO) without the sample nugget at the midpoints of each
+    composite's assay intervals (truth_samples.csv). What no estimator can
+    beat in the cross-validation: the nugget and the lab's error are in every
+    held-out composite."""
+    import sqlite3
+
+    import_plugin()
+    from ree_grade.algorithms.synthetic import deposit as syn
+    from ree_grade.algorithms.synthetic.geology import DepositModel
+
+    params = syn.PRESETS["demo"]
+    streams = np.random.SeedSequence([0, list(syn.PRESETS).index("demo")]).spawn(6)
+    model = DepositModel(np.random.default_rng(streams[0]), syn.CENTRE, params["strike_length"])
+    with open(REPO / "sample_data" / "demo" / "truth_samples.csv", newline="") as handle:
+        truth = [row for row in csv.DictReader(handle) if row["flag"] != "duplicate"]
+    smooth = np.exp(syn._properties(model, np.array([[float(r[k]) for k in "xyz"] for r in truth]))["log_treo"])
+    intervals = {}
+    for row, value in zip(truth, smooth):
+        intervals.setdefault(row["hole_id"], []).append((float(row["from"]), float(row["to"]), value))
+    with sqlite3.connect(folder / "samples.gpkg") as db:
+        table = db.execute("select table_name from gpkg_contents").fetchone()[0]
+        composites = db.execute(f'select hole_id, from_m, to_m, TREO_pct from "{table}" where TREO_pct is not null')
+        errors = []
+        for hole, start, end, grade in composites:
+            rows = np.array([(min(b, end) - max(a, start), v) for a, b, v in intervals.get(hole, ()) if b > start
+                             and a < end])
+            if len(rows):
+                errors.append(grade - rows[:, 1] @ rows[:, 0] / rows[:, 0].sum())
+    return float(np.sqrt(np.mean(np.square(errors)))), len(errors)
+
+
+def markdown(cv, truth, grade, floor=None):
     lines = ["Cross-validation of the workflow (5 folds grouped by hole, the composites of the demo preset, "
              f"mean grade {grade:.3f} % TREO):", "",
              "| method | RMSE | BNN's RMSE against it | bias (% of mean) | 90% coverage | CRPS |",
@@ -60,6 +95,14 @@ def markdown(cv, truth, grade):
         row = cv[method]
         lines.append(f"| {method} | {row['rmse']:.4f} | {cv['bnn']['rmse'] / row['rmse'] - 1:+.1%} | "
                      f"{row['bias'] / grade:+.1%} | {row['coverage90']:.3f} | {row['crps']:.4f} |")
+    if floor is not None:
+        rmse, n = floor
+        goal = 0.9 * min(cv["ok"]["rmse"], cv["mik"]["rmse"])
+        lines += ["", f"The floor of this cross-validation: a predictor that knows the deposit's smooth grade field "
+                  f"(no sample nugget, no assay error) scores RMSE {rmse:.4f} on the {n} composites. The goal "
+                  f"(10 % below OK and MIK) is RMSE {goal:.4f}: the error above the floor, "
+                  f"sqrt(RMSE^2 - floor^2), would have to fall from {np.sqrt(cv['bnn']['rmse']**2 - rmse**2):.4f} "
+                  f"to {np.sqrt(max(goal**2 - rmse**2, 0.0)):.4f}."]
     lines += ["", "The report's table against the true block grades (row label BNN):", "",
               "| method | RMSE | MAE | bias | corr |", "|---|---|---|---|---|"]
     for method in METHODS:
@@ -91,8 +134,8 @@ def main():
     if args.run or not (args.output / "report.html").exists():
         subprocess.run([sys.executable, str(REPO / "scripts" / "demo.py"), str(args.output)], check=True)
     cv, truth, grade = cross_validation(args.output), truth_table(args.output), mean_grade(args.output)
-    write_result("demo", "Spatial estimator on the demo deposit (make demo)", markdown(cv, truth, grade),
-                 targets(cv, truth, grade))
+    write_result("demo", "Spatial estimator on the demo deposit (make demo)",
+                 markdown(cv, truth, grade, noise_floor(args.output)), targets(cv, truth, grade))
 
 
 if __name__ == "__main__":
