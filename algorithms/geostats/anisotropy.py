@@ -64,31 +64,41 @@ def downhole_variogram(xyz, values, groups, n_lags=20):
     """Omnidirectional variogram of the pairs within one hole (`groups` the
     hole of each sample) at a lag of the median spacing of neighbouring samples
     in a hole; None when no hole has two samples."""
+    return downhole_variograms(xyz, np.asarray(values, dtype=float)[:, None], groups, n_lags)[0]
+
+
+def downhole_variograms(xyz, columns, groups, n_lags=20):
+    """`downhole_variogram` of every column of `columns` (n, c), the pairs
+    within the holes found once for all of them (MIK's indicators)."""
+    columns = np.asarray(columns, dtype=float).reshape(len(xyz), -1)
     codes = np.unique(np.asarray(groups).astype(str), return_inverse=True)[1].reshape(-1)
     order = np.argsort(codes, kind="stable")
-    xyz, values, codes = xyz[order], values[order], codes[order]
+    xyz, columns, codes = xyz[order], columns[order], codes[order]
     longest = int(np.bincount(codes).max())
     pairs = [(np.arange(len(codes) - k), np.arange(k, len(codes))) for k in range(1, longest)]
     pairs = [(i[codes[i] == codes[j]], j[codes[i] == codes[j]]) for i, j in pairs]
     if not pairs or not sum(len(i) for i, _ in pairs):
-        return None
+        return [None] * columns.shape[1]
     i = np.concatenate([p[0] for p in pairs])
     j = np.concatenate([p[1] for p in pairs])
     distance = np.linalg.norm(xyz[j] - xyz[i], axis=1)
     nearest = _nearest_in_hole(i, distance, len(codes))
     nearest = nearest[np.isfinite(nearest) & (nearest > 0)]
     if not len(nearest):
-        return None
+        return [None] * columns.shape[1]
     lag = float(np.median(nearest))
     k = np.rint(distance / lag).astype(np.int64)
     inside = (distance > 0) & (k <= n_lags)
-    k, distance = k[inside], distance[inside]
-    squared = (values[j] - values[i])[inside] ** 2
+    k, distance, i, j = k[inside], distance[inside], i[inside], j[inside]
     count = np.bincount(k, minlength=n_lags + 1)
     present = count > 0
     lags = np.bincount(k, weights=distance, minlength=n_lags + 1)[present] / count[present]
-    gammas = 0.5 * np.bincount(k, weights=squared, minlength=n_lags + 1)[present] / count[present]
-    return ExperimentalVariogram([None], [lags], [gammas], [count[present]], float(np.var(values)), lag)
+    out = []
+    for values in columns.T:
+        squared = (values[j] - values[i]) ** 2
+        gammas = 0.5 * np.bincount(k, weights=squared, minlength=n_lags + 1)[present] / count[present]
+        out.append(ExperimentalVariogram([None], [lags], [gammas], [count[present]], float(np.var(values)), lag))
+    return out
 
 
 def _nearest_in_hole(i, distance, n):
@@ -100,7 +110,15 @@ def _nearest_in_hole(i, distance, n):
 def downhole_nugget(xyz, values, groups, structures, seed):
     """(nugget, short range, experimental) of the downhole variogram's fit, or
     None when it has too few pairs or does not fit."""
-    experimental = downhole_variogram(xyz, values, groups)
+    return _downhole_fit(downhole_variogram(xyz, values, groups), structures, seed)
+
+
+def downhole_nuggets(xyz, columns, groups, structures, seed):
+    """`downhole_nugget` of every column of `columns` (n, c), from one pass over the pairs."""
+    return [_downhole_fit(experimental, structures, seed) for experimental in downhole_variograms(xyz, columns, groups)]
+
+
+def _downhole_fit(experimental, structures, seed):
     if experimental is None:
         return None
     try:

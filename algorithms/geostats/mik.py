@@ -193,7 +193,7 @@ def indicator_variograms(xyz, indicators, thresholds, seed, label, median, holes
     variogram where `holes` are given; each then equals `auto_variogram(xyz,
     indicators[:, k], seed=seed, groups=holes, angles=that orientation)`."""
     from .experimental import experimental_variograms, parse_directions
-    from .variogram_auto import DEFAULT_LAGS, DEFAULT_STRUCTURES, auto_variogram, default_lag, holes_nugget, is_flat
+    from .variogram_auto import DEFAULT_LAGS, DEFAULT_STRUCTURES, auto_variogram, default_lag, holes_nuggets, is_flat
     from .variogram_fit import fit_variogram
 
     xyz = np.asarray(xyz, dtype=float)
@@ -209,7 +209,6 @@ def indicator_variograms(xyz, indicators, thresholds, seed, label, median, holes
     directions = parse_directions("axes", angles, 3)
     experimentals = experimental_variograms(xyz, indicators, default_lag(xyz, DEFAULT_LAGS), DEFAULT_LAGS,
                                             directions=directions, seed=seed, labels=labels)
-    nuggets = [holes_nugget(xyz, indicators[:, k], holes, DEFAULT_STRUCTURES, seed)
-               for k in range(indicators.shape[1])]
+    nuggets = holes_nuggets(xyz, indicators, holes, DEFAULT_STRUCTURES, seed)
     return [fit_variogram(e, structures=DEFAULT_STRUCTURES, nugget=nugget, angles=angles, seed=seed).model
             for e, nugget in zip(experimentals, nuggets)]

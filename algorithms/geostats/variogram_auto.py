@@ -152,15 +152,23 @@ def holes_nugget(xyz, values, groups, structures=DEFAULT_STRUCTURES, seed=0):
     """The nugget of the downhole variogram of the rows with a value and a
     position, or None (no holes, too few downhole pairs, no fit): what an
     oriented automatic variogram fixes as its nugget."""
-    from .anisotropy import downhole_nugget
+    return holes_nuggets(xyz, np.asarray(values, dtype=float)[:, None], groups, structures, seed)[0]
 
+
+def holes_nuggets(xyz, columns, groups, structures=DEFAULT_STRUCTURES, seed=0):
+    """`holes_nugget` of every column of `columns` (n, c), the downhole pairs
+    built once, over the rows where every column has a value (MIK's
+    indicators, all from the same grades)."""
+    from .anisotropy import downhole_nuggets
+
+    columns = np.asarray(columns, dtype=float).reshape(len(xyz), -1)
     if groups is None:
-        return None
-    xyz, values = np.asarray(xyz, dtype=float), np.asarray(values, dtype=float)
-    keep = np.isfinite(values) & np.all(np.isfinite(xyz), axis=1)
+        return [None] * columns.shape[1]
+    xyz = np.asarray(xyz, dtype=float)
+    keep = np.all(np.isfinite(columns), axis=1) & np.all(np.isfinite(xyz), axis=1)
     groups = np.asarray(groups).astype(str).reshape(-1)
-    downhole = downhole_nugget(xyz[keep], values[keep], groups[keep], structures, seed)
-    return None if downhole is None else downhole[0]
+    found = downhole_nuggets(xyz[keep], columns[keep], groups[keep], structures, seed)
+    return [None if downhole is None else downhole[0] for downhole in found]
 
 
 def _oriented(xyz, values, n_lags, structures, seed, label, groups, angles, notes, origin):

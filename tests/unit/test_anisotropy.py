@@ -88,6 +88,19 @@ def test_downhole_variogram_pairs_only_within_holes():
     np.testing.assert_allclose(experimental.gammas[0], [0.5 * (1 + 4 + 0) / 3, 0.5 * 9])
 
 
+def test_indicator_nuggets_from_one_pass_equal_one_column_at_a_time(field):
+    """MIK's thresholds share the downhole pairs; each nugget is the one its column alone gives."""
+    from ree_grade.algorithms.geostats.variogram_auto import holes_nugget, holes_nuggets
+
+    xyz, values, holes = field
+    indicators = (values[:, None] <= np.quantile(values, [0.2, 0.5, 0.8])[None, :]).astype(float)
+    together = holes_nuggets(xyz, indicators, holes)
+    alone = [holes_nugget(xyz, indicators[:, k], holes) for k in range(3)]
+    assert together == alone and all(nugget is not None for nugget in together)
+    assert len(set(together)) == 3  # each threshold its own nugget
+    assert holes_nuggets(xyz, indicators, None) == [None] * 3
+
+
 def test_a_rotated_ellipsoid_is_recovered(field):
     xyz, values, holes = field
     lines = []
