@@ -196,8 +196,9 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
         batch at a time (`write_appended_batches`), on one cluster when the
         Dask setting names one."""
         s_xyz, flat, count = self.streamed_targets(feedback, xyz, targets, label)
+        # Reading the samples took the bar's first 10 %.
         self._fit(mik, s_xyz, values, holes, min(count, TARGET_BATCH), feedback)
-        batches = self.batch_progress(feedback, 0, end, count)
+        batches = self.batch_progress(feedback, 10, end, count)
         totals = dict.fromkeys(ORDER_COUNTS, 0)
         with self.prediction_cluster(feedback) as cluster:
             def estimate(first_row, features):

@@ -111,8 +111,9 @@ class OrdinaryKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgorithm):
         batch at a time (`write_appended_batches`), on one cluster when the
         Dask setting names one."""
         s_xyz, flat, count = self.streamed_targets(feedback, xyz, targets, label)
+        # Reading the samples took the bar's first 10 %.
         self._fit(kriging, s_xyz, values, holes, label, feedback)
-        batches = self.batch_progress(feedback, 0, end, count)
+        batches = self.batch_progress(feedback, 10, end, count)
         totals = {"n_unstable": 0, "n_unestimated": 0}
         with self.prediction_cluster(feedback) as cluster:
             def estimate(first_row, features):

@@ -15,15 +15,16 @@ from qgis.core import (
 )
 
 from ..algorithms.common.predictive import summary_field
+from ..algorithms.ml.bnn.checks import check_finite
 from .base import REEGradeAlgorithm, require
 from .layer_io import (
+    SuspiciousValues,
     batch_numeric,
     batch_xyz,
     field_names,
     layer_label,
     plain_value,
     require_features,
-    warn_suspicious,
     write_appended_batches,
     xyz_in_crs,
 )
@@ -163,23 +164,26 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
         else:
             model.check_features(field_names(points), label)
         batches = self.batch_progress(feedback, 0, end, points.featureCount())
-        unseen = {}
+        unseen, suspicious = {}, SuspiciousValues(label, points.featureCount())
         with self.prediction_cluster(feedback) as cluster:
             def estimate(first_row, features):
                 progress, should_stop = batches.estimation(first_row, len(features))
                 if stacked:
-                    X = self._stacked_inputs(model, points, features, first_row, unseen, context, feedback)
+                    X = self._stacked_inputs(model, points, features, first_row, unseen, suspicious, context,
+                                             feedback)
                     summary = model.predict(X, options["cutoffs"], progress, should_stop, cluster=cluster)
                 else:
                     values = batch_numeric(points, features, model.feature_names_, label, first_row)
-                    warn_suspicious(values, label, feedback)
+                    suspicious.add(values, first_row)
                     X = np.column_stack([values[name].values for name in model.feature_names_])
+                    check_finite(X, model.feature_names_, label, first_row)
                     summary = model.predict(X, label=label, progress=progress, should_stop=should_stop,
                                             cluster=cluster, **options)
                 return {summary_field(PREFIX, name): ("double", values) for name, values in summary.items()}
 
             destination = write_appended_batches(self, parameters, context, self.OUTPUT, points, estimate, feedback,
                                                  batches)
+        suspicious.warn(feedback)
         self._warn_unseen(model, unseen, label, feedback)
         return destination
 
@@ -238,7 +242,7 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
                 f"{label}: feature field(s) {', '.join(repr(m) for m in missing)} of the model are missing; the "
                 f"model was trained on {', '.join(model.input_fields()) or 'no covariate'}")
 
-    def _stacked_inputs(self, model, points, features, first_row, unseen, context, feedback):
+    def _stacked_inputs(self, model, points, features, first_row, unseen, suspicious, context, feedback):
         """(n, 3 + inputs) coordinates and covariates of one batch of target
         features, in the model's CRS; `unseen` counts each categorical field's
         values the training never saw."""
@@ -247,7 +251,7 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
         label = layer_label(points)
         numeric = self._numeric_fields(model)
         values = batch_numeric(points, features, numeric, label, first_row)
-        warn_suspicious(values, label, feedback)
+        suspicious.add(values, first_row)
         X = (np.column_stack([values[name].values for name in numeric]) if numeric
              else np.zeros((len(features), 0)))
         check_rows(label, numeric, X, first_row)
@@ -274,7 +278,7 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
         indices = [points.fields().lookupField(name) for name in fields]
         columns = {name: [plain_value(feature.attributes()[index]) for feature in features]
                    for name, index in zip(fields, indices)}
-        matrix, _, batch_unseen = model.encoder.transform(columns, label)
+        matrix, _, batch_unseen = model.encoder.transform(columns, label, first_row)
         for field, count in batch_unseen.items():
             unseen[field] = unseen.get(field, 0) + count
         return matrix

@@ -23,7 +23,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
-from ..algorithms.common.parsing import parse_numeric, thousands_warning
+from ..algorithms.common.parsing import parse_numeric, thousands_message, thousands_warning
 from ..algorithms.common.progress import check_cancelled
 
 # Features per batch of a streamed estimation (`write_appended_batches`): a
@@ -201,6 +201,20 @@ def write_appended(algorithm, parameters, context, output_name, source, columns,
     `columns` ({name: (kind, values in feature order)}); an input field of the
     same name is replaced, so re-running a stage does not duplicate fields.
     Call it only once everything is computed: it creates the output."""
+    sink, destination, fields, kept = _appended_sink(algorithm, parameters, context, output_name, source, columns)
+    values = [np.asarray(column) if not isinstance(column, list) else column for _, column in columns.values()]
+    total = max(source.featureCount(), 1)
+    for row, feature in enumerate(source.getFeatures()):
+        if feedback is not None and row % 1000 == 0:
+            check_cancelled(feedback.isCanceled)
+            feedback.setProgress(90.0 + 10.0 * row / total)
+        add_feature(sink, _appended_feature(feature, fields, kept, values, row), row + 1, destination)
+    return destination
+
+
+def _appended_sink(algorithm, parameters, context, output_name, source, columns):
+    """(sink, destination, fields, kept field indices) for `source`'s fields
+    (those named like a column replaced) followed by `columns`."""
     kept = [i for i, field in enumerate(source.fields()) if field.name() not in columns]
     fields = QgsFields()
     for index in kept:
@@ -210,19 +224,17 @@ def write_appended(algorithm, parameters, context, output_name, source, columns,
     sink, destination = create_sink(
         algorithm, parameters, context, output_name, fields, source.wkbType(), source.sourceCrs()
     )
-    values = [np.asarray(column) if not isinstance(column, list) else column for _, column in columns.values()]
-    total = max(source.featureCount(), 1)
-    for row, feature in enumerate(source.getFeatures()):
-        if feedback is not None and row % 1000 == 0:
-            check_cancelled(feedback.isCanceled)
-            feedback.setProgress(90.0 + 10.0 * row / total)
-        attributes = feature.attributes()
-        out = QgsFeature(fields)
-        out.setAttributes([attributes[i] for i in kept] + [to_attribute(column[row]) for column in values])
-        if feature.hasGeometry():
-            out.setGeometry(feature.geometry())
-        add_feature(sink, out, row + 1, destination)
-    return destination
+    return sink, destination, fields, kept
+
+
+def _appended_feature(feature, fields, kept, values, index):
+    """`feature`'s kept attributes and geometry with the columns' values at `index`."""
+    attributes = feature.attributes()
+    out = QgsFeature(fields)
+    out.setAttributes([attributes[i] for i in kept] + [to_attribute(column[index]) for column in values])
+    if feature.hasGeometry():
+        out.setGeometry(feature.geometry())
+    return out
 
 
 def feature_batches(source, batch_rows=None, request=None):
@@ -256,6 +268,43 @@ def batch_numeric(source, features, names, label, first_row, **numeric_options):
             for name, index in zip(names, indices)}
 
 
+class SuspiciousValues:
+    """`warn_suspicious` for a layer read in batches: each field's cells read
+    as thousands counted over the whole layer, against the median of the
+    other values (of at most OTHERS_KEPT of them, every k-th row), one warning
+    per field at the end."""
+
+    OTHERS_KEPT = 100_000
+
+    def __init__(self, label, total_rows):
+        self.label = label
+        self.stride = max(1, int(total_rows) // self.OTHERS_KEPT)
+        self.fields = {}
+
+    def add(self, parsed, first_row):
+        """Take a batch's {field: NumericColumn}, its first row being the layer's `first_row`."""
+        sampled = (np.arange(first_row - 1, first_row - 1 + len(next(iter(parsed.values())).values)) % self.stride
+                   == 0) if parsed else None
+        for name, column in parsed.items():
+            seen = self.fields.setdefault(name, {"count": 0, "first": None, "smallest": np.inf, "others": []})
+            flags = column.thousands
+            if flags.any():
+                rows = np.flatnonzero(flags)
+                seen["count"] += len(rows)
+                if seen["first"] is None:
+                    seen["first"] = (first_row + int(rows[0]), float(column.values[rows[0]]))
+                seen["smallest"] = min(seen["smallest"], float(np.min(np.abs(column.values[flags]))))
+            seen["others"].append(column.values[sampled & ~flags & np.isfinite(column.values)])
+
+    def warn(self, feedback):
+        for name, seen in self.fields.items():
+            if seen["count"]:
+                message = thousands_message(self.label, name, seen["count"], *seen["first"], seen["smallest"],
+                                            np.concatenate(seen["others"]))
+                if message:
+                    feedback.pushWarning(message)
+
+
 def scan_points(source, label, feedback=None):
     """(feature count, whether every point has a z) of a point layer, every
     geometry checked (an error names its row) before any output exists."""
@@ -287,27 +336,16 @@ def write_appended_batches(algorithm, parameters, context, output_name, source, 
             progress.begun(first_row)
         columns = estimate(first_row, features)
         if sink is None:
-            kept = [i for i, field in enumerate(source.fields()) if field.name() not in columns]
-            fields = QgsFields()
-            for index in kept:
-                fields.append(source.fields().at(index))
-            for field in qgs_fields([(name, kind) for name, (kind, _) in columns.items()]):
-                fields.append(field)
-            sink, destination = create_sink(
-                algorithm, parameters, context, output_name, fields, source.wkbType(), source.sourceCrs()
-            )
+            sink, destination, fields, kept = _appended_sink(algorithm, parameters, context, output_name, source,
+                                                             columns)
         values = [column for _, column in columns.values()]
         for offset, feature in enumerate(features):
             if offset % 1000 == 0 and feedback is not None:
                 check_cancelled(feedback.isCanceled)
                 if progress is not None:
                     progress.written(first_row, offset, len(features))
-            attributes = feature.attributes()
-            out = QgsFeature(fields)
-            out.setAttributes([attributes[i] for i in kept] + [to_attribute(column[offset]) for column in values])
-            if feature.hasGeometry():
-                out.setGeometry(feature.geometry())
-            add_feature(sink, out, first_row + offset, destination)
+            add_feature(sink, _appended_feature(feature, fields, kept, values, offset), first_row + offset,
+                        destination)
         if feedback is not None:
             check_cancelled(feedback.isCanceled)
         if progress is not None:

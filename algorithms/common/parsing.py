@@ -79,14 +79,20 @@ def thousands_warning(column, table, name):
     are a hundred times smaller: there the comma is far more likely a decimal comma (1.5), or None."""
     if not column.thousands.any():
         return None
-    others = column.values[~column.thousands & np.isfinite(column.values)]
-    read = column.values[column.thousands]
-    if others.size == 0 or np.median(np.abs(others)) * 100 > np.min(np.abs(read)):
-        return None
     first = int(np.flatnonzero(column.thousands)[0])
+    others = column.values[~column.thousands & np.isfinite(column.values)]
+    return thousands_message(table, name, int(column.thousands.sum()), first + 1, column.values[first],
+                             float(np.min(np.abs(column.values[column.thousands]))), others)
+
+
+def thousands_message(table, name, count, first_row, first_value, smallest_read, others):
+    """`thousands_warning`'s sentence from its figures (`others`: the other values, or a sample of them), or None
+    when the other values are not a hundred times smaller than the smallest value read with a comma."""
+    if others.size == 0 or np.median(np.abs(others)) * 100 > smallest_read:
+        return None
     return (
-        f"{table}: column '{name}': {int(column.thousands.sum())} value(s) with a comma (first at row {first + 1}, "
-        f"read as {column.values[first]:g}) were read as thousands, while the other values are around "
+        f"{table}: column '{name}': {count} value(s) with a comma (first at row {first_row}, "
+        f"read as {first_value:g}) were read as thousands, while the other values are around "
         f"{np.median(others):.3g}; if the comma is a decimal comma, correct the file (1.5, not 1,500)"
     )
 

@@ -37,11 +37,11 @@ class CategoryEncoder:
         self.missing = missing
         self.label = label
 
-    def _categories_of(self, field, values, label):
+    def _categories_of(self, field, values, label, first_row=1):
         if self.missing not in MISSING_POLICIES:
             raise ValueError(f"missing-value policy must be one of {', '.join(MISSING_POLICIES)}, got {self.missing!r}")
         out = []
-        for row, value in enumerate(values, start=1):
+        for row, value in enumerate(values, start=first_row):
             text = category_text(value)
             if text is None:
                 if self.missing == "error":
@@ -67,10 +67,11 @@ class CategoryEncoder:
         """The one-hot column names, `field=category`, in column order."""
         return [f"{field}={category}" for field in self.fields_ for category in self.categories_[field]]
 
-    def transform(self, columns, label=None):
+    def transform(self, columns, label=None, first_row=1):
         """(matrix (n, len(names_)) of 0.0/1.0, names_, {field: number of
         values not seen in fit}) of {field: values}; every fitted field must
-        be there (others are ignored)."""
+        be there (others are ignored). `first_row` numbers the values in an
+        error (a batch of a longer layer)."""
         label = label or self.label
         missing = [field for field in self.fields_ if field not in columns]
         if missing:
@@ -88,7 +89,7 @@ class CategoryEncoder:
             legacy = [category for category in categories if category_text(category) is None]
             if MISSING not in position and legacy:
                 position[MISSING] = position[legacy[0]]
-            texts = self._categories_of(field, columns[field], label)
+            texts = self._categories_of(field, columns[field], label, first_row)
             codes = np.array([position.get(text, -1) for text in texts], dtype=np.int64).reshape(n)
             block = np.zeros((n, len(categories)))
             seen = codes >= 0

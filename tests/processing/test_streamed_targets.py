@@ -90,6 +90,18 @@ def test_stacked_prediction_in_batches_equals_one_batch(run_algorithm, memory_la
 
 
 def test_plain_network_prediction_in_batches_equals_one_batch(run_algorithm, memory_layer, tmp_path, monkeypatch):
+    model = plain_model(tmp_path)
+    T = np.random.default_rng(3).normal(size=(300, 2))
+    targets = memory_layer(["id:integer", "a", "b"], [(i, *row) for i, row in enumerate(T)],
+                           [(224000.0 + i, 3088000.0) for i in range(300)], name="targets")
+    fields = ["id", "bnn_mean", "bnn_sd", "bnn_p50", "bnn_p_gt_1"]
+    whole, batched, _ = run_both(run_algorithm, monkeypatch, tmp_path, "predictbnn",
+                                 {"MODEL": model, "INPUT": targets, "CUTOFFS": "1", "SEED": 4}, fields)
+    # The same posterior draws for every batch (one seed), so the same values.
+    check_same(whole, batched, [0])
+
+
+def plain_model(tmp_path):
     from ree_grade.algorithms.ml.bnn.model import BNNRegressor
 
     rng = np.random.default_rng(2)
@@ -98,14 +110,40 @@ def test_plain_network_prediction_in_batches_equals_one_batch(run_algorithm, mem
     model = str(tmp_path / "bnn.json")
     BNNRegressor(method="bnn", hidden=(8,), epochs=5, patience=5, seed=1, feature_names=["a", "b"]).fit(
         X, grade, np.repeat(np.arange(30), 4).astype(str)).save(model)
-    T = rng.normal(size=(300, 2))
-    targets = memory_layer(["id:integer", "a", "b"], [(i, *row) for i, row in enumerate(T)],
-                           [(224000.0 + i, 3088000.0) for i in range(300)], name="targets")
-    fields = ["id", "bnn_mean", "bnn_sd", "bnn_p50", "bnn_p_gt_1"]
-    whole, batched, _ = run_both(run_algorithm, monkeypatch, tmp_path, "predictbnn",
-                                 {"MODEL": model, "INPUT": targets, "CUTOFFS": "1", "SEED": 4}, fields)
-    # The same posterior draws for every batch (one seed), so the same values.
-    check_same(whole, batched, [0])
+    return model
+
+
+def test_a_plain_network_names_a_missing_feature_by_its_row_in_the_whole_layer(run_algorithm, memory_layer,
+                                                                               tmp_path, monkeypatch):
+    from qgis.core import QgsProcessingException
+
+    rows = [(0.1, 0.2)] * 300
+    rows[200] = (None, 0.2)
+    targets = memory_layer(["a", "b"], rows, [(224000.0 + i, 3088000.0) for i in range(300)], name="targets")
+    small_batches(monkeypatch)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(QgsProcessingException, match=r"targets: field 'a', row 201: feature is missing"):
+        run_algorithm("predictbnn", {"MODEL": plain_model(tmp_path), "INPUT": targets,
+                                     "OUTPUT": str(out / "bnn.gpkg")})
+    assert sorted(p.name for p in out.iterdir()) == []
+
+
+def test_values_read_as_thousands_are_counted_over_the_whole_layer_once(run_algorithm, memory_layer, tmp_path,
+                                                                         monkeypatch):
+    from recording import recording_feedback
+
+    rows = [("0.1", "0.2")] * 300
+    for row in (10, 100, 250):
+        rows[row] = ("1,500", "0.2")
+    targets = memory_layer(["a:string", "b:string"], rows, [(224000.0 + i, 3088000.0) for i in range(300)],
+                           name="targets")
+    small_batches(monkeypatch)
+    feedback = recording_feedback()
+    run_algorithm("predictbnn", {"MODEL": plain_model(tmp_path), "INPUT": targets,
+                                 "OUTPUT": str(tmp_path / "bnn.gpkg")}, feedback)
+    thousands = [w for w in feedback.warnings if "read as thousands" in w]
+    assert len(thousands) == 1 and "3 value(s) with a comma (first at row 11" in thousands[0], thousands
 
 
 def test_a_bad_row_in_a_later_batch_is_named_and_leaves_no_output(run_algorithm, memory_layer, tmp_path,

@@ -284,6 +284,7 @@ def test_panel_find_anisotropy_can_be_cancelled(panel, memory_layer, monkeypatch
         monkeypatch.setattr(QProgressDialog, "wasCanceled", lambda self: True)
         assert panel.find_anisotropy() is None
         assert panel.message.text() == "Cancelled." and panel.current_model().describe() == before
+        assert not variogram_auto._RECENT, "a cancelled search must not be kept as a fit"
         monkeypatch.undo()
         assert panel.find_anisotropy() is not None
     finally:

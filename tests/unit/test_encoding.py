@@ -37,6 +37,8 @@ def test_missing_values_are_their_own_category_or_an_error():
     strict = CategoryEncoder(missing="error").fit({"lith": ["a", "b"]})
     with pytest.raises(ValueError, match="targets: field 'lith', row 3: the category is missing"):
         strict.transform({"lith": ["a", "b", None]}, label="targets")
+    with pytest.raises(ValueError, match="targets: field 'lith', row 65539: the category is missing"):
+        strict.transform({"lith": ["a", "b", None]}, label="targets", first_row=65537)
     with pytest.raises(ValueError, match="missing-value policy must be one of category, error"):
         CategoryEncoder(missing="drop").fit({"lith": values})
 

@@ -35,14 +35,16 @@ def check_grades(grade, label="samples", target_name="grade"):
     return y
 
 
-def check_finite(X, names, label):
-    """Raise naming the first missing or infinite feature value; the networks
-    have no notion of a missing input."""
+def check_finite(X, names, label, first_row=1):
+    """Raise naming the first missing or infinite feature value (X's first
+    row being the layer's `first_row`); the networks have no notion of a
+    missing input."""
     bad = np.argwhere(~np.isfinite(X))
     if bad.size:
         row, column = bad[0]
         raise ValueError(
-            f"{label}: field '{names[column]}', row {row + 1}: feature is missing or not finite (impute it first)"
+            f"{label}: field '{names[column]}', row {row + first_row}: feature is missing or not finite (impute it "
+            "first)"
         )
 
 
