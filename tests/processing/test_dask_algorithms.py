@@ -5,8 +5,8 @@ import re
 
 import numpy as np
 import pytest
+from estimation_inputs import features, kriging_params, stacked_targets, trained_stacked, with_variogram
 from recording import recording_feedback
-from test_bnn_algorithms import STACKED, drilled_layer
 
 pytest.importorskip("distributed")
 pytestmark = pytest.mark.timeout(300)
@@ -22,38 +22,12 @@ def scheduler_setting():
     settings.save_dask_scheduler("")
 
 
-def features(path, fields):
-    from qgis.core import QgsVectorLayer
-
-    return np.array([[f[name] for name in fields] for f in QgsVectorLayer(str(path), "out", "ogr").getFeatures()],
-                    dtype=float)
-
-
 def sampled_fields(path, fields=("b1", "b2", "b3")):
     """The fields as floats, NULL as NaN."""
     from qgis.core import QgsVectorLayer
 
     return np.array([[np.nan if f[name] is None or getattr(f[name], "isNull", lambda: False)() else f[name]
                       for name in fields] for f in QgsVectorLayer(str(path), "out", "ogr").getFeatures()], dtype=float)
-
-
-def kriging_params(memory_layer):
-    rng = np.random.default_rng(0)
-    xy = rng.uniform(0, 500, (150, 2)) + [224000, 3088000]
-    grade = np.exp(np.sin(xy[:, 0] / 80.0) + 0.2 * rng.normal(size=150))
-    samples = memory_layer(["TREO_pct", "hole_id:string"], [(g, f"DH{i // 5}") for i, g in enumerate(grade)],
-                           [tuple(p) for p in xy], name="samples")
-    targets_xy = rng.uniform(0, 500, (700, 2)) + [224000, 3088000]
-    targets = memory_layer(["id:integer"], [(i,) for i in range(700)], [tuple(p) for p in targets_xy], name="blocks")
-    return {"INPUT": samples, "GRADE_FIELD": "TREO_pct", "HOLE_FIELD": "hole_id", "TARGETS": targets,
-            "MAX_SAMPLES": 12, "BLOCK_SIZE": "10, 10", "DISCRETISATION": "2, 2, 1"}
-
-
-def with_variogram(run_algorithm, params, tmp_path):
-    run_algorithm("variogram", {"INPUT": params["INPUT"], "GRADE_FIELD": "TREO_pct", "DIMENSION": 0, "LAG": 25.0,
-                                "N_LAGS": 10, "STRUCTURES": "spherical", "SEED": 1,
-                                "MODEL_OUT": str(tmp_path / "v.json"), "PLOT": str(tmp_path / "v.html")})
-    return dict(params, VARIOGRAM=str(tmp_path / "v.json"))
 
 
 def test_kriging_on_a_local_cluster_from_the_environment_equals_in_process(run_algorithm, memory_layer, tmp_path,
@@ -94,13 +68,8 @@ def test_a_bad_setting_names_where_it_was_set_and_writes_nothing(run_algorithm, 
 def test_stacked_prediction_on_a_local_cluster_from_the_settings_page_equals_in_process(
         run_algorithm, memory_layer, tmp_path, monkeypatch, scheduler_setting):
     monkeypatch.delenv(VARIABLE, raising=False)
-    layer, xyz, covariate, _ = drilled_layer(memory_layer)
-    model = str(tmp_path / "stacked.json")
-    run_algorithm("trainbnn", {"INPUT": layer, "FEATURES": ["pc_01"], "GRADE_FIELD": "TREO_pct",
-                               "HOLE_FIELD": "hole_id", "MODEL_OUT": model, **STACKED})
-    rng = np.random.default_rng(5)
-    t_xyz = rng.uniform(0, 800, (300, 3)) * [1, 1, 0.3] + [224000, 3088000, 60]
-    targets = memory_layer(["pc_01"], [(v,) for v in rng.normal(size=300)], [tuple(p) for p in t_xyz], name="blocks")
+    model = trained_stacked(run_algorithm, memory_layer, tmp_path)
+    targets = stacked_targets(memory_layer)
     fields = ["bnn_mean", "bnn_sd", "bnn_p10", "bnn_p50", "bnn_p90", "bnn_p_gt_1_5"]
     params = {"MODEL": model, "INPUT": targets, "CUTOFFS": "1.5"}
     run_algorithm("predictbnn", dict(params, OUTPUT=str(tmp_path / "here.gpkg")))

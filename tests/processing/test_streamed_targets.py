@@ -5,8 +5,7 @@ size, progress that only moves forward, rows numbered across batches in an
 error, and a failure in a later batch leaves no output."""
 import numpy as np
 import pytest
-from test_bnn_algorithms import STACKED, drilled_layer
-from test_dask_algorithms import features, kriging_params, with_variogram
+from estimation_inputs import features, kriging_params, stacked_targets, trained_stacked, with_variogram
 
 BATCH = 64  # rows per batch in the streamed runs: 700 targets make 11 batches
 
@@ -74,14 +73,8 @@ def test_mik_in_batches_equals_one_batch(run_algorithm, memory_layer, tmp_path, 
 
 
 def test_stacked_prediction_in_batches_equals_one_batch(run_algorithm, memory_layer, tmp_path, monkeypatch):
-    layer, _, _, _ = drilled_layer(memory_layer)
-    model = str(tmp_path / "stacked.json")
-    run_algorithm("trainbnn", {"INPUT": layer, "FEATURES": ["pc_01"], "GRADE_FIELD": "TREO_pct",
-                               "HOLE_FIELD": "hole_id", "MODEL_OUT": model, **STACKED})
-    rng = np.random.default_rng(5)
-    t_xyz = rng.uniform(0, 800, (300, 3)) * [1, 1, 0.3] + [224000, 3088000, 60]
-    targets = memory_layer(["id:integer", "pc_01"], [(i, v) for i, v in enumerate(rng.normal(size=300))],
-                           [tuple(p) for p in t_xyz], name="blocks")
+    model = trained_stacked(run_algorithm, memory_layer, tmp_path)
+    targets = stacked_targets(memory_layer)
     fields = ["id", "bnn_mean", "bnn_sd", "bnn_p10", "bnn_p50", "bnn_p90", "bnn_p_gt_1_5"]
     whole, batched, progress = run_both(run_algorithm, monkeypatch, tmp_path, "predictbnn",
                                         {"MODEL": model, "INPUT": targets, "CUTOFFS": "1.5"}, fields)
@@ -150,10 +143,7 @@ def test_a_bad_row_in_a_later_batch_is_named_and_leaves_no_output(run_algorithm,
                                                                    monkeypatch):
     from qgis.core import QgsProcessingException
 
-    layer, _, _, _ = drilled_layer(memory_layer)
-    model = str(tmp_path / "stacked.json")
-    run_algorithm("trainbnn", {"INPUT": layer, "FEATURES": ["pc_01"], "GRADE_FIELD": "TREO_pct",
-                               "HOLE_FIELD": "hole_id", "MODEL_OUT": model, **STACKED})
+    model = trained_stacked(run_algorithm, memory_layer, tmp_path)
     values = [(0.1,)] * 300
     values[200] = (None,)
     t_xyz = [(224000.0 + i, 3088000.0, 250.0) for i in range(300)]
