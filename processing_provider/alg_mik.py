@@ -13,7 +13,7 @@ from ..algorithms.common.predictive import cutoff_name, summary_field
 from .base import REEGradeAlgorithm, require
 from .checks import refuse_if_too_large
 from .kriging_neighbourhood import KrigingNeighbourhoodMixin
-from .layer_io import TARGET_BATCH, layer_label, read_points_with_fields, write_appended_batches
+from .layer_io import TARGET_BATCH, layer_label, read_points_with_fields
 
 CLASS_MODELS = ("linear", "power")
 UPPER_MODELS = ("linear", "power", "hyperbolic")
@@ -193,24 +193,20 @@ class MultipleIndicatorKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgor
     def _points(self, parameters, context, feedback, mik, xyz, values, holes, samples, targets, block, cutoffs,
                 label, end):
         """The target points with the mik_ columns, estimated and written one
-        batch at a time (`write_appended_batches`), on one cluster when the
-        Dask setting names one."""
+        batch at a time (`write_point_estimates`)."""
         s_xyz, flat, count = self.streamed_targets(feedback, xyz, targets, label)
-        # Reading the samples took the bar's first 10 %.
         self._fit(mik, s_xyz, values, holes, min(count, TARGET_BATCH), feedback)
-        batches = self.batch_progress(feedback, 10, end, count)
         totals = dict.fromkeys(ORDER_COUNTS, 0)
-        with self.prediction_cluster(feedback) as cluster:
-            def estimate(first_row, features):
-                t_xyz = self.batch_targets(context, feedback, samples, targets, features, first_row, flat)
-                out = mik.predict(t_xyz, block, *batches.estimation(first_row, len(features)), cluster=cluster)
-                for key, value in _counts(out).items():
-                    totals[key] = max(totals[key], value) if key == "largest_correction" else totals[key] + value
-                return {_column(name): ("int" if name == "n_samples" else "double", array)
-                        for name, array in _summary(out, cutoffs).items()}
 
-            destination = write_appended_batches(self, parameters, context, self.OUTPUT, targets, estimate, feedback,
-                                                 batches)
+        def estimate(t_xyz, progress, should_stop, cluster):
+            out = mik.predict(t_xyz, block, progress, should_stop, cluster=cluster)
+            for key, value in _counts(out).items():
+                totals[key] = max(totals[key], value) if key == "largest_correction" else totals[key] + value
+            return {_column(name): ("int" if name == "n_samples" else "double", array)
+                    for name, array in _summary(out, cutoffs).items()}
+
+        destination = self.write_point_estimates(parameters, context, feedback, samples, targets, flat, count, end,
+                                                 estimate)
         self._report(totals, count, feedback)
         return destination
 

@@ -10,7 +10,7 @@ from qgis.core import (
 
 from .base import REEGradeAlgorithm, require
 from .kriging_neighbourhood import KrigingNeighbourhoodMixin
-from .layer_io import layer_label, read_points_with_fields, write_appended_batches
+from .layer_io import layer_label, read_points_with_fields
 
 BANDS = ("estimate", "variance", "slope_of_regression", "n_samples")
 
@@ -108,24 +108,20 @@ class OrdinaryKrigingAlgorithm(KrigingNeighbourhoodMixin, REEGradeAlgorithm):
     def _points(self, parameters, context, feedback, kriging, xyz, values, holes, samples, targets, block, label,
                 end):
         """The target points with the kriged columns, kriged and written one
-        batch at a time (`write_appended_batches`), on one cluster when the
-        Dask setting names one."""
+        batch at a time (`write_point_estimates`)."""
         s_xyz, flat, count = self.streamed_targets(feedback, xyz, targets, label)
-        # Reading the samples took the bar's first 10 %.
         self._fit(kriging, s_xyz, values, holes, label, feedback)
-        batches = self.batch_progress(feedback, 10, end, count)
         totals = {"n_unstable": 0, "n_unestimated": 0}
-        with self.prediction_cluster(feedback) as cluster:
-            def estimate(first_row, features):
-                t_xyz = self.batch_targets(context, feedback, samples, targets, features, first_row, flat)
-                out = kriging.predict(t_xyz, block, *batches.estimation(first_row, len(features)), cluster=cluster)
-                for key in totals:
-                    totals[key] += out[key]
-                return {"ok_estimate": ("double", out["estimate"]), "ok_variance": ("double", out["variance"]),
-                        "ok_slope": ("double", out["slope"]), "ok_n": ("int", out["n_used"])}
 
-            destination = write_appended_batches(self, parameters, context, self.OUTPUT, targets, estimate, feedback,
-                                                 batches)
+        def estimate(t_xyz, progress, should_stop, cluster):
+            out = kriging.predict(t_xyz, block, progress, should_stop, cluster=cluster)
+            for key in totals:
+                totals[key] += out[key]
+            return {"ok_estimate": ("double", out["estimate"]), "ok_variance": ("double", out["variance"]),
+                    "ok_slope": ("double", out["slope"]), "ok_n": ("int", out["n_used"])}
+
+        destination = self.write_point_estimates(parameters, context, feedback, samples, targets, flat, count, end,
+                                                 estimate)
         self._warn_predicted(kriging, totals, count, feedback)
         return destination
 

@@ -19,11 +19,11 @@ from ..algorithms.ml.bnn.checks import check_finite
 from .base import REEGradeAlgorithm, require
 from .layer_io import (
     SuspiciousValues,
+    batch_columns,
     batch_numeric,
     batch_xyz,
     field_names,
     layer_label,
-    plain_value,
     require_features,
     write_appended_batches,
     xyz_in_crs,
@@ -274,10 +274,7 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
     def _encoded(self, model, points, features, first_row, unseen):
         """One-hot columns of the model's categorical fields for a batch of features."""
         label = layer_label(points)
-        fields = list(model.encoder.fields_)
-        indices = [points.fields().lookupField(name) for name in fields]
-        columns = {name: [plain_value(feature.attributes()[index]) for feature in features]
-                   for name, index in zip(fields, indices)}
+        columns = batch_columns(points, features, list(model.encoder.fields_), label)
         matrix, _, batch_unseen = model.encoder.transform(columns, label, first_row)
         for field, count in batch_unseen.items():
             unseen[field] = unseen.get(field, 0) + count

@@ -19,6 +19,7 @@ from .layer_io import (
     require_crs,
     require_features,
     scan_points,
+    write_appended_batches,
     xyz_in_crs,
 )
 
@@ -267,6 +268,21 @@ class KrigingNeighbourhoodMixin:
         if np.all(np.isfinite(s_xyz[:, 2])) and all_z:
             return s_xyz, False, count
         return self._flattened(s_xyz, label, feedback), True, count
+
+    def write_point_estimates(self, parameters, context, feedback, samples, targets, flat, count, end, estimate):
+        """The OUTPUT sink of `targets` with the columns `estimate(t_xyz,
+        progress, should_stop, cluster)` gives each batch ({name: (kind,
+        values)}), streamed by `write_appended_batches` over [10, end] % of the
+        bar (reading the samples took the first 10 %), one Dask cluster for all
+        batches when the setting names one."""
+        batches = self.batch_progress(feedback, 10, end, count)
+        with self.prediction_cluster(feedback) as cluster:
+            def estimate_batch(first_row, features):
+                t_xyz = self.batch_targets(context, feedback, samples, targets, features, first_row, flat)
+                return estimate(t_xyz, *batches.estimation(first_row, len(features)), cluster)
+
+            return write_appended_batches(self, parameters, context, self.OUTPUT, targets, estimate_batch, feedback,
+                                          batches)
 
     def batch_targets(self, context, feedback, samples, targets, features, first_row, flat):
         """(n, 3) target coordinates of one batch of `targets`' features in

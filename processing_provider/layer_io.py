@@ -237,15 +237,13 @@ def _appended_feature(feature, fields, kept, values, index):
     return out
 
 
-def feature_batches(source, batch_rows=None, request=None):
-    """(first row, 1-based, [features]) of `source` in order, `batch_rows`
-    (default TARGET_BATCH) at a time: a block model of millions of targets is
-    never held whole."""
-    batch_rows = batch_rows or TARGET_BATCH
+def feature_batches(source, request=None):
+    """(first row, 1-based, [features]) of `source` in order, TARGET_BATCH at
+    a time: a block model of millions of targets is never held whole."""
     batch, first_row = [], 1
     for feature in source.getFeatures(request or QgsFeatureRequest()):
         batch.append(feature)
-        if len(batch) == batch_rows:
+        if len(batch) == TARGET_BATCH:
             yield first_row, batch
             first_row += len(batch)
             batch = []
@@ -259,13 +257,18 @@ def batch_xyz(features, label, first_row):
                      first_row)
 
 
-def batch_numeric(source, features, names, label, first_row, **numeric_options):
-    """{field: NumericColumn} of a batch of `source`'s features, rows numbered from `first_row` in an error."""
+def batch_columns(source, features, names, label=None):
+    """{field: list of raw values} of a batch of `source`'s features, as `read_columns` gives a whole layer's."""
     require_fields(source, names, label)
     indices = [source.fields().lookupField(name) for name in names]
-    return {name: parse_numeric([plain_value(feature.attributes()[index]) for feature in features], label, name,
-                                first_row=first_row, **numeric_options)
+    return {name: [plain_value(feature.attributes()[index]) for feature in features]
             for name, index in zip(names, indices)}
+
+
+def batch_numeric(source, features, names, label, first_row, **numeric_options):
+    """{field: NumericColumn} of a batch of `source`'s features, rows numbered from `first_row` in an error."""
+    return {name: parse_numeric(values, label, name, first_row=first_row, **numeric_options)
+            for name, values in batch_columns(source, features, names, label).items()}
 
 
 class SuspiciousValues:
@@ -283,9 +286,8 @@ class SuspiciousValues:
 
     def add(self, parsed, first_row):
         """Take a batch's {field: NumericColumn}, its first row being the layer's `first_row`."""
-        sampled = (np.arange(first_row - 1, first_row - 1 + len(next(iter(parsed.values())).values)) % self.stride
-                   == 0) if parsed else None
         for name, column in parsed.items():
+            sampled = (first_row - 1 + np.arange(len(column.values))) % self.stride == 0
             seen = self.fields.setdefault(name, {"count": 0, "first": None, "smallest": np.inf, "others": []})
             flags = column.thousands
             if flags.any():
