@@ -4,11 +4,16 @@ from qgis.core import QgsProcessingFeedback
 
 
 class RecordingFeedback(QgsProcessingFeedback):
-    """Keeps what the algorithm logs (`infos`, `warnings`) and still passes it on."""
+    """Keeps what the algorithm logs (`infos`, `warnings`) and every progress
+    value it reports (`progress`), and still passes them on."""
 
     def __init__(self):
         super().__init__()
-        self.infos, self.warnings = [], []
+        self.infos, self.warnings, self.progress = [], [], []
+
+    def setProgress(self, progress):  # noqa: N802 (QGIS API name)
+        self.progress.append(progress)
+        super().setProgress(progress)
 
     def pushInfo(self, text):  # noqa: N802 (QGIS API name)
         self.infos.append(text)

@@ -184,24 +184,6 @@ def test_parameters_checked_together_and_expert_ones_advanced(run_algorithm, pro
     assert predict_flags["N_SAMPLES"] and not predict_flags["CUTOFFS"] and not predict_flags["SEED"]
 
 
-class Messages:
-    """A feedback that keeps the warnings."""
-
-    def __new__(cls):
-        from qgis.core import QgsProcessingFeedback
-
-        class Collect(QgsProcessingFeedback):
-            def __init__(self):
-                super().__init__()
-                self.warnings = []
-
-            def pushWarning(self, text):  # noqa: N802 (QGIS API name)
-                self.warnings.append(text)
-                super().pushWarning(text)
-
-        return Collect()
-
-
 def drilled_layer(memory_layer, n_holes=24, per_hole=8, seed=0, lithologies=("granite", "syenite", "carbonatite"),
                   name="composites", crs="EPSG:32648"):
     """PointZ composites of vertical holes: a smooth log-grade field, a
@@ -231,7 +213,7 @@ def test_stacked_is_the_default_and_predicts_with_its_kriging_and_categories(run
 
     layer, xyz, covariate, lith = drilled_layer(memory_layer)
     model_path = tmp_path / "stacked.json"
-    feedback = Messages()
+    feedback = recording_feedback()
     result = run_algorithm("trainbnn", {
         "INPUT": layer, "FEATURES": ["pc_01"], "CATEGORICAL": ["lith"], "GRADE_FIELD": "TREO_pct",
         "HOLE_FIELD": "hole_id", "MODEL_OUT": str(model_path), **STACKED}, feedback)
@@ -249,7 +231,7 @@ def test_stacked_is_the_default_and_predicts_with_its_kriging_and_categories(run
     t_xyz = xyz[:6] + [15.0, -10.0, -5.0]
     targets = memory_layer(["pc_01", "lith:string"], [(covariate[i], t_lith[i]) for i in range(6)],
                            [(224000 + x, 3088000 + y, z) for x, y, z in t_xyz], name="blocks")
-    feedback = Messages()
+    feedback = recording_feedback()
     out = run_algorithm("predictbnn", {"MODEL": str(model_path), "INPUT": targets, "CUTOFFS": "1.5",
                                        "OUTPUT": str(tmp_path / "est.gpkg")}, feedback)
     assert any("3 value(s) of 'lith' are categories the model was not trained on" in w for w in feedback.warnings)
@@ -322,7 +304,7 @@ def test_stacked_on_flat_samples_predicts_on_a_raster(run_algorithm, point_layer
     import rasterio
 
     model_path = tmp_path / "flat.json"
-    feedback = Messages()
+    feedback = recording_feedback()
     xy, X, grade, holes = sample_table()
     grade[[3, 50]] = [0.0, -0.1]  # below detection: floored, not refused
     run_algorithm("trainbnn", {

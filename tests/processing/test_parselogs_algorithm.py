@@ -1,6 +1,7 @@
 """The length-weighted join of log intervals onto samples, and reegrade:parselogs
 through processing.run."""
 import pytest
+from recording import recording_feedback
 
 
 @pytest.fixture
@@ -73,18 +74,7 @@ def test_transformer_through_processing_with_cache(run_algorithm, _table, tmp_pa
 
 
 def test_empty_descriptions_reported(run_algorithm, _table):
-    from qgis.core import QgsProcessingFeedback
-
-    class Collect(QgsProcessingFeedback):
-        def __init__(self):
-            super().__init__()
-            self.warnings = []
-
-        def pushWarning(self, warning):  # noqa: N802 (QGIS API name)
-            self.warnings.append(warning)
-            super().pushWarning(warning)
-
-    feedback = Collect()
+    feedback = recording_feedback()
     _run(run_algorithm, feedback, INPUT=_table(LOGS), USE_TRANSFORMER=False)
     assert any("1 empty values in 'description' were skipped (rows 4)" in w for w in feedback.warnings)
 

@@ -6,24 +6,9 @@ error, and a failure in a later batch leaves no output."""
 import numpy as np
 import pytest
 from estimation_inputs import features, kriging_params, stacked_targets, trained_stacked, with_variogram
+from recording import recording_feedback
 
 BATCH = 64  # rows per batch in the streamed runs: 700 targets make 11 batches
-
-
-def progress_feedback():
-    """A feedback keeping every progress value it is given (`values`)."""
-    from qgis.core import QgsProcessingFeedback
-
-    class Recorder(QgsProcessingFeedback):
-        def __init__(self):
-            super().__init__()
-            self.values = []
-
-        def setProgress(self, progress):  # noqa: N802 (QGIS API name)
-            self.values.append(progress)
-            super().setProgress(progress)
-
-    return Recorder()
 
 
 def small_batches(monkeypatch):
@@ -36,9 +21,9 @@ def run_both(run_algorithm, monkeypatch, tmp_path, name, params, fields):
     """(one batch, streamed in BATCH-row batches, progress of the streamed run)."""
     run_algorithm(name, dict(params, OUTPUT=str(tmp_path / "whole.gpkg")))
     small_batches(monkeypatch)
-    feedback = progress_feedback()
+    feedback = recording_feedback()
     run_algorithm(name, dict(params, OUTPUT=str(tmp_path / "batched.gpkg")), feedback)
-    return features(tmp_path / "whole.gpkg", fields), features(tmp_path / "batched.gpkg", fields), feedback.values
+    return features(tmp_path / "whole.gpkg", fields), features(tmp_path / "batched.gpkg", fields), feedback.progress
 
 
 def check_same(whole, batched, count_columns):
@@ -124,8 +109,6 @@ def test_a_plain_network_names_a_missing_feature_by_its_row_in_the_whole_layer(r
 
 def test_values_read_as_thousands_are_counted_over_the_whole_layer_once(run_algorithm, memory_layer, tmp_path,
                                                                          monkeypatch):
-    from recording import recording_feedback
-
     rows = [("0.1", "0.2")] * 300
     for row in (10, 100, 250):
         rows[row] = ("1,500", "0.2")
