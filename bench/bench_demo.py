@@ -63,11 +63,8 @@ def noise_floor(folder):
 
     import_plugin()
     from ree_grade.algorithms.synthetic import deposit as syn
-    from ree_grade.algorithms.synthetic.geology import DepositModel
 
-    params = syn.PRESETS["demo"]
-    streams = np.random.SeedSequence([0, list(syn.PRESETS).index("demo")]).spawn(6)
-    model = DepositModel(np.random.default_rng(streams[0]), syn.CENTRE, params["strike_length"])
+    model = syn.deposit_model("demo", 0)
     with open(REPO / "sample_data" / "demo" / "truth_samples.csv", newline="") as handle:
         truth = [row for row in csv.DictReader(handle) if row["flag"] != "duplicate"]
     smooth = np.exp(syn._properties(model, np.array([[float(r[k]) for k in "xyz"] for r in truth]))["log_treo"])

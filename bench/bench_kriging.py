@@ -79,8 +79,7 @@ def large_drilling():
     """(preset parameters, extent, deposit model, true sample table) of the
     `large` preset, seed 0, without the slow block truth and the 2.4 GB cube."""
     params = syn.PRESETS["large"]
-    streams = np.random.SeedSequence([0, list(syn.PRESETS).index("large")]).spawn(6)
-    rngs = [np.random.default_rng(s) for s in streams]
+    rngs = syn.deposit_generators("large", 0)
     extent = syn._extent(params)
     model = DepositModel(rngs[0], syn.CENTRE, params["strike_length"])
     drilling = syn._drill(rngs[1], rngs[2], rngs[3], model, extent, params, None)

@@ -129,8 +129,7 @@ def generate_deposit(preset="small", seed=0, progress=None, should_stop=None):
     if preset not in PRESETS:
         raise ValueError(f"unknown preset {preset!r}; use one of {', '.join(PRESETS)}")
     params = PRESETS[preset]
-    streams = np.random.SeedSequence([int(seed), list(PRESETS).index(preset)]).spawn(6)
-    rngs = [np.random.default_rng(s) for s in streams]
+    rngs = deposit_generators(preset, seed)
     extent = _extent(params)
     model = DepositModel(rngs[0], CENTRE, params["strike_length"])
     report_progress(progress, 0.02)
@@ -150,6 +149,19 @@ def generate_deposit(preset="small", seed=0, progress=None, should_stop=None):
     return Deposit(CRS, preset, int(seed), extent, drilling["collars"], drilling["surveys"], drilling["assays"],
                    drilling["logs"], geology, UNITS, faults, fault_names, fault_dips, cube, truth,
                    dict(params))
+
+
+def deposit_generators(preset, seed):
+    """The six random generators `generate_deposit(preset, seed)` draws from,
+    in its order (geology, holes, samples, logs, cube, spare)."""
+    streams = np.random.SeedSequence([int(seed), list(PRESETS).index(preset)]).spawn(6)
+    return [np.random.default_rng(s) for s in streams]
+
+
+def deposit_model(preset="small", seed=0):
+    """The geology (`DepositModel`) of `generate_deposit(preset, seed)`, its
+    truth's source, without drilling it or building its cube."""
+    return DepositModel(deposit_generators(preset, seed)[0], CENTRE, PRESETS[preset]["strike_length"])
 
 
 def _extent(params):
