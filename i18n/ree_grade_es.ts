@@ -409,6 +409,18 @@
       <translation>Líneas de falla</translation>
     </message>
     <message>
+      <source>Fault dip field (degrees)</source>
+      <translation>Campo de buzamiento de la falla (grados)</translation>
+    </message>
+    <message>
+      <source>Fault dip direction field (degrees from north)</source>
+      <translation>Campo de dirección de buzamiento de la falla (grados desde el norte)</translation>
+    </message>
+    <message>
+      <source>Ground surface (DEM), for the faults down dip</source>
+      <translation>Superficie del terreno (MDE), para las fallas en profundidad según su buzamiento</translation>
+    </message>
+    <message>
       <source>Saved unit list (to match the samples' fields)</source>
       <translation>Lista de unidades guardada (para coincidir con los campos de las muestras)</translation>
     </message>

@@ -409,6 +409,18 @@
       <translation>断层线</translation>
     </message>
     <message>
+      <source>Fault dip field (degrees)</source>
+      <translation>断层倾角字段（度）</translation>
+    </message>
+    <message>
+      <source>Fault dip direction field (degrees from north)</source>
+      <translation>断层倾向字段（自北起算的度数）</translation>
+    </message>
+    <message>
+      <source>Ground surface (DEM), for the faults down dip</source>
+      <translation>地表面（DEM），用于沿倾向向下延伸断层</translation>
+    </message>
+    <message>
       <source>Saved unit list (to match the samples' fields)</source>
       <translation>已保存的地质单元列表（与样品字段对应）</translation>
     </message>

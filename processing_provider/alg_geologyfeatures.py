@@ -1,19 +1,25 @@
 """reegrade:geologyfeatures — the mapped unit (one-hot) and the distances to
-the nearest contact and fault at every point."""
+the nearest contact and fault at every point, and to the faults extended down
+their mapped dip."""
+import math
 
+import numpy as np
 from qgis.core import (
     QgsProcessing,
+    QgsProcessingException,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
+    QgsProcessingParameterRasterLayer,
 )
 
 from ..algorithms.io.modelfile import arrays_path_for
 from .base import REEGradeAlgorithm, require
 from .layer_io import (
     layer_label,
+    plain_value,
     point_xyz,
     read_columns,
     read_shapely,
@@ -47,6 +53,12 @@ class GeologyFeaturesAlgorithm(REEGradeAlgorithm):
         "polygons of the same unit; the outline of the map is not a contact. Points outside every polygon get "
         "all one-hot fields 0 and are counted in a notice; a point in a unit that a given unit list lacks is "
         "an error naming the row.\n\n"
+        "Faults down dip (3D points): with [DIP_FIELD] and [DIP_DIRECTION_FIELD] of the fault lines (degrees from "
+        "horizontal, and azimuth clockwise from grid north) and [SURFACE] (a DEM), geo_fault_plane is the signed "
+        "distance from each point to the nearest fault taken as the surface through its trace dipping at its "
+        "mapped dip: + on the hanging-wall side (the side the fault dips towards), - on the footwall side. At "
+        "depth the distance to the trace misplaces a dipping fault by the depth / tan(dip); a resource "
+        "geologist extends it down dip. A point off the DEM or on its nodata gets NULL, counted in a warning.\n\n"
         "Reference: Bonham-Carter, G.F. (1994) Geographic Information Systems for Geoscientists: Modelling "
         "with GIS. Pergamon, Oxford (distance-to-feature and map-unit evidence layers)."
     )
@@ -56,16 +68,25 @@ class GeologyFeaturesAlgorithm(REEGradeAlgorithm):
         "GEOLOGY": "The geology map's polygons.",
         "UNIT_FIELD": "The field of the polygons holding the unit's code or name.",
         "FAULTS": "Optional fault lines, for the distance to the nearest fault.",
+        "DIP_FIELD": "The faults' dip field (degrees from horizontal, above 0 and at most 90), for geo_fault_plane.",
+        "DIP_DIRECTION_FIELD": "The faults' dip direction field (degrees clockwise from grid north), for "
+                               "geo_fault_plane.",
+        "SURFACE": "The ground surface (a DEM) above 3D points, for geo_fault_plane: a point's depth below it sets "
+                   "how far the fault has moved down dip.",
         "UNITS_FILE": "The unit list saved when the samples were processed: give it for the targets, so both get the "
                       "same fields.",
         "UNITS_OUT": "Where to save the unit list, for the targets.",
-        "OUTPUT": "The input features plus geo_unit, one 0/1 field per unit, geo_dist_contact and geo_dist_fault.",
+        "OUTPUT": "The input features plus geo_unit, one 0/1 field per unit, geo_dist_contact, geo_dist_fault and "
+                  "(with dips and a DEM) geo_fault_plane.",
     }
 
     INPUT = "INPUT"
     GEOLOGY = "GEOLOGY"
     UNIT_FIELD = "UNIT_FIELD"
     FAULTS = "FAULTS"
+    DIP_FIELD = "DIP_FIELD"
+    DIP_DIRECTION_FIELD = "DIP_DIRECTION_FIELD"
+    SURFACE = "SURFACE"
     UNITS_FILE = "UNITS_FILE"
     UNITS_OUT = "UNITS_OUT"
     OUTPUT = "OUTPUT"
@@ -87,6 +108,13 @@ class GeologyFeaturesAlgorithm(REEGradeAlgorithm):
                 self.FAULTS, self.tr("Fault lines"), [QgsProcessing.TypeVectorLine], optional=True
             )
         )
+        for name, title in ((self.DIP_FIELD, self.tr("Fault dip field (degrees)")),
+                            (self.DIP_DIRECTION_FIELD, self.tr("Fault dip direction field (degrees from north)"))):
+            self.addParameter(QgsProcessingParameterField(
+                name, title, parentLayerParameterName=self.FAULTS, type=QgsProcessingParameterField.Numeric,
+                optional=True))
+        self.addParameter(QgsProcessingParameterRasterLayer(
+            self.SURFACE, self.tr("Ground surface (DEM), for the faults down dip"), optional=True))
         self.addParameter(
             QgsProcessingParameterFile(
                 self.UNITS_FILE,
@@ -117,6 +145,7 @@ class GeologyFeaturesAlgorithm(REEGradeAlgorithm):
         xyz = xyz_in_crs(point_xyz(geometries, label), source.sourceCrs(), crs, context, None, label)
         polygons, columns = read_shapely(geology_source, [unit_field], crs, context, feedback)
         faults = self._faults(parameters, context, feedback, crs)
+        fault_plane = self._fault_plane(parameters, context, feedback, crs, xyz, label)
         units = self._saved_units(parameters, context, unit_field, geology)
         geo_map = geology.GeologyMap(polygons, columns[unit_field], faults, units, label=layer_label(geology_source))
         progress, should_stop = self.progress_callbacks(feedback, 10.0, 90.0)
@@ -132,6 +161,10 @@ class GeologyFeaturesAlgorithm(REEGradeAlgorithm):
         for name in geo_map.field_names()[1:]:
             kind = "int" if name in geo_map.fields.values() else "double"
             columns_out[name] = (kind, values[name])
+        if fault_plane is not None:
+            from ..algorithms.geology.fault_planes import FIELD
+
+            columns_out[FIELD] = ("double", fault_plane)
         results[self.OUTPUT] = write_appended(self, parameters, context, self.OUTPUT, source, columns_out, feedback)
         return results
 
@@ -153,6 +186,43 @@ class GeologyFeaturesAlgorithm(REEGradeAlgorithm):
             return None
         lines, _ = read_shapely(source, [], crs, context, feedback)
         return [line for line in lines if line is not None]
+
+    def _fault_plane(self, parameters, context, feedback, crs, xyz, label):
+        """geo_fault_plane at xyz, or None without dip fields."""
+        dip_field = self.parameterAsString(parameters, self.DIP_FIELD, context)
+        direction_field = self.parameterAsString(parameters, self.DIP_DIRECTION_FIELD, context)
+        dem = self.parameterAsRasterLayer(parameters, self.SURFACE, context)
+        if not (dip_field or direction_field):
+            return None
+        source = self.parameterAsSource(parameters, self.FAULTS, context)
+        if source is None or not (dip_field and direction_field) or dem is None:
+            raise QgsProcessingException(self.tr(
+                "The faults down dip need FAULTS, both DIP_FIELD and DIP_DIRECTION_FIELD, and SURFACE (a DEM)"))
+        missing_z = np.flatnonzero(np.isnan(xyz[:, 2]))
+        if missing_z.size:
+            raise QgsProcessingException(self.tr(
+                "{0}: feature at row {1} has no z; the faults down dip need 3D points").format(label, missing_z[0] + 1))
+        require("rasterio")
+        from ..algorithms.geology.fault_planes import FaultPlanes
+        from ..algorithms.geostats.targets import read_surface, sample_surface
+
+        fault_label = layer_label(source)
+        lines, columns = read_shapely(source, [dip_field, direction_field], crs, context, feedback)
+        kept = [row for row, line in enumerate(lines) if line is not None]
+        angles = [[_degrees(columns[field][row], fault_label, field, row) for row in kept]
+                  for field in (dip_field, direction_field)]
+        planes = FaultPlanes([lines[row] for row in kept], *angles, label=fault_label,
+                             rows=[row + 1 for row in kept])
+        require_crs(dem.crs(), dem.name())
+        warped = dem.crs() != crs
+        values, transform, nodata, x, y = read_surface(dem.source(), xyz[:, 0], xyz[:, 1],
+                                                       crs.toWkt() if warped else None)
+        surface = sample_surface(values, transform, x, y, "bilinear", nodata)
+        uncovered = int(np.sum(~np.isfinite(surface)))
+        if uncovered:
+            feedback.pushWarning(self.tr("{0}: {1} point(s) lie off {2} or on its nodata; their geo_fault_plane is "
+                                         "NULL").format(label, uncovered, dem.name()))
+        return planes.distance(xyz, surface, label)
 
     def _saved_units(self, parameters, context, unit_field, geology):
         path = self.parameterAsFile(parameters, self.UNITS_FILE, context)
@@ -186,3 +256,15 @@ class GeologyFeaturesAlgorithm(REEGradeAlgorithm):
                     len(missing), ", ".join(missing)
                 )
             )
+
+
+def _degrees(value, label, field, row):
+    """An angle of the fault layer as a float, or an error naming its row."""
+    value = plain_value(value)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number):
+        raise QgsProcessingException(f"{label}: field '{field}', row {row + 1}: {value!r} is not an angle in degrees")
+    return number

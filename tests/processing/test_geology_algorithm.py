@@ -131,3 +131,70 @@ def test_algorithm_on_the_sample_deposit(run_algorithm, _points_layer, deposit, 
     faults = shapely.union_all(deposit.faults)
     np.testing.assert_allclose([r[1] for r in rows], shapely.distance(points, faults), rtol=1e-6)
     assert [r[2] for r in rows] == [int(r[0] == "carbonatite") for r in rows]
+
+
+def _dem(deposit, path, cell=10.0):
+    """The deposit's true topography as a GeoTIFF covering its extent."""
+    import rasterio
+    from rasterio.transform import from_origin
+
+    from ree_grade.algorithms.synthetic.deposit import deposit_model
+
+    xmin, ymin, xmax, ymax = deposit.extent
+    xs = np.arange(xmin + cell / 2, xmax, cell)
+    ys = np.arange(ymax - cell / 2, ymin, -cell)
+    xx, yy = np.meshgrid(xs, ys)
+    z = deposit_model(deposit.preset, deposit.seed).topography(xx.ravel(), yy.ravel()).reshape(xx.shape)
+    with rasterio.open(path, "w", driver="GTiff", width=len(xs), height=len(ys), count=1, dtype="float64",
+                       crs=deposit.crs, transform=from_origin(xmin, ymax, cell, cell)) as dst:
+        dst.write(z, 1)
+    return str(path)
+
+
+def test_faults_down_dip_find_the_true_fault_plane_at_depth(run_algorithm, _points_layer, deposit, tmp_path):
+    deposit, paths = deposit
+    truth = deposit.truth["samples"]
+    keep = np.flatnonzero(np.isfinite(np.asarray(truth["x"], dtype=float)))[::7]
+    xyz = np.column_stack([np.asarray(truth[k], dtype=float)[keep] for k in "xyz"])
+    main_fault = paths["geology.gpkg"] + "|layername=faults|subset=\"name\" = 'main fault'"
+    result = run_algorithm("geologyfeatures", {
+        "INPUT": _points_layer(xyz[:, :2], crs=deposit.crs, z=xyz[:, 2]),
+        "GEOLOGY": paths["geology.gpkg"] + "|layername=lithology", "UNIT_FIELD": "unit", "FAULTS": main_fault,
+        "DIP_FIELD": "dip", "DIP_DIRECTION_FIELD": "dip_dir", "SURFACE": _dem(deposit, tmp_path / "dem.tif"),
+        "OUTPUT": str(tmp_path / "samples.gpkg"),
+    })
+    _, rows = _read_output(result["OUTPUT"], ["geo_fault_plane", "geo_dist_fault"])
+    plane, trace = np.array(rows, dtype=float).T
+    d_fault = np.asarray(truth["d_fault"], dtype=float)[keep]
+    # The generator's fault wiggles along strike and the trace is its surface intersection, so not exact;
+    # the trace distance at depth misses by depth / tan(75 degrees).
+    assert np.median(np.abs(plane - d_fault)) < 5.0
+    assert np.median(np.abs(plane - d_fault)) < 0.5 * np.median(np.abs(trace - np.abs(d_fault)))
+    assert np.corrcoef(plane, d_fault)[0, 1] > 0.99
+
+
+def test_faults_down_dip_need_dips_a_dem_and_3d_points(run_algorithm, _points_layer, memory_layer, deposit,
+                                                        tmp_path):
+    from qgis.core import QgsProcessingException
+
+    deposit, paths = deposit
+    centre = np.mean(np.reshape(deposit.extent, (2, 2)), axis=0)
+    common = {"GEOLOGY": paths["geology.gpkg"] + "|layername=lithology", "UNIT_FIELD": "unit",
+              "FAULTS": paths["geology.gpkg"] + "|layername=faults", "DIP_FIELD": "dip"}
+    points = _points_layer([tuple(centre)], crs=deposit.crs, z=[2000.0])
+    out = tmp_path / "x.gpkg"
+    with pytest.raises(QgsProcessingException, match="need FAULTS, both DIP_FIELD and DIP_DIRECTION_FIELD, and "
+                                                     "SURFACE"):
+        run_algorithm("geologyfeatures", {**common, "INPUT": points, "OUTPUT": str(out)})
+    dem = _dem(deposit, tmp_path / "dem.tif", cell=50.0)
+    full = {**common, "DIP_DIRECTION_FIELD": "dip_dir", "SURFACE": dem}
+    with pytest.raises(QgsProcessingException, match="samples: feature at row 1 has no z"):
+        run_algorithm("geologyfeatures", {**full, "INPUT": _points_layer([tuple(centre)], crs=deposit.crs),
+                                          "OUTPUT": str(out)})
+    lines = [f"LINESTRING({a[0]} {a[1]}, {b[0]} {b[1]})" for a, b in ((centre - 500, centre + 500),
+                                                                     (centre, centre + 100))]
+    flat = memory_layer(["dip:double", "dip_dir:double"], [[80.0, 290.0], [0.0, 290.0]], lines, crs=deposit.crs,
+                        name="faults")
+    with pytest.raises(QgsProcessingException, match=r"faults: row 2: dip 0.0 is not in \(0, 90\] degrees"):
+        run_algorithm("geologyfeatures", {**full, "FAULTS": flat, "INPUT": points, "OUTPUT": str(out)})
+    assert not out.exists()
