@@ -8,7 +8,10 @@ bench_bnn.py builds them): today's default before issue 13, the mean-field
 BNN on the features (`BNNRegressor(method="bnn")`), against the stacked
 network on the coordinates and the same features (its leave-hole-out
 kriging, the ensemble's weight-decay search, five members and the
-calibration of its guard included), both in default configuration.
+calibration of its guard included), both in default configuration, the
+BNN on one thread (torch's threads do not speed its small layers up), the
+stacked network on 1 thread and on 2 (reegrade:trainbnn gives it QGIS's
+thread limit, every core by default: its kriging, forest and pool use them).
 
 Prediction: `StackedNetwork.predict` with summaries (mean, sd, P10/P50/P90
 and two exceedance probabilities, as reegrade:predictbnn writes them) at
@@ -42,9 +45,12 @@ def timed(function):
 
 def training(X, grade, holes, xyz):
     bnn, bnn_s = timed(lambda: BNNRegressor(method="bnn", seed=SEED).fit(X, grade, holes))
-    stacked, stacked_s = timed(lambda: StackedNetwork(seed=SEED).fit(np.column_stack([xyz, X]), grade, holes))
-    return stacked, {"bnn_s": bnn_s, "bnn_epochs": bnn.metadata_["epochs_run"], "stacked_s": stacked_s,
-                     "stacked_epochs": stacked.network_.metadata_["epochs_run"], "weight": stacked.weight_}
+    train = {"bnn_s": bnn_s, "bnn_epochs": bnn.metadata_["epochs_run"]}
+    for n_threads in THREADS:
+        stacked, train[n_threads] = timed(lambda: StackedNetwork(seed=SEED, n_threads=n_threads).fit(
+            np.column_stack([xyz, X]), grade, holes))
+    train.update(stacked_epochs=stacked.network_.metadata_["epochs_run"], weight=stacked.weight_)
+    return stacked, train
 
 
 def prediction(stacked, targets):
@@ -65,21 +71,22 @@ def main():
     rows = np.arange(args.n_predict) % len(grade)
     targets = np.column_stack([xyz[rows] + 1.0, X[rows]])
     rates = prediction(stacked, targets)
-    ratio = train["stacked_s"] / train["bnn_s"]
+    ratio = {n: train[n] / train["bnn_s"] for n in THREADS}
     markdown = "\n".join([
         __doc__.split("\n\n    python")[0].split("\n\n", 1)[1].replace("\n", " "), "",
         f"{len(grade):,} composites from {len(np.unique(holes))} holes, {N_FEATURES} features.", "",
-        "| step | time | epochs |", "|---|---|---|",
-        f"| train BNN (the default before issue 13) | {train['bnn_s']:.1f} s | {train['bnn_epochs']} |",
-        f"| train stacked network (the default now) | {train['stacked_s']:.1f} s | {train['stacked_epochs']} |",
-        f"| ratio | {ratio:.2f}x | |", "",
+        "| step | time | epochs | ratio to the BNN |", "|---|---|---|---|",
+        f"| train BNN (the default before issue 13), 1 thread | {train['bnn_s']:.1f} s | {train['bnn_epochs']} | |",
+        *[f"| train stacked network (the default now), {n} thread{'s' if n > 1 else ''} | {train[n]:.1f} s | "
+          f"{train['stacked_epochs']} | {ratio[n]:.2f}x |" for n in THREADS], "",
         f"The stacked network's guard chose w = {train['weight']:.1f} on this data.", "",
         "| threads | stacked prediction with summaries, incl. kriging, targets/s |", "|---|---|",
         *[f"| {n} | {rate:,.0f} |" for n, rate in rates.items()],
     ])
     targets_table = [
-        {"target": "stacked training time, `large` preset, vs the BNN default before issue 13", "goal": "<= 2x",
-         "reached": f"{ratio:.2f}x", "met": bool(ratio <= 2.0)},
+        {"target": "stacked training time, `large` preset, 2 threads as trainbnn runs it, vs the BNN default "
+                   "before issue 13", "goal": "<= 2x", "reached": f"{ratio[2]:.2f}x (1 thread {ratio[1]:.2f}x)",
+         "met": bool(ratio[2] <= 2.0)},
         {"target": "stacked prediction with summaries incl. kriging, 2 threads", "goal": ">= 50,000 targets/s",
          "reached": f"{rates[2]:,.0f}/s", "met": bool(rates[2] >= 50_000)},
     ]

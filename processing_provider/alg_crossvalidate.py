@@ -11,7 +11,7 @@ from qgis.core import (
 )
 
 from ..algorithms.validation.methods import METHOD_NAMES
-from .base import REEGradeAlgorithm, require
+from .base import REEGradeAlgorithm, require, worker_threads
 from .checks import errors_naming
 from .layer_io import layer_label, read_columns, read_points_with_fields, write_table
 
@@ -170,6 +170,7 @@ class CrossValidateAlgorithm(REEGradeAlgorithm):
             "n_members": self.parameterAsInt(parameters, self.N_MEMBERS, context),
             "max_samples": self.parameterAsInt(parameters, self.MAX_SAMPLES, context),
             "gp_iterations": self.parameterAsInt(parameters, self.GP_ITERATIONS, context),
+            "n_threads": worker_threads(),
         }
         report = self.parameterAsFileOutput(parameters, self.REPORT, context)
         data = self._data(parameters, context, feedback)

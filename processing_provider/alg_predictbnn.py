@@ -1,11 +1,9 @@
 """reegrade:predictbnn — grade distribution from a saved model of
 reegrade:trainbnn (stacked on kriging, BNN or deep ensemble) at points or on a
 covariate raster."""
-import os
 
 import numpy as np
 from qgis.core import (
-    QgsApplication,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFile,
@@ -16,7 +14,7 @@ from qgis.core import (
 
 from ..algorithms.common.predictive import summary_field
 from ..algorithms.ml.bnn.checks import check_finite
-from .base import REEGradeAlgorithm, require
+from .base import REEGradeAlgorithm, require, worker_threads
 from .layer_io import (
     SuspiciousValues,
     batch_columns,
@@ -121,14 +119,14 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
         model = load_grade_model(self.parameterAsFile(parameters, self.MODEL, context))
         stacked = hasattr(model, "kriging_")
         if stacked:
-            model.n_threads = model.kriging_.n_jobs = prediction_threads()
+            model.n_threads = model.kriging_.n_jobs = worker_threads()
             feedback.pushInfo(self.tr(
                 "Stacked model: ensemble of {0} members pooled with kriging at weight {1:g} on {2} samples ({3}D); "
                 "N SAMPLES and SEED do not apply").format(model.network_.n_members, model.weight_,
                                                           len(model.samples_[1]), model.dimension()))
             options = {"cutoffs": self.cutoffs(parameters, context)}
         else:
-            model.n_threads = prediction_threads()
+            model.n_threads = worker_threads()
             options = dict(cutoffs=self.cutoffs(parameters, context),
                            n_samples=self.parameterAsInt(parameters, self.N_SAMPLES, context),
                            seed=self.seed(parameters, context))
@@ -318,12 +316,6 @@ class PredictBNNAlgorithm(REEGradeAlgorithm):
         progress, should_stop = self.progress_callbacks(feedback, 50, 90)
         inside = self.run_on_dask(feedback, model.predict, X[valid], cutoffs, progress, should_stop)
         return profile, _on_every_cell(inside, valid)
-
-
-def prediction_threads():
-    """QGIS's maximum-threads setting, or every core when it is unlimited (-1)."""
-    limit = QgsApplication.maxThreads()
-    return limit if limit > 0 else (os.cpu_count() or 1)
 
 
 def _on_every_cell(inside, valid):

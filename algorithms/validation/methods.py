@@ -143,7 +143,7 @@ def _stacked(settings, X_train, y_train):
 
     return StackedNetwork(epochs=settings.get("bnn_epochs", 400), n_members=settings.get("n_members", 5),
                           max_samples=settings.get("max_samples", 32), seed=settings.get("seed", 0),
-                          label="training fold")
+                          n_threads=settings.get("n_threads", 1), label="training fold")
 
 
 class CategoryColumns:

@@ -106,6 +106,35 @@ def test_same_seed_same_estimate_and_zeros_are_floored():
     assert np.all(np.isfinite(one.predictive(X).quantile(0.9)))
 
 
+def test_the_stretch_is_the_first_that_covers_not_a_wide_one_past_the_peak():
+    # Coverage rises, peaks and falls back as the shifted network's median slides below the grades.
+    coverage = {0.5: 0.61, 0.9: 0.86, 1.0: 0.899, 1.2: 0.946, 1.6: 0.974, 2.2: 0.969, 3.0: 0.9}
+    assert stacked.first_stretch_covering(coverage) == 1.0
+    assert stacked.first_stretch_covering({0.5: 0.7, 1.0: 0.8, 3.0: 0.85}) == 3.0  # never reached: the closest
+    assert stacked.first_stretch_covering({0.5: 0.95, 1.0: 0.97}) == 0.5
+
+
+def test_the_thread_count_changes_nothing_in_the_fit():
+    X, y, holes = drilled(True, n_holes=20, seed=6)
+    one = StackedNetwork(**FAST, seed=4, n_threads=1).fit(X, y, holes)
+    two = StackedNetwork(**FAST, seed=4, n_threads=2).fit(X, y, holes)
+    assert one.selection_ == two.selection_
+    for key, value in one.pool_inputs(X[:40]).items():
+        np.testing.assert_array_equal(value, two.pool_inputs(X[:40])[key], err_msg=key)
+
+
+def test_the_network_waits_about_the_same_steps_on_any_size_of_set():
+    # 40 epochs of a small set's 10 steps; the `large` preset's ~78 steps an epoch wait the 10-epoch minimum.
+    assert stacked.network_patience(300, 0.25) == 40
+    assert stacked.network_patience(6_826, 0.25) == 40  # 10 steps of 512
+    assert stacked.network_patience(27_307, 0.25) == 10  # 40 steps: 400 / 40
+    assert stacked.network_patience(13_654, 0.25) == 20
+    assert stacked.network_patience(53_427, 0.25) == stacked.MIN_NETWORK_PATIENCE
+    X, y, holes = drilled(True, n_holes=20, seed=6)
+    model = StackedNetwork(**FAST, seed=4).fit(X, y, holes)
+    assert model.network_.patience == 40
+
+
 def test_mean_never_exceeds_the_top_cut_on_the_network_side(fitted):
     model, X, _ = fitted[True]
     far = X.copy()
