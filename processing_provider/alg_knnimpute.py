@@ -10,6 +10,7 @@ from qgis.core import (
     QgsCsException,
     QgsPointXY,
     QgsProcessing,
+    QgsProcessingException,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
@@ -23,7 +24,17 @@ from ..algorithms.common.parsing import parse_numeric
 from ..algorithms.io.modelfile import arrays_path_for
 from ..algorithms.ml import imputation as imp
 from .base import REEGradeAlgorithm
-from .layer_io import layer_label, point_xyz, read_columns, require_features, write_appended
+from .layer_io import (
+    batch_numeric,
+    batch_xyz,
+    layer_label,
+    point_xyz,
+    read_columns,
+    require_features,
+    scan_points,
+    write_appended,
+    write_appended_batches,
+)
 
 
 class KNNImputeAlgorithm(REEGradeAlgorithm):
@@ -169,22 +180,24 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
                 spatial_scale=scale if scale > 0 else None,
                 weights=imp.WEIGHTINGS[self.parameterAsEnum(parameters, self.WEIGHTING, context)],
             )
-        raw, geometries, _ = read_columns(source, fields, feedback, label)
         negative = self.negative_below_detection(parameters, context)
-        X = np.column_stack([parse_numeric(raw[field], label, field, negative).values for field in fields])
-        xyz = point_xyz(geometries, label)
-        progress, should_stop = self.progress_callbacks(feedback, 10.0, 90.0)
+        results = {}
         if reference:
-            xyz = self._to_reference_crs(xyz, source.sourceCrs(), model.crs_, context, feedback, label,
-                                         model.spatial_weight)
-            filled, imputed = self.run_on_dask(feedback, model.transform, X, xyz, label, progress, should_stop)
+            results[self.OUTPUT], counts = self._impute_streamed(parameters, context, feedback, source, model,
+                                                                 negative)
         else:
+            raw, geometries, _ = read_columns(source, fields, feedback, label)
+            X = np.column_stack([parse_numeric(raw[field], label, field, negative).values for field in fields])
+            xyz = point_xyz(geometries, label)
             if model.spatial_weight > 0:
                 self.require_projected(source.sourceCrs(), label)
+            progress, should_stop = self.progress_callbacks(feedback, 10.0, 90.0)
             filled, imputed = model.fit_transform(X, xyz, fields, label, progress, should_stop)
-        for j, field in enumerate(fields):
-            feedback.pushInfo(self.tr("{0}: {1} value(s) imputed").format(field, int(imputed[:, j].sum())))
-        results = {}
+            results[self.OUTPUT] = write_appended(self, parameters, context, self.OUTPUT, source,
+                                                  _filled_columns(fields, filled, imputed), feedback)
+            counts = imputed.sum(axis=0)
+        for field, count in zip(fields, counts):
+            feedback.pushInfo(self.tr("{0}: {1} value(s) imputed").format(field, int(count)))
         path_out = self.parameterAsFileOutput(parameters, self.REFERENCE_OUT, context)
         if reference and path_out and os.path.abspath(path_out) == os.path.abspath(reference):
             path_out = ""
@@ -194,25 +207,55 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
             saved_crs = model.crs_ if reference else {"authid": layer_crs.authid(), "wkt": layer_crs.toWkt()}
             model.save(path_out, crs=saved_crs, metadata={"fitted_on": label})
             results[self.REFERENCE_OUT] = path_out
-        columns = {}
-        for j, field in enumerate(fields):
-            columns[field] = ("double", filled[:, j])
-            columns[field + imp.FLAG_SUFFIX] = ("int", imputed[:, j].astype(int))
-        results[self.OUTPUT] = write_appended(self, parameters, context, self.OUTPUT, source, columns, feedback)
         return results
 
-    def _to_reference_crs(self, xyz, layer_crs, saved, context, feedback, label, spatial_weight):
+    def _impute_streamed(self, parameters, context, feedback, source, model, negative):
+        """(OUTPUT, imputed count per field): the layer imputed from a saved
+        reference and written one batch at a time (`write_appended_batches`),
+        on one Dask cluster when the setting names one: each row is imputed
+        from the donors alone, so a block model of millions of targets is
+        never held whole. Every geometry, and whether all or none have a z, is
+        checked first, before any output exists."""
+        label = layer_label(source)
+        count, first_without_z, any_z = scan_points(source, label, feedback)
+        if any_z and first_without_z is not None:
+            raise QgsProcessingException(self.tr(
+                "{0}: row {1} has no z while other rows do; give every point an elevation or none").format(
+                label, first_without_z))
+        fields = model.fields_
+        batches = self.batch_progress(feedback, 10, 90, count)
+        counts = np.zeros(len(fields), dtype=np.int64)
+        with self.prediction_cluster(feedback) as cluster:
+            def estimate(first_row, features):
+                values = batch_numeric(source, features, fields, label, first_row,
+                                       negative_is_below_detection=negative)
+                X = np.column_stack([values[field].values for field in fields])
+                xyz = self._to_reference_crs(batch_xyz(features, label, first_row), source.sourceCrs(), model.crs_,
+                                             context, feedback if first_row == 1 else None, label,
+                                             model.spatial_weight, first_row)
+                filled, imputed = model.transform(X, xyz, label, *batches.estimation(first_row, len(features)),
+                                                  cluster=cluster, first_row=first_row)
+                counts[:] += imputed.sum(axis=0)
+                return _filled_columns(fields, filled, imputed)
+
+            destination = write_appended_batches(self, parameters, context, self.OUTPUT, source, estimate, feedback,
+                                                 batches)
+        return destination, counts
+
+    def _to_reference_crs(self, xyz, layer_crs, saved, context, feedback, label, spatial_weight, first_row=1):
         """The layer's x, y in the reference's CRS; z is kept (no vertical datum shift). Without a CRS on either
-        side, distances (spatial weight > 0) are refused as for a fit: nothing says they are not degrees."""
+        side, distances (spatial weight > 0) are refused as for a fit: nothing says they are not degrees.
+        `feedback` None: no notice (a later batch of a layer already told); `first_row` numbers the rows."""
         reference_crs = QgsCoordinateReferenceSystem(saved.get("authid") or "")
         if not reference_crs.isValid() and saved.get("wkt"):
             reference_crs = QgsCoordinateReferenceSystem.fromWkt(saved["wkt"])
         if not reference_crs.isValid() and not layer_crs.isValid():
             if spatial_weight > 0:
                 self.require_projected(layer_crs, label)
-            feedback.pushInfo(
-                self.tr("Neither the layer nor the reference has a CRS; coordinates are used as they are")
-            )
+            if feedback is not None:
+                feedback.pushInfo(
+                    self.tr("Neither the layer nor the reference has a CRS; coordinates are used as they are")
+                )
             return xyz
         if not layer_crs.isValid():
             raise ValueError(
@@ -226,11 +269,12 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
             )
         if reference_crs == layer_crs:
             return xyz
-        feedback.pushWarning(
-            self.tr("{0} is in {1}, the reference in {2}: coordinates reprojected for the distances").format(
-                label, layer_crs.authid(), reference_crs.authid()
+        if feedback is not None:
+            feedback.pushWarning(
+                self.tr("{0} is in {1}, the reference in {2}: coordinates reprojected for the distances").format(
+                    label, layer_crs.authid(), reference_crs.authid()
+                )
             )
-        )
         transform = QgsCoordinateTransform(layer_crs, reference_crs, context.transformContext())
         out = xyz.copy()
         for row in range(len(xyz)):
@@ -238,7 +282,16 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
                 point = transform.transform(QgsPointXY(xyz[row, 0], xyz[row, 1]))
             except QgsCsException as error:
                 raise ValueError(
-                    f"{label}: row {row + 1} cannot be reprojected to the reference CRS ({error})"
+                    f"{label}: row {row + first_row} cannot be reprojected to the reference CRS ({error})"
                 ) from None
             out[row, 0], out[row, 1] = point.x(), point.y()
         return out
+
+
+def _filled_columns(fields, filled, imputed):
+    """The output columns: each field filled, and its 0/1 flag of the imputed cells."""
+    columns = {}
+    for j, field in enumerate(fields):
+        columns[field] = ("double", filled[:, j])
+        columns[field + imp.FLAG_SUFFIX] = ("int", imputed[:, j].astype(int))
+    return columns

@@ -264,8 +264,8 @@ class KrigingNeighbourhoodMixin:
         t_label = layer_label(targets)
         require_features(targets, t_label)
         require_crs(targets.sourceCrs(), t_label)
-        count, all_z = scan_points(targets, t_label, feedback)
-        if np.all(np.isfinite(s_xyz[:, 2])) and all_z:
+        count, first_without_z, _ = scan_points(targets, t_label, feedback)
+        if np.all(np.isfinite(s_xyz[:, 2])) and first_without_z is None:
             return s_xyz, False, count
         return self._flattened(s_xyz, label, feedback), True, count
 

@@ -308,17 +308,20 @@ class SuspiciousValues:
 
 
 def scan_points(source, label, feedback=None):
-    """(feature count, whether every point has a z) of a point layer, every
-    geometry checked (an error names its row) before any output exists."""
+    """(feature count, the first row without a z or None, whether any point
+    has a z) of a point layer, every geometry checked (an error names its
+    row) before any output exists."""
     request = QgsFeatureRequest().setNoAttributes()
-    count, all_z = 0, True
+    count, first_without_z, any_z = 0, None, False
     for first_row, features in feature_batches(source, request=request):
         if feedback is not None:
             check_cancelled(feedback.isCanceled)
-        xyz = batch_xyz(features, label, first_row)
-        all_z = all_z and bool(np.all(np.isfinite(xyz[:, 2])))
+        has_z = np.isfinite(batch_xyz(features, label, first_row)[:, 2])
+        if first_without_z is None and not has_z.all():
+            first_without_z = first_row + int(np.flatnonzero(~has_z)[0])
+        any_z = any_z or bool(has_z.any())
         count += len(features)
-    return count, all_z
+    return count, first_without_z, any_z
 
 
 def write_appended_batches(algorithm, parameters, context, output_name, source, estimate, feedback=None,

@@ -52,9 +52,9 @@ _MAX_WORKERS = 8
 _TIE_MARGIN = 8
 
 
-def complete_z(xyz, table="input"):
+def complete_z(xyz, table="input", first_row=1):
     """(n, 3) coordinates with z = 0 for 2D data; a z missing on only some rows,
-    or a missing x or y, is an error naming the row."""
+    or a missing x or y, is an error naming the row (numbered from `first_row`)."""
     xyz = np.array(xyz, dtype=float, copy=True)
     if xyz.ndim != 2 or xyz.shape[1] not in (2, 3):
         raise ValueError(f"{table}: coordinates must be an (n, 2) or (n, 3) array, got shape {xyz.shape}")
@@ -62,14 +62,14 @@ def complete_z(xyz, table="input"):
         xyz = np.column_stack([xyz, np.full(len(xyz), np.nan)])
     bad_xy = np.flatnonzero(~np.isfinite(xyz[:, :2]).all(axis=1))
     if bad_xy.size:
-        raise ValueError(f"{table}: row {bad_xy[0] + 1} has no x or y coordinate")
+        raise ValueError(f"{table}: row {bad_xy[0] + first_row} has no x or y coordinate")
     z_missing = ~np.isfinite(xyz[:, 2])
     if z_missing.all():
         xyz[:, 2] = 0.0
         return xyz, False
     if z_missing.any():
         raise ValueError(
-            f"{table}: row {np.flatnonzero(z_missing)[0] + 1} has no z while other rows do; "
+            f"{table}: row {np.flatnonzero(z_missing)[0] + first_row} has no z while other rows do; "
             "give every sample an elevation or none"
         )
     return xyz, True
@@ -125,13 +125,16 @@ class KNNImputer3D:
         self.scale_ = float(self.spatial_scale) if self.spatial_scale is not None else _total_sd(xyz)
         return self
 
-    def transform(self, X, xyz, table="input", progress=None, should_stop=None, cluster=None):
+    def transform(self, X, xyz, table="input", progress=None, should_stop=None, cluster=None, first_row=1):
         """(filled copy of X, boolean mask of the cells that were imputed).
         cluster: a `common.distributed.Cluster` whose workers impute the
         blocks of rows instead of this process's threads (the donors sent to
-        each once); the rows with no field at all stay here (a k-d tree)."""
+        each once); the rows with no field at all stay here (a k-d tree).
+        Each row is imputed from the donors alone, so a layer may be imputed
+        a batch at a time with the same result; `first_row` numbers the
+        batch's rows in an error."""
         X = as_columns(X, self.fields_, table)
-        xyz, has_z = complete_z(xyz, table)
+        xyz, has_z = complete_z(xyz, table, first_row)
         _check_rows(X, xyz, table)
         if has_z != self.has_z_:
             which = ("has", "do not") if has_z else ("has no", "do")

@@ -1,4 +1,4 @@
-"""ordinarykriging, mik and predictbnn read, estimate and write their target
+"""ordinarykriging, mik, predictbnn and knnimpute (from a saved reference) read, estimate and write their target
 points one batch at a time (layer_io.write_appended_batches), so a block model
 of millions of points is never held whole: the same outputs whatever the batch
 size, progress that only moves forward, rows numbered across batches in an
@@ -152,3 +152,57 @@ def test_a_target_without_geometry_in_a_later_batch_stops_kriging_before_any_out
     with pytest.raises(QgsProcessingException, match=r"blocks: feature at row 151 has no geometry"):
         run_algorithm("ordinarykriging", dict(params, OUTPUT=str(out / "ok.gpkg")))
     assert sorted(p.name for p in out.iterdir()) == []
+
+
+def imputation_layers(memory_layer, n_targets=700, seed=5):
+    """(samples with gaps, targets with more gaps): two fields over a smooth 3D trend."""
+    rng = np.random.default_rng(seed)
+
+    def layer(n, gap, name):
+        xyz = rng.uniform([0, 0, 0], [1000, 1000, 200], size=(n, 3)) + [224000.0, 3088000.0, 2000.0]
+        a = np.sin(xyz[:, 0] / 200.0) + rng.normal(0, 0.1, n)
+        b = np.cos(xyz[:, 1] / 250.0) + 0.5 * a
+        rows = [(i, None if rng.random() < gap else float(u), None if rng.random() < gap else float(v))
+                for i, (u, v) in enumerate(zip(a, b))]
+        return memory_layer(["id:integer", "a", "b"], rows, [tuple(p) for p in xyz], name=name)
+
+    return layer(300, 0.1, "samples"), layer(n_targets, 0.5, "targets")
+
+
+def test_imputation_from_a_reference_in_batches_equals_one_batch(run_algorithm, memory_layer, tmp_path, monkeypatch):
+    samples, targets = imputation_layers(memory_layer)
+    reference = str(tmp_path / "reference.json")
+    run_algorithm("knnimpute", {"INPUT": samples, "FIELDS": ["a", "b"], "K": 5, "SPATIAL_WEIGHT": 1.0,
+                                "REFERENCE_OUT": reference, "OUTPUT": str(tmp_path / "samples.gpkg")})
+    fields = ["id", "a", "b", "a_imputed", "b_imputed"]
+    whole, batched, progress = run_both(run_algorithm, monkeypatch, tmp_path, "knnimpute",
+                                        {"INPUT": targets, "REFERENCE_IN": reference}, fields)
+    assert whole[:, 3].sum() > 100  # half the targets' cells were gaps
+    np.testing.assert_array_equal(batched, whole)
+    check_progress(progress, 700)
+
+
+def test_imputation_names_a_later_batch_row_and_a_mixed_z_before_any_output(run_algorithm, memory_layer, tmp_path,
+                                                                           monkeypatch):
+    from qgis.core import QgsProcessingException
+
+    samples, _ = imputation_layers(memory_layer)
+    reference = str(tmp_path / "reference.json")
+    run_algorithm("knnimpute", {"INPUT": samples, "FIELDS": ["a", "b"], "REFERENCE_OUT": reference,
+                                "OUTPUT": str(tmp_path / "samples.gpkg")})
+    small_batches(monkeypatch)
+    rows = [(i, "0.5", "1.0") for i in range(200)]
+    rows[150] = (150, "0.5", "high")
+    coords = [(224000.0 + i, 3088000.0, 2000.0) for i in range(200)]
+    out = tmp_path / "targets.gpkg"
+    text = memory_layer(["id:integer", "a:string", "b:string"], rows, coords, name="targets")
+    with pytest.raises(QgsProcessingException, match="targets.*'b'.*row 151"):
+        run_algorithm("knnimpute", {"INPUT": text, "REFERENCE_IN": reference, "OUTPUT": str(out)})
+    assert not out.exists()
+    mixed = [f"POINT Z ({x} {y} {z})" for x, y, z in coords]
+    mixed[130] = f"POINT ({coords[130][0]} {coords[130][1]})"
+    layer = memory_layer(["id:integer", "a", "b"], [(i, 0.5, None) for i in range(200)], mixed, name="targets",
+                         geometry="PointZ")
+    with pytest.raises(QgsProcessingException, match="targets: row 131 has no z while other rows do"):
+        run_algorithm("knnimpute", {"INPUT": layer, "REFERENCE_IN": reference, "OUTPUT": str(out)})
+    assert not out.exists()
