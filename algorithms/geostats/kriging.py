@@ -37,6 +37,7 @@ from .variogram_model import unit_correlation
 
 UNSTABLE_WEIGHT_SUM = 10.0
 TASK_TARGETS = 16384  # targets per Dask task (whole chunks), see predict_together
+CHUNK_MATRIX_ENTRIES = 2048 * 32 * 32  # entries of one (sets, k, k) buffer: 2,048 targets at 32 neighbours
 
 
 def discretisation_offsets(block_size, discretisation):
@@ -65,11 +66,12 @@ class OrdinaryKriging:
     `search_`); min_samples / max_samples per target;
     max_per_hole: cap on samples from one hole (needs `groups` in fit);
     block_discretisation: (nx, ny, nz) points per block for block support, used
-    when `predict` gets a block size; label names the samples in messages.
-    X is the (n, 3) coordinates (z = 0 for 2D data)."""
+    when `predict` gets a block size; chunk_size: targets kriged together
+    (None: `default_chunk_size` of max_samples); label names the samples in
+    messages. X is the (n, 3) coordinates (z = 0 for 2D data)."""
 
     def __init__(self, model=None, search=None, min_samples=1, max_samples=32, max_per_hole=None,
-                 block_discretisation=(4, 4, 2), chunk_size=1024, n_jobs=1, seed=0, label="samples"):
+                 block_discretisation=(4, 4, 2), chunk_size=None, n_jobs=1, seed=0, label="samples"):
         self.model = model
         self.search = search
         self.min_samples = min_samples
@@ -353,7 +355,8 @@ def predict_together(krigers, X, block_size=None, progress=None, should_stop=Non
             raise ValueError("kriging together needs krigers fitted on the same samples with the same search")
     targets = as_xyz(X)
     terms = [kriger._block_terms(block_size) for kriger in krigers]
-    chunk_size, n_jobs = int(first.chunk_size), max(int(first.n_jobs if n_jobs is None else n_jobs), 1)
+    chunk_size = int(first.chunk_size or default_chunk_size(first.neighbourhood_.max_samples))
+    n_jobs = max(int(first.n_jobs if n_jobs is None else n_jobs), 1)
     m = len(targets)
     outs = []
     for kriger in krigers:
@@ -394,6 +397,16 @@ def predict_together(krigers, X, block_size=None, progress=None, should_stop=Non
         out["n_unestimated"] = int(np.isnan(out["variance"]).sum())
         out["n_unstable"] = int(out["unstable"].sum())
     return outs
+
+
+def default_chunk_size(max_samples):
+    """Targets per chunk: as many as keep one (neighbour sets, k, k) matrix
+    buffer near CHUNK_MATRIX_ENTRIES (16 MB; a thread holds about five), 256
+    to 8,192. Why not fewer: every chunk pays the same Python and call
+    overhead, and on bench_kriging's 3D model (32 neighbours, 2 threads) chunks
+    of 2,048 targets kriged 170,666 blocks/s against 148,084 for 1,024 (best of
+    3 each, the same estimates bit for bit; 4,096: 175,277)."""
+    return int(np.clip(CHUNK_MATRIX_ENTRIES // max(int(max_samples), 1) ** 2, 256, 8192))
 
 
 def _krige_chunk(shared, targets_and_exclude):
