@@ -145,11 +145,13 @@ class GeologyFeaturesAlgorithm(REEGradeAlgorithm):
         xyz = xyz_in_crs(point_xyz(geometries, label), source.sourceCrs(), crs, context, None, label)
         polygons, columns = read_shapely(geology_source, [unit_field], crs, context, feedback)
         faults = self._faults(parameters, context, feedback, crs)
-        fault_plane = self._fault_plane(parameters, context, feedback, crs, xyz, label)
         units = self._saved_units(parameters, context, unit_field, geology)
         geo_map = geology.GeologyMap(polygons, columns[unit_field], faults, units, label=layer_label(geology_source))
-        progress, should_stop = self.progress_callbacks(feedback, 10.0, 90.0)
+        fault_plane = self._fault_plane(parameters, context, feedback, crs, xyz, label)
+        progress, should_stop = self.progress_callbacks(feedback, 10.0, 90.0 if fault_plane is None else 50.0)
         values = geo_map.features(xyz, label, progress, should_stop)
+        if fault_plane is not None:
+            fault_plane = fault_plane(*self.progress_callbacks(feedback, 50.0, 90.0))
         self._notices(geo_map, values, feedback)
         results = {}
         units_out = self.parameterAsFileOutput(parameters, self.UNITS_OUT, context)
@@ -188,11 +190,12 @@ class GeologyFeaturesAlgorithm(REEGradeAlgorithm):
         return [line for line in lines if line is not None]
 
     def _fault_plane(self, parameters, context, feedback, crs, xyz, label):
-        """geo_fault_plane at xyz, or None without dip fields."""
+        """A function of (progress, should_stop) giving geo_fault_plane at xyz,
+        every input checked first; None without dip fields or a DEM."""
         dip_field = self.parameterAsString(parameters, self.DIP_FIELD, context)
         direction_field = self.parameterAsString(parameters, self.DIP_DIRECTION_FIELD, context)
         dem = self.parameterAsRasterLayer(parameters, self.SURFACE, context)
-        if not (dip_field or direction_field):
+        if not (dip_field or direction_field or dem is not None):
             return None
         source = self.parameterAsSource(parameters, self.FAULTS, context)
         if source is None or not (dip_field and direction_field) or dem is None:
@@ -209,8 +212,10 @@ class GeologyFeaturesAlgorithm(REEGradeAlgorithm):
         fault_label = layer_label(source)
         lines, columns = read_shapely(source, [dip_field, direction_field], crs, context, feedback)
         kept = [row for row, line in enumerate(lines) if line is not None]
-        angles = [[_degrees(columns[field][row], fault_label, field, row) for row in kept]
-                  for field in (dip_field, direction_field)]
+        if not kept:
+            raise QgsProcessingException(self.tr("{0}: no fault has a line").format(fault_label))
+        angles = [[_degrees(columns[field][row], fault_label, field, row, dips) for row in kept]
+                  for field, dips in ((dip_field, True), (direction_field, False))]
         planes = FaultPlanes([lines[row] for row in kept], *angles, label=fault_label,
                              rows=[row + 1 for row in kept])
         require_crs(dem.crs(), dem.name())
@@ -222,7 +227,7 @@ class GeologyFeaturesAlgorithm(REEGradeAlgorithm):
         if uncovered:
             feedback.pushWarning(self.tr("{0}: {1} point(s) lie off {2} or on its nodata; their geo_fault_plane is "
                                          "NULL").format(label, uncovered, dem.name()))
-        return planes.distance(xyz, surface, label)
+        return lambda progress, should_stop: planes.distance(xyz, surface, label, progress, should_stop)
 
     def _saved_units(self, parameters, context, unit_field, geology):
         path = self.parameterAsFile(parameters, self.UNITS_FILE, context)
@@ -258,8 +263,8 @@ class GeologyFeaturesAlgorithm(REEGradeAlgorithm):
             )
 
 
-def _degrees(value, label, field, row):
-    """An angle of the fault layer as a float, or an error naming its row."""
+def _degrees(value, label, field, row, dip):
+    """An angle of the fault layer as a float (a dip in (0, 90]), or an error naming its field and row."""
     value = plain_value(value)
     try:
         number = float(value)
@@ -267,4 +272,7 @@ def _degrees(value, label, field, row):
         number = math.nan
     if not math.isfinite(number):
         raise QgsProcessingException(f"{label}: field '{field}', row {row + 1}: {value!r} is not an angle in degrees")
+    if dip and not 0.0 < number <= 90.0:
+        raise QgsProcessingException(f"{label}: field '{field}', row {row + 1}: dip {number:g} is not in (0, 90] "
+                                     "degrees")
     return number

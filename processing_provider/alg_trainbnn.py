@@ -88,8 +88,9 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
         "(node arrays, not a pickle), the samples the kriging uses "
         "at prediction, the variogram and every calibration number. The ensemble trains with [HIDDEN], [EPOCHS], "
         "[N_MEMBERS], [VALIDATION_FRACTION] (empty: 0.25 of the holes not kept for calibration; 20% of the holes "
-        "are) and [SEED], its weight decay chosen as below; [PATIENCE], [LEARNING_RATE], [PRIOR_SD], [KL_WEIGHT] and "
-        "[RECALIBRATE] are the ensemble's defaults (a warning says so if they are changed). It is the estimator "
+        "are) and [SEED], its weight decay chosen as below, its early stopping waiting about 400 optimiser steps "
+        "without improving (10 to 40 epochs, fewer on larger sets); [PATIENCE], [LEARNING_RATE], [PRIOR_SD], "
+        "[KL_WEIGHT] and [RECALIBRATE] do not apply (a warning says so if they are changed). It is the estimator "
         "reegrade:crossvalidate's bnn method cross-validates.\n\n"
         "[METHOD] bnn: a Bayesian neural network: [HIDDEN] layers of ReLU units (default 64,64,64), every weight "
         "and bias with a Gaussian prior N(0, [PRIOR_SD]^2) and a mean-field Gaussian posterior fitted by "
@@ -361,7 +362,13 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
         for key, default in NETWORK_ONLY.items():
             given = (self.parameterAsBool(parameters, key, context) if isinstance(default, bool)
                      else self.parameterAsDouble(parameters, key, context))
-            if given != default:
+            if given == default:
+                continue
+            if key == self.PATIENCE:
+                feedback.pushWarning(self.tr("PATIENCE does not apply to METHOD stacked, whose ensemble waits about "
+                                             "400 optimiser steps without improving (10 to 40 epochs, by the "
+                                             "number of samples)"))
+            else:
                 feedback.pushWarning(self.tr("{0} does not apply to METHOD stacked, whose ensemble trains at the "
                                              "default {1}").format(key, default))
         if self.optional_double(parameters, self.WEIGHT_DECAY, context) is not None:

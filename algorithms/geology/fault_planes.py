@@ -11,13 +11,18 @@ dip towards its mapped dip direction (azimuth, degrees clockwise from grid
 north), planar across strike. A point `depth` metres below the surface (the
 elevation model at its XY less its z) is moved up dip by depth / tan(dip) to
 the surface, where its horizontal distance h to the trace gives the distance
-to the fault surface, h sin(dip). The sign is + on the hanging-wall side (the
-side the fault dips towards) and - on the footwall side; a vertical fault
-takes + on the side its dip direction points to. Where several faults are
-given, each point takes the nearest. The depth is the one below the surface
-above the point, not above the trace: on a surface that rises by r between
-them the projection is off by r / tan(dip) (27 m for r = 100 m at 75
-degrees).
+to the fault surface, h sin(d). d is the dip itself where the trace runs
+across the dip direction; where a stretch of the trace runs at an angle t
+off that (t = 0: across it), the surface swept along the dip direction dips
+at tan(d) = tan(dip) / cos(t) across that stretch, which is steeper. The
+sign is + on the hanging-wall side (the side the fault dips towards) and -
+on the footwall side; a vertical fault takes + on the side its dip
+direction points to. A stretch of the trace that runs along the dip
+direction has no hanging wall of its own, and its side is whichever its
+normal leans to. Where several faults are given, each point takes the
+nearest. The depth is the one below the surface above the point, not above
+the trace: on a surface that rises by r between them the projection is off
+by r / tan(dip) (27 m for r = 100 m at 75 degrees).
 """
 import numpy as np
 
@@ -42,6 +47,8 @@ class FaultPlanes:
         if not (len(lines) == len(dips) == len(directions)):
             raise ValueError(f"{label}: {len(lines)} lines, {len(dips)} dips and {len(directions)} dip directions")
         rows = list(range(1, len(lines) + 1)) if rows is None else list(rows)
+        if len(rows) != len(lines):
+            raise ValueError(f"{label}: {len(rows)} row numbers for {len(lines)} lines")
         for row, dip, direction in zip(rows, dips, directions):
             if not (np.isfinite(dip) and 0.0 < dip <= 90.0):
                 raise ValueError(f"{label}: row {row}: dip {dip} is not in (0, 90] degrees")
@@ -50,6 +57,8 @@ class FaultPlanes:
         self.faults = []
         for row, line, dip, direction in zip(rows, lines, dips, directions):
             segments = _segments(np.asarray([line], dtype=object))
+            # A repeated vertex is a segment of no length, whose normal has no side.
+            segments = segments[shapely.length(segments) > 0]
             if segments.size == 0:
                 raise ValueError(f"{label}: row {row} has no line")
             azimuth = np.radians(direction)
@@ -99,8 +108,18 @@ def _signed_to_trace(tree, segments, dip, direction, xyz, surface):
     start = shapely.get_coordinates(nearest_segment)[0::2]
     # The side: the trace's own normal that points down dip, so that a bend in the trace does not flip it.
     along = shapely.get_coordinates(nearest_segment)[1::2] - start
-    normal = np.column_stack([along[:, 1], -along[:, 0]])
-    normal *= np.where(normal @ direction >= 0, 1.0, -1.0)[:, None]
+    normal = np.column_stack([along[:, 1], -along[:, 0]]) / np.hypot(along[:, 0], along[:, 1])[:, None]
+    across = normal @ direction  # cos(t) of the module docstring, signed
+    normal *= np.where(across >= 0, 1.0, -1.0)[:, None]
     offset = up_dip - closest
     side = np.where(np.sum(offset * normal, axis=1) >= 0, 1.0, -1.0)
-    return side * horizontal * np.sin(dip)
+    return side * horizontal * _sin_swept_dip(dip, np.abs(across))
+
+
+def _sin_swept_dip(dip, cos_off):
+    """sin(d) of the surface swept along the dip direction, across a stretch of
+    trace whose normal is `cos_off` off it: tan(d) = tan(dip) / cos_off."""
+    if dip >= np.pi / 2:
+        return np.ones_like(cos_off)
+    tangent = np.tan(dip)
+    return tangent / np.sqrt(cos_off**2 + tangent**2)

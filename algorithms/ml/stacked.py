@@ -281,8 +281,9 @@ class StackedNetwork:
         `scales` c: one per w of WEIGHT_GRID, out-of-hole estimates), ties to
         the larger w (kriging). k per w: the stretch whose 90 % intervals on
         the calibration holes (`calibration_inputs_`'s keys) cover closest to
-        90 %. The table also gives each w's CRPS and coverage on the
-        calibration holes, for logs."""
+        90 % on the rising side of the coverage (`rising_stretch`). The table
+        also gives each w's CRPS and coverage on the calibration holes, for
+        logs."""
         mse = squared_errors.mean(axis=1)
         # numpy and scipy's ufuncs let go of the GIL, so the weights' rows are computed side by side.
         with ThreadPoolExecutor(max(int(self.n_threads), 1)) as pool:
@@ -295,7 +296,7 @@ class StackedNetwork:
         """One row of `_choose_pool`'s table: the stretch, CRPS and coverage of weight w."""
         y = calibration["grade"]
         coverage = {k: _coverage(self._pooled(weight, k, calibration, scale), y) for k in STRETCH_GRID}
-        stretch = first_stretch_covering(coverage)
+        stretch = rising_stretch(coverage)
         crps = crps_from_quantiles(self._pooled(weight, stretch, calibration, scale), y, SELECTION_LEVELS,
                                    iterations=SELECTION_ITERATIONS)
         return {"weight": float(weight), "stretch": float(stretch), "scale": float(scale),
@@ -613,7 +614,7 @@ def _out_of_hole_errors(kriging_estimate, point, y):
     return (scales[:, None] * pooled - y[None]) ** 2, scales
 
 
-def first_stretch_covering(coverage):
+def rising_stretch(coverage):
     """The stretch closest to COVERAGE_LEVEL among those up to the first
     that reaches it ({stretch: coverage}, increasing stretches). Why not the
     closest of all: the coverage does not keep rising with the stretch. The

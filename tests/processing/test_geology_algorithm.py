@@ -187,6 +187,9 @@ def test_faults_down_dip_need_dips_a_dem_and_3d_points(run_algorithm, _points_la
                                                      "SURFACE"):
         run_algorithm("geologyfeatures", {**common, "INPUT": points, "OUTPUT": str(out)})
     dem = _dem(deposit, tmp_path / "dem.tif", cell=50.0)
+    surface_only = {key: value for key, value in common.items() if key != "DIP_FIELD"}
+    with pytest.raises(QgsProcessingException, match="need FAULTS, both DIP_FIELD"):
+        run_algorithm("geologyfeatures", {**surface_only, "SURFACE": dem, "INPUT": points, "OUTPUT": str(out)})
     full = {**common, "DIP_DIRECTION_FIELD": "dip_dir", "SURFACE": dem}
     with pytest.raises(QgsProcessingException, match="samples: feature at row 1 has no z"):
         run_algorithm("geologyfeatures", {**full, "INPUT": _points_layer([tuple(centre)], crs=deposit.crs),
@@ -195,6 +198,6 @@ def test_faults_down_dip_need_dips_a_dem_and_3d_points(run_algorithm, _points_la
                                                                      (centre, centre + 100))]
     flat = memory_layer(["dip:double", "dip_dir:double"], [[80.0, 290.0], [0.0, 290.0]], lines, crs=deposit.crs,
                         name="faults")
-    with pytest.raises(QgsProcessingException, match=r"faults: row 2: dip 0.0 is not in \(0, 90\] degrees"):
+    with pytest.raises(QgsProcessingException, match=r"faults: field 'dip', row 2: dip 0 is not in \(0, 90\] degrees"):
         run_algorithm("geologyfeatures", {**full, "FAULTS": flat, "INPUT": points, "OUTPUT": str(out)})
     assert not out.exists()

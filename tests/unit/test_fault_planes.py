@@ -46,3 +46,26 @@ def test_bad_angles_name_their_row():
         FaultPlanes([north_trace()], [80.0], [np.nan])
     with pytest.raises(ValueError, match="expected \\(n, 3\\) points"):
         FaultPlanes([north_trace()], [80.0], [90.0]).distance(np.zeros((3, 2)), np.zeros(3))
+
+
+def test_a_repeated_vertex_changes_nothing():
+    points = np.random.default_rng(0).uniform([-500, -1500, -300], [500, 1500, 0], size=(2000, 3))
+    doubled = shapely.LineString([(0.0, -1000.0), (0.0, -1000.0), (0.0, 0.0), (0.0, 0.0), (0.0, 1000.0)])
+    np.testing.assert_array_equal(FaultPlanes([doubled], [60.0], [90.0]).distance(points, np.zeros(2000)),
+                                  FaultPlanes([north_trace()], [60.0], [90.0]).distance(points, np.zeros(2000)))
+
+
+def test_a_trace_oblique_to_the_dip_direction_gives_the_distance_to_the_swept_plane():
+    # A straight trace striking 30 degrees off the perpendicular to its dip direction: the surface swept down
+    # dip is a plane through the trace and the dip vector (cot(dip) along the dip direction per metre down).
+    dip, direction = 45.0, 90.0
+    strike = np.radians(30.0)
+    u = np.array([np.sin(strike), np.cos(strike), 0.0])
+    trace = shapely.LineString([tuple(-3000 * u[:2]), tuple(3000 * u[:2])])
+    v = np.array([1.0 / np.tan(np.radians(dip)), 0.0, -1.0])
+    normal = np.cross(u, v)
+    normal /= np.linalg.norm(normal)
+    points = np.random.default_rng(1).uniform([-300, -300, -200], [300, 300, 0], size=(500, 3))
+    got = FaultPlanes([trace], [dip], [direction]).distance(points, np.zeros(500))
+    np.testing.assert_allclose(np.abs(got), np.abs(points @ normal), rtol=1e-9, atol=1e-9)
+    np.testing.assert_array_equal(np.sign(got), np.sign(points @ normal) * np.sign(normal[0]))
