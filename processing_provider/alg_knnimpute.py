@@ -31,6 +31,7 @@ from .layer_io import (
     point_xyz,
     read_columns,
     require_features,
+    require_fields,
     scan_points,
     write_appended,
     write_appended_batches,
@@ -213,16 +214,21 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
         """(OUTPUT, imputed count per field): the layer imputed from a saved
         reference and written one batch at a time (`write_appended_batches`),
         on one Dask cluster when the setting names one: each row is imputed
-        from the donors alone, so a block model of millions of targets is
-        never held whole. Every geometry, and whether all or none have a z, is
+        from the donors alone (the same values as one batch, to rounding), so a
+        block model of millions of targets is never held whole. Every geometry, and whether all or none have a z, is
         checked first, before any output exists."""
         label = layer_label(source)
+        fields = model.fields_
+        require_fields(source, fields, label)
         count, first_without_z, any_z = scan_points(source, label, feedback)
         if any_z and first_without_z is not None:
             raise QgsProcessingException(self.tr(
                 "{0}: row {1} has no z while other rows do; give every point an elevation or none").format(
                 label, first_without_z))
-        fields = model.fields_
+        if any_z != bool(model.has_z_):
+            raise QgsProcessingException(self.tr(
+                "{0}: the layer {1} z coordinates but the reference samples {2}; use the same dimensionality for "
+                "both").format(label, *(("has", "do not") if any_z else ("has no", "do"))))
         batches = self.batch_progress(feedback, 10, 90, count)
         counts = np.zeros(len(fields), dtype=np.int64)
         with self.prediction_cluster(feedback) as cluster:

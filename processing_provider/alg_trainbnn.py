@@ -88,10 +88,10 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
         "(node arrays, not a pickle), the samples the kriging uses "
         "at prediction, the variogram and every calibration number. The ensemble trains with [HIDDEN], [EPOCHS], "
         "[N_MEMBERS], [VALIDATION_FRACTION] (empty: 0.25 of the holes not kept for calibration; 20% of the holes "
-        "are) and [SEED], its weight decay chosen as below, its early stopping waiting about 400 optimiser steps "
-        "without improving (10 to 40 epochs, fewer on larger sets); [PATIENCE], [LEARNING_RATE], [PRIOR_SD], "
-        "[KL_WEIGHT] and [RECALIBRATE] do not apply (a warning says so if they are changed). It is the estimator "
-        "reegrade:crossvalidate's bnn method cross-validates.\n\n"
+        "are) and [SEED], its weight decay chosen as below, its early stopping waiting at least about 400 "
+        "optimiser steps without improving (10 to 40 epochs, fewer on larger sets); [PATIENCE], [LEARNING_RATE], "
+        "[PRIOR_SD], [KL_WEIGHT] and [RECALIBRATE] do not apply (a warning says so if they are changed). It is the "
+        "estimator reegrade:crossvalidate's bnn method cross-validates.\n\n"
         "[METHOD] bnn: a Bayesian neural network: [HIDDEN] layers of ReLU units (default 64,64,64), every weight "
         "and bias with a Gaussian prior N(0, [PRIOR_SD]^2) and a mean-field Gaussian posterior fitted by "
         "variational inference (reparameterised, Adam at [LEARNING_RATE]), minimising the Gaussian negative "
@@ -365,9 +365,9 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
             if given == default:
                 continue
             if key == self.PATIENCE:
-                feedback.pushWarning(self.tr("PATIENCE does not apply to METHOD stacked, whose ensemble waits about "
-                                             "400 optimiser steps without improving (10 to 40 epochs, by the "
-                                             "number of samples)"))
+                feedback.pushWarning(self.tr("PATIENCE does not apply to METHOD stacked, whose ensemble waits at "
+                                             "least about 400 optimiser steps without improving (10 to 40 epochs, "
+                                             "by the number of samples)"))
             else:
                 feedback.pushWarning(self.tr("{0} does not apply to METHOD stacked, whose ensemble trains at the "
                                              "default {1}").format(key, default))

@@ -25,16 +25,19 @@ from .layer_io import (
 
 # Bytes held per estimated cell: coordinates, estimates, variances, the ccdf of MIK's thresholds and their copies.
 CELL_BYTES = 8 * 64
-# Concurrent kriging systems, as OrdinaryKriging's chunks are processed (chunk size x threads x waves of 4).
-SYSTEMS_AT_ONCE = 1024 * 8 * 4
+# Chunks in work at once, as OrdinaryKriging processes them (threads x waves of 4).
+CHUNKS_AT_ONCE = 8 * 4
 
 
 def check_block_memory(discretisation, max_samples):
     """Block kriging averages covariances over every pair of discretisation points (once) and between every
     neighbour and every point (per system): 100 x 100 x 100 points would need terabytes."""
+    from ..algorithms.geostats.kriging import default_chunk_size
+
     points = int(np.prod(discretisation))
     pairs = points * points * 8 * 4
-    per_systems = SYSTEMS_AT_ONCE * max_samples * points * 8 * 2
+    systems = CHUNKS_AT_ONCE * default_chunk_size(max_samples, points)
+    per_systems = systems * max_samples * points * 8 * 2
     refuse_if_too_large(
         max(pairs, per_systems), f"block discretisation {' x '.join(str(n) for n in discretisation)}",
         "use fewer discretisation points per block (e.g. 4, 4, 2)")

@@ -60,7 +60,7 @@ class FaultPlanes:
             # A repeated vertex is a segment of no length, whose normal has no side.
             segments = segments[shapely.length(segments) > 0]
             if segments.size == 0:
-                raise ValueError(f"{label}: row {row} has no line")
+                raise ValueError(f"{label}: row {row} has no line of non-zero length")
             azimuth = np.radians(direction)
             self.faults.append((shapely.STRtree(segments), segments, np.radians(dip),
                                 np.array([np.sin(azimuth), np.cos(azimuth)])))
@@ -93,7 +93,10 @@ class FaultPlanes:
 
 
 def _signed_to_trace(tree, segments, dip, direction, xyz, surface):
-    """Signed distance to one fault surface (see the module docstring)."""
+    """Signed distance to one fault surface (see the module docstring): the
+    least h sin(d) over the trace's segments. Only segments within h_min /
+    sin(dip) of the point up dip can give it (sin(d) >= sin(dip), and the
+    horizontally nearest gives at most h_min), so only those are scored."""
     import shapely
 
     if not len(xyz):
@@ -101,19 +104,26 @@ def _signed_to_trace(tree, segments, dip, direction, xyz, surface):
     depth = surface - xyz[:, 2]
     up_dip = xyz[:, :2] - (depth / np.tan(dip))[:, None] * direction[None, :] if dip < np.pi / 2 else xyz[:, :2]
     points = shapely.points(up_dip)
-    (point_index, segment_index), horizontal = tree.query_nearest(points, return_distance=True, all_matches=False)
-    order = np.argsort(point_index)
-    nearest_segment, horizontal = segments[segment_index[order]], horizontal[order]
-    closest = shapely.get_coordinates(shapely.shortest_line(nearest_segment, points))[0::2]
-    start = shapely.get_coordinates(nearest_segment)[0::2]
-    # The side: the trace's own normal that points down dip, so that a bend in the trace does not flip it.
-    along = shapely.get_coordinates(nearest_segment)[1::2] - start
+    (point_index, _), nearest = tree.query_nearest(points, return_distance=True, all_matches=False)
+    reach = np.empty(len(points))
+    reach[point_index] = nearest / np.sin(dip) * (1.0 + 1e-9) + 1e-9
+    point_index, segment_index = tree.query(points, predicate="dwithin", distance=reach)
+    candidates = segments[segment_index]
+    horizontal = shapely.distance(candidates, points[point_index])
+    ends = shapely.get_coordinates(candidates).reshape(-1, 2, 2)
+    along = ends[:, 1] - ends[:, 0]
     normal = np.column_stack([along[:, 1], -along[:, 0]]) / np.hypot(along[:, 0], along[:, 1])[:, None]
     across = normal @ direction  # cos(t) of the module docstring, signed
-    normal *= np.where(across >= 0, 1.0, -1.0)[:, None]
-    offset = up_dip - closest
-    side = np.where(np.sum(offset * normal, axis=1) >= 0, 1.0, -1.0)
-    return side * horizontal * _sin_swept_dip(dip, np.abs(across))
+    distance = horizontal * _sin_swept_dip(dip, np.abs(across))
+    order = np.lexsort((segment_index, distance, point_index))  # per point, the least distance first
+    first = order[np.r_[True, point_index[order][1:] != point_index[order][:-1]]]
+    best = np.empty(len(points), dtype=np.int64)
+    best[point_index[first]] = first
+    # The side: the chosen segment's own normal that points down dip, so that a bend in the trace does not flip it.
+    closest = shapely.get_coordinates(shapely.shortest_line(candidates[best], points))[0::2]
+    towards = normal[best] * np.where(across[best] >= 0, 1.0, -1.0)[:, None]
+    side = np.where(np.sum((up_dip - closest) * towards, axis=1) >= 0, 1.0, -1.0)
+    return side * distance[best]
 
 
 def _sin_swept_dip(dip, cos_off):

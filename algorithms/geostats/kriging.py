@@ -355,8 +355,10 @@ def predict_together(krigers, X, block_size=None, progress=None, should_stop=Non
             raise ValueError("kriging together needs krigers fitted on the same samples with the same search")
     targets = as_xyz(X)
     terms = [kriger._block_terms(block_size) for kriger in krigers]
-    chunk_size = int(first.chunk_size or default_chunk_size(first.neighbourhood_.max_samples))
     n_jobs = max(int(first.n_jobs if n_jobs is None else n_jobs), 1)
+    n_points = max(1 if offsets is None else len(offsets) for offsets, _ in terms)
+    chunk_size = int(first.chunk_size or default_chunk_size(first.neighbourhood_.max_samples, n_points,
+                                                            -(-len(targets) // n_jobs)))
     m = len(targets)
     outs = []
     for kriger in krigers:
@@ -399,14 +401,19 @@ def predict_together(krigers, X, block_size=None, progress=None, should_stop=Non
     return outs
 
 
-def default_chunk_size(max_samples):
+def default_chunk_size(max_samples, n_points=1, per_thread=None):
     """Targets per chunk: as many as keep one (neighbour sets, k, k) matrix
-    buffer near CHUNK_MATRIX_ENTRIES (16 MB; a thread holds about five), 256
-    to 8,192. Why not fewer: every chunk pays the same Python and call
-    overhead, and on bench_kriging's 3D model (32 neighbours, 2 threads) chunks
-    of 2,048 targets kriged 170,666 blocks/s against 148,084 for 1,024 (best of
-    3 each, the same estimates bit for bit; 4,096: 175,277)."""
-    return int(np.clip(CHUNK_MATRIX_ENTRIES // max(int(max_samples), 1) ** 2, 256, 8192))
+    buffer, or one (targets, k, block discretisation points) array of block
+    support, near CHUNK_MATRIX_ENTRIES (16 MB; a thread holds about five),
+    256 to 8,192, and no more than `per_thread` (the targets over the
+    threads), so that a run of a few thousand targets still keeps every
+    thread busy. Why not fewer: every chunk pays the same Python and call
+    overhead, and on bench_kriging's 3D model (32 neighbours, 2 threads)
+    chunks of 2,048 targets kriged 170,666 blocks/s against 148,084 for 1,024
+    (best of 3 each, the same estimates bit for bit; 4,096: 175,277)."""
+    k = max(int(max_samples), 1)
+    size = int(np.clip(CHUNK_MATRIX_ENTRIES // (k * max(k, int(n_points))), 256, 8192))
+    return max(1, min(size, int(per_thread))) if per_thread is not None else size
 
 
 def _krige_chunk(shared, targets_and_exclude):

@@ -131,8 +131,9 @@ class KNNImputer3D:
         blocks of rows instead of this process's threads (the donors sent to
         each once); the rows with no field at all stay here (a k-d tree).
         Each row is imputed from the donors alone, so a layer may be imputed
-        a batch at a time with the same result; `first_row` numbers the
-        batch's rows in an error."""
+        a batch at a time with the same result (to rounding: the feature
+        distances are matrix products, whose last bits depend on the rows
+        computed together); `first_row` numbers the batch's rows in an error."""
         X = as_columns(X, self.fields_, table)
         xyz, has_z = complete_z(xyz, table, first_row)
         _check_rows(X, xyz, table)

@@ -172,13 +172,14 @@ def imputation_layers(memory_layer, n_targets=700, seed=5):
 def test_imputation_from_a_reference_in_batches_equals_one_batch(run_algorithm, memory_layer, tmp_path, monkeypatch):
     samples, targets = imputation_layers(memory_layer)
     reference = str(tmp_path / "reference.json")
-    run_algorithm("knnimpute", {"INPUT": samples, "FIELDS": ["a", "b"], "K": 5, "SPATIAL_WEIGHT": 1.0,
+    # A spatial weight of 0.5: both the spatial and the feature distances count (1.0 would use space alone).
+    run_algorithm("knnimpute", {"INPUT": samples, "FIELDS": ["a", "b"], "K": 5, "SPATIAL_WEIGHT": 0.5,
                                 "REFERENCE_OUT": reference, "OUTPUT": str(tmp_path / "samples.gpkg")})
     fields = ["id", "a", "b", "a_imputed", "b_imputed"]
     whole, batched, progress = run_both(run_algorithm, monkeypatch, tmp_path, "knnimpute",
                                         {"INPUT": targets, "REFERENCE_IN": reference}, fields)
     assert whole[:, 3].sum() > 100  # half the targets' cells were gaps
-    np.testing.assert_array_equal(batched, whole)
+    check_same(whole, batched, [0, 3, 4])
     check_progress(progress, 700)
 
 
@@ -205,4 +206,8 @@ def test_imputation_names_a_later_batch_row_and_a_mixed_z_before_any_output(run_
                          geometry="PointZ")
     with pytest.raises(QgsProcessingException, match="targets: row 131 has no z while other rows do"):
         run_algorithm("knnimpute", {"INPUT": layer, "REFERENCE_IN": reference, "OUTPUT": str(out)})
+    flat = memory_layer(["id:integer", "a", "b"], [(i, 0.5, None) for i in range(200)],
+                        [(x, y) for x, y, _ in coords], name="targets")
+    with pytest.raises(QgsProcessingException, match="targets: the layer has no z coordinates but the reference"):
+        run_algorithm("knnimpute", {"INPUT": flat, "REFERENCE_IN": reference, "OUTPUT": str(out)})
     assert not out.exists()

@@ -69,3 +69,11 @@ def test_a_trace_oblique_to_the_dip_direction_gives_the_distance_to_the_swept_pl
     got = FaultPlanes([trace], [dip], [direction]).distance(points, np.zeros(500))
     np.testing.assert_allclose(np.abs(got), np.abs(points @ normal), rtol=1e-9, atol=1e-9)
     np.testing.assert_array_equal(np.sign(got), np.sign(points @ normal) * np.sign(normal[0]))
+
+
+def test_a_bent_trace_takes_the_segment_nearest_in_three_dimensions():
+    # Dip 30 east; the segment across the dip (x = 0) is 150 m from the point down the plane's normal, the
+    # oblique one (45 degrees off) 179 m although it is nearer on the map (283 m against 300 m).
+    bent = shapely.LineString([(0.0, -2000.0), (0.0, 0.0), (2000.0, 2000.0)])
+    got = FaultPlanes([bent], [30.0], [90.0]).distance(np.array([[300.0, -100.0, 0.0]]), [0.0])
+    np.testing.assert_allclose(got, [300.0 * np.sin(np.radians(30.0))])

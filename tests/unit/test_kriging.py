@@ -328,3 +328,13 @@ def test_kriging_together_needs_the_same_samples_and_search():
     for other in (b, c):
         with pytest.raises(ValueError, match="same samples with the same search"):
             predict_together([a, other], xyz[:3])
+
+
+def test_chunks_are_sized_by_the_neighbourhood_the_block_points_and_the_threads():
+    from ree_grade.algorithms.geostats.kriging import default_chunk_size
+
+    assert default_chunk_size(32) == 2048
+    assert default_chunk_size(64) == 512
+    assert default_chunk_size(8) == 8192  # the cap
+    assert default_chunk_size(16, 6 * 6 * 4) == 910  # block support's (targets, k, points) arrays count too
+    assert default_chunk_size(32, 1, per_thread=700) == 700
