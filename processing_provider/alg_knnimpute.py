@@ -25,6 +25,7 @@ from ..algorithms.io.modelfile import arrays_path_for
 from ..algorithms.ml import imputation as imp
 from .base import REEGradeAlgorithm
 from .layer_io import (
+    SuspiciousValues,
     batch_numeric,
     batch_xyz,
     layer_label,
@@ -33,6 +34,7 @@ from .layer_io import (
     require_features,
     require_fields,
     scan_points,
+    warn_suspicious,
     write_appended,
     write_appended_batches,
 )
@@ -188,7 +190,9 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
                                                                  negative)
         else:
             raw, geometries, _ = read_columns(source, fields, feedback, label)
-            X = np.column_stack([parse_numeric(raw[field], label, field, negative).values for field in fields])
+            parsed = {field: parse_numeric(raw[field], label, field, negative) for field in fields}
+            warn_suspicious(parsed, label, feedback)
+            X = np.column_stack([parsed[field].values for field in fields])
             xyz = point_xyz(geometries, label)
             if model.spatial_weight > 0:
                 self.require_projected(source.sourceCrs(), label)
@@ -231,10 +235,12 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
                 "both").format(label, *(("has", "do not") if any_z else ("has no", "do"))))
         batches = self.batch_progress(feedback, 10, 90, count)
         counts = np.zeros(len(fields), dtype=np.int64)
+        suspicious = SuspiciousValues(label, count)
         with self.prediction_cluster(feedback) as cluster:
             def estimate(first_row, features):
                 values = batch_numeric(source, features, fields, label, first_row,
                                        negative_is_below_detection=negative)
+                suspicious.add(values, first_row)
                 X = np.column_stack([values[field].values for field in fields])
                 xyz = self._to_reference_crs(batch_xyz(features, label, first_row), source.sourceCrs(), model.crs_,
                                              context, feedback if first_row == 1 else None, label,
@@ -246,6 +252,7 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
 
             destination = write_appended_batches(self, parameters, context, self.OUTPUT, source, estimate, feedback,
                                                  batches)
+        suspicious.warn(feedback)
         return destination, counts
 
     def _to_reference_crs(self, xyz, layer_crs, saved, context, feedback, label, spatial_weight, first_row=1):

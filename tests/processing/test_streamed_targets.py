@@ -122,6 +122,28 @@ def test_values_read_as_thousands_are_counted_over_the_whole_layer_once(run_algo
     assert len(thousands) == 1 and "3 value(s) with a comma (first at row 11" in thousands[0], thousands
 
 
+def test_imputation_counts_values_read_as_thousands_over_the_whole_layer(run_algorithm, memory_layer, tmp_path,
+                                                                        monkeypatch):
+    samples, _ = imputation_layers(memory_layer)
+    reference = str(tmp_path / "reference.json")
+    run_algorithm("knnimpute", {"INPUT": samples, "FIELDS": ["a", "b"], "REFERENCE_OUT": reference,
+                                "OUTPUT": str(tmp_path / "samples.gpkg")})
+    rows = [(i, "0.1", None if i % 2 else "0.2") for i in range(300)]
+    for row in (10, 100, 250):
+        rows[row] = (row, "1,500", "0.2")
+    targets = memory_layer(["id:integer", "a:string", "b:string"], rows,
+                           [(224000.0 + i, 3088000.0, 2000.0) for i in range(300)], name="targets")
+    for streamed in (False, True):
+        if streamed:
+            small_batches(monkeypatch)
+        feedback = recording_feedback()
+        params = {"INPUT": targets, "OUTPUT": str(tmp_path / f"t{streamed}.gpkg")}
+        params.update({"REFERENCE_IN": reference} if streamed else {"FIELDS": ["a", "b"]})
+        run_algorithm("knnimpute", params, feedback)
+        thousands = [w for w in feedback.warnings if "read as thousands" in w]
+        assert len(thousands) == 1 and "3 value(s) with a comma (first at row 11" in thousands[0], thousands
+
+
 def test_a_bad_row_in_a_later_batch_is_named_and_leaves_no_output(run_algorithm, memory_layer, tmp_path,
                                                                    monkeypatch):
     from qgis.core import QgsProcessingException
