@@ -122,28 +122,6 @@ def test_values_read_as_thousands_are_counted_over_the_whole_layer_once(run_algo
     assert len(thousands) == 1 and "3 value(s) with a comma (first at row 11" in thousands[0], thousands
 
 
-def test_imputation_counts_values_read_as_thousands_over_the_whole_layer(run_algorithm, memory_layer, tmp_path,
-                                                                        monkeypatch):
-    samples, _ = imputation_layers(memory_layer)
-    reference = str(tmp_path / "reference.json")
-    run_algorithm("knnimpute", {"INPUT": samples, "FIELDS": ["a", "b"], "REFERENCE_OUT": reference,
-                                "OUTPUT": str(tmp_path / "samples.gpkg")})
-    rows = [(i, "0.1", None if i % 2 else "0.2") for i in range(300)]
-    for row in (10, 100, 250):
-        rows[row] = (row, "1,500", "0.2")
-    targets = memory_layer(["id:integer", "a:string", "b:string"], rows,
-                           [(224000.0 + i, 3088000.0, 2000.0) for i in range(300)], name="targets")
-    for streamed in (False, True):
-        if streamed:
-            small_batches(monkeypatch)
-        feedback = recording_feedback()
-        params = {"INPUT": targets, "OUTPUT": str(tmp_path / f"t{streamed}.gpkg")}
-        params.update({"REFERENCE_IN": reference} if streamed else {"FIELDS": ["a", "b"]})
-        run_algorithm("knnimpute", params, feedback)
-        thousands = [w for w in feedback.warnings if "read as thousands" in w]
-        assert len(thousands) == 1 and "3 value(s) with a comma (first at row 11" in thousands[0], thousands
-
-
 def test_a_bad_row_in_a_later_batch_is_named_and_leaves_no_output(run_algorithm, memory_layer, tmp_path,
                                                                    monkeypatch):
     from qgis.core import QgsProcessingException
@@ -191,12 +169,18 @@ def imputation_layers(memory_layer, n_targets=700, seed=5):
     return layer(300, 0.1, "samples"), layer(n_targets, 0.5, "targets")
 
 
+def saved_reference(run_algorithm, samples, tmp_path, **options):
+    """The path of an imputation reference fitted on `samples`' fields a and b."""
+    reference = str(tmp_path / "reference.json")
+    run_algorithm("knnimpute", {"INPUT": samples, "FIELDS": ["a", "b"], "REFERENCE_OUT": reference,
+                                "OUTPUT": str(tmp_path / "samples.gpkg"), **options})
+    return reference
+
+
 def test_imputation_from_a_reference_in_batches_equals_one_batch(run_algorithm, memory_layer, tmp_path, monkeypatch):
     samples, targets = imputation_layers(memory_layer)
-    reference = str(tmp_path / "reference.json")
     # A spatial weight of 0.5: both the spatial and the feature distances count (1.0 would use space alone).
-    run_algorithm("knnimpute", {"INPUT": samples, "FIELDS": ["a", "b"], "K": 5, "SPATIAL_WEIGHT": 0.5,
-                                "REFERENCE_OUT": reference, "OUTPUT": str(tmp_path / "samples.gpkg")})
+    reference = saved_reference(run_algorithm, samples, tmp_path, K=5, SPATIAL_WEIGHT=0.5)
     fields = ["id", "a", "b", "a_imputed", "b_imputed"]
     whole, batched, progress = run_both(run_algorithm, monkeypatch, tmp_path, "knnimpute",
                                         {"INPUT": targets, "REFERENCE_IN": reference}, fields)
@@ -210,9 +194,7 @@ def test_imputation_names_a_later_batch_row_and_a_mixed_z_before_any_output(run_
     from qgis.core import QgsProcessingException
 
     samples, _ = imputation_layers(memory_layer)
-    reference = str(tmp_path / "reference.json")
-    run_algorithm("knnimpute", {"INPUT": samples, "FIELDS": ["a", "b"], "REFERENCE_OUT": reference,
-                                "OUTPUT": str(tmp_path / "samples.gpkg")})
+    reference = saved_reference(run_algorithm, samples, tmp_path)
     small_batches(monkeypatch)
     rows = [(i, "0.5", "1.0") for i in range(200)]
     rows[150] = (150, "0.5", "high")
@@ -233,3 +215,23 @@ def test_imputation_names_a_later_batch_row_and_a_mixed_z_before_any_output(run_
     with pytest.raises(QgsProcessingException, match="targets: the layer has no z coordinates but the reference"):
         run_algorithm("knnimpute", {"INPUT": flat, "REFERENCE_IN": reference, "OUTPUT": str(out)})
     assert not out.exists()
+
+
+def test_imputation_counts_values_read_as_thousands_over_the_whole_layer(run_algorithm, memory_layer, tmp_path,
+                                                                        monkeypatch):
+    samples, _ = imputation_layers(memory_layer)
+    reference = saved_reference(run_algorithm, samples, tmp_path)
+    rows = [(i, "0.1", None if i % 2 else "0.2") for i in range(300)]
+    for row in (10, 100, 250):
+        rows[row] = (row, "1,500", "0.2")
+    targets = memory_layer(["id:integer", "a:string", "b:string"], rows,
+                           [(224000.0 + i, 3088000.0, 2000.0) for i in range(300)], name="targets")
+    for streamed in (False, True):
+        if streamed:
+            small_batches(monkeypatch)
+        feedback = recording_feedback()
+        params = {"INPUT": targets, "OUTPUT": str(tmp_path / f"t{streamed}.gpkg")}
+        params.update({"REFERENCE_IN": reference} if streamed else {"FIELDS": ["a", "b"]})
+        run_algorithm("knnimpute", params, feedback)
+        thousands = [w for w in feedback.warnings if "read as thousands" in w]
+        assert len(thousands) == 1 and "3 value(s) with a comma (first at row 11" in thousands[0], thousands
