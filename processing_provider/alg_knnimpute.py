@@ -10,7 +10,6 @@ from qgis.core import (
     QgsCsException,
     QgsPointXY,
     QgsProcessing,
-    QgsProcessingException,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
@@ -226,13 +225,8 @@ class KNNImputeAlgorithm(REEGradeAlgorithm):
         require_fields(source, fields, label)
         count, first_without_z, any_z = scan_points(source, label, feedback)
         if any_z and first_without_z is not None:
-            raise QgsProcessingException(self.tr(
-                "{0}: row {1} has no z while other rows do; give every point an elevation or none").format(
-                label, first_without_z))
-        if any_z != bool(model.has_z_):
-            raise QgsProcessingException(self.tr(
-                "{0}: the layer {1} z coordinates but the reference samples {2}; use the same dimensionality for "
-                "both").format(label, *(("has", "do not") if any_z else ("has no", "do"))))
+            raise imp.mixed_z_error(label, first_without_z)
+        model.check_dimension(any_z, label)
         batches = self.batch_progress(feedback, 10, 90, count)
         counts = np.zeros(len(fields), dtype=np.int64)
         suspicious = SuspiciousValues(label, count)

@@ -68,11 +68,13 @@ def complete_z(xyz, table="input", first_row=1):
         xyz[:, 2] = 0.0
         return xyz, False
     if z_missing.any():
-        raise ValueError(
-            f"{table}: row {np.flatnonzero(z_missing)[0] + first_row} has no z while other rows do; "
-            "give every sample an elevation or none"
-        )
+        raise mixed_z_error(table, int(np.flatnonzero(z_missing)[0]) + first_row)
     return xyz, True
+
+
+def mixed_z_error(table, row):
+    """The error for a layer whose row `row` lacks the z other rows have."""
+    return ValueError(f"{table}: row {row} has no z while other rows do; give every sample an elevation or none")
 
 
 class KNNImputer3D:
@@ -137,12 +139,7 @@ class KNNImputer3D:
         X = as_columns(X, self.fields_, table)
         xyz, has_z = complete_z(xyz, table, first_row)
         _check_rows(X, xyz, table)
-        if has_z != self.has_z_:
-            which = ("has", "do not") if has_z else ("has no", "do")
-            raise ValueError(
-                f"{table}: the layer {which[0]} z coordinates but the reference samples {which[1]}; "
-                "use the same dimensionality for both"
-            )
+        self.check_dimension(has_z, table)
         missing = ~np.isfinite(X)
         filled = X.copy()
         donor_sets = [np.flatnonzero(np.isfinite(self.donors_[:, j])) for j in range(len(self.fields_))]
@@ -172,6 +169,15 @@ class KNNImputer3D:
                 filled[block] = values
                 report_progress(progress, (done + 1) / len(blocks))
         return filled, missing
+
+    def check_dimension(self, has_z, table="input"):
+        """Refuse a layer that is 3D where the reference samples are 2D, or the other way round."""
+        if bool(has_z) != bool(self.has_z_):
+            which = ("has", "do not") if has_z else ("has no", "do")
+            raise ValueError(
+                f"{table}: the layer {which[0]} z coordinates but the reference samples {which[1]}; "
+                "use the same dimensionality for both"
+            )
 
     def _impute_blank_rows(self, filled, xyz, missing, rows, donor_sets, should_stop=None):
         """Fill the rows that have none of the fields (prediction targets often
