@@ -135,7 +135,10 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
         "FEATURES": "Numeric covariates the network reads, e.g. the pc_ components of PCA fusion.",
         "CATEGORICAL": "Categorical covariates (a lithology or domain code), one-hot encoded.",
         "DOMAIN_FIELDS": "Fields logged at the samples only (a logged lithology); the stacked method kriges each "
-                         "category's share between the holes as an input, so prediction targets need no such field.",
+                         "category's share between the holes as an input, and the grade's log inside the domains "
+                         "(one external drift per category, mixed by the kriged shares), which may replace ordinary "
+                         "kriging in the pool where its out-of-hole error is lower; prediction targets need no such "
+                         "field.",
         "GRADE_FIELD": "The grade to model, e.g. TREO_pct (modelled on log scale).",
         "HOLE_FIELD": "The hole id: whole holes are held out for early stopping and calibration, never single "
                       "intervals.",
@@ -423,10 +426,10 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
 
     def report_stacked(self, model, feedback):
         feedback.pushInfo(self.tr(
-            "Pooled with kriging: weight on kriging w = {0:g} and mean scale {1:.3f} (least squared error of the "
+            "Pooled with {5}: weight on kriging w = {0:g} and mean scale {1:.3f} (least squared error of the "
             "out-of-hole estimates of all training samples), interval stretch {2:.3f} (on {3} calibration samples), "
             "top cut {4:.4g}").format(model.weight_, model.mean_scale_, model.stretch_, model.n_calibration_,
-                                      model.top_cut_))
+                                      model.top_cut_, model.base_description()))
         chosen = min(model.selection_, key=lambda row: abs(row["weight"] - model.weight_))
         kriging = model.selection_[-1]
         feedback.pushInfo(self.tr(

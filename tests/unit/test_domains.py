@@ -78,14 +78,15 @@ def split_fits():
 def test_kriged_domains_lower_the_error_on_held_out_holes(split_fits):
     """Against the true mean grade of the held-out holes (the nugget would
     hide the gain at the contact), averaged over three deposits: RMSE with
-    the logs 0.88, 0.70 and 0.99 of the RMSE without them when written."""
+    the logs 0.99, 0.63 and 1.02 of the RMSE without them when written (the
+    pool's base: the domain drift kriging on the first two, OK on the third)."""
     ratios = []
     for fits, xyz, true_mean in split_fits:
         rmse = {key: np.sqrt(np.mean((model.predictive(xyz).mean - true_mean) ** 2)) for key, model in fits.items()}
         ratios.append(rmse[True] / rmse[False])
     assert np.mean(ratios) < 0.92, ratios
     fits = split_fits[0][0]
-    assert fits[True].input_fields() == [] and fits[True].network_.feature_names_ == [f"x{i}" for i in range(1, 9)]
+    assert fits[True].input_fields() == [] and fits[True].network_.feature_names_ == [f"x{i}" for i in range(1, 10)]
 
 
 def test_a_model_with_domains_round_trips_bit_for_bit(split_fits, tmp_path):

@@ -167,7 +167,7 @@ def test_a_negative_kriging_estimate_enters_the_pool_at_the_floor(fitted):
     estimate, sd = model._kriging_inputs({"estimate": np.array([-0.4, 2.0, np.nan]),
                                           "variance": np.array([0.5, 0.5, 0.5])})
     np.testing.assert_allclose(estimate, [model.floor_, 2.0, max(model.fill_mean_, model.floor_)])
-    pooled = model._pooled(1.0, 1.0, {"ok_estimate": estimate, "ok_sd": sd, "mu": np.zeros((1, 3)),
+    pooled = model._pooled(1.0, 1.0, {"base_estimate": estimate, "base_sd": sd, "mu": np.zeros((1, 3)),
                                       "sigma": np.ones((1, 3)), "point": np.ones(3)})
     assert np.all(pooled.mean > 0)
 
