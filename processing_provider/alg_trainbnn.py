@@ -69,21 +69,25 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
         "would see them. [DOMAIN_FIELDS] (optional): fields logged at the samples only, e.g. the logged "
         "lithology: each category (the 8 most frequent with at least 10 samples and 1% of the logged ones) is "
         "kriged as an indicator between the holes with its own automatic variogram, every sample's share "
-        "again without its own hole, and the shares are inputs beside the covariates; targets need no such "
+        "again without its own hole, and the shares are inputs beside the covariates, with, per field, the "
+        "grade's lognormal kriging inside the domains (one external drift per category, twice [MAX_SAMPLES] "
+        "neighbours, mixed by the kriged shares); targets need no such "
         "field (the model file keeps the logged values and their variograms). Kriging searches without radii "
         "rank the nearest samples by the variogram's anisotropic distance. The ensemble takes the covariates, "
         "the coordinates (the layer's geometry, in a projected "
-        "CRS; 2D when not every point has a z) and those two kriging inputs together, and gives the estimate's "
+        "CRS; 2D when not every point has a z) and the kriging inputs together, and gives the estimate's "
         "spread and shape. Its mean is a random forest on the same inputs, on the grade scale (200 trees, each "
         "grown on a bootstrap of whole holes), top-cut at the 99.5th percentile of the training grades: an "
         "average of training grades cannot explode on heavy tails as a lognormal mean does. The estimate is "
-        "pooled with kriging, w N(OK, sd_K^2) + (1 - w) network centred on the forest, w chosen by the least "
+        "pooled with kriging, w N(OK, sd_K^2) + (1 - w) network centred on the forest (with [DOMAIN_FIELDS], the "
+        "kriging side may instead be a field's lognormal kriging inside the domains, N(its mean, its sd^2): one "
+        "choice for the model, the side whose pool has the lower out-of-hole error), w chosen by the least "
         "squared error of the pooled mean over every training sample estimated without its own hole (the "
         "forest's out-of-bag estimate against the leave-hole-out kriging), the whole pool scaled by one factor so "
         "that those out-of-hole estimates average the training grades (drillholes cluster where grades are high, "
         "so estimates of a new hole run high), and the spreads stretched so 90% "
-        "intervals cover 90% of calibration holes of their own (w = 1 is plain kriging: covariates that add "
-        "nothing leave the estimate to kriging). Zero and negative grades are floored at half the smallest "
+        "intervals cover 90% of calibration holes of their own (w = 1 is the kriging side alone: covariates "
+        "that add nothing leave the estimate to kriging). Zero and negative grades are floored at half the smallest "
         "positive grade, with a warning counting them. The model file holds the ensemble, the forest's trees "
         "(node arrays, not a pickle), the samples the kriging uses "
         "at prediction, the variogram and every calibration number. The ensemble trains with [HIDDEN], [EPOCHS], "
@@ -136,9 +140,9 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
         "CATEGORICAL": "Categorical covariates (a lithology or domain code), one-hot encoded.",
         "DOMAIN_FIELDS": "Fields logged at the samples only (a logged lithology); the stacked method kriges each "
                          "category's share between the holes as an input, and the grade's log inside the domains "
-                         "(one external drift per category, mixed by the kriged shares), which may replace ordinary "
-                         "kriging in the pool where its out-of-hole error is lower; prediction targets need no such "
-                         "field.",
+                         "(one external drift per category, mixed by the kriged shares), which replaces ordinary "
+                         "kriging as the pool's kriging side when its out-of-hole error is lower (one choice for the "
+                         "model); prediction targets need no such field.",
         "GRADE_FIELD": "The grade to model, e.g. TREO_pct (modelled on log scale).",
         "HOLE_FIELD": "The hole id: whole holes are held out for early stopping and calibration, never single "
                       "intervals.",
@@ -433,9 +437,9 @@ class TrainBNNAlgorithm(REEGradeAlgorithm):
         chosen = min(model.selection_, key=lambda row: abs(row["weight"] - model.weight_))
         kriging = model.selection_[-1]
         feedback.pushInfo(self.tr(
-            "Out-of-hole RMSE {0:.4g} (kriging alone {1:.4g}); on the calibration holes CRPS {2:.4g} (kriging alone "
+            "Out-of-hole RMSE {0:.4g} ({5} alone {1:.4g}); on the calibration holes CRPS {2:.4g} ({5} alone "
             "{3:.4g}), 90% coverage {4:.3f}").format(chosen["rmse"], kriging["rmse"], chosen["crps"], kriging["crps"],
-                                           chosen["coverage90"]))
+                                           chosen["coverage90"], model.base_description()))
 
     def report_fit(self, model, feedback):
         meta = model.metadata_

@@ -383,9 +383,10 @@ def read_header(json_path, kind, format_version):
     if header["kind"] != kind:
         raise ModelFileError(f"{json_path}: kind is {header['kind']!r}, expected {kind!r}")
     if header["format_version"] != format_version:
-        raise ModelFileError(
-            f"{json_path}: format_version {header['format_version']} is not supported (expected {format_version})"
-        )
+        written_by = ("an earlier version of the plugin: fit it again" if header["format_version"] < format_version
+                      else "a newer version of the plugin")
+        raise ModelFileError(f"{json_path}: format_version {header['format_version']} is not supported (expected "
+                             f"{format_version}); the file was written by {written_by}")
     return header
 
 

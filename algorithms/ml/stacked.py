@@ -43,10 +43,11 @@ knows is what the neighbouring samples assay. So:
    the forest estimate a new hole too high on average (on Copper Creek +16 %
    and +6 %); c took the pool's bias there to 0.4 % at a 0.2 % cost in RMSE.
    With logged domains the pool's kriging side may be a domain drift
-   kriging's mean instead of OK's (its spread still OK's sd, stretched by
-   k): the one of them whose best pool has the least out-of-hole squared
-   error, kept as `base_` (on the sample deposit the drift's mean alone beat
-   OK's by 11 %, and pooled with OK the forest gave back a third of that).
+   kriging instead of OK: N(its mixture's mean, (k its sd)^2), the one of
+   them whose best pool has the least out-of-hole squared error over the
+   training samples, one choice for the model, kept as `base_` (on the sample
+   deposit the drift's mean alone beat OK's by 11 %, and pooled with OK the
+   forest gave back a third of that).
 
 Zeros and negative grades (below detection written as 0 or as the negated
 limit) are floored at half the smallest positive grade, counted in
@@ -238,14 +239,14 @@ class StackedNetwork:
                                         n_jobs=self.n_threads, seed=self.seed, label=self.label).fit(xyz, y, groups)
         self.samples_ = (xyz, y, groups)  # the rows the kriging was fitted on, for the model file
         self.fill_mean_, self.fill_sd_ = float(np.mean(y)), float(np.std(y))
-        memory = self.kriging_.leave_group_out(progress_span(progress, 0.0, 0.1), should_stop)
+        memory = self.kriging_.leave_group_out(progress_span(progress, 0.0, 0.08), should_stop)
         estimate, sd = self._kriging_inputs(memory)
         self.domains_, self.drifts_ = None, []
         if domains:
             self.domains_ = DomainIndicators(self.max_samples, self.max_per_hole, self.seed, self.n_threads,
                                              self.label).fit(xyz, domains, groups)
             self.drifts_ = self._fit_drifts(xyz, y, groups)
-        shares, drifts = self._domain_parts(xyz, leave_out=True, should_stop=should_stop)
+        shares, drifts = self._domain_parts(xyz, True, should_stop, progress_span(progress, 0.08, 0.1))
         features = self._features(X, estimate, sd, self._domain_inputs(shares, drifts))
         self.top_cut_ = float(np.quantile(y, TOP_CUT_QUANTILE))
         self.forest_ = HoleBaggedForest(self.n_trees, seed=self.seed, n_threads=self.n_threads).fit(
@@ -260,16 +261,15 @@ class StackedNetwork:
         ).fit(features[rest], y[rest], groups[rest], progress_span(progress, 0.3, 0.95), should_stop)
         mu, sigma = self.network_.predict_log(features[calibration])
         bases = self._bases(estimate, sd, drifts)
-        self.base_ = _least_error_base({name: mean for name, (mean, _) in bases.items()}, out_of_hole_point, y)
+        errors = {name: _out_of_hole_errors(mean, out_of_hole_point, y) for name, (mean, _) in bases.items()}
+        self.base_ = _least_error_base(errors)
         base_estimate, base_sd = bases[self.base_]
-        self.calibration_inputs_ = {"ok_estimate": estimate[calibration], "ok_sd": sd[calibration],
-                                    "base_estimate": base_estimate[calibration], "base_sd": base_sd[calibration],
+        self.calibration_inputs_ = {"base_estimate": base_estimate[calibration], "base_sd": base_sd[calibration],
                                     "mu": mu, "sigma": sigma,
                                     "point": out_of_hole_point[calibration], "grade": y[calibration],
                                     "holes": groups[calibration]}
-        kriging_error = _out_of_hole_errors(estimate, out_of_hole_point, y)[0][-1].mean()
         self.weight_, self.stretch_, self.mean_scale_, self.selection_ = self._choose_pool(
-            *_out_of_hole_errors(base_estimate, out_of_hole_point, y), self.calibration_inputs_, kriging_error)
+            *errors[self.base_], self.calibration_inputs_, errors[OK_BASE][0][-1].mean())
         self.n_calibration_ = int(len(calibration))
         return self
 
@@ -311,10 +311,12 @@ class StackedNetwork:
         """(the field's indicator columns, each fitted row's category among
         them: -1 where unknown or in a category too rare to krige)."""
         columns = [k for k, (name, _) in enumerate(self.domains_.categories_) if name == field]
+        if not columns:
+            raise ValueError(f"domain field '{field}' has no kriged category")
         indicators = np.nan_to_num(self.domains_.indicators_[:, columns], nan=0.0)
         return columns, np.where(indicators.max(axis=1) == 1.0, indicators.argmax(axis=1), -1)
 
-    def _domain_parts(self, xyz, leave_out=False, should_stop=None):
+    def _domain_parts(self, xyz, leave_out=False, should_stop=None, progress=None):
         """((m, K) kriged domain shares at xyz, [(mean, sd)] of each field's
         domain drift kriging, the mean raised to the grade floor); (m, 0) and
         [] without domains. leave_out: the fitted rows', each without its own
@@ -323,10 +325,11 @@ class StackedNetwork:
             return np.zeros((len(xyz), 0)), []
         shares = self.domains_.leave_group_out() if leave_out else self.domains_.predict(xyz)
         drifts = []
-        for field, drift in zip(self.domains_.fields_, self.drifts_):
+        for i, (field, drift) in enumerate(zip(self.domains_.fields_, self.drifts_)):
             field_shares = shares[:, self._field_codes(field)[0]]
-            mean, sd = (drift.leave_group_out(field_shares, should_stop) if leave_out
-                        else drift.predict(xyz, field_shares, should_stop=should_stop))
+            part = progress_span(progress, i / len(self.drifts_), (i + 1) / len(self.drifts_))
+            mean, sd = (drift.leave_group_out(field_shares, should_stop, part) if leave_out
+                        else drift.predict(xyz, field_shares, should_stop=should_stop, progress=part))
             drifts.append((np.maximum(mean, self.floor_), sd))
         return shares, drifts
 
@@ -441,10 +444,12 @@ class StackedNetwork:
         return self._pooled(self.weight_, self.stretch_, self.pool_inputs(X, progress, should_stop), self.mean_scale_)
 
     def pool_inputs(self, X, progress=None, should_stop=None):
-        """What the pool combines at X: the OK estimate and sd, the network's
-        log-grade components (mu, sigma) and the point estimate (the top-cut
-        forest); `calibration_inputs_` holds the same for the calibration
-        rows (with their grades and holes, the point out of bag), so that
+        """What the pool combines at X: its kriging side's estimate and sd
+        (OK's, or a domain drift kriging's: `base_`), the network's log-grade
+        components (mu, sigma) and the point estimate (the top-cut forest),
+        with OK's estimate and sd beside them; `calibration_inputs_` holds the
+        pool's keys for the calibration rows (with their grades and holes, the
+        point out of bag), so that
         other pools or point estimates can be compared on one fit
         (bench/bench_point_estimate.py)."""
         from .bnn.training import deterministic_torch
@@ -680,9 +685,12 @@ def _drifts(json_path, params, model, xyz, values, groups):
                              f"{len(model.domains_.fields_)} domain fields")
     try:
         variograms = [VariogramModel.from_dict(v, f"{where}[{i}]") for i, v in enumerate(params["drift_variograms"])]
-        return model._fit_drifts(xyz, values, groups, variograms)
     except ValueError as error:
         raise ModelFileError(str(error)) from None
+    try:
+        return model._fit_drifts(xyz, values, groups, variograms)
+    except ValueError as error:
+        raise ModelFileError(f"{json_path}: params.domains: {error}") from None
 
 
 def _base(json_path, base, model):
@@ -694,12 +702,12 @@ def _base(json_path, base, model):
     return base
 
 
-def _least_error_base(bases, point, y):
-    """The name of the base (of `_bases`) whose best pooled mean with the
-    point estimate has the least out-of-hole squared error; ties to OK, the
-    first."""
-    errors = {name: _out_of_hole_errors(estimate, point, y)[0].mean(axis=1).min() for name, estimate in bases.items()}
-    return min(errors, key=lambda name: (errors[name], name != OK_BASE))
+def _least_error_base(errors):
+    """The name of the base whose best pooled mean with the point estimate
+    has the least out-of-hole squared error (`errors`: {name:
+    `_out_of_hole_errors`}); ties to OK."""
+    best = {name: squared.mean(axis=1).min() for name, (squared, _) in errors.items()}
+    return min(best, key=lambda name: (best[name], name != OK_BASE))
 
 
 def _forest(json_path, arrays, n_inputs):

@@ -35,7 +35,8 @@ def fitted():
 
 
 def brute_force_ked(kriging, target, category):
-    """The textbook KED system for one target, solved on its own."""
+    """The textbook KED system for one target, solved on its own: (the log
+    mean with the category's multiplier, the KED variance)."""
     idx, valid = kriging.neighbourhood_.query(target[None])
     idx = idx[0][valid[0]]
     points, codes = kriging.xyz_[idx], kriging.codes_[idx]
@@ -48,9 +49,9 @@ def brute_force_ked(kriging, target, category):
     system[k:, :k] = system[:k, k:].T
     rhs = np.concatenate([kriging.model_.covariance(target[None] - points), present == category])
     solution = np.linalg.solve(system, rhs)
-    weights = solution[:k]
-    variance = kriging.model_.total_sill - weights @ rhs[:k] - solution[k:] @ rhs[k:]
-    return weights @ kriging.log_[idx], variance
+    weights, multiplier = solution[:k], solution[k:] @ rhs[k:]
+    variance = kriging.model_.total_sill - weights @ rhs[:k] - multiplier
+    return weights @ kriging.log_[idx] + multiplier, variance
 
 
 def test_batched_estimates_equal_the_textbook_system(fitted):
@@ -93,10 +94,10 @@ def test_a_category_missing_around_the_target_gets_its_mean_plus_the_residuals_k
     system = np.ones((k + 1, k + 1))
     system[:k, :k] = kriging.model_.covariance(points[:, None] - points[None])
     system[k, k] = 0.0
-    weights = np.linalg.solve(system, np.append(kriging.model_.covariance(target[None] - points), 1.0))[:k]
+    solution = np.linalg.solve(system, np.append(kriging.model_.covariance(target[None] - points), 1.0))
     estimate, _ = kriging.log_estimates(target[None])
     residuals = kriging.log_[idx] - kriging.means_[kriging.codes_[idx]]
-    assert estimate[0, 2] == pytest.approx(kriging.means_[2] + weights @ residuals, abs=1e-9)
+    assert estimate[0, 2] == pytest.approx(kriging.means_[2] + solution[:k] @ residuals + solution[k], abs=1e-9)
     assert kriging.means_[2] == pytest.approx(np.mean(kriging.log_[kriging.codes_ == 2]), abs=1e-12)
 
 
@@ -124,6 +125,45 @@ def test_leave_group_out_is_kriging_without_the_hole(fitted):
     without = DomainDriftKriging(max_samples=24).fit(xyz[~inside], grade[~inside], codes[~inside], holes[~inside], 3,
                                                      MODEL)
     np.testing.assert_allclose(mean[inside], without.predict(xyz[inside], shares[inside])[0], rtol=1e-9)
+
+
+def test_twin_holes_keep_a_new_samples_variance(fitted):
+    """A twin hole at the same points with its own assays: the nugget is each
+    sample's own error, so the system stays consistent and a target at those
+    points has at least the nugget's variance (it is a new sample)."""
+    _, (xyz, grade, codes, holes) = fitted
+    first = holes == "H00"
+    twin = np.random.default_rng(5).lognormal(0.0, 0.3, first.sum())
+    kriging = DomainDriftKriging(max_samples=24).fit(
+        np.vstack([xyz, xyz[first]]), np.r_[grade, grade[first] * twin], np.r_[codes, codes[first]],
+        np.r_[holes, ["TWIN"] * first.sum()], 3, MODEL)
+    _, variance = kriging.log_estimates(xyz[first])
+    assert np.all(variance >= MODEL.nugget - 1e-9)
+    mean, _ = kriging.leave_group_out(np.eye(3)[np.r_[codes, codes[first]]])
+    assert np.all(np.abs(np.log(mean[: len(xyz)][first] / grade[first])) < 1.0)
+
+
+def test_the_mean_is_unbiased_over_realisations():
+    """Gaussian log grades with the model's covariance and an unknown level
+    per category, the target's category sampled only far away: the mean of
+    exp(m_c + s_c^2 / 2) over realisations is the mean of the target's grade
+    (within about 1.5 standard errors when written). Without the Lagrange
+    multiplier in m_c it would run high by exp(-l_c) = 1.52."""
+    rng = np.random.default_rng(3)
+    near = np.column_stack([rng.uniform(100, 300, (36, 2)), np.zeros(36)])
+    far = np.column_stack([rng.uniform(600, 700, (4, 2)), np.zeros(4)])
+    xyz, codes = np.vstack([near, far]), np.r_[np.zeros(36, int), np.ones(4, int)]
+    target = np.array([[200.0, 200.0, 0.0]])
+    points = np.vstack([xyz, target])
+    covariance = MODEL.covariance(points[:, None] - points[None])
+    draws = rng.multivariate_normal(np.zeros(41), covariance, size=2000)
+    levels = np.where(codes == 1, 0.8, -0.4)
+    predicted = np.array([DomainDriftKriging(max_samples=40).fit(
+        xyz, np.exp(levels + draw[:40]), codes, np.arange(40).astype(str), 2, MODEL).predict(target, [[0, 1.0]])[0][0]
+        for draw in draws])
+    truth = np.exp(0.8 + draws[:, 40])
+    error = (predicted - truth) / truth.mean()
+    assert abs(error.mean()) < 4 * error.std() / np.sqrt(len(draws)) < 0.12
 
 
 def test_bad_inputs_are_named():

@@ -98,3 +98,42 @@ def test_a_model_with_domains_round_trips_bit_for_bit(split_fits, tmp_path):
     a, b = model.predict(xyz, cutoffs=(1.0,)), loaded.predict(xyz, cutoffs=(1.0,))
     for key in a:
         np.testing.assert_array_equal(a[key], b[key])
+
+
+def resaved(path, edit, version=None):
+    """The model file at `path` rewritten with `edit(params)` applied and a
+    checksum that matches, as a careless tool would write it."""
+    from ree_grade.algorithms.io.modelfile import load_model, save_model
+    from ree_grade.algorithms.ml import stacked
+
+    header, arrays = load_model(path, stacked.KIND, stacked.FORMAT_VERSION, codec=stacked.CODEC,
+                                header_in_checksum=True)
+    params = header["params"]
+    edit(params)
+    save_model(path, stacked.KIND, stacked.FORMAT_VERSION if version is None else version, header["fields"], params,
+               arrays, header.get("metadata"), codec=stacked.CODEC, header_in_checksum=True)
+    return path
+
+
+def test_the_pool_side_and_drift_variograms_are_checked_on_load(split_fits, tmp_path):
+    from ree_grade.algorithms.io.modelfile import ModelFileError
+
+    model = split_fits[0][0][True]
+    model.save(tmp_path / "m.json")
+    loaded = StackedNetwork.load(tmp_path / "m.json")
+    assert loaded.base_ == model.base_ == "drift:lith" and len(loaded.drifts_) == 1
+    assert loaded.drifts_[0].model_.to_dict() == model.drifts_[0].model_.to_dict()
+    cases = [
+        (lambda p: p["calibration"].update(base="drift:rock"), "base is 'drift:rock', not one of ok, drift:lith"),
+        (lambda p: p["domains"].update(drift_variograms=[]), "0 variograms for 1 domain fields"),
+        (lambda p: p["domains"].update(fields=["rock"]), "domain field 'rock' has no kriged category"),
+    ]
+    for number, (edit, message) in enumerate(cases):
+        path = tmp_path / f"edited{number}.json"
+        model.save(path)
+        with pytest.raises(ModelFileError, match=message):
+            StackedNetwork.load(resaved(path, edit))
+    old = tmp_path / "old.json"
+    model.save(old)
+    with pytest.raises(ModelFileError, match="format_version 2 is not supported .*earlier version of the plugin: fit"):
+        StackedNetwork.load(resaved(old, lambda p: None, version=2))
